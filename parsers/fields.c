@@ -1,0 +1,1232 @@
+/* fields.c - labelled fields of a typed form, read from text; see fields.h. */
+#include "fields.h"
+
+#include <string.h>
+
+#include "normalise.h"
+#include "text.h"
+
+/* What a label's value is, and so how it is read. */
+enum kind {
+	K_TEXT,      /* free text */
+	K_PHONE,     /* phone number */
+	K_EMAIL,     /* e-mail address */
+	K_DATE,      /* date */
+	K_WHEN,      /* date/time whose meaning depends on the type: "_when" */
+	K_VISIT,     /* server-room visit: date and time range */
+	K_TIME_FROM, /* server-room entry time */
+	K_TIME_TO,   /* server-room exit time */
+	K_URL,       /* website address */
+	K_IP,        /* IPv4 address */
+	K_LETTER,    /* official letter number */
+	K_SUBDOMAIN, /* sub-domain name */
+	K_BOOL,      /* yes/no, maybe as check boxes */
+	K_CHOICE,    /* one of a set of options, maybe as check boxes */
+	K_IGNORE,    /* known label whose value phieu does not keep */
+	K_PASSWORD,  /* a credential: noted, never kept */
+	K_ADMIN,     /* starts the sub-domain administrator block */
+	K_LIST,      /* starts a list of people */
+};
+
+struct slot {
+	const char *key;
+	enum kind kind;
+	const char *aliases; /* folded labels, '|' between them */
+};
+
+/*
+ * Top-level labels.  Aliases are folded (no diacritics, lower case);
+ * a label matches an alias exactly, or else the longest alias that begins
+ * it, so "Điện thoại di động cơ quan" still reads as a phone.
+ */
+static const struct slot slots[] = {
+    {"requesting_unit", K_TEXT,
+     "don vi yeu cau|ten don vi|co quan/don vi|co quan don vi|ten co quan don vi|ten co quan|"
+     "co quan|don vi|don vi de nghi|don vi dang ky|don vi su dung|ten don vi yeu cau|"
+     "co quan chu quan|ten to chuc|to chuc|khach hang|ten khach hang|requesting unit|unit|"
+     "organization|organisation|agency|office|company|ten co quan/don vi|ten doanh nghiep|"
+     "co quan yeu cau"},
+    {"contact_name", K_TEXT,
+     "nguoi lien he|ho ten nguoi lien he|ho va ten nguoi lien he|ho va ten|ho ten|"
+     "can bo phu trach|can bo lien he|nguoi de nghi|nguoi yeu cau|nguoi dang ky|nguoi gui|"
+     "ten nguoi lien he|nguoi phu trach|contact person|contact name|contact|full name|name|"
+     "your name|requester|requested by"},
+    {"contact_phone", K_PHONE,
+     "dien thoai|dt|sdt|so dien thoai|di dong|dien thoai di dong|dien thoai lien he|so dt|dtdd|"
+     "so di dong|dt di dong|dt lien he|phone|telephone|tel|mobile|phone number|mobile phone|"
+     "contact phone|dien thoai co dinh|hotline"},
+    {"contact_email", K_EMAIL,
+     "email|e-mail|thu dien tu|dia chi email|dia chi e-mail|dia chi thu dien tu|mail|"
+     "email lien he|e-mail address|email address|contact email|hop thu lien he"},
+    {"request_date", K_DATE,
+     "ngay lap phieu|ngay de nghi|ngay gui yeu cau|ngay gui|ngay yeu cau|ngay dang ky|"
+     "ngay lap|ngay viet phieu|ngay gui phieu|request date|date of request|date|dated|ngay"},
+    {"description", K_TEXT,
+     "noi dung|noi dung yeu cau|mo ta|ly do|mo ta yeu cau|mo ta su co|noi dung ho tro|"
+     "noi dung de nghi|noi dung can ho tro|yeu cau cu the|chi tiet|chi tiet yeu cau|"
+     "description|details|request details|reason|problem|issue|yeu cau ho tro|"
+     "tinh trang|hien trang|mo ta cong viec"},
+    {"_when", K_WHEN,
+     "thoi gian|thoi gian de nghi|thoi gian de nghi thuc hien|thoi gian thuc hien|"
+     "thoi gian mong muon|thoi diem thuc hien|ngay thuc hien|ngay gio thuc hien|"
+     "thoi gian du kien|thoi gian ho tro|desired time|preferred time|requested time|"
+     "time|when|ngay de nghi thuc hien|de nghi thuc hien vao"},
+    {"website_url", K_URL,
+     "dia chi website|website|ten mien website|dia chi trang thong tin dien tu|"
+     "trang thong tin dien tu|url|website url|dia chi trang web|ten website|trang web|"
+     "cong thong tin dien tu|dia chi cong thong tin|web site|site|ten mien trang web"},
+    {"mailbox_action", K_CHOICE,
+     "hinh thuc|de nghi|loai yeu cau|loai de nghi|hinh thuc yeu cau|action|request type|"
+     "yeu cau|noi dung de nghi cap|loai"},
+    {"change_detail", K_TEXT,
+     "noi dung thay doi|thong tin thay doi|chi tiet thay doi|thay doi|change|change detail|"
+     "changes|thong tin can thay doi|noi dung can thay doi"},
+    {"subdomain", K_SUBDOMAIN,
+     "ten mien dang ky|ten mien con|ten mien|ten mien de nghi|ten mien can tao|"
+     "ten mien de nghi cap|subdomain|sub-domain|domain|domain name|requested subdomain"},
+    {"approval_ref", K_LETTER,
+     "van ban chap thuan|van ban chap thuan cua ubnd thanh pho|can cu cong van|so cong van|"
+     "so cong van dong y|cong van|van ban|van ban dong y|can cu|cong van chap thuan|"
+     "van ban phe duyet|so van ban|approval|approval letter|approval ref|approval reference|"
+     "letter|official letter"},
+    {"target_ip", K_IP,
+     "ip may chu|dia chi ip|tro ve dia chi ip|ip|target ip|server ip|ip address|"
+     "dia chi ip may chu|tro ve ip|ip dich"},
+    {"purpose", K_TEXT,
+     "muc dich|muc dich su dung|noi dung cong viec|cong viec|muc dich vao phong|"
+     "noi dung lam viec|purpose|purpose of visit|work|cong viec thuc hien"},
+    {"equipment", K_TEXT,
+     "thiet bi|thiet bi mang vao|thiet bi mang vao/ra|thiet bi mang theo|thiet bi mang ra|"
+     "equipment|devices|thiet bi vao/ra"},
+    {"emergency", K_BOOL,
+     "xu ly su co dot xuat|su co dot xuat|truong hop khan cap|khan cap|emergency|"
+     "su co khan cap|xu ly khan cap|dot xuat"},
+    {"category", K_CHOICE,
+     "loai ho tro|hang muc|linh vuc ho tro|linh vuc|category|loai su co|hang muc ho tro|"
+     "type of support|support type|noi dung ho tro thuoc"},
+    {"location", K_TEXT,
+     "dia diem|vi tri|dia chi|location|dia diem ho tro|noi can ho tro|phong|place|"
+     "dia diem thuc hien|vi tri ho tro"},
+    {"priority", K_CHOICE,
+     "do khan|muc do uu tien|muc do khan|priority|muc do|do uu tien|muc do khan cap|urgency"},
+    {"_visit", K_VISIT,
+     "thoi gian vao phong|thoi gian vao ra|thoi gian vao/ra|ngay gio vao|visit time|"
+     "thoi gian lam viec|thoi gian vao phong he thong|thoi gian vao phong may chu"},
+    {"visit_date", K_DATE, "ngay vao|ngay vao phong|visit date|ngay lam viec"},
+    {"time_from", K_TIME_FROM, "gio vao|thoi gian vao|time in|tu gio|entry time|arrival"},
+    {"time_to", K_TIME_TO, "gio ra|thoi gian ra|time out|den gio|exit time|departure"},
+    {"_admin", K_ADMIN,
+     "can bo quan tri|thong tin nguoi quan tri|nguoi quan tri|can bo quan tri ten mien|"
+     "can bo quan tri ky thuat|quan tri vien|administrator|admin|domain administrator|"
+     "thong tin can bo quan tri|nguoi quan tri ten mien|quan tri"},
+    {"_list", K_LIST,
+     "danh sach|danh sach tai khoan|danh sach hop thu|danh sach can bo|nguoi vao phong|"
+     "nguoi vao phong he thong|danh sach nguoi vao phong|danh sach can bo vao phong|"
+     "thanh phan|accounts|visitors|account list|visitor list|thanh vien|nhan su vao phong|"
+     "can bo vao phong"},
+    {"_password", K_PASSWORD,
+     "mat khau|password|mat khau ftp|mat khau truy cap|pass|mk|mat khau hosting"},
+    {NULL, K_IGNORE,
+     "can bo ky thuat thuc hien|can bo ky thuat|tai khoan ftp|tai khoan|noi dung cap nhat|"
+     "chuc vu|kinh gui|dear|gui|to|from|cc|subject|sent|tieu de|chu de|"
+     "bieu mau|mau so|so phieu|chi phi|chi phi phat sinh|ghi chu|note|ky ten|"
+     "xac nhan|user|username|login|ten dang nhap|fax|website hien tai|hosting|"
+     "nguoi ky|trang thai|cap nhat"},
+};
+
+/* Columns of a person in a list (accounts or visitors). */
+struct column {
+	const char *key;
+	enum kind kind;
+	const char *aliases;
+};
+
+static const struct column columns[] = {
+    {"full_name", K_TEXT, "ho va ten|ho ten|ten|full name|name|ho ten can bo|ten can bo|"
+                          "ho va ten can bo|nguoi vao|khach|ho va ten nguoi vao"},
+    {"position", K_TEXT, "chuc vu|position|title|chuc danh"},
+    {"department", K_TEXT, "phong/ban|phong ban|bo phan|department|phong|don vi cong tac|"
+                           "phong/ban/don vi|noi cong tac"},
+    {"address", K_EMAIL, "dia chi hop thu|hop thu|email|e-mail|thu dien tu|dia chi email|"
+                         "dia chi thu dien tu|tai khoan|ten truy cap|account|mailbox|"
+                         "email address|ten hop thu|tai khoan email|dia chi mail"},
+    {"phone", K_PHONE, "dien thoai di dong|di dong|dien thoai|sdt|dt|phone|mobile|so dien thoai|"
+                       "dtdd|so di dong|mobile phone"},
+    {"organization", K_TEXT, "don vi|co quan|organization|organisation|cong ty|co quan/don vi|"
+                             "don vi cong tac|company"},
+    {"id_no", K_TEXT, "so cmnd/cccd|cmnd/cccd|cccd|cmnd|so cccd|so cmnd|so dinh danh|"
+                      "giay to tuy than|id|id no|id number|so giay to|cccd/cmnd|so cccd/cmnd|"
+                      "can cuoc|so can cuoc|passport|ho chieu|cmnd/cccd/ho chieu"},
+    {"_ignore", K_IGNORE, "stt|tt|no|so thu tu|ghi chu|#|chu ky|ky ten"},
+};
+
+/* Options for choice fields, folded words, most specific first. */
+struct option {
+	const char *key;
+	const char *value;
+	const char *words;
+};
+
+static const struct option options[] = {
+    {"mailbox_action", "change",
+     "cap lai mat khau|doi mat khau|reset mat khau|khoi phuc mat khau|doi ten truy cap|"
+     "thay doi|doi ten|chinh sua|cap nhat|reset password|password reset|change|modify|update|"
+     "rename|doi"},
+    {"mailbox_action", "cancel",
+     "huy bo|huy|xoa|thu hoi|ngung su dung|dong hop thu|khoa|cancel|delete|remove|close|"
+     "deactivate"},
+    {"mailbox_action", "create", "cap moi|tao moi|mo moi|dang ky moi|them moi|tao|cap|create|new|"
+                                 "open|add"},
+    {"category", "network", "he thong mang|mang lan|mang|network|lan|internet|wifi|duong truyen"},
+    {"category", "email", "thu dien tu|email|e-mail|mail|hop thu"},
+    {"category", "website", "website|trang thong tin|web|cong thong tin"},
+    {"category", "software", "phan mem|software|ung dung|application"},
+    {"category", "server", "may chu|server|hosting"},
+    {"category", "other", "khac|other|others"},
+    {"priority", "urgent", "khan cap|rat khan|khan|gap|urgent|hoa toc|cao|high|emergency"},
+    {"priority", "normal", "binh thuong|thuong|normal|trung binh|thap|low|medium|khong khan"},
+};
+
+/* An alias list split into folded, normalised labels. */
+struct aliases {
+	char **v;
+	int n;
+};
+
+static struct aliases slot_aliases[G_N_ELEMENTS(slots)];
+static struct aliases column_aliases[G_N_ELEMENTS(columns)];
+static struct aliases option_words[G_N_ELEMENTS(options)];
+
+/* Normalise a label for matching: folded, no parentheses, no punctuation
+   except '/' and '-', single spaces. */
+static char *
+label_norm(const char *label)
+{
+	char *f = text_fold(label);
+	GString *out = g_string_new(NULL);
+	int paren = 0;
+
+	for (const char *p = f; *p != '\0'; p++) {
+		char c = *p;
+		if (c == '(' || c == '[') {
+			paren++;
+			continue;
+		}
+		if (c == ')' || c == ']') {
+			if (paren > 0)
+				paren--;
+			continue;
+		}
+		if (paren > 0)
+			continue;
+		if (g_ascii_isalnum(c) || c == '/' || c == '-' || c == '#') {
+			if (c == '/' && out->len > 0 && out->str[out->len - 1] == ' ')
+				g_string_truncate(out, out->len - 1);
+			g_string_append_c(out, c);
+		} else if (out->len > 0 && out->str[out->len - 1] != ' ' &&
+		           out->str[out->len - 1] != '/') {
+			g_string_append_c(out, ' ');
+		}
+	}
+	while (out->len > 0 && (out->str[out->len - 1] == ' ' || out->str[out->len - 1] == '-'))
+		g_string_truncate(out, out->len - 1);
+	g_free(f);
+	return g_string_free(out, FALSE);
+}
+
+/* Split one '|' list into normalised aliases. */
+static void
+aliases_load(struct aliases *a, const char *list)
+{
+	char **raw = g_strsplit(list, "|", -1);
+
+	a->n = (int)g_strv_length(raw);
+	a->v = g_new0(char *, a->n + 1);
+	for (int i = 0; i < a->n; i++)
+		a->v[i] = label_norm(raw[i]);
+	g_strfreev(raw);
+}
+
+/* Build the alias tables once per process. */
+static void
+tables_load(void)
+{
+	static gsize done;
+
+	if (!g_once_init_enter(&done))
+		return;
+	for (gsize i = 0; i < G_N_ELEMENTS(slots); i++)
+		aliases_load(&slot_aliases[i], slots[i].aliases);
+	for (gsize i = 0; i < G_N_ELEMENTS(columns); i++)
+		aliases_load(&column_aliases[i], columns[i].aliases);
+	for (gsize i = 0; i < G_N_ELEMENTS(options); i++)
+		aliases_load(&option_words[i], options[i].words);
+	g_once_init_leave(&done, 1);
+}
+
+/* Score of label against one alias list: 1000 + length for an exact match,
+   the alias length for a prefix match at a word boundary, 0 for none. */
+static int
+aliases_score(const struct aliases *a, const char *label)
+{
+	int best = 0;
+
+	for (int i = 0; i < a->n; i++) {
+		const char *al = a->v[i];
+		gsize n = strlen(al);
+		if (strcmp(label, al) == 0)
+			return 1000 + (int)n;
+		if (strncmp(label, al, n) == 0 && (label[n] == ' ' || label[n] == '/') &&
+		    (int)n > best)
+			best = (int)n;
+	}
+	return best;
+}
+
+/* The top-level slot a normalised label names, or -1. */
+static int
+slot_match(const char *label, int *score)
+{
+	int best = -1, best_score = 0;
+
+	for (gsize i = 0; i < G_N_ELEMENTS(slots); i++) {
+		int s = aliases_score(&slot_aliases[i], label);
+		if (s > best_score)
+			best = (int)i, best_score = s;
+	}
+	if (score != NULL)
+		*score = best_score;
+	return best;
+}
+
+/* The person column a normalised label names, or -1. */
+static int
+column_match(const char *label, int *score)
+{
+	int best = -1, best_score = 0;
+
+	for (gsize i = 0; i < G_N_ELEMENTS(columns); i++) {
+		int s = aliases_score(&column_aliases[i], label);
+		if (s > best_score)
+			best = (int)i, best_score = s;
+	}
+	if (score != NULL)
+		*score = best_score;
+	return best;
+}
+
+/* Check-box marks, checked and not. */
+static const gunichar marks_on[] = {0x2611, 0x2612, 0x2713, 0x2714, 0x25A0, 0x25A3, 0x22A0,
+                                    0x2718, 0x25C9, 0x25CF, 0};
+static const gunichar marks_off[] = {0x2610, 0x25A1, 0x25A2, 0x274F, 0x25CB, 0x25EF, 0};
+
+/* Whether c is in a zero-terminated list. */
+static gboolean
+uni_in(gunichar c, const gunichar *list)
+{
+	for (; *list != 0; list++)
+		if (*list == c)
+			return TRUE;
+	return FALSE;
+}
+
+/*
+ * The options ticked in a value.  "[x] A [ ] B", "☑ A ☐ B", "(x) A".
+ * Returns NULL when the value has no check boxes at all, else an array
+ * (maybe empty) of the ticked options' text.
+ */
+static GPtrArray *
+checked_options(const char *value)
+{
+	GPtrArray *out = NULL;
+	GString *cur = NULL;
+	const char *p = value;
+
+	while (*p != '\0') {
+		gunichar c = g_utf8_get_char(p);
+		int state = -1, skip = 0; /* 1 on, 0 off */
+		if (uni_in(c, marks_on))
+			state = 1, skip = (int)(g_utf8_next_char(p) - p);
+		else if (uni_in(c, marks_off))
+			state = 0, skip = (int)(g_utf8_next_char(p) - p);
+		else if ((c == '[' || c == '(') && p[1] != '\0' && (p[2] == ']' || p[2] == ')')) {
+			char in = p[1];
+			if (in == ' ' || in == '_')
+				state = 0, skip = 3;
+			else if (in == 'x' || in == 'X' || in == 'v' || in == 'V' || in == '*')
+				state = 1, skip = 3;
+		} else if ((c == '[' || c == '(') && (p[1] == ']' || p[1] == ')')) {
+			state = 0, skip = 2;
+		} else if (c == '[' && p[1] != '\0') {
+			/* "[✓]" and "[☑]" */
+			const char *q = g_utf8_next_char(p + 1);
+			gunichar in = g_utf8_get_char(p + 1);
+			if (*q == ']' && (uni_in(in, marks_on)))
+				state = 1, skip = (int)(q + 1 - p);
+		}
+		if (state >= 0) {
+			if (out == NULL)
+				out = g_ptr_array_new_with_free_func(g_free);
+			if (cur != NULL) {
+				g_ptr_array_add(out, g_strstrip(g_string_free(cur, FALSE)));
+				cur = NULL;
+			}
+			if (state == 1)
+				cur = g_string_new(NULL);
+			p += skip;
+			continue;
+		}
+		if (cur != NULL)
+			g_string_append_unichar(cur, c);
+		p = g_utf8_next_char(p);
+	}
+	if (cur != NULL) {
+		if (out == NULL)
+			out = g_ptr_array_new_with_free_func(g_free);
+		g_ptr_array_add(out, g_strstrip(g_string_free(cur, FALSE)));
+	}
+	return out;
+}
+
+/* The option value of key that text names, or NULL. */
+static const char *
+option_match(const char *key, const char *text)
+{
+	char *f = label_norm(text);
+	const char *found = NULL;
+	gsize best = 0;
+	gsize best_pos = G_MAXSIZE;
+
+	/* earliest mention wins; among those at one place, the longest word */
+	for (gsize i = 0; i < G_N_ELEMENTS(options); i++) {
+		if (strcmp(options[i].key, key) != 0)
+			continue;
+		for (int j = 0; j < option_words[i].n; j++) {
+			const char *w = option_words[i].v[j];
+			gsize n = strlen(w);
+			for (const char *p = strstr(f, w); p != NULL; p = strstr(p + 1, w)) {
+				gboolean left = p == f || !g_ascii_isalnum(p[-1]);
+				gboolean right = !g_ascii_isalnum(p[n]);
+				gsize pos = (gsize)(p - f);
+				if (!left || !right)
+					continue;
+				if (pos < best_pos || (pos == best_pos && n > best))
+					found = options[i].value, best = n, best_pos = pos;
+				break;
+			}
+		}
+	}
+	g_free(f);
+	return found;
+}
+
+/* Parser state across lines. */
+enum section { S_NONE, S_ADMIN, S_LIST, S_ITEM, S_LIST_ITEM };
+
+struct ctx {
+	const struct fields_opts *opts;
+	struct fields_result *r;
+	JsonArray *people;     /* list rows and "Người 1:" blocks */
+	JsonObject *person;    /* the block being filled, owned by people */
+	enum section section;
+	int columns[16];       /* table header: column index per cell, -1 none */
+	int ncolumns;
+	const char *last_key;  /* for continuation lines */
+	int continued;
+	gboolean forwarded;    /* inside a forwarded message's header block */
+};
+
+/* Set a string field unless it is already set. */
+static gboolean
+put(JsonObject *o, const char *key, char *value)
+{
+	if (value == NULL)
+		return FALSE;
+	if (*value == '\0' || json_object_has_member(o, key)) {
+		g_free(value);
+		return FALSE;
+	}
+	json_object_set_string_member(o, key, value);
+	g_free(value);
+	return TRUE;
+}
+
+/* Append a continuation line to a text field. */
+static void
+put_append(JsonObject *o, const char *key, const char *more)
+{
+	const char *old = json_object_get_string_member(o, key);
+	char *joined = g_strdup_printf("%s %s", old, more);
+
+	json_object_set_string_member(o, key, joined);
+	g_free(joined);
+}
+
+/* Read a choice value: ticked boxes first, else the words. */
+static const char *
+read_choice(const char *key, const char *value)
+{
+	GPtrArray *ticked = checked_options(value);
+	const char *found = NULL;
+
+	if (ticked == NULL)
+		return option_match(key, value);
+	for (guint i = 0; found == NULL && i < ticked->len; i++)
+		found = option_match(key, g_ptr_array_index(ticked, i));
+	g_ptr_array_free(ticked, TRUE);
+	return found;
+}
+
+/* Read a yes/no value, from boxes or words. */
+static int
+read_bool(const char *value)
+{
+	GPtrArray *ticked = checked_options(value);
+	int v = -1;
+
+	if (ticked == NULL)
+		return norm_bool(value);
+	for (guint i = 0; v < 0 && i < ticked->len; i++)
+		v = norm_bool(g_ptr_array_index(ticked, i));
+	g_ptr_array_free(ticked, TRUE);
+	return v;
+}
+
+/* An e-mail address from a column that may hold only the local part. */
+static char *
+read_account(const char *value, const char *suffix)
+{
+	char *e = norm_email(value);
+	static GRegex *local;
+
+	if (e != NULL)
+		return e;
+	if (local == NULL)
+		local = g_regex_new("^\\s*([a-z0-9][a-z0-9._\\-]{1,63})\\s*$", G_REGEX_CASELESS, 0,
+		                    NULL);
+	GMatchInfo *mi = NULL;
+	if (g_regex_match(local, value, 0, &mi)) {
+		char *l = g_match_info_fetch(mi, 1);
+		e = g_ascii_strdown(l, -1);
+		g_free(l);
+		char *full = g_strdup_printf("%s@%s", e, suffix);
+		g_free(e);
+		e = full;
+	}
+	g_match_info_free(mi);
+	return e;
+}
+
+/* Store one cell of a person under its column. */
+static void
+person_put(struct ctx *c, JsonObject *p, int col, const char *value)
+{
+	const char *key = columns[col].key;
+
+	switch (columns[col].kind) {
+	case K_PHONE:
+		put(p, key, norm_phone(value));
+		break;
+	case K_EMAIL:
+		put(p, key, read_account(value, c->opts->domain_suffix));
+		break;
+	case K_IGNORE:
+		break;
+	default:
+		if (strcmp(key, "id_no") == 0)
+			put(p, key, norm_id_no(value));
+		else
+			put(p, key, norm_text(value));
+		break;
+	}
+}
+
+/* Whether a cell is only a row number ("1", "01", "1."). */
+static gboolean
+cell_is_number(const char *s)
+{
+	int digits = 0;
+
+	for (; *s != '\0'; s++) {
+		if (g_ascii_isdigit(*s))
+			digits++;
+		else if (*s != '.' && *s != ' ' && *s != ')')
+			return FALSE;
+	}
+	return digits > 0 && digits <= 3;
+}
+
+/* Fill a person from cells whose columns are unknown, by what they hold. */
+static JsonObject *
+person_from_cells(struct ctx *c, char **cells, int n)
+{
+	JsonObject *p = json_object_new();
+	int texts = 0;
+
+	for (int i = 0; i < n; i++) {
+		const char *cell = cells[i];
+		char *v;
+		if (*cell == '\0' || (i == 0 && cell_is_number(cell)))
+			continue;
+		if ((v = norm_email(cell)) != NULL) {
+			put(p, "address", v);
+			continue;
+		}
+		/* a bare 9 or 12 digit number is an identity card; 10-11 a phone */
+		GString *d = g_string_new(NULL);
+		gboolean only_digits = TRUE;
+		for (const char *q = cell; *q; q++) {
+			if (g_ascii_isdigit(*q))
+				g_string_append_c(d, *q);
+			else if (!strchr(" .-+()", *q))
+				only_digits = FALSE;
+		}
+		if (only_digits && d->len > 0) {
+			gboolean plain = strspn(cell, "0123456789") == strlen(cell);
+			if (plain && (d->len == 12 || (d->len == 9 && !json_object_has_member(p, "phone"))) &&
+			    !json_object_has_member(p, "id_no"))
+				put(p, "id_no", g_strdup(d->str));
+			else
+				put(p, "phone", norm_phone(cell));
+			g_string_free(d, TRUE);
+			continue;
+		}
+		g_string_free(d, TRUE);
+		/* texts in order: name, then what the type decides */
+		static const char *const text_keys[] = {"full_name", "_text2", "_text3", "_text4"};
+		if (texts < 4)
+			put(p, text_keys[texts++], norm_text(cell));
+	}
+	return p;
+}
+
+/* Add a finished person to the list, if it holds anything. */
+static void
+people_add(struct ctx *c, JsonObject *p)
+{
+	if (json_object_get_size(p) == 0) {
+		json_object_unref(p);
+		return;
+	}
+	json_array_add_object_element(c->people, p);
+}
+
+/* Split a table row into trimmed cells; returns the count. */
+static char **
+row_cells(const char *line, int *n)
+{
+	const char *sep = strchr(line, '|') != NULL ? "|" : "\t";
+	char **cells = g_strsplit(line, sep, 32);
+	int k = 0, len = (int)g_strv_length(cells);
+
+	for (int i = 0; i < len; i++) {
+		char *t = g_strstrip(cells[i]);
+		/* markdown style "| a | b |": drop the empty ends */
+		if (*t == '\0' && (i == 0 || i == len - 1)) {
+			g_free(cells[i]);
+			continue;
+		}
+		/* markdown separator row "|---|---|" */
+		cells[k++] = t;
+	}
+	cells[k] = NULL;
+	*n = k;
+	return cells;
+}
+
+/* Whether a row is a markdown rule "---|---". */
+static gboolean
+row_is_rule(char **cells, int n)
+{
+	for (int i = 0; i < n; i++)
+		if (strspn(cells[i], "-:= ") != strlen(cells[i]))
+			return FALSE;
+	return n > 0;
+}
+
+/* Handle a table row: a header sets the columns, a data row adds a person.
+   Returns FALSE when the line is not a table row. */
+static gboolean
+table_row(struct ctx *c, const char *line)
+{
+	int n, mapped = 0;
+	char **cells;
+
+	if (strchr(line, '|') == NULL && strchr(line, '\t') == NULL)
+		return FALSE;
+	cells = row_cells(line, &n);
+	if (n < 3 || n > 16) {
+		g_strfreev(cells);
+		return FALSE;
+	}
+	if (row_is_rule(cells, n)) {
+		g_strfreev(cells);
+		return TRUE;
+	}
+	int cols[16];
+	for (int i = 0; i < n; i++) {
+		char *ln = label_norm(cells[i]);
+		int score;
+		cols[i] = column_match(ln, &score);
+		if (cols[i] >= 0 && score >= 1000)
+			mapped++;
+		else
+			cols[i] = -1;
+		g_free(ln);
+	}
+	if (mapped >= 2) {
+		memcpy(c->columns, cols, sizeof cols);
+		c->ncolumns = n;
+		c->section = S_LIST;
+		g_strfreev(cells);
+		return TRUE;
+	}
+	JsonObject *p;
+	if (c->ncolumns > 0) {
+		p = json_object_new();
+		for (int i = 0; i < n && i < c->ncolumns; i++)
+			if (c->columns[i] >= 0)
+				person_put(c, p, c->columns[i], cells[i]);
+	} else {
+		p = person_from_cells(c, cells, n);
+	}
+	people_add(c, p);
+	c->section = S_LIST;
+	g_strfreev(cells);
+	return TRUE;
+}
+
+/* "1. Name - Unit - 0123 - 0905…": a person as a dashed row inside a list. */
+static gboolean
+dash_row(struct ctx *c, const char *rest)
+{
+	static GRegex *re;
+	char **cells;
+	int n;
+
+	if (re == NULL)
+		re = g_regex_new("\\s+[-–—]\\s+|\\s*;\\s*|\\s*,\\s+(?=\\d)", 0, 0, NULL);
+	cells = g_regex_split(re, rest, 0);
+	n = (int)g_strv_length(cells);
+	if (n < 2) {
+		g_strfreev(cells);
+		return FALSE;
+	}
+	for (int i = 0; i < n; i++)
+		g_strstrip(cells[i]);
+	people_add(c, person_from_cells(c, cells, n));
+	g_strfreev(cells);
+	return TRUE;
+}
+
+/* "Họ và tên: A; Chức vụ: B; …": a person as labelled pairs on one line.
+   Returns FALSE when fewer than two pairs name person columns. */
+static gboolean
+pairs_row(struct ctx *c, const char *rest)
+{
+	char **pairs = g_strsplit_set(rest, ";", 16);
+	JsonObject *p = json_object_new();
+	int named = 0;
+
+	for (int i = 0; pairs[i] != NULL; i++) {
+		char *colon = strchr(pairs[i], ':');
+		if (colon == NULL)
+			continue;
+		*colon = '\0';
+		char *ln = label_norm(pairs[i]);
+		int score, col = column_match(ln, &score);
+		if (col >= 0) {
+			person_put(c, p, col, colon + 1);
+			named++;
+		}
+		g_free(ln);
+	}
+	g_strfreev(pairs);
+	if (named < 2) {
+		json_object_unref(p);
+		return FALSE;
+	}
+	people_add(c, p);
+	return TRUE;
+}
+
+/* Strip a list marker ("1.", "2)", "-", "+", "•", "a)"); returns the rest and
+   whether there was a numbered or bulleted marker. */
+static const char *
+strip_marker(const char *line, gboolean *marked)
+{
+	static GRegex *re;
+	GMatchInfo *mi = NULL;
+	const char *rest = line;
+
+	if (re == NULL)
+		re = g_regex_new("^\\s*(?:(?:\\d{1,2}|[a-zđ]|[ivx]{1,4})\\s*[.)]\\s+|\\(\\d{1,2}\\)\\s*|"
+		                 "[-+*•·–—o▪►◦]\\s+|[-+*•]\\s*(?=\\p{Lu}))",
+		                 G_REGEX_CASELESS, 0, NULL);
+	*marked = FALSE;
+	if (g_regex_match(re, line, 0, &mi)) {
+		int end;
+		g_match_info_fetch_pos(mi, 0, NULL, &end);
+		rest = line + end;
+		*marked = TRUE;
+	}
+	g_match_info_free(mi);
+	while (*rest == ' ' || *rest == '\t')
+		rest++;
+	return rest;
+}
+
+/*
+ * Split "Label: value".  The colon must follow a label of letters (not a
+ * time "8:30" or "https:"), at most 80 characters.  Without a colon, a run
+ * of leader dots ends the label ("Đơn vị…………Sở X").  Returns FALSE when the
+ * line has no label.
+ */
+static gboolean
+split_label(const char *line, char **label, char **value)
+{
+	const char *p = line;
+
+	for (; *p != '\0'; p = g_utf8_next_char(p)) {
+		gunichar ch = g_utf8_get_char(p);
+		if (ch != ':' && ch != 0xFF1A)
+			continue;
+		gsize llen = (gsize)(p - line);
+		if (llen == 0 || g_utf8_strlen(line, (gssize)llen) > 80)
+			return FALSE;
+		if (p > line && g_ascii_isdigit(p[-1]) && g_ascii_isdigit(p[1]))
+			return FALSE;
+		char *l = g_strndup(line, llen);
+		char *lf = text_fold(l);
+		gboolean letters = FALSE;
+		for (char *q = lf; *q; q++)
+			letters = letters || g_ascii_isalpha(*q);
+		gboolean scheme = g_str_has_suffix(lf, "http") || g_str_has_suffix(lf, "https") ||
+		                  g_str_has_suffix(lf, "mailto");
+		g_free(lf);
+		if (!letters || scheme) {
+			g_free(l);
+			return FALSE;
+		}
+		*label = l;
+		*value = g_strdup(g_utf8_next_char(p));
+		return TRUE;
+	}
+	static GRegex *leader;
+	GMatchInfo *mi = NULL;
+	if (leader == NULL)
+		leader = g_regex_new("^([^.…_]{2,80}?)\\s*(?:\\.{4,}|…{2,}|_{4,}|(?:\\. ){3,})\\s*(.*)$",
+		                     0, 0, NULL);
+	if (g_regex_match(leader, line, 0, &mi)) {
+		*label = g_match_info_fetch(mi, 1);
+		*value = g_match_info_fetch(mi, 2);
+		g_match_info_free(mi);
+		return TRUE;
+	}
+	g_match_info_free(mi);
+	return FALSE;
+}
+
+/* Whether the folded line starts quoted history ("On … wrote:"). */
+static gboolean
+line_starts_quote(const char *folded)
+{
+	static GRegex *re;
+	if (re == NULL)
+		re = g_regex_new("^(on\\s.{4,200}\\swrote:?\\s*$|vao\\s.{4,200}\\sda\\s+viet:?\\s*$|"
+		                 "-{2,}\\s*original message\\s*-{2,}|-{2,}\\s*thu goc\\s*-{2,}|"
+		                 "-{2,}\\s*tin nhan goc\\s*-{2,}|le\\s.{4,200}\\sa\\s+ecrit)",
+		                 0, 0, NULL);
+	return g_regex_match(re, folded, 0, NULL);
+}
+
+/* Whether the folded line marks a forwarded message. */
+static gboolean
+line_starts_forward(const char *folded)
+{
+	return strstr(folded, "forwarded message") != NULL ||
+	       strstr(folded, "thu chuyen tiep") != NULL ||
+	       strstr(folded, "tin nhan da chuyen tiep") != NULL ||
+	       strstr(folded, "begin forwarded message") != NULL;
+}
+
+/* Whether a folded line is a header line of a quoted or forwarded message. */
+static gboolean
+line_is_header(const char *folded)
+{
+	static GRegex *re;
+	if (re == NULL)
+		re = g_regex_new("^\\*?(from|sent|to|cc|subject|date|tu|gui|den|ngay|tieu de|chu de|"
+		                 "thoi gian|ngay gui|nguoi gui|nguoi nhan)\\*?\\s*:",
+		                 0, 0, NULL);
+	return g_regex_match(re, folded, 0, NULL);
+}
+
+/* Set the field for one top-level label. */
+static void
+apply_slot(struct ctx *c, int si, const char *value)
+{
+	const struct slot *s = &slots[si];
+	JsonObject *o = c->r->fields;
+	int y = c->opts->ref_year, m = c->opts->ref_month;
+
+	c->last_key = NULL;
+	switch (s->kind) {
+	case K_TEXT:
+		if (put(o, s->key, norm_text(value)))
+			c->last_key = s->key, c->continued = 0;
+		break;
+	case K_PHONE:
+		put(o, s->key, norm_phone(value));
+		break;
+	case K_EMAIL:
+		put(o, s->key, norm_email(value));
+		break;
+	case K_DATE:
+		put(o, s->key, norm_date(value, y, m));
+		break;
+	case K_WHEN: {
+		struct norm_date d = {0, 0, 0};
+		struct norm_time from, to;
+		if (json_object_has_member(o, "_when_dt") || json_object_has_member(o, "_when_from"))
+			break;
+		norm_time_range(value, y, m, &d, &from, &to);
+		if (d.y > 0)
+			put(o, "_when_date", norm_date_iso(&d));
+		if (from.h >= 0)
+			put(o, "_when_from", norm_time_str(&from));
+		if (to.h >= 0)
+			put(o, "_when_to", norm_time_str(&to));
+		put(o, "_when_dt", norm_datetime(value, y, m));
+		break;
+	}
+	case K_VISIT: {
+		struct norm_date d = {0, 0, 0};
+		struct norm_time from, to;
+		norm_time_range(value, y, m, &d, &from, &to);
+		if (d.y > 0)
+			put(o, "visit_date", norm_date_iso(&d));
+		if (from.h >= 0)
+			put(o, "time_from", norm_time_str(&from));
+		if (to.h >= 0)
+			put(o, "time_to", norm_time_str(&to));
+		break;
+	}
+	case K_TIME_FROM:
+	case K_TIME_TO: {
+		struct norm_date d = {0, 0, 0};
+		struct norm_time from, to;
+		norm_time_range(value, y, m, &d, &from, &to);
+		if (from.h >= 0)
+			put(o, s->key, norm_time_str(&from));
+		if (to.h >= 0 && s->kind == K_TIME_FROM)
+			put(o, "time_to", norm_time_str(&to));
+		if (d.y > 0)
+			put(o, "visit_date", norm_date_iso(&d));
+		break;
+	}
+	case K_URL:
+		put(o, s->key, norm_url(value));
+		break;
+	case K_IP:
+		put(o, s->key, norm_ipv4(value));
+		break;
+	case K_LETTER:
+		put(o, s->key, norm_letter_ref(value));
+		break;
+	case K_SUBDOMAIN:
+		put(o, s->key, norm_subdomain(value, c->opts->domain_suffix));
+		break;
+	case K_BOOL: {
+		int v = read_bool(value);
+		if (v >= 0 && !json_object_has_member(o, s->key))
+			json_object_set_boolean_member(o, s->key, v == 1);
+		break;
+	}
+	case K_CHOICE: {
+		const char *v = read_choice(s->key, value);
+		if (v != NULL)
+			put(o, s->key, g_strdup(v));
+		break;
+	}
+	case K_PASSWORD:
+		c->r->password = TRUE;
+		break;
+	case K_ADMIN: {
+		char *v = norm_text(value);
+		c->section = S_ADMIN;
+		if (v != NULL) {
+			/* "Cán bộ quản trị: Nguyễn Văn A - 0905… - a@b" */
+			put(o, "admin_phone", norm_phone(v));
+			put(o, "admin_email", norm_email(v));
+			char **bits = g_regex_split_simple("\\s+[-–]\\s+|,\\s*|;\\s*", v, 0, 0);
+			char *ph = bits[0] != NULL ? norm_phone(bits[0]) : NULL;
+			if (bits[0] != NULL && ph == NULL && strchr(bits[0], '@') == NULL)
+				put(o, "admin_name", norm_text(bits[0]));
+			g_free(ph);
+			g_strfreev(bits);
+			g_free(v);
+		}
+		break;
+	}
+	case K_LIST:
+		c->section = S_LIST;
+		c->ncolumns = 0;
+		break;
+	case K_IGNORE:
+		break;
+	}
+}
+
+/* In the administrator block, person labels name admin_* fields. */
+static gboolean
+apply_admin(struct ctx *c, int col, const char *value)
+{
+	JsonObject *o = c->r->fields;
+	const char *key = columns[col].key;
+
+	if (strcmp(key, "full_name") == 0)
+		return put(o, "admin_name", norm_text(value)) || TRUE;
+	if (strcmp(key, "phone") == 0)
+		return put(o, "admin_phone", norm_phone(value)) || TRUE;
+	if (strcmp(key, "address") == 0)
+		return put(o, "admin_email", norm_email(value)) || TRUE;
+	return FALSE;
+}
+
+/* Whether a folded label opens one person's block: "Người 1", "Khách thứ 2". */
+static gboolean
+label_is_item(const char *ln)
+{
+	static GRegex *re;
+	if (re == NULL)
+		re = g_regex_new("^(nguoi|khach|can bo|thanh vien|visitor|person|nhan su|tai khoan|"
+		                 "account|hop thu)( thu)? ?(\\d{1,2}|[a-z])$",
+		                 0, 0, NULL);
+	return g_regex_match(re, ln, 0, NULL);
+}
+
+/* End the person block being filled. */
+static void
+item_end(struct ctx *c)
+{
+	if (c->person != NULL) {
+		people_add(c, c->person);
+		c->person = NULL;
+	}
+	if (c->section == S_LIST_ITEM)
+		c->section = S_LIST;
+	else if (c->section == S_ITEM)
+		c->section = S_NONE;
+}
+
+/* Handle one labelled line. */
+static void
+labelled_line(struct ctx *c, const char *label, const char *value, gboolean marked)
+{
+	char *ln = label_norm(label);
+	int sscore = 0, cscore = 0;
+	int si = slot_match(ln, &sscore);
+	int col = column_match(ln, &cscore);
+	char *nv = norm_text(value);
+	gboolean empty = nv == NULL;
+
+	g_free(nv);
+
+	if (*ln == '\0') {
+		g_free(ln);
+		return;
+	}
+	c->r->labels += (si >= 0 || col >= 0);
+
+	/* "Người 1:" opens a person block */
+	if (label_is_item(ln) && (empty || strlen(value) < 3)) {
+		item_end(c);
+		c->person = json_object_new();
+		c->section = c->section == S_LIST ? S_LIST_ITEM : S_ITEM;
+		c->last_key = NULL;
+		g_free(ln);
+		return;
+	}
+	/* inside a person block, person labels fill the person */
+	if ((c->section == S_ITEM || c->section == S_LIST_ITEM) && col >= 0 && cscore >= sscore - 2) {
+		if (c->person == NULL)
+			c->person = json_object_new();
+		person_put(c, c->person, col, value);
+		g_free(ln);
+		return;
+	}
+	if (c->section == S_ITEM || c->section == S_LIST_ITEM)
+		item_end(c);
+	/* the administrator block of the sub-domain form */
+	if (c->section == S_ADMIN && col >= 0 && apply_admin(c, col, value)) {
+		c->last_key = NULL;
+		g_free(ln);
+		return;
+	}
+	if (si >= 0) {
+		if (c->section == S_ADMIN && slots[si].kind != K_ADMIN)
+			c->section = S_NONE;
+		if (c->section == S_LIST && slots[si].kind != K_LIST && !(empty && marked))
+			c->section = S_NONE;
+		apply_slot(c, si, value);
+	} else {
+		c->last_key = NULL;
+	}
+	g_free(ln);
+}
+
+/* A line with no label: continuation, list row, or a dated signature line. */
+static void
+plain_line(struct ctx *c, const char *line, const char *rest, gboolean marked)
+{
+	char *f = text_fold(line);
+	static GRegex *place_date;
+
+	if (place_date == NULL)
+		place_date = g_regex_new("^\\s*[\\w .]{2,30},\\s*ngay\\s*\\d", 0, 0, NULL);
+	/* "Đà Nẵng, ngày 02 tháng 09 năm 2026" */
+	if (g_regex_match(place_date, f, 0, NULL)) {
+		put(c->r->fields, "request_date",
+		    norm_date(line, c->opts->ref_year, c->opts->ref_month));
+		c->last_key = NULL;
+		g_free(f);
+		return;
+	}
+	g_free(f);
+	if ((c->section == S_LIST || c->section == S_LIST_ITEM) && marked) {
+		item_end(c);
+		if (pairs_row(c, rest) || dash_row(c, rest))
+			return;
+	}
+	if (c->last_key != NULL && !marked && c->continued < 4) {
+		put_append(c->r->fields, c->last_key, rest);
+		c->continued++;
+		return;
+	}
+	c->last_key = NULL;
+}
+
+/* Read the form code: "05/IID-KT", "mẫu số 05/IID-KT", "01-IID-KT". */
+char *
+fields_form_code(const char *text)
+{
+	static GRegex *re;
+	GMatchInfo *mi = NULL;
+	char *f = text_fold(text), *code = NULL;
+
+	if (re == NULL)
+		re = g_regex_new("(?<!\\d)0?([1-5])\\s*[/\\-]\\s*iid\\s*[-–_ ]?\\s*kt(?![a-z])", 0, 0,
+		                 NULL);
+	if (g_regex_match(re, f, 0, &mi)) {
+		char *n = g_match_info_fetch(mi, 1);
+		code = g_strdup_printf("0%s/IID-KT", n);
+		g_free(n);
+	}
+	g_match_info_free(mi);
+	g_free(f);
+	return code;
+}
+
+/* Read the fields of one text; see fields.h. */
+struct fields_result *
+fields_extract(const char *text, const struct fields_opts *opts)
+{
+	struct fields_result *r = g_new0(struct fields_result, 1);
+	struct ctx c = {0};
+	char **lines = g_strsplit(text, "\n", -1);
+	int header_lines = 0;
+
+	tables_load();
+	r->fields = json_object_new();
+	c.opts = opts;
+	c.r = r;
+	c.people = json_array_new();
+	r->form_code = fields_form_code(text);
+
+	for (int i = 0; lines[i] != NULL; i++) {
+		char *line = g_strstrip(lines[i]);
+		char *folded, *label = NULL, *value = NULL;
+		gboolean marked;
+		const char *rest;
+
+		if (*line == '\0') {
+			item_end(&c);
+			if (c.section == S_ADMIN)
+				c.section = S_NONE;
+			c.last_key = NULL;
+			header_lines = 0;
+			continue;
+		}
+		if (strcmp(lines[i], "--") == 0 || strcmp(line, "--") == 0 ||
+		    g_str_has_prefix(lines[i], "-- ") || strcmp(line, "__") == 0)
+			break; /* signature */
+		if (line[0] == '>' || (line[0] == '|' && line[1] == '>'))
+			continue; /* quoted */
+		folded = text_fold(line);
+		if (line_starts_quote(folded)) {
+			g_free(folded);
+			break;
+		}
+		if (line_starts_forward(folded)) {
+			c.forwarded = TRUE;
+			item_end(&c);
+			c.section = S_NONE;
+			c.last_key = NULL;
+			g_free(folded);
+			continue;
+		}
+		if (line_is_header(folded)) {
+			/* an Outlook-style header block: history when fields were
+			   already found above it, else a forward to read through */
+			header_lines++;
+			if (header_lines >= 2 && !c.forwarded && json_object_get_size(r->fields) >= 3) {
+				g_free(folded);
+				break;
+			}
+			if (c.forwarded || header_lines >= 2 ||
+			    (lines[i + 1] != NULL && line_is_header(lines[i + 1]))) {
+				g_free(folded);
+				continue;
+			}
+		}
+		g_free(folded);
+
+		rest = strip_marker(line, &marked);
+		if (table_row(&c, rest)) {
+			c.last_key = NULL;
+			continue;
+		}
+		if (c.section == S_LIST && marked && strchr(rest, ';') != NULL && pairs_row(&c, rest)) {
+			c.last_key = NULL;
+			continue;
+		}
+		if (split_label(rest, &label, &value)) {
+			labelled_line(&c, label, value, marked);
+			g_free(label);
+			g_free(value);
+			continue;
+		}
+		plain_line(&c, line, rest, marked);
+	}
+	item_end(&c);
+	if (json_array_get_length(c.people) > 0)
+		json_object_set_array_member(r->fields, "_people", c.people);
+	else
+		json_array_unref(c.people);
+	g_strfreev(lines);
+	return r;
+}
+
+/* Release a result. */
+struct fields_result *
+fields_result_free(struct fields_result *r)
+{
+	if (r == NULL)
+		return NULL;
+	if (r->fields != NULL)
+		json_object_unref(r->fields);
+	g_free(r->form_code);
+	g_free(r);
+	return NULL;
+}

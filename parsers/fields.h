@@ -1,0 +1,44 @@
+/*
+ * fields.h - the labelled fields of a typed request form, read from text.
+ *
+ * fields_extract() reads the lines of a body (or of any text a form was
+ * turned into) and returns what it found under DOMAIN.md's keys, values
+ * normalised: "Label: value" lines with labels in Vietnamese with or
+ * without diacritics or in English, numbered or bulleted, with dotted
+ * leaders; check boxes (☑/☐, [x]/[ ]); lists of people as tables (pipes,
+ * tabs), "1. A - B - C" rows, "Người 1:" blocks or "Label: v; Label: v" lines;
+ * the administrator block of a sub-domain form.  Quoted history and the
+ * signature are never read.  Which request type the fields belong to is not
+ * decided here: keys that depend on it (a bare "Thời gian:") are returned
+ * under names starting with "_" for rules/ to place, and list rows as
+ * generic people under "_people".
+ *
+ * Labels live in tables in fields.c; adding a label is adding a row.
+ * The result is owned by the caller (fields_result_free).  No I/O.
+ */
+#ifndef PHIEU_FIELDS_H
+#define PHIEU_FIELDS_H
+
+#include <glib.h>
+#include <json-glib/json-glib.h>
+
+struct fields_opts {
+	int ref_year, ref_month;   /* from the message Date: fills yearless dates */
+	const char *domain_suffix; /* "danang.gov.vn" */
+};
+
+struct fields_result {
+	JsonObject *fields; /* DOMAIN.md keys, plus "_..." keys for rules/ */
+	char *form_code;    /* "02/IID-KT" when the text names a form, else NULL */
+	int labels;         /* how many labelled lines were recognised */
+	gboolean password;  /* the text carries a password: never echo it */
+};
+
+/* Read the fields of one text. */
+struct fields_result *fields_extract(const char *text, const struct fields_opts *opts);
+/* The form code named anywhere in text ("biểu mẫu 05/IID-KT"), or NULL. */
+char *fields_form_code(const char *text);
+/* Release; returns NULL. */
+struct fields_result *fields_result_free(struct fields_result *r);
+
+#endif

@@ -1,0 +1,596 @@
+/* normalise.c - values as typed into the forms of DOMAIN.md; see normalise.h. */
+#include "normalise.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "text.h"
+
+/* Compile a pattern once; patterns are constants, so failure is a bug. */
+static GRegex *
+norm_re(GRegex **slot, const char *pattern)
+{
+	if (*slot == NULL) {
+		GError *err = NULL;
+		GRegex *re = g_regex_new(pattern, G_REGEX_OPTIMIZE | G_REGEX_CASELESS, 0, &err);
+		if (re == NULL)
+			g_error("normalise: bad pattern %s: %s", pattern, err->message);
+		if (!g_atomic_pointer_compare_and_exchange(slot, NULL, re))
+			g_regex_unref(re);
+	}
+	return *slot;
+}
+
+/* Integer value of a numbered capture group, -1 when it did not match. */
+static int
+norm_group_int(GMatchInfo *mi, int n)
+{
+	char *s = g_match_info_fetch(mi, n);
+	int v = (s != NULL && *s != '\0') ? atoi(s) : -1;
+
+	g_free(s);
+	return v;
+}
+
+/* Digits of s, in order. */
+static GString *
+norm_digits(const char *s, gsize len)
+{
+	GString *d = g_string_new(NULL);
+
+	for (gsize i = 0; i < len && s[i] != '\0'; i++)
+		if (g_ascii_isdigit(s[i]))
+			g_string_append_c(d, s[i]);
+	return d;
+}
+
+/* National form of a digit string, or NULL when it is not a phone number. */
+static char *
+norm_phone_digits(GString *d)
+{
+	if (g_str_has_prefix(d->str, "0084"))
+		g_string_erase(d, 0, 2);
+	if (g_str_has_prefix(d->str, "84") && (d->len == 11 || d->len == 12)) {
+		g_string_erase(d, 0, 2);
+		g_string_prepend_c(d, '0');
+	}
+	if (d->len == 9 && strchr("35789", d->str[0]) != NULL)
+		g_string_prepend_c(d, '0');
+	if ((d->len == 10 || d->len == 11) && d->str[0] == '0')
+		return g_strdup(d->str);
+	return NULL;
+}
+
+/* First phone number in s. */
+char *
+norm_phone(const char *s)
+{
+	static GRegex *re;
+	GMatchInfo *mi = NULL;
+	char *found = NULL;
+
+	g_regex_match(norm_re(&re, "(?<![\\d/])\\(?\\+?\\(?\\d[\\d .\\-()]{6,}\\d(?![\\d/])"), s, 0,
+	              &mi);
+	while (found == NULL && g_match_info_matches(mi)) {
+		int start, end;
+		g_match_info_fetch_pos(mi, 0, &start, &end);
+		GString *d = norm_digits(s + start, (gsize)(end - start));
+		found = norm_phone_digits(d);
+		g_string_free(d, TRUE);
+		g_match_info_next(mi, NULL);
+	}
+	g_match_info_free(mi);
+	return found;
+}
+
+/* First e-mail address in s, lower case. */
+char *
+norm_email(const char *s)
+{
+	static GRegex *re;
+	GMatchInfo *mi = NULL;
+	char *found = NULL;
+
+	if (g_regex_match(norm_re(&re, "[a-z0-9._%+\\-]+@[a-z0-9\\-]+(\\.[a-z0-9\\-]+)*\\.[a-z]{2,}"),
+	                  s, 0, &mi)) {
+		char *m = g_match_info_fetch(mi, 0);
+		found = g_ascii_strdown(m, -1);
+		g_free(m);
+	}
+	g_match_info_free(mi);
+	return found;
+}
+
+/* English and Vietnamese month names, folded. */
+static int
+norm_month_name(const char *w)
+{
+	static const char *const names[] = {"jan", "feb", "mar", "apr", "may", "jun",
+	                                    "jul", "aug", "sep", "oct", "nov", "dec"};
+	for (int i = 0; i < 12; i++)
+		if (g_ascii_strncasecmp(w, names[i], 3) == 0)
+			return i + 1;
+	return 0;
+}
+
+/* Days in a month of a year. */
+static int
+norm_days_in(int y, int m)
+{
+	static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
+		return 29;
+	return days[m - 1];
+}
+
+/* Whether the parts make a real date. */
+static gboolean
+norm_date_valid(const struct norm_date *d)
+{
+	return d->y >= 1990 && d->y <= 2100 && d->m >= 1 && d->m <= 12 && d->d >= 1 &&
+	       d->d <= norm_days_in(d->y, d->m);
+}
+
+/* Date patterns, tried at every position; the earliest match wins. */
+enum { DP_YMD, DP_VI, DP_DMY, DP_EN_DMY, DP_EN_MDY, DP_VI_NOYEAR, DP_DM };
+static const struct {
+	int kind;
+	const char *pattern;
+} norm_date_patterns[] = {
+    {DP_YMD, "(?<!\\d)(\\d{4})[-/.](\\d{1,2})[-/.](\\d{1,2})(?!\\d)"},
+    {DP_VI, "ngay\\W{0,3}(\\d{1,2})\\W{0,3}thang\\W{0,3}(\\d{1,2})\\W{0,3}nam\\W{0,3}(\\d{4})"},
+    {DP_DMY, "(?<![\\d.])(\\d{1,2})\\s*[/.\\-]\\s*(\\d{1,2})\\s*[/.\\-]\\s*(\\d{4}|\\d{2})(?![\\d])"},
+    {DP_EN_DMY, "(?<!\\d)(\\d{1,2})(?:st|nd|rd|th)?\\s+(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|"
+                "dec)[a-z]*\\.?,?\\s+(\\d{4})"},
+    {DP_EN_MDY, "(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\\.?\\s+(\\d{1,2})(?:st|nd|"
+                "rd|th)?,?\\s+(\\d{4})"},
+    {DP_VI_NOYEAR, "ngay\\W{0,3}(\\d{1,2})\\W{0,3}thang\\W{0,3}(\\d{1,2})(?!\\d)"},
+    {DP_DM, "(?<![\\d.:/])(\\d{1,2})\\s*[/.\\-]\\s*(\\d{1,2})(?![\\d:/.]|\\.\\d|\\s*gio|\\s*h\\b)"},
+};
+
+/* Parse the first date of s into parts. */
+gboolean
+norm_date_parts(const char *s, int ref_year, int ref_month, struct norm_date *out)
+{
+	static GRegex *res[G_N_ELEMENTS(norm_date_patterns)];
+	char *f = text_fold(s);
+	int best_start = -1;
+	struct norm_date best = {0, 0, 0};
+
+	for (gsize i = 0; i < G_N_ELEMENTS(norm_date_patterns); i++) {
+		GMatchInfo *mi = NULL;
+		GRegex *re = norm_re(&res[i], norm_date_patterns[i].pattern);
+		g_regex_match(re, f, 0, &mi);
+		for (; g_match_info_matches(mi); g_match_info_next(mi, NULL)) {
+			int start, end;
+			struct norm_date d = {0, 0, 0};
+			g_match_info_fetch_pos(mi, 0, &start, &end);
+			if (best_start >= 0 && start >= best_start)
+				break;
+			switch (norm_date_patterns[i].kind) {
+			case DP_YMD:
+				d.y = norm_group_int(mi, 1), d.m = norm_group_int(mi, 2);
+				d.d = norm_group_int(mi, 3);
+				break;
+			case DP_VI:
+			case DP_DMY:
+				d.d = norm_group_int(mi, 1), d.m = norm_group_int(mi, 2);
+				d.y = norm_group_int(mi, 3);
+				break;
+			case DP_EN_DMY: {
+				char *mon = g_match_info_fetch(mi, 2);
+				d.d = norm_group_int(mi, 1), d.m = norm_month_name(mon);
+				d.y = norm_group_int(mi, 3);
+				g_free(mon);
+				break;
+			}
+			case DP_EN_MDY: {
+				char *mon = g_match_info_fetch(mi, 1);
+				d.m = norm_month_name(mon), d.d = norm_group_int(mi, 2);
+				d.y = norm_group_int(mi, 3);
+				g_free(mon);
+				break;
+			}
+			default:
+				d.d = norm_group_int(mi, 1), d.m = norm_group_int(mi, 2);
+				d.y = 0;
+				break;
+			}
+			if (d.y >= 0 && d.y < 100 && norm_date_patterns[i].kind == DP_DMY)
+				d.y += 2000;
+			if (d.y == 0) {
+				if (ref_year <= 0)
+					continue;
+				d.y = ref_year;
+				/* a month well before the mail's means next year */
+				if (ref_month > 0 && d.m >= 1 && d.m + 6 < ref_month)
+					d.y++;
+			}
+			if (!norm_date_valid(&d))
+				continue;
+			best_start = start;
+			best = d;
+			break;
+		}
+		g_match_info_free(mi);
+	}
+	g_free(f);
+	if (best_start < 0)
+		return FALSE;
+	*out = best;
+	return TRUE;
+}
+
+/* Format a date as ISO. */
+char *
+norm_date_iso(const struct norm_date *d)
+{
+	return g_strdup_printf("%04d-%02d-%02d", d->y, d->m, d->d);
+}
+
+/* Format a time as HH:MM. */
+char *
+norm_time_str(const struct norm_time *t)
+{
+	return g_strdup_printf("%02d:%02d", t->h, t->min);
+}
+
+/* First date in s, ISO. */
+char *
+norm_date(const char *s, int ref_year, int ref_month)
+{
+	struct norm_date d;
+
+	if (!norm_date_parts(s, ref_year, ref_month, &d))
+		return NULL;
+	return norm_date_iso(&d);
+}
+
+/* One time of day per match, in order, with the text offsets. */
+struct norm_time_hit {
+	struct norm_time t;
+	int start, end;
+};
+
+/* Find up to max times of day in folded text. */
+static int
+norm_times(const char *f, struct norm_time_hit *hits, int max)
+{
+	static GRegex *re, *period;
+	GMatchInfo *mi = NULL;
+	int n = 0;
+
+	norm_re(&period, "^\\W{0,3}(sang|trua|chieu|toi|dem|am|pm|a\\.m\\.|p\\.m\\.)(?![a-z])");
+	g_regex_match(norm_re(&re, "(?<![\\d.:/\\-])(\\d{1,2})\\s*(?::\\s*(\\d{2})|(?:h|g|gio)(?![a-z])"
+	                           "\\s*(\\d{1,2})?(?!\\d)\\s*(?:phut|p(?![a-z]))?)"),
+	              f, 0, &mi);
+	for (; n < max && g_match_info_matches(mi); g_match_info_next(mi, NULL)) {
+		struct norm_time t;
+		int start, end, m2, m3;
+		GMatchInfo *pm = NULL;
+
+		g_match_info_fetch_pos(mi, 0, &start, &end);
+		t.h = norm_group_int(mi, 1);
+		m2 = norm_group_int(mi, 2);
+		m3 = norm_group_int(mi, 3);
+		t.min = m2 >= 0 ? m2 : (m3 >= 0 ? m3 : 0);
+		if (t.h > 24 || t.min > 59)
+			continue;
+		if (g_regex_match(period, f + end, 0, &pm)) {
+			char *w = g_match_info_fetch(pm, 1);
+			int pend;
+			g_match_info_fetch_pos(pm, 0, NULL, &pend);
+			end += pend;
+			if ((strcmp(w, "chieu") == 0 || strcmp(w, "toi") == 0 || strcmp(w, "dem") == 0 ||
+			     w[0] == 'p') &&
+			    t.h < 12)
+				t.h += 12;
+			else if (strcmp(w, "trua") == 0 && t.h < 6)
+				t.h += 12;
+			else if ((w[0] == 'a') && t.h == 12)
+				t.h = 0;
+			g_free(w);
+		}
+		g_match_info_free(pm);
+		if (t.h == 24)
+			t.h = 0;
+		hits[n].t = t, hits[n].start = start, hits[n].end = end;
+		n++;
+	}
+	g_match_info_free(mi);
+	return n;
+}
+
+/* First time of day in s. */
+char *
+norm_time(const char *s)
+{
+	struct norm_time_hit hit;
+	char *f = text_fold(s);
+	int n = norm_times(f, &hit, 1);
+
+	g_free(f);
+	return n > 0 ? norm_time_str(&hit.t) : NULL;
+}
+
+/* Whether the text between two times joins them as a range. */
+static gboolean
+norm_is_range_joint(const char *between)
+{
+	static GRegex *re;
+	return g_regex_match(norm_re(&re, "^\\s*(-|–|—|~|den|toi|to|until|till)\\s*$|^\\s*(-|–|—|~|"
+	                                  "den|toi|to)\\s"),
+	                     between, 0, NULL);
+}
+
+/* A range of times with an optional date. */
+gboolean
+norm_time_range(const char *s, int ref_year, int ref_month, struct norm_date *date,
+                struct norm_time *from, struct norm_time *to)
+{
+	struct norm_time_hit hits[4];
+	char *f = text_fold(s);
+	int n = norm_times(f, hits, 4);
+	gboolean ok = n > 0;
+
+	if (date != NULL) {
+		/* blank out the times so their digits are not read as a date */
+		for (int i = 0; i < n; i++)
+			memset(f + hits[i].start, ' ', (size_t)(hits[i].end - hits[i].start));
+		if (!norm_date_parts(f, ref_year, ref_month, date))
+			date->y = date->m = date->d = 0;
+	}
+	from->h = to->h = -1;
+	from->min = to->min = 0;
+	if (n > 0)
+		*from = hits[0].t;
+	if (n > 1) {
+		char *between = g_strndup(f + hits[0].end, (gsize)(hits[1].start - hits[0].end));
+		if (norm_is_range_joint(between) || strlen(between) < 3)
+			*to = hits[1].t;
+		g_free(between);
+		/* "1 - 3 giờ chiều": the period applies to both ends */
+		if (to->h >= 12 && from->h < 12 && from->h + 12 < to->h && from->h < 7)
+			from->h += 12;
+	}
+	g_free(f);
+	return ok;
+}
+
+/* Date with an optional time. */
+char *
+norm_datetime(const char *s, int ref_year, int ref_month)
+{
+	struct norm_date d = {0, 0, 0};
+	struct norm_time from, to;
+
+	norm_time_range(s, ref_year, ref_month, &d, &from, &to);
+	if (d.y == 0)
+		return NULL;
+	if (from.h < 0)
+		return norm_date_iso(&d);
+	return g_strdup_printf("%04d-%02d-%02dT%02d:%02d", d.y, d.m, d.d, from.h, from.min);
+}
+
+/* Strip trailing punctuation that is not part of a URL. */
+static void
+norm_trim_url(char *u)
+{
+	gsize n = strlen(u);
+	while (n > 0 && strchr(".,;:)]>\"'", u[n - 1]) != NULL)
+		u[--n] = '\0';
+}
+
+/* First URL or host name. */
+char *
+norm_url(const char *s)
+{
+	static GRegex *re;
+	GMatchInfo *mi = NULL;
+	char *found = NULL;
+
+	g_regex_match(norm_re(&re, "(?<![@\\w.\\-])(?:https?://)?(?:www\\.)?[a-z0-9][a-z0-9\\-]*(?:\\.["
+	                           "a-z0-9\\-]+)*\\.[a-z]{2,}(?::\\d+)?(?:/[^\\s<>\"]*)?(?![@\\w])"),
+	              s, 0, &mi);
+	if (g_match_info_matches(mi)) {
+		found = g_match_info_fetch(mi, 0);
+		norm_trim_url(found);
+	}
+	g_match_info_free(mi);
+	return found;
+}
+
+/* First IPv4 address. */
+char *
+norm_ipv4(const char *s)
+{
+	static GRegex *re;
+	GMatchInfo *mi = NULL;
+	char *found = NULL;
+
+	g_regex_match(norm_re(&re, "(?<![\\d.])(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})(?![\\d]"
+	                           "|\\.\\d)"),
+	              s, 0, &mi);
+	for (; found == NULL && g_match_info_matches(mi); g_match_info_next(mi, NULL)) {
+		gboolean ok = TRUE;
+		for (int i = 1; i <= 4; i++)
+			ok = ok && norm_group_int(mi, i) <= 255;
+		if (ok)
+			found = g_match_info_fetch(mi, 0);
+	}
+	g_match_info_free(mi);
+	return found;
+}
+
+/* An official letter number; those citing the People's Committee first. */
+char *
+norm_letter_ref(const char *s)
+{
+	static GRegex *re;
+	GMatchInfo *mi = NULL;
+	char *first = NULL, *ubnd = NULL;
+
+	g_regex_match(norm_re(&re, "(?<![\\w/])(\\d{1,6})\\s*/\\s*(\\w+(?:\\s*[\\-–]\\s*\\w+)*)"), s, 0,
+	              &mi);
+	for (; ubnd == NULL && g_match_info_matches(mi); g_match_info_next(mi, NULL)) {
+		char *num = g_match_info_fetch(mi, 1), *rest = g_match_info_fetch(mi, 2);
+		gboolean letters = FALSE;
+		for (const char *p = rest; *p; p = g_utf8_next_char(p))
+			letters = letters || g_unichar_isalpha(g_utf8_get_char(p));
+		if (letters) {
+			char *up = g_utf8_strup(rest, -1);
+			GString *r = g_string_new(num);
+			g_string_append_c(r, '/');
+			for (const char *p = up; *p; p = g_utf8_next_char(p)) {
+				gunichar c = g_utf8_get_char(p);
+				if (c == 0x2013 || c == 0x2014)
+					c = '-';
+				if (c != ' ')
+					g_string_append_unichar(r, c);
+			}
+			g_free(up);
+			char *clean = g_string_free(r, FALSE);
+			char *f = text_fold(clean);
+			if (strstr(f, "ubnd") != NULL)
+				ubnd = clean;
+			else if (first == NULL)
+				first = clean;
+			else
+				g_free(clean);
+			g_free(f);
+		}
+		g_free(num);
+		g_free(rest);
+	}
+	g_match_info_free(mi);
+	if (ubnd != NULL) {
+		g_free(first);
+		return ubnd;
+	}
+	return first;
+}
+
+/* A full sub-domain name under suffix. */
+char *
+norm_subdomain(const char *s, const char *suffix)
+{
+	char *f = text_fold(s), *found = NULL;
+	/* the suffix is configuration: escape its dots */
+	char *esc = g_regex_escape_string(suffix, -1);
+	char *pat = g_strdup_printf(
+	    "(?<![\\w.\\-@/])((?:[a-z0-9](?:[a-z0-9\\-]*[a-z0-9])?\\.)+)%s(?![\\w\\-])", esc);
+	GRegex *re;
+	GMatchInfo *mi = NULL;
+
+	re = g_regex_new(pat, G_REGEX_CASELESS, 0, NULL);
+	if (re != NULL && g_regex_match(re, f, 0, &mi)) {
+		char *m = g_match_info_fetch(mi, 0);
+		found = g_ascii_strdown(m, -1);
+		g_free(m);
+	}
+	g_match_info_free(mi);
+	if (found == NULL) {
+		/* a bare label: "tuphap" */
+		char *t = g_strstrip(g_strdup(f));
+		static GRegex *label;
+		if (g_regex_match(norm_re(&label, "^[a-z0-9](?:[a-z0-9\\-]{0,61}[a-z0-9])?$"), t, 0,
+		                  NULL))
+			found = g_strdup_printf("%s.%s", t, suffix);
+		g_free(t);
+	}
+	if (re != NULL)
+		g_regex_unref(re);
+	g_free(pat);
+	g_free(esc);
+	g_free(f);
+	return found;
+}
+
+/* Yes or no. */
+int
+norm_bool(const char *s)
+{
+	static const struct {
+		const char *word;
+		int value;
+	} words[] = {{"khong", 0}, {"no", 0},   {"false", 0}, {"0", 0},   {"co", 1},
+	             {"yes", 1},   {"true", 1}, {"x", 1},     {"dung", 1}, {"1", 1}};
+	char *f = text_fold(s);
+	char *t = g_strstrip(f);
+	int v = -1;
+
+	for (gsize i = 0; v < 0 && i < G_N_ELEMENTS(words); i++) {
+		gsize n = strlen(words[i].word);
+		if (strncmp(t, words[i].word, n) == 0 && !g_ascii_isalnum(t[n]))
+			v = words[i].value;
+	}
+	g_free(f);
+	return v;
+}
+
+/* Identity card number: the first run of 9 to 12 digits. */
+char *
+norm_id_no(const char *s)
+{
+	static GRegex *re;
+	GMatchInfo *mi = NULL;
+	char *found = NULL;
+
+	if (g_regex_match(norm_re(&re, "(?<!\\d)\\d[\\d ]{7,14}\\d(?!\\d)"), s, 0, &mi)) {
+		char *m = g_match_info_fetch(mi, 0);
+		GString *d = norm_digits(m, strlen(m));
+		if (d->len == 9 || d->len == 12)
+			found = g_strdup(d->str);
+		g_string_free(d, TRUE);
+		g_free(m);
+	}
+	g_match_info_free(mi);
+	return found;
+}
+
+/* Whether c is a leader or separator character around a value. */
+static gboolean
+norm_is_leader(gunichar c)
+{
+	return c == '.' || c == 0x2026 || c == '_' || c == ':' || c == 0xB7 || c == 0x2025;
+}
+
+/* Free text, squeezed and without leaders. */
+char *
+norm_text(const char *s)
+{
+	char *t = text_squeeze(s);
+	const char *p = t;
+	char *end, *out;
+
+	/* leading leaders and separators: "……… Sở X", ": Sở X" */
+	while (*p != '\0') {
+		gunichar c = g_utf8_get_char(p);
+		if (!norm_is_leader(c) && c != ' ' && c != '-')
+			break;
+		if (c == '-' && p[1] != ' ' && p[1] != '-')
+			break;
+		p = g_utf8_next_char(p);
+	}
+	out = g_strdup(p);
+	g_free(t);
+	/* trailing leaders: two or more dots or an ellipsis, and ';' ',' */
+	end = out + strlen(out);
+	for (;;) {
+		char *prev = end > out ? g_utf8_find_prev_char(out, end) : NULL;
+		if (prev == NULL)
+			break;
+		gunichar c = g_utf8_get_char(prev);
+		if (c == ' ' || c == ';' || c == ',' || c == 0x2026 || c == '_' ||
+		    (c == '.' && prev > out && (prev[-1] == '.' || prev[-1] == ' ')))
+			end = prev;
+		else
+			break;
+	}
+	*end = '\0';
+	if (*out == '\0') {
+		g_free(out);
+		return NULL;
+	}
+	return out;
+}

@@ -1,0 +1,292 @@
+/* text.c - charsets, Unicode forms, folding, HTML to text; see text.h. */
+#include "text.h"
+
+#include <string.h>
+
+#include <libxml/HTMLparser.h>
+#include <libxml/tree.h>
+
+/* Whether the bytes are valid UTF-8. */
+static gboolean
+text_is_utf8(const char *data, gsize len)
+{
+	return g_utf8_validate(data, (gssize)len, NULL);
+}
+
+/* Convert with iconv through GLib; NULL when the charset is unknown or the
+   bytes do not fit it. */
+static char *
+text_convert(const char *data, gsize len, const char *charset)
+{
+	gsize got = 0;
+	GError *err = NULL;
+	char *out = g_convert(data, (gssize)len, "UTF-8", charset, NULL, &got, &err);
+
+	if (err != NULL) {
+		g_error_free(err);
+		g_free(out);
+		return NULL;
+	}
+	return out;
+}
+
+/* Charset labels that mean plain ASCII or UTF-8. */
+static gboolean
+text_charset_is_utf8(const char *cs)
+{
+	return g_ascii_strcasecmp(cs, "utf-8") == 0 || g_ascii_strcasecmp(cs, "utf8") == 0 ||
+	       g_ascii_strcasecmp(cs, "us-ascii") == 0 || g_ascii_strcasecmp(cs, "ascii") == 0;
+}
+
+/* Convert raw bytes to NFC UTF-8; see text.h for the fallbacks. */
+char *
+text_to_utf8(const char *data, gsize len, const char *charset, gboolean *lossy)
+{
+	char *utf8 = NULL, *nfc;
+	gboolean bad = FALSE;
+
+	if (charset != NULL && *charset != '\0' && !text_charset_is_utf8(charset)) {
+		utf8 = text_convert(data, len, charset);
+		if (utf8 == NULL)
+			bad = TRUE;
+	}
+	if (utf8 == NULL && text_is_utf8(data, len))
+		utf8 = g_strndup(data, len);
+	if (utf8 == NULL && charset != NULL && text_charset_is_utf8(charset)) {
+		/* labelled UTF-8 but not valid: mixed legacy bytes */
+		bad = TRUE;
+	}
+	if (utf8 == NULL)
+		utf8 = text_convert(data, len, "WINDOWS-1258");
+	if (utf8 == NULL)
+		utf8 = text_convert(data, len, "ISO-8859-1");
+	if (utf8 == NULL) {
+		utf8 = g_utf8_make_valid(data, (gssize)len);
+		bad = TRUE;
+	}
+	nfc = g_utf8_normalize(utf8, -1, G_NORMALIZE_NFC);
+	g_free(utf8);
+	if (lossy != NULL)
+		*lossy = bad;
+	return nfc != NULL ? nfc : g_strdup("");
+}
+
+/* NFC after repairing invalid sequences. */
+char *
+text_nfc(const char *s)
+{
+	char *valid = g_utf8_make_valid(s, -1);
+	char *nfc = g_utf8_normalize(valid, -1, G_NORMALIZE_NFC);
+
+	g_free(valid);
+	return nfc != NULL ? nfc : g_strdup("");
+}
+
+/* Fold one code point: strip marks through canonical decomposition. */
+gunichar
+text_fold_char(gunichar c)
+{
+	gunichar d[8];
+	gsize n;
+
+	if (c < 0x80)
+		return g_ascii_tolower((char)c);
+	if (c == 0x0110 || c == 0x0111)
+		return 'd';
+	n = g_unichar_fully_decompose(c, FALSE, d, G_N_ELEMENTS(d));
+	if (n > 0)
+		c = d[0];
+	return g_unichar_tolower(c);
+}
+
+/* Fold a string, one character out per character in. */
+char *
+text_fold(const char *s)
+{
+	GString *out = g_string_sized_new(strlen(s));
+
+	for (const char *p = s; *p != '\0'; p = g_utf8_next_char(p)) {
+		gunichar c = g_utf8_get_char_validated(p, -1);
+		if (c == (gunichar)-1 || c == (gunichar)-2) {
+			g_string_append_c(out, '?');
+			continue;
+		}
+		if (g_unichar_ismark(c)) {
+			/* a stray combining mark (NFD input): keep indexes by
+			   emitting a neutral character */
+			g_string_append_c(out, '\x01');
+			continue;
+		}
+		g_string_append_unichar(out, text_fold_char(c));
+	}
+	return g_string_free(out, FALSE);
+}
+
+/* HTML elements that end a line. */
+static const char *const text_block_tags[] = {
+    "p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "table", "ul", "ol",
+    "blockquote", "pre", "hr", "dd", "dt", "section", "article", "header", "footer", "address",
+    "center", "form", "fieldset", NULL};
+
+/* Whether an element name is in a NULL-terminated list. */
+static gboolean
+text_tag_in(const xmlChar *name, const char *const *list)
+{
+	for (int i = 0; list[i] != NULL; i++)
+		if (xmlStrcasecmp(name, (const xmlChar *)list[i]) == 0)
+			return TRUE;
+	return FALSE;
+}
+
+/* Append a newline unless the text already ends with one. */
+static void
+text_newline(GString *out)
+{
+	if (out->len > 0 && out->str[out->len - 1] != '\n')
+		g_string_append_c(out, '\n');
+}
+
+/* Walk the HTML tree and write its text. */
+static void
+text_walk(xmlNode *node, GString *out, int depth)
+{
+	static const char *const skip[] = {"script", "style", "head", "title", NULL};
+
+	if (depth > 200)
+		return;
+	for (xmlNode *n = node; n != NULL; n = n->next) {
+		if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
+			for (const xmlChar *c = n->content; c != NULL && *c != '\0'; c++) {
+				char ch = (char)*c;
+				if (ch == '\n' || ch == '\r' || ch == '\t')
+					ch = ' ';
+				if (ch == ' ' && (out->len == 0 || out->str[out->len - 1] == ' ' ||
+				                  out->str[out->len - 1] == '\n'))
+					continue;
+				g_string_append_c(out, ch);
+			}
+			continue;
+		}
+		if (n->type != XML_ELEMENT_NODE)
+			continue;
+		if (text_tag_in(n->name, skip))
+			continue;
+		if (xmlStrcasecmp(n->name, (const xmlChar *)"td") == 0 ||
+		    xmlStrcasecmp(n->name, (const xmlChar *)"th") == 0) {
+			if (n->prev != NULL || (n->parent && n->parent->children != n))
+				g_string_append(out, " | ");
+			text_walk(n->children, out, depth + 1);
+			continue;
+		}
+		if (xmlStrcasecmp(n->name, (const xmlChar *)"br") == 0) {
+			g_string_append_c(out, '\n');
+			continue;
+		}
+		if (text_tag_in(n->name, text_block_tags))
+			text_newline(out);
+		text_walk(n->children, out, depth + 1);
+		if (text_tag_in(n->name, text_block_tags))
+			text_newline(out);
+	}
+}
+
+/* Render HTML as plain text with libxml2's forgiving HTML parser. */
+char *
+text_from_html(const char *html, gsize len)
+{
+	GString *out = g_string_new(NULL);
+	htmlDocPtr doc;
+	char *nfc;
+
+	if (len > G_MAXINT)
+		len = G_MAXINT;
+	doc = htmlReadMemory(html, (int)len, NULL, "UTF-8",
+	                     HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
+	                         HTML_PARSE_NONET | HTML_PARSE_NOBLANKS);
+	if (doc != NULL) {
+		text_walk(xmlDocGetRootElement(doc), out, 0);
+		xmlFreeDoc(doc);
+	}
+	nfc = text_nfc(out->str);
+	g_string_free(out, TRUE);
+	return nfc;
+}
+
+/* Join soft-broken lines of a format=flowed body. */
+char *
+text_unflow(const char *s, gboolean delsp)
+{
+	GString *out = g_string_new(NULL);
+	char **lines = g_strsplit(s, "\n", -1);
+
+	for (int i = 0; lines[i] != NULL; i++) {
+		char *l = lines[i];
+		gsize n = strlen(l);
+		if (n > 0 && l[n - 1] == '\r')
+			l[--n] = '\0';
+		/* a signature separator is never a soft break */
+		gboolean soft = n > 0 && l[n - 1] == ' ' && strcmp(l, "-- ") != 0;
+		if (l[0] == ' ') /* space-stuffed */
+			l++, n--;
+		if (soft && delsp)
+			n--;
+		g_string_append_len(out, l, (gssize)n);
+		if (!soft && lines[i + 1] != NULL)
+			g_string_append_c(out, '\n');
+	}
+	g_strfreev(lines);
+	return g_string_free(out, FALSE);
+}
+
+/* Collapse white space and trim. */
+char *
+text_squeeze(const char *s)
+{
+	GString *out = g_string_new(NULL);
+	gboolean space = FALSE;
+
+	for (const char *p = s; *p != '\0'; p = g_utf8_next_char(p)) {
+		gunichar c = g_utf8_get_char(p);
+		if (g_unichar_isspace(c) || c == 0xA0) {
+			space = out->len > 0;
+			continue;
+		}
+		if (space)
+			g_string_append_c(out, ' ');
+		space = FALSE;
+		g_string_append_unichar(out, c);
+	}
+	return g_string_free(out, FALSE);
+}
+
+/* Drop CRs and map Unicode spaces (NBSP, thin, ideographic...) to ' '. */
+char *
+text_clean_lines(const char *s)
+{
+	GString *out = g_string_sized_new(strlen(s));
+
+	for (const char *p = s; *p != '\0'; p = g_utf8_next_char(p)) {
+		gunichar c = g_utf8_get_char(p);
+		if (c == '\r' || c == 0xFEFF || c == 0x200B || c == 0x200C || c == 0x200D)
+			continue;
+		if (c != '\n' && c != '\t' && (g_unichar_isspace(c) || c == 0xA0))
+			c = ' ';
+		g_string_append_unichar(out, c);
+	}
+	return g_string_free(out, FALSE);
+}
+
+/* Word-boundary substring search in folded text. */
+gboolean
+text_has_word(const char *folded, const char *needle)
+{
+	gsize n = strlen(needle);
+
+	for (const char *p = strstr(folded, needle); p != NULL; p = strstr(p + 1, needle)) {
+		gboolean left = p == folded || !g_ascii_isalnum(p[-1]);
+		gboolean right = !g_ascii_isalnum(p[n]);
+		if (left && right)
+			return TRUE;
+	}
+	return FALSE;
+}

@@ -1,0 +1,38 @@
+/*
+ * text.h - text helpers for the parsers: charsets, Unicode forms, folding,
+ * HTML to text, format=flowed.
+ *
+ * All functions take and return UTF-8 (except text_to_utf8, which takes raw
+ * bytes) and return newly allocated strings the caller frees with g_free.
+ * They never fail: undecodable input degrades to replacement characters and
+ * the caller is told through the return flag where that matters.  No I/O.
+ */
+#ifndef PHIEU_TEXT_H
+#define PHIEU_TEXT_H
+
+#include <glib.h>
+
+/* Convert bytes in charset (NULL or unknown: guess UTF-8, then windows-1258,
+   then latin-1) to UTF-8 NFC.  *lossy (may be NULL) is set when the label was
+   unknown or bytes had to be replaced. */
+char *text_to_utf8(const char *data, gsize len, const char *charset, gboolean *lossy);
+/* Normalise to NFC; invalid UTF-8 is repaired first. */
+char *text_nfc(const char *s);
+/* Fold for matching: lower case, diacritics removed, đ to d, one output
+   character per input character (so indexes line up). */
+char *text_fold(const char *s);
+/* Fold one code point the same way. */
+gunichar text_fold_char(gunichar c);
+/* Render HTML as plain text: blocks and <br> become line breaks, table
+   cells are separated by " | ", scripts and styles dropped, entities decoded. */
+char *text_from_html(const char *html, gsize len);
+/* Undo RFC 3676 format=flowed soft line breaks (delsp as given). */
+char *text_unflow(const char *s, gboolean delsp);
+/* Collapse runs of white space to one space and trim both ends. */
+char *text_squeeze(const char *s);
+/* Remove CR, turn NBSP and other Unicode spaces into plain spaces. */
+char *text_clean_lines(const char *s);
+/* Whether folded text contains the folded needle at word boundaries. */
+gboolean text_has_word(const char *folded, const char *needle);
+
+#endif

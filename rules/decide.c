@@ -1,0 +1,519 @@
+/* decide.c - request type, final fields, routing, automatic mail; see decide.h. */
+#include "decide.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "normalise.h"
+#include "text.h"
+
+struct type_row;
+typedef void (*finish_fn)(struct decision *d, JsonObject *raw, const struct message *m);
+
+/* One request type: everything the rules know about it. */
+struct type_row {
+	const char *key;
+	int form_no;            /* NN of NN/IID-KT */
+	const char *mailbox;    /* proper mailbox name; NULL: decided by finish */
+	const char *words;      /* folded words of subject and body, '|' */
+	const char *evidence;   /* "key:weight" of fields that point here */
+	const char *keys;       /* keys this type keeps, besides the common ones */
+	const char *required;   /* keys that must be there */
+	const char *title_vi;   /* for people */
+	finish_fn finish;
+};
+
+static void finish_mailbox(struct decision *d, JsonObject *raw, const struct message *m);
+static void finish_server_room(struct decision *d, JsonObject *raw, const struct message *m);
+static void finish_plain(struct decision *d, JsonObject *raw, const struct message *m);
+
+/* Keys every type keeps. */
+static const char common_keys[] =
+    "requesting_unit|contact_name|contact_phone|contact_email|request_date|description|"
+    "desired_time";
+
+/* The five request types of the procedures.  Adding a type is adding a row. */
+static const struct type_row types[] = {
+    {"website_update", 1, "pkt-iid",
+     "cap nhat ma nguon|ma nguon website|ma nguon|cap nhat website|cap nhat trang thong tin|"
+     "co so du lieu website|update website|website update|source code|cap nhat du lieu website|"
+     "nang cap website",
+     "website_url:3", "website_url",
+     "requesting_unit|contact_name|contact_phone|website_url|description",
+     "Cập nhật mã nguồn website", finish_plain},
+    {"mailbox", 2, NULL,
+     "hop thu|tai khoan email|tai khoan thu|email cong vu|thu cong vu|thu dien tu cong vu|"
+     "cap moi tai khoan|cap lai mat khau|mailbox|email account|reset password|"
+     "tai khoan thu dien tu|dia chi thu dien tu cong vu",
+     "accounts:3|mailbox_action:1|change_detail:2", "mailbox_action|accounts|change_detail",
+     "requesting_unit|contact_name|contact_phone|mailbox_action|accounts",
+     "Cấp mới/thay đổi/hủy bỏ hộp thư điện tử", finish_mailbox},
+    {"subdomain", 3, "pkt-iid",
+     "ten mien con|subdomain|sub-domain|tao ten mien|dang ky ten mien|ten mien",
+     "subdomain:3|approval_ref:2|target_ip:2|admin_name:1",
+     "subdomain|approval_ref|target_ip|purpose|admin_name|admin_phone|admin_email",
+     "requesting_unit|contact_name|contact_phone|subdomain|approval_ref|target_ip|purpose",
+     "Tạo tên miền con của danang.gov.vn", finish_plain},
+    {"server_room", 4, "pkt-iid",
+     "phong he thong|phong may chu|vao ra phong|vao phong|server room|data center|tu rack|"
+     "phong server|trung tam du lieu|vao ra",
+     "visitors:3|visit_date:2|time_from:2|equipment:1",
+     "visit_date|time_from|time_to|visitors|purpose|equipment|emergency",
+     "requesting_unit|contact_name|contact_phone|visit_date|time_from|visitors|purpose",
+     "Vào ra Phòng Hệ thống", finish_server_room},
+    {"tech_support", 5, "pkt-iid",
+     "ho tro ky thuat|technical support|tech support|it support|su co|dang ky ho tro|"
+     "yeu cau ho tro|khac phuc",
+     "category:3|location:1|priority:1", "category|location|priority|emergency",
+     "requesting_unit|contact_name|contact_phone|location|description",
+     "Hỗ trợ kỹ thuật trong tòa nhà", finish_plain},
+};
+
+/* Whether key is in a '|' list. */
+static gboolean
+list_has(const char *list, const char *key)
+{
+	gsize n = strlen(key);
+
+	for (const char *p = list; (p = strstr(p, key)) != NULL; p += n)
+		if ((p == list || p[-1] == '|') && (p[n] == '|' || p[n] == '\0' || p[n] == ':'))
+			return TRUE;
+	return FALSE;
+}
+
+/* Count of words of a '|' list found in folded text, at most cap. */
+static int
+words_found(const char *list, const char *folded, int cap)
+{
+	char **w = g_strsplit(list, "|", -1);
+	int n = 0;
+
+	for (int i = 0; w[i] != NULL && n < cap; i++)
+		if (text_has_word(folded, w[i]))
+			n++;
+	g_strfreev(w);
+	return n;
+}
+
+/* Copy a member of raw to out under another key, if set. */
+static void
+move_member(JsonObject *raw, const char *from, JsonObject *out, const char *to)
+{
+	if (json_object_has_member(raw, from) && !json_object_has_member(out, to))
+		json_object_set_member(out, to, json_node_copy(json_object_get_member(raw, from)));
+}
+
+/* Take the generic people of the fields as list entries with these keys. */
+static JsonArray *
+people_as(JsonObject *raw, const char *const *map)
+{
+	JsonArray *people = json_object_has_member(raw, "_people")
+	                        ? json_object_get_array_member(raw, "_people")
+	                        : NULL;
+	JsonArray *out = json_array_new();
+
+	for (guint i = 0; people != NULL && i < json_array_get_length(people); i++) {
+		JsonObject *p = json_array_get_object_element(people, i);
+		JsonObject *e = json_object_new();
+		for (int k = 0; map[k] != NULL; k += 2) {
+			/* map: output key, then source keys separated by '|' */
+			char **src = g_strsplit(map[k + 1], "|", -1);
+			for (int s = 0; src[s] != NULL; s++)
+				move_member(p, src[s], e, map[k]);
+			g_strfreev(src);
+		}
+		if (json_object_get_size(e) > 0)
+			json_array_add_object_element(out, e);
+		else
+			json_object_unref(e);
+	}
+	return out;
+}
+
+/* Common placement: the bare "Thời gian" is the desired time. */
+static void
+finish_plain(struct decision *d, JsonObject *raw, const struct message *m)
+{
+	move_member(raw, "_when_dt", d->fields, "desired_time");
+}
+
+/* Mailbox requests: accounts from the list, the action from the subject
+   when the form did not tick one, the mailbox from the action. */
+static void
+finish_mailbox(struct decision *d, JsonObject *raw, const struct message *m)
+{
+	static const char *const map[] = {"full_name", "full_name", "position", "position|_text2",
+	                                  "department", "department|_text3", "address", "address",
+	                                  "mobile", "phone", NULL};
+	static const struct {
+		const char *words, *action;
+	} subject_actions[] = {
+	    {"cap lai mat khau|doi mat khau|reset|thay doi|doi ten|cap nhat thong tin", "change"},
+	    {"huy bo|huy hop thu|xoa|thu hoi|cancel|delete", "cancel"},
+	    {"cap moi|tao moi|tao hop thu|mo moi|dang ky moi|create|new", "create"},
+	};
+	JsonArray *accounts = people_as(raw, map);
+	const char *action;
+
+	finish_plain(d, raw, m);
+	if (json_array_get_length(accounts) > 0)
+		json_object_set_array_member(d->fields, "accounts", accounts);
+	else
+		json_array_unref(accounts);
+	if (!json_object_has_member(d->fields, "mailbox_action")) {
+		char *f = text_fold(m->subject);
+		for (gsize i = 0; i < G_N_ELEMENTS(subject_actions); i++)
+			if (words_found(subject_actions[i].words, f, 1) > 0) {
+				json_object_set_string_member(d->fields, "mailbox_action",
+				                              subject_actions[i].action);
+				break;
+			}
+		g_free(f);
+	}
+	action = json_object_has_member(d->fields, "mailbox_action")
+	             ? json_object_get_string_member(d->fields, "mailbox_action")
+	             : NULL;
+	if (action != NULL && strcmp(action, "change") == 0)
+		d->proper = "admin";
+	else if (action != NULL)
+		d->proper = "cntt";
+	else
+		d->proper = d->mailbox != NULL && strcmp(d->mailbox, "admin") == 0 ? "admin" : "cntt";
+}
+
+/* Server-room requests: visitors from the list, the bare "Thời gian" as
+   the visit when the form gave none. */
+static void
+finish_server_room(struct decision *d, JsonObject *raw, const struct message *m)
+{
+	static const char *const map[] = {"full_name",
+	                                  "full_name",
+	                                  "organization",
+	                                  "organization|_text2|department",
+	                                  "id_no",
+	                                  "id_no",
+	                                  "phone",
+	                                  "phone",
+	                                  NULL};
+	JsonArray *visitors = people_as(raw, map);
+	gboolean used = FALSE;
+
+	if (json_array_get_length(visitors) > 0)
+		json_object_set_array_member(d->fields, "visitors", visitors);
+	else
+		json_array_unref(visitors);
+	if (!json_object_has_member(d->fields, "visit_date") &&
+	    json_object_has_member(raw, "_when_date")) {
+		move_member(raw, "_when_date", d->fields, "visit_date");
+		used = TRUE;
+	}
+	if (!json_object_has_member(d->fields, "time_from") &&
+	    json_object_has_member(raw, "_when_from")) {
+		move_member(raw, "_when_from", d->fields, "time_from");
+		move_member(raw, "_when_to", d->fields, "time_to");
+		used = TRUE;
+	}
+	if (!used)
+		finish_plain(d, raw, m);
+}
+
+/* The default mailboxes of the centre. */
+static const char *const default_names[] = {"pkt-iid", "cntt", "admin", NULL};
+static const char *const default_addrs[] = {"pkt-iid@danang.gov.vn", "cntt@danang.gov.vn",
+                                            "admin@danang.gov.vn", NULL};
+static const struct rules_opts default_opts = {"danang.gov.vn", default_names, default_addrs};
+
+/* The default rules options. */
+const struct rules_opts *
+rules_opts_default(void)
+{
+	return &default_opts;
+}
+
+/* Address of a mailbox name. */
+const char *
+rules_mailbox_address(const struct rules_opts *opts, const char *name)
+{
+	for (int i = 0; name != NULL && opts->mailbox_names[i] != NULL; i++)
+		if (strcmp(opts->mailbox_names[i], name) == 0)
+			return opts->mailbox_addrs[i];
+	return NULL;
+}
+
+/* The name as the options spell it (so it outlives the caller's copy). */
+static const char *
+rules_mailbox_name(const struct rules_opts *opts, const char *name)
+{
+	for (int i = 0; opts->mailbox_names[i] != NULL; i++)
+		if (strcmp(opts->mailbox_names[i], name) == 0)
+			return opts->mailbox_names[i];
+	return NULL;
+}
+
+/* The polled mailbox a message was addressed to, from To then Cc. */
+static const char *
+mailbox_from_recipients(const struct message *m, const struct rules_opts *opts)
+{
+	GPtrArray *lists[] = {m->to, m->cc};
+
+	for (int l = 0; l < 2; l++)
+		for (guint i = 0; i < lists[l]->len; i++)
+			for (int k = 0; opts->mailbox_addrs[k] != NULL; k++)
+				if (g_ascii_strcasecmp(g_ptr_array_index(lists[l], i),
+				                       opts->mailbox_addrs[k]) == 0)
+					return opts->mailbox_names[k];
+	return NULL;
+}
+
+/* Signs of automatic mail, RFC 3834 and common practice. */
+char *
+rules_automatic(const struct message *m)
+{
+	static const char *const headers_any[] = {"List-Id", "List-Unsubscribe", "List-Post",
+	                                          "X-Autoreply", "X-Autorespond", "X-Auto-Reply",
+	                                          "X-Mailing-List", "Feedback-ID", NULL};
+	static const char *const senders[] = {"mailer-daemon", "postmaster", "no-reply", "noreply",
+	                                      "do-not-reply", "donotreply", "bounce", "bounces",
+	                                      "auto-reply", "autoreply", "daemon", NULL};
+	static const char *const subjects[] = {"auto:", "automatic reply", "autoreply", "auto-reply",
+	                                       "out of office", "out of the office",
+	                                       "tra loi tu dong", "thu tra loi tu dong",
+	                                       "vang mat", "undeliverable", "undelivered mail",
+	                                       "delivery status notification", "returned mail",
+	                                       "mail delivery failed", "failure notice",
+	                                       "delivery failure", "khong the gui", NULL};
+	const char *v;
+
+	if ((v = message_header(m, "Auto-Submitted")) != NULL && g_ascii_strncasecmp(v, "no", 2) != 0)
+		return g_strdup_printf("Auto-Submitted: %s", v);
+	if ((v = message_header(m, "Precedence")) != NULL &&
+	    (g_ascii_strcasecmp(v, "bulk") == 0 || g_ascii_strcasecmp(v, "junk") == 0 ||
+	     g_ascii_strcasecmp(v, "list") == 0))
+		return g_strdup_printf("Precedence: %s", v);
+	if ((v = message_header(m, "X-Auto-Response-Suppress")) != NULL &&
+	    (strstr(v, "All") != NULL || strstr(v, "OOF") != NULL || strstr(v, "AutoReply") != NULL))
+		return g_strdup_printf("X-Auto-Response-Suppress: %s", v);
+	for (int i = 0; headers_any[i] != NULL; i++)
+		if (message_header(m, headers_any[i]) != NULL)
+			return g_strdup_printf("has %s", headers_any[i]);
+	if ((v = message_header(m, "Return-Path")) != NULL && strstr(v, "<>") != NULL)
+		return g_strdup("null return path (a bounce)");
+	if (m->content_type != NULL && strcmp(m->content_type, "multipart/report") == 0)
+		return g_strdup_printf("multipart/report (%s)",
+		                       m->report_type != NULL ? m->report_type : "report");
+	if (m->from_addr == NULL)
+		return g_strdup("no sender address");
+	for (int i = 0; senders[i] != NULL; i++) {
+		gsize n = strlen(senders[i]);
+		if (strncmp(m->from_addr, senders[i], n) == 0 &&
+		    (m->from_addr[n] == '@' || m->from_addr[n] == '+' || m->from_addr[n] == '-'))
+			return g_strdup_printf("sender %s", m->from_addr);
+	}
+	char *f = text_fold(m->subject);
+	for (int i = 0; subjects[i] != NULL; i++)
+		if (g_str_has_prefix(f, subjects[i]) || strstr(f, subjects[i]) != NULL) {
+			char *why = g_strdup_printf("subject \"%s\"", subjects[i]);
+			g_free(f);
+			return why;
+		}
+	g_free(f);
+	return NULL;
+}
+
+/* Score every type for this message; returns the best row or NULL. */
+static const struct type_row *
+classify(const struct message *m, const struct fields_result *fx, const char *mailbox,
+         const char *form_code, char **why)
+{
+	char *subj = text_fold(m->subject);
+	char *body = text_fold(m->text);
+	const struct type_row *best = NULL;
+	int best_score = 0, second = 0;
+	JsonObject *raw = fx->fields;
+	JsonArray *people =
+	    json_object_has_member(raw, "_people") ? json_object_get_array_member(raw, "_people") : NULL;
+	int with_address = 0, with_id = 0;
+
+	for (guint i = 0; people != NULL && i < json_array_get_length(people); i++) {
+		JsonObject *p = json_array_get_object_element(people, i);
+		with_address += json_object_has_member(p, "address");
+		with_id += json_object_has_member(p, "id_no") || json_object_has_member(p, "organization");
+	}
+	for (gsize t = 0; t < G_N_ELEMENTS(types); t++) {
+		const struct type_row *row = &types[t];
+		int score = 0;
+		char code[16];
+
+		g_snprintf(code, sizeof code, "0%d/IID-KT", row->form_no);
+		if (form_code != NULL && strcmp(form_code, code) == 0)
+			score += 20;
+		score += 4 * words_found(row->words, subj, 2);
+		score += words_found(row->words, body, 3);
+		char **ev = g_strsplit(row->evidence, "|", -1);
+		for (int i = 0; ev[i] != NULL; i++) {
+			char *colon = strchr(ev[i], ':');
+			int w = colon != NULL ? atoi(colon + 1) : 1;
+			if (colon != NULL)
+				*colon = '\0';
+			if (json_object_has_member(raw, ev[i]))
+				score += w;
+			else if (strcmp(ev[i], "accounts") == 0 && with_address > 0)
+				score += w;
+			else if (strcmp(ev[i], "visitors") == 0 && with_id > 0)
+				score += w;
+		}
+		g_strfreev(ev);
+		if (row->mailbox == NULL && mailbox != NULL &&
+		    (strcmp(mailbox, "cntt") == 0 || strcmp(mailbox, "admin") == 0))
+			score += 1;
+		if (score > best_score) {
+			second = best_score;
+			best_score = score, best = row;
+		} else if (score > second) {
+			second = score;
+		}
+	}
+	g_free(subj);
+	g_free(body);
+	if (best_score < 4) {
+		*why = g_strdup_printf("no type scored enough (best %d)", best_score);
+		return NULL;
+	}
+	*why = g_strdup_printf("%s scored %d (next %d)%s", best->key, best_score, second,
+	                       best_score >= 20 ? ", form code" : "");
+	return best;
+}
+
+/* Whether the message carries an attached document or image (a form). */
+static gboolean
+has_document(const struct message *m)
+{
+	for (guint i = 0; i < m->parts->len; i++) {
+		const struct msg_part *p = g_ptr_array_index(m->parts, i);
+		if (!g_str_has_prefix(p->content_type, "text/") || p->attachment)
+			return TRUE;
+	}
+	return FALSE;
+}
+
+/* Keep only the keys the type uses, moving list rows and times into place. */
+static void
+place_fields(struct decision *d, const struct type_row *row, JsonObject *raw,
+             const struct message *m)
+{
+	GList *members = json_object_get_members(raw);
+
+	for (GList *l = members; l != NULL; l = l->next) {
+		const char *k = l->data;
+		if (k[0] == '_')
+			continue;
+		if (list_has(common_keys, k) || (row != NULL && list_has(row->keys, k)))
+			json_object_set_member(d->fields, k, json_node_copy(json_object_get_member(raw, k)));
+	}
+	g_list_free(members);
+	if (row != NULL)
+		row->finish(d, raw, m);
+	else
+		move_member(raw, "_when_dt", d->fields, "desired_time");
+	/* the sender's own address is where every reply goes; but a form in an
+	   attachment names its own contact, so only a typed body borrows it */
+	if (!json_object_has_member(d->fields, "contact_email") && m->from_addr != NULL &&
+	    d->automatic == NULL && !has_document(m))
+		json_object_set_string_member(d->fields, "contact_email", m->from_addr);
+}
+
+/* Decide about one message; see decide.h. */
+struct decision *
+rules_decide(const struct message *m, const struct fields_result *fx, const char *mailbox,
+             const struct rules_opts *opts)
+{
+	struct decision *d = g_new0(struct decision, 1);
+	const struct type_row *row;
+	int required = 0, found = 0;
+
+	if (opts == NULL)
+		opts = rules_opts_default();
+	d->fields = json_object_new();
+	d->missing = g_ptr_array_new_with_free_func(g_free);
+	d->doubtful = g_ptr_array_new_with_free_func(g_free);
+	d->source = "body";
+	d->password = fx->password;
+	d->automatic = rules_automatic(m);
+	d->mailbox = mailbox != NULL ? rules_mailbox_name(opts, mailbox)
+	                             : mailbox_from_recipients(m, opts);
+	d->form_code = fx->form_code != NULL ? g_strdup(fx->form_code) : fields_form_code(m->subject);
+
+	row = classify(m, fx, d->mailbox, d->form_code, &d->why);
+	d->type = row != NULL ? row->key : "unknown";
+	d->title_vi = row != NULL ? row->title_vi : "Yêu cầu chưa xác định loại";
+	if (row != NULL && d->form_code == NULL)
+		d->form_code = g_strdup_printf("0%d/IID-KT", row->form_no);
+	place_fields(d, row, fx->fields, m);
+	if (row != NULL && row->mailbox != NULL)
+		d->proper = row->mailbox;
+	if (row == NULL)
+		d->proper = NULL;
+	d->wrong_mailbox = d->proper != NULL && d->mailbox != NULL && strcmp(d->proper, d->mailbox) != 0;
+
+	if (row != NULL) {
+		char **req = g_strsplit(row->required, "|", -1);
+		for (int i = 0; req[i] != NULL; i++) {
+			required++;
+			if (json_object_has_member(d->fields, req[i]))
+				found++;
+			else
+				g_ptr_array_add(d->missing, g_strdup(req[i]));
+		}
+		g_strfreev(req);
+		double sure = d->form_code != NULL && strstr(d->why, "form code") != NULL ? 0.95 : 0.75;
+		d->confidence = sure * (0.4 + 0.6 * (double)found / (double)(required ? required : 1));
+	}
+	return d;
+}
+
+/* The parse result of DOMAIN.md as JSON. */
+JsonObject *
+decision_to_json(const struct decision *d)
+{
+	JsonObject *o = json_object_new();
+	JsonArray *missing = json_array_new(), *doubtful = json_array_new();
+
+	json_object_set_string_member(o, "type", d->type);
+	if (d->form_code != NULL && strcmp(d->type, "unknown") != 0)
+		json_object_set_string_member(o, "form_code", d->form_code);
+	else
+		json_object_set_null_member(o, "form_code");
+	json_object_set_string_member(o, "source", d->source);
+	json_object_set_object_member(o, "fields", json_object_ref(d->fields));
+	for (guint i = 0; i < d->missing->len; i++)
+		json_array_add_string_element(missing, g_ptr_array_index(d->missing, i));
+	for (guint i = 0; i < d->doubtful->len; i++)
+		json_array_add_string_element(doubtful, g_ptr_array_index(d->doubtful, i));
+	json_object_set_array_member(o, "missing", missing);
+	json_object_set_array_member(o, "doubtful", doubtful);
+	json_object_set_double_member(o, "confidence", (double)(int)(d->confidence * 100 + 0.5) / 100);
+	if (d->mailbox != NULL)
+		json_object_set_string_member(o, "mailbox", d->mailbox);
+	if (d->proper != NULL)
+		json_object_set_string_member(o, "proper_mailbox", d->proper);
+	json_object_set_boolean_member(o, "wrong_mailbox", d->wrong_mailbox);
+	if (d->automatic != NULL)
+		json_object_set_string_member(o, "automatic", d->automatic);
+	return o;
+}
+
+/* Release a decision. */
+struct decision *
+decision_free(struct decision *d)
+{
+	if (d == NULL)
+		return NULL;
+	json_object_unref(d->fields);
+	g_ptr_array_free(d->missing, TRUE);
+	g_ptr_array_free(d->doubtful, TRUE);
+	g_free(d->form_code);
+	g_free(d->automatic);
+	g_free(d->why);
+	g_free(d);
+	return NULL;
+}

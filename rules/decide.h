@@ -1,0 +1,63 @@
+/*
+ * decide.h - what a parsed message is and what happens to it.
+ *
+ * rules_decide() takes a parsed message and the fields read from it and
+ * decides: the request type (one of the five of DOMAIN.md, or unknown),
+ * from the form code, the subject, the body's words and which fields were
+ * found; the final fields under DOMAIN.md's keys for that type (list rows
+ * become accounts or visitors, a bare "Thời gian" becomes the visit or the
+ * desired time); the required fields that are missing; the proper mailbox
+ * (mailbox create/cancel via the Department of ICT, change via admin, the
+ * rest pkt-iid) and whether the mail came to the wrong one; whether the
+ * mail is automatic (never answered).  Each request type is one row of the
+ * table in decide.c.  The decision owns its data; decision_free() releases
+ * it.  No I/O.
+ */
+#ifndef PHIEU_DECIDE_H
+#define PHIEU_DECIDE_H
+
+#include <glib.h>
+#include <json-glib/json-glib.h>
+
+#include "fields.h"
+#include "message.h"
+
+struct rules_opts {
+	const char *domain_suffix; /* "danang.gov.vn" */
+	/* the polled mailboxes: name and address, NULL-terminated */
+	const char *const *mailbox_names;
+	const char *const *mailbox_addrs;
+};
+
+struct decision {
+	const char *type;      /* "mailbox", … or "unknown" */
+	char *form_code;       /* "02/IID-KT" or NULL */
+	const char *source;    /* "body" … */
+	JsonObject *fields;    /* DOMAIN.md keys only */
+	GPtrArray *missing;    /* char*: required keys not found */
+	GPtrArray *doubtful;   /* char*: keys a person should check */
+	double confidence;     /* 0..1 */
+	const char *mailbox;   /* name of the mailbox it came to, or NULL */
+	const char *proper;    /* name of the mailbox it belongs to, or NULL */
+	gboolean wrong_mailbox;
+	char *automatic;       /* why the mail is automatic, or NULL */
+	gboolean password;     /* carries a credential: never echo the body */
+	char *why;             /* which rule decided the type, for the log */
+	const char *title_vi;  /* the request type's name for people */
+};
+
+/* Decide about one message; mailbox may be NULL (then read from To/Cc). */
+struct decision *rules_decide(const struct message *m, const struct fields_result *fx,
+                              const char *mailbox, const struct rules_opts *opts);
+/* Why the message is automatic mail (bounce, out-of-office, list…), or NULL. */
+char *rules_automatic(const struct message *m);
+/* The parse result of DOMAIN.md as JSON (a new object). */
+JsonObject *decision_to_json(const struct decision *d);
+/* The default rules options: danang.gov.vn and its three mailboxes. */
+const struct rules_opts *rules_opts_default(void);
+/* Address of a mailbox name in opts, or NULL. */
+const char *rules_mailbox_address(const struct rules_opts *opts, const char *name);
+/* Release; returns NULL. */
+struct decision *decision_free(struct decision *d);
+
+#endif
