@@ -491,7 +491,8 @@ decision_to_json(const struct decision *d)
 		json_array_add_string_element(doubtful, g_ptr_array_index(d->doubtful, i));
 	json_object_set_array_member(o, "missing", missing);
 	json_object_set_array_member(o, "doubtful", doubtful);
-	json_object_set_double_member(o, "confidence", (double)(int)(d->confidence * 100 + 0.5) / 100);
+	/* in 64ths: exact in binary, so the JSON shows a short number */
+	json_object_set_double_member(o, "confidence", (double)(int)(d->confidence * 64 + 0.5) / 64);
 	if (d->mailbox != NULL)
 		json_object_set_string_member(o, "mailbox", d->mailbox);
 	if (d->proper != NULL)

@@ -1,0 +1,484 @@
+/* config.c - schema-driven configuration loader over libconfig; see config.h. */
+#include "config.h"
+
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libconfig.h>
+
+enum ctype { C_STR, C_INT, C_BOOL, C_ENUM, C_ADDR, C_LIST, C_SECRET };
+
+/* One key of the schema: where it goes and what it may hold. */
+struct ckey {
+	const char *name;
+	enum ctype type;
+	size_t offset;
+	const char *def;   /* default as text; NULL: none */
+	int min, max;      /* C_INT bounds */
+	const char *allow; /* C_ENUM values, '|' between */
+	gboolean required;
+};
+
+#define TOP(f)  offsetof(struct config, f)
+#define SRV(f)  offsetof(struct server_cfg, f)
+#define MBOX(f) offsetof(struct mailbox_cfg, f)
+
+/* Top-level keys.  imap, smtp and mailboxes are read by their own tables. */
+static const struct ckey top_keys[] = {
+    {"database", C_STR, TOP(database), NULL, 0, 0, NULL, TRUE},
+    {"spool", C_STR, TOP(spool), NULL, 0, 0, NULL, TRUE},
+    {"poll_interval", C_INT, TOP(poll_interval), "60", 5, 86400, NULL, FALSE},
+    {"batch_size", C_INT, TOP(batch_size), "100", 1, 1000, NULL, FALSE},
+    {"retry_min", C_INT, TOP(retry_min), "30", 1, 86400, NULL, FALSE},
+    {"retry_max", C_INT, TOP(retry_max), "3600", 1, 604800, NULL, FALSE},
+    {"max_message_size", C_INT, TOP(max_message_size), "52428800", 1024, 1073741823, NULL, FALSE},
+    {"staff", C_LIST, TOP(staff), NULL, 0, 0, NULL, FALSE},
+    {"department_ict", C_ADDR, TOP(department_ict), "cntt@danang.gov.vn", 0, 0, NULL, FALSE},
+    {"finance", C_ADDR, TOP(finance), NULL, 0, 0, NULL, FALSE},
+    {"subject_prefix", C_STR, TOP(subject_prefix), "IID-KT", 0, 0, NULL, FALSE},
+    {"mark", C_ENUM, TOP(mark), "flag", 0, 0, "flag|move", FALSE},
+    {"mark_keyword", C_STR, TOP(mark_keyword), "$PhieuDone", 0, 0, NULL, FALSE},
+    {"mark_folder", C_STR, TOP(mark_folder), "Phieu", 0, 0, NULL, FALSE},
+    {"templates", C_STR, TOP(templates), PHIEU_TEMPLATES_DIR, 0, 0, NULL, FALSE},
+    {"language", C_ENUM, TOP(language), "vi", 0, 0, "vi|en", FALSE},
+    {"centre_name", C_STR, TOP(centre_name), "Trung tâm Phát triển Hạ tầng CNTT Đà Nẵng", 0, 0,
+     NULL, FALSE},
+    {"domain", C_STR, TOP(domain), "danang.gov.vn", 0, 0, NULL, FALSE},
+    {"helo", C_STR, TOP(helo), NULL, 0, 0, NULL, FALSE},
+    {"log_level", C_ENUM, TOP(log_level), "info", 0, 0, "error|warning|info|debug", FALSE},
+    {NULL, 0, 0, NULL, 0, 0, NULL, FALSE},
+};
+
+/* Keys of the imap and smtp groups. */
+static const struct ckey server_keys[] = {
+    {"host", C_STR, SRV(host), NULL, 0, 0, NULL, TRUE},
+    {"port", C_INT, SRV(port), NULL, 1, 65535, NULL, TRUE},
+    {"security", C_ENUM, SRV(security), "tls", 0, 0, "none|starttls|tls", FALSE},
+    {"verify", C_BOOL, SRV(verify), "true", 0, 0, NULL, FALSE},
+    {"ca_file", C_STR, SRV(ca_file), NULL, 0, 0, NULL, FALSE},
+    {"timeout", C_INT, SRV(timeout), "60", 1, 3600, NULL, FALSE},
+    {"login", C_STR, SRV(login), NULL, 0, 0, NULL, FALSE},
+    {"password", C_SECRET, SRV(password), NULL, 0, 0, NULL, FALSE},
+    {NULL, 0, 0, NULL, 0, 0, NULL, FALSE},
+};
+
+/* Keys of one entry of mailboxes. */
+static const struct ckey mailbox_keys[] = {
+    {"name", C_STR, MBOX(name), NULL, 0, 0, NULL, TRUE},
+    {"address", C_ADDR, MBOX(address), NULL, 0, 0, NULL, TRUE},
+    {"login", C_STR, MBOX(login), NULL, 0, 0, NULL, TRUE},
+    {"password", C_SECRET, MBOX(password), NULL, 0, 0, NULL, TRUE},
+    {"folder", C_STR, MBOX(folder), "INBOX", 0, 0, NULL, FALSE},
+    {NULL, 0, 0, NULL, 0, 0, NULL, FALSE},
+};
+
+/* The error text for a setting: "FILE:LINE: path: what". */
+static char *
+cfg_error(const char *file, const config_setting_t *s, const char *path, const char *fmt, ...)
+    G_GNUC_PRINTF(4, 5);
+static char *
+cfg_error(const char *file, const config_setting_t *s, const char *path, const char *fmt, ...)
+{
+	va_list ap;
+	char *what, *out;
+
+	va_start(ap, fmt);
+	what = g_strdup_vprintf(fmt, ap);
+	va_end(ap);
+	out = g_strdup_printf("%s:%d: %s: %s", file, s != NULL ? config_setting_source_line(s) : 0,
+	                      path, what);
+	g_free(what);
+	return out;
+}
+
+/* Find a schema row by name. */
+static const struct ckey *
+ckey_find(const struct ckey *keys, const char *name)
+{
+	for (int i = 0; keys[i].name != NULL; i++)
+		if (strcmp(keys[i].name, name) == 0)
+			return &keys[i];
+	return NULL;
+}
+
+/* Whether value is one of a '|' list. */
+static gboolean
+allowed(const char *allow, const char *value)
+{
+	char **v = g_strsplit(allow, "|", -1);
+	gboolean ok = g_strv_contains((const char *const *)v, value);
+
+	g_strfreev(v);
+	return ok;
+}
+
+/* Read a secret from a file: the first line, without its end. */
+static char *
+read_secret_file(const char *path, char **why)
+{
+	char *data = NULL;
+	GError *err = NULL;
+
+	if (!g_file_get_contents(path, &data, NULL, &err)) {
+		*why = g_strdup(err->message);
+		g_error_free(err);
+		return NULL;
+	}
+	data[strcspn(data, "\r\n")] = '\0';
+	if (*data == '\0') {
+		*why = g_strdup("file is empty");
+		g_free(data);
+		return NULL;
+	}
+	return data;
+}
+
+/* Store one value into base per its schema row; error text or NULL. */
+static char *
+cfg_set(const char *file, const char *path, const struct ckey *k, config_setting_t *s, void *base)
+{
+	void *at = (char *)base + k->offset;
+	int t = config_setting_type(s);
+
+	switch (k->type) {
+	case C_INT: {
+		if (t != CONFIG_TYPE_INT && t != CONFIG_TYPE_INT64)
+			return cfg_error(file, s, path, "must be a whole number");
+		long long v = config_setting_get_int64(s);
+		if (v < k->min || v > k->max)
+			return cfg_error(file, s, path, "must be between %d and %d", k->min, k->max);
+		*(int *)at = (int)v;
+		return NULL;
+	}
+	case C_BOOL:
+		if (t != CONFIG_TYPE_BOOL)
+			return cfg_error(file, s, path, "must be true or false");
+		*(int *)at = config_setting_get_bool(s);
+		return NULL;
+	case C_LIST: {
+		int n;
+		if (t != CONFIG_TYPE_ARRAY && t != CONFIG_TYPE_LIST)
+			return cfg_error(file, s, path, "must be a list of addresses [ \"a@b\", … ]");
+		n = config_setting_length(s);
+		char **v = g_new0(char *, n + 1);
+		for (int i = 0; i < n; i++) {
+			const char *e = config_setting_get_string_elem(s, i);
+			if (e == NULL || strchr(e, '@') == NULL) {
+				g_strfreev(v);
+				return cfg_error(file, s, path, "element %d is not an e-mail address",
+				                 i + 1);
+			}
+			v[i] = g_ascii_strdown(e, -1);
+		}
+		g_strfreev(*(char ***)at);
+		*(char ***)at = v;
+		return NULL;
+	}
+	default:
+		break;
+	}
+	if (t != CONFIG_TYPE_STRING)
+		return cfg_error(file, s, path, "must be a string in double quotes");
+	const char *v = config_setting_get_string(s);
+	if (k->type == C_ENUM && !allowed(k->allow, v))
+		return cfg_error(file, s, path, "must be one of %s, not \"%s\"", k->allow, v);
+	if (k->type == C_ADDR && (strchr(v, '@') == NULL || strpbrk(v, " \r\n<>") != NULL))
+		return cfg_error(file, s, path, "\"%s\" is not an e-mail address", v);
+	if (*v == '\0' && k->required)
+		return cfg_error(file, s, path, "must not be empty");
+	g_free(*(char **)at);
+	*(char **)at = k->type == C_ADDR ? g_ascii_strdown(v, -1) : g_strdup(v);
+	return NULL;
+}
+
+/* Apply a default written as text. */
+static void
+cfg_default(const struct ckey *k, void *base)
+{
+	void *at = (char *)base + k->offset;
+
+	if (k->def == NULL)
+		return;
+	switch (k->type) {
+	case C_INT:
+		*(int *)at = atoi(k->def);
+		break;
+	case C_BOOL:
+		*(int *)at = strcmp(k->def, "true") == 0;
+		break;
+	case C_LIST:
+		break;
+	default:
+		*(char **)at = g_strdup(k->def);
+		break;
+	}
+}
+
+/* Read a group against a schema: unknown keys refused, defaults applied,
+   required keys checked; "password_file" may stand for a C_SECRET key. */
+static char *
+cfg_group(const char *file, const char *prefix, const struct ckey *keys, config_setting_t *group,
+          void *base)
+{
+	int n = config_setting_length(group);
+	char *err = NULL;
+
+	for (int i = 0; keys[i].name != NULL; i++)
+		cfg_default(&keys[i], base);
+	for (int i = 0; i < n && err == NULL; i++) {
+		config_setting_t *s = config_setting_get_elem(group, i);
+		const char *name = config_setting_name(s);
+		char *path = prefix != NULL ? g_strdup_printf("%s.%s", prefix, name) : g_strdup(name);
+		const struct ckey *k = name != NULL ? ckey_find(keys, name) : NULL;
+
+		if (name != NULL && g_str_has_suffix(name, "_file") && k == NULL) {
+			char *base_name = g_strndup(name, strlen(name) - 5);
+			const struct ckey *sk = ckey_find(keys, base_name);
+			g_free(base_name);
+			if (sk != NULL && sk->type == C_SECRET) {
+				const char *f = config_setting_get_string(s);
+				char *why = NULL, *secret;
+				if (f == NULL)
+					err = cfg_error(file, s, path, "must be a file name in quotes");
+				else if ((secret = read_secret_file(f, &why)) == NULL)
+					err = cfg_error(file, s, path, "cannot read %s: %s", f, why);
+				else
+					*(char **)((char *)base + sk->offset) = secret;
+				g_free(why);
+				g_free(path);
+				continue;
+			}
+		}
+		if (k == NULL)
+			err = cfg_error(file, s, path, "unknown key");
+		else
+			err = cfg_set(file, path, k, s, base);
+		g_free(path);
+	}
+	for (int i = 0; err == NULL && keys[i].name != NULL; i++) {
+		void *at = (char *)base + keys[i].offset;
+		gboolean missing = (keys[i].type == C_INT || keys[i].type == C_BOOL)
+		                       ? config_setting_get_member(group, keys[i].name) == NULL &&
+		                             keys[i].def == NULL
+		                       : *(char **)at == NULL;
+		if (keys[i].required && missing) {
+			char *path = prefix != NULL ? g_strdup_printf("%s.%s", prefix, keys[i].name)
+			                            : g_strdup(keys[i].name);
+			if (keys[i].type == C_SECRET)
+				err = cfg_error(file, group, path, "is required (or %s_file)",
+				                keys[i].name);
+			else
+				err = cfg_error(file, group, path, "is required");
+			g_free(path);
+		}
+	}
+	return err;
+}
+
+/* Whether host names this machine. */
+static gboolean
+is_loopback(const char *host)
+{
+	return g_str_has_prefix(host, "127.") || strcmp(host, "::1") == 0 ||
+	       strcmp(host, "localhost") == 0;
+}
+
+/* Read a server group and fill its endpoint. */
+static char *
+cfg_server(const char *file, config_t *cf, const char *name, struct server_cfg *srv)
+{
+	config_setting_t *g = config_lookup(cf, name);
+	char *err;
+
+	if (g == NULL || config_setting_type(g) != CONFIG_TYPE_GROUP)
+		return cfg_error(file, g != NULL ? g : config_root_setting(cf), name,
+		                 "is required: { host = \"…\"; port = …; security = \"tls\"; }");
+	if ((err = cfg_group(file, name, server_keys, g, srv)) != NULL)
+		return err;
+	if (strcmp(name, "imap") == 0 && srv->login != NULL)
+		return cfg_error(file, g, "imap.login", "belongs in each mailbox entry");
+	if (!srv->verify && strcmp(srv->security, "none") != 0 && !is_loopback(srv->host))
+		return cfg_error(file, g, name,
+		                 "verify = false is only allowed for a loopback host, not %s",
+		                 srv->host);
+	srv->ep.host = srv->host;
+	srv->ep.port = srv->port;
+	srv->ep.security = strcmp(srv->security, "tls") == 0        ? NET_TLS
+	                   : strcmp(srv->security, "starttls") == 0 ? NET_STARTTLS
+	                                                            : NET_PLAIN;
+	srv->ep.verify = srv->verify;
+	srv->ep.ca_file = srv->ca_file;
+	srv->ep.timeout = srv->timeout;
+	return NULL;
+}
+
+/* Release a mailbox entry. */
+static void
+mailbox_free(gpointer p)
+{
+	struct mailbox_cfg *m = p;
+
+	g_free(m->name);
+	g_free(m->address);
+	g_free(m->login);
+	if (m->password != NULL)
+		memset(m->password, 0, strlen(m->password));
+	g_free(m->password);
+	g_free(m->folder);
+	g_free(m);
+}
+
+/* Read the list of mailboxes. */
+static char *
+cfg_mailboxes(const char *file, config_t *cf, struct config *c)
+{
+	config_setting_t *list = config_lookup(cf, "mailboxes");
+	int n;
+
+	if (list == NULL || (config_setting_type(list) != CONFIG_TYPE_LIST &&
+	                     config_setting_type(list) != CONFIG_TYPE_ARRAY))
+		return cfg_error(file, list != NULL ? list : config_root_setting(cf), "mailboxes",
+		                 "is required: a list ( { name = …; address = …; login = …; "
+		                 "password = …; }, … )");
+	n = config_setting_length(list);
+	if (n == 0)
+		return cfg_error(file, list, "mailboxes", "lists no mailbox");
+	for (int i = 0; i < n; i++) {
+		config_setting_t *e = config_setting_get_elem(list, i);
+		struct mailbox_cfg *m = g_new0(struct mailbox_cfg, 1);
+		char *prefix = g_strdup_printf("mailboxes[%d]", i);
+		char *err;
+		g_ptr_array_add(c->mailboxes, m);
+		if (config_setting_type(e) != CONFIG_TYPE_GROUP)
+			err = cfg_error(file, e, prefix, "must be a group { … }");
+		else
+			err = cfg_group(file, prefix, mailbox_keys, e, m);
+		if (err == NULL && config_mailbox(c, m->name) != m)
+			err = cfg_error(file, e, prefix, "name \"%s\" is used twice", m->name);
+		g_free(prefix);
+		if (err != NULL)
+			return err;
+	}
+	return NULL;
+}
+
+/* Read and check one configuration file. */
+struct config *
+config_load(const char *path, char **cause)
+{
+	config_t cf;
+	struct config *c = g_new0(struct config, 1);
+	char *err = NULL;
+
+	c->path = g_strdup(path);
+	c->mailboxes = g_ptr_array_new_with_free_func(mailbox_free);
+	config_init(&cf);
+	if (!config_read_file(&cf, path)) {
+		if (config_error_type(&cf) == CONFIG_ERR_FILE_IO)
+			err = g_strdup_printf("%s: cannot read the file", path);
+		else
+			err = g_strdup_printf("%s:%d: %s", config_error_file(&cf) ? config_error_file(&cf) : path,
+			                      config_error_line(&cf), config_error_text(&cf));
+		goto out;
+	}
+	/* the top level minus the groups read by their own tables */
+	config_setting_t *root = config_root_setting(&cf);
+	int n = config_setting_length(root);
+	for (int i = 0; top_keys[i].name != NULL; i++)
+		cfg_default(&top_keys[i], c);
+	for (int i = 0; i < n && err == NULL; i++) {
+		config_setting_t *s = config_setting_get_elem(root, i);
+		const char *name = config_setting_name(s);
+		const struct ckey *k = ckey_find(top_keys, name);
+		if (strcmp(name, "imap") == 0 || strcmp(name, "smtp") == 0 ||
+		    strcmp(name, "mailboxes") == 0)
+			continue;
+		err = k != NULL ? cfg_set(path, name, k, s, c) : cfg_error(path, s, name, "unknown key");
+	}
+	for (int i = 0; err == NULL && top_keys[i].name != NULL; i++)
+		if (top_keys[i].required && *(char **)((char *)c + top_keys[i].offset) == NULL)
+			err = cfg_error(path, root, top_keys[i].name, "is required");
+	if (err == NULL)
+		err = cfg_server(path, &cf, "imap", &c->imap);
+	if (err == NULL)
+		err = cfg_server(path, &cf, "smtp", &c->smtp);
+	if (err == NULL)
+		err = cfg_mailboxes(path, &cf, c);
+	if (err == NULL && c->retry_min > c->retry_max)
+		err = cfg_error(path, root, "retry_min", "is larger than retry_max");
+	if (err == NULL && c->staff == NULL)
+		c->staff = g_new0(char *, 1);
+	if (err == NULL && c->helo == NULL)
+		c->helo = g_strdup(g_get_host_name());
+out:
+	config_destroy(&cf);
+	if (err != NULL) {
+		*cause = err;
+		return config_free(c);
+	}
+	c->mailbox_names = g_new0(const char *, c->mailboxes->len + 1);
+	c->mailbox_addrs = g_new0(const char *, c->mailboxes->len + 1);
+	for (guint i = 0; i < c->mailboxes->len; i++) {
+		struct mailbox_cfg *m = g_ptr_array_index(c->mailboxes, i);
+		c->mailbox_names[i] = m->name;
+		c->mailbox_addrs[i] = m->address;
+	}
+	return c;
+}
+
+/* The mailbox of that name. */
+const struct mailbox_cfg *
+config_mailbox(const struct config *c, const char *name)
+{
+	for (guint i = 0; name != NULL && i < c->mailboxes->len; i++) {
+		struct mailbox_cfg *m = g_ptr_array_index(c->mailboxes, i);
+		if (m->name != NULL && strcmp(m->name, name) == 0)
+			return m;
+	}
+	return NULL;
+}
+
+/* Whether addr is a staff address. */
+gboolean
+config_is_staff(const struct config *c, const char *addr)
+{
+	for (int i = 0; addr != NULL && c->staff != NULL && c->staff[i] != NULL; i++)
+		if (g_ascii_strcasecmp(c->staff[i], addr) == 0)
+			return TRUE;
+	return FALSE;
+}
+
+/* Release the strings of a server group. */
+static void
+server_free(struct server_cfg *s)
+{
+	g_free(s->host);
+	g_free(s->security);
+	g_free(s->ca_file);
+	g_free(s->login);
+	if (s->password != NULL)
+		memset(s->password, 0, strlen(s->password));
+	g_free(s->password);
+}
+
+/* Release a configuration. */
+struct config *
+config_free(struct config *c)
+{
+	if (c == NULL)
+		return NULL;
+	server_free(&c->imap);
+	server_free(&c->smtp);
+	g_ptr_array_free(c->mailboxes, TRUE);
+	g_strfreev(c->staff);
+	for (int i = 0; top_keys[i].name != NULL; i++)
+		if (top_keys[i].type != C_INT && top_keys[i].type != C_BOOL &&
+		    top_keys[i].type != C_LIST)
+			g_free(*(char **)((char *)c + top_keys[i].offset));
+	g_free(c->mailbox_names);
+	g_free(c->mailbox_addrs);
+	g_free(c->path);
+	g_free(c);
+	return NULL;
+}

@@ -1,0 +1,76 @@
+/*
+ * config.h - phieu's configuration, read with libconfig and checked.
+ *
+ * config_load() reads one file and checks it against the schema tables in
+ * config.c (key, type, default, bounds): unknown keys, wrong types, values
+ * out of range, an unreadable password_file, certificate checks turned off
+ * for a host that is not loopback — each is an error naming the file, the
+ * line and the key.  On success the returned struct config owns every
+ * string; config_free() releases it.  Passwords are held in memory only and
+ * never printed.
+ */
+#ifndef PHIEU_CONFIG_H
+#define PHIEU_CONFIG_H
+
+#include <glib.h>
+
+#include "net.h"
+
+struct mailbox_cfg {
+	char *name;     /* "pkt-iid", "cntt", "admin" */
+	char *address;  /* its e-mail address, lower case */
+	char *login;
+	char *password;
+	char *folder;   /* "INBOX" */
+};
+
+struct server_cfg {
+	char *host;
+	int port;
+	char *security; /* "none" | "starttls" | "tls" */
+	int verify;     /* check the certificate (default 1) */
+	char *ca_file;
+	int timeout;
+	char *login;    /* smtp only, may be NULL */
+	char *password;
+	struct net_endpoint ep; /* filled from the above */
+};
+
+struct config {
+	char *path;
+	char *database;
+	char *spool;
+	int poll_interval; /* seconds between polls where IDLE is not offered */
+	int batch_size;    /* messages per UID FETCH and per transaction */
+	int retry_min, retry_max; /* outbox backoff bounds, seconds */
+	int max_message_size;     /* bytes; larger mail is kept but not parsed */
+	struct server_cfg imap, smtp;
+	GPtrArray *mailboxes; /* struct mailbox_cfg* */
+	char **staff;         /* NULL-terminated, lower case */
+	char *department_ict;
+	char *finance;
+	char *subject_prefix; /* "IID-KT" */
+	char *mark;           /* "flag" | "move" */
+	char *mark_keyword;   /* "$PhieuDone" */
+	char *mark_folder;    /* for mark = "move" */
+	char *templates;      /* directory of reply templates */
+	char *language;       /* "vi" | "en" */
+	char *centre_name;
+	char *domain;         /* "danang.gov.vn" */
+	char *helo;
+	char *log_level;
+	/* for rules/: names and addresses of the mailboxes, NULL-terminated */
+	const char **mailbox_names;
+	const char **mailbox_addrs;
+};
+
+/* Read and check path; NULL with *cause ("FILE:LINE: key: problem"). */
+struct config *config_load(const char *path, char **cause);
+/* The mailbox of that name, or NULL. */
+const struct mailbox_cfg *config_mailbox(const struct config *c, const char *name);
+/* Whether addr (any case) is a configured staff address. */
+gboolean config_is_staff(const struct config *c, const char *addr);
+/* Release; returns NULL. */
+struct config *config_free(struct config *c);
+
+#endif

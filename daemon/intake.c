@@ -1,0 +1,575 @@
+/* intake.c - one received message to a stored request; see intake.h. */
+#include "intake.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "decide.h"
+#include "fields.h"
+#include "log.h"
+#include "message.h"
+#include "reply.h"
+
+/* The templates a language needs. */
+static const char *const template_names[] = {"ack", "ack_unknown", "notice_staff", "next_steps",
+                                             NULL};
+
+struct intake {
+	const struct config *cfg;
+	struct store *st;
+	struct rules_opts ropts;
+	GHashTable *templates; /* name -> text */
+	GRegex *number_re;     /* "[IID-KT #2026-000123]" */
+	int spool_fd;          /* a directory of the spool, for syncfs */
+	int dirty;             /* spool files written since the last sync */
+	int requests, duplicates, followups, automatic;
+};
+
+/* Read the templates of the configured language. */
+static GHashTable *
+templates_load(const struct config *cfg, char **cause)
+{
+	GHashTable *t = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, g_free);
+
+	for (int i = 0; template_names[i] != NULL; i++) {
+		char *file = g_strdup_printf("%s/%s.%s.txt", cfg->templates, template_names[i],
+		                             cfg->language);
+		char *text = NULL;
+		GError *err = NULL;
+		if (!g_file_get_contents(file, &text, NULL, &err)) {
+			*cause = g_strdup_printf("template %s: %s", file, err->message);
+			g_error_free(err);
+			g_free(file);
+			g_hash_table_destroy(t);
+			return NULL;
+		}
+		if (strcmp(template_names[i], "next_steps") != 0 &&
+		    g_ascii_strncasecmp(text, "Subject:", 8) != 0) {
+			*cause = g_strdup_printf("template %s: the first line must be \"Subject: …\"",
+			                         file);
+			g_free(text);
+			g_free(file);
+			g_hash_table_destroy(t);
+			return NULL;
+		}
+		g_hash_table_insert(t, (gpointer)template_names[i], text);
+		g_free(file);
+	}
+	return t;
+}
+
+/* Create a directory and its parents, mode 0750. */
+static int
+mkdirs(const char *path, char **cause)
+{
+	if (g_mkdir_with_parents(path, 0750) != 0) {
+		*cause = g_strdup_printf("spool %s: %s", path, g_strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* Set up intake for one configuration. */
+struct intake *
+intake_new(const struct config *cfg, struct store *st, char **cause)
+{
+	struct intake *in = g_new0(struct intake, 1);
+	char *raw = g_build_filename(cfg->spool, "raw", NULL);
+	char *esc;
+
+	in->cfg = cfg;
+	in->st = st;
+	in->spool_fd = -1;
+	in->ropts.domain_suffix = cfg->domain;
+	in->ropts.mailbox_names = cfg->mailbox_names;
+	in->ropts.mailbox_addrs = cfg->mailbox_addrs;
+	if ((in->templates = templates_load(cfg, cause)) == NULL || mkdirs(raw, cause) != 0) {
+		g_free(raw);
+		return intake_free(in);
+	}
+	in->spool_fd = open(raw, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	g_free(raw);
+	if (in->spool_fd < 0) {
+		*cause = g_strdup_printf("spool %s: %s", cfg->spool, g_strerror(errno));
+		return intake_free(in);
+	}
+	esc = g_regex_escape_string(cfg->subject_prefix, -1);
+	char *pat = g_strdup_printf("%s\\s*#\\s*(\\d{4}-\\d{6})", esc);
+	in->number_re = g_regex_new(pat, G_REGEX_CASELESS, 0, NULL);
+	g_free(pat);
+	g_free(esc);
+	return in;
+}
+
+/* Release. */
+struct intake *
+intake_free(struct intake *in)
+{
+	if (in == NULL)
+		return NULL;
+	if (in->templates != NULL)
+		g_hash_table_destroy(in->templates);
+	if (in->number_re != NULL)
+		g_regex_unref(in->number_re);
+	if (in->spool_fd >= 0)
+		close(in->spool_fd);
+	g_free(in);
+	return NULL;
+}
+
+/* Counters for the log. */
+void
+intake_counts(const struct intake *in, int *requests, int *duplicates, int *followups,
+              int *automatic)
+{
+	*requests = in->requests;
+	*duplicates = in->duplicates;
+	*followups = in->followups;
+	*automatic = in->automatic;
+}
+
+/* Write all of buf to fd. */
+static int
+write_all(int fd, const char *buf, gsize len)
+{
+	while (len > 0) {
+		ssize_t n = write(fd, buf, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		buf += n;
+		len -= (gsize)n;
+	}
+	return 0;
+}
+
+/* Keep the raw message under its digest; the path goes to *path. */
+static int
+spool_write(struct intake *in, const char *sha, const char *data, gsize len, char **path,
+            char **cause)
+{
+	char sub[3] = {sha[0], sha[1], '\0'};
+	char *dir = g_build_filename(in->cfg->spool, "raw", sub, NULL);
+	char *file = g_strdup_printf("%s/%s.eml", dir, sha);
+	char *tmp = g_strdup_printf("%s.tmp%d", file, (int)getpid());
+	int fd, rc = -1;
+
+	if (g_file_test(file, G_FILE_TEST_EXISTS)) {
+		rc = 0;
+		goto out;
+	}
+	if (mkdirs(dir, cause) != 0)
+		goto out;
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
+	if (fd < 0 || write_all(fd, data, len) != 0 || close(fd) != 0) {
+		*cause = g_strdup_printf("spool %s: %s", tmp, g_strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		unlink(tmp);
+		goto out;
+	}
+	if (rename(tmp, file) != 0) {
+		*cause = g_strdup_printf("spool %s: %s", file, g_strerror(errno));
+		unlink(tmp);
+		goto out;
+	}
+	in->dirty++;
+	rc = 0;
+out:
+	if (rc == 0)
+		*path = g_strdup(file);
+	g_free(dir);
+	g_free(file);
+	g_free(tmp);
+	return rc;
+}
+
+/* Make the spool durable: one syncfs for the whole batch. */
+int
+intake_sync(struct intake *in, char **cause)
+{
+	if (in->dirty == 0)
+		return 0;
+	if (syncfs(in->spool_fd) != 0) {
+		*cause = g_strdup_printf("spool sync: %s", g_strerror(errno));
+		return -1;
+	}
+	in->dirty = 0;
+	return 0;
+}
+
+/* Where replies to this message go: Reply-To, else From. */
+static const char *
+reply_address(const struct message *m)
+{
+	return m->reply_to_addr != NULL ? m->reply_to_addr : m->from_addr;
+}
+
+/* Whether addr is one of our own polled mailboxes. */
+static gboolean
+is_own_address(const struct config *cfg, const char *addr)
+{
+	for (int i = 0; addr != NULL && cfg->mailbox_addrs[i] != NULL; i++)
+		if (g_ascii_strcasecmp(cfg->mailbox_addrs[i], addr) == 0)
+			return TRUE;
+	return FALSE;
+}
+
+/* A hash table of template variables with the common ones set. */
+static GHashTable *
+vars_new(const struct intake *in, const struct message *m, const char *number)
+{
+	GHashTable *v = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, g_free);
+
+	g_hash_table_insert(v, "prefix", reply_clean(in->cfg->subject_prefix));
+	g_hash_table_insert(v, "number", g_strdup(number));
+	g_hash_table_insert(v, "centre", reply_clean(in->cfg->centre_name));
+	g_hash_table_insert(v, "domain", reply_clean(in->cfg->domain));
+	g_hash_table_insert(v, "original_subject", reply_clean(m->subject));
+	return v;
+}
+
+/* Compose and queue one message from a template. */
+static int
+queue_template(struct intake *in, gint64 request_id, const char *kind, const char *tmpl,
+               GHashTable *vars, const char *from, const char *const *rcpt,
+               const struct message *m, char **cause)
+{
+	char *rendered = reply_render(g_hash_table_lookup(in->templates, tmpl), vars);
+	char *subject = NULL, *body = NULL, *id, *data;
+	struct reply_mail r = {0};
+	struct outgoing o = {0};
+	gsize len;
+	gint64 rc;
+
+	if (!reply_split(rendered, &subject, &body)) {
+		*cause = g_strdup_printf("template %s has no Subject line", tmpl);
+		g_free(rendered);
+		return -1;
+	}
+	id = reply_message_id(kind, in->cfg->domain);
+	r.from_name = in->cfg->centre_name;
+	r.from_addr = from;
+	r.to = rcpt;
+	r.subject = subject;
+	r.body = body;
+	r.message_id = id;
+	r.in_reply_to = m != NULL ? m->message_id : NULL;
+	r.references = m != NULL ? m->references : NULL;
+	r.date = g_get_real_time() / G_USEC_PER_SEC;
+	r.auto_submitted = strcmp(kind, "ack") == 0 ? "auto-replied" : "auto-generated";
+	data = reply_compose(&r, &len);
+	o.request_id = request_id;
+	o.kind = kind;
+	o.mail_from = from;
+	o.rcpt = rcpt;
+	o.message_id = id;
+	o.data = data;
+	o.len = len;
+	rc = store_outbox_add(in->st, &o, 0, cause);
+	log_trace(TRACE_SMTP, "outbox", "queued %s %s to %s", kind, id, rcpt[0]);
+	g_free(rendered);
+	g_free(subject);
+	g_free(body);
+	g_free(id);
+	g_free(data);
+	return rc < 0 ? -1 : 0;
+}
+
+/* The request a follow-up belongs to: number in the subject, then the
+   thread headers; 0 when none. */
+static gint64
+find_thread(struct intake *in, const struct message *m, char **cause)
+{
+	GMatchInfo *mi = NULL;
+	gint64 id = 0;
+
+	if (g_regex_match(in->number_re, m->subject, 0, &mi)) {
+		char *num = g_match_info_fetch(mi, 1);
+		id = store_request_by_number(in->st, num, NULL, cause);
+		g_free(num);
+	}
+	g_match_info_free(mi);
+	if (id != 0)
+		return id;
+	if (m->in_reply_to != NULL && (id = store_request_by_message_id(in->st, m->in_reply_to, cause)) != 0)
+		return id;
+	for (guint i = m->references->len; i > 0; i--)
+		if ((id = store_request_by_message_id(in->st, g_ptr_array_index(m->references, i - 1),
+		                                      cause)) != 0)
+			return id;
+	return 0;
+}
+
+/* Whether the sender may add to this request: the requester, staff or the
+   Department.  Anyone else starts a request of their own. */
+static gboolean
+may_follow_up(struct intake *in, gint64 request_id, const struct message *m)
+{
+	char *cause = NULL, *sender = NULL;
+	gboolean ok = FALSE;
+
+	if (m->from_addr == NULL)
+		return FALSE;
+	if (config_is_staff(in->cfg, m->from_addr) ||
+	    g_ascii_strcasecmp(m->from_addr, in->cfg->department_ict) == 0)
+		return TRUE;
+	sender = store_request_sender(in->st, request_id);
+	ok = sender != NULL && g_ascii_strcasecmp(sender, m->from_addr) == 0;
+	g_free(sender);
+	g_free(cause);
+	return ok;
+}
+
+/* Text of the message's problems, one per line. */
+static char *
+problems_text(const struct message *m)
+{
+	GString *s = g_string_new(NULL);
+
+	for (guint i = 0; i < m->problems->len; i++)
+		g_string_append_printf(s, "%s- %s", i ? "\n" : "",
+		                       (char *)g_ptr_array_index(m->problems, i));
+	return g_string_free(s, FALSE);
+}
+
+/* Queue the acknowledgement for a new request. */
+static int
+queue_ack(struct intake *in, gint64 id, const char *number, const struct decision *d,
+          const struct message *m, const char *mailbox, char **cause)
+{
+	GHashTable *v = vars_new(in, m, number);
+	const char *to[] = {reply_address(m), NULL};
+	const char *lang = in->cfg->language;
+	const char *from = rules_mailbox_address(&in->ropts, d->proper != NULL ? d->proper : mailbox);
+	const char *name = json_object_has_member(d->fields, "contact_name")
+	                       ? json_object_get_string_member(d->fields, "contact_name")
+	                   : json_object_has_member(d->fields, "requesting_unit")
+	                       ? json_object_get_string_member(d->fields, "requesting_unit")
+	                       : (strcmp(lang, "en") == 0 ? "Sir or Madam" : "Quý đơn vị");
+	gboolean known = strcmp(d->type, "unknown") != 0;
+	const char *action = json_object_has_member(d->fields, "mailbox_action")
+	                         ? json_object_get_string_member(d->fields, "mailbox_action")
+	                         : "";
+	int rc;
+
+	if (from == NULL)
+		from = rules_mailbox_address(&in->ropts, mailbox);
+	g_hash_table_insert(v, "greeting", reply_clean(name));
+	g_hash_table_insert(v, "title", g_strdup(d->title_vi));
+	g_hash_table_insert(v, "form_code", g_strdup(d->form_code != NULL ? d->form_code : ""));
+	g_hash_table_insert(v, "fields", reply_fields_text(d->fields, lang));
+	g_hash_table_insert(v, "missing", reply_keys_text(d->missing, lang));
+	g_hash_table_insert(v, "wrong_mailbox", g_strdup(d->wrong_mailbox ? "yes" : ""));
+	g_hash_table_insert(v, "proper_address",
+	                    g_strdup(d->proper != NULL ? rules_mailbox_address(&in->ropts, d->proper)
+	                                               : ""));
+	g_hash_table_insert(v, "via_department",
+	                    g_strdup(strcmp(d->type, "mailbox") == 0 && strcmp(action, "change") != 0
+	                                 ? "yes"
+	                                 : ""));
+	g_hash_table_insert(v, "next_step",
+	                    reply_lookup_line(g_hash_table_lookup(in->templates, "next_steps"), d->type));
+	if (g_hash_table_lookup(v, "next_step") == NULL)
+		g_hash_table_insert(v, "next_step", g_strdup(""));
+	rc = queue_template(in, id, "ack", known ? "ack" : "ack_unknown", v, from, to, m, cause);
+	g_hash_table_destroy(v);
+	return rc;
+}
+
+/* Tell staff that a message needs a person. */
+static int
+queue_staff_notice(struct intake *in, gint64 id, const char *number, const char *reason,
+                   const struct message *m, const char *mailbox, char **cause)
+{
+	GHashTable *v;
+	int rc;
+
+	if (in->cfg->staff[0] == NULL)
+		return 0;
+	v = vars_new(in, m, number);
+	g_hash_table_insert(v, "reason", reply_clean(reason));
+	g_hash_table_insert(v, "mailbox", g_strdup(mailbox));
+	g_hash_table_insert(v, "sender", reply_clean(m->from_addr != NULL ? m->from_addr : "?"));
+	g_hash_table_insert(v, "problems", problems_text(m));
+	rc = queue_template(in, id, "notice", "notice_staff", v,
+	                    rules_mailbox_address(&in->ropts, mailbox),
+	                    (const char *const *)in->cfg->staff, NULL, cause);
+	g_hash_table_destroy(v);
+	return rc;
+}
+
+/* Record a new request and what is sent about it. */
+static int
+new_request(struct intake *in, const char *mailbox, struct stored_message *sm,
+            const struct message *m, const struct decision *d, char **cause)
+{
+	struct new_request r = {0};
+	char *number = NULL, *detail;
+	gint64 id, mid;
+	gboolean own = is_own_address(in->cfg, m->from_addr);
+	int rc = 0;
+
+	r.type = d->type;
+	r.state = "received";
+	r.mailbox = mailbox;
+	r.proper_mailbox = d->proper;
+	r.sender = m->from_addr;
+	r.subject = m->subject;
+	r.message_id = m->message_id;
+	r.form_code = strcmp(d->type, "unknown") != 0 ? d->form_code : NULL;
+	r.source = d->source;
+	r.fields = d->fields;
+	r.missing = d->missing;
+	r.doubtful = d->doubtful;
+	r.confidence = d->confidence;
+	r.when = g_get_real_time() / G_USEC_PER_SEC;
+	if ((id = store_request_add(in->st, &r, &number, cause)) < 0)
+		return -1;
+	sm->outcome = "request";
+	sm->request_id = id;
+	if ((mid = store_message_add(in->st, sm, cause)) < 0) {
+		g_free(number);
+		return -1;
+	}
+	detail = g_strdup_printf("%s; at %s%s%s", d->why, mailbox,
+	                         d->wrong_mailbox ? ", belongs to " : "",
+	                         d->wrong_mailbox ? d->proper : "");
+	rc = store_event_add(in->st, id, m->from_addr != NULL ? m->from_addr : "(unknown sender)",
+	                     "received", NULL, "received", mid, detail, cause);
+	g_free(detail);
+	if (rc == 0 && strcmp(d->type, "mailbox") == 0 && d->proper != NULL &&
+	    strcmp(d->proper, "cntt") == 0)
+		rc = store_event_add(in->st, id, "phieu", "routed", "received", "received", mid,
+		                     "mailbox create/cancel: received via the Department of ICT and "
+		                     "passed on to IID",
+		                     cause);
+	log_info("intake", "%s: request %s %s from %s (%s)", mailbox, number, d->type,
+	         m->from_addr != NULL ? m->from_addr : "?", d->why);
+	if (rc == 0 && d->automatic == NULL && !own && reply_address(m) != NULL)
+		rc = queue_ack(in, id, number, d, m, mailbox, cause);
+	else if (rc == 0)
+		rc = store_event_add(in->st, id, "phieu", "no_reply", "received", "received", mid,
+		                     d->automatic != NULL ? d->automatic
+		                                          : "sender is one of phieu's own mailboxes",
+		                     cause);
+	if (rc == 0 && (strcmp(d->type, "unknown") == 0 || m->problems->len > 0))
+		rc = queue_staff_notice(in, id, number,
+		                        strcmp(d->type, "unknown") == 0
+		                            ? "không xác định được loại yêu cầu"
+		                            : "thư có lỗi định dạng",
+		                        m, mailbox, cause);
+	in->requests++;
+	g_free(number);
+	return rc;
+}
+
+/* Handle one message; see intake.h. */
+int
+intake_message(struct intake *in, const char *mailbox, uint32_t uidvalidity, uint32_t uid,
+               const char *data, gsize len, char **cause)
+{
+	char *sha = g_compute_checksum_for_data(G_CHECKSUM_SHA256, (const guchar *)data, len);
+	char *path = NULL;
+	struct stored_message sm = {0};
+	struct message *m = NULL;
+	struct fields_result *fx = NULL;
+	struct decision *d = NULL;
+	gint64 seen_request = 0, thread;
+	int rc = -1, seen;
+
+	if (uid != 0 && (seen = store_uid_seen(in->st, mailbox, uidvalidity, uid, cause)) != 0) {
+		g_free(sha);
+		return seen < 0 ? -1 : 0;
+	}
+	if (spool_write(in, sha, data, len, &path, cause) != 0)
+		goto out;
+	sm.mailbox = mailbox;
+	sm.uid = uid;
+	sm.uidvalidity = uidvalidity;
+	sm.sha256 = sha;
+	sm.spool_path = path;
+	sm.size = (gint64)len;
+
+	if (len > (gsize)in->cfg->max_message_size) {
+		/* kept in the spool unread; a person looks at it */
+		m = message_parse("", 0);
+		g_ptr_array_add(m->problems,
+		                g_strdup_printf("message of %zu bytes is over max_message_size", len));
+	} else {
+		m = message_parse(data, len);
+	}
+	sm.message_id = m->message_id;
+	sm.from_addr = m->from_addr;
+	sm.subject = m->subject;
+	sm.date = m->date;
+
+	if ((seen = store_message_seen(in->st, m->message_id, sha, &seen_request, cause)) < 0)
+		goto out;
+	if (seen) {
+		sm.outcome = "duplicate";
+		sm.request_id = seen_request;
+		sm.detail = "same Message-ID already received";
+		gint64 mid = store_message_add(in->st, &sm, cause);
+		if (mid < 0)
+			goto out;
+		if (seen_request > 0 &&
+		    store_event_add(in->st, seen_request, m->from_addr ? m->from_addr : "?", "copy",
+		                    NULL, NULL, mid, mailbox, cause) != 0)
+			goto out;
+		log_info("intake", "%s: uid %u is a copy of a message already received", mailbox, uid);
+		in->duplicates++;
+		rc = 0;
+		goto out;
+	}
+	if ((thread = find_thread(in, m, cause)) < 0)
+		goto out;
+	if (thread > 0 && may_follow_up(in, thread, m)) {
+		sm.outcome = "followup";
+		sm.request_id = thread;
+		gint64 mid = store_message_add(in->st, &sm, cause);
+		if (mid < 0)
+			goto out;
+		char *state = store_request_state(in->st, thread);
+		rc = store_event_add(in->st, thread, m->from_addr, "correspondence", state, state, mid,
+		                     m->subject, cause);
+		g_free(state);
+		log_info("intake", "%s: follow-up from %s kept with request %" G_GINT64_FORMAT, mailbox,
+		         m->from_addr, thread);
+		in->followups++;
+		goto out;
+	}
+
+	struct fields_opts fo = {m->date_year, m->date_month, in->cfg->domain};
+	if (fo.ref_year == 0) {
+		GDateTime *now = g_date_time_new_now_local();
+		fo.ref_year = g_date_time_get_year(now);
+		fo.ref_month = g_date_time_get_month(now);
+		g_date_time_unref(now);
+	}
+	fx = fields_extract(m->text, &fo);
+	d = rules_decide(m, fx, mailbox, &in->ropts);
+	log_trace(TRACE_RULES, "rules", "%s uid %u: %s", mailbox, uid, d->why);
+	if (d->automatic != NULL && strcmp(d->type, "unknown") == 0) {
+		sm.outcome = "automatic";
+		sm.detail = d->automatic;
+		rc = store_message_add(in->st, &sm, cause) < 0 ? -1 : 0;
+		log_info("intake", "%s: uid %u is automatic mail (%s): kept, not answered", mailbox, uid,
+		         d->automatic);
+		in->automatic++;
+		goto out;
+	}
+	rc = new_request(in, mailbox, &sm, m, d, cause);
+out:
+	decision_free(d);
+	fields_result_free(fx);
+	message_free(m);
+	g_free(path);
+	g_free(sha);
+	return rc;
+}

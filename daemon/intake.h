@@ -1,0 +1,38 @@
+/*
+ * intake.h - one received message, from raw bytes to stored request.
+ *
+ * intake_message() runs inside the caller's open transaction: it keeps the
+ * raw message in the spool (content-addressed, written before the commit
+ * and synced by intake_sync()), parses it (parsers/), decides about it
+ * (rules/), and records the outcome: a new request with its first events
+ * and its acknowledgement queued in the outbox; or a duplicate copy (same
+ * Message-ID seen before, e.g. Cc'd to two polled mailboxes); or a follow-up
+ * in an existing request's thread; or automatic mail kept without answer.
+ * Bad input (broken MIME, unknown charset, oversize) still becomes a record
+ * and a notice to staff.  It returns -1 only when the database or the spool
+ * failed: then the caller rolls back and nothing is marked on the server.
+ */
+#ifndef PHIEU_INTAKE_H
+#define PHIEU_INTAKE_H
+
+#include <glib.h>
+#include <stdint.h>
+
+#include "config.h"
+#include "store.h"
+
+struct intake;
+
+/* Load the templates for the configured language; NULL with *cause. */
+struct intake *intake_new(const struct config *cfg, struct store *st, char **cause);
+/* Handle one message of a mailbox; 0 done, -1 database or spool failure. */
+int intake_message(struct intake *in, const char *mailbox, uint32_t uidvalidity, uint32_t uid,
+                   const char *data, gsize len, char **cause);
+/* Make the spool files written since the last call durable (before commit). */
+int intake_sync(struct intake *in, char **cause);
+/* Counters for the log: requests, duplicates, follow-ups, automatic. */
+void intake_counts(const struct intake *in, int *requests, int *duplicates, int *followups,
+                   int *automatic);
+struct intake *intake_free(struct intake *in);
+
+#endif

@@ -1,0 +1,275 @@
+/*
+ * phieuctl.c - the operator's tool: parse a message, list and show requests,
+ * look at the outbox.  Reads the database; never talks to the mail servers.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "decide.h"
+#include "fields.h"
+#include "message.h"
+#include "store.h"
+
+#define EXIT_USAGE 2
+
+/* Print usage and exit. */
+static void G_GNUC_NORETURN
+usage(int status)
+{
+	fprintf(status ? stderr : stdout,
+	        "usage: phieuctl parse FILE.eml [--mailbox NAME]\n"
+	        "       phieuctl -c FILE list [--json]\n"
+	        "       phieuctl -c FILE show ID|NUMBER [--json]\n"
+	        "       phieuctl -c FILE outbox [--json]\n");
+	exit(status);
+}
+
+/* Print a JSON node, pretty, with a newline. */
+static void
+print_json(JsonNode *n)
+{
+	JsonGenerator *g = json_generator_new();
+
+	json_generator_set_root(g, n);
+	json_generator_set_pretty(g, TRUE);
+	json_generator_set_indent(g, 2);
+	char *s = json_generator_to_data(g, NULL);
+	puts(s);
+	g_free(s);
+	g_object_unref(g);
+}
+
+/* A string member or "". */
+static const char *
+str(JsonObject *o, const char *key)
+{
+	if (!json_object_has_member(o, key) || json_object_get_null_member(o, key))
+		return "";
+	return json_object_get_string_member(o, key);
+}
+
+/* phieuctl parse: the parse result of one file, no config, no network. */
+static int
+cmd_parse(const char *file, const char *mailbox)
+{
+	gchar *data = NULL;
+	gsize len = 0;
+	GError *err = NULL;
+
+	if (!g_file_get_contents(file, &data, &len, &err)) {
+		fprintf(stderr, "phieuctl: %s\n", err->message);
+		g_error_free(err);
+		return 1;
+	}
+	struct message *m = message_parse(data, len);
+	struct fields_opts fo = {m->date_year, m->date_month, "danang.gov.vn"};
+	if (fo.ref_year == 0) {
+		GDateTime *now = g_date_time_new_now_local();
+		fo.ref_year = g_date_time_get_year(now);
+		fo.ref_month = g_date_time_get_month(now);
+		g_date_time_unref(now);
+	}
+	struct fields_result *fx = fields_extract(m->text, &fo);
+	struct decision *d = rules_decide(m, fx, mailbox, rules_opts_default());
+	JsonObject *o = decision_to_json(d);
+	if (m->problems->len > 0) {
+		JsonArray *a = json_array_new();
+		for (guint i = 0; i < m->problems->len; i++)
+			json_array_add_string_element(a, g_ptr_array_index(m->problems, i));
+		json_object_set_array_member(o, "problems", a);
+	}
+	JsonNode *n = json_node_new(JSON_NODE_OBJECT);
+	json_node_take_object(n, o);
+	print_json(n);
+	json_node_unref(n);
+	decision_free(d);
+	fields_result_free(fx);
+	message_free(m);
+	g_free(data);
+	return 0;
+}
+
+/* phieuctl list. */
+static int
+cmd_list(struct store *st, gboolean json)
+{
+	char *cause = NULL;
+	JsonArray *a = store_request_list(st, &cause);
+
+	if (a == NULL) {
+		fprintf(stderr, "phieuctl: %s\n", cause);
+		return 1;
+	}
+	if (json) {
+		JsonNode *n = json_node_new(JSON_NODE_ARRAY);
+		json_node_take_array(n, a);
+		print_json(n);
+		json_node_unref(n);
+		return 0;
+	}
+	printf("%-12s %-15s %-13s %-8s %-32s %s\n", "NUMBER", "TYPE", "STATE", "MAILBOX", "SENDER",
+	       "SUBJECT");
+	for (guint i = 0; i < json_array_get_length(a); i++) {
+		JsonObject *o = json_array_get_object_element(a, i);
+		printf("%-12s %-15s %-13s %-8s %-32s %s\n", str(o, "id"), str(o, "type"),
+		       str(o, "state"), str(o, "mailbox"), str(o, "sender"), str(o, "subject"));
+	}
+	json_array_unref(a);
+	return 0;
+}
+
+/* phieuctl show. */
+static int
+cmd_show(struct store *st, const char *id, gboolean json)
+{
+	char *cause = NULL;
+	JsonObject *o = store_request_show(st, id, &cause);
+
+	if (o == NULL) {
+		fprintf(stderr, "phieuctl: no request %s%s%s\n", id, cause ? ": " : "",
+		        cause ? cause : "");
+		return 1;
+	}
+	if (!json) {
+		JsonObject *f = json_object_get_object_member(o, "fields");
+		printf("%s  %s  %s\n", str(o, "id"), str(o, "type"), str(o, "state"));
+		printf("from %s to %s: %s\n", str(o, "sender"), str(o, "mailbox"), str(o, "subject"));
+		GList *keys = json_object_get_members(f);
+		for (GList *l = keys; l != NULL; l = l->next) {
+			JsonNode *v = json_object_get_member(f, l->data);
+			char *s = JSON_NODE_HOLDS_VALUE(v) ? json_node_get_value_type(v) == G_TYPE_STRING
+			                                         ? g_strdup(json_node_get_string(v))
+			                                         : json_to_string(v, FALSE)
+			                                   : json_to_string(v, FALSE);
+			printf("  %-16s %s\n", (char *)l->data, s);
+			g_free(s);
+		}
+		g_list_free(keys);
+		JsonArray *h = json_object_get_array_member(o, "history");
+		for (guint i = 0; i < json_array_get_length(h); i++) {
+			JsonObject *e = json_array_get_object_element(h, i);
+			printf("  %s %-14s %s %s\n", str(e, "at"), str(e, "event"), str(e, "actor"),
+			       str(e, "detail"));
+		}
+		json_object_unref(o);
+		return 0;
+	}
+	JsonNode *n = json_node_new(JSON_NODE_OBJECT);
+	json_node_take_object(n, o);
+	print_json(n);
+	json_node_unref(n);
+	return 0;
+}
+
+/* phieuctl outbox. */
+static int
+cmd_outbox(struct store *st, gboolean json)
+{
+	char *cause = NULL;
+	JsonArray *a = store_outbox_list(st, &cause);
+
+	if (a == NULL) {
+		fprintf(stderr, "phieuctl: %s\n", cause);
+		return 1;
+	}
+	if (json) {
+		JsonNode *n = json_node_new(JSON_NODE_ARRAY);
+		json_node_take_array(n, a);
+		print_json(n);
+		json_node_unref(n);
+		return 0;
+	}
+	for (guint i = 0; i < json_array_get_length(a); i++) {
+		JsonObject *o = json_array_get_object_element(a, i);
+		JsonArray *to = json_object_get_array_member(o, "to");
+		printf("%4" G_GINT64_FORMAT " %-12s %-7s %-7s %s %s\n", json_object_get_int_member(o, "id"),
+		       str(o, "request"), str(o, "kind"), str(o, "state"),
+		       json_array_get_length(to) > 0 ? json_array_get_string_element(to, 0) : "",
+		       str(o, "last_error"));
+	}
+	json_array_unref(a);
+	return 0;
+}
+
+/* Entry point. */
+int
+main(int argc, char **argv)
+{
+	static const struct option longopts[] = {{"json", no_argument, NULL, 'j'},
+	                                         {"mailbox", required_argument, NULL, 'm'},
+	                                         {"help", no_argument, NULL, 'h'},
+	                                         {NULL, 0, NULL, 0}};
+	const char *path = NULL, *mailbox = NULL, *cmd;
+	gboolean json = FALSE;
+	char *cause = NULL;
+	int ch, rc;
+
+	while ((ch = getopt_long(argc, argv, "+c:h", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'c':
+			path = optarg;
+			break;
+		case 'j':
+			json = TRUE;
+			break;
+		case 'm':
+			mailbox = optarg;
+			break;
+		case 'h':
+			usage(0);
+		default:
+			usage(EXIT_USAGE);
+		}
+	}
+	if (optind >= argc)
+		usage(EXIT_USAGE);
+	cmd = argv[optind++];
+	/* options may also follow the command: "show 2026-000001 --json" */
+	char **args = g_new0(char *, argc + 1);
+	int nargs = 0;
+	for (int i = optind; i < argc; i++) {
+		if (strcmp(argv[i], "--json") == 0)
+			json = TRUE;
+		else if (strcmp(argv[i], "--mailbox") == 0 && i + 1 < argc)
+			mailbox = argv[++i];
+		else if (strcmp(argv[i], "-c") == 0 && i + 1 < argc)
+			path = argv[++i];
+		else if (argv[i][0] == '-' && argv[i][1] != '\0')
+			usage(EXIT_USAGE);
+		else
+			args[nargs++] = argv[i];
+	}
+	if (strcmp(cmd, "parse") == 0) {
+		if (nargs != 1)
+			usage(EXIT_USAGE);
+		return cmd_parse(args[0], mailbox);
+	}
+	if (path == NULL)
+		usage(EXIT_USAGE);
+	struct config *cfg = config_load(path, &cause);
+	if (cfg == NULL) {
+		fprintf(stderr, "phieuctl: %s\n", cause);
+		return EXIT_USAGE;
+	}
+	struct store *st = store_open(cfg->database, &cause);
+	if (st == NULL) {
+		fprintf(stderr, "phieuctl: %s\n", cause);
+		config_free(cfg);
+		return 1;
+	}
+	if (strcmp(cmd, "list") == 0 && nargs == 0)
+		rc = cmd_list(st, json);
+	else if (strcmp(cmd, "show") == 0 && nargs == 1)
+		rc = cmd_show(st, args[0], json);
+	else if (strcmp(cmd, "outbox") == 0 && nargs == 0)
+		rc = cmd_outbox(st, json);
+	else
+		usage(EXIT_USAGE);
+	store_close(st);
+	config_free(cfg);
+	g_free(args);
+	return rc;
+}

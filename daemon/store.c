@@ -1,0 +1,965 @@
+/* store.c - the SQLite database; see store.h. */
+#include "store.h"
+
+#include <stdarg.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+struct store {
+	sqlite3 *db;
+	GHashTable *stmts; /* SQL text -> sqlite3_stmt*, prepared once */
+};
+
+/*
+ * The schema, one migration per version.  A migration is never edited once
+ * released: a change to the schema is a new entry at the end.
+ */
+static const char *const migrations[] = {
+    /* 1: the first schema */
+    "CREATE TABLE mailbox_state ("
+    "  name TEXT PRIMARY KEY,"
+    "  uidvalidity INTEGER NOT NULL,"
+    "  last_uid INTEGER NOT NULL,"
+    "  updated TEXT NOT NULL);"
+    "CREATE TABLE requests ("
+    "  id INTEGER PRIMARY KEY,"
+    "  number TEXT NOT NULL UNIQUE,"
+    "  type TEXT NOT NULL,"
+    "  state TEXT NOT NULL,"
+    "  mailbox TEXT,"
+    "  proper_mailbox TEXT,"
+    "  sender TEXT,"
+    "  subject TEXT,"
+    "  message_id TEXT,"
+    "  form_code TEXT,"
+    "  source TEXT,"
+    "  fields TEXT NOT NULL,"
+    "  missing TEXT NOT NULL,"
+    "  doubtful TEXT NOT NULL,"
+    "  confidence REAL NOT NULL DEFAULT 0,"
+    "  created TEXT NOT NULL,"
+    "  updated TEXT NOT NULL);"
+    "CREATE TABLE messages ("
+    "  id INTEGER PRIMARY KEY,"
+    "  mailbox TEXT NOT NULL,"
+    "  uid INTEGER NOT NULL,"
+    "  uidvalidity INTEGER NOT NULL,"
+    "  message_id TEXT,"
+    "  sha256 TEXT NOT NULL,"
+    "  spool_path TEXT NOT NULL,"
+    "  size INTEGER NOT NULL,"
+    "  from_addr TEXT,"
+    "  subject TEXT,"
+    "  date INTEGER,"
+    "  received TEXT NOT NULL,"
+    "  outcome TEXT NOT NULL,"
+    "  detail TEXT,"
+    "  request_id INTEGER REFERENCES requests(id));"
+    "CREATE INDEX messages_message_id ON messages(message_id);"
+    "CREATE INDEX messages_sha256 ON messages(sha256);"
+    "CREATE INDEX messages_uid ON messages(mailbox, uidvalidity, uid);"
+    "CREATE TABLE events ("
+    "  id INTEGER PRIMARY KEY,"
+    "  request_id INTEGER NOT NULL REFERENCES requests(id),"
+    "  at TEXT NOT NULL,"
+    "  actor TEXT NOT NULL,"
+    "  kind TEXT NOT NULL,"
+    "  from_state TEXT,"
+    "  to_state TEXT,"
+    "  message INTEGER REFERENCES messages(id),"
+    "  detail TEXT);"
+    "CREATE INDEX events_request ON events(request_id);"
+    "CREATE TABLE outbox ("
+    "  id INTEGER PRIMARY KEY,"
+    "  request_id INTEGER REFERENCES requests(id),"
+    "  kind TEXT NOT NULL,"
+    "  mail_from TEXT NOT NULL,"
+    "  rcpt TEXT NOT NULL,"
+    "  message_id TEXT NOT NULL,"
+    "  data BLOB NOT NULL,"
+    "  state TEXT NOT NULL DEFAULT 'queued',"
+    "  attempts INTEGER NOT NULL DEFAULT 0,"
+    "  next_attempt INTEGER NOT NULL,"
+    "  last_error TEXT,"
+    "  created TEXT NOT NULL,"
+    "  sent TEXT);"
+    "CREATE INDEX outbox_due ON outbox(state, next_attempt);"
+    "CREATE INDEX outbox_message_id ON outbox(message_id);"
+    "CREATE TABLE counters ("
+    "  year INTEGER PRIMARY KEY,"
+    "  last INTEGER NOT NULL);",
+};
+
+/* Now as an ISO 8601 UTC timestamp. */
+static char *
+store_now(void)
+{
+	GDateTime *now = g_date_time_new_now_utc();
+	char *s = g_date_time_format(now, "%Y-%m-%dT%H:%M:%SZ");
+
+	g_date_time_unref(now);
+	return s;
+}
+
+/* The error text of the connection. */
+static char *
+store_error(struct store *st, const char *what)
+{
+	return g_strdup_printf("database: %s: %s", what, sqlite3_errmsg(st->db));
+}
+
+/* A prepared statement for sql, reset and ready to bind. */
+static sqlite3_stmt *
+store_stmt(struct store *st, const char *sql, char **cause)
+{
+	sqlite3_stmt *s = g_hash_table_lookup(st->stmts, sql);
+
+	if (s == NULL) {
+		if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK) {
+			*cause = store_error(st, "prepare");
+			return NULL;
+		}
+		g_hash_table_insert(st->stmts, (gpointer)sql, s);
+	}
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	return s;
+}
+
+/*
+ * Bind parameters by a format: s string (NULL binds NULL), i int, I gint64
+ * (0 binds NULL when upper case 'N'), d double, b blob (pointer, length).
+ */
+static void
+store_bindv(sqlite3_stmt *s, const char *fmt, va_list ap)
+{
+	for (int i = 0; fmt[i] != '\0'; i++) {
+		int at = i + 1;
+		switch (fmt[i]) {
+		case 's': {
+			const char *v = va_arg(ap, const char *);
+			if (v == NULL)
+				sqlite3_bind_null(s, at);
+			else
+				sqlite3_bind_text(s, at, v, -1, SQLITE_TRANSIENT);
+			break;
+		}
+		case 'i':
+			sqlite3_bind_int(s, at, va_arg(ap, int));
+			break;
+		case 'I':
+			sqlite3_bind_int64(s, at, va_arg(ap, gint64));
+			break;
+		case 'N': {
+			gint64 v = va_arg(ap, gint64);
+			if (v == 0)
+				sqlite3_bind_null(s, at);
+			else
+				sqlite3_bind_int64(s, at, v);
+			break;
+		}
+		case 'd':
+			sqlite3_bind_double(s, at, va_arg(ap, double));
+			break;
+		case 'b': {
+			const void *p = va_arg(ap, const void *);
+			gsize n = va_arg(ap, gsize);
+			sqlite3_bind_blob64(s, at, p, n, SQLITE_TRANSIENT);
+			break;
+		}
+		default:
+			g_error("store: bad bind format %c", fmt[i]);
+		}
+	}
+}
+
+/* Prepare and bind; the statement is ready to step. */
+static sqlite3_stmt *
+store_query(struct store *st, const char *sql, char **cause, const char *fmt, ...)
+{
+	sqlite3_stmt *s = store_stmt(st, sql, cause);
+	va_list ap;
+
+	if (s == NULL)
+		return NULL;
+	va_start(ap, fmt);
+	store_bindv(s, fmt, ap);
+	va_end(ap);
+	return s;
+}
+
+/* Run a statement that returns no rows; -1 on error. */
+static int
+store_exec(struct store *st, const char *sql, char **cause, const char *fmt, ...)
+{
+	sqlite3_stmt *s = store_stmt(st, sql, cause);
+	va_list ap;
+	int rc;
+
+	if (s == NULL)
+		return -1;
+	va_start(ap, fmt);
+	store_bindv(s, fmt, ap);
+	va_end(ap);
+	rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE) {
+		*cause = store_error(st, "write");
+		return -1;
+	}
+	return 0;
+}
+
+/* A column as a new string (NULL stays NULL). */
+static char *
+col_str(sqlite3_stmt *s, int i)
+{
+	const unsigned char *v = sqlite3_column_text(s, i);
+	return v != NULL ? g_strdup((const char *)v) : NULL;
+}
+
+/* Run plain SQL without parameters (schema, pragmas). */
+static int
+store_script(struct store *st, const char *sql, char **cause)
+{
+	char *msg = NULL;
+
+	if (sqlite3_exec(st->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		*cause = g_strdup_printf("database: %s", msg != NULL ? msg : "error");
+		sqlite3_free(msg);
+		return -1;
+	}
+	return 0;
+}
+
+/* The schema version. */
+int
+store_version(struct store *st)
+{
+	sqlite3_stmt *s;
+	int v = -1;
+
+	if (sqlite3_prepare_v2(st->db, "PRAGMA user_version", -1, &s, NULL) != SQLITE_OK)
+		return -1;
+	if (sqlite3_step(s) == SQLITE_ROW)
+		v = sqlite3_column_int(s, 0);
+	sqlite3_finalize(s);
+	return v;
+}
+
+/* Apply the migrations the database has not had, one transaction each. */
+static int
+store_migrate(struct store *st, char **cause)
+{
+	int have = store_version(st), want = (int)G_N_ELEMENTS(migrations);
+
+	if (have < 0) {
+		*cause = store_error(st, "reading the schema version");
+		return -1;
+	}
+	if (have > want) {
+		*cause = g_strdup_printf("database: schema version %d is newer than this phieu (%d)",
+		                         have, want);
+		return -1;
+	}
+	for (int v = have; v < want; v++) {
+		char *bump = g_strdup_printf("PRAGMA user_version = %d", v + 1);
+		int rc = store_script(st, "BEGIN IMMEDIATE", cause);
+		if (rc == 0)
+			rc = store_script(st, migrations[v], cause);
+		if (rc == 0)
+			rc = store_script(st, bump, cause);
+		if (rc == 0)
+			rc = store_script(st, "COMMIT", cause);
+		else
+			sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+		g_free(bump);
+		if (rc != 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* Finalize a cached statement (hash table destructor). */
+static void
+stmt_finalize(gpointer s)
+{
+	sqlite3_finalize(s);
+}
+
+/* Open the database, WAL mode, schema up to date. */
+struct store *
+store_open(const char *path, char **cause)
+{
+	struct store *st = g_new0(struct store, 1);
+
+	st->stmts = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, stmt_finalize);
+	if (sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
+	    SQLITE_OK) {
+		*cause = g_strdup_printf("database %s: %s", path,
+		                         st->db != NULL ? sqlite3_errmsg(st->db) : "cannot open");
+		return store_close(st);
+	}
+	sqlite3_busy_timeout(st->db, 10000);
+	sqlite3_extended_result_codes(st->db, 1);
+	if (store_script(st, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;"
+	                     "PRAGMA foreign_keys = ON;",
+	                 cause) != 0 ||
+	    store_migrate(st, cause) != 0)
+		return store_close(st);
+	return st;
+}
+
+/* Close; returns NULL. */
+struct store *
+store_close(struct store *st)
+{
+	if (st == NULL)
+		return NULL;
+	g_hash_table_destroy(st->stmts);
+	if (st->db != NULL)
+		sqlite3_close(st->db);
+	g_free(st);
+	return NULL;
+}
+
+/* Begin a write transaction. */
+int
+store_begin(struct store *st, char **cause)
+{
+	return store_script(st, "BEGIN IMMEDIATE", cause);
+}
+
+/* Commit. */
+int
+store_commit(struct store *st, char **cause)
+{
+	return store_script(st, "COMMIT", cause);
+}
+
+/* Roll back, ignoring errors (there may be no transaction left). */
+void
+store_rollback(struct store *st)
+{
+	sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+/* Where a mailbox was read up to. */
+int
+store_mailbox_get(struct store *st, const char *name, uint32_t *uidvalidity, uint32_t *last_uid,
+                  char **cause)
+{
+	sqlite3_stmt *s = store_query(
+	    st, "SELECT uidvalidity, last_uid FROM mailbox_state WHERE name = ?", cause, "s", name);
+	int rc;
+
+	if (s == NULL)
+		return -1;
+	*uidvalidity = *last_uid = 0;
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		*uidvalidity = (uint32_t)sqlite3_column_int64(s, 0);
+		*last_uid = (uint32_t)sqlite3_column_int64(s, 1);
+	} else if (rc != SQLITE_DONE) {
+		*cause = store_error(st, "mailbox state");
+		return -1;
+	}
+	sqlite3_reset(s);
+	return 0;
+}
+
+/* Record where a mailbox was read up to. */
+int
+store_mailbox_set(struct store *st, const char *name, uint32_t uidvalidity, uint32_t last_uid,
+                  char **cause)
+{
+	char *now = store_now();
+	int rc = store_exec(st,
+	                    "INSERT INTO mailbox_state(name, uidvalidity, last_uid, updated) "
+	                    "VALUES (?, ?, ?, ?) ON CONFLICT(name) DO UPDATE SET "
+	                    "uidvalidity = excluded.uidvalidity, last_uid = excluded.last_uid, "
+	                    "updated = excluded.updated",
+	                    cause, "sIIs", name, (gint64)uidvalidity, (gint64)last_uid, now);
+	g_free(now);
+	return rc;
+}
+
+/* Whether a message with this Message-ID (or, without one, this digest)
+   was stored before, and for which request. */
+int
+store_message_seen(struct store *st, const char *message_id, const char *sha256,
+                   gint64 *request_id, char **cause)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	if (message_id != NULL)
+		s = store_query(st,
+		                "SELECT request_id FROM messages WHERE message_id = ? "
+		                "ORDER BY request_id IS NULL, id LIMIT 1",
+		                cause, "s", message_id);
+	else
+		s = store_query(st,
+		                "SELECT request_id FROM messages WHERE sha256 = ? "
+		                "ORDER BY request_id IS NULL, id LIMIT 1",
+		                cause, "s", sha256);
+	if (s == NULL)
+		return -1;
+	rc = sqlite3_step(s);
+	*request_id = 0;
+	if (rc == SQLITE_ROW) {
+		*request_id = sqlite3_column_int64(s, 0);
+		sqlite3_reset(s);
+		return 1;
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE) {
+		*cause = store_error(st, "message lookup");
+		return -1;
+	}
+	return 0;
+}
+
+/* Whether this UID of this mailbox was stored. */
+int
+store_uid_seen(struct store *st, const char *mailbox, uint32_t uidvalidity, uint32_t uid,
+               char **cause)
+{
+	sqlite3_stmt *s = store_query(
+	    st, "SELECT 1 FROM messages WHERE mailbox = ? AND uidvalidity = ? AND uid = ?", cause,
+	    "sII", mailbox, (gint64)uidvalidity, (gint64)uid);
+	int rc;
+
+	if (s == NULL)
+		return -1;
+	rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		*cause = store_error(st, "uid lookup");
+		return -1;
+	}
+	return rc == SQLITE_ROW;
+}
+
+/* Store a received message. */
+gint64
+store_message_add(struct store *st, const struct stored_message *m, char **cause)
+{
+	char *now = store_now();
+	int rc = store_exec(st,
+	                    "INSERT INTO messages(mailbox, uid, uidvalidity, message_id, sha256, "
+	                    "spool_path, size, from_addr, subject, date, received, outcome, detail, "
+	                    "request_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+	                    cause, "sIIsssIssIsssN", m->mailbox, (gint64)m->uid,
+	                    (gint64)m->uidvalidity, m->message_id, m->sha256, m->spool_path, m->size,
+	                    m->from_addr, m->subject, m->date, now, m->outcome, m->detail,
+	                    m->request_id);
+	g_free(now);
+	return rc == 0 ? sqlite3_last_insert_rowid(st->db) : -1;
+}
+
+/* JSON text of a string list. */
+static char *
+list_json(GPtrArray *list)
+{
+	JsonArray *a = json_array_new();
+	JsonNode *n = json_node_new(JSON_NODE_ARRAY);
+	char *s;
+
+	for (guint i = 0; list != NULL && i < list->len; i++)
+		json_array_add_string_element(a, g_ptr_array_index(list, i));
+	json_node_take_array(n, a);
+	s = json_to_string(n, FALSE);
+	json_node_unref(n);
+	return s;
+}
+
+/* JSON text of an object. */
+static char *
+object_json(JsonObject *o)
+{
+	JsonNode *n = json_node_new(JSON_NODE_OBJECT);
+	char *s;
+
+	json_node_set_object(n, o);
+	s = json_to_string(n, FALSE);
+	json_node_unref(n);
+	return s;
+}
+
+/* The next request number of a year: "2026-000123". */
+static char *
+store_next_number(struct store *st, int year, char **cause)
+{
+	sqlite3_stmt *s;
+	gint64 last = 0;
+
+	if (store_exec(st,
+	               "INSERT INTO counters(year, last) VALUES (?, 1) "
+	               "ON CONFLICT(year) DO UPDATE SET last = last + 1",
+	               cause, "i", year) != 0)
+		return NULL;
+	s = store_query(st, "SELECT last FROM counters WHERE year = ?", cause, "i", year);
+	if (s == NULL)
+		return NULL;
+	if (sqlite3_step(s) == SQLITE_ROW)
+		last = sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	return g_strdup_printf("%04d-%06" G_GINT64_FORMAT, year, last);
+}
+
+/* Insert a request. */
+gint64
+store_request_add(struct store *st, const struct new_request *r, char **number, char **cause)
+{
+	GDateTime *t = g_date_time_new_from_unix_local(r->when);
+	char *num = store_next_number(st, g_date_time_get_year(t), cause);
+	char *now = store_now(), *fields, *missing, *doubtful;
+	int rc;
+
+	g_date_time_unref(t);
+	if (num == NULL) {
+		g_free(now);
+		return -1;
+	}
+	fields = object_json(r->fields);
+	missing = list_json(r->missing);
+	doubtful = list_json(r->doubtful);
+	rc = store_exec(st,
+	                "INSERT INTO requests(number, type, state, mailbox, proper_mailbox, sender, "
+	                "subject, message_id, form_code, source, fields, missing, doubtful, "
+	                "confidence, created, updated) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+	                cause, "sssssssssssssdss", num, r->type, r->state, r->mailbox,
+	                r->proper_mailbox, r->sender, r->subject, r->message_id, r->form_code,
+	                r->source, fields, missing, doubtful, r->confidence, now, now);
+	g_free(fields);
+	g_free(missing);
+	g_free(doubtful);
+	g_free(now);
+	if (rc != 0) {
+		g_free(num);
+		return -1;
+	}
+	*number = num;
+	return sqlite3_last_insert_rowid(st->db);
+}
+
+/* Request id by number. */
+gint64
+store_request_by_number(struct store *st, const char *number, char **sender, char **cause)
+{
+	sqlite3_stmt *s =
+	    store_query(st, "SELECT id, sender FROM requests WHERE number = ?", cause, "s", number);
+	gint64 id = 0;
+	int rc;
+
+	if (s == NULL)
+		return -1;
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		id = sqlite3_column_int64(s, 0);
+		if (sender != NULL)
+			*sender = col_str(s, 1);
+	} else if (rc != SQLITE_DONE) {
+		*cause = store_error(st, "request lookup");
+		id = -1;
+	}
+	sqlite3_reset(s);
+	return id;
+}
+
+/* Request id that sent or received this Message-ID. */
+gint64
+store_request_by_message_id(struct store *st, const char *message_id, char **cause)
+{
+	sqlite3_stmt *s = store_query(st,
+	                              "SELECT request_id FROM outbox WHERE message_id = ? AND "
+	                              "request_id IS NOT NULL UNION ALL SELECT request_id FROM "
+	                              "messages WHERE message_id = ? AND request_id IS NOT NULL "
+	                              "LIMIT 1",
+	                              cause, "ss", message_id, message_id);
+	gint64 id = 0;
+
+	if (s == NULL)
+		return -1;
+	if (sqlite3_step(s) == SQLITE_ROW)
+		id = sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	return id;
+}
+
+/* One text column of a request, or NULL. */
+static char *
+store_request_column(struct store *st, const char *sql, gint64 id)
+{
+	char *cause = NULL, *value = NULL;
+	sqlite3_stmt *s = store_query(st, sql, &cause, "I", id);
+
+	if (s == NULL) {
+		g_free(cause);
+		return NULL;
+	}
+	if (sqlite3_step(s) == SQLITE_ROW)
+		value = col_str(s, 0);
+	sqlite3_reset(s);
+	return value;
+}
+
+/* Current state of a request. */
+char *
+store_request_state(struct store *st, gint64 id)
+{
+	return store_request_column(st, "SELECT state FROM requests WHERE id = ?", id);
+}
+
+/* Sender of a request. */
+char *
+store_request_sender(struct store *st, gint64 id)
+{
+	return store_request_column(st, "SELECT sender FROM requests WHERE id = ?", id);
+}
+
+/* Move a request to a state. */
+int
+store_request_set_state(struct store *st, gint64 id, const char *state, char **cause)
+{
+	char *now = store_now();
+	int rc = store_exec(st, "UPDATE requests SET state = ?, updated = ? WHERE id = ?", cause,
+	                    "ssI", state, now, id);
+	g_free(now);
+	return rc;
+}
+
+/* Add an event to a request's history. */
+int
+store_event_add(struct store *st, gint64 request_id, const char *actor, const char *kind,
+                const char *from_state, const char *to_state, gint64 message, const char *detail,
+                char **cause)
+{
+	char *now = store_now();
+	int rc = store_exec(st,
+	                    "INSERT INTO events(request_id, at, actor, kind, from_state, to_state, "
+	                    "message, detail) VALUES (?,?,?,?,?,?,?,?)",
+	                    cause, "IsssssNs", request_id, now, actor, kind, from_state, to_state,
+	                    message, detail);
+	g_free(now);
+	return rc;
+}
+
+/* Queue an outgoing message. */
+gint64
+store_outbox_add(struct store *st, const struct outgoing *o, gint64 not_before, char **cause)
+{
+	char *now = store_now();
+	JsonArray *a = json_array_new();
+	JsonNode *n = json_node_new(JSON_NODE_ARRAY);
+	char *rcpt;
+	int rc;
+
+	for (int i = 0; o->rcpt[i] != NULL; i++)
+		json_array_add_string_element(a, o->rcpt[i]);
+	json_node_take_array(n, a);
+	rcpt = json_to_string(n, FALSE);
+	json_node_unref(n);
+	rc = store_exec(st,
+	                "INSERT INTO outbox(request_id, kind, mail_from, rcpt, message_id, data, "
+	                "next_attempt, created) VALUES (?,?,?,?,?,?,?,?)",
+	                cause, "Nssssb" "Is", o->request_id, o->kind, o->mail_from, rcpt,
+	                o->message_id, o->data, o->len, not_before, now);
+	g_free(rcpt);
+	g_free(now);
+	return rc == 0 ? sqlite3_last_insert_rowid(st->db) : -1;
+}
+
+/* Release a due message. */
+void
+store_due_free(gpointer p)
+{
+	struct due *d = p;
+
+	g_free(d->kind);
+	g_free(d->mail_from);
+	g_free(d->message_id);
+	g_strfreev(d->rcpt);
+	if (d->data != NULL)
+		g_bytes_unref(d->data);
+	g_free(d);
+}
+
+/* Parse the JSON recipient list. */
+static char **
+rcpt_parse(const char *json)
+{
+	JsonParser *p = json_parser_new();
+	GPtrArray *out = g_ptr_array_new();
+
+	if (json != NULL && json_parser_load_from_data(p, json, -1, NULL)) {
+		JsonNode *root = json_parser_get_root(p);
+		if (JSON_NODE_HOLDS_ARRAY(root)) {
+			JsonArray *a = json_node_get_array(root);
+			for (guint i = 0; i < json_array_get_length(a); i++)
+				g_ptr_array_add(out, g_strdup(json_array_get_string_element(a, i)));
+		}
+	}
+	g_object_unref(p);
+	g_ptr_array_add(out, NULL);
+	return (char **)g_ptr_array_free(out, FALSE);
+}
+
+/* Queued messages due now. */
+GPtrArray *
+store_outbox_due(struct store *st, gint64 now, int max, char **cause)
+{
+	sqlite3_stmt *s = store_query(st,
+	                              "SELECT id, request_id, kind, mail_from, rcpt, message_id, "
+	                              "data, attempts FROM outbox WHERE state = 'queued' AND "
+	                              "next_attempt <= ? ORDER BY id LIMIT ?",
+	                              cause, "Ii", now, max);
+	GPtrArray *out;
+	int rc;
+
+	if (s == NULL)
+		return NULL;
+	out = g_ptr_array_new_with_free_func(store_due_free);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		struct due *d = g_new0(struct due, 1);
+		char *rcpt = col_str(s, 4);
+		d->id = sqlite3_column_int64(s, 0);
+		d->request_id = sqlite3_column_int64(s, 1);
+		d->kind = col_str(s, 2);
+		d->mail_from = col_str(s, 3);
+		d->rcpt = rcpt_parse(rcpt);
+		d->message_id = col_str(s, 5);
+		d->data = g_bytes_new(sqlite3_column_blob(s, 6), (gsize)sqlite3_column_bytes(s, 6));
+		d->attempts = sqlite3_column_int(s, 7);
+		g_free(rcpt);
+		g_ptr_array_add(out, d);
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE) {
+		*cause = store_error(st, "outbox");
+		g_ptr_array_free(out, TRUE);
+		return NULL;
+	}
+	return out;
+}
+
+/* Mark an outbox message sent (the server said 250). */
+int
+store_outbox_sent(struct store *st, gint64 id, char **cause)
+{
+	char *now = store_now();
+	int rc = store_exec(st,
+	                    "UPDATE outbox SET state = 'sent', sent = ?, attempts = attempts + 1, "
+	                    "last_error = NULL WHERE id = ?",
+	                    cause, "sI", now, id);
+	g_free(now);
+	return rc;
+}
+
+/* Count a failed attempt and set the next one. */
+int
+store_outbox_retry(struct store *st, gint64 id, gint64 next, const char *error, char **cause)
+{
+	return store_exec(st,
+	                  "UPDATE outbox SET attempts = attempts + 1, next_attempt = ?, "
+	                  "last_error = ? WHERE id = ?",
+	                  cause, "IsI", next, error, id);
+}
+
+/* Give up on an outbox message the server refused for good. */
+int
+store_outbox_failed(struct store *st, gint64 id, const char *error, char **cause)
+{
+	return store_exec(st,
+	                  "UPDATE outbox SET state = 'failed', attempts = attempts + 1, "
+	                  "last_error = ? WHERE id = ?",
+	                  cause, "sI", error, id);
+}
+
+/* How many outbox messages are still queued. */
+int
+store_outbox_pending(struct store *st)
+{
+	char *cause = NULL;
+	sqlite3_stmt *s =
+	    store_query(st, "SELECT count(*) FROM outbox WHERE state = 'queued'", &cause, "");
+	int n = -1;
+
+	if (s == NULL) {
+		g_free(cause);
+		return -1;
+	}
+	if (sqlite3_step(s) == SQLITE_ROW)
+		n = sqlite3_column_int(s, 0);
+	sqlite3_reset(s);
+	return n;
+}
+
+/* Parse stored JSON into a node (an empty object when unreadable). */
+static JsonNode *
+json_from_text(const char *text)
+{
+	JsonParser *p = json_parser_new();
+	JsonNode *n = NULL;
+
+	if (text != NULL && json_parser_load_from_data(p, text, -1, NULL))
+		n = json_node_copy(json_parser_get_root(p));
+	g_object_unref(p);
+	if (n == NULL) {
+		n = json_node_new(JSON_NODE_OBJECT);
+		json_node_take_object(n, json_object_new());
+	}
+	return n;
+}
+
+/* Set a string member, or null. */
+static void
+set_str(JsonObject *o, const char *key, sqlite3_stmt *s, int col)
+{
+	const unsigned char *v = sqlite3_column_text(s, col);
+
+	if (v != NULL)
+		json_object_set_string_member(o, key, (const char *)v);
+	else
+		json_object_set_null_member(o, key);
+}
+
+/* All requests for the list command. */
+JsonArray *
+store_request_list(struct store *st, char **cause)
+{
+	sqlite3_stmt *s = store_query(st,
+	                              "SELECT number, type, state, mailbox, sender, subject, created, "
+	                              "id FROM requests ORDER BY id",
+	                              cause, "");
+	JsonArray *a;
+	int rc;
+
+	if (s == NULL)
+		return NULL;
+	a = json_array_new();
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		JsonObject *o = json_object_new();
+		set_str(o, "id", s, 0);
+		set_str(o, "type", s, 1);
+		set_str(o, "state", s, 2);
+		set_str(o, "mailbox", s, 3);
+		set_str(o, "sender", s, 4);
+		set_str(o, "subject", s, 5);
+		set_str(o, "created", s, 6);
+		json_array_add_object_element(a, o);
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE) {
+		*cause = store_error(st, "list");
+		json_array_unref(a);
+		return NULL;
+	}
+	return a;
+}
+
+/* The history of a request. */
+static JsonArray *
+store_history(struct store *st, gint64 id, char **cause)
+{
+	sqlite3_stmt *s = store_query(st,
+	                              "SELECT e.at, e.actor, e.kind, e.from_state, e.to_state, "
+	                              "m.message_id, e.detail FROM events e LEFT JOIN messages m "
+	                              "ON m.id = e.message WHERE e.request_id = ? ORDER BY e.id",
+	                              cause, "I", id);
+	JsonArray *a = json_array_new();
+
+	if (s == NULL)
+		return a;
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		JsonObject *o = json_object_new();
+		set_str(o, "at", s, 0);
+		set_str(o, "actor", s, 1);
+		set_str(o, "event", s, 2);
+		set_str(o, "from_state", s, 3);
+		set_str(o, "to_state", s, 4);
+		set_str(o, "message_id", s, 5);
+		set_str(o, "detail", s, 6);
+		json_array_add_object_element(a, o);
+	}
+	sqlite3_reset(s);
+	return a;
+}
+
+/* One request with its fields and history. */
+JsonObject *
+store_request_show(struct store *st, const char *id_or_number, char **cause)
+{
+	sqlite3_stmt *s = store_query(st,
+	                              "SELECT id, number, type, state, mailbox, proper_mailbox, "
+	                              "sender, subject, message_id, form_code, source, fields, "
+	                              "missing, doubtful, confidence, created, updated FROM requests "
+	                              "WHERE number = ? OR (id = ? AND ? GLOB '[0-9]*' AND ? NOT "
+	                              "GLOB '*-*')",
+	                              cause, "ssss", id_or_number, id_or_number, id_or_number,
+	                              id_or_number);
+	JsonObject *o = NULL;
+	gint64 id = 0;
+
+	if (s == NULL)
+		return NULL;
+	if (sqlite3_step(s) == SQLITE_ROW) {
+		o = json_object_new();
+		id = sqlite3_column_int64(s, 0);
+		set_str(o, "id", s, 1);
+		set_str(o, "type", s, 2);
+		set_str(o, "state", s, 3);
+		set_str(o, "mailbox", s, 4);
+		set_str(o, "proper_mailbox", s, 5);
+		set_str(o, "sender", s, 6);
+		set_str(o, "subject", s, 7);
+		set_str(o, "message_id", s, 8);
+		set_str(o, "form_code", s, 9);
+		set_str(o, "source", s, 10);
+		json_object_set_member(o, "fields", json_from_text((const char *)sqlite3_column_text(s, 11)));
+		json_object_set_member(o, "missing", json_from_text((const char *)sqlite3_column_text(s, 12)));
+		json_object_set_member(o, "doubtful",
+		                       json_from_text((const char *)sqlite3_column_text(s, 13)));
+		json_object_set_double_member(o, "confidence", sqlite3_column_double(s, 14));
+		set_str(o, "created", s, 15);
+		set_str(o, "updated", s, 16);
+	}
+	sqlite3_reset(s);
+	if (o != NULL)
+		json_object_set_array_member(o, "history", store_history(st, id, cause));
+	return o;
+}
+
+/* The outbox for phieuctl. */
+JsonArray *
+store_outbox_list(struct store *st, char **cause)
+{
+	sqlite3_stmt *s = store_query(st,
+	                              "SELECT o.id, r.number, o.kind, o.state, o.rcpt, o.attempts, "
+	                              "o.last_error, o.created, o.sent, o.message_id FROM outbox o "
+	                              "LEFT JOIN requests r ON r.id = o.request_id ORDER BY o.id",
+	                              cause, "");
+	JsonArray *a;
+
+	if (s == NULL)
+		return NULL;
+	a = json_array_new();
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		JsonObject *o = json_object_new();
+		json_object_set_int_member(o, "id", sqlite3_column_int64(s, 0));
+		set_str(o, "request", s, 1);
+		set_str(o, "kind", s, 2);
+		set_str(o, "state", s, 3);
+		json_object_set_member(o, "to", json_from_text((const char *)sqlite3_column_text(s, 4)));
+		json_object_set_int_member(o, "attempts", sqlite3_column_int64(s, 5));
+		set_str(o, "last_error", s, 6);
+		set_str(o, "created", s, 7);
+		set_str(o, "sent", s, 8);
+		set_str(o, "message_id", s, 9);
+		json_array_add_object_element(a, o);
+	}
+	sqlite3_reset(s);
+	return a;
+}

@@ -1,0 +1,128 @@
+/*
+ * store.h - the SQLite database: requests, their history, the messages they
+ * came from, the outbox, and where each mailbox was read up to.
+ *
+ * store_open() opens (creating if needed) the database in WAL mode and
+ * brings its schema up to date with the numbered migrations in store.c, in
+ * one transaction each; PRAGMA user_version holds the version.  Every
+ * statement is prepared with bound parameters.  Writers group their work in
+ * store_begin()/store_commit() (or store_rollback()); all other calls run
+ * inside the caller's transaction.  The store owns its connection; strings
+ * returned are g_malloc'ed for the caller.  Errors return -1 (or NULL) with
+ * *cause set; SQLITE_BUSY is retried by SQLite's busy timeout.
+ */
+#ifndef PHIEU_STORE_H
+#define PHIEU_STORE_H
+
+#include <glib.h>
+#include <json-glib/json-glib.h>
+#include <stdint.h>
+
+struct store;
+
+/* A message as received, for store_message_add. */
+struct stored_message {
+	const char *mailbox;
+	uint32_t uid, uidvalidity; /* 0 when not from IMAP */
+	const char *message_id;
+	const char *sha256;
+	const char *spool_path;
+	gint64 size;
+	const char *from_addr;
+	const char *subject;
+	gint64 date;
+	const char *outcome; /* "request", "duplicate", "followup", "automatic", ... */
+	const char *detail;
+	gint64 request_id; /* 0: none */
+};
+
+/* A new request, for store_request_add. */
+struct new_request {
+	const char *type, *state, *mailbox, *proper_mailbox, *sender, *subject, *message_id;
+	const char *form_code, *source;
+	JsonObject *fields;
+	GPtrArray *missing, *doubtful; /* char* */
+	double confidence;
+	gint64 when; /* unix time of receipt: the year of the number */
+};
+
+/* An outgoing message, for store_outbox_add. */
+struct outgoing {
+	gint64 request_id; /* 0: none */
+	const char *kind;  /* "ack", "notice", … */
+	const char *mail_from;
+	const char *const *rcpt; /* NULL-terminated */
+	const char *message_id;
+	const char *data;
+	gsize len;
+};
+
+/* A queued message due for sending, from store_outbox_due. */
+struct due {
+	gint64 id, request_id;
+	char *kind, *mail_from, *message_id;
+	char **rcpt;
+	GBytes *data;
+	int attempts;
+};
+
+struct store *store_open(const char *path, char **cause);
+struct store *store_close(struct store *st);
+int store_begin(struct store *st, char **cause);
+int store_commit(struct store *st, char **cause);
+void store_rollback(struct store *st);
+/* The schema version the database is at. */
+int store_version(struct store *st);
+
+/* Where a mailbox was read up to; 0/0 when never. */
+int store_mailbox_get(struct store *st, const char *name, uint32_t *uidvalidity,
+                      uint32_t *last_uid, char **cause);
+int store_mailbox_set(struct store *st, const char *name, uint32_t uidvalidity, uint32_t last_uid,
+                      char **cause);
+
+/* The request an earlier copy of this Message-ID (or raw digest) went to:
+   1 and *request_id (maybe 0) when seen, 0 when new, -1 on error. */
+int store_message_seen(struct store *st, const char *message_id, const char *sha256,
+                       gint64 *request_id, char **cause);
+/* Whether this mailbox/uidvalidity/uid was already stored. */
+int store_uid_seen(struct store *st, const char *mailbox, uint32_t uidvalidity, uint32_t uid,
+                   char **cause);
+gint64 store_message_add(struct store *st, const struct stored_message *m, char **cause);
+
+/* Insert a request; *number gets "2026-000123". */
+gint64 store_request_add(struct store *st, const struct new_request *r, char **number,
+                         char **cause);
+/* Request id by number, 0 when none, -1 on error; *sender gets its sender. */
+gint64 store_request_by_number(struct store *st, const char *number, char **sender,
+                               char **cause);
+/* Request id that sent or received this Message-ID, 0 when none. */
+gint64 store_request_by_message_id(struct store *st, const char *message_id, char **cause);
+int store_request_set_state(struct store *st, gint64 id, const char *state, char **cause);
+int store_event_add(struct store *st, gint64 request_id, const char *actor, const char *kind,
+                    const char *from_state, const char *to_state, gint64 message,
+                    const char *detail, char **cause);
+/* Sender address of a request, or NULL. */
+char *store_request_sender(struct store *st, gint64 id);
+/* Current state of a request, or NULL. */
+char *store_request_state(struct store *st, gint64 id);
+
+gint64 store_outbox_add(struct store *st, const struct outgoing *o, gint64 not_before,
+                        char **cause);
+/* Queued messages due at now, oldest first, at most max. */
+GPtrArray *store_outbox_due(struct store *st, gint64 now, int max, char **cause);
+void store_due_free(gpointer p);
+int store_outbox_sent(struct store *st, gint64 id, char **cause);
+int store_outbox_retry(struct store *st, gint64 id, gint64 next, const char *error,
+                       char **cause);
+int store_outbox_failed(struct store *st, gint64 id, const char *error, char **cause);
+/* How many outbox messages are still queued. */
+int store_outbox_pending(struct store *st);
+
+/* For phieuctl: all requests, newest last, as {id, type, state, …}. */
+JsonArray *store_request_list(struct store *st, char **cause);
+/* One request by id or number, with fields and history; NULL when none. */
+JsonObject *store_request_show(struct store *st, const char *id_or_number, char **cause);
+/* For phieuctl: the outbox as {id, kind, state, to, subject, …}. */
+JsonArray *store_outbox_list(struct store *st, char **cause);
+
+#endif
