@@ -1,0 +1,679 @@
+/* imap.c - the IMAP side of intake over libetpan's mailimap; see imap.h. */
+#include "imap.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <glib.h>
+#include <libetpan/libetpan.h>
+
+#include "log.h"
+#include "tls.h"
+
+/* libetpan's read and write buffer size for the stream */
+#define IMAP_BUFFER 8192
+
+struct imap_conn {
+	mailimap *imap;
+	char *where;   /* "host:port", for causes */
+	int broken;    /* the stream is unusable: close without LOGOUT */
+	int idling;    /* IDLE sent, DONE not yet */
+	char *ensured; /* last folder known to exist (imap_mark) */
+};
+
+/* One fetched message, before the callbacks. */
+struct imap_msg {
+	uint32_t uid;
+	const char *data;
+	size_t len;
+};
+
+/* Compare two UIDs for qsort and bsearch. */
+static int
+imap_uid_cmp(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Compare fetched messages by UID for qsort. */
+static int
+imap_msg_cmp(const void *a, const void *b)
+{
+	return imap_uid_cmp(&((const struct imap_msg *)a)->uid, &((const struct imap_msg *)b)->uid);
+}
+
+/* The server's text for the last tagged response, or a placeholder. */
+static const char *
+imap_server_text(struct imap_conn *c)
+{
+	const char *t = c->imap->imap_response;
+
+	return t != NULL && *t != '\0' ? t : "(no text)";
+}
+
+/* The response code atom of the last response (e.g. "UNAVAILABLE"), or "". */
+static const char *
+imap_response_atom(struct imap_conn *c)
+{
+	struct mailimap_response_info *ri = c->imap->imap_response_info;
+
+	return ri != NULL && ri->rsp_atom != NULL ? ri->rsp_atom : "";
+}
+
+/*
+ * Map a libetpan result to the three-way result and set the cause.  A tagged
+ * NO or BAD is the server refusing this command (NET_NO, the session goes on);
+ * anything else means the stream can no longer be trusted (NET_RETRY).
+ */
+static enum net_result
+imap_result(struct imap_conn *c, int r, const char *what, char **cause)
+{
+	switch (r) {
+	case MAILIMAP_NO_ERROR:
+	case MAILIMAP_NO_ERROR_AUTHENTICATED:
+	case MAILIMAP_NO_ERROR_NON_AUTHENTICATED:
+		return NET_OK;
+	case MAILIMAP_ERROR_LOGIN:
+	case MAILIMAP_ERROR_SELECT:
+	case MAILIMAP_ERROR_EXAMINE:
+	case MAILIMAP_ERROR_UID_SEARCH:
+	case MAILIMAP_ERROR_UID_FETCH:
+	case MAILIMAP_ERROR_UID_STORE:
+	case MAILIMAP_ERROR_UID_COPY:
+	case MAILIMAP_ERROR_UID_MOVE:
+	case MAILIMAP_ERROR_CREATE:
+	case MAILIMAP_ERROR_LIST:
+	case MAILIMAP_ERROR_CAPABILITY:
+	case MAILIMAP_ERROR_STARTTLS:
+	case MAILIMAP_ERROR_EXTENSION:
+	case MAILIMAP_ERROR_PROTOCOL:
+		/* RFC 5530: UNAVAILABLE is a temporary server-side failure */
+		if (g_ascii_strcasecmp(imap_response_atom(c), "UNAVAILABLE") == 0) {
+			*cause = g_strdup_printf("IMAP %s: %s failed temporarily: %s", c->where,
+			                         what, imap_server_text(c));
+			return NET_RETRY;
+		}
+		*cause =
+		    g_strdup_printf("IMAP %s: %s refused: %s", c->where, what, imap_server_text(c));
+		return NET_NO;
+	case MAILIMAP_ERROR_DONT_ACCEPT_CONNECTION:
+		c->broken = 1;
+		*cause = g_strdup_printf("IMAP %s: server refused the connection: %s", c->where,
+		                         imap_server_text(c));
+		return NET_RETRY;
+	case MAILIMAP_ERROR_FATAL:
+		c->broken = 1;
+		*cause = g_strdup_printf("IMAP %s: server closed the session during %s: %s",
+		                         c->where, what, imap_server_text(c));
+		return NET_RETRY;
+	case MAILIMAP_ERROR_PARSE:
+		c->broken = 1;
+		*cause = g_strdup_printf("IMAP %s: cannot parse the server's answer to %s",
+		                         c->where, what);
+		return NET_RETRY;
+	default:
+		c->broken = 1;
+		if (r == MAILIMAP_ERROR_STREAM)
+			*cause = g_strdup_printf("IMAP %s: %s: connection lost or timed out",
+			                         c->where, what);
+		else
+			*cause = g_strdup_printf("IMAP %s: %s failed (libetpan error %d)", c->where,
+			                         what, r);
+		return NET_RETRY;
+	}
+}
+
+/* Refuse to talk over a session that failed earlier. */
+static enum net_result
+imap_check_usable(struct imap_conn *c, char **cause)
+{
+	if (c->broken) {
+		*cause = g_strdup_printf("IMAP %s: connection is broken, reconnect", c->where);
+		return NET_RETRY;
+	}
+	if (c->idling) {
+		*cause = g_strdup_printf("IMAP %s: command while idling (call imap_idle_done)",
+		                         c->where);
+		return NET_NO;
+	}
+	return NET_OK;
+}
+
+/* Nonzero when s is a valid IMAP atom (keywords are sent unquoted). */
+static int
+imap_is_atom(const char *s)
+{
+	if (*s == '\0')
+		return 0;
+	for (; *s != '\0'; s++)
+		if ((unsigned char)*s <= 0x20 || (unsigned char)*s >= 0x7f ||
+		    strchr("(){%*\"\\]", *s) != NULL)
+			return 0;
+	return 1;
+}
+
+/* Ask for CAPABILITY and keep it in the session (libetpan stores it). */
+static enum net_result
+imap_refresh_capability(struct imap_conn *c, char **cause)
+{
+	struct mailimap_capability_data *cap = NULL;
+	int r;
+
+	r = mailimap_capability(c->imap, &cap);
+	if (cap != NULL)
+		mailimap_capability_data_free(cap);
+	return imap_result(c, r, "CAPABILITY", cause);
+}
+
+/*
+ * STARTTLS, then put our verifying TLS driver under the existing stream, as
+ * libetpan's mailimap_socket_starttls() does with its own (unverifying) one.
+ */
+static enum net_result
+imap_starttls(struct imap_conn *c, const struct net_endpoint *ep, char **cause)
+{
+	mailstream *stream = c->imap->imap_stream;
+	mailstream_low *low = mailstream_get_low(stream), *tls;
+	enum net_result res;
+	int r, fd;
+
+	if (c->imap->imap_connection_info == NULL ||
+	    c->imap->imap_connection_info->imap_capability == NULL) {
+		if ((res = imap_refresh_capability(c, cause)) != NET_OK)
+			return res;
+	}
+	if (!mailimap_has_extension(c->imap, "STARTTLS")) {
+		*cause = g_strdup_printf("IMAP %s: STARTTLS configured but the server does "
+		                         "not offer it; refusing to continue in plain text",
+		                         c->where);
+		c->broken = 1;
+		return NET_NO;
+	}
+	r = mailimap_starttls(c->imap);
+	/* Anything already buffered was sent in plain text before the handshake
+	   and could be injected by an attacker (CVE-2020-15953; patched libetpan
+	   fails the command itself then). */
+	if (stream->read_buffer_len != 0) {
+		*cause = g_strdup_printf("IMAP %s: server sent data after the STARTTLS "
+		                         "response; refusing",
+		                         c->where);
+		c->broken = 1;
+		return NET_NO;
+	}
+	if ((res = imap_result(c, r, "STARTTLS", cause)) != NET_OK) {
+		c->broken = 1;
+		return res;
+	}
+	fd = mailstream_low_get_fd(low);
+	tls = tls_open(fd, ep, cause);
+	if (tls == NULL) {
+		c->broken = 1;
+		return errno == EPERM ? NET_NO : NET_RETRY;
+	}
+	/* frees the socket driver's data without closing fd, now owned by tls */
+	mailstream_low_free(low);
+	mailstream_set_low(stream, tls);
+	return NET_OK;
+}
+
+/* Open the transport the endpoint asks for; a mailstream, or NULL with *res and *cause. */
+static mailstream *
+imap_open_stream(const struct net_endpoint *ep, enum net_result *res, char **cause)
+{
+	mailstream_low *low;
+	mailstream *s;
+	int fd;
+
+	fd = tls_tcp_connect(ep, cause);
+	if (fd < 0) {
+		*res = NET_RETRY;
+		return NULL;
+	}
+	if (ep->security == NET_TLS) {
+		low = tls_open(fd, ep, cause);
+		if (low == NULL) {
+			*res = errno == EPERM ? NET_NO : NET_RETRY;
+			close(fd);
+			return NULL;
+		}
+		s = mailstream_new(low, IMAP_BUFFER);
+	} else {
+		s = mailstream_socket_open_timeout(fd, ep->timeout > 0 ? ep->timeout : 0);
+	}
+	if (s == NULL)
+		log_fatal("out of memory");
+	return s;
+}
+
+/* Connect, secure as configured, log in and learn the capabilities. */
+struct imap_conn *
+imap_connect(const struct net_endpoint *ep, const char *login, const char *password,
+             enum net_result *res, char **cause)
+{
+	struct imap_conn *c = g_new0(struct imap_conn, 1);
+	mailstream *stream;
+	int r;
+
+	c->where = g_strdup_printf("%s:%d", ep->host, ep->port);
+	c->imap = mailimap_new(0, NULL);
+	if (c->imap == NULL)
+		log_fatal("out of memory");
+	if (ep->timeout > 0)
+		mailimap_set_timeout(c->imap, ep->timeout);
+
+	stream = imap_open_stream(ep, res, cause);
+	if (stream == NULL)
+		return imap_free(c);
+	r = mailimap_connect(c->imap, stream);
+	if ((*res = imap_result(c, r, "greeting", cause)) != NET_OK) {
+		c->broken = 1;
+		return imap_free(c);
+	}
+	if (r == MAILIMAP_NO_ERROR_AUTHENTICATED && ep->security == NET_STARTTLS) {
+		/* PREAUTH leaves no chance for STARTTLS */
+		*cause = g_strdup_printf("IMAP %s: server sent PREAUTH before STARTTLS; refusing",
+		                         c->where);
+		*res = NET_NO;
+		c->broken = 1;
+		return imap_free(c);
+	}
+	if (ep->security == NET_STARTTLS && (*res = imap_starttls(c, ep, cause)) != NET_OK)
+		return imap_free(c);
+
+	if (r == MAILIMAP_NO_ERROR_NON_AUTHENTICATED) {
+		r = mailimap_login(c->imap, login, password);
+		if ((*res = imap_result(c, r, "login", cause)) != NET_OK)
+			return imap_free(c);
+	}
+	/* The greeting's list is the pre-login one (Dovecot leaves out MOVE there). */
+	if ((*res = imap_refresh_capability(c, cause)) != NET_OK)
+		return imap_free(c);
+	log_trace(TRACE_IMAP, "imap", "%s: logged in (%s)", c->where,
+	          ep->security == NET_TLS        ? "TLS"
+	          : ep->security == NET_STARTTLS ? "STARTTLS"
+	                                         : "plain");
+	*res = NET_OK;
+	return c;
+}
+
+/* SELECT the folder and report its UIDVALIDITY. */
+enum net_result
+imap_select(struct imap_conn *c, const char *folder, uint32_t *uidvalidity, char **cause)
+{
+	enum net_result res;
+	char *what;
+	int r;
+
+	if ((res = imap_check_usable(c, cause)) != NET_OK)
+		return res;
+	what = g_strdup_printf("SELECT %s", folder);
+	r = mailimap_select(c->imap, folder);
+	res = imap_result(c, r, what, cause);
+	if (res == NET_OK) {
+		*uidvalidity = c->imap->imap_selection_info->sel_uidvalidity;
+		if (*uidvalidity == 0) {
+			*cause = g_strdup_printf("IMAP %s: %s: server sent no UIDVALIDITY",
+			                         c->where, what);
+			res = NET_NO;
+		}
+	}
+	g_free(what);
+	return res;
+}
+
+/* UID SEARCH UID after+1:* [UNKEYWORD kw]; the UIDs above after_uid, ascending. */
+enum net_result
+imap_search_new(struct imap_conn *c, uint32_t after_uid, const char *keyword, uint32_t **uids,
+                size_t *n, char **cause)
+{
+	struct mailimap_search_key *key;
+	clist *result = NULL;
+	clistiter *it;
+	enum net_result res;
+	size_t count = 0;
+	int r;
+
+	*uids = NULL;
+	*n = 0;
+	if ((res = imap_check_usable(c, cause)) != NET_OK)
+		return res;
+	if (keyword != NULL && !imap_is_atom(keyword)) {
+		*cause = g_strdup_printf("invalid IMAP keyword \"%s\"", keyword);
+		return NET_NO;
+	}
+	if (after_uid == UINT32_MAX)
+		return NET_OK;
+
+	key = mailimap_search_key_new_multiple_empty();
+	/* last == 0 is "*" */
+	mailimap_search_key_multiple_add(
+	    key, mailimap_search_key_new_uid(mailimap_set_new_interval(after_uid + 1, 0)));
+	if (keyword != NULL)
+		mailimap_search_key_multiple_add(
+		    key, mailimap_search_key_new_unkeyword(strdup(keyword)));
+	r = mailimap_uid_search(c->imap, NULL, key, &result);
+	mailimap_search_key_free(key);
+	if ((res = imap_result(c, r, "UID SEARCH", cause)) != NET_OK)
+		return res;
+
+	/* libetpan leaves the list NULL when the server sent no "* SEARCH" line */
+	if (result == NULL)
+		return NET_OK;
+	*uids = g_new(uint32_t, clist_count(result) + 1);
+	for (it = clist_begin(result); it != NULL; it = clist_next(it)) {
+		uint32_t uid = *(uint32_t *)clist_content(it);
+		/* "N:*" always matches the highest UID, even when it is below N */
+		if (uid > after_uid)
+			(*uids)[count++] = uid;
+	}
+	mailimap_search_result_free(result);
+	qsort(*uids, count, sizeof **uids, imap_uid_cmp);
+	*n = count;
+	if (count == 0) {
+		g_free(*uids);
+		*uids = NULL;
+	}
+	log_trace(TRACE_IMAP, "imap", "%s: %zu new above UID %u", c->where, count, after_uid);
+	return NET_OK;
+}
+
+/* A UID set for the sorted, duplicate-free uids, consecutive runs as ranges. */
+static struct mailimap_set *
+imap_uid_set(const uint32_t *sorted, size_t n)
+{
+	struct mailimap_set *set = mailimap_set_new_empty();
+	size_t i = 0, j;
+
+	while (i < n) {
+		for (j = i; j + 1 < n && sorted[j + 1] == sorted[j] + 1; j++)
+			;
+		if (i == j)
+			mailimap_set_add_single(set, sorted[i]);
+		else
+			mailimap_set_add_interval(set, sorted[i], sorted[j]);
+		i = j + 1;
+	}
+	return set;
+}
+
+/* Sort uids into a new array without duplicates or zeros; returns its length. */
+static size_t
+imap_sorted_uids(const uint32_t *uids, size_t n, uint32_t **out)
+{
+	size_t i, m = 0;
+
+	*out = g_new(uint32_t, n + 1);
+	memcpy(*out, uids, n * sizeof *uids);
+	qsort(*out, n, sizeof **out, imap_uid_cmp);
+	for (i = 0; i < n; i++)
+		if ((*out)[i] != 0 && (m == 0 || (*out)[i] != (*out)[m - 1]))
+			(*out)[m++] = (*out)[i];
+	return m;
+}
+
+/* UID and BODY[] of one FETCH response; 0 when it lacks either. */
+static int
+imap_msg_from_att(struct mailimap_msg_att *att, struct imap_msg *m)
+{
+	clistiter *it;
+
+	m->uid = 0;
+	m->data = NULL;
+	for (it = clist_begin(att->att_list); it != NULL; it = clist_next(it)) {
+		struct mailimap_msg_att_item *item = clist_content(it);
+		struct mailimap_msg_att_static *st;
+
+		if (item->att_type != MAILIMAP_MSG_ATT_ITEM_STATIC)
+			continue;
+		st = item->att_data.att_static;
+		if (st->att_type == MAILIMAP_MSG_ATT_UID) {
+			m->uid = st->att_data.att_uid;
+		} else if (st->att_type == MAILIMAP_MSG_ATT_BODY_SECTION &&
+		           st->att_data.att_body_section != NULL &&
+		           st->att_data.att_body_section->sec_body_part != NULL) {
+			m->data = st->att_data.att_body_section->sec_body_part;
+			m->len = st->att_data.att_body_section->sec_length;
+		}
+	}
+	return m->uid != 0 && m->data != NULL;
+}
+
+/* One UID FETCH (UID BODY.PEEK[]) for all n UIDs, then fn per message in UID order. */
+enum net_result
+imap_fetch(struct imap_conn *c, const uint32_t *uids, size_t n, imap_message_fn fn, void *arg,
+           char **cause)
+{
+	struct mailimap_fetch_type *type;
+	struct mailimap_set *set;
+	struct imap_msg *msgs;
+	uint32_t *sorted;
+	clist *result = NULL;
+	clistiter *it;
+	enum net_result res;
+	size_t m, count = 0, i;
+	int r;
+
+	if ((res = imap_check_usable(c, cause)) != NET_OK)
+		return res;
+	m = imap_sorted_uids(uids, n, &sorted);
+	if (m == 0) {
+		g_free(sorted);
+		return NET_OK;
+	}
+	set = imap_uid_set(sorted, m);
+	type = mailimap_fetch_type_new_fetch_att_list_empty();
+	mailimap_fetch_type_new_fetch_att_list_add(type, mailimap_fetch_att_new_uid());
+	mailimap_fetch_type_new_fetch_att_list_add(
+	    type, mailimap_fetch_att_new_body_peek_section(mailimap_section_new(NULL)));
+	r = mailimap_uid_fetch(c->imap, set, type, &result);
+	mailimap_fetch_type_free(type);
+	mailimap_set_free(set);
+	if ((res = imap_result(c, r, "UID FETCH", cause)) != NET_OK || result == NULL) {
+		g_free(sorted);
+		return res;
+	}
+
+	/* Keep only answers for UIDs we asked for: the server may add unsolicited
+	   FETCH responses (flag changes from other sessions). */
+	msgs = g_new(struct imap_msg, clist_count(result) + 1);
+	for (it = clist_begin(result); it != NULL; it = clist_next(it))
+		if (imap_msg_from_att(clist_content(it), &msgs[count]) &&
+		    bsearch(&msgs[count].uid, sorted, m, sizeof *sorted, imap_uid_cmp) != NULL)
+			count++;
+	qsort(msgs, count, sizeof *msgs, imap_msg_cmp);
+	if (count < m)
+		log_trace(TRACE_IMAP, "imap", "%s: asked for %zu messages, got %zu (expunged?)",
+		          c->where, m, count);
+	for (i = 0; i < count; i++) {
+		if (i > 0 && msgs[i].uid == msgs[i - 1].uid)
+			continue;
+		if (fn(msgs[i].uid, msgs[i].data, msgs[i].len, arg) != 0)
+			break;
+	}
+	g_free(msgs);
+	g_free(sorted);
+	mailimap_fetch_list_free(result);
+	return NET_OK;
+}
+
+/* Make sure folder exists: LIST it, CREATE when missing; remembered per session. */
+static enum net_result
+imap_ensure_folder(struct imap_conn *c, const char *folder, char **cause)
+{
+	clist *list = NULL;
+	enum net_result res;
+	int found, r;
+
+	if (c->ensured != NULL && strcmp(c->ensured, folder) == 0)
+		return NET_OK;
+	r = mailimap_list(c->imap, "", folder, &list);
+	if ((res = imap_result(c, r, "LIST", cause)) != NET_OK) {
+		if (list != NULL)
+			mailimap_list_result_free(list);
+		return res;
+	}
+	found = list != NULL && clist_count(list) > 0;
+	if (list != NULL)
+		mailimap_list_result_free(list);
+	if (!found) {
+		char *what = g_strdup_printf("CREATE %s", folder);
+		r = mailimap_create(c->imap, folder);
+		res = imap_result(c, r, what, cause);
+		g_free(what);
+		if (res != NET_OK)
+			return res;
+		log_info("imap", "%s: created folder %s", c->where, folder);
+	}
+	g_free(c->ensured);
+	c->ensured = g_strdup(folder);
+	return NET_OK;
+}
+
+/* UID STORE +FLAGS.SILENT (keyword), then MOVE (or COPY) to folder when given. */
+enum net_result
+imap_mark(struct imap_conn *c, const uint32_t *uids, size_t n, const char *keyword,
+          const char *folder, char **cause)
+{
+	struct mailimap_flag_list *flags;
+	struct mailimap_set *set;
+	enum net_result res;
+	uint32_t *sorted;
+	size_t m;
+	int r;
+
+	if ((res = imap_check_usable(c, cause)) != NET_OK)
+		return res;
+	if (keyword != NULL && !imap_is_atom(keyword)) {
+		*cause = g_strdup_printf("invalid IMAP keyword \"%s\"", keyword);
+		return NET_NO;
+	}
+	m = imap_sorted_uids(uids, n, &sorted);
+	if (m == 0) {
+		g_free(sorted);
+		return NET_OK;
+	}
+
+	if (keyword != NULL) {
+		flags = mailimap_flag_list_new_empty();
+		mailimap_flag_list_add(flags, mailimap_flag_new_flag_keyword(strdup(keyword)));
+		struct mailimap_store_att_flags *att =
+		    mailimap_store_att_flags_new_add_flags_silent(flags);
+		set = imap_uid_set(sorted, m);
+		r = mailimap_uid_store(c->imap, set, att);
+		mailimap_set_free(set);
+		mailimap_store_att_flags_free(att);
+		if ((res = imap_result(c, r, "UID STORE", cause)) != NET_OK)
+			goto out;
+	}
+	if (folder != NULL && *folder != '\0') {
+		int move = mailimap_has_extension(c->imap, "MOVE");
+		if ((res = imap_ensure_folder(c, folder, cause)) != NET_OK)
+			goto out;
+		set = imap_uid_set(sorted, m);
+		r = move ? mailimap_uid_move(c->imap, set, folder)
+		         : mailimap_uid_copy(c->imap, set, folder);
+		mailimap_set_free(set);
+		if ((res = imap_result(c, r, move ? "UID MOVE" : "UID COPY", cause)) != NET_OK)
+			goto out;
+	}
+	log_trace(TRACE_IMAP, "imap", "%s: marked %zu message(s)%s%s%s%s", c->where, m,
+	          keyword != NULL ? " with " : "", keyword != NULL ? keyword : "",
+	          folder != NULL ? " into " : "", folder != NULL ? folder : "");
+	res = NET_OK;
+out:
+	g_free(sorted);
+	return res;
+}
+
+/* Nonzero when the server offers IDLE. */
+int
+imap_can_idle(struct imap_conn *c)
+{
+	return !c->broken && mailimap_has_idle(c->imap);
+}
+
+/* Send IDLE and wait for the continuation; the caller then polls imap_idle_fd(). */
+enum net_result
+imap_idle_start(struct imap_conn *c, char **cause)
+{
+	enum net_result res;
+	int r;
+
+	if ((res = imap_check_usable(c, cause)) != NET_OK)
+		return res;
+	/* mailimap_idle() dereferences the selection info */
+	if (c->imap->imap_selection_info == NULL) {
+		*cause = g_strdup_printf("IMAP %s: IDLE without a selected folder", c->where);
+		return NET_NO;
+	}
+	r = mailimap_idle(c->imap);
+	/* a tagged answer instead of "+ idling" comes back as a parse error */
+	if (r == MAILIMAP_ERROR_PARSE) {
+		*cause =
+		    g_strdup_printf("IMAP %s: IDLE refused: %s", c->where, imap_server_text(c));
+		return NET_NO;
+	}
+	if ((res = imap_result(c, r, "IDLE", cause)) == NET_OK)
+		c->idling = 1;
+	return res;
+}
+
+/* The socket to poll while idling. */
+int
+imap_idle_fd(struct imap_conn *c)
+{
+	return mailimap_idle_get_fd(c->imap);
+}
+
+/* Nonzero when a response already sits in libetpan's or GnuTLS's buffer. */
+int
+imap_idle_buffered(struct imap_conn *c)
+{
+	mailstream *s = c->imap->imap_stream;
+
+	if (s == NULL)
+		return 0;
+	return s->read_buffer_len > 0 || tls_pending(mailstream_get_low(s));
+}
+
+/* Send DONE and read the untagged news and the tagged completion. */
+enum net_result
+imap_idle_done(struct imap_conn *c, char **cause)
+{
+	int r;
+
+	if (!c->idling)
+		return NET_OK;
+	c->idling = 0;
+	if (c->broken) {
+		*cause = g_strdup_printf("IMAP %s: connection is broken, reconnect", c->where);
+		return NET_RETRY;
+	}
+	r = mailimap_idle_done(c->imap);
+	return imap_result(c, r, "IDLE DONE", cause);
+}
+
+/* Log out (unless the stream is broken or idling), close and free. */
+struct imap_conn *
+imap_free(struct imap_conn *c)
+{
+	if (c == NULL)
+		return NULL;
+	if (c->imap != NULL) {
+		/* LOGOUT over a broken or idling stream would only wait for the timeout */
+		if ((c->broken || c->idling) && c->imap->imap_stream != NULL) {
+			mailstream_close(c->imap->imap_stream);
+			c->imap->imap_stream = NULL;
+		}
+		/* mailimap_free() sends LOGOUT when the stream is still open */
+		mailimap_free(c->imap);
+	}
+	g_free(c->ensured);
+	g_free(c->where);
+	g_free(c);
+	return NULL;
+}
