@@ -262,7 +262,7 @@ norm_times(const char *f, struct norm_time_hit *hits, int max)
 
 	norm_re(&period, "^\\W{0,3}(sang|trua|chieu|toi|dem|am|pm|a\\.m\\.|p\\.m\\.)(?![a-z])");
 	g_regex_match(norm_re(&re, "(?<![\\d.:/\\-])(\\d{1,2})\\s*(?::\\s*(\\d{2})|(?:h|g|gio)(?![a-z])"
-	                           "\\s*(\\d{1,2})?(?!\\d)\\s*(?:phut|p(?![a-z]))?)"),
+	                           "\\s*(\\d{1,2})?(?!\\d)\\s*(?:phut|p(?![a-z]))?|(?=\\s*(?:am|pm|a\\.m\\.|p\\.m\\.)(?![a-z])))"),
 	              f, 0, &mi);
 	for (; n < max && g_match_info_matches(mi); g_match_info_next(mi, NULL)) {
 		struct norm_time t;
@@ -478,7 +478,7 @@ norm_subdomain(const char *s, const char *suffix)
 	/* the suffix is configuration: escape its dots */
 	char *esc = g_regex_escape_string(suffix, -1);
 	char *pat = g_strdup_printf(
-	    "(?<![\\w.\\-@/])((?:[a-z0-9](?:[a-z0-9\\-]*[a-z0-9])?\\.)+)%s(?![\\w\\-])", esc);
+	    "(?<![\\w.\\-@])((?:[a-z0-9](?:[a-z0-9\\-]*[a-z0-9])?\\.)+)%s(?![\\w\\-])", esc);
 	GRegex *re;
 	GMatchInfo *mi = NULL;
 

@@ -1,0 +1,124 @@
+/* test_config.c - the configuration loader: good files, and bad ones named
+   by file, line and key. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "config.h"
+
+static const char good[] =
+    "database = \"/tmp/x.db\";\n"
+    "spool = \"/tmp/spool\";\n"
+    "imap = { host = \"127.0.0.1\"; port = 143; security = \"none\"; };\n"
+    "smtp = { host = \"127.0.0.1\"; port = 25;  security = \"none\"; };\n"
+    "mailboxes = (\n"
+    "  { name = \"pkt-iid\"; address = \"pkt-iid@danang.gov.vn\"; login = \"pkt-iid@danang.gov.vn\"; "
+    "password = \"secret\"; },\n"
+    "  { name = \"cntt\"; address = \"cntt@danang.gov.vn\"; login = \"cntt@danang.gov.vn\"; "
+    "password_file = \"@SECRET@\"; }\n"
+    ");\n"
+    "staff = [ \"Thang.LTV@danang.gov.vn\", \"linh.ntc@danang.gov.vn\" ];\n"
+    "department_ict = \"cntt@danang.gov.vn\";\n"
+    "finance = \"hcth.iid@danang.gov.vn\";\n";
+
+/* Write text to a temporary file; returns its path. */
+static char *
+write_temp(const char *text)
+{
+	char *path = NULL;
+	int fd = g_file_open_tmp("phieu-test-XXXXXX.conf", &path, NULL);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	close(fd);
+	return path;
+}
+
+/* The good file loads, defaults apply, password_file is read. */
+static void
+t_good(void **state)
+{
+	char *secret = write_temp("s3cret\n");
+	char *text = g_strdup(good);
+	char *at = strstr(text, "@SECRET@");
+	GString *s = g_string_new_len(text, at - text);
+	g_string_append(s, secret);
+	g_string_append(s, at + 8);
+	char *path = write_temp(s->str), *cause = NULL;
+	struct config *c = config_load(path, &cause);
+
+	if (c == NULL)
+		fail_msg("%s", cause);
+	assert_int_equal(c->mailboxes->len, 2);
+	const struct mailbox_cfg *m = config_mailbox(c, "cntt");
+	assert_string_equal(m->password, "s3cret");
+	assert_string_equal(m->folder, "INBOX");
+	assert_int_equal(c->imap.port, 143);
+	assert_int_equal(c->imap.ep.security, NET_PLAIN);
+	assert_int_equal(c->imap.verify, 1);
+	assert_int_equal(c->poll_interval, 60);
+	assert_string_equal(c->subject_prefix, "IID-KT");
+	assert_true(config_is_staff(c, "thang.ltv@danang.gov.vn"));
+	assert_false(config_is_staff(c, "someone@danang.gov.vn"));
+	config_free(c);
+	unlink(path);
+	unlink(secret);
+	g_free(path);
+	g_free(secret);
+	g_free(text);
+	g_string_free(s, TRUE);
+}
+
+/* Each bad file fails with "FILE:LINE: key: …". */
+static void
+t_bad(void **state)
+{
+	static const struct {
+		const char *from, *to, *want;
+	} cases[] = {
+	    {"finance = ", "financ = ", ":11: financ: unknown key"},
+	    {"port = 143;", "port = \"143\";", ":3: imap.port: must be a whole number"},
+	    {"port = 143;", "port = 70000;", ":3: imap.port: must be between 1 and 65535"},
+	    {"security = \"none\"; };\nsmtp", "security = \"ssl\"; };\nsmtp",
+	     ":3: imap.security: must be one of none|starttls|tls"},
+	    {"password = \"secret\"; },", "},", ": mailboxes[0].password: is required"},
+	    {"@SECRET@", "/nonexistent/secret", ":7: mailboxes[1].password_file: cannot read"},
+	    {"staff = [ \"Thang.LTV@danang.gov.vn\"", "staff = [ \"nobody\"", ":9: staff: element 1"},
+	    {"department_ict = \"cntt@danang.gov.vn\";", "department_ict = 5;",
+	     ":10: department_ict: must be a string"},
+	    {"\"127.0.0.1\"; port = 143; security = \"none\";",
+	     "\"mail.danang.gov.vn\"; port = 993; verify = false;",
+	     ":3: imap: verify = false is only allowed for a loopback host"},
+	    {"spool = \"/tmp/spool\";", "spool = = \"/tmp/spool\";", ":2: syntax error"},
+	};
+	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+		char *at = strstr(good, cases[i].from);
+		assert_non_null(at);
+		GString *s = g_string_new_len(good, at - good);
+		g_string_append(s, cases[i].to);
+		g_string_append(s, at + strlen(cases[i].from));
+		char *path = write_temp(s->str), *cause = NULL;
+		struct config *c = config_load(path, &cause);
+		if (c != NULL)
+			fail_msg("case %zu: loaded, want \"%s\"", i, cases[i].want);
+		if (strstr(cause, cases[i].want) == NULL || strstr(cause, path) == NULL)
+			fail_msg("case %zu: got \"%s\", want \"%s\" after the file name", i, cause,
+			         cases[i].want);
+		/* a secret never appears in an error */
+		assert_null(strstr(cause, "secret\""));
+		g_free(cause);
+		unlink(path);
+		g_free(path);
+		g_string_free(s, TRUE);
+	}
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {cmocka_unit_test(t_good), cmocka_unit_test(t_bad)};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

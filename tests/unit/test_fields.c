@@ -1,0 +1,241 @@
+/* test_fields.c - labelled fields read from typed bodies, and the type rules. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "decide.h"
+#include "fields.h"
+#include "message.h"
+
+static const struct fields_opts opts = {2026, 11, "danang.gov.vn"};
+
+struct row {
+	const char *label, *text, *key, *want; /* want NULL: key absent */
+};
+
+/* One line or a few, one key each: the label tables at work. */
+static const struct row rows[] = {
+    {"vi label", "Đơn vị yêu cầu: Sở Tư pháp", "requesting_unit", "Sở Tư pháp"},
+    {"no diacritics", "Don vi yeu cau: So Tu phap", "requesting_unit", "So Tu phap"},
+    {"english", "Requesting unit: Department of Justice", "requesting_unit",
+     "Department of Justice"},
+    {"numbered", "3. Di động: 0914 000 111", "contact_phone", "0914000111"},
+    {"bulleted", "- SĐT: +84 236 3888 410", "contact_phone", "02363888410"},
+    {"plus bullet", "+ E-mail: VanPhong@STP.danang.gov.vn", "contact_email",
+     "vanphong@stp.danang.gov.vn"},
+    {"dotted leader", "Người liên hệ: ……… Nguyễn Thị Lan", "contact_name", "Nguyễn Thị Lan"},
+    {"leader without colon", "Người liên hệ……………Nguyễn Thị Lan", "contact_name", "Nguyễn Thị Lan"},
+    {"old tone placement", "Tên đơn vị: UBND quận Cẩm Lệ", "requesting_unit", "UBND quận Cẩm Lệ"},
+    {"longest label wins", "Nội dung cập nhật: ☑ Mã nguồn", "description", NULL},
+    {"technician is not the contact", "Cán bộ kỹ thuật thực hiện: Trần Văn B - ĐT: 0905000111",
+     "contact_name", NULL},
+    {"date label", "Ngày lập phiếu: ngày 04 tháng 02 năm 2026", "request_date", "2026-02-04"},
+    {"place and date line", "Đà Nẵng, ngày 02 tháng 09 năm 2026", "request_date", "2026-09-02"},
+    {"website", "Địa chỉ website: https://stp.danang.gov.vn", "website_url",
+     "https://stp.danang.gov.vn"},
+    {"subdomain", "Tên miền đăng ký: tuphap.danang.gov.vn", "subdomain", "tuphap.danang.gov.vn"},
+    {"approval", "Văn bản chấp thuận của UBND thành phố: 4242/UBND-KTN ngày 1/10/2026",
+     "approval_ref", "4242/UBND-KTN"},
+    {"ip", "IP máy chủ: 113.160.210.8", "target_ip", "113.160.210.8"},
+    {"checkbox create", "Hình thức: [x] Cấp mới  [ ] Thay đổi  [ ] Hủy bỏ", "mailbox_action",
+     "create"},
+    {"checkbox change", "De nghi: ☐ Cap moi ☑ Thay doi ☐ Huy bo", "mailbox_action", "change"},
+    {"plain cancel", "Hình thức: Hủy bỏ", "mailbox_action", "cancel"},
+    {"password reset is a change", "Loại yêu cầu: cấp lại mật khẩu", "mailbox_action", "change"},
+    {"category box", "Hạng mục: ☐ Mạng ☐ Thư điện tử ☐ Website ☑ Phần mềm", "category",
+     "software"},
+    {"category words", "Loai ho tro: He thong mang", "category", "network"},
+    {"priority", "Độ khẩn: [x] Khẩn cấp [ ] Bình thường", "priority", "urgent"},
+    {"priority normal", "Muc do uu tien: Thuong", "priority", "normal"},
+    {"visit range", "Thời gian vào phòng: từ 8:30 đến 9 giờ 30 phút ngày 14/9/2026", "time_to",
+     "09:30"},
+    {"visit date", "Thời gian vào phòng: từ 8:30 đến 10h ngày 14/9/2026", "visit_date",
+     "2026-09-14"},
+    {"exit time", "Giờ ra: 15 giờ 30", "time_to", "15:30"},
+    {"quoted history ignored", "> Đơn vị yêu cầu: Sở Cũ", "requesting_unit", NULL},
+    {"signature ignored", "Xin cảm ơn\n-- \nĐT: 0905999888", "contact_phone", NULL},
+    {"on wrote ends reading", "On Mon, 1 Dec 2026, A <a@b.vn> wrote:\nĐơn vị yêu cầu: Sở X",
+     "requesting_unit", NULL},
+    {"continuation line", "Nội dung: Cài đặt lại máy in\nvà máy quét tầng 3", "description",
+     "Cài đặt lại máy in và máy quét tầng 3"},
+    {"password noted, not kept", "Mật khẩu: Abc#123", "_password", NULL},
+};
+
+/* Each row through fields_extract. */
+static void
+t_rows(void **state)
+{
+	for (size_t i = 0; i < G_N_ELEMENTS(rows); i++) {
+		struct fields_result *r = fields_extract(rows[i].text, &opts);
+		const char *got = json_object_has_member(r->fields, rows[i].key)
+		                      ? json_object_get_string_member(r->fields, rows[i].key)
+		                      : NULL;
+		if ((got == NULL) != (rows[i].want == NULL) ||
+		    (got != NULL && strcmp(got, rows[i].want) != 0))
+			fail_msg("%s: %s = %s, want %s", rows[i].label, rows[i].key, got ? got : "(absent)",
+			         rows[i].want ? rows[i].want : "(absent)");
+		fields_result_free(r);
+	}
+}
+
+/* A credential in the body is flagged so no reply echoes the body. */
+static void
+t_password_flag(void **state)
+{
+	struct fields_result *r = fields_extract("Tài khoản FTP: web\nMật khẩu: Abc#123\n", &opts);
+	assert_true(r->password);
+	fields_result_free(r);
+}
+
+/* The administrator block of the sub-domain form. */
+static void
+t_admin_block(void **state)
+{
+	const char *text = "Tên miền: dulieu.danang.gov.vn\n"
+	                   "Cán bộ quản trị tên miền:\n"
+	                   "9. Họ và tên: Nguyễn Kim Lan\n"
+	                   "10. Di động: 0935366513\n"
+	                   "11. Thư điện tử: lan@gmail.com\n"
+	                   "12. Thời gian đề nghị thực hiện: 7/12/2026\n";
+	struct fields_result *r = fields_extract(text, &opts);
+
+	assert_string_equal(json_object_get_string_member(r->fields, "admin_name"), "Nguyễn Kim Lan");
+	assert_string_equal(json_object_get_string_member(r->fields, "admin_phone"), "0935366513");
+	assert_string_equal(json_object_get_string_member(r->fields, "admin_email"), "lan@gmail.com");
+	assert_false(json_object_has_member(r->fields, "contact_name"));
+	assert_string_equal(json_object_get_string_member(r->fields, "_when_dt"), "2026-12-07");
+	fields_result_free(r);
+}
+
+/* A whole message through parse, extract and decide. */
+static struct decision *
+decide_text(const char *raw, struct fields_result **fx, struct message **m)
+{
+	*m = message_parse(raw, strlen(raw));
+	*fx = fields_extract((*m)->text, &opts);
+	return rules_decide(*m, *fx, NULL, NULL);
+}
+
+/* Accounts from a pipe table with a header, type from the form code. */
+static void
+t_mailbox_table(void **state)
+{
+	const char *raw = "From: Van phong <vp@stp.danang.gov.vn>\r\n"
+	                  "To: admin@danang.gov.vn\r\n"
+	                  "Subject: Cap moi hop thu\r\n"
+	                  "Message-ID: <t1@stp>\r\n"
+	                  "Content-Type: text/plain; charset=utf-8\r\n\r\n"
+	                  "Mẫu 02/IID-KT\r\n"
+	                  "Đơn vị yêu cầu: Sở Tư pháp\r\n"
+	                  "Người liên hệ: Nguyễn Thị Lan\r\n"
+	                  "Điện thoại: 0905123456\r\n"
+	                  "Hình thức: [x] Cấp mới [ ] Hủy bỏ\r\n"
+	                  "STT | Họ và tên | Chức vụ | Phòng/Ban | Địa chỉ hộp thư | Di động\r\n"
+	                  "1 | Trần Văn Bình | Chuyên viên | Phòng Hành chính | binhtv@danang.gov.vn | "
+	                  "0914 000 111\r\n";
+	struct fields_result *fx;
+	struct message *m;
+	struct decision *d = decide_text(raw, &fx, &m);
+
+	assert_string_equal(d->type, "mailbox");
+	assert_string_equal(d->form_code, "02/IID-KT");
+	assert_string_equal(d->mailbox, "admin");
+	assert_string_equal(d->proper, "cntt");
+	assert_true(d->wrong_mailbox);
+	JsonArray *acc = json_object_get_array_member(d->fields, "accounts");
+	assert_int_equal(json_array_get_length(acc), 1);
+	JsonObject *a = json_array_get_object_element(acc, 0);
+	assert_string_equal(json_object_get_string_member(a, "full_name"), "Trần Văn Bình");
+	assert_string_equal(json_object_get_string_member(a, "department"), "Phòng Hành chính");
+	assert_string_equal(json_object_get_string_member(a, "mobile"), "0914000111");
+	assert_int_equal(d->missing->len, 0);
+	decision_free(d);
+	fields_result_free(fx);
+	message_free(m);
+}
+
+/* Visitors as "Người 1:" blocks; the bare "Thời gian" becomes the visit. */
+static void
+t_server_room_blocks(void **state)
+{
+	const char *raw = "From: a@b.vn\r\nTo: pkt-iid@danang.gov.vn\r\n"
+	                  "Subject: Dang ky vao phong may chu\r\nMessage-ID: <t2@b>\r\n\r\n"
+	                  "Ten don vi: Cong ty A\r\nNguoi lien he: Le Van C\r\nDi dong: 0905111222\r\n"
+	                  "Thoi gian: 14h - 16h30, 07/12/2026\r\n\r\n"
+	                  "Nguoi 1:\r\n  Ho va ten: Pham Van D\r\n  Don vi: Cong ty A\r\n"
+	                  "  So CMND/CCCD: 048382588811\r\n\r\n"
+	                  "Muc dich: Bao tri may chu\r\n";
+	struct fields_result *fx;
+	struct message *m;
+	struct decision *d = decide_text(raw, &fx, &m);
+
+	assert_string_equal(d->type, "server_room");
+	assert_string_equal(json_object_get_string_member(d->fields, "visit_date"), "2026-12-07");
+	assert_string_equal(json_object_get_string_member(d->fields, "time_from"), "14:00");
+	assert_string_equal(json_object_get_string_member(d->fields, "time_to"), "16:30");
+	assert_false(json_object_has_member(d->fields, "desired_time"));
+	JsonArray *v = json_object_get_array_member(d->fields, "visitors");
+	assert_int_equal(json_array_get_length(v), 1);
+	JsonObject *p = json_array_get_object_element(v, 0);
+	assert_string_equal(json_object_get_string_member(p, "id_no"), "048382588811");
+	assert_string_equal(json_object_get_string_member(p, "organization"), "Cong ty A");
+	decision_free(d);
+	fields_result_free(fx);
+	message_free(m);
+}
+
+/* Automatic mail is recognised and a plain question stays unknown. */
+static void
+t_automatic_and_unknown(void **state)
+{
+	const char *ooo = "From: x@stp.danang.gov.vn\r\nTo: pkt-iid@danang.gov.vn\r\n"
+	                  "Auto-Submitted: auto-replied\r\nSubject: Tra loi tu dong\r\n\r\nToi vang mat.\r\n";
+	const char *q = "From: x@gmail.com\r\nTo: pkt-iid@danang.gov.vn\r\n"
+	                "Subject: Hoi ve gio lam viec\r\nMessage-ID: <q@x>\r\n\r\n"
+	                "Cho toi hoi Trung tam lam viec den may gio?\r\n";
+	struct fields_result *fx;
+	struct message *m;
+	struct decision *d = decide_text(ooo, &fx, &m);
+
+	assert_non_null(d->automatic);
+	decision_free(d);
+	fields_result_free(fx);
+	message_free(m);
+	d = decide_text(q, &fx, &m);
+	assert_null(d->automatic);
+	assert_string_equal(d->type, "unknown");
+	decision_free(d);
+	fields_result_free(fx);
+	message_free(m);
+}
+
+/* Text in decomposed form (NFD) is composed before labels are read. */
+static void
+t_nfd(void **state)
+{
+	const char *raw = "From: a@b.vn\r\nTo: pkt-iid@danang.gov.vn\r\nSubject: x\r\n"
+	                  "Content-Type: text/plain; charset=utf-8\r\n\r\n"
+	                  "Ho\xcc\xa3 va\xcc\x80 te\xcc\x82n: Le\xcc\x82 Va\xcc\x86n A\r\n";
+	struct message *m = message_parse(raw, strlen(raw));
+	struct fields_result *r = fields_extract(m->text, &opts);
+
+	assert_true(json_object_has_member(r->fields, "contact_name"));
+	assert_string_equal(json_object_get_string_member(r->fields, "contact_name"),
+	                    "L\xc3\xaa V\xc4\x83n A");
+	fields_result_free(r);
+	message_free(m);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(t_rows),           cmocka_unit_test(t_password_flag),
+	    cmocka_unit_test(t_admin_block),    cmocka_unit_test(t_mailbox_table),
+	    cmocka_unit_test(t_server_room_blocks), cmocka_unit_test(t_automatic_and_unknown), cmocka_unit_test(t_nfd),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
