@@ -105,8 +105,9 @@ static const struct slot slots[] = {
      "loai ho tro|hang muc|linh vuc ho tro|linh vuc|category|loai su co|hang muc ho tro|"
      "type of support|support type|noi dung ho tro thuoc"},
     {"location", K_TEXT,
-     "dia diem|vi tri|dia chi|location|dia diem ho tro|noi can ho tro|phong|place|"
+     "dia diem|vi tri|location|dia diem ho tro|noi can ho tro|phong|place|"
      "dia diem thuc hien|vi tri ho tro"},
+    {"_address", K_TEXT, "dia chi|dia chi co quan|dia chi don vi|tru so|address"},
     {"priority", K_CHOICE,
      "do khan|muc do uu tien|muc do khan|priority|muc do|do uu tien|muc do khan cap|urgency"},
     {"_visit", K_VISIT,
@@ -114,7 +115,7 @@ static const struct slot slots[] = {
      "thoi gian lam viec|thoi gian vao phong he thong|thoi gian vao phong may chu"},
     {"visit_date", K_DATE, "ngay vao|ngay vao phong|visit date|ngay lam viec"},
     {"time_from", K_TIME_FROM, "gio vao|thoi gian vao|time in|tu gio|entry time|arrival"},
-    {"time_to", K_TIME_TO, "gio ra|thoi gian ra|time out|den gio|exit time|departure"},
+    {"time_to", K_TIME_TO, "gio ra|thoi gian ra|time out|den gio|den|exit time|departure"},
     {"_admin", K_ADMIN,
      "can bo quan tri|thong tin nguoi quan tri|nguoi quan tri|can bo quan tri ten mien|"
      "can bo quan tri ky thuat|quan tri vien|administrator|admin|domain administrator|"
@@ -388,16 +389,23 @@ checked_options(const char *value)
 	return out;
 }
 
-/* The option value of key that text names, or NULL. */
+/* The option value of key that text names, or NULL.  With strict set (a
+   value without check boxes), text that is nothing but two or more options
+   ("Khẩn cấp  Bình thường") is the form's list of choices with no tick
+   that survived, not an answer: NULL. */
 static const char *
-option_match(const char *key, const char *text)
+option_match(const char *key, const char *text, gboolean strict)
 {
+	struct hit {
+		gsize pos, n;
+		const char *value;
+	} hits[64];
+	int nhits = 0;
 	char *f = label_norm(text);
+	gsize len = strlen(f);
 	const char *found = NULL;
-	gsize best = 0;
-	gsize best_pos = G_MAXSIZE;
+	gsize best = 0, best_pos = G_MAXSIZE;
 
-	/* earliest mention wins; among those at one place, the longest word */
 	for (gsize i = 0; i < G_N_ELEMENTS(options); i++) {
 		if (strcmp(options[i].key, key) != 0)
 			continue;
@@ -405,17 +413,45 @@ option_match(const char *key, const char *text)
 			const char *w = option_words[i].v[j];
 			gsize n = strlen(w);
 			for (const char *p = strstr(f, w); p != NULL; p = strstr(p + 1, w)) {
-				gboolean left = p == f || !g_ascii_isalnum(p[-1]);
-				gboolean right = !g_ascii_isalnum(p[n]);
 				gsize pos = (gsize)(p - f);
-				if (!left || !right)
+				if ((p != f && g_ascii_isalnum(p[-1])) || g_ascii_isalnum(p[n]))
 					continue;
-				if (pos < best_pos || (pos == best_pos && n > best))
-					found = options[i].value, best = n, best_pos = pos;
+				if (nhits < 64)
+					hits[nhits++] = (struct hit){pos, n, options[i].value};
 				break;
 			}
 		}
 	}
+	/* a word inside a longer one ("cấp" in "cấp lại mật khẩu") does not count */
+	char *mask = g_malloc0(len + 1);
+	const char *values[8];
+	int nvalues = 0;
+	for (int a = 0; a < nhits; a++) {
+		gboolean inside = FALSE;
+		for (int b = 0; b < nhits && !inside; b++)
+			inside = b != a && hits[b].n > hits[a].n && hits[b].pos <= hits[a].pos &&
+			         hits[a].pos + hits[a].n <= hits[b].pos + hits[b].n;
+		if (inside)
+			continue;
+		/* earliest mention wins; at one place, the longest word */
+		if (hits[a].pos < best_pos || (hits[a].pos == best_pos && hits[a].n > best))
+			found = hits[a].value, best = hits[a].n, best_pos = hits[a].pos;
+		memset(mask + hits[a].pos, 1, hits[a].n);
+		gboolean seen = FALSE;
+		for (int k = 0; k < nvalues; k++)
+			seen = seen || strcmp(values[k], hits[a].value) == 0;
+		if (!seen && nvalues < 8)
+			values[nvalues++] = hits[a].value;
+	}
+	gsize covered = 0, letters = 0;
+	for (gsize i = 0; i < len; i++)
+		if (f[i] != ' ') {
+			letters++;
+			covered += mask[i];
+		}
+	if (strict && nvalues >= 2 && covered * 10 >= letters * 7)
+		found = NULL;
+	g_free(mask);
 	g_free(f);
 	return found;
 }
@@ -451,15 +487,19 @@ put(JsonObject *o, const char *key, char *value)
 	return TRUE;
 }
 
-/* Append a continuation line to a text field. */
+/* Append a continuation line to a text field (leaders alone add nothing). */
 static void
 put_append(JsonObject *o, const char *key, const char *more)
 {
 	const char *old = json_object_get_string_member(o, key);
-	char *joined = g_strdup_printf("%s %s", old, more);
+	char *tail = norm_text(more), *joined;
 
+	if (tail == NULL)
+		return;
+	joined = g_strdup_printf("%s %s", old, tail);
 	json_object_set_string_member(o, key, joined);
 	g_free(joined);
+	g_free(tail);
 }
 
 /* Read a choice value: ticked boxes first, else the words. */
@@ -470,22 +510,26 @@ read_choice(const char *key, const char *value)
 	const char *found = NULL;
 
 	if (ticked == NULL)
-		return option_match(key, value);
+		return option_match(key, value, TRUE);
 	for (guint i = 0; found == NULL && i < ticked->len; i++)
-		found = option_match(key, g_ptr_array_index(ticked, i));
+		found = option_match(key, g_ptr_array_index(ticked, i), FALSE);
 	g_ptr_array_free(ticked, TRUE);
 	return found;
 }
 
-/* Read a yes/no value, from boxes or words. */
+/* Read a yes/no value, from boxes or words; "Có Không" unticked is neither. */
 static int
 read_bool(const char *value)
 {
 	GPtrArray *ticked = checked_options(value);
 	int v = -1;
 
-	if (ticked == NULL)
-		return norm_bool(value);
+	if (ticked == NULL) {
+		char *f = label_norm(value);
+		gboolean both = text_has_word(f, "co") && text_has_word(f, "khong");
+		g_free(f);
+		return both ? -1 : norm_bool(value);
+	}
 	for (guint i = 0; v < 0 && i < ticked->len; i++)
 		v = norm_bool(g_ptr_array_index(ticked, i));
 	g_ptr_array_free(ticked, TRUE);
@@ -1134,8 +1178,19 @@ fields_extract(const char *text, const struct fields_opts *opts)
 {
 	struct fields_result *r = g_new0(struct fields_result, 1);
 	struct ctx c = {0};
-	char **lines = g_strsplit(text, "\n", -1);
+	static GRegex *second_label;
+	char *split, **lines;
 	int header_lines = 0;
+
+	/* forms put two fields on one line, leaders between them:
+	   "Di động: 0905 111 222 ........ Email: a@b.vn" */
+	if (second_label == NULL)
+		second_label = g_regex_new("(\\S)[ \\t]*(?:\\.{4,}|…{2,}|_{4,})[ \\t]+"
+		                           "(?=[^\\s.…_:\\d][^:\\n]{0,50}:)",
+		                           0, 0, NULL);
+	split = g_regex_replace(second_label, text, -1, 0, "\\1\n", 0, NULL);
+	lines = g_strsplit(split != NULL ? split : text, "\n", -1);
+	g_free(split);
 
 	tables_load();
 	r->fields = json_object_new();

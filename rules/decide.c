@@ -411,6 +411,10 @@ place_fields(struct decision *d, const struct type_row *row, JsonObject *raw,
 			json_object_set_member(d->fields, k, json_node_copy(json_object_get_member(raw, k)));
 	}
 	g_list_free(members);
+	/* a form's "Địa chỉ" is the unit's address: the place of work only
+	   when the form names no other */
+	if (row != NULL && list_has(row->keys, "location"))
+		move_member(raw, "_address", d->fields, "location");
 	if (row != NULL)
 		row->finish(d, raw, m);
 	else
