@@ -386,8 +386,6 @@ message_parse(const char *data, gsize len)
 			m->text = g_strdup("");
 			m->text_source = "none";
 		}
-		if (m->message_id == NULL)
-			message_problem(m, "no Message-ID");
 		if (m->from_addr == NULL)
 			message_problem(m, "no sender address in From");
 	}
