@@ -470,6 +470,7 @@ struct ctx {
 	const char *last_key;  /* for continuation lines */
 	int continued;
 	gboolean forwarded;    /* inside a forwarded message's header block */
+	int pending;           /* slot whose value is on the next line, or -1 */
 };
 
 /* Set a string field unless it is already set. */
@@ -1114,6 +1115,10 @@ labelled_line(struct ctx *c, const char *label, const char *value, gboolean mark
 		if (c->section == S_LIST && slots[si].kind != K_LIST && !(empty && marked))
 			c->section = S_NONE;
 		apply_slot(c, si, value);
+		/* "Đơn vị yêu cầu:" alone on its line: the value is on the next */
+		if (empty && sscore >= 1000 && slots[si].kind != K_ADMIN && slots[si].kind != K_LIST &&
+		    slots[si].kind != K_IGNORE && slots[si].kind != K_PASSWORD)
+			c->pending = si;
 	} else {
 		c->last_key = NULL;
 	}
@@ -1149,6 +1154,32 @@ plain_line(struct ctx *c, const char *line, const char *rest, gboolean marked)
 		return;
 	}
 	c->last_key = NULL;
+}
+
+/* A row of two cells, "Label | value" (an HTML or document table of the
+   form): read as "Label: value" when the first cell is a known label. */
+static gboolean
+two_cells(struct ctx *c, const char *rest, gboolean marked)
+{
+	int n;
+	char **cells;
+	gboolean done = FALSE;
+
+	if (strchr(rest, '|') == NULL && strchr(rest, '\t') == NULL)
+		return FALSE;
+	cells = row_cells(rest, &n);
+	if (n == 2) {
+		char *ln = label_norm(cells[0]);
+		int sscore = 0, cscore = 0;
+		int si = slot_match(ln, &sscore), col = column_match(ln, &cscore);
+		if ((si >= 0 || col >= 0) && strchr(cells[0], ':') == NULL) {
+			labelled_line(c, cells[0], cells[1], marked);
+			done = TRUE;
+		}
+		g_free(ln);
+	}
+	g_strfreev(cells);
+	return done;
 }
 
 /* Read the form code: "05/IID-KT", "mẫu số 05/IID-KT", "01-IID-KT". */
@@ -1196,6 +1227,7 @@ fields_extract(const char *text, const struct fields_opts *opts)
 	r->fields = json_object_new();
 	c.opts = opts;
 	c.r = r;
+	c.pending = -1;
 	c.people = json_array_new();
 	r->form_code = fields_form_code(text);
 
@@ -1206,6 +1238,7 @@ fields_extract(const char *text, const struct fields_opts *opts)
 		const char *rest;
 
 		if (*line == '\0') {
+			c.pending = -1;
 			item_end(&c);
 			if (c.section == S_ADMIN)
 				c.section = S_NONE;
@@ -1248,6 +1281,19 @@ fields_extract(const char *text, const struct fields_opts *opts)
 		g_free(folded);
 
 		rest = strip_marker(line, &marked);
+		if (c.pending >= 0) {
+			int si = c.pending;
+			c.pending = -1;
+			if (!split_label(rest, &label, &value)) {
+				apply_slot(&c, si, line);
+				continue;
+			}
+			g_free(label);
+			g_free(value);
+			label = value = NULL;
+		}
+		if (two_cells(&c, rest, marked))
+			continue;
 		if (table_row(&c, rest)) {
 			c.last_key = NULL;
 			continue;

@@ -62,6 +62,13 @@ static const struct row rows[] = {
     {"continuation line", "Nội dung: Cài đặt lại máy in\nvà máy quét tầng 3", "description",
      "Cài đặt lại máy in và máy quét tầng 3"},
     {"password noted, not kept", "Mật khẩu: Abc#123", "_password", NULL},
+    {"two-cell table row", "Đơn vị yêu cầu | Sở Y tế", "requesting_unit", "Sở Y tế"},
+    {"value on the next line", "Người liên hệ:\nTrần Thị Hoa", "contact_name", "Trần Thị Hoa"},
+    {"a sentence ending in a colon takes no value",
+     "Đơn vị gửi phiếu đăng ký như sau:\nXin cảm ơn", "requesting_unit", NULL},
+    {"two fields on one line", "Di động: 0905 111 222 ........ Email: a@b.vn", "contact_email",
+     "a@b.vn"},
+    {"unticked list of options", "Độ khẩn: Khẩn cấp  Bình thường", "priority", NULL},
 };
 
 /* Each row through fields_extract. */
