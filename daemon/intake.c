@@ -545,13 +545,8 @@ intake_message(struct intake *in, const char *mailbox, uint32_t uidvalidity, uin
 		goto out;
 	}
 
-	struct fields_opts fo = {m->date_year, m->date_month, in->cfg->domain};
-	if (fo.ref_year == 0) {
-		GDateTime *now = g_date_time_new_now_local();
-		fo.ref_year = g_date_time_get_year(now);
-		fo.ref_month = g_date_time_get_month(now);
-		g_date_time_unref(now);
-	}
+	struct fields_opts fo;
+	fields_opts_init(&fo, m->date_year, m->date_month, in->cfg->domain);
 	fx = fields_extract(m->text, &fo);
 	d = rules_decide(m, fx, mailbox, &in->ropts);
 	log_trace(TRACE_RULES, "rules", "%s uid %u: %s", mailbox, uid, d->why);

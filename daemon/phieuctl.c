@@ -42,6 +42,17 @@ print_json(JsonNode *n)
 	g_object_unref(g);
 }
 
+/* Print an array as JSON and release it. */
+static void
+print_array(JsonArray *a)
+{
+	JsonNode *n = json_node_new(JSON_NODE_ARRAY);
+
+	json_node_take_array(n, a);
+	print_json(n);
+	json_node_unref(n);
+}
+
 /* A string member or "". */
 static const char *
 str(JsonObject *o, const char *key)
@@ -65,13 +76,8 @@ cmd_parse(const char *file, const char *mailbox)
 		return 1;
 	}
 	struct message *m = message_parse(data, len);
-	struct fields_opts fo = {m->date_year, m->date_month, "danang.gov.vn"};
-	if (fo.ref_year == 0) {
-		GDateTime *now = g_date_time_new_now_local();
-		fo.ref_year = g_date_time_get_year(now);
-		fo.ref_month = g_date_time_get_month(now);
-		g_date_time_unref(now);
-	}
+	struct fields_opts fo;
+	fields_opts_init(&fo, m->date_year, m->date_month, rules_opts_default()->domain_suffix);
 	struct fields_result *fx = fields_extract(m->text, &fo);
 	struct decision *d = rules_decide(m, fx, mailbox, rules_opts_default());
 	JsonObject *o = decision_to_json(d);
@@ -104,10 +110,7 @@ cmd_list(struct store *st, gboolean json)
 		return 1;
 	}
 	if (json) {
-		JsonNode *n = json_node_new(JSON_NODE_ARRAY);
-		json_node_take_array(n, a);
-		print_json(n);
-		json_node_unref(n);
+		print_array(a);
 		return 0;
 	}
 	printf("%-12s %-15s %-13s %-8s %-32s %s\n", "NUMBER", "TYPE", "STATE", "MAILBOX", "SENDER",
@@ -176,10 +179,7 @@ cmd_outbox(struct store *st, gboolean json)
 		return 1;
 	}
 	if (json) {
-		JsonNode *n = json_node_new(JSON_NODE_ARRAY);
-		json_node_take_array(n, a);
-		print_json(n);
-		json_node_unref(n);
+		print_array(a);
 		return 0;
 	}
 	for (guint i = 0; i < json_array_get_length(a); i++) {

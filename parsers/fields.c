@@ -1203,6 +1203,21 @@ fields_form_code(const char *text)
 	return code;
 }
 
+/* Options for a message of that date; an undated one is read as of today. */
+void
+fields_opts_init(struct fields_opts *o, int year, int month, const char *domain_suffix)
+{
+	o->ref_year = year;
+	o->ref_month = month;
+	o->domain_suffix = domain_suffix;
+	if (year == 0) {
+		GDateTime *now = g_date_time_new_now_local();
+		o->ref_year = g_date_time_get_year(now);
+		o->ref_month = g_date_time_get_month(now);
+		g_date_time_unref(now);
+	}
+}
+
 /* Read the fields of one text; see fields.h. */
 struct fields_result *
 fields_extract(const char *text, const struct fields_opts *opts)

@@ -34,6 +34,8 @@ struct fields_result {
 	gboolean password;  /* the text carries a password: never echo it */
 };
 
+/* Options for a message dated year/month (0: undated, then today's). */
+void fields_opts_init(struct fields_opts *o, int year, int month, const char *domain_suffix);
 /* Read the fields of one text. */
 struct fields_result *fields_extract(const char *text, const struct fields_opts *opts);
 /* The form code named anywhere in text ("biểu mẫu 05/IID-KT"), or NULL. */

@@ -8,8 +8,8 @@
 #include "text.h"
 
 /* Initialise GMime once per process. */
-static void
-message_init_gmime(void)
+void
+message_init(void)
 {
 	static gsize done;
 
@@ -343,7 +343,7 @@ message_parse(const char *data, gsize len)
 	GMimeMessage *msg;
 	struct walk w = {m, g_string_new(NULL), g_string_new(NULL), 0};
 
-	message_init_gmime();
+	message_init();
 	stream = g_mime_stream_mem_new_with_buffer(data, len);
 	parser = g_mime_parser_new_with_stream(stream);
 	g_mime_parser_set_format(parser, GMIME_FORMAT_MESSAGE);

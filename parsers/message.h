@@ -49,6 +49,8 @@ struct message {
 	gsize size;
 };
 
+/* Initialise GMime once per process (reading and composing both need it). */
+void message_init(void);
 /* Read one message; never NULL. */
 struct message *message_parse(const char *data, gsize len);
 /* First top-level header of that name (case-insensitive), or NULL. */

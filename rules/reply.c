@@ -5,6 +5,7 @@
 
 #include <gmime/gmime.h>
 
+#include "message.h"
 #include "text.h"
 
 /* How each key is shown to people. */
@@ -301,18 +302,6 @@ reply_message_id(const char *tag, const char *domain)
 	return g_strdup_printf("phieu.%s.%08x%08x@%s", tag, g_random_int(), g_random_int(), domain);
 }
 
-/* Initialise GMime once (message.c does the same for reading). */
-static void
-reply_init_gmime(void)
-{
-	static gsize done;
-
-	if (g_once_init_enter(&done)) {
-		g_mime_init();
-		g_once_init_leave(&done, 1);
-	}
-}
-
 /* Build the message. */
 char *
 reply_compose(const struct reply_mail *r, gsize *len)
@@ -323,7 +312,7 @@ reply_compose(const struct reply_mail *r, gsize *len)
 	GDateTime *dt;
 	char *subject, *text, *out, *body;
 
-	reply_init_gmime();
+	message_init();
 	msg = g_mime_message_new(TRUE);
 	g_mime_message_add_mailbox(msg, GMIME_ADDRESS_TYPE_FROM, r->from_name, r->from_addr);
 	for (int i = 0; r->to[i] != NULL; i++)
