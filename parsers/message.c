@@ -32,9 +32,30 @@ message_problem(struct message *m, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* Whether base64 content ends in the middle of a 4-character group. */
+static gboolean
+message_base64_truncated(GMimeDataWrapper *w)
+{
+	GMimeStream *raw = g_mime_data_wrapper_get_stream(w);
+	GMimeStream *mem = g_mime_stream_mem_new();
+	GByteArray *arr;
+	gsize n = 0;
+
+	g_mime_stream_reset(raw);
+	g_mime_stream_write_to_stream(raw, mem);
+	g_mime_stream_reset(raw);
+	arr = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem));
+	for (guint i = 0; i < arr->len; i++)
+		if (g_ascii_isalnum(arr->data[i]) || arr->data[i] == '+' || arr->data[i] == '/' ||
+		    arr->data[i] == '=')
+			n++;
+	g_object_unref(mem);
+	return n % 4 != 0;
+}
+
 /* Decoded bytes of a leaf part (transfer encoding undone). */
 static GBytes *
-message_part_bytes(GMimePart *part)
+message_part_bytes(struct message *m, GMimePart *part)
 {
 	GMimeDataWrapper *w = g_mime_part_get_content(part);
 	GMimeStream *mem;
@@ -43,6 +64,12 @@ message_part_bytes(GMimePart *part)
 
 	if (w == NULL)
 		return g_bytes_new(NULL, 0);
+	if (g_mime_data_wrapper_get_encoding(w) == GMIME_CONTENT_ENCODING_BASE64 &&
+	    message_base64_truncated(w)) {
+		const char *fn = g_mime_part_get_filename(part);
+		message_problem(m, "base64 content of %s is truncated",
+		                fn != NULL ? fn : "a body part");
+	}
 	mem = g_mime_stream_mem_new();
 	g_mime_data_wrapper_write_to_stream(w, mem);
 	arr = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem));
@@ -73,7 +100,7 @@ message_part_text(struct message *m, GMimePart *part)
 	const char *charset = g_mime_content_type_get_parameter(ct, "charset");
 	const char *format = g_mime_content_type_get_parameter(ct, "format");
 	const char *delsp = g_mime_content_type_get_parameter(ct, "delsp");
-	GBytes *b = message_part_bytes(part);
+	GBytes *b = message_part_bytes(m, part);
 	gsize len;
 	const char *data = g_bytes_get_data(b, &len);
 	gboolean lossy = FALSE;
@@ -130,7 +157,7 @@ message_add_part(struct message *m, GMimePart *part, gboolean attachment)
 	p->content_type = g_ascii_strdown(mime, -1);
 	g_free(mime);
 	p->filename = fn != NULL ? message_clean_value(fn) : NULL;
-	p->data = message_part_bytes(part);
+	p->data = message_part_bytes(m, part);
 	p->attachment = attachment;
 	g_ptr_array_add(m->parts, p);
 }
@@ -317,6 +344,46 @@ message_read_envelope(struct message *m, GMimeMessage *msg)
 	}
 }
 
+/* The body of a message whose MIME structure could not be read, as text:
+   everything after the header, without boundary lines and part headers. */
+static char *
+message_raw_body(const char *data, gsize len)
+{
+	const char *end = data + len, *body = NULL;
+	GString *out = g_string_new(NULL);
+	gboolean in_part_header = FALSE;
+	char *text, **lines;
+
+	for (const char *p = data; p + 1 < end; p++)
+		if (p[0] == '\n' && (p[1] == '\n' || (p[1] == '\r' && p + 2 < end && p[2] == '\n'))) {
+			body = p + (p[1] == '\n' ? 2 : 3);
+			break;
+		}
+	if (body == NULL)
+		body = end;
+	text = text_to_utf8(body, (gsize)(end - body), NULL, NULL);
+	lines = g_strsplit(text, "\n", -1);
+	for (int i = 0; lines[i] != NULL; i++) {
+		char *l = g_strchomp(lines[i]);
+		if (g_str_has_prefix(l, "--") && strchr(l, ' ') == NULL && strlen(l) > 4) {
+			in_part_header = TRUE; /* a boundary: part headers follow */
+			continue;
+		}
+		if (in_part_header) {
+			if (*l == '\0')
+				in_part_header = FALSE;
+			continue;
+		}
+		g_string_append(out, l);
+		g_string_append_c(out, '\n');
+	}
+	g_strfreev(lines);
+	g_free(text);
+	text = text_clean_lines(out->str);
+	g_string_free(out, TRUE);
+	return text;
+}
+
 /* A fresh, empty message. */
 static struct message *
 message_new(gsize len)
@@ -368,8 +435,11 @@ message_parse(const char *data, gsize len)
 			g_free(mime);
 			m->report_type = rt != NULL ? g_ascii_strdown(rt, -1) : NULL;
 			if (GMIME_IS_MULTIPART(body) &&
-			    g_mime_multipart_get_count(GMIME_MULTIPART(body)) == 0)
-				message_problem(m, "multipart without parts (missing boundary?)");
+			    g_mime_multipart_get_count(GMIME_MULTIPART(body)) == 0) {
+				message_problem(m, "multipart without parts (missing boundary?): "
+				                   "the body was read as plain text");
+				m->broken_multipart = TRUE;
+			}
 		} else {
 			m->content_type = g_strdup("text/plain");
 			message_problem(m, "message has no body");
@@ -382,6 +452,9 @@ message_parse(const char *data, gsize len)
 		} else if (message_has_text(w.html->str)) {
 			m->text = g_strdup(w.html->str);
 			m->text_source = "html";
+		} else if (m->broken_multipart) {
+			m->text = message_raw_body(data, len);
+			m->text_source = "raw";
 		} else {
 			m->text = g_strdup("");
 			m->text_source = "none";

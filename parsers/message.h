@@ -40,7 +40,8 @@ struct message {
 	gint64 date;        /* seconds since the epoch, 0 when missing or bad */
 	int date_year, date_month;
 	char *text;              /* body as text, NFC, never NULL */
-	const char *text_source; /* "plain", "html" or "none" */
+	const char *text_source; /* "plain", "html", "raw" (MIME unreadable) or "none" */
+	gboolean broken_multipart;
 	GPtrArray *parts;        /* struct msg_part*, every non-body leaf */
 	GPtrArray *headers;      /* struct msg_header*, top-level, in order */
 	GPtrArray *problems;     /* char*, what was wrong with the input */

@@ -301,9 +301,7 @@ rules_automatic(const struct message *m)
 	if (m->content_type != NULL && strcmp(m->content_type, "multipart/report") == 0)
 		return g_strdup_printf("multipart/report (%s)",
 		                       m->report_type != NULL ? m->report_type : "report");
-	if (m->from_addr == NULL)
-		return g_strdup("no sender address");
-	for (int i = 0; senders[i] != NULL; i++) {
+	for (int i = 0; m->from_addr != NULL && senders[i] != NULL; i++) {
 		gsize n = strlen(senders[i]);
 		if (strncmp(m->from_addr, senders[i], n) == 0 &&
 		    (m->from_addr[n] == '@' || m->from_addr[n] == '+' || m->from_addr[n] == '-'))
@@ -350,19 +348,25 @@ classify(const struct message *m, const struct fields_result *fx, const char *ma
 		score += 4 * words_found(row->words, subj, 2);
 		score += words_found(row->words, body, 3);
 		char **ev = g_strsplit(row->evidence, "|", -1);
+		int evidence = 0;
 		for (int i = 0; ev[i] != NULL; i++) {
 			char *colon = strchr(ev[i], ':');
 			int w = colon != NULL ? atoi(colon + 1) : 1;
 			if (colon != NULL)
 				*colon = '\0';
 			if (json_object_has_member(raw, ev[i]))
-				score += w;
+				evidence += w;
 			else if (strcmp(ev[i], "accounts") == 0 && with_address > 0)
-				score += w;
+				evidence += w;
 			else if (strcmp(ev[i], "visitors") == 0 && with_id > 0)
-				score += w;
+				evidence += w;
 		}
 		g_strfreev(ev);
+		/* words alone make a question about a service, not a request:
+		   without the form's code, some field of the form must be there */
+		if (score < 20 && evidence == 0)
+			continue;
+		score += evidence;
 		if (row->mailbox == NULL && mailbox != NULL &&
 		    (strcmp(mailbox, "cntt") == 0 || strcmp(mailbox, "admin") == 0))
 			score += 1;
@@ -447,6 +451,15 @@ rules_decide(const struct message *m, const struct fields_result *fx, const char
 	                             : mailbox_from_recipients(m, opts);
 	d->form_code = fx->form_code != NULL ? g_strdup(fx->form_code) : fields_form_code(m->subject);
 
+	/* automatic mail is never a request, whatever it quotes */
+	if (d->automatic != NULL) {
+		row = NULL;
+		d->why = g_strdup_printf("automatic mail: %s", d->automatic);
+		d->type = "unknown";
+		d->title_vi = "Thư tự động";
+		g_clear_pointer(&d->form_code, g_free);
+		return d;
+	}
 	row = classify(m, fx, d->mailbox, d->form_code, &d->why);
 	d->type = row != NULL ? row->key : "unknown";
 	d->title_vi = row != NULL ? row->title_vi : "Yêu cầu chưa xác định loại";
