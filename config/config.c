@@ -74,9 +74,8 @@ static const struct ckey mailbox_keys[] = {
 };
 
 /* The error text for a setting: "FILE:LINE: path: what". */
-static char *
-cfg_error(const char *file, const config_setting_t *s, const char *path, const char *fmt, ...)
-    G_GNUC_PRINTF(4, 5);
+static char *cfg_error(const char *file, const config_setting_t *s, const char *path,
+                       const char *fmt, ...) G_GNUC_PRINTF(4, 5);
 static char *
 cfg_error(const char *file, const config_setting_t *s, const char *path, const char *fmt, ...)
 {
@@ -147,7 +146,8 @@ cfg_set(const char *file, const char *path, const struct ckey *k, config_setting
 			return cfg_error(file, s, path, "must be a whole number");
 		long long v = config_setting_get_int64(s);
 		if (v < k->min || v > k->max)
-			return cfg_error(file, s, path, "must be between %d and %d", k->min, k->max);
+			return cfg_error(file, s, path, "must be between %d and %d", k->min,
+			                 k->max);
 		*(int *)at = (int)v;
 		return NULL;
 	}
@@ -159,15 +159,16 @@ cfg_set(const char *file, const char *path, const struct ckey *k, config_setting
 	case C_LIST: {
 		int n;
 		if (t != CONFIG_TYPE_ARRAY && t != CONFIG_TYPE_LIST)
-			return cfg_error(file, s, path, "must be a list of addresses [ \"a@b\", … ]");
+			return cfg_error(file, s, path,
+			                 "must be a list of addresses [ \"a@b\", … ]");
 		n = config_setting_length(s);
 		char **v = g_new0(char *, n + 1);
 		for (int i = 0; i < n; i++) {
 			const char *e = config_setting_get_string_elem(s, i);
 			if (e == NULL || strchr(e, '@') == NULL) {
 				g_strfreev(v);
-				return cfg_error(file, s, path, "element %d is not an e-mail address",
-				                 i + 1);
+				return cfg_error(file, s, path,
+				                 "element %d is not an e-mail address", i + 1);
 			}
 			v[i] = g_ascii_strdown(e, -1);
 		}
@@ -229,7 +230,8 @@ cfg_group(const char *file, const char *prefix, const struct ckey *keys, config_
 	for (int i = 0; i < n && err == NULL; i++) {
 		config_setting_t *s = config_setting_get_elem(group, i);
 		const char *name = config_setting_name(s);
-		char *path = prefix != NULL ? g_strdup_printf("%s.%s", prefix, name) : g_strdup(name);
+		char *path =
+		    prefix != NULL ? g_strdup_printf("%s.%s", prefix, name) : g_strdup(name);
 		const struct ckey *k = name != NULL ? ckey_find(keys, name) : NULL;
 
 		if (name != NULL && g_str_has_suffix(name, "_file") && k == NULL) {
@@ -240,9 +242,11 @@ cfg_group(const char *file, const char *prefix, const struct ckey *keys, config_
 				const char *f = config_setting_get_string(s);
 				char *why = NULL, *secret;
 				if (f == NULL)
-					err = cfg_error(file, s, path, "must be a file name in quotes");
+					err = cfg_error(file, s, path,
+					                "must be a file name in quotes");
 				else if ((secret = read_secret_file(f, &why)) == NULL)
-					err = cfg_error(file, s, path, "cannot read %s: %s", f, why);
+					err =
+					    cfg_error(file, s, path, "cannot read %s: %s", f, why);
 				else
 					*(char **)((char *)base + sk->offset) = secret;
 				g_free(why);
@@ -378,8 +382,9 @@ config_load(const char *path, char **cause)
 		if (config_error_type(&cf) == CONFIG_ERR_FILE_IO)
 			err = g_strdup_printf("%s: cannot read the file", path);
 		else
-			err = g_strdup_printf("%s:%d: %s", config_error_file(&cf) ? config_error_file(&cf) : path,
-			                      config_error_line(&cf), config_error_text(&cf));
+			err = g_strdup_printf(
+			    "%s:%d: %s", config_error_file(&cf) ? config_error_file(&cf) : path,
+			    config_error_line(&cf), config_error_text(&cf));
 		goto out;
 	}
 	/* the top level minus the groups read by their own tables */
@@ -394,7 +399,8 @@ config_load(const char *path, char **cause)
 		if (strcmp(name, "imap") == 0 || strcmp(name, "smtp") == 0 ||
 		    strcmp(name, "mailboxes") == 0)
 			continue;
-		err = k != NULL ? cfg_set(path, name, k, s, c) : cfg_error(path, s, name, "unknown key");
+		err = k != NULL ? cfg_set(path, name, k, s, c)
+		                : cfg_error(path, s, name, "unknown key");
 	}
 	for (int i = 0; err == NULL && top_keys[i].name != NULL; i++)
 		if (top_keys[i].required && *(char **)((char *)c + top_keys[i].offset) == NULL)

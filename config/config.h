@@ -17,11 +17,11 @@
 #include "net.h"
 
 struct mailbox_cfg {
-	char *name;     /* "pkt-iid", "cntt", "admin" */
-	char *address;  /* its e-mail address, lower case */
+	char *name;    /* "pkt-iid", "cntt", "admin" */
+	char *address; /* its e-mail address, lower case */
 	char *login;
 	char *password;
-	char *folder;   /* "INBOX" */
+	char *folder; /* "INBOX" */
 };
 
 struct server_cfg {
@@ -31,7 +31,7 @@ struct server_cfg {
 	int verify;     /* check the certificate (default 1) */
 	char *ca_file;
 	int timeout;
-	char *login;    /* smtp only, may be NULL */
+	char *login; /* smtp only, may be NULL */
 	char *password;
 	struct net_endpoint ep; /* filled from the above */
 };
@@ -40,8 +40,8 @@ struct config {
 	char *path;
 	char *database;
 	char *spool;
-	int poll_interval; /* seconds between polls where IDLE is not offered */
-	int batch_size;    /* messages per UID FETCH and per transaction */
+	int poll_interval;        /* seconds between polls where IDLE is not offered */
+	int batch_size;           /* messages per UID FETCH and per transaction */
 	int retry_min, retry_max; /* outbox backoff bounds, seconds */
 	int max_message_size;     /* bytes; larger mail is kept but not parsed */
 	struct server_cfg imap, smtp;
@@ -56,7 +56,7 @@ struct config {
 	char *templates;      /* directory of reply templates */
 	char *language;       /* "vi" | "en" */
 	char *centre_name;
-	char *domain;         /* "danang.gov.vn" */
+	char *domain; /* "danang.gov.vn" */
 	char *helo;
 	char *log_level;
 	/* for rules/: names and addresses of the mailboxes, NULL-terminated */

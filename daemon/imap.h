@@ -35,12 +35,12 @@ enum net_result imap_select(struct imap_conn *c, const char *folder, uint32_t *u
 enum net_result imap_search_new(struct imap_conn *c, uint32_t after_uid, const char *keyword,
                                 uint32_t **uids, size_t *n, char **cause);
 /* UID FETCH BODY.PEEK[] for the n UIDs in one command; fn per message. */
-enum net_result imap_fetch(struct imap_conn *c, const uint32_t *uids, size_t n,
-                           imap_message_fn fn, void *arg, char **cause);
+enum net_result imap_fetch(struct imap_conn *c, const uint32_t *uids, size_t n, imap_message_fn fn,
+                           void *arg, char **cause);
 /* Mark processed: add keyword, and if folder is set move there (MOVE, or COPY when
    the server lacks MOVE: then the original only keeps the keyword). */
-enum net_result imap_mark(struct imap_conn *c, const uint32_t *uids, size_t n,
-                          const char *keyword, const char *folder, char **cause);
+enum net_result imap_mark(struct imap_conn *c, const uint32_t *uids, size_t n, const char *keyword,
+                          const char *folder, char **cause);
 /* Nonzero when the server offers IDLE. */
 int imap_can_idle(struct imap_conn *c);
 /* Enter IDLE. */

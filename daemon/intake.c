@@ -49,8 +49,8 @@ templates_load(const struct config *cfg, char **cause)
 		}
 		if (strcmp(template_names[i], "next_steps") != 0 &&
 		    g_ascii_strncasecmp(text, "Subject:", 8) != 0) {
-			*cause = g_strdup_printf("template %s: the first line must be \"Subject: …\"",
-			                         file);
+			*cause = g_strdup_printf(
+			    "template %s: the first line must be \"Subject: …\"", file);
 			g_free(text);
 			g_free(file);
 			g_hash_table_destroy(t);
@@ -237,8 +237,8 @@ vars_new(const struct intake *in, const struct message *m, const char *number)
 /* Compose and queue one message from a template. */
 static int
 queue_template(struct intake *in, gint64 request_id, const char *kind, const char *tmpl,
-               GHashTable *vars, const char *from, const char *const *rcpt,
-               const struct message *m, char **cause)
+               GHashTable *vars, const char *from, const char *const *rcpt, const struct message *m,
+               char **cause)
 {
 	char *rendered = reply_render(g_hash_table_lookup(in->templates, tmpl), vars);
 	char *subject = NULL, *body = NULL, *id, *data;
@@ -297,11 +297,12 @@ find_thread(struct intake *in, const struct message *m, char **cause)
 	g_match_info_free(mi);
 	if (id != 0)
 		return id;
-	if (m->in_reply_to != NULL && (id = store_request_by_message_id(in->st, m->in_reply_to, cause)) != 0)
+	if (m->in_reply_to != NULL &&
+	    (id = store_request_by_message_id(in->st, m->in_reply_to, cause)) != 0)
 		return id;
 	for (guint i = m->references->len; i > 0; i--)
-		if ((id = store_request_by_message_id(in->st, g_ptr_array_index(m->references, i - 1),
-		                                      cause)) != 0)
+		if ((id = store_request_by_message_id(
+		         in->st, g_ptr_array_index(m->references, i - 1), cause)) != 0)
 			return id;
 	return 0;
 }
@@ -346,7 +347,8 @@ queue_ack(struct intake *in, gint64 id, const char *number, const struct decisio
 	GHashTable *v = vars_new(in, m, number);
 	const char *to[] = {reply_address(m), NULL};
 	const char *lang = in->cfg->language;
-	const char *from = rules_mailbox_address(&in->ropts, d->proper != NULL ? d->proper : mailbox);
+	const char *from =
+	    rules_mailbox_address(&in->ropts, d->proper != NULL ? d->proper : mailbox);
 	const char *name = json_object_has_member(d->fields, "contact_name")
 	                       ? json_object_get_string_member(d->fields, "contact_name")
 	                   : json_object_has_member(d->fields, "requesting_unit")
@@ -366,15 +368,16 @@ queue_ack(struct intake *in, gint64 id, const char *number, const struct decisio
 	g_hash_table_insert(v, "fields", reply_fields_text(d->fields, lang));
 	g_hash_table_insert(v, "missing", reply_keys_text(d->missing, lang));
 	g_hash_table_insert(v, "wrong_mailbox", g_strdup(d->wrong_mailbox ? "yes" : ""));
-	g_hash_table_insert(v, "proper_address",
-	                    g_strdup(d->proper != NULL ? rules_mailbox_address(&in->ropts, d->proper)
-	                                               : ""));
-	g_hash_table_insert(v, "via_department",
-	                    g_strdup(strcmp(d->type, "mailbox") == 0 && strcmp(action, "change") != 0
-	                                 ? "yes"
-	                                 : ""));
-	g_hash_table_insert(v, "next_step",
-	                    reply_lookup_line(g_hash_table_lookup(in->templates, "next_steps"), d->type));
+	g_hash_table_insert(
+	    v, "proper_address",
+	    g_strdup(d->proper != NULL ? rules_mailbox_address(&in->ropts, d->proper) : ""));
+	g_hash_table_insert(
+	    v, "via_department",
+	    g_strdup(strcmp(d->type, "mailbox") == 0 && strcmp(action, "change") != 0 ? "yes"
+	                                                                              : ""));
+	g_hash_table_insert(
+	    v, "next_step",
+	    reply_lookup_line(g_hash_table_lookup(in->templates, "next_steps"), d->type));
 	if (g_hash_table_lookup(v, "next_step") == NULL)
 		g_hash_table_insert(v, "next_step", g_strdup(""));
 	rc = queue_template(in, id, "ack", known ? "ack" : "ack_unknown", v, from, to, m, cause);
@@ -445,19 +448,20 @@ new_request(struct intake *in, const char *mailbox, struct stored_message *sm,
 	g_free(detail);
 	if (rc == 0 && strcmp(d->type, "mailbox") == 0 && d->proper != NULL &&
 	    strcmp(d->proper, "cntt") == 0)
-		rc = store_event_add(in->st, id, "phieu", "routed", "received", "received", mid,
-		                     "mailbox create/cancel: received via the Department of ICT and "
-		                     "passed on to IID",
-		                     cause);
+		rc =
+		    store_event_add(in->st, id, "phieu", "routed", "received", "received", mid,
+		                    "mailbox create/cancel: received via the Department of ICT and "
+		                    "passed on to IID",
+		                    cause);
 	log_info("intake", "%s: request %s %s from %s (%s)", mailbox, number, d->type,
 	         m->from_addr != NULL ? m->from_addr : "?", d->why);
 	if (rc == 0 && d->automatic == NULL && !own && reply_address(m) != NULL)
 		rc = queue_ack(in, id, number, d, m, mailbox, cause);
 	else if (rc == 0)
-		rc = store_event_add(in->st, id, "phieu", "no_reply", "received", "received", mid,
-		                     d->automatic != NULL ? d->automatic
-		                                          : "sender is one of phieu's own mailboxes",
-		                     cause);
+		rc = store_event_add(
+		    in->st, id, "phieu", "no_reply", "received", "received", mid,
+		    d->automatic != NULL ? d->automatic : "sender is one of phieu's own mailboxes",
+		    cause);
 	if (rc == 0 && (strcmp(d->type, "unknown") == 0 || m->problems->len > 0))
 		rc = queue_staff_notice(in, id, number,
 		                        strcmp(d->type, "unknown") == 0
@@ -499,8 +503,9 @@ intake_message(struct intake *in, const char *mailbox, uint32_t uidvalidity, uin
 	if (len > (gsize)in->cfg->max_message_size) {
 		/* kept in the spool unread; a person looks at it */
 		m = message_parse("", 0);
-		g_ptr_array_add(m->problems,
-		                g_strdup_printf("message of %zu bytes is over max_message_size", len));
+		g_ptr_array_add(
+		    m->problems,
+		    g_strdup_printf("message of %zu bytes is over max_message_size", len));
 	} else {
 		m = message_parse(data, len);
 	}
@@ -522,7 +527,8 @@ intake_message(struct intake *in, const char *mailbox, uint32_t uidvalidity, uin
 		    store_event_add(in->st, seen_request, m->from_addr ? m->from_addr : "?", "copy",
 		                    NULL, NULL, mid, mailbox, cause) != 0)
 			goto out;
-		log_info("intake", "%s: uid %u is a copy of a message already received", mailbox, uid);
+		log_info("intake", "%s: uid %u is a copy of a message already received", mailbox,
+		         uid);
 		in->duplicates++;
 		rc = 0;
 		goto out;
@@ -536,11 +542,11 @@ intake_message(struct intake *in, const char *mailbox, uint32_t uidvalidity, uin
 		if (mid < 0)
 			goto out;
 		char *state = store_request_state(in->st, thread);
-		rc = store_event_add(in->st, thread, m->from_addr, "correspondence", state, state, mid,
-		                     m->subject, cause);
+		rc = store_event_add(in->st, thread, m->from_addr, "correspondence", state, state,
+		                     mid, m->subject, cause);
 		g_free(state);
-		log_info("intake", "%s: follow-up from %s kept with request %" G_GINT64_FORMAT, mailbox,
-		         m->from_addr, thread);
+		log_info("intake", "%s: follow-up from %s kept with request %" G_GINT64_FORMAT,
+		         mailbox, m->from_addr, thread);
 		in->followups++;
 		goto out;
 	}
@@ -554,8 +560,8 @@ intake_message(struct intake *in, const char *mailbox, uint32_t uidvalidity, uin
 		sm.outcome = "automatic";
 		sm.detail = d->automatic;
 		rc = store_message_add(in->st, &sm, cause) < 0 ? -1 : 0;
-		log_info("intake", "%s: uid %u is automatic mail (%s): kept, not answered", mailbox, uid,
-		         d->automatic);
+		log_info("intake", "%s: uid %u is automatic mail (%s): kept, not answered", mailbox,
+		         uid, d->automatic);
 		in->automatic++;
 		goto out;
 	}

@@ -64,19 +64,20 @@ outbox_record(struct outbox *ob, const struct due *d, enum net_result res, const
 		if (rc == 0 && strcmp(d->kind, "ack") == 0 && d->request_id > 0) {
 			char *state = store_request_state(ob->st, d->request_id);
 			if (state != NULL && strcmp(state, "received") == 0) {
-				rc = store_request_set_state(ob->st, d->request_id, "acknowledged", &cause);
+				rc = store_request_set_state(ob->st, d->request_id, "acknowledged",
+				                             &cause);
 				if (rc == 0)
-					rc = store_event_add(ob->st, d->request_id, "phieu", "acknowledged",
-					                     "received", "acknowledged", 0, d->rcpt[0],
-					                     &cause);
+					rc = store_event_add(ob->st, d->request_id, "phieu",
+					                     "acknowledged", "received",
+					                     "acknowledged", 0, d->rcpt[0], &cause);
 			}
 			g_free(state);
 		}
 	} else if (res == NET_NO) {
 		rc = store_outbox_failed(ob->st, d->id, why, &cause);
 		if (rc == 0 && d->request_id > 0)
-			rc = store_event_add(ob->st, d->request_id, "phieu", "send_failed", NULL, NULL, 0,
-			                     why, &cause);
+			rc = store_event_add(ob->st, d->request_id, "phieu", "send_failed", NULL,
+			                     NULL, 0, why, &cause);
 	} else {
 		rc = store_outbox_retry(ob->st, d->id, now_s() + backoff(ob->cfg, d->attempts + 1),
 		                        why, &cause);
@@ -118,9 +119,12 @@ outbox_flush(struct outbox *ob)
 			                 ob->cfg->smtp.password, &res, &cause);
 			if (c == NULL) {
 				ob->server_failures++;
-				ob->server_retry_at = now_s() + backoff(ob->cfg, ob->server_failures);
-				log_warn("outbox", "SMTP %s:%d unreachable, %u message(s) stay queued: %s",
-				         ob->cfg->smtp.host, ob->cfg->smtp.port, due->len - i, cause);
+				ob->server_retry_at =
+				    now_s() + backoff(ob->cfg, ob->server_failures);
+				log_warn("outbox",
+				         "SMTP %s:%d unreachable, %u message(s) stay queued: %s",
+				         ob->cfg->smtp.host, ob->cfg->smtp.port, due->len - i,
+				         cause);
 				g_free(cause);
 				g_ptr_array_free(due, TRUE);
 				return -1;
@@ -129,15 +133,16 @@ outbox_flush(struct outbox *ob)
 			ob->server_retry_at = 0;
 		}
 		cause = NULL;
-		res = smtp_send(c, d->mail_from, (const char *const *)d->rcpt, g_strv_length(d->rcpt),
-		                data, len, &cause);
+		res = smtp_send(c, d->mail_from, (const char *const *)d->rcpt,
+		                g_strv_length(d->rcpt), data, len, &cause);
 		outbox_record(ob, d, res, cause);
 		if (res == NET_OK) {
 			sent++;
 			log_info("outbox", "sent %s %s to %s", d->kind, d->message_id, d->rcpt[0]);
 		} else {
-			log_warn("outbox", "%s %s to %s: %s", res == NET_NO ? "refused" : "deferred",
-			         d->kind, d->rcpt[0], cause != NULL ? cause : "?");
+			log_warn("outbox", "%s %s to %s: %s",
+			         res == NET_NO ? "refused" : "deferred", d->kind, d->rcpt[0],
+			         cause != NULL ? cause : "?");
 		}
 		g_free(cause);
 		cause = NULL;

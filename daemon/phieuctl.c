@@ -19,11 +19,10 @@
 static void G_GNUC_NORETURN
 usage(int status)
 {
-	fprintf(status ? stderr : stdout,
-	        "usage: phieuctl parse FILE.eml [--mailbox NAME]\n"
-	        "       phieuctl -c FILE list [--json]\n"
-	        "       phieuctl -c FILE show ID|NUMBER [--json]\n"
-	        "       phieuctl -c FILE outbox [--json]\n");
+	fprintf(status ? stderr : stdout, "usage: phieuctl parse FILE.eml [--mailbox NAME]\n"
+	                                  "       phieuctl -c FILE list [--json]\n"
+	                                  "       phieuctl -c FILE show ID|NUMBER [--json]\n"
+	                                  "       phieuctl -c FILE outbox [--json]\n");
 	exit(status);
 }
 
@@ -139,14 +138,16 @@ cmd_show(struct store *st, const char *id, gboolean json)
 	if (!json) {
 		JsonObject *f = json_object_get_object_member(o, "fields");
 		printf("%s  %s  %s\n", str(o, "id"), str(o, "type"), str(o, "state"));
-		printf("from %s to %s: %s\n", str(o, "sender"), str(o, "mailbox"), str(o, "subject"));
+		printf("from %s to %s: %s\n", str(o, "sender"), str(o, "mailbox"),
+		       str(o, "subject"));
 		GList *keys = json_object_get_members(f);
 		for (GList *l = keys; l != NULL; l = l->next) {
 			JsonNode *v = json_object_get_member(f, l->data);
-			char *s = JSON_NODE_HOLDS_VALUE(v) ? json_node_get_value_type(v) == G_TYPE_STRING
-			                                         ? g_strdup(json_node_get_string(v))
-			                                         : json_to_string(v, FALSE)
-			                                   : json_to_string(v, FALSE);
+			char *s = JSON_NODE_HOLDS_VALUE(v)
+			              ? json_node_get_value_type(v) == G_TYPE_STRING
+			                    ? g_strdup(json_node_get_string(v))
+			                    : json_to_string(v, FALSE)
+			              : json_to_string(v, FALSE);
 			printf("  %-16s %s\n", (char *)l->data, s);
 			g_free(s);
 		}
@@ -185,8 +186,9 @@ cmd_outbox(struct store *st, gboolean json)
 	for (guint i = 0; i < json_array_get_length(a); i++) {
 		JsonObject *o = json_array_get_object_element(a, i);
 		JsonArray *to = json_object_get_array_member(o, "to");
-		printf("%4" G_GINT64_FORMAT " %-12s %-7s %-7s %s %s\n", json_object_get_int_member(o, "id"),
-		       str(o, "request"), str(o, "kind"), str(o, "state"),
+		printf("%4" G_GINT64_FORMAT " %-12s %-7s %-7s %s %s\n",
+		       json_object_get_int_member(o, "id"), str(o, "request"), str(o, "kind"),
+		       str(o, "state"),
 		       json_array_get_length(to) > 0 ? json_array_get_string_element(to, 0) : "",
 		       str(o, "last_error"));
 	}

@@ -25,9 +25,9 @@
 #include "outbox.h"
 #include "store.h"
 
-#define EXIT_CONFIG 2
+#define EXIT_CONFIG   2
 #define EXIT_TEMPFAIL 75
-#define IDLE_REFRESH 1500 /* re-issue IDLE before servers' 30-minute limit */
+#define IDLE_REFRESH  1500 /* re-issue IDLE before servers' 30-minute limit */
 
 static volatile sig_atomic_t stopping;
 
@@ -87,8 +87,11 @@ parse_trace(const char *s)
 	static const struct {
 		const char *name;
 		unsigned bit;
-	} names[] = {{"imap", TRACE_IMAP}, {"smtp", TRACE_SMTP}, {"rules", TRACE_RULES},
-	             {"store", TRACE_STORE}, {"all", TRACE_ALL}};
+	} names[] = {{"imap", TRACE_IMAP},
+	             {"smtp", TRACE_SMTP},
+	             {"rules", TRACE_RULES},
+	             {"store", TRACE_STORE},
+	             {"all", TRACE_ALL}};
 	unsigned bits = 0;
 	char **v = g_strsplit(s, ",", -1);
 
@@ -145,8 +148,7 @@ on_message(uint32_t uid, const char *data, size_t len, void *arg)
 /* Store one batch of UIDs in one transaction, then mark them on the server.
    Returns 0, or -1 with the session dropped or the transaction rolled back. */
 static int
-poll_batch(struct daemon *dm, struct mbox *b, uint32_t uidvalidity, const uint32_t *uids,
-           size_t n)
+poll_batch(struct daemon *dm, struct mbox *b, uint32_t uidvalidity, const uint32_t *uids, size_t n)
 {
 	struct batch_ctx bc = {dm, b, uidvalidity, 0, NULL};
 	char *cause = NULL;
@@ -256,7 +258,8 @@ poll_mailbox(struct daemon *dm, struct mbox *b)
 	if (n > 0)
 		log_info("imap", "%s: %zu new message(s)", b->cfg->name, n);
 	for (size_t i = 0; i < n && !stopping; i += (size_t)dm->cfg->batch_size) {
-		size_t k = n - i < (size_t)dm->cfg->batch_size ? n - i : (size_t)dm->cfg->batch_size;
+		size_t k =
+		    n - i < (size_t)dm->cfg->batch_size ? n - i : (size_t)dm->cfg->batch_size;
 		if (poll_batch(dm, b, uidvalidity, uids + i, k) != 0) {
 			rc = -1;
 			break;
@@ -337,7 +340,8 @@ run_loop(struct daemon *dm)
 
 		for (guint i = 0; i < dm->nboxes && !stopping; i++) {
 			struct mbox *b = &dm->boxes[i];
-			if (b->idling && now - b->idle_since >= IDLE_REFRESH && mbox_unidle(dm, b) != 0)
+			if (b->idling && now - b->idle_since >= IDLE_REFRESH &&
+			    mbox_unidle(dm, b) != 0)
 				continue;
 			if (!b->idling && now >= b->next_poll && now >= b->next_connect)
 				poll_mailbox(dm, b);
@@ -383,7 +387,8 @@ run_loop(struct daemon *dm)
 		for (int k = 0; k < nfds && r > 0; k++)
 			if (fds[k].revents != 0) {
 				struct mbox *b = &dm->boxes[which[k]];
-				log_trace(TRACE_IMAP, "imap", "%s: woken by the server", b->cfg->name);
+				log_trace(TRACE_IMAP, "imap", "%s: woken by the server",
+				          b->cfg->name);
 				if (mbox_unidle(dm, b) == 0)
 					b->next_poll = 0;
 			}

@@ -18,12 +18,11 @@
 struct smtp_conn;
 
 /* Connect, greet (EHLO helo), secure and authenticate (login may be NULL). */
-struct smtp_conn *smtp_connect(const struct net_endpoint *ep, const char *helo,
-                               const char *login, const char *password, enum net_result *res,
-                               char **cause);
+struct smtp_conn *smtp_connect(const struct net_endpoint *ep, const char *helo, const char *login,
+                               const char *password, enum net_result *res, char **cause);
 /* Send data (CRLF line ends) from envelope sender to the n recipients. */
-enum net_result smtp_send(struct smtp_conn *c, const char *from, const char *const *rcpt,
-                          size_t n, const char *data, size_t len, char **cause);
+enum net_result smtp_send(struct smtp_conn *c, const char *from, const char *const *rcpt, size_t n,
+                          const char *data, size_t len, char **cause);
 /* QUIT, close and free; returns NULL. */
 struct smtp_conn *smtp_free(struct smtp_conn *c);
 

@@ -259,8 +259,8 @@ store_migrate(struct store *st, char **cause)
 		return -1;
 	}
 	if (have > want) {
-		*cause = g_strdup_printf("database: schema version %d is newer than this phieu (%d)",
-		                         have, want);
+		*cause = g_strdup_printf(
+		    "database: schema version %d is newer than this phieu (%d)", have, want);
 		return -1;
 	}
 	for (int v = have; v < want; v++) {
@@ -303,8 +303,9 @@ store_open(const char *path, char **cause)
 	}
 	sqlite3_busy_timeout(st->db, 10000);
 	sqlite3_extended_result_codes(st->db, 1);
-	if (store_script(st, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;"
-	                     "PRAGMA foreign_keys = ON;",
+	if (store_script(st,
+	                 "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;"
+	                 "PRAGMA foreign_keys = ON;",
 	                 cause) != 0 ||
 	    store_migrate(st, cause) != 0)
 		return store_close(st);
@@ -388,8 +389,8 @@ store_mailbox_set(struct store *st, const char *name, uint32_t uidvalidity, uint
 /* Whether a message with this Message-ID (or, without one, this digest)
    was stored before, and for which request. */
 int
-store_message_seen(struct store *st, const char *message_id, const char *sha256,
-                   gint64 *request_id, char **cause)
+store_message_seen(struct store *st, const char *message_id, const char *sha256, gint64 *request_id,
+                   char **cause)
 {
 	sqlite3_stmt *s;
 	int rc;
@@ -447,14 +448,14 @@ gint64
 store_message_add(struct store *st, const struct stored_message *m, char **cause)
 {
 	char *now = store_now();
-	int rc = store_exec(st,
-	                    "INSERT INTO messages(mailbox, uid, uidvalidity, message_id, sha256, "
-	                    "spool_path, size, from_addr, subject, date, received, outcome, detail, "
-	                    "request_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-	                    cause, "sIIsssIssIsssN", m->mailbox, (gint64)m->uid,
-	                    (gint64)m->uidvalidity, m->message_id, m->sha256, m->spool_path, m->size,
-	                    m->from_addr, m->subject, m->date, now, m->outcome, m->detail,
-	                    m->request_id);
+	int rc =
+	    store_exec(st,
+	               "INSERT INTO messages(mailbox, uid, uidvalidity, message_id, sha256, "
+	               "spool_path, size, from_addr, subject, date, received, outcome, detail, "
+	               "request_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+	               cause, "sIIsssIssIsssN", m->mailbox, (gint64)m->uid, (gint64)m->uidvalidity,
+	               m->message_id, m->sha256, m->spool_path, m->size, m->from_addr, m->subject,
+	               m->date, now, m->outcome, m->detail, m->request_id);
 	g_free(now);
 	return rc == 0 ? sqlite3_last_insert_rowid(st->db) : -1;
 }
@@ -526,13 +527,14 @@ store_request_add(struct store *st, const struct new_request *r, char **number, 
 	fields = object_json(r->fields);
 	missing = list_json(r->missing);
 	doubtful = list_json(r->doubtful);
-	rc = store_exec(st,
-	                "INSERT INTO requests(number, type, state, mailbox, proper_mailbox, sender, "
-	                "subject, message_id, form_code, source, fields, missing, doubtful, "
-	                "confidence, created, updated) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-	                cause, "sssssssssssssdss", num, r->type, r->state, r->mailbox,
-	                r->proper_mailbox, r->sender, r->subject, r->message_id, r->form_code,
-	                r->source, fields, missing, doubtful, r->confidence, now, now);
+	rc =
+	    store_exec(st,
+	               "INSERT INTO requests(number, type, state, mailbox, proper_mailbox, sender, "
+	               "subject, message_id, form_code, source, fields, missing, doubtful, "
+	               "confidence, created, updated) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+	               cause, "sssssssssssssdss", num, r->type, r->state, r->mailbox,
+	               r->proper_mailbox, r->sender, r->subject, r->message_id, r->form_code,
+	               r->source, fields, missing, doubtful, r->confidence, now, now);
 	g_free(fields);
 	g_free(missing);
 	g_free(doubtful);
@@ -665,8 +667,11 @@ store_outbox_add(struct store *st, const struct outgoing *o, gint64 not_before, 
 	rc = store_exec(st,
 	                "INSERT INTO outbox(request_id, kind, mail_from, rcpt, message_id, data, "
 	                "next_attempt, created) VALUES (?,?,?,?,?,?,?,?)",
-	                cause, "Nssssb" "Is", o->request_id, o->kind, o->mail_from, rcpt,
-	                o->message_id, o->data, o->len, not_before, now);
+	                cause,
+	                "Nssssb"
+	                "Is",
+	                o->request_id, o->kind, o->mail_from, rcpt, o->message_id, o->data, o->len,
+	                not_before, now);
 	g_free(rcpt);
 	g_free(now);
 	return rc == 0 ? sqlite3_last_insert_rowid(st->db) : -1;
@@ -830,10 +835,11 @@ set_str(JsonObject *o, const char *key, sqlite3_stmt *s, int col)
 JsonArray *
 store_request_list(struct store *st, char **cause)
 {
-	sqlite3_stmt *s = store_query(st,
-	                              "SELECT number, type, state, mailbox, sender, subject, created, "
-	                              "id FROM requests ORDER BY id",
-	                              cause, "");
+	sqlite3_stmt *s =
+	    store_query(st,
+	                "SELECT number, type, state, mailbox, sender, subject, created, "
+	                "id FROM requests ORDER BY id",
+	                cause, "");
 	JsonArray *a;
 	int rc;
 
@@ -892,14 +898,14 @@ store_history(struct store *st, gint64 id, char **cause)
 JsonObject *
 store_request_show(struct store *st, const char *id_or_number, char **cause)
 {
-	sqlite3_stmt *s = store_query(st,
-	                              "SELECT id, number, type, state, mailbox, proper_mailbox, "
-	                              "sender, subject, message_id, form_code, source, fields, "
-	                              "missing, doubtful, confidence, created, updated FROM requests "
-	                              "WHERE number = ? OR (id = ? AND ? GLOB '[0-9]*' AND ? NOT "
-	                              "GLOB '*-*')",
-	                              cause, "ssss", id_or_number, id_or_number, id_or_number,
-	                              id_or_number);
+	sqlite3_stmt *s =
+	    store_query(st,
+	                "SELECT id, number, type, state, mailbox, proper_mailbox, "
+	                "sender, subject, message_id, form_code, source, fields, "
+	                "missing, doubtful, confidence, created, updated FROM requests "
+	                "WHERE number = ? OR (id = ? AND ? GLOB '[0-9]*' AND ? NOT "
+	                "GLOB '*-*')",
+	                cause, "ssss", id_or_number, id_or_number, id_or_number, id_or_number);
 	JsonObject *o = NULL;
 	gint64 id = 0;
 
@@ -918,8 +924,10 @@ store_request_show(struct store *st, const char *id_or_number, char **cause)
 		set_str(o, "message_id", s, 8);
 		set_str(o, "form_code", s, 9);
 		set_str(o, "source", s, 10);
-		json_object_set_member(o, "fields", json_from_text((const char *)sqlite3_column_text(s, 11)));
-		json_object_set_member(o, "missing", json_from_text((const char *)sqlite3_column_text(s, 12)));
+		json_object_set_member(o, "fields",
+		                       json_from_text((const char *)sqlite3_column_text(s, 11)));
+		json_object_set_member(o, "missing",
+		                       json_from_text((const char *)sqlite3_column_text(s, 12)));
 		json_object_set_member(o, "doubtful",
 		                       json_from_text((const char *)sqlite3_column_text(s, 13)));
 		json_object_set_double_member(o, "confidence", sqlite3_column_double(s, 14));
@@ -952,7 +960,8 @@ store_outbox_list(struct store *st, char **cause)
 		set_str(o, "request", s, 1);
 		set_str(o, "kind", s, 2);
 		set_str(o, "state", s, 3);
-		json_object_set_member(o, "to", json_from_text((const char *)sqlite3_column_text(s, 4)));
+		json_object_set_member(o, "to",
+		                       json_from_text((const char *)sqlite3_column_text(s, 4)));
 		json_object_set_int_member(o, "attempts", sqlite3_column_int64(s, 5));
 		set_str(o, "last_error", s, 6);
 		set_str(o, "created", s, 7);

@@ -75,8 +75,8 @@ void store_rollback(struct store *st);
 int store_version(struct store *st);
 
 /* Where a mailbox was read up to; 0/0 when never. */
-int store_mailbox_get(struct store *st, const char *name, uint32_t *uidvalidity,
-                      uint32_t *last_uid, char **cause);
+int store_mailbox_get(struct store *st, const char *name, uint32_t *uidvalidity, uint32_t *last_uid,
+                      char **cause);
 int store_mailbox_set(struct store *st, const char *name, uint32_t uidvalidity, uint32_t last_uid,
                       char **cause);
 
@@ -93,8 +93,7 @@ gint64 store_message_add(struct store *st, const struct stored_message *m, char 
 gint64 store_request_add(struct store *st, const struct new_request *r, char **number,
                          char **cause);
 /* Request id by number, 0 when none, -1 on error; *sender gets its sender. */
-gint64 store_request_by_number(struct store *st, const char *number, char **sender,
-                               char **cause);
+gint64 store_request_by_number(struct store *st, const char *number, char **sender, char **cause);
 /* Request id that sent or received this Message-ID, 0 when none. */
 gint64 store_request_by_message_id(struct store *st, const char *message_id, char **cause);
 int store_request_set_state(struct store *st, gint64 id, const char *state, char **cause);
@@ -112,8 +111,7 @@ gint64 store_outbox_add(struct store *st, const struct outgoing *o, gint64 not_b
 GPtrArray *store_outbox_due(struct store *st, gint64 now, int max, char **cause);
 void store_due_free(gpointer p);
 int store_outbox_sent(struct store *st, gint64 id, char **cause);
-int store_outbox_retry(struct store *st, gint64 id, gint64 next, const char *error,
-                       char **cause);
+int store_outbox_retry(struct store *st, gint64 id, gint64 next, const char *error, char **cause);
 int store_outbox_failed(struct store *st, gint64 id, const char *error, char **cause);
 /* How many outbox messages are still queued. */
 int store_outbox_pending(struct store *st);

@@ -143,21 +143,27 @@ struct column {
 };
 
 static const struct column columns[] = {
-    {"full_name", K_TEXT, "ho va ten|ho ten|ten|full name|name|ho ten can bo|ten can bo|"
-                          "ho va ten can bo|nguoi vao|khach|ho va ten nguoi vao"},
+    {"full_name", K_TEXT,
+     "ho va ten|ho ten|ten|full name|name|ho ten can bo|ten can bo|"
+     "ho va ten can bo|nguoi vao|khach|ho va ten nguoi vao"},
     {"position", K_TEXT, "chuc vu|position|title|chuc danh"},
-    {"department", K_TEXT, "phong/ban|phong ban|bo phan|department|phong|don vi cong tac|"
-                           "phong/ban/don vi|noi cong tac"},
-    {"address", K_EMAIL, "dia chi hop thu|hop thu|email|e-mail|thu dien tu|dia chi email|"
-                         "dia chi thu dien tu|tai khoan|ten truy cap|account|mailbox|"
-                         "email address|ten hop thu|tai khoan email|dia chi mail"},
-    {"phone", K_PHONE, "dien thoai di dong|di dong|dien thoai|sdt|dt|phone|mobile|so dien thoai|"
-                       "dtdd|so di dong|mobile phone"},
-    {"organization", K_TEXT, "don vi|co quan|organization|organisation|cong ty|co quan/don vi|"
-                             "don vi cong tac|company"},
-    {"id_no", K_TEXT, "so cmnd/cccd|cmnd/cccd|cccd|cmnd|so cccd|so cmnd|so dinh danh|"
-                      "giay to tuy than|id|id no|id number|so giay to|cccd/cmnd|so cccd/cmnd|"
-                      "can cuoc|so can cuoc|passport|ho chieu|cmnd/cccd/ho chieu"},
+    {"department", K_TEXT,
+     "phong/ban|phong ban|bo phan|department|phong|don vi cong tac|"
+     "phong/ban/don vi|noi cong tac"},
+    {"address", K_EMAIL,
+     "dia chi hop thu|hop thu|email|e-mail|thu dien tu|dia chi email|"
+     "dia chi thu dien tu|tai khoan|ten truy cap|account|mailbox|"
+     "email address|ten hop thu|tai khoan email|dia chi mail"},
+    {"phone", K_PHONE,
+     "dien thoai di dong|di dong|dien thoai|sdt|dt|phone|mobile|so dien thoai|"
+     "dtdd|so di dong|mobile phone"},
+    {"organization", K_TEXT,
+     "don vi|co quan|organization|organisation|cong ty|co quan/don vi|"
+     "don vi cong tac|company"},
+    {"id_no", K_TEXT,
+     "so cmnd/cccd|cmnd/cccd|cccd|cmnd|so cccd|so cmnd|so dinh danh|"
+     "giay to tuy than|id|id no|id number|so giay to|cccd/cmnd|so cccd/cmnd|"
+     "can cuoc|so can cuoc|passport|ho chieu|cmnd/cccd/ho chieu"},
     {"_ignore", K_IGNORE, "stt|tt|no|so thu tu|ghi chu|#|chu ky|ky ten"},
 };
 
@@ -176,8 +182,9 @@ static const struct option options[] = {
     {"mailbox_action", "cancel",
      "huy bo|huy|xoa|thu hoi|ngung su dung|dong hop thu|khoa|cancel|delete|remove|close|"
      "deactivate"},
-    {"mailbox_action", "create", "cap moi|tao moi|mo moi|dang ky moi|them moi|tao|cap|create|new|"
-                                 "open|add"},
+    {"mailbox_action", "create",
+     "cap moi|tao moi|mo moi|dang ky moi|them moi|tao|cap|create|new|"
+     "open|add"},
     {"category", "network", "he thong mang|mang lan|mang|network|lan|internet|wifi|duong truyen"},
     {"category", "email", "thu dien tu|email|e-mail|mail|hop thu"},
     {"category", "website", "website|trang thong tin|web|cong thong tin"},
@@ -317,8 +324,8 @@ column_match(const char *label, int *score)
 }
 
 /* Check-box marks, checked and not. */
-static const gunichar marks_on[] = {0x2611, 0x2612, 0x2713, 0x2714, 0x25A0, 0x25A3, 0x22A0,
-                                    0x2718, 0x25C9, 0x25CF, 0};
+static const gunichar marks_on[] = {0x2611, 0x2612, 0x2713, 0x2714, 0x25A0, 0x25A3,
+                                    0x22A0, 0x2718, 0x25C9, 0x25CF, 0};
 static const gunichar marks_off[] = {0x2610, 0x25A1, 0x25A2, 0x274F, 0x25CB, 0x25EF, 0};
 
 /* Whether c is in a zero-terminated list. */
@@ -462,15 +469,15 @@ enum section { S_NONE, S_ADMIN, S_LIST, S_ITEM, S_LIST_ITEM };
 struct ctx {
 	const struct fields_opts *opts;
 	struct fields_result *r;
-	JsonArray *people;     /* list rows and "Người 1:" blocks */
-	JsonObject *person;    /* the block being filled, owned by people */
+	JsonArray *people;  /* list rows and "Người 1:" blocks */
+	JsonObject *person; /* the block being filled, owned by people */
 	enum section section;
-	int columns[16];       /* table header: column index per cell, -1 none */
+	int columns[16]; /* table header: column index per cell, -1 none */
 	int ncolumns;
-	const char *last_key;  /* for continuation lines */
+	const char *last_key; /* for continuation lines */
 	int continued;
-	gboolean forwarded;    /* inside a forwarded message's header block */
-	int pending;           /* slot whose value is on the next line, or -1 */
+	gboolean forwarded; /* inside a forwarded message's header block */
+	int pending;        /* slot whose value is on the next line, or -1 */
 };
 
 /* Set a string field unless it is already set. */
@@ -628,7 +635,9 @@ person_from_cells(struct ctx *c, char **cells, int n)
 		}
 		if (only_digits && d->len > 0) {
 			gboolean plain = strspn(cell, "0123456789") == strlen(cell);
-			if (plain && (d->len == 12 || (d->len == 9 && !json_object_has_member(p, "phone"))) &&
+			if (plain &&
+			    (d->len == 12 ||
+			     (d->len == 9 && !json_object_has_member(p, "phone"))) &&
 			    !json_object_has_member(p, "id_no"))
 				put(p, "id_no", g_strdup(d->str));
 			else
@@ -805,9 +814,10 @@ strip_marker(const char *line, gboolean *marked)
 	const char *rest = line;
 
 	if (re == NULL)
-		re = g_regex_new("^\\s*(?:(?:\\d{1,2}|[a-zđ]|[ivx]{1,4})\\s*[.)]\\s+|\\(\\d{1,2}\\)\\s*|"
-		                 "[-+*•·–—o▪►◦]\\s+|[-+*•]\\s*(?=\\p{Lu}))",
-		                 G_REGEX_CASELESS, 0, NULL);
+		re = g_regex_new(
+		    "^\\s*(?:(?:\\d{1,2}|[a-zđ]|[ivx]{1,4})\\s*[.)]\\s+|\\(\\d{1,2}\\)\\s*|"
+		    "[-+*•·–—o▪►◦]\\s+|[-+*•]\\s*(?=\\p{Lu}))",
+		    G_REGEX_CASELESS, 0, NULL);
 	*marked = FALSE;
 	if (g_regex_match(re, line, 0, &mi)) {
 		int end;
@@ -860,8 +870,9 @@ split_label(const char *line, char **label, char **value)
 	static GRegex *leader;
 	GMatchInfo *mi = NULL;
 	if (leader == NULL)
-		leader = g_regex_new("^([^.…_]{2,80}?)\\s*(?:\\.{4,}|…{2,}|_{4,}|(?:\\. ){3,})\\s*(.*)$",
-		                     0, 0, NULL);
+		leader =
+		    g_regex_new("^([^.…_]{2,80}?)\\s*(?:\\.{4,}|…{2,}|_{4,}|(?:\\. ){3,})\\s*(.*)$",
+		                0, 0, NULL);
 	if (g_regex_match(leader, line, 0, &mi)) {
 		*label = g_match_info_fetch(mi, 1);
 		*value = g_match_info_fetch(mi, 2);
@@ -878,10 +889,11 @@ line_starts_quote(const char *folded)
 {
 	static GRegex *re;
 	if (re == NULL)
-		re = g_regex_new("^(on\\s.{4,200}\\swrote:?\\s*$|vao\\s.{4,200}\\sda\\s+viet:?\\s*$|"
-		                 "-{2,}\\s*original message\\s*-{2,}|-{2,}\\s*thu goc\\s*-{2,}|"
-		                 "-{2,}\\s*tin nhan goc\\s*-{2,}|le\\s.{4,200}\\sa\\s+ecrit)",
-		                 0, 0, NULL);
+		re =
+		    g_regex_new("^(on\\s.{4,200}\\swrote:?\\s*$|vao\\s.{4,200}\\sda\\s+viet:?\\s*$|"
+		                "-{2,}\\s*original message\\s*-{2,}|-{2,}\\s*thu goc\\s*-{2,}|"
+		                "-{2,}\\s*tin nhan goc\\s*-{2,}|le\\s.{4,200}\\sa\\s+ecrit)",
+		                0, 0, NULL);
 	return g_regex_match(re, folded, 0, NULL);
 }
 
@@ -901,9 +913,10 @@ line_is_header(const char *folded)
 {
 	static GRegex *re;
 	if (re == NULL)
-		re = g_regex_new("^\\*?(from|sent|to|cc|subject|date|tu|gui|den|ngay|tieu de|chu de|"
-		                 "thoi gian|ngay gui|nguoi gui|nguoi nhan)\\*?\\s*:",
-		                 0, 0, NULL);
+		re =
+		    g_regex_new("^\\*?(from|sent|to|cc|subject|date|tu|gui|den|ngay|tieu de|chu de|"
+		                "thoi gian|ngay gui|nguoi gui|nguoi nhan)\\*?\\s*:",
+		                0, 0, NULL);
 	return g_regex_match(re, folded, 0, NULL);
 }
 
@@ -933,7 +946,8 @@ apply_slot(struct ctx *c, int si, const char *value)
 	case K_WHEN: {
 		struct norm_date d = {0, 0, 0};
 		struct norm_time from, to;
-		if (json_object_has_member(o, "_when_dt") || json_object_has_member(o, "_when_from"))
+		if (json_object_has_member(o, "_when_dt") ||
+		    json_object_has_member(o, "_when_from"))
 			break;
 		norm_time_range(value, y, m, &d, &from, &to);
 		if (d.y > 0)
@@ -1094,7 +1108,8 @@ labelled_line(struct ctx *c, const char *label, const char *value, gboolean mark
 		return;
 	}
 	/* inside a person block, person labels fill the person */
-	if ((c->section == S_ITEM || c->section == S_LIST_ITEM) && col >= 0 && cscore >= sscore - 2) {
+	if ((c->section == S_ITEM || c->section == S_LIST_ITEM) && col >= 0 &&
+	    cscore >= sscore - 2) {
 		if (c->person == NULL)
 			c->person = json_object_new();
 		person_put(c, c->person, col, value);
@@ -1116,8 +1131,9 @@ labelled_line(struct ctx *c, const char *label, const char *value, gboolean mark
 			c->section = S_NONE;
 		apply_slot(c, si, value);
 		/* "Đơn vị yêu cầu:" alone on its line: the value is on the next */
-		if (empty && sscore >= 1000 && slots[si].kind != K_ADMIN && slots[si].kind != K_LIST &&
-		    slots[si].kind != K_IGNORE && slots[si].kind != K_PASSWORD)
+		if (empty && sscore >= 1000 && slots[si].kind != K_ADMIN &&
+		    slots[si].kind != K_LIST && slots[si].kind != K_IGNORE &&
+		    slots[si].kind != K_PASSWORD)
 			c->pending = si;
 	} else {
 		c->last_key = NULL;
@@ -1191,8 +1207,8 @@ fields_form_code(const char *text)
 	char *f = text_fold(text), *code = NULL;
 
 	if (re == NULL)
-		re = g_regex_new("(?<!\\d)0?([1-5])\\s*[/\\-]\\s*iid\\s*[-–_ ]?\\s*kt(?![a-z])", 0, 0,
-		                 NULL);
+		re = g_regex_new("(?<!\\d)0?([1-5])\\s*[/\\-]\\s*iid\\s*[-–_ ]?\\s*kt(?![a-z])", 0,
+		                 0, NULL);
 	if (g_regex_match(re, f, 0, &mi)) {
 		char *n = g_match_info_fetch(mi, 1);
 		code = g_strdup_printf("0%s/IID-KT", n);
@@ -1283,7 +1299,8 @@ fields_extract(const char *text, const struct fields_opts *opts)
 			/* an Outlook-style header block: history when fields were
 			   already found above it, else a forward to read through */
 			header_lines++;
-			if (header_lines >= 2 && !c.forwarded && json_object_get_size(r->fields) >= 3) {
+			if (header_lines >= 2 && !c.forwarded &&
+			    json_object_get_size(r->fields) >= 3) {
 				g_free(folded);
 				break;
 			}
@@ -1313,7 +1330,8 @@ fields_extract(const char *text, const struct fields_opts *opts)
 			c.last_key = NULL;
 			continue;
 		}
-		if (c.section == S_LIST && marked && strchr(rest, ';') != NULL && pairs_row(&c, rest)) {
+		if (c.section == S_LIST && marked && strchr(rest, ';') != NULL &&
+		    pairs_row(&c, rest)) {
 			c.last_key = NULL;
 			continue;
 		}

@@ -20,8 +20,7 @@ message_init(void)
 }
 
 /* Record what was wrong with the input. */
-static void
-message_problem(struct message *m, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+static void message_problem(struct message *m, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
 static void
 message_problem(struct message *m, const char *fmt, ...)
 {
@@ -230,7 +229,8 @@ message_first_address(InternetAddressList *list, char **addr, char **name)
 	for (int i = 0; i < n; i++) {
 		InternetAddress *ia = internet_address_list_get_address(list, i);
 		if (INTERNET_ADDRESS_IS_MAILBOX(ia)) {
-			const char *a = internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(ia));
+			const char *a =
+			    internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(ia));
 			if (a == NULL || *a == '\0')
 				continue;
 			*addr = g_ascii_strdown(a, -1);
@@ -259,7 +259,8 @@ message_all_addresses(InternetAddressList *list, GPtrArray *out)
 	for (int i = 0; i < n; i++) {
 		InternetAddress *ia = internet_address_list_get_address(list, i);
 		if (INTERNET_ADDRESS_IS_MAILBOX(ia)) {
-			const char *a = internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(ia));
+			const char *a =
+			    internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(ia));
 			if (a != NULL && *a != '\0')
 				g_ptr_array_add(out, g_ascii_strdown(a, -1));
 		} else if (INTERNET_ADDRESS_IS_GROUP(ia)) {
@@ -326,7 +327,8 @@ message_read_envelope(struct message *m, GMimeMessage *msg)
 	if (irt != NULL) {
 		GMimeReferences *refs = g_mime_references_parse(NULL, irt);
 		if (refs != NULL && g_mime_references_length(refs) > 0)
-			m->in_reply_to = message_clean_id(g_mime_references_get_message_id(refs, 0));
+			m->in_reply_to =
+			    message_clean_id(g_mime_references_get_message_id(refs, 0));
 		if (refs != NULL)
 			g_mime_references_free(refs);
 	}
@@ -355,7 +357,8 @@ message_raw_body(const char *data, gsize len)
 	char *text, **lines;
 
 	for (const char *p = data; p + 1 < end; p++)
-		if (p[0] == '\n' && (p[1] == '\n' || (p[1] == '\r' && p + 2 < end && p[2] == '\n'))) {
+		if (p[0] == '\n' &&
+		    (p[1] == '\n' || (p[1] == '\r' && p + 2 < end && p[2] == '\n'))) {
 			body = p + (p[1] == '\n' ? 2 : 3);
 			break;
 		}

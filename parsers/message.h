@@ -42,11 +42,11 @@ struct message {
 	char *text;              /* body as text, NFC, never NULL */
 	const char *text_source; /* "plain", "html", "raw" (MIME unreadable) or "none" */
 	gboolean broken_multipart;
-	GPtrArray *parts;        /* struct msg_part*, every non-body leaf */
-	GPtrArray *headers;      /* struct msg_header*, top-level, in order */
-	GPtrArray *problems;     /* char*, what was wrong with the input */
-	char *content_type;      /* of the top-level entity, lower case */
-	char *report_type;       /* multipart/report; report-type, or NULL */
+	GPtrArray *parts;    /* struct msg_part*, every non-body leaf */
+	GPtrArray *headers;  /* struct msg_header*, top-level, in order */
+	GPtrArray *problems; /* char*, what was wrong with the input */
+	char *content_type;  /* of the top-level entity, lower case */
+	char *report_type;   /* multipart/report; report-type, or NULL */
 	gsize size;
 };
 

@@ -91,8 +91,9 @@ norm_email(const char *s)
 	GMatchInfo *mi = NULL;
 	char *found = NULL;
 
-	if (g_regex_match(norm_re(&re, "[a-z0-9._%+\\-]+@[a-z0-9\\-]+(\\.[a-z0-9\\-]+)*\\.[a-z]{2,}"),
-	                  s, 0, &mi)) {
+	if (g_regex_match(
+	        norm_re(&re, "[a-z0-9._%+\\-]+@[a-z0-9\\-]+(\\.[a-z0-9\\-]+)*\\.[a-z]{2,}"), s, 0,
+	        &mi)) {
 		char *m = g_match_info_fetch(mi, 0);
 		found = g_ascii_strdown(m, -1);
 		g_free(m);
@@ -139,9 +140,11 @@ static const struct {
 } norm_date_patterns[] = {
     {DP_YMD, "(?<!\\d)(\\d{4})[-/.](\\d{1,2})[-/.](\\d{1,2})(?!\\d)"},
     {DP_VI, "ngay\\W{0,3}(\\d{1,2})\\W{0,3}thang\\W{0,3}(\\d{1,2})\\W{0,3}nam\\W{0,3}(\\d{4})"},
-    {DP_DMY, "(?<![\\d.])(\\d{1,2})\\s*[/.\\-]\\s*(\\d{1,2})\\s*[/.\\-]\\s*(\\d{4}|\\d{2})(?![\\d])"},
-    {DP_EN_DMY, "(?<!\\d)(\\d{1,2})(?:st|nd|rd|th)?\\s+(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|"
-                "dec)[a-z]*\\.?,?\\s+(\\d{4})"},
+    {DP_DMY,
+     "(?<![\\d.])(\\d{1,2})\\s*[/.\\-]\\s*(\\d{1,2})\\s*[/.\\-]\\s*(\\d{4}|\\d{2})(?![\\d])"},
+    {DP_EN_DMY,
+     "(?<!\\d)(\\d{1,2})(?:st|nd|rd|th)?\\s+(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|"
+     "dec)[a-z]*\\.?,?\\s+(\\d{4})"},
     {DP_EN_MDY, "(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\\.?\\s+(\\d{1,2})(?:st|nd|"
                 "rd|th)?,?\\s+(\\d{4})"},
     {DP_VI_NOYEAR, "ngay\\W{0,3}(\\d{1,2})\\W{0,3}thang\\W{0,3}(\\d{1,2})(?!\\d)"},
@@ -261,8 +264,10 @@ norm_times(const char *f, struct norm_time_hit *hits, int max)
 	int n = 0;
 
 	norm_re(&period, "^\\W{0,3}(sang|trua|chieu|toi|dem|am|pm|a\\.m\\.|p\\.m\\.)(?![a-z])");
-	g_regex_match(norm_re(&re, "(?<![\\d.:/\\-])(\\d{1,2})\\s*(?::\\s*(\\d{2})|(?:h|g|gio)(?![a-z])"
-	                           "\\s*(\\d{1,2})?(?!\\d)\\s*(?:phut|p(?![a-z]))?|(?=\\s*(?:am|pm|a\\.m\\.|p\\.m\\.)(?![a-z])))"),
+	g_regex_match(norm_re(&re,
+	                      "(?<![\\d.:/\\-])(\\d{1,2})\\s*(?::\\s*(\\d{2})|(?:h|g|gio)(?![a-z])"
+	                      "\\s*(\\d{1,2})?(?!\\d)\\s*(?:phut|p(?![a-z]))?|(?=\\s*(?:am|pm|a\\."
+	                      "m\\.|p\\.m\\.)(?![a-z])))"),
 	              f, 0, &mi);
 	for (; n < max && g_match_info_matches(mi); g_match_info_next(mi, NULL)) {
 		struct norm_time t;
@@ -281,8 +286,8 @@ norm_times(const char *f, struct norm_time_hit *hits, int max)
 			int pend;
 			g_match_info_fetch_pos(pm, 0, NULL, &pend);
 			end += pend;
-			if ((strcmp(w, "chieu") == 0 || strcmp(w, "toi") == 0 || strcmp(w, "dem") == 0 ||
-			     w[0] == 'p') &&
+			if ((strcmp(w, "chieu") == 0 || strcmp(w, "toi") == 0 ||
+			     strcmp(w, "dem") == 0 || w[0] == 'p') &&
 			    t.h < 12)
 				t.h += 12;
 			else if (strcmp(w, "trua") == 0 && t.h < 6)
@@ -389,8 +394,9 @@ norm_url(const char *s)
 	GMatchInfo *mi = NULL;
 	char *found = NULL;
 
-	g_regex_match(norm_re(&re, "(?<![@\\w.\\-])(?:https?://)?(?:www\\.)?[a-z0-9][a-z0-9\\-]*(?:\\.["
-	                           "a-z0-9\\-]+)*\\.[a-z]{2,}(?::\\d+)?(?:/[^\\s<>\"]*)?(?![@\\w])"),
+	g_regex_match(norm_re(&re,
+	                      "(?<![@\\w.\\-])(?:https?://)?(?:www\\.)?[a-z0-9][a-z0-9\\-]*(?:\\.["
+	                      "a-z0-9\\-]+)*\\.[a-z]{2,}(?::\\d+)?(?:/[^\\s<>\"]*)?(?![@\\w])"),
 	              s, 0, &mi);
 	if (g_match_info_matches(mi)) {
 		found = g_match_info_fetch(mi, 0);
@@ -408,8 +414,9 @@ norm_ipv4(const char *s)
 	GMatchInfo *mi = NULL;
 	char *found = NULL;
 
-	g_regex_match(norm_re(&re, "(?<![\\d.])(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})(?![\\d]"
-	                           "|\\.\\d)"),
+	g_regex_match(norm_re(&re,
+	                      "(?<![\\d.])(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})(?![\\d]"
+	                      "|\\.\\d)"),
 	              s, 0, &mi);
 	for (; found == NULL && g_match_info_matches(mi); g_match_info_next(mi, NULL)) {
 		gboolean ok = TRUE;
@@ -430,8 +437,8 @@ norm_letter_ref(const char *s)
 	GMatchInfo *mi = NULL;
 	char *first = NULL, *ubnd = NULL;
 
-	g_regex_match(norm_re(&re, "(?<![\\w/])(\\d{1,6})\\s*/\\s*(\\w+(?:\\s*[\\-–]\\s*\\w+)*)"), s, 0,
-	              &mi);
+	g_regex_match(norm_re(&re, "(?<![\\w/])(\\d{1,6})\\s*/\\s*(\\w+(?:\\s*[\\-–]\\s*\\w+)*)"),
+	              s, 0, &mi);
 	for (; ubnd == NULL && g_match_info_matches(mi); g_match_info_next(mi, NULL)) {
 		char *num = g_match_info_fetch(mi, 1), *rest = g_match_info_fetch(mi, 2);
 		gboolean letters = FALSE;
@@ -513,7 +520,7 @@ norm_bool(const char *s)
 	static const struct {
 		const char *word;
 		int value;
-	} words[] = {{"khong", 0}, {"no", 0},   {"false", 0}, {"0", 0},   {"co", 1},
+	} words[] = {{"khong", 0}, {"no", 0},   {"false", 0}, {"0", 0},    {"co", 1},
 	             {"yes", 1},   {"true", 1}, {"x", 1},     {"dung", 1}, {"1", 1}};
 	char *f = text_fold(s);
 	char *t = g_strstrip(f);

@@ -124,9 +124,10 @@ text_fold(const char *s)
 
 /* HTML elements that end a line. */
 static const char *const text_block_tags[] = {
-    "p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "table", "ul", "ol",
-    "blockquote", "pre", "hr", "dd", "dt", "section", "article", "header", "footer", "address",
-    "center", "form", "fieldset", NULL};
+    "p",          "div",    "br",      "li",     "tr",    "h1",       "h2",
+    "h3",         "h4",     "h5",      "h6",     "table", "ul",       "ol",
+    "blockquote", "pre",    "hr",      "dd",     "dt",    "section",  "article",
+    "header",     "footer", "address", "center", "form",  "fieldset", NULL};
 
 /* Whether an element name is in a NULL-terminated list. */
 static gboolean

@@ -13,13 +13,13 @@ typedef void (*finish_fn)(struct decision *d, JsonObject *raw, const struct mess
 /* One request type: everything the rules know about it. */
 struct type_row {
 	const char *key;
-	int form_no;            /* NN of NN/IID-KT */
-	const char *mailbox;    /* proper mailbox name; NULL: decided by finish */
-	const char *words;      /* folded words of subject and body, '|' */
-	const char *evidence;   /* "key:weight" of fields that point here */
-	const char *keys;       /* keys this type keeps, besides the common ones */
-	const char *required;   /* keys that must be there */
-	const char *title_vi;   /* for people */
+	int form_no;          /* NN of NN/IID-KT */
+	const char *mailbox;  /* proper mailbox name; NULL: decided by finish */
+	const char *words;    /* folded words of subject and body, '|' */
+	const char *evidence; /* "key:weight" of fields that point here */
+	const char *keys;     /* keys this type keeps, besides the common ones */
+	const char *required; /* keys that must be there */
+	const char *title_vi; /* for people */
 	finish_fn finish;
 };
 
@@ -142,9 +142,10 @@ finish_plain(struct decision *d, JsonObject *raw, const struct message *m)
 static void
 finish_mailbox(struct decision *d, JsonObject *raw, const struct message *m)
 {
-	static const char *const map[] = {"full_name", "full_name", "position", "position|_text2",
-	                                  "department", "department|_text3", "address", "address",
-	                                  "mobile", "phone", NULL};
+	static const char *const map[] = {"full_name",       "full_name",  "position",
+	                                  "position|_text2", "department", "department|_text3",
+	                                  "address",         "address",    "mobile",
+	                                  "phone",           NULL};
 	static const struct {
 		const char *words, *action;
 	} subject_actions[] = {
@@ -178,7 +179,8 @@ finish_mailbox(struct decision *d, JsonObject *raw, const struct message *m)
 	else if (action != NULL)
 		d->proper = "cntt";
 	else
-		d->proper = d->mailbox != NULL && strcmp(d->mailbox, "admin") == 0 ? "admin" : "cntt";
+		d->proper =
+		    d->mailbox != NULL && strcmp(d->mailbox, "admin") == 0 ? "admin" : "cntt";
 }
 
 /* Server-room requests: visitors from the list, the bare "Thời gian" as
@@ -186,15 +188,10 @@ finish_mailbox(struct decision *d, JsonObject *raw, const struct message *m)
 static void
 finish_server_room(struct decision *d, JsonObject *raw, const struct message *m)
 {
-	static const char *const map[] = {"full_name",
-	                                  "full_name",
-	                                  "organization",
-	                                  "organization|_text2|department",
-	                                  "id_no",
-	                                  "id_no",
-	                                  "phone",
-	                                  "phone",
-	                                  NULL};
+	static const char *const map[] = {
+	    "full_name", "full_name", "organization", "organization|_text2|department",
+	    "id_no",     "id_no",     "phone",        "phone",
+	    NULL};
 	JsonArray *visitors = people_as(raw, map);
 	gboolean used = FALSE;
 
@@ -269,29 +266,42 @@ mailbox_from_recipients(const struct message *m, const struct rules_opts *opts)
 char *
 rules_automatic(const struct message *m)
 {
-	static const char *const headers_any[] = {"List-Id", "List-Unsubscribe", "List-Post",
-	                                          "X-Autoreply", "X-Autorespond", "X-Auto-Reply",
-	                                          "X-Mailing-List", "Feedback-ID", NULL};
+	static const char *const headers_any[] = {
+	    "List-Id",      "List-Unsubscribe", "List-Post",   "X-Autoreply", "X-Autorespond",
+	    "X-Auto-Reply", "X-Mailing-List",   "Feedback-ID", NULL};
 	static const char *const senders[] = {"mailer-daemon", "postmaster", "no-reply", "noreply",
-	                                      "do-not-reply", "donotreply", "bounce", "bounces",
-	                                      "auto-reply", "autoreply", "daemon", NULL};
-	static const char *const subjects[] = {"auto:", "automatic reply", "autoreply", "auto-reply",
-	                                       "out of office", "out of the office",
-	                                       "tra loi tu dong", "thu tra loi tu dong",
-	                                       "vang mat", "undeliverable", "undelivered mail",
-	                                       "delivery status notification", "returned mail",
-	                                       "mail delivery failed", "failure notice",
-	                                       "delivery failure", "khong the gui", NULL};
+	                                      "do-not-reply",  "donotreply", "bounce",   "bounces",
+	                                      "auto-reply",    "autoreply",  "daemon",   NULL};
+	static const char *const subjects[] = {"auto:",
+	                                       "automatic reply",
+	                                       "autoreply",
+	                                       "auto-reply",
+	                                       "out of office",
+	                                       "out of the office",
+	                                       "tra loi tu dong",
+	                                       "thu tra loi tu dong",
+	                                       "vang mat",
+	                                       "undeliverable",
+	                                       "undelivered mail",
+	                                       "delivery status notification",
+	                                       "returned mail",
+	                                       "mail delivery failed",
+	                                       "failure notice",
+	                                       "delivery failure",
+	                                       "khong the gui",
+	                                       NULL};
 	const char *v;
 
-	if ((v = message_header(m, "Auto-Submitted")) != NULL && g_ascii_strncasecmp(v, "no", 2) != 0)
+	if ((v = message_header(m, "Auto-Submitted")) != NULL &&
+	    g_ascii_strncasecmp(v, "no", 2) != 0)
 		return g_strdup_printf("Auto-Submitted: %s", v);
 	if ((v = message_header(m, "Precedence")) != NULL &&
 	    (g_ascii_strcasecmp(v, "bulk") == 0 || g_ascii_strcasecmp(v, "junk") == 0 ||
 	     g_ascii_strcasecmp(v, "list") == 0))
 		return g_strdup_printf("Precedence: %s", v);
 	if ((v = message_header(m, "X-Auto-Response-Suppress")) != NULL &&
-	    (strstr(v, "All") != NULL || strstr(v, "OOF") != NULL || strstr(v, "AutoReply") != NULL))
+	    (strstr(v, "All") != NULL || strstr(v, "OOF") != NULL ||
+	     strstr(v, "AutoReply") != NULL))
 		return g_strdup_printf("X-Auto-Response-Suppress: %s", v);
 	for (int i = 0; headers_any[i] != NULL; i++)
 		if (message_header(m, headers_any[i]) != NULL)
@@ -328,14 +338,16 @@ classify(const struct message *m, const struct fields_result *fx, const char *ma
 	const struct type_row *best = NULL;
 	int best_score = 0, second = 0;
 	JsonObject *raw = fx->fields;
-	JsonArray *people =
-	    json_object_has_member(raw, "_people") ? json_object_get_array_member(raw, "_people") : NULL;
+	JsonArray *people = json_object_has_member(raw, "_people")
+	                        ? json_object_get_array_member(raw, "_people")
+	                        : NULL;
 	int with_address = 0, with_id = 0;
 
 	for (guint i = 0; people != NULL && i < json_array_get_length(people); i++) {
 		JsonObject *p = json_array_get_object_element(people, i);
 		with_address += json_object_has_member(p, "address");
-		with_id += json_object_has_member(p, "id_no") || json_object_has_member(p, "organization");
+		with_id +=
+		    json_object_has_member(p, "id_no") || json_object_has_member(p, "organization");
 	}
 	for (gsize t = 0; t < G_N_ELEMENTS(types); t++) {
 		const struct type_row *row = &types[t];
@@ -412,7 +424,8 @@ place_fields(struct decision *d, const struct type_row *row, JsonObject *raw,
 		if (k[0] == '_')
 			continue;
 		if (list_has(common_keys, k) || (row != NULL && list_has(row->keys, k)))
-			json_object_set_member(d->fields, k, json_node_copy(json_object_get_member(raw, k)));
+			json_object_set_member(d->fields, k,
+			                       json_node_copy(json_object_get_member(raw, k)));
 	}
 	g_list_free(members);
 	/* a form's "Địa chỉ" is the unit's address: the place of work only
@@ -447,9 +460,10 @@ rules_decide(const struct message *m, const struct fields_result *fx, const char
 	d->source = "body";
 	d->password = fx->password;
 	d->automatic = rules_automatic(m);
-	d->mailbox = mailbox != NULL ? rules_mailbox_name(opts, mailbox)
-	                             : mailbox_from_recipients(m, opts);
-	d->form_code = fx->form_code != NULL ? g_strdup(fx->form_code) : fields_form_code(m->subject);
+	d->mailbox =
+	    mailbox != NULL ? rules_mailbox_name(opts, mailbox) : mailbox_from_recipients(m, opts);
+	d->form_code =
+	    fx->form_code != NULL ? g_strdup(fx->form_code) : fields_form_code(m->subject);
 
 	/* automatic mail is never a request, whatever it quotes */
 	if (d->automatic != NULL) {
@@ -470,7 +484,8 @@ rules_decide(const struct message *m, const struct fields_result *fx, const char
 		d->proper = row->mailbox;
 	if (row == NULL)
 		d->proper = NULL;
-	d->wrong_mailbox = d->proper != NULL && d->mailbox != NULL && strcmp(d->proper, d->mailbox) != 0;
+	d->wrong_mailbox =
+	    d->proper != NULL && d->mailbox != NULL && strcmp(d->proper, d->mailbox) != 0;
 
 	if (row != NULL) {
 		char **req = g_strsplit(row->required, "|", -1);
@@ -482,8 +497,10 @@ rules_decide(const struct message *m, const struct fields_result *fx, const char
 				g_ptr_array_add(d->missing, g_strdup(req[i]));
 		}
 		g_strfreev(req);
-		double sure = d->form_code != NULL && strstr(d->why, "form code") != NULL ? 0.95 : 0.75;
-		d->confidence = sure * (0.4 + 0.6 * (double)found / (double)(required ? required : 1));
+		double sure =
+		    d->form_code != NULL && strstr(d->why, "form code") != NULL ? 0.95 : 0.75;
+		d->confidence =
+		    sure * (0.4 + 0.6 * (double)found / (double)(required ? required : 1));
 	}
 	return d;
 }
@@ -509,7 +526,8 @@ decision_to_json(const struct decision *d)
 	json_object_set_array_member(o, "missing", missing);
 	json_object_set_array_member(o, "doubtful", doubtful);
 	/* in 64ths: exact in binary, so the JSON shows a short number */
-	json_object_set_double_member(o, "confidence", (double)(int)(d->confidence * 64 + 0.5) / 64);
+	json_object_set_double_member(o, "confidence",
+	                              (double)(int)(d->confidence * 64 + 0.5) / 64);
 	if (d->mailbox != NULL)
 		json_object_set_string_member(o, "mailbox", d->mailbox);
 	if (d->proper != NULL)

@@ -54,8 +54,9 @@ static const struct {
 };
 
 /* Sub-fields of list entries, in display order. */
-static const char *const entry_keys[] = {"full_name", "position", "department", "organization",
-                                         "address", "mobile", "id_no", "phone", NULL};
+static const char *const entry_keys[] = {"full_name",    "position", "department",
+                                         "organization", "address",  "mobile",
+                                         "id_no",        "phone",    NULL};
 
 /* The label of key in lang. */
 static const char *
@@ -109,9 +110,10 @@ mask_secrets(const char *s)
 	static GRegex *re;
 
 	if (re == NULL)
-		re = g_regex_new("(mật\\s*khẩu|mat\\s*khau|password|passwd|pwd|pass|\\bmk)(\\s*[:=]?\\s*)"
-		                 "\\S+",
-		                 G_REGEX_CASELESS, 0, NULL);
+		re = g_regex_new(
+		    "(mật\\s*khẩu|mat\\s*khau|password|passwd|pwd|pass|\\bmk)(\\s*[:=]?\\s*)"
+		    "\\S+",
+		    G_REGEX_CASELESS, 0, NULL);
 	return g_regex_replace(re, s, -1, 0, "\\1\\2******", 0, NULL);
 }
 
@@ -147,8 +149,10 @@ reply_fields_text(JsonObject *fields, const char *lang)
 				for (int j = 0; e != NULL && entry_keys[j] != NULL; j++) {
 					if (!json_object_has_member(e, entry_keys[j]))
 						continue;
-					char *v = shown(json_object_get_string_member(e, entry_keys[j]));
-					g_string_append_printf(line, "%s%s", line->len ? " | " : "", v);
+					char *v =
+					    shown(json_object_get_string_member(e, entry_keys[j]));
+					g_string_append_printf(line, "%s%s", line->len ? " | " : "",
+					                       v);
 					g_free(v);
 				}
 				g_string_append_printf(out, "    %u. %s\n", k + 1, line->str);
@@ -285,7 +289,8 @@ reply_split(const char *rendered, char **subject, char **body)
 	if (g_ascii_strncasecmp(rendered, "Subject:", 8) != 0)
 		return FALSE;
 	nl = strchr(rendered, '\n');
-	char *line = nl != NULL ? g_strndup(rendered + 8, nl - rendered - 8) : g_strdup(rendered + 8);
+	char *line =
+	    nl != NULL ? g_strndup(rendered + 8, nl - rendered - 8) : g_strdup(rendered + 8);
 	*subject = reply_clean(line);
 	g_free(line);
 	const char *b = nl != NULL ? nl + 1 : "";
@@ -332,7 +337,8 @@ reply_compose(const struct reply_mail *r, gsize *len)
 		g_free(v);
 		GString *refs = g_string_new(NULL);
 		for (guint i = 0; r->references != NULL && i < r->references->len; i++)
-			g_string_append_printf(refs, "<%s> ", (char *)g_ptr_array_index(r->references, i));
+			g_string_append_printf(refs, "<%s> ",
+			                       (char *)g_ptr_array_index(r->references, i));
 		g_string_append_printf(refs, "<%s>", r->in_reply_to);
 		g_mime_object_set_header(GMIME_OBJECT(msg), "References", refs->str, NULL);
 		g_string_free(refs, TRUE);

@@ -16,7 +16,8 @@ static const char good[] =
     "imap = { host = \"127.0.0.1\"; port = 143; security = \"none\"; };\n"
     "smtp = { host = \"127.0.0.1\"; port = 25;  security = \"none\"; };\n"
     "mailboxes = (\n"
-    "  { name = \"pkt-iid\"; address = \"pkt-iid@danang.gov.vn\"; login = \"pkt-iid@danang.gov.vn\"; "
+    "  { name = \"pkt-iid\"; address = \"pkt-iid@danang.gov.vn\"; login = "
+    "\"pkt-iid@danang.gov.vn\"; "
     "password = \"secret\"; },\n"
     "  { name = \"cntt\"; address = \"cntt@danang.gov.vn\"; login = \"cntt@danang.gov.vn\"; "
     "password_file = \"@SECRET@\"; }\n"
@@ -86,7 +87,8 @@ t_bad(void **state)
 	     ":3: imap.security: must be one of none|starttls|tls"},
 	    {"password = \"secret\"; },", "},", ": mailboxes[0].password: is required"},
 	    {"@SECRET@", "/nonexistent/secret", ":7: mailboxes[1].password_file: cannot read"},
-	    {"staff = [ \"Thang.LTV@danang.gov.vn\"", "staff = [ \"nobody\"", ":9: staff: element 1"},
+	    {"staff = [ \"Thang.LTV@danang.gov.vn\"", "staff = [ \"nobody\"",
+	     ":9: staff: element 1"},
 	    {"department_ict = \"cntt@danang.gov.vn\";", "department_ict = 5;",
 	     ":10: department_ict: must be a string"},
 	    {"\"127.0.0.1\"; port = 143; security = \"none\";",

@@ -45,8 +45,7 @@ static const struct row rows[] = {
     {"checkbox change", "De nghi: ☐ Cap moi ☑ Thay doi ☐ Huy bo", "mailbox_action", "change"},
     {"plain cancel", "Hình thức: Hủy bỏ", "mailbox_action", "cancel"},
     {"password reset is a change", "Loại yêu cầu: cấp lại mật khẩu", "mailbox_action", "change"},
-    {"category box", "Hạng mục: ☐ Mạng ☐ Thư điện tử ☐ Website ☑ Phần mềm", "category",
-     "software"},
+    {"category box", "Hạng mục: ☐ Mạng ☐ Thư điện tử ☐ Website ☑ Phần mềm", "category", "software"},
     {"category words", "Loai ho tro: He thong mang", "category", "network"},
     {"priority", "Độ khẩn: [x] Khẩn cấp [ ] Bình thường", "priority", "urgent"},
     {"priority normal", "Muc do uu tien: Thuong", "priority", "normal"},
@@ -64,8 +63,8 @@ static const struct row rows[] = {
     {"password noted, not kept", "Mật khẩu: Abc#123", "_password", NULL},
     {"two-cell table row", "Đơn vị yêu cầu | Sở Y tế", "requesting_unit", "Sở Y tế"},
     {"value on the next line", "Người liên hệ:\nTrần Thị Hoa", "contact_name", "Trần Thị Hoa"},
-    {"a sentence ending in a colon takes no value",
-     "Đơn vị gửi phiếu đăng ký như sau:\nXin cảm ơn", "requesting_unit", NULL},
+    {"a sentence ending in a colon takes no value", "Đơn vị gửi phiếu đăng ký như sau:\nXin cảm ơn",
+     "requesting_unit", NULL},
     {"two fields on one line", "Di động: 0905 111 222 ........ Email: a@b.vn", "contact_email",
      "a@b.vn"},
     {"unticked list of options", "Độ khẩn: Khẩn cấp  Bình thường", "priority", NULL},
@@ -82,8 +81,8 @@ t_rows(void **state)
 		                      : NULL;
 		if ((got == NULL) != (rows[i].want == NULL) ||
 		    (got != NULL && strcmp(got, rows[i].want) != 0))
-			fail_msg("%s: %s = %s, want %s", rows[i].label, rows[i].key, got ? got : "(absent)",
-			         rows[i].want ? rows[i].want : "(absent)");
+			fail_msg("%s: %s = %s, want %s", rows[i].label, rows[i].key,
+			         got ? got : "(absent)", rows[i].want ? rows[i].want : "(absent)");
 		fields_result_free(r);
 	}
 }
@@ -109,9 +108,11 @@ t_admin_block(void **state)
 	                   "12. Thời gian đề nghị thực hiện: 7/12/2026\n";
 	struct fields_result *r = fields_extract(text, &opts);
 
-	assert_string_equal(json_object_get_string_member(r->fields, "admin_name"), "Nguyễn Kim Lan");
+	assert_string_equal(json_object_get_string_member(r->fields, "admin_name"),
+	                    "Nguyễn Kim Lan");
 	assert_string_equal(json_object_get_string_member(r->fields, "admin_phone"), "0935366513");
-	assert_string_equal(json_object_get_string_member(r->fields, "admin_email"), "lan@gmail.com");
+	assert_string_equal(json_object_get_string_member(r->fields, "admin_email"),
+	                    "lan@gmail.com");
 	assert_false(json_object_has_member(r->fields, "contact_name"));
 	assert_string_equal(json_object_get_string_member(r->fields, "_when_dt"), "2026-12-07");
 	fields_result_free(r);
@@ -130,19 +131,20 @@ decide_text(const char *raw, struct fields_result **fx, struct message **m)
 static void
 t_mailbox_table(void **state)
 {
-	const char *raw = "From: Van phong <vp@stp.danang.gov.vn>\r\n"
-	                  "To: admin@danang.gov.vn\r\n"
-	                  "Subject: Cap moi hop thu\r\n"
-	                  "Message-ID: <t1@stp>\r\n"
-	                  "Content-Type: text/plain; charset=utf-8\r\n\r\n"
-	                  "Mẫu 02/IID-KT\r\n"
-	                  "Đơn vị yêu cầu: Sở Tư pháp\r\n"
-	                  "Người liên hệ: Nguyễn Thị Lan\r\n"
-	                  "Điện thoại: 0905123456\r\n"
-	                  "Hình thức: [x] Cấp mới [ ] Hủy bỏ\r\n"
-	                  "STT | Họ và tên | Chức vụ | Phòng/Ban | Địa chỉ hộp thư | Di động\r\n"
-	                  "1 | Trần Văn Bình | Chuyên viên | Phòng Hành chính | binhtv@danang.gov.vn | "
-	                  "0914 000 111\r\n";
+	const char *raw =
+	    "From: Van phong <vp@stp.danang.gov.vn>\r\n"
+	    "To: admin@danang.gov.vn\r\n"
+	    "Subject: Cap moi hop thu\r\n"
+	    "Message-ID: <t1@stp>\r\n"
+	    "Content-Type: text/plain; charset=utf-8\r\n\r\n"
+	    "Mẫu 02/IID-KT\r\n"
+	    "Đơn vị yêu cầu: Sở Tư pháp\r\n"
+	    "Người liên hệ: Nguyễn Thị Lan\r\n"
+	    "Điện thoại: 0905123456\r\n"
+	    "Hình thức: [x] Cấp mới [ ] Hủy bỏ\r\n"
+	    "STT | Họ và tên | Chức vụ | Phòng/Ban | Địa chỉ hộp thư | Di động\r\n"
+	    "1 | Trần Văn Bình | Chuyên viên | Phòng Hành chính | binhtv@danang.gov.vn | "
+	    "0914 000 111\r\n";
 	struct fields_result *fx;
 	struct message *m;
 	struct decision *d = decide_text(raw, &fx, &m);
@@ -168,13 +170,14 @@ t_mailbox_table(void **state)
 static void
 t_server_room_blocks(void **state)
 {
-	const char *raw = "From: a@b.vn\r\nTo: pkt-iid@danang.gov.vn\r\n"
-	                  "Subject: Dang ky vao phong may chu\r\nMessage-ID: <t2@b>\r\n\r\n"
-	                  "Ten don vi: Cong ty A\r\nNguoi lien he: Le Van C\r\nDi dong: 0905111222\r\n"
-	                  "Thoi gian: 14h - 16h30, 07/12/2026\r\n\r\n"
-	                  "Nguoi 1:\r\n  Ho va ten: Pham Van D\r\n  Don vi: Cong ty A\r\n"
-	                  "  So CMND/CCCD: 048382588811\r\n\r\n"
-	                  "Muc dich: Bao tri may chu\r\n";
+	const char *raw =
+	    "From: a@b.vn\r\nTo: pkt-iid@danang.gov.vn\r\n"
+	    "Subject: Dang ky vao phong may chu\r\nMessage-ID: <t2@b>\r\n\r\n"
+	    "Ten don vi: Cong ty A\r\nNguoi lien he: Le Van C\r\nDi dong: 0905111222\r\n"
+	    "Thoi gian: 14h - 16h30, 07/12/2026\r\n\r\n"
+	    "Nguoi 1:\r\n  Ho va ten: Pham Van D\r\n  Don vi: Cong ty A\r\n"
+	    "  So CMND/CCCD: 048382588811\r\n\r\n"
+	    "Muc dich: Bao tri may chu\r\n";
 	struct fields_result *fx;
 	struct message *m;
 	struct decision *d = decide_text(raw, &fx, &m);
@@ -198,8 +201,9 @@ t_server_room_blocks(void **state)
 static void
 t_automatic_and_unknown(void **state)
 {
-	const char *ooo = "From: x@stp.danang.gov.vn\r\nTo: pkt-iid@danang.gov.vn\r\n"
-	                  "Auto-Submitted: auto-replied\r\nSubject: Tra loi tu dong\r\n\r\nToi vang mat.\r\n";
+	const char *ooo =
+	    "From: x@stp.danang.gov.vn\r\nTo: pkt-iid@danang.gov.vn\r\n"
+	    "Auto-Submitted: auto-replied\r\nSubject: Tra loi tu dong\r\n\r\nToi vang mat.\r\n";
 	const char *q = "From: x@gmail.com\r\nTo: pkt-iid@danang.gov.vn\r\n"
 	                "Subject: Hoi ve gio lam viec\r\nMessage-ID: <q@x>\r\n\r\n"
 	                "Cho toi hoi Trung tam lam viec den may gio?\r\n";
@@ -240,9 +244,13 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(t_rows),           cmocka_unit_test(t_password_flag),
-	    cmocka_unit_test(t_admin_block),    cmocka_unit_test(t_mailbox_table),
-	    cmocka_unit_test(t_server_room_blocks), cmocka_unit_test(t_automatic_and_unknown), cmocka_unit_test(t_nfd),
+	    cmocka_unit_test(t_rows),
+	    cmocka_unit_test(t_password_flag),
+	    cmocka_unit_test(t_admin_block),
+	    cmocka_unit_test(t_mailbox_table),
+	    cmocka_unit_test(t_server_room_blocks),
+	    cmocka_unit_test(t_automatic_and_unknown),
+	    cmocka_unit_test(t_nfd),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -72,14 +72,10 @@ static const struct row dates[] = {
 };
 
 static const struct row times[] = {
-    {"colon", "8:30", "08:30"},
-    {"h", "15h30", "15:30"},
-    {"bare h", "9h", "09:00"},
-    {"giờ phút", "9 giờ 30 phút", "09:30"},
-    {"gio", "15 gio 30", "15:30"},
-    {"afternoon", "1 giờ chiều", "13:00"},
-    {"morning", "11:00 sáng", "11:00"},
-    {"pm", "2pm", "14:00"},
+    {"colon", "8:30", "08:30"},         {"h", "15h30", "15:30"},
+    {"bare h", "9h", "09:00"},          {"giờ phút", "9 giờ 30 phút", "09:30"},
+    {"gio", "15 gio 30", "15:30"},      {"afternoon", "1 giờ chiều", "13:00"},
+    {"morning", "11:00 sáng", "11:00"}, {"pm", "2pm", "14:00"},
     {"not a date", "14/09/2026", NULL},
 };
 
@@ -140,16 +136,56 @@ static const struct row texts[] = {
     {"empty", " …… ", NULL},
 };
 
-static void t_phone(void **s) { run_table(phones, G_N_ELEMENTS(phones), norm_phone); }
-static void t_email(void **s) { run_table(emails, G_N_ELEMENTS(emails), norm_email); }
-static void t_date(void **s) { run_table(dates, G_N_ELEMENTS(dates), date_nov); }
-static void t_time(void **s) { run_table(times, G_N_ELEMENTS(times), norm_time); }
-static void t_datetime(void **s) { run_table(datetimes, G_N_ELEMENTS(datetimes), datetime_nov); }
-static void t_letter(void **s) { run_table(letters, G_N_ELEMENTS(letters), norm_letter_ref); }
-static void t_subdomain(void **s) { run_table(subdomains, G_N_ELEMENTS(subdomains), subdomain_dn); }
-static void t_ip(void **s) { run_table(ips, G_N_ELEMENTS(ips), norm_ipv4); }
-static void t_url(void **s) { run_table(urls, G_N_ELEMENTS(urls), norm_url); }
-static void t_text(void **s) { run_table(texts, G_N_ELEMENTS(texts), norm_text); }
+static void
+t_phone(void **s)
+{
+	run_table(phones, G_N_ELEMENTS(phones), norm_phone);
+}
+static void
+t_email(void **s)
+{
+	run_table(emails, G_N_ELEMENTS(emails), norm_email);
+}
+static void
+t_date(void **s)
+{
+	run_table(dates, G_N_ELEMENTS(dates), date_nov);
+}
+static void
+t_time(void **s)
+{
+	run_table(times, G_N_ELEMENTS(times), norm_time);
+}
+static void
+t_datetime(void **s)
+{
+	run_table(datetimes, G_N_ELEMENTS(datetimes), datetime_nov);
+}
+static void
+t_letter(void **s)
+{
+	run_table(letters, G_N_ELEMENTS(letters), norm_letter_ref);
+}
+static void
+t_subdomain(void **s)
+{
+	run_table(subdomains, G_N_ELEMENTS(subdomains), subdomain_dn);
+}
+static void
+t_ip(void **s)
+{
+	run_table(ips, G_N_ELEMENTS(ips), norm_ipv4);
+}
+static void
+t_url(void **s)
+{
+	run_table(urls, G_N_ELEMENTS(urls), norm_url);
+}
+static void
+t_text(void **s)
+{
+	run_table(texts, G_N_ELEMENTS(texts), norm_text);
+}
 
 /* Ranges of times with a date. */
 static void
@@ -204,10 +240,10 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(t_phone),     cmocka_unit_test(t_email), cmocka_unit_test(t_date),
-	    cmocka_unit_test(t_time),      cmocka_unit_test(t_datetime), cmocka_unit_test(t_range),
-	    cmocka_unit_test(t_letter),    cmocka_unit_test(t_subdomain), cmocka_unit_test(t_ip),
-	    cmocka_unit_test(t_url),       cmocka_unit_test(t_text),  cmocka_unit_test(t_bool),
+	    cmocka_unit_test(t_phone),  cmocka_unit_test(t_email),     cmocka_unit_test(t_date),
+	    cmocka_unit_test(t_time),   cmocka_unit_test(t_datetime),  cmocka_unit_test(t_range),
+	    cmocka_unit_test(t_letter), cmocka_unit_test(t_subdomain), cmocka_unit_test(t_ip),
+	    cmocka_unit_test(t_url),    cmocka_unit_test(t_text),      cmocka_unit_test(t_bool),
 	    cmocka_unit_test(t_id),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

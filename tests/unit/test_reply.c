@@ -23,12 +23,14 @@ vars(const char *const *kv)
 static void
 t_render(void **state)
 {
-	static const char *const kv[] = {"number", "2026-000123", "missing", "", "wrong", "yes", NULL};
+	static const char *const kv[] = {"number", "2026-000123", "missing", "",
+	                                 "wrong",  "yes",         NULL};
 	GHashTable *v = vars(kv);
-	char *out = reply_render("Số {{number}}\n{{#missing}}\nThiếu: {{missing}}\n{{/missing}}\n"
-	                         "{{^missing}}\nĐủ.\n{{/missing}}\n{{#wrong}}Sai hộp thư{{/wrong}}\n"
-	                         "{{unknown}}!",
-	                         v);
+	char *out =
+	    reply_render("Số {{number}}\n{{#missing}}\nThiếu: {{missing}}\n{{/missing}}\n"
+	                 "{{^missing}}\nĐủ.\n{{/missing}}\n{{#wrong}}Sai hộp thư{{/wrong}}\n"
+	                 "{{unknown}}!",
+	                 v);
 	assert_string_equal(out, "Số 2026-000123\nĐủ.\nSai hộp thư\n!");
 	g_free(out);
 	g_hash_table_destroy(v);
@@ -85,10 +87,16 @@ t_compose(void **state)
 	const char *to[] = {"vp@stp.danang.gov.vn", NULL};
 	GPtrArray *refs = g_ptr_array_new();
 	g_ptr_array_add(refs, "a@b");
-	struct reply_mail r = {"Trung tâm IID", "pkt-iid@danang.gov.vn", to, NULL,
+	struct reply_mail r = {"Trung tâm IID",
+	                       "pkt-iid@danang.gov.vn",
+	                       to,
+	                       NULL,
 	                       "[IID-KT #2026-000001] Đã tiếp nhận\r\nBcc: x@evil.example",
 	                       "Kính gửi Quý đơn vị,\nSố 2026-000001.\n",
-	                       "phieu.ack.1@danang.gov.vn", "orig@stp", refs, 1795822270,
+	                       "phieu.ack.1@danang.gov.vn",
+	                       "orig@stp",
+	                       refs,
+	                       1795822270,
 	                       "auto-replied"};
 	gsize len;
 	char *data = reply_compose(&r, &len);
@@ -123,9 +131,9 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(t_render),      cmocka_unit_test(t_split),
-	    cmocka_unit_test(t_clean),       cmocka_unit_test(t_fields_text),
-	    cmocka_unit_test(t_compose),     cmocka_unit_test(t_lookup),
+	    cmocka_unit_test(t_render),  cmocka_unit_test(t_split),
+	    cmocka_unit_test(t_clean),   cmocka_unit_test(t_fields_text),
+	    cmocka_unit_test(t_compose), cmocka_unit_test(t_lookup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

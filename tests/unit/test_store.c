@@ -49,9 +49,10 @@ t_request(void **state)
 	GPtrArray *missing = g_ptr_array_new();
 	g_ptr_array_add(missing, "contact_phone");
 	json_object_set_string_member(f, "requesting_unit", "Sở Tư pháp");
-	struct new_request r = {"mailbox", "received", "cntt", "cntt", "vp@stp.danang.gov.vn",
-	                        "Cấp mới", "m1@stp", "02/IID-KT", "body", f, missing, NULL, 0.9,
-	                        1795822270};
+	struct new_request r = {
+	    "mailbox", "received", "cntt",      "cntt",    "vp@stp.danang.gov.vn",
+	    "Cấp mới", "m1@stp",   "02/IID-KT", "body",    f,
+	    missing,   NULL,       0.9,         1795822270};
 
 	assert_int_equal(store_begin(st, &cause), 0);
 	gint64 id = store_request_add(st, &r, &num1, &cause);
@@ -114,8 +115,8 @@ t_seen(void **state)
 	struct store *st = *state;
 	char *cause = NULL;
 	gint64 req = -1;
-	struct stored_message m = {"pkt-iid", 5, 7, "abc@x", "sha1", "/spool/a", 10, "a@x", "s", 0,
-	                           "automatic", NULL, 0};
+	struct stored_message m = {"pkt-iid", 5,   7, "abc@x",     "sha1", "/spool/a", 10,
+	                           "a@x",     "s", 0, "automatic", NULL,   0};
 
 	assert_int_equal(store_message_seen(st, "abc@x", "sha1", &req, &cause), 0);
 	assert_true(store_message_add(st, &m, &cause) > 0);
@@ -133,7 +134,8 @@ t_outbox(void **state)
 	struct store *st = *state;
 	char *cause = NULL;
 	const char *rcpt[] = {"vp@stp.danang.gov.vn", NULL};
-	struct outgoing o = {0, "ack", "pkt-iid@danang.gov.vn", rcpt, "id1@danang.gov.vn", "DATA", 4};
+	struct outgoing o = {0,      "ack", "pkt-iid@danang.gov.vn", rcpt, "id1@danang.gov.vn",
+	                     "DATA", 4};
 	gint64 id = store_outbox_add(st, &o, 0, &cause);
 	GPtrArray *due;
 
