@@ -4,9 +4,11 @@
 #   scripts/deps.sh
 #
 # Skips apt entirely when every package is installed already, so re-runs are
-# quick.  The system Postfix and Dovecot services are neither configured nor
-# left running: the tests, the demo and the benchmark start private instances
-# (tests/mailserver/mailsrv.sh).  Postfix is preseeded "No configuration".
+# quick.  Postfix is preseeded "No configuration"; the package scripts are kept
+# from starting services (a temporary /usr/sbin/policy-rc.d), and a system
+# Postfix or Dovecot that the installation started anyway is stopped again: the
+# tests, the demo and the benchmark start private instances
+# (tests/mailserver/mailsrv.sh).  Services that ran before are left alone.
 set -eu
 
 readonly PACKAGES=(
@@ -35,25 +37,38 @@ missing_packages() {
 	done
 }
 
-# Stop the system-wide Postfix/Dovecot if the installation started them.  Only
-# the default instances are touched (config in /etc), never private ones.
-stop_system_services() {
-	if command -v postfix >/dev/null && postfix status >/dev/null 2>&1; then
-		log "stopping the system Postfix (tests run their own)"
+# Succeed if the system-wide (default, /etc) Postfix runs.
+system_postfix_runs() {
+	command -v postfix >/dev/null && postfix status >/dev/null 2>&1
+}
+
+# Succeed if the system-wide Dovecot runs.
+system_dovecot_runs() {
+	[ -f /run/dovecot/master.pid ] && kill -0 "$(cat /run/dovecot/master.pid)" 2>/dev/null
+}
+
+# Stop the system-wide Postfix/Dovecot that the installation just started (not
+# one that ran before: that is the machine owner's).  Private instances, with
+# their configuration elsewhere, are never touched.
+stop_started_services() {
+	if [ "$1" = no ] && system_postfix_runs; then
+		log "stopping the system Postfix the installation started (tests run their own)"
 		postfix stop >/dev/null 2>&1 || true
+		if command -v systemctl >/dev/null && [ -d /run/systemd/system ]; then
+			systemctl disable --now postfix >/dev/null 2>&1 || true
+		fi
 	fi
-	if [ -f /run/dovecot/master.pid ] && command -v doveadm >/dev/null &&
-		kill -0 "$(cat /run/dovecot/master.pid)" 2>/dev/null; then
-		log "stopping the system Dovecot (tests run their own)"
+	if [ "$2" = no ] && system_dovecot_runs; then
+		log "stopping the system Dovecot the installation started (tests run their own)"
 		doveadm stop >/dev/null 2>&1 || true
-	fi
-	if command -v systemctl >/dev/null && [ -d /run/systemd/system ]; then
-		systemctl disable --now postfix dovecot >/dev/null 2>&1 || true
+		if command -v systemctl >/dev/null && [ -d /run/systemd/system ]; then
+			systemctl disable --now dovecot >/dev/null 2>&1 || true
+		fi
 	fi
 }
 
 main() {
-	local missing own_policy=0
+	local missing own_policy=0 postfix_before=no dovecot_before=no
 	if [ "$(id -u)" != 0 ]; then
 		missing=$(missing_packages | tr '\n' ' ')
 		if [ -z "$missing" ]; then
@@ -66,10 +81,11 @@ main() {
 	missing=$(missing_packages | tr '\n' ' ')
 	if [ -z "$missing" ]; then
 		log "all ${#PACKAGES[@]} packages present, nothing to install"
-		stop_system_services
 		return 0
 	fi
 	log "installing: $missing"
+	if system_postfix_runs; then postfix_before=yes; fi
+	if system_dovecot_runs; then dovecot_before=yes; fi
 	export DEBIAN_FRONTEND=noninteractive
 	echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
 	echo "postfix postfix/mailname string localhost" | debconf-set-selections
@@ -88,7 +104,7 @@ main() {
 		rm -f "$POLICY"
 		trap - EXIT
 	fi
-	stop_system_services
+	stop_started_services "$postfix_before" "$dovecot_before"
 	missing=$(missing_packages | tr '\n' ' ')
 	if [ -n "$missing" ]; then
 		echo "deps: still missing after apt-get: $missing" >&2
