@@ -244,10 +244,18 @@ class IntegrationCase(unittest.TestCase):
         self.work = tempfile.mkdtemp(prefix=f"phieu-it-{self.BASEPORT}-", dir="/tmp")
         os.chmod(self.work, 0o755)
         self.daemon_logs = []
-        self.ms = MailServer(os.path.join(self.work, "ms"), pick_baseport(self.BASEPORT))
         self.addCleanup(self.cleanup_work)
-        self.addCleanup(self.ms.stop)
-        self.ms.start()
+        for attempt in range(3):
+            self.ms = MailServer(os.path.join(self.work, "ms"), pick_baseport(self.BASEPORT))
+            self.addCleanup(self.ms.stop)
+            try:
+                self.ms.start()
+                break
+            except RuntimeError as e:
+                # another test run took the ports between our check and the start
+                if "already in use" not in str(e) or attempt == 2:
+                    raise
+                self.ms.stop()
         self.conf = self.write_config()
 
     def cleanup_work(self):
