@@ -356,6 +356,12 @@ class DiagnosingResult(unittest.TextTestResult):
         super().addError(test, err)
         self._explain(test, err)
 
+    def addSubTest(self, test, subtest, err):
+        super().addSubTest(test, subtest, err)
+        if err is not None and not getattr(test, "_explained", False):
+            test._explained = True          # once per test, not per failed subtest
+            self._explain(test, err)
+
 
 def main():
     """Parse the harness options, then run the calling module's tests."""
