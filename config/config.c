@@ -85,8 +85,11 @@ cfg_error(const char *file, const config_setting_t *s, const char *path, const c
 	va_start(ap, fmt);
 	what = g_strdup_vprintf(fmt, ap);
 	va_end(ap);
-	out = g_strdup_printf("%s:%d: %s: %s", file, s != NULL ? config_setting_source_line(s) : 0,
-	                      path, what);
+	int line = s != NULL ? config_setting_source_line(s) : 0;
+
+	/* the root setting has no line: name the file alone */
+	out = line > 0 ? g_strdup_printf("%s:%d: %s: %s", file, line, path, what)
+	               : g_strdup_printf("%s: %s: %s", file, path, what);
 	g_free(what);
 	return out;
 }

@@ -458,10 +458,11 @@ new_request(struct intake *in, const char *mailbox, struct stored_message *sm,
 	if (rc == 0 && d->automatic == NULL && !own && reply_address(m) != NULL)
 		rc = queue_ack(in, id, number, d, m, mailbox, cause);
 	else if (rc == 0)
-		rc = store_event_add(
-		    in->st, id, "phieu", "no_reply", "received", "received", mid,
-		    d->automatic != NULL ? d->automatic : "sender is one of phieu's own mailboxes",
-		    cause);
+		rc = store_event_add(in->st, id, "phieu", "no_reply", "received", "received", mid,
+		                     d->automatic != NULL ? d->automatic
+		                     : own                ? "sender is one of phieu's own mailboxes"
+		                                          : "no sender address to answer",
+		                     cause);
 	if (rc == 0 && (strcmp(d->type, "unknown") == 0 || m->problems->len > 0))
 		rc = queue_staff_notice(in, id, number,
 		                        strcmp(d->type, "unknown") == 0

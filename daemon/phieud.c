@@ -284,7 +284,9 @@ run_once(struct daemon *dm)
 	for (guint i = 0; i < dm->nboxes && !stopping; i++)
 		if (poll_mailbox(dm, &dm->boxes[i]) != 0)
 			left = TRUE;
-	outbox_flush(dm->ob);
+	/* each flush sends a bounded batch: go on while it makes progress */
+	while (!stopping && outbox_flush(dm->ob) > 0)
+		;
 	pending = store_outbox_pending(dm->st);
 	if (pending > 0)
 		log_warn("phieud", "%d message(s) left in the outbox for retry", pending);

@@ -220,6 +220,26 @@ message_walk(struct walk *w, GMimeObject *obj)
 	w->depth--;
 }
 
+/* Whether a is a usable address: local@domain, printable ASCII, no spaces,
+   not an encoded word left over from a From with a name and no address. */
+static gboolean
+message_is_address(const char *a)
+{
+	const char *at;
+
+	if (a == NULL || *a == '\0' || strlen(a) > 254 || strstr(a, "=?") != NULL)
+		return FALSE;
+	at = strchr(a, '@');
+	if (at == NULL || at == a || at[1] == '\0' || strchr(at + 1, '@') != NULL ||
+	    strchr(at + 1, '.') == NULL)
+		return FALSE;
+	for (const char *p = a; *p != '\0'; p++)
+		if ((unsigned char)*p <= 0x20 || (unsigned char)*p >= 0x7f ||
+		    strchr("<>()[],;:\\\"", *p) != NULL)
+			return FALSE;
+	return TRUE;
+}
+
 /* First mailbox address of a list, lower case, and its display name. */
 static void
 message_first_address(InternetAddressList *list, char **addr, char **name)
@@ -231,7 +251,7 @@ message_first_address(InternetAddressList *list, char **addr, char **name)
 		if (INTERNET_ADDRESS_IS_MAILBOX(ia)) {
 			const char *a =
 			    internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(ia));
-			if (a == NULL || *a == '\0')
+			if (!message_is_address(a))
 				continue;
 			*addr = g_ascii_strdown(a, -1);
 			if (name != NULL) {
@@ -261,7 +281,7 @@ message_all_addresses(InternetAddressList *list, GPtrArray *out)
 		if (INTERNET_ADDRESS_IS_MAILBOX(ia)) {
 			const char *a =
 			    internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(ia));
-			if (a != NULL && *a != '\0')
+			if (message_is_address(a))
 				g_ptr_array_add(out, g_ascii_strdown(a, -1));
 		} else if (INTERNET_ADDRESS_IS_GROUP(ia)) {
 			message_all_addresses(
@@ -303,12 +323,23 @@ message_read_envelope(struct message *m, GMimeMessage *msg)
 		GMimeHeader *h = g_mime_header_list_get_header_at(hl, i);
 		struct msg_header *mh = g_new0(struct msg_header, 1);
 		mh->name = g_strdup(g_mime_header_get_name(h));
-		mh->value = message_clean_value(g_mime_header_get_value(h));
+		if (g_ascii_strcasecmp(mh->name, "Subject") == 0 && g_mime_header_get_raw_value(h))
+			mh->value = text_decode_header(g_mime_header_get_raw_value(h));
+		else
+			mh->value = message_clean_value(g_mime_header_get_value(h));
 		if (mh->value == NULL)
 			mh->value = g_strdup("");
 		g_ptr_array_add(m->headers, mh);
 	}
-	m->subject = subject != NULL ? message_clean_value(subject) : g_strdup("");
+	/* GMime joins adjacent base64 words before decoding them, which loses
+	   the text after a padded word ("…Thanh " for "…Thanh Khê"): the
+	   subject is decoded here, word by word */
+	GMimeHeader *sh = g_mime_header_list_get_header(hl, "Subject");
+	const char *raw_subject = sh != NULL ? g_mime_header_get_raw_value(sh) : NULL;
+	if (raw_subject != NULL)
+		m->subject = text_decode_header(raw_subject);
+	else
+		m->subject = subject != NULL ? message_clean_value(subject) : g_strdup("");
 	m->message_id = message_clean_id(g_mime_message_get_message_id(msg));
 	message_first_address(g_mime_message_get_from(msg), &m->from_addr, &m->from_name);
 	message_first_address(g_mime_message_get_reply_to(msg), &m->reply_to_addr, NULL);

@@ -291,3 +291,105 @@ text_has_word(const char *folded, const char *needle)
 	}
 	return FALSE;
 }
+
+/* Decode the text of one encoded word into bytes; FALSE when malformed. */
+static gboolean
+text_decode_word(char enc, const char *text, gsize len, GByteArray *out)
+{
+	if (enc == 'b' || enc == 'B') {
+		/* decode each word on its own: its padding ends it */
+		gint state = 0;
+		guint save = 0;
+		guchar *buf = g_malloc(len * 3 / 4 + 3);
+		gsize n = g_base64_decode_step(text, len, buf, &state, &save);
+		g_byte_array_append(out, buf, (guint)n);
+		g_free(buf);
+		return TRUE;
+	}
+	if (enc == 'q' || enc == 'Q') {
+		for (gsize i = 0; i < len; i++) {
+			guchar c = (guchar)text[i];
+			if (c == '_') {
+				c = ' ';
+			} else if (c == '=' && i + 2 < len && g_ascii_isxdigit(text[i + 1]) &&
+			           g_ascii_isxdigit(text[i + 2])) {
+				c = (guchar)(g_ascii_xdigit_value(text[i + 1]) * 16 +
+				             g_ascii_xdigit_value(text[i + 2]));
+				i += 2;
+			}
+			g_byte_array_append(out, &c, 1);
+		}
+		return TRUE;
+	}
+	return FALSE;
+}
+
+/* Append bytes of a charset run to the output as UTF-8. */
+static void
+text_flush_run(GString *out, GByteArray *bytes, const char *charset)
+{
+	char *u;
+
+	if (bytes->len == 0)
+		return;
+	u = text_to_utf8((const char *)bytes->data, bytes->len, charset, NULL);
+	g_string_append(out, u);
+	g_free(u);
+	g_byte_array_set_size(bytes, 0);
+}
+
+/* Decode an unstructured header; see text.h. */
+char *
+text_decode_header(const char *raw)
+{
+	static GRegex *word;
+	GString *out = g_string_new(NULL);
+	GByteArray *run = g_byte_array_new();
+	char *run_charset = NULL, *result, *squeezed;
+	GMatchInfo *mi = NULL;
+	gsize pos = 0, len = strlen(raw);
+
+	if (word == NULL)
+		word = g_regex_new("=\\?([^?*\\s]+)(?:\\*[^?\\s]*)?\\?([bBqQ])\\?([^?\\s]*)\\?=", 0,
+		                   0, NULL);
+	g_regex_match(word, raw, 0, &mi);
+	for (; g_match_info_matches(mi); g_match_info_next(mi, NULL)) {
+		int start, end;
+		g_match_info_fetch_pos(mi, 0, &start, &end);
+		/* text between words: dropped when only white space, kept otherwise */
+		gboolean blank = TRUE;
+		for (gsize i = pos; i < (gsize)start; i++)
+			blank = blank && g_ascii_isspace(raw[i]);
+		if (!blank || run_charset == NULL) {
+			text_flush_run(out, run, run_charset);
+			char *between = text_to_utf8(raw + pos, (gsize)start - pos, NULL, NULL);
+			g_string_append(out, between);
+			g_free(between);
+		}
+		char *cs = g_match_info_fetch(mi, 1), *enc = g_match_info_fetch(mi, 2);
+		char *txt = g_match_info_fetch(mi, 3);
+		if (run_charset != NULL && g_ascii_strcasecmp(run_charset, cs) != 0)
+			text_flush_run(out, run, run_charset);
+		g_free(run_charset);
+		run_charset = cs;
+		if (!text_decode_word(enc[0], txt, strlen(txt), run))
+			g_byte_array_append(run, (const guint8 *)raw + start, (guint)(end - start));
+		g_free(enc);
+		g_free(txt);
+		pos = (gsize)end;
+	}
+	g_match_info_free(mi);
+	text_flush_run(out, run, run_charset);
+	if (pos < len) {
+		char *tail = text_to_utf8(raw + pos, len - pos, NULL, NULL);
+		g_string_append(out, tail);
+		g_free(tail);
+	}
+	g_free(run_charset);
+	g_byte_array_free(run, TRUE);
+	result = text_nfc(out->str);
+	g_string_free(out, TRUE);
+	squeezed = text_squeeze(result);
+	g_free(result);
+	return squeezed;
+}

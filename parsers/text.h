@@ -32,6 +32,10 @@ char *text_unflow(const char *s, gboolean delsp);
 char *text_squeeze(const char *s);
 /* Remove CR, turn NBSP and other Unicode spaces into plain spaces. */
 char *text_clean_lines(const char *s);
+/* Decode an unstructured header value (RFC 2047 encoded words, raw 8-bit
+   text) to UTF-8 NFC on one line.  Adjacent encoded words are joined
+   before charset conversion, so a character split across words survives. */
+char *text_decode_header(const char *raw);
 /* Whether folded text contains the folded needle at word boundaries. */
 gboolean text_has_word(const char *folded, const char *needle);
 

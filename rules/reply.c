@@ -110,10 +110,9 @@ mask_secrets(const char *s)
 	static GRegex *re;
 
 	if (re == NULL)
-		re = g_regex_new(
-		    "(mật\\s*khẩu|mat\\s*khau|password|passwd|pwd|pass|\\bmk)(\\s*[:=]?\\s*)"
-		    "\\S+",
-		    G_REGEX_CASELESS, 0, NULL);
+		re = g_regex_new("(mật\\s*khẩu|mat\\s*khau|password|passwd|pwd|\\bpass|\\bmk)"
+		                 "(\\s*(?:[:=]|\\blà\\b|\\bis\\b)\\s*)\\S+",
+		                 G_REGEX_CASELESS, 0, NULL);
 	return g_regex_replace(re, s, -1, 0, "\\1\\2******", 0, NULL);
 }
 

@@ -76,6 +76,11 @@ t_fields_text(void **state)
 	assert_null(strstr(t, "Qw3rty"));
 	assert_non_null(strstr(t, "******"));
 	g_free(t);
+	/* words about passwords are not passwords */
+	json_object_set_string_member(f, "change_detail", "Cấp lại mật khẩu cho tài khoản a@b.vn");
+	t = reply_fields_text(f, "vi");
+	assert_non_null(strstr(t, "Cấp lại mật khẩu cho tài khoản a@b.vn"));
+	g_free(t);
 	json_object_unref(f);
 }
 
