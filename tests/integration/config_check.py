@@ -77,7 +77,10 @@ class CheckMode(unittest.TestCase):
         end = start + len(harness.MAILBOXES) + 2
         text = "".join(lines[:start] + lines[end:])
         self.assertNotIn("mailboxes", text)
-        self.assert_bad(text, "mailboxes")
+        # a key that is not there has no line: the file and the key are named
+        path, p = self.check(text, "bad.conf")
+        self.assertEqual(p.returncode, 2, p.stderr)
+        self.assertIn(f"{path}: mailboxes: is required", p.stderr)
 
     def test_empty_mailboxes(self):
         text = re.sub(r"mailboxes = \(.*?\n\);", "mailboxes = ( );", self.good, flags=re.S)
