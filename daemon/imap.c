@@ -177,9 +177,8 @@ static enum net_result
 imap_starttls(struct imap_conn *c, const struct net_endpoint *ep, char **cause)
 {
 	mailstream *stream = c->imap->imap_stream;
-	mailstream_low *low = mailstream_get_low(stream), *tls;
 	enum net_result res;
-	int r, fd;
+	int r;
 
 	if (c->imap->imap_connection_info == NULL ||
 	    c->imap->imap_connection_info->imap_capability == NULL) {
@@ -194,59 +193,17 @@ imap_starttls(struct imap_conn *c, const struct net_endpoint *ep, char **cause)
 		return NET_NO;
 	}
 	r = mailimap_starttls(c->imap);
-	/* Anything already buffered was sent in plain text before the handshake
-	   and could be injected by an attacker (CVE-2020-15953; patched libetpan
-	   fails the command itself then). */
-	if (stream->read_buffer_len != 0) {
-		*cause = g_strdup_printf("IMAP %s: server sent data after the STARTTLS "
-		                         "response; refusing",
-		                         c->where);
-		c->broken = 1;
-		return NET_NO;
-	}
-	if ((res = imap_result(c, r, "STARTTLS", cause)) != NET_OK) {
+	/* the server's bytes after its answer must not be read as TLS-protected */
+	if (stream->read_buffer_len == 0 &&
+	    (res = imap_result(c, r, "STARTTLS", cause)) != NET_OK) {
 		c->broken = 1;
 		return res;
 	}
-	fd = mailstream_low_get_fd(low);
-	tls = tls_open(fd, ep, cause);
-	if (tls == NULL) {
+	if ((res = tls_stream_upgrade(stream, ep, cause)) != NET_OK) {
 		c->broken = 1;
-		return errno == EPERM ? NET_NO : NET_RETRY;
+		return res;
 	}
-	/* frees the socket driver's data without closing fd, now owned by tls */
-	mailstream_low_free(low);
-	mailstream_set_low(stream, tls);
 	return NET_OK;
-}
-
-/* Open the transport the endpoint asks for; a mailstream, or NULL with *res and *cause. */
-static mailstream *
-imap_open_stream(const struct net_endpoint *ep, enum net_result *res, char **cause)
-{
-	mailstream_low *low;
-	mailstream *s;
-	int fd;
-
-	fd = tls_tcp_connect(ep, cause);
-	if (fd < 0) {
-		*res = NET_RETRY;
-		return NULL;
-	}
-	if (ep->security == NET_TLS) {
-		low = tls_open(fd, ep, cause);
-		if (low == NULL) {
-			*res = errno == EPERM ? NET_NO : NET_RETRY;
-			close(fd);
-			return NULL;
-		}
-		s = mailstream_new(low, IMAP_BUFFER);
-	} else {
-		s = mailstream_socket_open_timeout(fd, ep->timeout > 0 ? ep->timeout : 0);
-	}
-	if (s == NULL)
-		log_fatal("out of memory");
-	return s;
 }
 
 /* Connect, secure as configured, log in and learn the capabilities. */
@@ -265,7 +222,7 @@ imap_connect(const struct net_endpoint *ep, const char *login, const char *passw
 	if (ep->timeout > 0)
 		mailimap_set_timeout(c->imap, ep->timeout);
 
-	stream = imap_open_stream(ep, res, cause);
+	stream = tls_stream_open(ep, IMAP_BUFFER, res, cause);
 	if (stream == NULL)
 		return imap_free(c);
 	r = mailimap_connect(c->imap, stream);

@@ -205,7 +205,7 @@ static enum net_result
 smtp_starttls(struct smtp_conn *c, const struct net_endpoint *ep, char **cause)
 {
 	mailstream *stream = c->smtp->stream;
-	mailstream_low *low = mailstream_get_low(stream), *tls;
+	enum net_result res;
 	int r;
 
 	if (!(c->smtp->esmtp & MAILSMTP_ESMTP_STARTTLS)) {
@@ -216,27 +216,15 @@ smtp_starttls(struct smtp_conn *c, const struct net_endpoint *ep, char **cause)
 		return NET_NO;
 	}
 	r = mailesmtp_starttls(c->smtp);
-	/* bytes read ahead were sent in plain text: a STARTTLS injection */
-	if (stream->read_buffer_len != 0) {
-		c->broken = 1;
-		*cause = g_strdup_printf("SMTP %s: server sent data after the STARTTLS reply; "
-		                         "refusing",
-		                         c->where);
-		return NET_NO;
-	}
-	if (r != MAILSMTP_NO_ERROR) {
-		enum net_result res = smtp_result(c, r, "STARTTLS", cause);
+	if (r != MAILSMTP_NO_ERROR && stream->read_buffer_len == 0) {
+		res = smtp_result(c, r, "STARTTLS", cause);
 		c->broken = 1;
 		return res;
 	}
-	tls = tls_open(mailstream_low_get_fd(low), ep, cause);
-	if (tls == NULL) {
+	if ((res = tls_stream_upgrade(stream, ep, cause)) != NET_OK) {
 		c->broken = 1;
-		return errno == EPERM ? NET_NO : NET_RETRY;
+		return res;
 	}
-	/* frees the socket driver's data without closing the fd, now the TLS layer's */
-	mailstream_low_free(low);
-	mailstream_set_low(stream, tls);
 	return smtp_ehlo(c, cause);
 }
 
@@ -285,35 +273,6 @@ smtp_auth(struct smtp_conn *c, const char *login, const char *password, char **c
 	return NET_NO;
 }
 
-/* Open the transport the endpoint asks for; a mailstream, or NULL with *res and *cause. */
-static mailstream *
-smtp_open_stream(const struct net_endpoint *ep, enum net_result *res, char **cause)
-{
-	mailstream_low *low;
-	mailstream *s;
-	int fd;
-
-	fd = tls_tcp_connect(ep, cause);
-	if (fd < 0) {
-		*res = NET_RETRY;
-		return NULL;
-	}
-	if (ep->security == NET_TLS) {
-		low = tls_open(fd, ep, cause);
-		if (low == NULL) {
-			*res = errno == EPERM ? NET_NO : NET_RETRY;
-			close(fd);
-			return NULL;
-		}
-		s = mailstream_new(low, SMTP_BUFFER);
-	} else {
-		s = mailstream_socket_open_timeout(fd, ep->timeout > 0 ? ep->timeout : 0);
-	}
-	if (s == NULL)
-		log_fatal("out of memory");
-	return s;
-}
-
 /* Connect, read the greeting, EHLO, secure and authenticate as configured. */
 struct smtp_conn *
 smtp_connect(const struct net_endpoint *ep, const char *helo, const char *login,
@@ -331,7 +290,7 @@ smtp_connect(const struct net_endpoint *ep, const char *helo, const char *login,
 	if (ep->timeout > 0)
 		mailsmtp_set_timeout(c->smtp, ep->timeout);
 
-	stream = smtp_open_stream(ep, res, cause);
+	stream = tls_stream_open(ep, SMTP_BUFFER, res, cause);
 	if (stream == NULL)
 		return smtp_free(c);
 	/* on failure libetpan closes the stream itself */

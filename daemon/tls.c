@@ -421,3 +421,55 @@ tls_pending(mailstream_low *low)
 	t = low->data;
 	return gnutls_record_check_pending(t->session) > 0;
 }
+
+/* Open the transport the endpoint asks for. */
+mailstream *
+tls_stream_open(const struct net_endpoint *ep, size_t bufsize, enum net_result *res, char **cause)
+{
+	mailstream_low *low;
+	mailstream *s;
+	int fd;
+
+	fd = tls_tcp_connect(ep, cause);
+	if (fd < 0) {
+		*res = NET_RETRY;
+		return NULL;
+	}
+	if (ep->security == NET_TLS) {
+		low = tls_open(fd, ep, cause);
+		if (low == NULL) {
+			*res = errno == EPERM ? NET_NO : NET_RETRY;
+			close(fd);
+			return NULL;
+		}
+		s = mailstream_new(low, bufsize);
+	} else {
+		s = mailstream_socket_open_timeout(fd, ep->timeout > 0 ? ep->timeout : 0);
+	}
+	if (s == NULL)
+		log_fatal("out of memory");
+	return s;
+}
+
+/* Swap a stream's socket driver for TLS after STARTTLS. */
+enum net_result
+tls_stream_upgrade(mailstream *stream, const struct net_endpoint *ep, char **cause)
+{
+	mailstream_low *low = mailstream_get_low(stream), *tls;
+
+	/* bytes read ahead were sent in plain text before the handshake and could
+	   have been injected (CVE-2020-15953) */
+	if (stream->read_buffer_len != 0) {
+		*cause =
+		    g_strdup_printf("%s:%d: server sent data after the STARTTLS reply; refusing",
+		                    ep->host, ep->port);
+		return NET_NO;
+	}
+	tls = tls_open(mailstream_low_get_fd(low), ep, cause);
+	if (tls == NULL)
+		return errno == EPERM ? NET_NO : NET_RETRY;
+	/* frees the socket driver's data without closing the fd, now the TLS layer's */
+	mailstream_low_free(low);
+	mailstream_set_low(stream, tls);
+	return NET_OK;
+}

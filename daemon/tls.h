@@ -21,6 +21,14 @@ int tls_tcp_connect(const struct net_endpoint *ep, char **cause);
 /* Handshake on fd and return a low-level stream, or NULL with *cause set; on failure
    fd stays the caller's, and errno is EPERM when the certificate was refused. */
 mailstream_low *tls_open(int fd, const struct net_endpoint *ep, char **cause);
+/* Connect as the endpoint says (plain, or implicit TLS) and return a
+   mailstream with a read buffer of bufsize; NULL with *res and *cause. */
+mailstream *tls_stream_open(const struct net_endpoint *ep, size_t bufsize, enum net_result *res,
+                            char **cause);
+/* After a STARTTLS command succeeded: refuse bytes read ahead in plain text
+   (an injection), then swap the stream's socket driver for a verified TLS
+   one.  NET_NO for an injection or a refused certificate. */
+enum net_result tls_stream_upgrade(mailstream *stream, const struct net_endpoint *ep, char **cause);
 /* Nonzero when decrypted bytes are waiting in the TLS layer (poll won't tell). */
 int tls_pending(mailstream_low *low);
 

@@ -351,7 +351,7 @@ fake_run imap-no-starttls imap-fetch 127.0.0.1 @ starttls 0 - u p
 report $? "IMAP STARTTLS configured, server without it: refused"
 
 fake_run imap-inject imap-fetch 127.0.0.1 @ starttls 0 - u p
-[ $RC -eq 1 ] && has "data after the STARTTLS response"
+[ $RC -eq 1 ] && has "data after the STARTTLS reply"
 report $? "IMAP STARTTLS response injection refused"
 
 fake_run imap-idle-bye --wait 10 imap-idle 127.0.0.1 @ none 0 - u p
