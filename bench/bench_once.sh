@@ -35,26 +35,6 @@ cleanup() {
 	fi
 	exit $rc
 }
-
-# The first base port from $1 on, in steps of 10, whose four ports are free.
-free_baseport() {
-	python3 - "$1" <<-'EOF'
-		import socket, sys
-		base = int(sys.argv[1])
-		def free(port):
-		    with socket.socket() as s:
-		        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-		        try:
-		            s.bind(("127.0.0.1", port))
-		            return True
-		        except OSError:
-		            return False
-		while not all(free(base + i) for i in range(4)):
-		    base += 10
-		print(base)
-	EOF
-}
-
 # Print one IMAP round trip in ms: the mean of 100 sequential UID FETCH of one
 # message each (BODY.PEEK[], distinct messages), on one logged-in connection.
 round_trip_ms() {
@@ -160,7 +140,7 @@ main() {
 	trap cleanup EXIT
 	trap 'exit 130' INT TERM
 
-	base=$(free_baseport "$BASEPORT")
+	base=$("$MAILSRV" freeport "$BASEPORT")
 	"$MAILSRV" start "$DIR/ms" "$base" >"$DIR/mailsrv-start.log" 2>&1 || {
 		cat "$DIR/mailsrv-start.log" >&2
 		exit 1

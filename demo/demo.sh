@@ -75,26 +75,6 @@ cleanup() {
 	rm -rf "$DIR"
 	exit $rc
 }
-
-# The first base port from $1 on, in steps of 10, whose four ports are free.
-free_baseport() {
-	python3 - "$1" <<-'EOF'
-		import socket, sys
-		base = int(sys.argv[1])
-		def free(port):
-		    with socket.socket() as s:
-		        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-		        try:
-		            s.bind(("127.0.0.1", port))
-		            return True
-		        except OSError:
-		            return False
-		while not all(free(base + i) for i in range(4)):
-		    base += 10
-		print(base)
-	EOF
-}
-
 # For each sample mail: "FILE<TAB>sender<TAB>recipients (comma)<TAB>subject".
 describe_mails() {
 	python3 - "$@" <<-'EOF'
@@ -153,7 +133,7 @@ main() {
 	say "packages present, phieud and phieuctl built in build/daemon/"
 
 	step "2/6 Starting a private mail server (Dovecot + Postfix on 127.0.0.1)"
-	base=$(free_baseport "$BASEPORT")
+	base=$("$MAILSRV" freeport "$BASEPORT")
 	# mailsrv.sh leaves daemons holding its output: to a file, never a pipe
 	quiet "$DIR/mailsrv-start.log" "$MAILSRV" start "$DIR/ms" "$base"
 	# shellcheck source=/dev/null

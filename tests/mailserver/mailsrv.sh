@@ -4,6 +4,8 @@
 #   mailsrv.sh start  DIR [BASEPORT]   start Dovecot + Postfix on 127.0.0.1 (default 10140)
 #   mailsrv.sh stop   DIR              stop them and wait until their processes are gone
 #   mailsrv.sh status DIR              exit 0 if both run, 1 if neither, 2 if only one
+#   mailsrv.sh freeport BASEPORT       print the first base port from BASEPORT on, in
+#                                      steps of 10, whose four ports are free
 #
 # Ports, all on 127.0.0.1:
 #   BASEPORT+0  IMAP (plain)           BASEPORT+1  IMAPS (implicit TLS, CA in DIR/ca.pem)
@@ -544,8 +546,33 @@ cmd_status() {
 	return 2
 }
 
+# Print the first base port from $1 on, in steps of 10, whose four ports nothing
+# listens on (ports in TIME_WAIT from an earlier run count as free, as for the servers).
+cmd_freeport() {
+	/usr/bin/python3 - "$1" <<-'EOF'
+		import socket, sys
+		base = int(sys.argv[1])
+		def free(port):
+		    with socket.socket() as s:
+		        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+		        try:
+		            s.bind(("127.0.0.1", port))
+		            return True
+		        except OSError:
+		            return False
+		while not all(free(base + i) for i in range(4)):
+		    base += 10
+		print(base)
+	EOF
+}
+
 # Dispatch the subcommand.
 main() {
+	if [ "${1:-}" = freeport ]; then
+		[ $# -eq 2 ] || usage
+		cmd_freeport "$2"
+		return
+	fi
 	[ $# -ge 2 ] || usage
 	[ "$(id -u)" = 0 ] || die "must run as root (Dovecot and Postfix switch users)"
 	local cmd=$1

@@ -45,26 +45,6 @@ quietly() {
 	"$@" >/dev/null 2>&1
 }
 
-# Print the first base port from $1 on whose four ports nothing listens.
-free_baseport() {
-	/usr/bin/python3 - "$1" <<-'EOF'
-		import socket, sys
-		base = int(sys.argv[1])
-		def free(port):
-		    with socket.socket() as s:
-		        # As the servers do: ports in TIME_WAIT from a previous run are free.
-		        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-		        try:
-		            s.bind(("127.0.0.1", port))
-		            return True
-		        except OSError:
-		            return False
-		while not all(free(base + i) for i in range(4)):
-		    base += 10
-		print(base)
-	EOF
-}
-
 # Write the test message, with its UTF-8 subject encoded by RFC 2047, to $1.
 write_message() {
 	/usr/bin/python3 - "$1" "$FROM" "$TO" "$SUBJECT" <<-'EOF'
@@ -160,7 +140,7 @@ main() {
 	# ports; the servers must not inherit the lock's descriptor (9>&-).
 	exec 9>/tmp/mailsrv-selftest.lock
 	flock 9
-	base=$(free_baseport "${1:-10240}")
+	base=$("$MAILSRV" freeport "${1:-10240}")
 	check "start instance in $DIR on base port $base" "$MAILSRV" start "$DIR" "$base" 9>&-
 	exec 9>&-
 	if [ ! -f "$DIR/env" ]; then
