@@ -1,6 +1,7 @@
 /* fields.c - labelled fields of a typed form, read from text; see fields.h. */
 #include "fields.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "normalise.h"
@@ -323,6 +324,78 @@ column_match(const char *label, int *score)
 	return best;
 }
 
+/* Edit distance of two ASCII strings, capped at cap + 1. */
+static int
+edit_distance(const char *a, const char *b, int cap)
+{
+	int la = (int)strlen(a), lb = (int)strlen(b);
+	int *prev, *cur, best = cap + 1;
+
+	if (abs(la - lb) > cap)
+		return cap + 1;
+	prev = g_new(int, lb + 1);
+	cur = g_new(int, lb + 1);
+	for (int j = 0; j <= lb; j++)
+		prev[j] = j;
+	for (int i = 1; i <= la; i++) {
+		int row_min;
+		cur[0] = row_min = i;
+		for (int j = 1; j <= lb; j++) {
+			int sub = prev[j - 1] + (a[i - 1] != b[j - 1]);
+			int del = prev[j] + 1, ins = cur[j - 1] + 1;
+			cur[j] = sub < del ? (sub < ins ? sub : ins) : (del < ins ? del : ins);
+			if (cur[j] < row_min)
+				row_min = cur[j];
+		}
+		int *t = prev;
+		prev = cur, cur = t;
+		if (row_min > cap)
+			break;
+	}
+	if (prev[lb] < best)
+		best = prev[lb];
+	g_free(prev);
+	g_free(cur);
+	return best;
+}
+
+/* The closest alias of a table to a normalised label, and its distance. */
+static const char *
+aliases_closest(const struct aliases *tab, gsize n, const char *ln, int *dist)
+{
+	const char *best = NULL;
+
+	for (gsize i = 0; i < n; i++)
+		for (int j = 0; j < tab[i].n; j++) {
+			const char *al = tab[i].v[j];
+			int len = (int)strlen(al);
+			/* short labels ("dt", "ip") are never guessed */
+			int cap = len < 6 ? 0 : len < 12 ? 1 : len < 20 ? 2 : 3;
+			int d = cap > 0 ? edit_distance(ln, al, cap) : cap + 1;
+			if (d <= cap && d < *dist)
+				best = al, *dist = d;
+		}
+	return best;
+}
+
+/* The known label closest to a misread one. */
+char *
+fields_label_fuzzy(const char *label)
+{
+	char *ln;
+	const char *best;
+	int dist = 1000;
+
+	tables_load();
+	ln = label_norm(label);
+	best = aliases_closest(slot_aliases, G_N_ELEMENTS(slots), ln, &dist);
+	const char *col = aliases_closest(column_aliases, G_N_ELEMENTS(columns), ln, &dist);
+	if (col != NULL)
+		best = col;
+	g_free(ln);
+	return best != NULL ? g_strdup(best) : NULL;
+}
+
 /* Check-box marks, checked and not. */
 static const gunichar marks_on[] = {0x2611, 0x2612, 0x2713, 0x2714, 0x25A0, 0x25A3,
                                     0x22A0, 0x2718, 0x25C9, 0x25CF, 0};
@@ -478,6 +551,8 @@ struct ctx {
 	int continued;
 	gboolean forwarded; /* inside a forwarded message's header block */
 	int pending;        /* slot whose value is on the next line, or -1 */
+	guint seen_keys;    /* fields set before the current line */
+	guint seen_people;  /* people listed before the current line */
 };
 
 /* Set a string field unless it is already set. */
@@ -1087,6 +1162,17 @@ labelled_line(struct ctx *c, const char *label, const char *value, gboolean mark
 	int sscore = 0, cscore = 0;
 	int si = slot_match(ln, &sscore);
 	int col = column_match(ln, &cscore);
+
+	/* OCR misreads letters of labels: take the closest known one */
+	if (c->opts->ocr && si < 0 && col < 0) {
+		char *near = fields_label_fuzzy(label);
+		if (near != NULL) {
+			g_free(ln);
+			ln = near;
+			si = slot_match(ln, &sscore);
+			col = column_match(ln, &cscore);
+		}
+	}
 	char *nv = norm_text(value);
 	gboolean empty = nv == NULL;
 
@@ -1198,6 +1284,35 @@ two_cells(struct ctx *c, const char *rest, gboolean marked)
 	return done;
 }
 
+/* After a line of OCR text: the fields it set are doubtful when the line was
+   read with low confidence. */
+static void
+mark_doubtful(struct ctx *c, int line)
+{
+	JsonObject *o = c->r->fields;
+	guint keys = json_object_get_size(o), people = json_array_get_length(c->people);
+	const GArray *conf = c->opts->line_conf;
+
+	if (conf != NULL && line >= 0 && (guint)line < conf->len &&
+	    g_array_index(conf, double, line) < c->opts->doubt_below) {
+		if (keys > c->seen_keys) {
+			GList *members = json_object_get_members(o);
+			/* members come in insertion order: the new ones are last */
+			GList *l = g_list_nth(members, c->seen_keys);
+			for (; l != NULL; l = l->next)
+				if (!g_ptr_array_find_with_equal_func(c->r->doubtful, l->data,
+				                                      g_str_equal, NULL))
+					g_ptr_array_add(c->r->doubtful, g_strdup(l->data));
+			g_list_free(members);
+		}
+		if ((people > c->seen_people || c->person != NULL) &&
+		    !g_ptr_array_find_with_equal_func(c->r->doubtful, "_people", g_str_equal, NULL))
+			g_ptr_array_add(c->r->doubtful, g_strdup("_people"));
+	}
+	c->seen_keys = keys;
+	c->seen_people = people;
+}
+
 /* Read the form code: "05/IID-KT", "mẫu số 05/IID-KT", "01-IID-KT". */
 char *
 fields_form_code(const char *text)
@@ -1223,6 +1338,7 @@ fields_form_code(const char *text)
 void
 fields_opts_init(struct fields_opts *o, int year, int month, const char *domain_suffix)
 {
+	memset(o, 0, sizeof *o);
 	o->ref_year = year;
 	o->ref_month = month;
 	o->domain_suffix = domain_suffix;
@@ -1245,17 +1361,35 @@ fields_extract(const char *text, const struct fields_opts *opts)
 	int header_lines = 0;
 
 	/* forms put two fields on one line, leaders between them:
-	   "Di động: 0905 111 222 ........ Email: a@b.vn" */
+	   "Di động: 0905 111 222 ........ Email: a@b.vn"; each piece keeps the
+	   number of the line it came from (for OCR confidences) */
 	if (second_label == NULL)
 		second_label = g_regex_new("(\\S)[ \\t]*(?:\\.{4,}|…{2,}|_{4,})[ \\t]+"
 		                           "(?=[^\\s.…_:\\d][^:\\n]{0,50}:)",
 		                           0, 0, NULL);
-	split = g_regex_replace(second_label, text, -1, 0, "\\1\n", 0, NULL);
-	lines = g_strsplit(split != NULL ? split : text, "\n", -1);
-	g_free(split);
+	char **raw_lines = g_strsplit(text, "\n", -1);
+	GPtrArray *pieces = g_ptr_array_new();
+	GArray *origin = g_array_new(FALSE, FALSE, sizeof(int));
+	for (int i = 0; raw_lines[i] != NULL; i++) {
+		split = g_regex_replace(second_label, raw_lines[i], -1, 0, "\\1\n", 0, NULL);
+		/* (g_strsplit gives no piece at all for an empty line) */
+		char **sub = *raw_lines[i] == '\0'
+		                 ? g_strsplit("\n", "\n", 1)
+		                 : g_strsplit(split != NULL ? split : raw_lines[i], "\n", -1);
+		for (int k = 0; sub[k] != NULL; k++) {
+			g_ptr_array_add(pieces, sub[k]);
+			g_array_append_val(origin, i);
+		}
+		g_free(sub); /* the strings now belong to pieces */
+		g_free(split);
+	}
+	g_strfreev(raw_lines);
+	g_ptr_array_add(pieces, NULL);
+	lines = (char **)g_ptr_array_free(pieces, FALSE);
 
 	tables_load();
 	r->fields = json_object_new();
+	r->doubtful = g_ptr_array_new_with_free_func(g_free);
 	c.opts = opts;
 	c.r = r;
 	c.pending = -1;
@@ -1263,6 +1397,8 @@ fields_extract(const char *text, const struct fields_opts *opts)
 	r->form_code = fields_form_code(text);
 
 	for (int i = 0; lines[i] != NULL; i++) {
+		if (i > 0)
+			mark_doubtful(&c, g_array_index(origin, int, i - 1));
 		char *line = g_strstrip(lines[i]);
 		char *folded, *label = NULL, *value = NULL;
 		gboolean marked;
@@ -1344,6 +1480,9 @@ fields_extract(const char *text, const struct fields_opts *opts)
 		plain_line(&c, line, rest, marked);
 	}
 	item_end(&c);
+	if (origin->len > 0)
+		mark_doubtful(&c, g_array_index(origin, int, origin->len - 1));
+	g_array_free(origin, TRUE);
 	if (json_array_get_length(c.people) > 0)
 		json_object_set_array_member(r->fields, "_people", c.people);
 	else
@@ -1361,6 +1500,8 @@ fields_result_free(struct fields_result *r)
 	if (r->fields != NULL)
 		json_object_unref(r->fields);
 	g_free(r->form_code);
+	if (r->doubtful != NULL)
+		g_ptr_array_free(r->doubtful, TRUE);
 	g_free(r);
 	return NULL;
 }

@@ -25,19 +25,29 @@
 struct fields_opts {
 	int ref_year, ref_month;   /* from the message Date: fills yearless dates */
 	const char *domain_suffix; /* "danang.gov.vn" */
+	/* text read by OCR: labels matched with tolerance for misread letters, and
+	   fields from lines whose confidence (0..100, one per line of the text)
+	   is below doubt_below listed in doubtful */
+	gboolean ocr;
+	const GArray *line_conf; /* double per line, or NULL */
+	double doubt_below;
 };
 
 struct fields_result {
-	JsonObject *fields; /* DOMAIN.md keys, plus "_..." keys for rules/ */
-	char *form_code;    /* "02/IID-KT" when the text names a form, else NULL */
-	int labels;         /* how many labelled lines were recognised */
-	gboolean password;  /* the text carries a password: never echo it */
+	JsonObject *fields;  /* DOMAIN.md keys, plus "_..." keys for rules/ */
+	char *form_code;     /* "02/IID-KT" when the text names a form, else NULL */
+	int labels;          /* how many labelled lines were recognised */
+	gboolean password;   /* the text carries a password: never echo it */
+	GPtrArray *doubtful; /* char*: keys read from doubtful lines ("_people" for lists) */
 };
 
 /* Options for a message dated year/month (0: undated, then today's). */
 void fields_opts_init(struct fields_opts *o, int year, int month, const char *domain_suffix);
 /* Read the fields of one text. */
 struct fields_result *fields_extract(const char *text, const struct fields_opts *opts);
+/* The known label closest to a misread one ("Đơn vi yêu cẩu" for "Đơn vị yêu
+   cầu"), folded, within a small edit distance; NULL when none is close. */
+char *fields_label_fuzzy(const char *label);
 /* The form code named anywhere in text ("biểu mẫu 05/IID-KT"), or NULL. */
 char *fields_form_code(const char *text);
 /* Release; returns NULL. */

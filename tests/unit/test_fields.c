@@ -11,7 +11,8 @@
 #include "message.h"
 #include "text.h"
 
-static const struct fields_opts opts = {2026, 11, "danang.gov.vn"};
+static const struct fields_opts opts = {
+    .ref_year = 2026, .ref_month = 11, .domain_suffix = "danang.gov.vn"};
 
 struct row {
 	const char *label, *text, *key, *want; /* want NULL: key absent */
