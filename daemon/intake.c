@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "attach.h"
 #include "decide.h"
 #include "fields.h"
 #include "log.h"
@@ -22,6 +23,7 @@ struct intake {
 	const struct config *cfg;
 	struct store *st;
 	struct rules_opts ropts;
+	struct attach_opts aopts;
 	GHashTable *templates; /* name -> text */
 	GRegex *number_re;     /* "[IID-KT #2026-000123]" */
 	int spool_fd;          /* a directory of the spool, for syncfs */
@@ -87,6 +89,11 @@ intake_new(const struct config *cfg, struct store *st, char **cause)
 	in->ropts.domain_suffix = cfg->domain;
 	in->ropts.mailbox_names = cfg->mailbox_names;
 	in->ropts.mailbox_addrs = cfg->mailbox_addrs;
+	in->ropts.department = cfg->department_ict;
+	in->ropts.staff = (const char *const *)cfg->staff;
+	attach_opts_default(&in->aopts);
+	in->aopts.domain = cfg->domain;
+	in->aopts.ocr.domain = cfg->domain;
 	if ((in->templates = templates_load(cfg, cause)) == NULL || mkdirs(raw, cause) != 0) {
 		g_free(raw);
 		return intake_free(in);
@@ -203,10 +210,13 @@ intake_sync(struct intake *in, char **cause)
 	return 0;
 }
 
-/* Where replies to this message go: Reply-To, else From. */
+/* Where replies go: the unit whose forwarded mail this is, else Reply-To,
+   else From. */
 static const char *
-reply_address(const struct message *m)
+reply_address(const struct message *m, const struct decision *d)
 {
+	if (d->forwarded_by != NULL)
+		return d->requester;
 	return m->reply_to_addr != NULL ? m->reply_to_addr : m->from_addr;
 }
 
@@ -345,7 +355,7 @@ queue_ack(struct intake *in, gint64 id, const char *number, const struct decisio
           const struct message *m, const char *mailbox, char **cause)
 {
 	GHashTable *v = vars_new(in, m, number);
-	const char *to[] = {reply_address(m), NULL};
+	const char *to[] = {reply_address(m, d), NULL};
 	const char *lang = in->cfg->language;
 	const char *from =
 	    rules_mailbox_address(&in->ropts, d->proper != NULL ? d->proper : mailbox);
@@ -415,14 +425,14 @@ new_request(struct intake *in, const char *mailbox, struct stored_message *sm,
 	struct new_request r = {0};
 	char *number = NULL, *detail;
 	gint64 id, mid;
-	gboolean own = is_own_address(in->cfg, m->from_addr);
+	gboolean own = is_own_address(in->cfg, reply_address(m, d));
 	int rc = 0;
 
 	r.type = d->type;
 	r.state = "received";
 	r.mailbox = mailbox;
 	r.proper_mailbox = d->proper;
-	r.sender = m->from_addr;
+	r.sender = d->requester;
 	r.subject = m->subject;
 	r.message_id = m->message_id;
 	r.form_code = strcmp(d->type, "unknown") != 0 ? d->form_code : NULL;
@@ -455,7 +465,10 @@ new_request(struct intake *in, const char *mailbox, struct stored_message *sm,
 		                    cause);
 	log_info("intake", "%s: request %s %s from %s (%s)", mailbox, number, d->type,
 	         m->from_addr != NULL ? m->from_addr : "?", d->why);
-	if (rc == 0 && d->automatic == NULL && !own && reply_address(m) != NULL)
+	if (rc == 0 && d->forwarded_by != NULL)
+		rc = store_event_add(in->st, id, d->forwarded_by, "forwarded", "received",
+		                     "received", mid, d->requester, cause);
+	if (rc == 0 && d->automatic == NULL && !own && reply_address(m, d) != NULL)
 		rc = queue_ack(in, id, number, d, m, mailbox, cause);
 	else if (rc == 0)
 		rc = store_event_add(in->st, id, "phieu", "no_reply", "received", "received", mid,
@@ -483,7 +496,7 @@ intake_message(struct intake *in, const char *mailbox, uint32_t uidvalidity, uin
 	char *path = NULL;
 	struct stored_message sm = {0};
 	struct message *m = NULL;
-	struct fields_result *fx = NULL;
+	struct reading *rd = NULL;
 	struct decision *d = NULL;
 	gint64 seen_request = 0, thread;
 	int rc = -1, seen;
@@ -552,10 +565,8 @@ intake_message(struct intake *in, const char *mailbox, uint32_t uidvalidity, uin
 		goto out;
 	}
 
-	struct fields_opts fo;
-	fields_opts_init(&fo, m->date_year, m->date_month, in->cfg->domain);
-	fx = fields_extract(m->text, &fo);
-	d = rules_decide(m, fx, mailbox, &in->ropts);
+	rd = attach_read(m, &in->aopts);
+	d = rules_decide(m, rd, mailbox, &in->ropts);
 	log_trace(TRACE_RULES, "rules", "%s uid %u: %s", mailbox, uid, d->why);
 	if (d->automatic != NULL && strcmp(d->type, "unknown") == 0) {
 		sm.outcome = "automatic";
@@ -569,7 +580,7 @@ intake_message(struct intake *in, const char *mailbox, uint32_t uidvalidity, uin
 	rc = new_request(in, mailbox, &sm, m, d, cause);
 out:
 	decision_free(d);
-	fields_result_free(fx);
+	reading_free(rd);
 	message_free(m);
 	g_free(path);
 	g_free(sha);

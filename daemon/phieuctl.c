@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "config.h"
+#include "attach.h"
 #include "decide.h"
 #include "fields.h"
 #include "message.h"
@@ -75,10 +76,10 @@ cmd_parse(const char *file, const char *mailbox)
 		return 1;
 	}
 	struct message *m = message_parse(data, len);
-	struct fields_opts fo;
-	fields_opts_init(&fo, m->date_year, m->date_month, rules_opts_default()->domain_suffix);
-	struct fields_result *fx = fields_extract(m->text, &fo);
-	struct decision *d = rules_decide(m, fx, mailbox, rules_opts_default());
+	struct attach_opts ao;
+	attach_opts_default(&ao);
+	struct reading *rd = attach_read(m, &ao);
+	struct decision *d = rules_decide(m, rd, mailbox, rules_opts_default());
 	JsonObject *o = decision_to_json(d);
 	if (m->problems->len > 0) {
 		JsonArray *a = json_array_new();
@@ -91,7 +92,7 @@ cmd_parse(const char *file, const char *mailbox)
 	print_json(n);
 	json_node_unref(n);
 	decision_free(d);
-	fields_result_free(fx);
+	reading_free(rd);
 	message_free(m);
 	g_free(data);
 	return 0;

@@ -218,7 +218,8 @@ finish_server_room(struct decision *d, JsonObject *raw, const struct message *m)
 static const char *const default_names[] = {"pkt-iid", "cntt", "admin", NULL};
 static const char *const default_addrs[] = {"pkt-iid@danang.gov.vn", "cntt@danang.gov.vn",
                                             "admin@danang.gov.vn", NULL};
-static const struct rules_opts default_opts = {"danang.gov.vn", default_names, default_addrs};
+static const struct rules_opts default_opts = {"danang.gov.vn", default_names, default_addrs,
+                                               "cntt@danang.gov.vn", NULL};
 
 /* The default rules options. */
 const struct rules_opts *
@@ -331,7 +332,7 @@ rules_automatic(const struct message *m)
 /* Score every type for this message; returns the best row or NULL. */
 static const struct type_row *
 classify(const struct message *m, const struct fields_result *fx, const char *mailbox,
-         const char *form_code, char **why)
+         const char *form_code, gboolean with_form, char **why)
 {
 	char *subj = text_fold(m->subject);
 	char *body = text_fold(m->text);
@@ -376,7 +377,7 @@ classify(const struct message *m, const struct fields_result *fx, const char *ma
 		g_strfreev(ev);
 		/* words alone make a question about a service, not a request:
 		   without the form's code, some field of the form must be there */
-		if (score < 20 && evidence == 0)
+		if (score < 20 && evidence == 0 && !with_form)
 			continue;
 		score += evidence;
 		if (row->mailbox == NULL && mailbox != NULL &&
@@ -398,18 +399,6 @@ classify(const struct message *m, const struct fields_result *fx, const char *ma
 	*why = g_strdup_printf("%s scored %d (next %d)%s", best->key, best_score, second,
 	                       best_score >= 20 ? ", form code" : "");
 	return best;
-}
-
-/* Whether the message carries an attached document or image (a form). */
-static gboolean
-has_document(const struct message *m)
-{
-	for (guint i = 0; i < m->parts->len; i++) {
-		const struct msg_part *p = g_ptr_array_index(m->parts, i);
-		if (!g_str_has_prefix(p->content_type, "text/") || p->attachment)
-			return TRUE;
-	}
-	return FALSE;
 }
 
 /* Keep only the keys the type uses, moving list rows and times into place. */
@@ -436,19 +425,80 @@ place_fields(struct decision *d, const struct type_row *row, JsonObject *raw,
 		row->finish(d, raw, m);
 	else
 		move_member(raw, "_when_dt", d->fields, "desired_time");
-	/* the sender's own address is where every reply goes; but a form in an
-	   attachment names its own contact, so only a typed body borrows it */
-	if (!json_object_has_member(d->fields, "contact_email") && m->from_addr != NULL &&
-	    d->automatic == NULL && !has_document(m))
-		json_object_set_string_member(d->fields, "contact_email", m->from_addr);
+	/* where the form names no e-mail, the requester's own address is the contact */
+	if (!json_object_has_member(d->fields, "contact_email") && d->requester != NULL &&
+	    d->automatic == NULL)
+		json_object_set_string_member(d->fields, "contact_email", d->requester);
+}
+
+/* Whether addr is in a NULL-terminated list (which may be NULL). */
+static gboolean
+addr_in(const char *const *list, const char *addr)
+{
+	for (int i = 0; list != NULL && addr != NULL && list[i] != NULL; i++)
+		if (g_ascii_strcasecmp(list[i], addr) == 0)
+			return TRUE;
+	return FALSE;
+}
+
+/* Who the request is from: a forward by one of the centre's own mailboxes,
+   the Department or staff stands for the unit whose mail it carries. */
+static void
+find_requester(struct decision *d, const struct message *m, const struct reading *rd,
+               const struct rules_opts *opts)
+{
+	gboolean relay =
+	    m->from_addr != NULL &&
+	    (addr_in(opts->mailbox_addrs, m->from_addr) || addr_in(opts->staff, m->from_addr) ||
+	     (opts->department != NULL && g_ascii_strcasecmp(opts->department, m->from_addr) == 0));
+
+	if (rd->forwarded_from != NULL && relay &&
+	    g_ascii_strcasecmp(rd->forwarded_from, m->from_addr) != 0) {
+		d->requester = g_strdup(rd->forwarded_from);
+		d->forwarded_by = g_strdup(m->from_addr);
+	} else if (m->from_addr != NULL) {
+		d->requester = g_strdup(m->from_addr);
+	}
+}
+
+/* Doubtful keys and sources under the final keys ("_people" is the list). */
+static void
+place_notes(struct decision *d, const struct reading *rd)
+{
+	const char *list = json_object_has_member(d->fields, "accounts")   ? "accounts"
+	                   : json_object_has_member(d->fields, "visitors") ? "visitors"
+	                                                                   : NULL;
+	GList *keys = json_object_get_members(rd->sources);
+
+	for (guint i = 0; i < rd->fx->doubtful->len; i++) {
+		const char *k = g_ptr_array_index(rd->fx->doubtful, i);
+		const char *key = strcmp(k, "_people") == 0 ? list : k;
+		if (key != NULL && json_object_has_member(d->fields, key) &&
+		    !g_ptr_array_find_with_equal_func(d->doubtful, key, g_str_equal, NULL))
+			g_ptr_array_add(d->doubtful, g_strdup(key));
+	}
+	for (GList *l = keys; l != NULL; l = l->next) {
+		const char *k = l->data;
+		const char *key = strcmp(k, "_people") == 0 ? list : k;
+		if (key != NULL && json_object_has_member(d->fields, key))
+			json_object_set_string_member(
+			    d->sources, key, json_object_get_string_member(rd->sources, k));
+	}
+	g_list_free(keys);
+	if (d->requester != NULL && json_object_has_member(d->fields, "contact_email") &&
+	    !json_object_has_member(d->sources, "contact_email"))
+		json_object_set_string_member(d->sources, "contact_email", "sender");
+	for (guint i = 0; i < rd->conflicts->len; i++)
+		g_ptr_array_add(d->conflicts, g_strdup(g_ptr_array_index(rd->conflicts, i)));
 }
 
 /* Decide about one message; see decide.h. */
 struct decision *
-rules_decide(const struct message *m, const struct fields_result *fx, const char *mailbox,
+rules_decide(const struct message *m, const struct reading *rd, const char *mailbox,
              const struct rules_opts *opts)
 {
 	struct decision *d = g_new0(struct decision, 1);
+	const struct fields_result *fx = rd->fx;
 	const struct type_row *row;
 	int required = 0, found = 0;
 
@@ -457,13 +507,26 @@ rules_decide(const struct message *m, const struct fields_result *fx, const char
 	d->fields = json_object_new();
 	d->missing = g_ptr_array_new_with_free_func(g_free);
 	d->doubtful = g_ptr_array_new_with_free_func(g_free);
-	d->source = "body";
+	d->source = rd->source;
+	d->sources = json_object_new();
+	d->conflicts = g_ptr_array_new_with_free_func(g_free);
+	d->needs_person = rd->needs_person;
+	JsonObject *rj = reading_to_json(rd);
+	d->parts = json_array_ref(json_object_get_array_member(rj, "parts"));
+	json_object_unref(rj);
 	d->password = fx->password;
 	d->automatic = rules_automatic(m);
 	d->mailbox =
 	    mailbox != NULL ? rules_mailbox_name(opts, mailbox) : mailbox_from_recipients(m, opts);
 	d->form_code =
 	    fx->form_code != NULL ? g_strdup(fx->form_code) : fields_form_code(m->subject);
+	/* "Phiếu đăng ký 05-IID-KT.pdf": the file name names the form */
+	for (guint i = 0; d->form_code == NULL && i < m->parts->len; i++) {
+		const struct msg_part *p = g_ptr_array_index(m->parts, i);
+		if (p->filename != NULL)
+			d->form_code = fields_form_code(p->filename);
+	}
+	find_requester(d, m, rd, opts);
 
 	/* automatic mail is never a request, whatever it quotes */
 	if (d->automatic != NULL) {
@@ -474,12 +537,15 @@ rules_decide(const struct message *m, const struct fields_result *fx, const char
 		g_clear_pointer(&d->form_code, g_free);
 		return d;
 	}
-	row = classify(m, fx, d->mailbox, d->form_code, &d->why);
+	/* an attached document or scan is the form: the subject's words may name it */
+	gboolean with_form = json_array_get_length(d->parts) > 0;
+	row = classify(m, fx, d->mailbox, d->form_code, with_form, &d->why);
 	d->type = row != NULL ? row->key : "unknown";
 	d->title_vi = row != NULL ? row->title_vi : "Yêu cầu chưa xác định loại";
 	if (row != NULL && d->form_code == NULL)
 		d->form_code = g_strdup_printf("0%d/IID-KT", row->form_no);
 	place_fields(d, row, fx->fields, m);
+	place_notes(d, rd);
 	if (row != NULL && row->mailbox != NULL)
 		d->proper = row->mailbox;
 	if (row == NULL)
@@ -535,6 +601,21 @@ decision_to_json(const struct decision *d)
 	json_object_set_boolean_member(o, "wrong_mailbox", d->wrong_mailbox);
 	if (d->automatic != NULL)
 		json_object_set_string_member(o, "automatic", d->automatic);
+	json_object_set_object_member(o, "sources", json_object_ref(d->sources));
+	if (d->conflicts->len > 0) {
+		JsonArray *c = json_array_new();
+		for (guint i = 0; i < d->conflicts->len; i++)
+			json_array_add_string_element(c, g_ptr_array_index(d->conflicts, i));
+		json_object_set_array_member(o, "conflicts", c);
+	}
+	if (json_array_get_length(d->parts) > 0)
+		json_object_set_array_member(o, "attachments", json_array_ref(d->parts));
+	if (d->needs_person)
+		json_object_set_boolean_member(o, "needs_person", TRUE);
+	if (d->requester != NULL)
+		json_object_set_string_member(o, "requester", d->requester);
+	if (d->forwarded_by != NULL)
+		json_object_set_string_member(o, "forwarded_by", d->forwarded_by);
 	return o;
 }
 
@@ -550,6 +631,11 @@ decision_free(struct decision *d)
 	g_free(d->form_code);
 	g_free(d->automatic);
 	g_free(d->why);
+	g_free(d->requester);
+	g_free(d->forwarded_by);
+	json_object_unref(d->sources);
+	g_ptr_array_free(d->conflicts, TRUE);
+	json_array_unref(d->parts);
 	g_free(d);
 	return NULL;
 }

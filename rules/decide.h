@@ -19,6 +19,8 @@
 #include <glib.h>
 #include <json-glib/json-glib.h>
 
+#include "attach.h"
+#include "attach.h"
 #include "fields.h"
 #include "message.h"
 
@@ -27,6 +29,8 @@ struct rules_opts {
 	/* the polled mailboxes: name and address, NULL-terminated */
 	const char *const *mailbox_names;
 	const char *const *mailbox_addrs;
+	const char *department;   /* the Department of ICT's address, or NULL */
+	const char *const *staff; /* NULL-terminated, or NULL */
 };
 
 struct decision {
@@ -40,14 +44,22 @@ struct decision {
 	const char *mailbox; /* name of the mailbox it came to, or NULL */
 	const char *proper;  /* name of the mailbox it belongs to, or NULL */
 	gboolean wrong_mailbox;
-	char *automatic;      /* why the mail is automatic, or NULL */
-	gboolean password;    /* carries a credential: never echo the body */
-	char *why;            /* which rule decided the type, for the log */
-	const char *title_vi; /* the request type's name for people */
+	char *automatic;       /* why the mail is automatic, or NULL */
+	gboolean password;     /* carries a credential: never echo the body */
+	char *why;             /* which rule decided the type, for the log */
+	const char *title_vi;  /* the request type's name for people */
+	char *requester;       /* who the request is from: the sender, or the unit whose
+	                          mail the Department or staff forwarded */
+	char *forwarded_by;    /* the Department or staff member who forwarded it */
+	JsonObject *sources;   /* key -> where it was read ("body", "docx", "ocr", …) */
+	GPtrArray *conflicts;  /* char*: values two sources disagree on */
+	JsonArray *parts;      /* what was done with each attachment */
+	gboolean needs_person; /* an attachment that may hold the form was not read */
 };
 
-/* Decide about one message; mailbox may be NULL (then read from To/Cc). */
-struct decision *rules_decide(const struct message *m, const struct fields_result *fx,
+/* Decide about one message and what was read from it; mailbox may be NULL
+   (then read from To/Cc). */
+struct decision *rules_decide(const struct message *m, const struct reading *rd,
                               const char *mailbox, const struct rules_opts *opts);
 /* Why the message is automatic mail (bounce, out-of-office, list…), or NULL. */
 char *rules_automatic(const struct message *m);

@@ -122,11 +122,14 @@ t_admin_block(void **state)
 
 /* A whole message through parse, extract and decide. */
 static struct decision *
-decide_text(const char *raw, struct fields_result **fx, struct message **m)
+decide_text(const char *raw, struct reading **rd, struct message **m)
 {
+	struct attach_opts ao;
+
+	attach_opts_default(&ao);
 	*m = message_parse(raw, strlen(raw));
-	*fx = fields_extract((*m)->text, &opts);
-	return rules_decide(*m, *fx, NULL, NULL);
+	*rd = attach_read(*m, &ao);
+	return rules_decide(*m, *rd, NULL, NULL);
 }
 
 /* Accounts from a pipe table with a header, type from the form code. */
@@ -147,7 +150,7 @@ t_mailbox_table(void **state)
 	    "STT | Họ và tên | Chức vụ | Phòng/Ban | Địa chỉ hộp thư | Di động\r\n"
 	    "1 | Trần Văn Bình | Chuyên viên | Phòng Hành chính | binhtv@danang.gov.vn | "
 	    "0914 000 111\r\n";
-	struct fields_result *fx;
+	struct reading *fx;
 	struct message *m;
 	struct decision *d = decide_text(raw, &fx, &m);
 
@@ -164,7 +167,7 @@ t_mailbox_table(void **state)
 	assert_string_equal(json_object_get_string_member(a, "mobile"), "0914000111");
 	assert_int_equal(d->missing->len, 0);
 	decision_free(d);
-	fields_result_free(fx);
+	reading_free(fx);
 	message_free(m);
 }
 
@@ -180,7 +183,7 @@ t_server_room_blocks(void **state)
 	    "Nguoi 1:\r\n  Ho va ten: Pham Van D\r\n  Don vi: Cong ty A\r\n"
 	    "  So CMND/CCCD: 048382588811\r\n\r\n"
 	    "Muc dich: Bao tri may chu\r\n";
-	struct fields_result *fx;
+	struct reading *fx;
 	struct message *m;
 	struct decision *d = decide_text(raw, &fx, &m);
 
@@ -195,7 +198,7 @@ t_server_room_blocks(void **state)
 	assert_string_equal(json_object_get_string_member(p, "id_no"), "048382588811");
 	assert_string_equal(json_object_get_string_member(p, "organization"), "Cong ty A");
 	decision_free(d);
-	fields_result_free(fx);
+	reading_free(fx);
 	message_free(m);
 }
 
@@ -209,19 +212,19 @@ t_automatic_and_unknown(void **state)
 	const char *q = "From: x@gmail.com\r\nTo: pkt-iid@danang.gov.vn\r\n"
 	                "Subject: Hoi ve gio lam viec\r\nMessage-ID: <q@x>\r\n\r\n"
 	                "Cho toi hoi Trung tam lam viec den may gio?\r\n";
-	struct fields_result *fx;
+	struct reading *fx;
 	struct message *m;
 	struct decision *d = decide_text(ooo, &fx, &m);
 
 	assert_non_null(d->automatic);
 	decision_free(d);
-	fields_result_free(fx);
+	reading_free(fx);
 	message_free(m);
 	d = decide_text(q, &fx, &m);
 	assert_null(d->automatic);
 	assert_string_equal(d->type, "unknown");
 	decision_free(d);
-	fields_result_free(fx);
+	reading_free(fx);
 	message_free(m);
 }
 

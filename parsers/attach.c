@@ -1,0 +1,635 @@
+/* attach.c - the body and the attachments of a message, merged; see attach.h. */
+#include "attach.h"
+
+#include <string.h>
+
+#include "office.h"
+#include "pdf.h"
+#include "sheet.h"
+#include "text.h"
+
+enum kind { K_NONE, K_DOCX, K_ODT, K_XLSX, K_CSV, K_PDF, K_IMAGE, K_LEGACY, K_MESSAGE };
+
+/* What a part is, by content type, then by file name, then by its first bytes. */
+static const struct kind_row {
+	enum kind kind;
+	const char *types;      /* '|' between, lower case */
+	const char *extensions; /* '|' between, with the dot */
+	const char *legacy_why; /* K_LEGACY: what a person is told */
+} kinds[] = {
+    {K_DOCX, "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+     ".docx|.docm|.dotx", NULL},
+    {K_ODT, "application/vnd.oasis.opendocument.text", ".odt|.ott", NULL},
+    {K_XLSX, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ".xlsx|.xlsm",
+     NULL},
+    {K_CSV, "text/csv|text/comma-separated-values|application/csv|text/x-csv", ".csv", NULL},
+    {K_PDF, "application/pdf|application/x-pdf|application/acrobat", ".pdf", NULL},
+    {K_IMAGE, "image/png|image/jpeg|image/jpg|image/pjpeg|image/tiff|image/tif|image/gif|image/bmp",
+     ".png|.jpg|.jpeg|.jpe|.tif|.tiff|.gif|.bmp", NULL},
+    {K_LEGACY, "application/msword", ".doc|.dot",
+     "a Word 97-2003 document (.doc): phieu cannot read it; a person must"},
+    {K_LEGACY, "application/vnd.ms-excel", ".xls",
+     "an Excel 97-2003 workbook (.xls): phieu cannot read it; a person must"},
+    {K_MESSAGE, "message/rfc822", ".eml", NULL},
+};
+
+/* Where each source stands when fields disagree: lower first. */
+static const struct {
+	const char *source;
+	int rank;
+} ranks[] = {
+    {"docx", 1}, {"odt", 1},       {"pdf_text", 1}, {"xlsx", 1},
+    {"csv", 1},  {"forwarded", 2}, {"body", 3},     {"ocr", 4},
+};
+
+/* The rank of a source. */
+static int
+source_rank(const char *source)
+{
+	for (gsize i = 0; i < G_N_ELEMENTS(ranks); i++)
+		if (strcmp(ranks[i].source, source) == 0)
+			return ranks[i].rank;
+	return 9;
+}
+
+/* Whether a '|' list holds word. */
+static gboolean
+in_list(const char *list, const char *word)
+{
+	gsize n = strlen(word);
+
+	for (const char *p = list; (p = strstr(p, word)) != NULL; p += n)
+		if ((p == list || p[-1] == '|') && (p[n] == '|' || p[n] == '\0'))
+			return TRUE;
+	return FALSE;
+}
+
+/* The kind of a part by its first bytes. */
+static enum kind
+kind_by_magic(const guint8 *d, gsize n)
+{
+	if (n >= 5 && memcmp(d, "%PDF-", 5) == 0)
+		return K_PDF;
+	if ((n >= 8 && memcmp(d, "\x89PNG\r\n\x1a\n", 8) == 0) ||
+	    (n >= 3 && memcmp(d, "\xff\xd8\xff", 3) == 0) ||
+	    (n >= 4 && (memcmp(d, "II*\0", 4) == 0 || memcmp(d, "MM\0*", 4) == 0)))
+		return K_IMAGE;
+	if (n >= 8 && memcmp(d, "\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", 8) == 0)
+		return K_LEGACY;
+	return K_NONE;
+}
+
+/* The kind of a part, and its row. */
+static enum kind
+part_kind(const struct msg_part *p, const struct kind_row **row)
+{
+	char *ext = NULL;
+	gsize n;
+	const guint8 *d = p->data != NULL ? g_bytes_get_data(p->data, &n) : NULL;
+	enum kind magic = d != NULL ? kind_by_magic(d, n) : K_NONE;
+
+	*row = NULL;
+	if (p->filename != NULL) {
+		const char *dot = strrchr(p->filename, '.');
+		ext = dot != NULL ? g_ascii_strdown(dot, -1) : NULL;
+	}
+	for (gsize i = 0; i < G_N_ELEMENTS(kinds); i++)
+		if (in_list(kinds[i].types, p->content_type) ||
+		    (ext != NULL && in_list(kinds[i].extensions, ext))) {
+			*row = &kinds[i];
+			break;
+		}
+	g_free(ext);
+	/* the bytes win over a wrong label: a scan sent as .pdf, a .doc that is a PDF */
+	if (magic != K_NONE && (*row == NULL || (*row)->kind != magic)) {
+		for (gsize i = 0; i < G_N_ELEMENTS(kinds); i++)
+			if (kinds[i].kind == magic) {
+				*row = &kinds[i];
+				break;
+			}
+	}
+	return *row != NULL ? (*row)->kind : K_NONE;
+}
+
+/* One text read from the message: the body, a document, a scan. */
+struct source_text {
+	const char *source;
+	struct fields_result *fx;
+};
+
+/* Read the fields of a text from one source and keep them. */
+static void
+add_text(GPtrArray *texts, const char *source, const char *text, const GArray *line_conf,
+         const struct message *m, const struct attach_opts *o)
+{
+	struct fields_opts fo;
+	struct source_text *st = g_new0(struct source_text, 1);
+
+	fields_opts_init(&fo, m->date_year, m->date_month, o->domain);
+	if (strcmp(source, "ocr") == 0) {
+		fo.ocr = TRUE;
+		fo.line_conf = line_conf;
+		fo.doubt_below = o->doubt_below;
+	}
+	st->source = source;
+	st->fx = fields_extract(text, &fo);
+	g_ptr_array_add(texts, st);
+}
+
+/* A report for a part. */
+static struct part_report *
+report_new(GPtrArray *parts, const struct msg_part *p)
+{
+	struct part_report *r = g_new0(struct part_report, 1);
+
+	r->filename = g_strdup(p->filename);
+	r->content_type = g_strdup(p->content_type);
+	r->size = p->data != NULL ? g_bytes_get_size(p->data) : 0;
+	g_ptr_array_add(parts, r);
+	return r;
+}
+
+/* Record a reader's outcome in the report. */
+static void
+report_doc(struct part_report *r, const struct doc_text *d)
+{
+	r->reader = d->source;
+	r->status = d->status;
+	if (d->cause != NULL)
+		r->cause = g_strdup(d->cause);
+}
+
+/* OCR the pages of a PDF that had no text. */
+static void
+read_pdf_images(GPtrArray *texts, struct part_report *r, const guint8 *data, gsize len,
+                const GArray *pages, const struct message *m, const struct attach_opts *o)
+{
+	char *cause = NULL;
+	GPtrArray *images = pdf_render(data, len, &o->limits, pages, &cause);
+	struct doc_text d = {0};
+
+	if (images == NULL) {
+		r->status = DOC_BROKEN;
+		r->cause = cause;
+		return;
+	}
+	ocr_pages(images, &o->limits, &o->ocr, &d);
+	g_ptr_array_free(images, TRUE);
+	report_doc(r, &d);
+	if (d.status == DOC_OK)
+		add_text(texts, "ocr", d.text, d.line_conf, m, o);
+	doc_text_clear(&d);
+}
+
+static void read_message(struct reading *rd, GPtrArray *texts, const struct message *m,
+                         const struct attach_opts *o, int depth);
+
+/* Read one part by its kind. */
+static void
+read_part(struct reading *rd, GPtrArray *texts, const struct message *m, const struct msg_part *p,
+          const struct attach_opts *o, int depth)
+{
+	const struct kind_row *row;
+	enum kind kind = part_kind(p, &row);
+	struct part_report *r;
+	struct doc_text d = {0};
+	gsize len = 0;
+	const guint8 *data = p->data != NULL ? g_bytes_get_data(p->data, &len) : NULL;
+
+	if (kind == K_NONE)
+		return; /* a signature, a calendar invitation…: not a form */
+	r = report_new(rd->parts, p);
+	if (len > o->limits.max_part && kind != K_MESSAGE) {
+		r->status = DOC_REFUSED;
+		r->cause =
+		    g_strdup_printf("%zu bytes, over the limit of %zu", len, o->limits.max_part);
+		rd->needs_person = TRUE;
+		return;
+	}
+	switch (kind) {
+	case K_DOCX:
+		office_docx(data, len, &o->limits, &d);
+		break;
+	case K_ODT:
+		office_odt(data, len, &o->limits, &d);
+		break;
+	case K_XLSX:
+		sheet_xlsx(data, len, &o->limits, &d);
+		break;
+	case K_CSV:
+		sheet_csv(data, len, &o->limits, &d);
+		break;
+	case K_PDF:
+		pdf_text(data, len, &o->limits, &d);
+		break;
+	case K_IMAGE:
+		/* logos and signature pictures are not forms */
+		if (len < 12 * 1024) {
+			r->cause = g_strdup("small image, not read as a form");
+			r->status = DOC_EMPTY;
+			return;
+		}
+		if (!o->ocr_enabled) {
+			r->status = DOC_UNSUPPORTED;
+			r->cause = g_strdup("OCR is turned off");
+			rd->needs_person = TRUE;
+			return;
+		}
+		ocr_image(data, len, &o->limits, &o->ocr, &d);
+		break;
+	case K_LEGACY:
+		r->status = DOC_UNSUPPORTED;
+		r->cause = g_strdup(row->legacy_why);
+		rd->needs_person = TRUE;
+		return;
+	case K_MESSAGE: {
+		/* a forward: the attached message is the unit's own request */
+		struct message *inner = message_parse((const char *)data, len);
+		r->reader = "message";
+		if (inner->from_addr != NULL && rd->forwarded_from == NULL)
+			rd->forwarded_from = g_strdup(inner->from_addr);
+		if (depth < 3)
+			read_message(rd, texts, inner, o, depth + 1);
+		message_free(inner);
+		return;
+	}
+	default:
+		return;
+	}
+	report_doc(r, &d);
+	if (d.status == DOC_OK) {
+		add_text(texts, d.source, d.text, d.line_conf, m, o);
+		r->fields = (int)json_object_get_size(
+		    ((struct source_text *)g_ptr_array_index(texts, texts->len - 1))->fx->fields);
+	}
+	if (kind == K_PDF && d.image_pages != NULL && d.image_pages->len > 0 && o->ocr_enabled)
+		read_pdf_images(texts, r, data, len, d.image_pages, m, o);
+	else if (d.status != DOC_OK && d.status != DOC_EMPTY)
+		rd->needs_person = TRUE;
+	doc_text_clear(&d);
+}
+
+/* The sender of a forward typed into the body ("---------- Forwarded
+   message ---------" then "From: A <a@b>"), or NULL. */
+static char *
+inline_forward_sender(const char *text)
+{
+	static GRegex *re;
+	GMatchInfo *mi = NULL;
+	char *addr = NULL;
+
+	if (re == NULL)
+		re = g_regex_new(
+		    "(?:forwarded message|chuyển tiếp|begin forwarded message|original "
+		    "message)[^\\n]*\\n(?:[^\\n]*\\n){0,3}?\\s*\\*?(?:from|từ|tu|người "
+		    "gửi)\\*?\\s*:[^\\n]*?([A-Za-z0-9._%+\\-]+@[A-Za-z0-9.\\-]+\\.[A-Za-z]{2,})",
+		    G_REGEX_CASELESS, 0, NULL);
+	if (g_regex_match(re, text, 0, &mi)) {
+		char *a = g_match_info_fetch(mi, 1);
+		addr = g_ascii_strdown(a, -1);
+		g_free(a);
+	}
+	g_match_info_free(mi);
+	return addr;
+}
+
+/* Read the body and the parts of a message (or of an attached one). */
+static void
+read_message(struct reading *rd, GPtrArray *texts, const struct message *m,
+             const struct attach_opts *o, int depth)
+{
+	add_text(texts, depth == 0 ? "body" : "forwarded", m->text, NULL, m, o);
+	if (depth == 0 && rd->forwarded_from == NULL)
+		rd->forwarded_from = inline_forward_sender(m->text);
+	for (guint i = 0; i < m->parts->len; i++)
+		read_part(rd, texts, m, g_ptr_array_index(m->parts, i), o, depth);
+}
+
+/* A value as text for comparing two sources. */
+static char *
+node_text(JsonNode *n)
+{
+	if (JSON_NODE_HOLDS_VALUE(n) && json_node_get_value_type(n) == G_TYPE_STRING)
+		return g_utf8_casefold(json_node_get_string(n), -1);
+	return json_to_string(n, FALSE);
+}
+
+/* Add key to a list of strings once. */
+static void
+add_once(GPtrArray *list, const char *key)
+{
+	if (!g_ptr_array_find_with_equal_func(list, key, g_str_equal, NULL))
+		g_ptr_array_add(list, g_strdup(key));
+}
+
+/* The number of people in a source's list. */
+static guint
+people_of(struct fields_result *fx)
+{
+	return json_object_has_member(fx->fields, "_people")
+	           ? json_array_get_length(json_object_get_array_member(fx->fields, "_people"))
+	           : 0;
+}
+
+/* Order texts by rank, keeping their order within a rank. */
+static gint
+by_rank(gconstpointer a, gconstpointer b)
+{
+	const struct source_text *x = *(struct source_text *const *)a;
+	const struct source_text *y = *(struct source_text *const *)b;
+
+	return source_rank(x->source) - source_rank(y->source);
+}
+
+/* Merge the fields of every text into the reading. */
+static void
+merge(struct reading *rd, GPtrArray *texts)
+{
+	struct fields_result *out = rd->fx;
+	const char *only = NULL;
+	gboolean mixed = FALSE;
+	struct source_text *people = NULL;
+
+	g_ptr_array_sort(texts, by_rank);
+	for (guint t = 0; t < texts->len; t++) {
+		struct source_text *st = g_ptr_array_index(texts, t);
+		GList *members = json_object_get_members(st->fx->fields);
+
+		if (out->form_code == NULL && st->fx->form_code != NULL)
+			out->form_code = g_strdup(st->fx->form_code);
+		out->password = out->password || st->fx->password;
+		out->labels += st->fx->labels;
+		/* the longest list of people from the best-ranked sources */
+		if (people_of(st->fx) > 0 &&
+		    (people == NULL ||
+		     (people_of(st->fx) > people_of(people->fx) &&
+		      (source_rank(st->source) < 4 || source_rank(people->source) == 4))))
+			people = st;
+		for (GList *l = members; l != NULL; l = l->next) {
+			const char *key = l->data;
+			JsonNode *v = json_object_get_member(st->fx->fields, key);
+			if (strcmp(key, "_people") == 0)
+				continue;
+			if (!json_object_has_member(out->fields, key)) {
+				json_object_set_member(out->fields, key, json_node_copy(v));
+				json_object_set_string_member(rd->sources, key, st->source);
+				if (g_ptr_array_find_with_equal_func(st->fx->doubtful, key,
+				                                     g_str_equal, NULL))
+					add_once(out->doubtful, key);
+				continue;
+			}
+			char *a = node_text(json_object_get_member(out->fields, key)),
+			     *b = node_text(v);
+			if (strcmp(a, b) != 0 && key[0] != '_') {
+				const char *from = json_object_get_string_member(rd->sources, key);
+				if (strcmp(from, st->source) != 0) {
+					char *had = json_to_string(
+					    json_object_get_member(out->fields, key), FALSE);
+					char *other = json_to_string(v, FALSE);
+					g_ptr_array_add(rd->conflicts,
+					                g_strdup_printf("%s: %s %s / %s %s", key,
+					                                from, had, st->source,
+					                                other));
+					add_once(out->doubtful, key);
+					g_free(had);
+					g_free(other);
+				}
+			}
+			g_free(a);
+			g_free(b);
+		}
+		g_list_free(members);
+	}
+	if (people != NULL) {
+		json_object_set_member(
+		    out->fields, "_people",
+		    json_node_copy(json_object_get_member(people->fx->fields, "_people")));
+		json_object_set_string_member(rd->sources, "_people", people->source);
+		if (g_ptr_array_find_with_equal_func(people->fx->doubtful, "_people", g_str_equal,
+		                                     NULL))
+			add_once(out->doubtful, "_people");
+	}
+	/* one source for everything, or "mixed" */
+	GList *keys = json_object_get_members(rd->sources);
+	for (GList *l = keys; l != NULL; l = l->next) {
+		const char *s = json_object_get_string_member(rd->sources, l->data);
+		if (only == NULL)
+			only = s;
+		else if (strcmp(only, s) != 0)
+			mixed = TRUE;
+	}
+	g_list_free(keys);
+	rd->source = mixed ? "mixed" : only != NULL ? only : "body";
+	if (strcmp(rd->source, "forwarded") == 0)
+		rd->source = "body";
+}
+
+/* A fresh reading. */
+static struct reading *
+reading_new(void)
+{
+	struct reading *rd = g_new0(struct reading, 1);
+
+	rd->fx = g_new0(struct fields_result, 1);
+	rd->fx->fields = json_object_new();
+	rd->fx->doubtful = g_ptr_array_new_with_free_func(g_free);
+	rd->sources = json_object_new();
+	rd->parts = g_ptr_array_new();
+	rd->conflicts = g_ptr_array_new_with_free_func(g_free);
+	rd->source = "body";
+	return rd;
+}
+
+/* The default options. */
+void
+attach_opts_default(struct attach_opts *o)
+{
+	memset(o, 0, sizeof *o);
+	doc_limits_default(&o->limits);
+	o->ocr.languages = "vie+eng";
+	o->ocr.domain = "danang.gov.vn";
+	o->ocr_enabled = TRUE;
+	o->doubt_below = 70;
+	o->domain = "danang.gov.vn";
+}
+
+/* Read a message; see attach.h. */
+struct reading *
+attach_read(const struct message *m, const struct attach_opts *o)
+{
+	struct reading *rd = reading_new();
+	GPtrArray *texts = g_ptr_array_new();
+	struct attach_opts local = *o;
+
+	local.ocr.sender = m->from_addr;
+	read_message(rd, texts, m, &local, 0);
+	merge(rd, texts);
+	for (guint i = 0; i < texts->len; i++) {
+		struct source_text *st = g_ptr_array_index(texts, i);
+		fields_result_free(st->fx);
+		g_free(st);
+	}
+	g_ptr_array_free(texts, TRUE);
+	return rd;
+}
+
+/* A string list as a JSON array. */
+static JsonArray *
+strings_json(GPtrArray *list)
+{
+	JsonArray *a = json_array_new();
+
+	for (guint i = 0; list != NULL && i < list->len; i++)
+		json_array_add_string_element(a, g_ptr_array_index(list, i));
+	return a;
+}
+
+/* A JSON array of strings as a list. */
+static void
+strings_from_json(JsonObject *o, const char *key, GPtrArray *out)
+{
+	JsonArray *a = json_object_has_member(o, key) ? json_object_get_array_member(o, key) : NULL;
+
+	for (guint i = 0; a != NULL && i < json_array_get_length(a); i++)
+		g_ptr_array_add(out, g_strdup(json_array_get_string_element(a, i)));
+}
+
+/* A string member, or NULL. */
+static const char *
+str_member(JsonObject *o, const char *key)
+{
+	if (!json_object_has_member(o, key) || json_object_get_null_member(o, key))
+		return NULL;
+	return json_object_get_string_member(o, key);
+}
+
+/* The names of the statuses, in enum order. */
+static const char *const status_names[] = {"read", "empty", "refused", "broken", "unsupported"};
+
+/* The reading as JSON. */
+JsonObject *
+reading_to_json(const struct reading *r)
+{
+	JsonObject *o = json_object_new();
+	JsonArray *parts = json_array_new();
+
+	json_object_set_object_member(o, "fields", json_object_ref(r->fx->fields));
+	json_object_set_object_member(o, "sources", json_object_ref(r->sources));
+	json_object_set_string_member(o, "source", r->source);
+	if (r->fx->form_code != NULL)
+		json_object_set_string_member(o, "form_code", r->fx->form_code);
+	json_object_set_int_member(o, "labels", r->fx->labels);
+	json_object_set_boolean_member(o, "password", r->fx->password);
+	json_object_set_array_member(o, "doubtful", strings_json(r->fx->doubtful));
+	json_object_set_array_member(o, "conflicts", strings_json(r->conflicts));
+	if (r->forwarded_from != NULL)
+		json_object_set_string_member(o, "forwarded_from", r->forwarded_from);
+	json_object_set_boolean_member(o, "needs_person", r->needs_person);
+	for (guint i = 0; i < r->parts->len; i++) {
+		struct part_report *p = g_ptr_array_index(r->parts, i);
+		JsonObject *j = json_object_new();
+		if (p->filename != NULL)
+			json_object_set_string_member(j, "filename", p->filename);
+		json_object_set_string_member(j, "content_type", p->content_type);
+		if (p->reader != NULL)
+			json_object_set_string_member(j, "reader", p->reader);
+		json_object_set_string_member(j, "status", status_names[p->status]);
+		if (p->cause != NULL)
+			json_object_set_string_member(j, "cause", p->cause);
+		json_object_set_int_member(j, "fields", p->fields);
+		json_object_set_int_member(j, "size", (gint64)p->size);
+		json_array_add_object_element(parts, j);
+	}
+	json_object_set_array_member(o, "parts", parts);
+	return o;
+}
+
+/* A reading from its JSON. */
+struct reading *
+reading_from_json(JsonObject *o)
+{
+	struct reading *r;
+
+	if (o == NULL || !json_object_has_member(o, "fields") ||
+	    !json_object_has_member(o, "sources"))
+		return NULL;
+	r = reading_new();
+	json_object_unref(r->fx->fields);
+	json_object_unref(r->sources);
+	r->fx->fields = json_object_ref(json_object_get_object_member(o, "fields"));
+	r->sources = json_object_ref(json_object_get_object_member(o, "sources"));
+	const char *src = str_member(o, "source");
+	/* the source names are the readers' static strings */
+	static const char *const known[] = {"body", "docx", "odt", "pdf_text",
+	                                    "ocr",  "xlsx", "csv", "mixed"};
+	for (gsize i = 0; src != NULL && i < G_N_ELEMENTS(known); i++)
+		if (strcmp(src, known[i]) == 0)
+			r->source = known[i];
+	r->fx->form_code = g_strdup(str_member(o, "form_code"));
+	r->fx->labels = (int)json_object_get_int_member_with_default(o, "labels", 0);
+	r->fx->password = json_object_get_boolean_member_with_default(o, "password", FALSE);
+	strings_from_json(o, "doubtful", r->fx->doubtful);
+	strings_from_json(o, "conflicts", r->conflicts);
+	r->forwarded_from = g_strdup(str_member(o, "forwarded_from"));
+	r->needs_person = json_object_get_boolean_member_with_default(o, "needs_person", FALSE);
+	JsonArray *parts =
+	    json_object_has_member(o, "parts") ? json_object_get_array_member(o, "parts") : NULL;
+	for (guint i = 0; parts != NULL && i < json_array_get_length(parts); i++) {
+		JsonObject *j = json_array_get_object_element(parts, i);
+		struct part_report *p = g_new0(struct part_report, 1);
+		const char *status = str_member(j, "status");
+		p->filename = g_strdup(str_member(j, "filename"));
+		p->content_type = g_strdup(str_member(j, "content_type"));
+		for (gsize k = 0; status != NULL && k < G_N_ELEMENTS(status_names); k++)
+			if (strcmp(status, status_names[k]) == 0)
+				p->status = (enum doc_status)k;
+		p->cause = g_strdup(str_member(j, "cause"));
+		p->fields = (int)json_object_get_int_member_with_default(j, "fields", 0);
+		p->size = (gsize)json_object_get_int_member_with_default(j, "size", 0);
+		const char *reader = str_member(j, "reader");
+		for (gsize k = 0; reader != NULL && k < G_N_ELEMENTS(known); k++)
+			if (strcmp(reader, known[k]) == 0)
+				p->reader = known[k];
+		if (reader != NULL && strcmp(reader, "message") == 0)
+			p->reader = "message";
+		g_ptr_array_add(r->parts, p);
+	}
+	return r;
+}
+
+/* A reading for a message that could not be read. */
+struct reading *
+reading_failed(const char *why)
+{
+	struct reading *r = reading_new();
+	struct part_report *p = g_new0(struct part_report, 1);
+
+	p->content_type = g_strdup("message/rfc822");
+	p->status = DOC_BROKEN;
+	p->cause = g_strdup(why);
+	g_ptr_array_add(r->parts, p);
+	r->needs_person = TRUE;
+	return r;
+}
+
+/* Release a reading. */
+struct reading *
+reading_free(struct reading *r)
+{
+	if (r == NULL)
+		return NULL;
+	fields_result_free(r->fx);
+	json_object_unref(r->sources);
+	for (guint i = 0; i < r->parts->len; i++) {
+		struct part_report *p = g_ptr_array_index(r->parts, i);
+		g_free(p->filename);
+		g_free(p->content_type);
+		g_free(p->cause);
+		g_free(p);
+	}
+	g_ptr_array_free(r->parts, TRUE);
+	g_ptr_array_free(r->conflicts, TRUE);
+	g_free(r->forwarded_from);
+	g_free(r);
+	return NULL;
+}

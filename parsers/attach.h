@@ -1,0 +1,72 @@
+/*
+ * attach.h - a whole message read: its body and every attachment that may
+ * hold the form, merged into one set of fields.
+ *
+ * attach_read() picks a reader for each part by what it is (content type,
+ * file name, the first bytes: DOCX, ODT, XLSX, CSV, PDF with text, scanned
+ * images and image-only PDFs through OCR, attached messages), reads the
+ * fields of each text with fields_extract(), and merges them by a stated
+ * precedence: a typed document (DOCX, ODT, PDF text, XLSX, CSV) first, then
+ * the body, then OCR.  A key found with different values in two sources is
+ * a conflict: kept from the higher source, listed in conflicts and in
+ * doubtful.  Each field remembers its source.  Parts that cannot be read
+ * (legacy .doc, over a limit, broken) are listed with the reason; the rest
+ * of the message is still used.  An attached message (message/rfc822) is a
+ * forward: its sender is the requester and its parts are read too.
+ *
+ * A reading owns everything; reading_free() releases it.  The reading
+ * travels between the parse worker and the daemon as JSON
+ * (reading_to_json / reading_from_json).  No I/O.
+ */
+#ifndef PHIEU_ATTACH_H
+#define PHIEU_ATTACH_H
+
+#include <glib.h>
+#include <json-glib/json-glib.h>
+
+#include "doc.h"
+#include "fields.h"
+#include "message.h"
+#include "ocr.h"
+
+struct attach_opts {
+	struct doc_limits limits;
+	struct ocr_opts ocr;
+	gboolean ocr_enabled;
+	double doubt_below; /* OCR line confidence (0..100) under which fields are doubtful */
+	const char *domain; /* "danang.gov.vn" */
+};
+
+/* What happened to one part. */
+struct part_report {
+	char *filename; /* may be NULL */
+	char *content_type;
+	const char *reader; /* "docx", "pdf_text", "ocr", … or NULL when skipped */
+	enum doc_status status;
+	char *cause; /* when not read */
+	int fields;  /* fields it gave */
+	gsize size;
+};
+
+struct reading {
+	struct fields_result *fx; /* merged; fx->doubtful holds doubtful and conflicting keys */
+	JsonObject *sources;      /* key -> "body", "docx", … */
+	const char *source;       /* the one source of all fields, or "mixed" */
+	GPtrArray *parts;         /* struct part_report* */
+	GPtrArray *conflicts;     /* char*: "contact_phone: docx 0905… / body 0914…" */
+	char *forwarded_from;     /* sender of an attached or inline forwarded message */
+	gboolean needs_person;    /* a part that may hold the form could not be read */
+};
+
+/* The default options: doc.h's limits, OCR on in "vie+eng", doubtful under 70. */
+void attach_opts_default(struct attach_opts *o);
+/* Read a parsed message and its parts. */
+struct reading *attach_read(const struct message *m, const struct attach_opts *o);
+/* The reading as JSON, and back (NULL when the JSON is not a reading). */
+JsonObject *reading_to_json(const struct reading *r);
+struct reading *reading_from_json(JsonObject *o);
+/* A reading for a message that could not be read at all (the worker died). */
+struct reading *reading_failed(const char *why);
+struct reading *reading_free(struct reading *r);
+
+#endif
