@@ -7,7 +7,12 @@
  * leaders are kept as typed; pages with no text layer are listed in
  * out->image_pages (a scanned form).  pdf_render() draws pages into gray
  * images at lim->ocr_dpi for ocr.c.  Pages and pixels are bounded by
- * doc_limits.  No I/O.
+ * doc_limits: a document of more than lim->max_pages pages is refused as a
+ * whole (DOC_REFUSED, "the PDF has 45 pages, over the limit of 30"), not
+ * read in part, and so is a page over lim->max_pixels at lim->ocr_dpi.
+ * A row of a table whose cells wrap onto more lines is joined back into
+ * one line when its cells are top-aligned (Word's default); cells centred
+ * vertically come out as separate lines.  No I/O.
  */
 #ifndef PHIEU_PDF_H
 #define PHIEU_PDF_H
@@ -17,7 +22,9 @@
 /* Text of a PDF (source "pdf_text"); DOC_EMPTY with image_pages set when
    no page has text. */
 void pdf_text(const guint8 *data, gsize len, const struct doc_limits *lim, struct doc_text *out);
-/* Render the listed pages (0-based) as gray images; NULL with *cause. */
+/* Render the listed pages (0-based) as gray images, white paper, in an
+   array that frees them (g_ptr_array_unref); NULL with *cause when a page
+   is missing or over the pixel limit. */
 GPtrArray *pdf_render(const guint8 *data, gsize len, const struct doc_limits *lim,
                       const GArray *pages, char **cause);
 
