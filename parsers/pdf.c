@@ -19,13 +19,14 @@
  * leaders are spaced as widely, with tabs too, so gaps beside them never
  * separate.
  */
-#define GAP_SPACE  0.2 /* geometric word space, without poppler's own */
-#define SEP_MEDIUM 0.6 /* a table gutter, when confirmed by a neighbour */
-#define SEP_WIDE   2.0 /* a column gap */
-#define NEAR_LINES 6.0 /* line heights within which a gutter is confirmed */
-#define SAME_LINE  0.4 /* of the glyph height: centres this close share a line */
-#define CONT_LINE  1.0 /* of the line height: space above a wrapped cell line */
-#define FEW_GLYPHS 20  /* a page with fewer and a large image is a scan */
+#define GAP_SPACE  0.2    /* geometric word space, without poppler's own */
+#define SEP_MEDIUM 0.6    /* a table gutter, when confirmed by a neighbour */
+#define SEP_WIDE   2.0    /* a column gap */
+#define NEAR_LINES 6.0    /* line heights within which a gutter is confirmed */
+#define SAME_LINE  0.4    /* of the glyph height: centres this close share a line */
+#define CONT_LINE  1.0    /* of the line height: space above a wrapped cell line */
+#define FEW_GLYPHS 60     /* a page with fewer and a large image is a scan */
+#define MAX_GLYPHS 200000 /* characters on one page: more is no form */
 
 /* One character of a page's text layer. */
 struct glyph {
@@ -181,7 +182,58 @@ char_is_mark(gunichar ch)
 	       ch == 0x2716 || ch == 0x2611;
 }
 
-/* The glyphs of a page's text layer, in poppler's order. */
+/*
+ * Turn the glyph boxes so that the text runs left to right.  A page with
+ * /Rotate, or a landscape form drawn sideways on a portrait page, has its
+ * words running down or up the page; the direction most letters of a word
+ * follow from one to the next decides.
+ */
+static void
+glyphs_upright(GArray *gs)
+{
+	int votes[4] = {0}; /* right, down, left, up */
+
+	for (guint i = 1; i < gs->len; i++) {
+		const struct glyph *g = &g_array_index(gs, struct glyph, i);
+		if (g->space || g->prev != (int)i - 1)
+			continue;
+		const struct glyph *p = g - 1;
+		double dx = (g->x1 + g->x2 - p->x1 - p->x2) / 2;
+		double dy = (g->y1 + g->y2 - p->y1 - p->y2) / 2;
+		if (fabs(dx) >= fabs(dy))
+			votes[dx >= 0 ? 0 : 2]++;
+		else
+			votes[dy >= 0 ? 1 : 3]++;
+	}
+	int dir = 0;
+	for (int k = 1; k < 4; k++)
+		if (votes[k] > votes[dir])
+			dir = k;
+	if (dir == 0)
+		return;
+	for (guint i = 0; i < gs->len; i++) {
+		struct glyph *g = &g_array_index(gs, struct glyph, i);
+		double x1 = g->x1, y1 = g->y1, x2 = g->x2, y2 = g->y2;
+		if (dir == 1) { /* running down: the tops of the letters face right */
+			g->x1 = y1;
+			g->x2 = y2;
+			g->y1 = -x2;
+			g->y2 = -x1;
+		} else if (dir == 2) { /* upside down */
+			g->x1 = -x2;
+			g->x2 = -x1;
+			g->y1 = -y2;
+			g->y2 = -y1;
+		} else { /* running up: the tops face left */
+			g->x1 = -y2;
+			g->x2 = -y1;
+			g->y1 = x1;
+			g->y2 = x2;
+		}
+	}
+}
+
+/* The glyphs of a page's text layer, in poppler's order, upright. */
 static GArray *
 page_glyphs(PopplerPage *page)
 {
@@ -206,8 +258,13 @@ page_glyphs(PopplerPage *page)
 		PopplerTextAttributes *ta = a != NULL ? a->data : NULL;
 		if (ta != NULL && ta->start_index > (int)i)
 			ta = NULL;
+		const char *font = font_base(ta != NULL ? ta->font_name : NULL);
+		enum legacy_enc enc = font_legacy(font);
 
-		if (g_unichar_isspace(ch) || ch == 0xAD || ch == 0x200B || ch == 0xFEFF) {
+		/* in a legacy font, bytes such as 0xAD (TCVN3 "ư") are letters */
+		if (enc != LEGACY_NONE
+		        ? ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r'
+		        : g_unichar_isspace(ch) || ch == 0xAD || ch == 0x200B || ch == 0xFEFF) {
 			space = TRUE;
 			last = -1;
 			continue;
@@ -222,11 +279,16 @@ page_glyphs(PopplerPage *page)
 			}
 			continue;
 		}
-		const char *font = font_base(ta != NULL ? ta->font_name : NULL);
-		gunichar mapped = char_map(ch, font);
-		if (mapped == 0 || g_unichar_iscntrl(mapped) || !isfinite(r->x1) ||
-		    !isfinite(r->y1) || !isfinite(r->x2) || !isfinite(r->y2) || r->y2 <= r->y1 ||
-		    r->x2 < r->x1) {
+		gunichar mapped;
+		if (enc != LEGACY_NONE)
+			mapped =
+			    ch >= 0xF000 && ch <= 0xF0FF ? ch - 0xF000 : ch; /* symbolic font */
+		else
+			mapped = char_map(ch, font);
+		if (mapped == 0 ||
+		    (enc == LEGACY_NONE ? g_unichar_iscntrl(mapped) : mapped < 0x20) ||
+		    !isfinite(r->x1) || !isfinite(r->y1) || !isfinite(r->x2) || !isfinite(r->y2) ||
+		    r->y2 <= r->y1 || r->x2 < r->x1) {
 			last = -1;
 			continue;
 		}
@@ -239,8 +301,18 @@ page_glyphs(PopplerPage *page)
 		g.prev = gs->len > 0 ? (int)gs->len - 1 : -1;
 		g.space = space;
 		g.box = mapped == 0x2610 || mapped == 0x2611;
-		g.enc = font_legacy(font);
-		g_unichar_to_utf8(mapped, g.s);
+		g.enc = enc;
+		if (mapped >= 0xFB00 && mapped <= 0xFB06) {
+			/* a ligature ("ﬁ") is its letters */
+			gunichar parts[4];
+			gsize n =
+			    g_unichar_fully_decompose(mapped, TRUE, parts, G_N_ELEMENTS(parts));
+			char *o = g.s;
+			for (gsize k = 0; k < n && k < G_N_ELEMENTS(parts); k++)
+				o += g_unichar_to_utf8(parts[k], o);
+		} else {
+			g_unichar_to_utf8(mapped, g.s);
+		}
 		g_array_append_val(gs, g);
 		last = (int)gs->len - 1;
 		space = FALSE;
@@ -248,6 +320,7 @@ page_glyphs(PopplerPage *page)
 	poppler_page_free_text_attributes(attrs);
 	g_free(rects);
 	g_free(text);
+	glyphs_upright(gs);
 	return gs;
 }
 
@@ -420,27 +493,52 @@ line_words(GArray *gs, struct line *l)
 	}
 }
 
+/* Whether a gap of line m, at word k, lines up with the gap lo..hi before
+   word w of a line of font size size. */
+static gboolean
+gap_meets(const struct line *m, guint k, double lo, double hi, const struct word *w, double size)
+{
+	const struct word *v = &g_array_index(m->words, struct word, k);
+
+	if (!v->can_sep && !v->sep)
+		return FALSE;
+	double a = MAX(lo, v->gap_lo), b = MIN(hi, v->x1);
+	double shorter = MIN(hi - lo, v->x1 - v->gap_lo);
+	return b - a >= MIN(0.5 * shorter, 0.4 * size) || fabs(v->x1 - w->x1) < 0.5 * size;
+}
+
 /* Whether a medium gap of line i has a gap at the same place on a line near
-   it: the gutter of a table runs through several lines. */
+   it: the gutter of a table runs through several lines.  Lines are in order
+   of height and words in order of x, so only near ones are looked at. */
 static gboolean
 gap_confirmed(GPtrArray *lines, guint i, const struct word *w)
 {
 	const struct line *l = lines->pdata[i];
-	double lo = w->gap_lo, hi = w->x1;
+	double lo = w->gap_lo, hi = w->x1, slack = 0.5 * l->size;
 
-	for (guint j = 0; j < lines->len; j++) {
-		const struct line *m = lines->pdata[j];
-		if (j == i || fabs(m->yc - l->yc) > NEAR_LINES * l->h)
-			continue;
-		for (guint k = 1; k < m->words->len; k++) {
-			const struct word *v = &g_array_index(m->words, struct word, k);
-			if (!v->can_sep && !v->sep)
+	for (int dir = -1; dir <= 1; dir += 2) {
+		for (int j = (int)i + dir; j >= 0 && j < (int)lines->len; j += dir) {
+			const struct line *m = lines->pdata[j];
+			double dy = fabs(m->yc - l->yc);
+			if (dy > (NEAR_LINES + 1) * l->h)
+				break;
+			if (dy > NEAR_LINES * l->h)
 				continue;
-			double a = MAX(lo, v->gap_lo), b = MIN(hi, v->x1);
-			double shorter = MIN(hi - lo, v->x1 - v->gap_lo);
-			if (b - a >= MIN(0.5 * shorter, 0.4 * l->size) ||
-			    fabs(v->x1 - w->x1) < 0.5 * l->size)
-				return TRUE;
+			/* the first word of m that ends its gap right of lo - slack */
+			guint a = 1, b = m->words->len;
+			while (a < b) {
+				guint mid = (a + b) / 2;
+				if (g_array_index(m->words, struct word, mid).x1 < lo - slack)
+					a = mid + 1;
+				else
+					b = mid;
+			}
+			for (guint k = a;
+			     k < m->words->len &&
+			     g_array_index(m->words, struct word, k).gap_lo <= hi + slack;
+			     k++)
+				if (gap_meets(m, k, lo, hi, w, l->size))
+					return TRUE;
 		}
 	}
 	return FALSE;
@@ -540,7 +638,7 @@ join_wrapped(GArray *gs, GPtrArray *lines)
 			if (c->top - bottom > CONT_LINE * row->h ||
 			    c->cells->len >= row->cells->len)
 				break;
-			int cols[c->words->len];
+			int *cols = g_new(int, c->words->len);
 			gboolean fits = TRUE;
 			for (guint k = 0; k < c->words->len && fits; k++) {
 				const struct word *w = &g_array_index(c->words, struct word, k);
@@ -548,13 +646,16 @@ join_wrapped(GArray *gs, GPtrArray *lines)
 				fits = cols[k] >= 1 && (k == 0 || cols[k] >= cols[k - 1]) &&
 				       strcmp(line_glyph(gs, c, w->to - 1)->s, ":") != 0;
 			}
-			if (!fits)
+			if (!fits) {
+				g_free(cols);
 				break;
+			}
 			for (guint k = 0; k < c->words->len; k++) {
 				GString *cell = row->cells->pdata[cols[k]];
 				g_string_append_c(cell, ' ');
 				word_text(gs, c, &g_array_index(c->words, struct word, k), cell);
 			}
+			g_free(cols);
 			c->joined = TRUE;
 			bottom = c->bottom;
 		}
@@ -672,6 +773,19 @@ pdf_text(const guint8 *data, gsize len, const struct doc_limits *lim, struct doc
 		if (page == NULL)
 			continue;
 		GArray *gs = page_glyphs(page);
+		if (gs->len > MAX_GLYPHS) {
+			doc_fail(out, DOC_REFUSED,
+			         "page %d of the PDF has %u characters, over the limit of %d",
+			         i + 1, gs->len, MAX_GLYPHS);
+			g_array_unref(gs);
+			g_object_unref(page);
+			g_object_unref(doc);
+			g_string_free(text, TRUE);
+			if (out->image_pages != NULL)
+				g_array_unref(out->image_pages);
+			out->image_pages = NULL;
+			return;
+		}
 		if (gs->len == 0 || (gs->len < FEW_GLYPHS && page_is_scan(page))) {
 			if (out->image_pages == NULL)
 				out->image_pages = g_array_new(FALSE, FALSE, sizeof(int));
@@ -684,6 +798,11 @@ pdf_text(const guint8 *data, gsize len, const struct doc_limits *lim, struct doc
 		g_object_unref(page);
 	}
 	g_object_unref(doc);
+	if (pages == 0) {
+		g_string_free(text, TRUE);
+		doc_fail(out, DOC_BROKEN, "the PDF has no pages");
+		return;
+	}
 	if (with_text == 0) {
 		g_string_free(text, TRUE);
 		doc_fail(out, DOC_EMPTY, "no text layer in the PDF's %d page%s (a scan?)", pages,

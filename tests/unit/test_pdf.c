@@ -9,6 +9,7 @@
 #include <cairo-pdf.h>
 #include <cairo.h>
 
+#include "legacy.h"
 #include "pdf.h"
 
 #define FONT "DejaVu Sans"
@@ -196,6 +197,34 @@ t_form(void **state)
 	g_byte_array_unref(b);
 }
 
+/* The form drawn sideways (a landscape page, or one with /Rotate) and
+   upside down reads the same. */
+static void
+t_sideways(void **state)
+{
+	static const double turns[] = {0.5, 1, 1.5};
+
+	(void)state;
+	for (gsize i = 0; i < G_N_ELEMENTS(turns); i++) {
+		GByteArray *b = g_byte_array_new();
+		gboolean quarter = turns[i] != 1;
+		cairo_t *cr = pdf_new(b, quarter ? 260 : 500, quarter ? 500 : 260);
+		struct doc_text d;
+		/* turn about the page's centre */
+		cairo_translate(cr, quarter ? 130 : 250, quarter ? 250 : 130);
+		cairo_rotate(cr, turns[i] * G_PI);
+		cairo_translate(cr, -250, -130);
+		form_page(cr);
+		pdf_end(cr);
+		read_pdf(b, 0, &d);
+		assert_int_equal(d.status, DOC_OK);
+		if (strcmp(d.text, form_text) != 0)
+			fail_msg("turned %.1f π, got:\n%s", turns[i], d.text);
+		doc_text_clear(&d);
+		g_byte_array_unref(b);
+	}
+}
+
 /* A second page holding only a picture is listed for OCR. */
 static void
 t_image_page(void **state)
@@ -292,6 +321,51 @@ t_page_limit(void **state)
 	g_byte_array_unref(b);
 }
 
+/* Replace every occurrence of a name in a PDF by one of the same length
+   (the cross-reference offsets stay right). */
+static void
+rename_font(GByteArray *b, const char *from, const char *to)
+{
+	gsize n = strlen(from);
+
+	g_assert(strlen(to) == n);
+	for (gsize i = 0; i + n <= b->len; i++)
+		if (memcmp(b->data + i, from, n) == 0)
+			memcpy(b->data + i, to, n);
+}
+
+/* Text in a font named like the TCVN3 ".VnTime" fonts goes through
+   legacy_convert(), bytes such as 0xAD ("ư") included. */
+static void
+t_legacy_font(void **state)
+{
+	static const char raw[] = "S\xc3\xab T\xc2\xad ph\xc2\xb8p"; /* "Së T­ ph¸p" */
+	GByteArray *b = g_byte_array_new();
+	cairo_t *cr = pdf_new(b, 300, 100);
+	struct doc_text d;
+
+	(void)state;
+	text_at(cr, 20, 40, "Đơn vị:");
+	cairo_select_font_face(cr, "DejaVu Serif", CAIRO_FONT_SLANT_NORMAL,
+	                       CAIRO_FONT_WEIGHT_NORMAL);
+	text_at(cr, 70, 40, raw);
+	pdf_end(cr);
+	rename_font(b, "DejaVuSerif", ".VnTimeBold");
+	read_pdf(b, 0, &d);
+	assert_int_equal(d.status, DOC_OK);
+	char *conv = legacy_convert(raw, LEGACY_TCVN3);
+	char *want = g_strdup_printf("Đơn vị: %s\n", conv);
+	char *nfc = g_utf8_normalize(want, -1, G_NORMALIZE_NFC);
+	assert_string_equal(d.text, nfc);
+	if (strcmp(conv, raw) != 0) /* the TCVN3 table is there */
+		assert_string_equal(d.text, "Đơn vị: Sở Tư pháp\n");
+	g_free(nfc);
+	g_free(want);
+	g_free(conv);
+	doc_text_clear(&d);
+	g_byte_array_unref(b);
+}
+
 /* A page rendered in gray: its size at the dpi, white with dark ink. */
 static void
 t_render(void **state)
@@ -351,8 +425,9 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(t_layout),     cmocka_unit_test(t_form),
-	    cmocka_unit_test(t_image_page), cmocka_unit_test(t_scan_only),
-	    cmocka_unit_test(t_broken),     cmocka_unit_test(t_page_limit),
+	    cmocka_unit_test(t_sideways),   cmocka_unit_test(t_image_page),
+	    cmocka_unit_test(t_scan_only),  cmocka_unit_test(t_broken),
+	    cmocka_unit_test(t_page_limit), cmocka_unit_test(t_legacy_font),
 	    cmocka_unit_test(t_render),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
