@@ -233,9 +233,10 @@ glyphs_upright(GArray *gs)
 	}
 }
 
-/* The glyphs of a page's text layer, in poppler's order, upright. */
+/* The glyphs of a page's text layer, in poppler's order, upright; *junk
+   counts characters that are no text (a font without a Unicode map). */
 static GArray *
-page_glyphs(PopplerPage *page)
+page_glyphs(PopplerPage *page, guint *junk)
 {
 	GArray *gs = g_array_new(FALSE, TRUE, sizeof(struct glyph));
 	PopplerRectangle *rects = NULL;
@@ -285,7 +286,9 @@ page_glyphs(PopplerPage *page)
 			    ch >= 0xF000 && ch <= 0xF0FF ? ch - 0xF000 : ch; /* symbolic font */
 		else
 			mapped = char_map(ch, font);
-		if (mapped == 0 ||
+		if (mapped == 0 || mapped == 0xFFFD)
+			(*junk)++;
+		if (mapped == 0 || mapped == 0xFFFD ||
 		    (enc == LEGACY_NONE ? g_unichar_iscntrl(mapped) : mapped < 0x20) ||
 		    !isfinite(r->x1) || !isfinite(r->y1) || !isfinite(r->x2) || !isfinite(r->y2) ||
 		    r->y2 <= r->y1 || r->x2 < r->x1) {
@@ -772,7 +775,8 @@ pdf_text(const guint8 *data, gsize len, const struct doc_limits *lim, struct doc
 		PopplerPage *page = poppler_document_get_page(doc, i);
 		if (page == NULL)
 			continue;
-		GArray *gs = page_glyphs(page);
+		guint junk = 0;
+		GArray *gs = page_glyphs(page, &junk);
 		if (gs->len > MAX_GLYPHS) {
 			doc_fail(out, DOC_REFUSED,
 			         "page %d of the PDF has %u characters, over the limit of %d",
@@ -786,7 +790,9 @@ pdf_text(const guint8 *data, gsize len, const struct doc_limits *lim, struct doc
 			out->image_pages = NULL;
 			return;
 		}
-		if (gs->len == 0 || (gs->len < FEW_GLYPHS && page_is_scan(page))) {
+		/* no text, a caption on a scan, or text that cannot be read: OCR */
+		if (gs->len == 0 || junk > gs->len ||
+		    (gs->len < FEW_GLYPHS && page_is_scan(page))) {
 			if (out->image_pages == NULL)
 				out->image_pages = g_array_new(FALSE, FALSE, sizeof(int));
 			g_array_append_val(out->image_pages, i);

@@ -4,15 +4,19 @@
  * poppler-glib reads the document from memory.  pdf_text() reads the text
  * layer page by page and rebuilds lines from the glyph positions, so that a
  * table row stays on one line with " | " between its cells, and dotted
- * leaders are kept as typed; pages with no text layer are listed in
- * out->image_pages (a scanned form).  pdf_render() draws pages into gray
- * images at lim->ocr_dpi for ocr.c.  Pages and pixels are bounded by
- * doc_limits: a document of more than lim->max_pages pages is refused as a
- * whole (DOC_REFUSED, "the PDF has 45 pages, over the limit of 30"), not
- * read in part, and so is a page over lim->max_pixels at lim->ocr_dpi.
- * A row of a table whose cells wrap onto more lines is joined back into
- * one line when its cells are top-aligned (Word's default); cells centred
- * vertically come out as separate lines.  No I/O.
+ * leaders are kept as typed; pages are read upright whatever their
+ * /Rotate, one after the other.  Pages with no text layer are listed in
+ * out->image_pages (a scanned form), and so are pages whose text is mostly
+ * characters without a Unicode meaning, or that hold fewer than 60
+ * characters over an image covering half the page (a scanner's caption).
+ * pdf_render() draws pages into gray images at lim->ocr_dpi for ocr.c.
+ * Pages and pixels are bounded by doc_limits: a document of more than
+ * lim->max_pages pages is refused as a whole (DOC_REFUSED, "the PDF has 45
+ * pages, over the limit of 30"), not read in part, and so is a page over
+ * lim->max_pixels at lim->ocr_dpi or over 200000 characters.  A row of a
+ * table whose cells wrap onto more lines is joined back into one line when
+ * its cells are top-aligned (Word's default); cells centred vertically come
+ * out as separate lines.  No I/O.
  */
 #ifndef PHIEU_PDF_H
 #define PHIEU_PDF_H

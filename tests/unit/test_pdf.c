@@ -248,7 +248,7 @@ t_image_page(void **state)
 	g_byte_array_unref(b);
 }
 
-/* A PDF of pictures only: no text, the pages to OCR. */
+/* A PDF of pictures only, one with a caption: no text, the pages to OCR. */
 static void
 t_scan_only(void **state)
 {
@@ -260,6 +260,7 @@ t_scan_only(void **state)
 	image_at(cr, 0, 0);
 	cairo_show_page(cr);
 	image_at(cr, 10, 10);
+	text_at(cr, 250, 295, "Scanned with CamScanner"); /* a caption is no text layer */
 	pdf_end(cr);
 	read_pdf(b, 0, &d);
 	assert_int_equal(d.status, DOC_EMPTY);
