@@ -47,6 +47,15 @@ static const struct ckey top_keys[] = {
     {"domain", C_STR, TOP(domain), "danang.gov.vn", 0, 0, NULL, FALSE},
     {"helo", C_STR, TOP(helo), NULL, 0, 0, NULL, FALSE},
     {"log_level", C_ENUM, TOP(log_level), "info", 0, 0, "error|warning|info|debug", FALSE},
+    {"workers", C_INT, TOP(workers), "2", 0, 16, NULL, FALSE},
+    {"read_timeout", C_INT, TOP(read_timeout), "300", 5, 86400, NULL, FALSE},
+    {"max_attachment_size", C_INT, TOP(max_attachment), "26214400", 1024, 1073741823, NULL, FALSE},
+    {"max_unpacked_size", C_INT, TOP(max_unpacked), "104857600", 1024, 1073741823, NULL, FALSE},
+    {"max_pages", C_INT, TOP(max_pages), "30", 1, 1000, NULL, FALSE},
+    {"max_megapixels", C_INT, TOP(max_megapixels), "100", 1, 2000, NULL, FALSE},
+    {"ocr", C_BOOL, TOP(ocr), "true", 0, 0, NULL, FALSE},
+    {"ocr_languages", C_STR, TOP(ocr_languages), "vie+eng", 0, 0, NULL, FALSE},
+    {"doubt_below", C_INT, TOP(doubt_below), "70", 0, 100, NULL, FALSE},
     {NULL, 0, 0, NULL, 0, 0, NULL, FALSE},
 };
 

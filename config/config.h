@@ -59,6 +59,16 @@ struct config {
 	char *domain; /* "danang.gov.vn" */
 	char *helo;
 	char *log_level;
+	/* reading attachments */
+	int workers;         /* reader processes (0: read in the daemon itself) */
+	int read_timeout;    /* seconds one message's reading may take */
+	int max_attachment;  /* bytes of one attachment read */
+	int max_unpacked;    /* bytes unpacked from one zip-based document */
+	int max_pages;       /* pages of a PDF or TIFF read */
+	int max_megapixels;  /* size of one image or rendered page */
+	int ocr;             /* read scans with OCR */
+	char *ocr_languages; /* "vie+eng" */
+	int doubt_below;     /* OCR line confidence (0..100) under which fields are doubtful */
 	/* for rules/: names and addresses of the mailboxes, NULL-terminated */
 	const char **mailbox_names;
 	const char **mailbox_addrs;

@@ -75,6 +75,22 @@ mkdirs(const char *path, char **cause)
 	return 0;
 }
 
+/* How attachments are read, from the configuration. */
+void
+intake_attach_opts(const struct config *cfg, struct attach_opts *o)
+{
+	attach_opts_default(o);
+	o->domain = cfg->domain;
+	o->ocr.domain = cfg->domain;
+	o->ocr.languages = cfg->ocr_languages;
+	o->ocr_enabled = cfg->ocr;
+	o->doubt_below = cfg->doubt_below;
+	o->limits.max_part = (gsize)cfg->max_attachment;
+	o->limits.max_unpacked = (gsize)cfg->max_unpacked;
+	o->limits.max_pages = cfg->max_pages;
+	o->limits.max_pixels = (gint64)cfg->max_megapixels * 1000000;
+}
+
 /* Set up intake for one configuration. */
 struct intake *
 intake_new(const struct config *cfg, struct store *st, char **cause)
@@ -91,9 +107,7 @@ intake_new(const struct config *cfg, struct store *st, char **cause)
 	in->ropts.mailbox_addrs = cfg->mailbox_addrs;
 	in->ropts.department = cfg->department_ict;
 	in->ropts.staff = (const char *const *)cfg->staff;
-	attach_opts_default(&in->aopts);
-	in->aopts.domain = cfg->domain;
-	in->aopts.ocr.domain = cfg->domain;
+	intake_attach_opts(cfg, &in->aopts);
 	if ((in->templates = templates_load(cfg, cause)) == NULL || mkdirs(raw, cause) != 0) {
 		g_free(raw);
 		return intake_free(in);
@@ -487,16 +501,65 @@ new_request(struct intake *in, const char *mailbox, struct stored_message *sm,
 	return rc;
 }
 
+/* Parse a raw message for intake; an oversize one is kept unread. */
+struct message *
+intake_parse(struct intake *in, const char *data, gsize len)
+{
+	struct message *m;
+
+	if (len <= (gsize)in->cfg->max_message_size)
+		return message_parse(data, len);
+	/* kept in the spool unread; a person looks at it */
+	m = message_parse("", 0);
+	g_ptr_array_add(m->problems,
+	                g_strdup_printf("message of %zu bytes is over max_message_size", len));
+	return m;
+}
+
+/* Whether the message is a copy of one stored before. */
+static int
+is_copy(struct intake *in, const struct message *m, const char *data, gsize len, gint64 *request_id,
+        char **cause)
+{
+	char *sha = g_compute_checksum_for_data(G_CHECKSUM_SHA256, (const guchar *)data, len);
+	int seen = store_message_seen(in->st, m->message_id, sha, request_id, cause);
+
+	g_free(sha);
+	return seen;
+}
+
+/* Whether the message needs its attachments read: not a copy, a follow-up
+   or automatic mail (a best guess: intake_message checks again). */
+gboolean
+intake_needs_reading(struct intake *in, const struct message *m, const char *data, gsize len)
+{
+	char *cause = NULL, *automatic;
+	gint64 request = 0, thread;
+	gboolean needs = TRUE;
+
+	if (is_copy(in, m, data, len, &request, &cause) == 1)
+		needs = FALSE;
+	else if ((thread = find_thread(in, m, &cause)) > 0 && may_follow_up(in, thread, m))
+		needs = FALSE;
+	else if ((automatic = rules_automatic(m)) != NULL) {
+		needs = FALSE;
+		g_free(automatic);
+	}
+	g_free(cause);
+	return needs;
+}
+
 /* Handle one message; see intake.h. */
 int
 intake_message(struct intake *in, const char *mailbox, uint32_t uidvalidity, uint32_t uid,
-               const char *data, gsize len, char **cause)
+               const char *data, gsize len, const struct message *m, const struct reading *given,
+               char **cause)
 {
 	char *sha = g_compute_checksum_for_data(G_CHECKSUM_SHA256, (const guchar *)data, len);
 	char *path = NULL;
 	struct stored_message sm = {0};
-	struct message *m = NULL;
-	struct reading *rd = NULL;
+	struct reading *own = NULL;
+	const struct reading *rd = given;
 	struct decision *d = NULL;
 	gint64 seen_request = 0, thread;
 	int rc = -1, seen;
@@ -513,16 +576,6 @@ intake_message(struct intake *in, const char *mailbox, uint32_t uidvalidity, uin
 	sm.sha256 = sha;
 	sm.spool_path = path;
 	sm.size = (gint64)len;
-
-	if (len > (gsize)in->cfg->max_message_size) {
-		/* kept in the spool unread; a person looks at it */
-		m = message_parse("", 0);
-		g_ptr_array_add(
-		    m->problems,
-		    g_strdup_printf("message of %zu bytes is over max_message_size", len));
-	} else {
-		m = message_parse(data, len);
-	}
 	sm.message_id = m->message_id;
 	sm.from_addr = m->from_addr;
 	sm.subject = m->subject;
@@ -565,7 +618,8 @@ intake_message(struct intake *in, const char *mailbox, uint32_t uidvalidity, uin
 		goto out;
 	}
 
-	rd = attach_read(m, &in->aopts);
+	if (rd == NULL)
+		rd = own = attach_read(m, &in->aopts);
 	d = rules_decide(m, rd, mailbox, &in->ropts);
 	log_trace(TRACE_RULES, "rules", "%s uid %u: %s", mailbox, uid, d->why);
 	if (d->automatic != NULL && strcmp(d->type, "unknown") == 0) {
@@ -580,8 +634,7 @@ intake_message(struct intake *in, const char *mailbox, uint32_t uidvalidity, uin
 	rc = new_request(in, mailbox, &sm, m, d, cause);
 out:
 	decision_free(d);
-	reading_free(rd);
-	message_free(m);
+	reading_free(own);
 	g_free(path);
 	g_free(sha);
 	return rc;

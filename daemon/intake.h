@@ -18,16 +18,27 @@
 #include <glib.h>
 #include <stdint.h>
 
+#include "attach.h"
 #include "config.h"
 #include "store.h"
 
 struct intake;
 
+/* How attachments are read, from the configuration (before intake_new:
+   the reader processes are started before the database is opened). */
+void intake_attach_opts(const struct config *cfg, struct attach_opts *o);
 /* Load the templates for the configured language; NULL with *cause. */
 struct intake *intake_new(const struct config *cfg, struct store *st, char **cause);
-/* Handle one message of a mailbox; 0 done, -1 database or spool failure. */
+/* Parse a raw message (an oversize one is kept unread, with the problem noted). */
+struct message *intake_parse(struct intake *in, const char *data, gsize len);
+/* Whether its attachments need reading: not a copy, a follow-up or automatic mail. */
+gboolean intake_needs_reading(struct intake *in, const struct message *m, const char *data,
+                              gsize len);
+/* Handle one message of a mailbox with what was read from it (rd NULL: read it
+   now); 0 done, -1 database or spool failure. */
 int intake_message(struct intake *in, const char *mailbox, uint32_t uidvalidity, uint32_t uid,
-                   const char *data, gsize len, char **cause);
+                   const char *data, gsize len, const struct message *m, const struct reading *rd,
+                   char **cause);
 /* Make the spool files written since the last call durable (before commit). */
 int intake_sync(struct intake *in, char **cause);
 /* Counters for the log: requests, duplicates, follow-ups, automatic. */

@@ -1,13 +1,16 @@
 /*
  * phieud.c - the daemon: polls the mailboxes, stores requests, sends replies.
  *
- * One process, one thread.  Each configured mailbox has its own IMAP
- * session; where the server offers IDLE the session waits in IDLE and the
- * daemon poll()s all their sockets at once, otherwise it polls every
- * poll_interval seconds.  A failed session is dropped and reconnected with
- * exponential backoff.  New mail is fetched in batches (one UID FETCH per
- * batch), stored in one transaction per batch, and only then marked
- * processed on the server.  Queued replies are sent after each commit.
+ * One process and a pool of reader processes.  Each configured mailbox has
+ * its own IMAP session; where the server offers IDLE the session waits in
+ * IDLE and the daemon poll()s all their sockets at once, otherwise it polls
+ * every poll_interval seconds.  A failed session is dropped and reconnected
+ * with exponential backoff.  New mail is fetched in batches (one UID FETCH
+ * per batch); each message of a batch is read by a reader process (documents,
+ * PDF, OCR: see worker.h) while the loop goes on serving the other
+ * mailboxes; when the whole batch is read it is stored in one transaction,
+ * and only then marked processed on the server.  Queued replies are sent
+ * after each commit.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -22,14 +25,29 @@
 #include "imap.h"
 #include "intake.h"
 #include "log.h"
+#include "message.h"
 #include "outbox.h"
 #include "store.h"
+#include "worker.h"
 
 #define EXIT_CONFIG   2
 #define EXIT_TEMPFAIL 75
 #define IDLE_REFRESH  1500 /* re-issue IDLE before servers' 30-minute limit */
+#define MAX_POLLFDS   64
 
 static volatile sig_atomic_t stopping;
+
+struct mbox;
+
+/* One fetched message of a batch, waiting for its reading. */
+struct item {
+	struct mbox *box;
+	uint32_t uid;
+	GBytes *raw;
+	struct message *m;
+	struct reading *rd;
+	gboolean waiting;
+};
 
 /* One polled mailbox and its session. */
 struct mbox {
@@ -40,6 +58,12 @@ struct mbox {
 	gboolean idling;
 	gint64 idle_since;
 	gint64 next_poll;
+	gboolean polled;      /* searched at least once without error */
+	gboolean failed;      /* the last attempt failed: something is left for later */
+	uint32_t uidvalidity; /* of the selected folder */
+	GArray *todo;         /* uint32: UIDs found by the search, not yet fetched */
+	GPtrArray *batch;     /* struct item*: fetched, being read */
+	int waiting;          /* items of the batch whose reading has not come back */
 };
 
 struct daemon {
@@ -47,8 +71,10 @@ struct daemon {
 	struct store *st;
 	struct intake *in;
 	struct outbox *ob;
+	struct pool *pool;
 	struct mbox *boxes;
 	guint nboxes;
+	gboolean once;
 };
 
 /* Stop at the next chance. */
@@ -103,102 +129,53 @@ parse_trace(const char *s)
 	return bits;
 }
 
+/* Release a batch item. */
+static void
+item_free(gpointer p)
+{
+	struct item *it = p;
+
+	g_bytes_unref(it->raw);
+	message_free(it->m);
+	reading_free(it->rd);
+	g_free(it);
+}
+
+/* Forget the UIDs found and any batch not yet stored: they stay unmarked on
+   the server and are fetched again at the next poll. */
+static void
+mbox_forget(struct mbox *b)
+{
+	g_array_set_size(b->todo, 0);
+	if (b->batch != NULL && b->waiting == 0) {
+		g_ptr_array_free(b->batch, TRUE);
+		b->batch = NULL;
+	}
+	/* a batch still being read is dropped when its readings are back */
+}
+
 /* Drop a session after an error and schedule the reconnection. */
 static void
-mbox_fail(struct daemon *dm, struct mbox *b, const char *what, char *cause)
+mbox_fail(struct mbox *b, const char *what, char *cause)
 {
 	gint64 wait = 5;
 
 	b->conn = imap_free(b->conn);
 	b->idling = FALSE;
+	b->failed = TRUE;
 	b->failures++;
 	for (int i = 1; i < b->failures && wait < 600; i++)
 		wait *= 2;
 	if (wait > 600)
 		wait = 600;
 	b->next_connect = now_s() + wait;
+	mbox_forget(b);
 	log_warn("imap", "%s: %s: %s; retrying in %" G_GINT64_FORMAT " s", b->cfg->name, what,
 	         cause != NULL ? cause : "error", wait);
 	g_free(cause);
-	(void)dm;
 }
 
-struct batch_ctx {
-	struct daemon *dm;
-	struct mbox *b;
-	uint32_t uidvalidity;
-	uint32_t last;
-	char *cause;
-};
-
-/* Called per fetched message: store it inside the batch's transaction. */
-static int
-on_message(uint32_t uid, const char *data, size_t len, void *arg)
-{
-	struct batch_ctx *bc = arg;
-
-	if (intake_message(bc->dm->in, bc->b->cfg->name, bc->uidvalidity, uid, data, len,
-	                   &bc->cause) != 0)
-		return 1;
-	if (uid > bc->last)
-		bc->last = uid;
-	return 0;
-}
-
-/* Store one batch of UIDs in one transaction, then mark them on the server.
-   Returns 0, or -1 with the session dropped or the transaction rolled back. */
-static int
-poll_batch(struct daemon *dm, struct mbox *b, uint32_t uidvalidity, const uint32_t *uids, size_t n)
-{
-	struct batch_ctx bc = {dm, b, uidvalidity, 0, NULL};
-	char *cause = NULL;
-	enum net_result res;
-
-	if (store_begin(dm->st, &cause) != 0) {
-		log_err("store", "%s", cause);
-		g_free(cause);
-		return -1;
-	}
-	res = imap_fetch(b->conn, uids, n, on_message, &bc, &cause);
-	if (bc.cause != NULL) {
-		/* the database or the spool failed: nothing is marked */
-		store_rollback(dm->st);
-		log_err("intake", "%s: batch not stored, will retry: %s", b->cfg->name, bc.cause);
-		g_free(bc.cause);
-		g_free(cause);
-		return -1;
-	}
-	if (res != NET_OK) {
-		store_rollback(dm->st);
-		mbox_fail(dm, b, "fetch", cause);
-		return -1;
-	}
-	if ((bc.last > 0 &&
-	     store_mailbox_set(dm->st, b->cfg->name, uidvalidity, bc.last, &cause) != 0) ||
-	    intake_sync(dm->in, &cause) != 0 || store_commit(dm->st, &cause) != 0) {
-		store_rollback(dm->st);
-		log_err("store", "%s: batch not stored, will retry: %s", b->cfg->name, cause);
-		g_free(cause);
-		return -1;
-	}
-	/* committed: now, and only now, mark them on the server */
-	res = imap_mark(b->conn, uids, n, dm->cfg->mark_keyword,
-	                strcmp(dm->cfg->mark, "move") == 0 ? dm->cfg->mark_folder : NULL, &cause);
-	if (res != NET_OK) {
-		log_warn("imap", "%s: stored but not marked (kept safe by the stored UID): %s",
-		         b->cfg->name, cause);
-		g_free(cause);
-		if (res == NET_RETRY) {
-			mbox_fail(dm, b, "mark", NULL);
-			return -1;
-		}
-	}
-	log_trace(TRACE_IMAP, "imap", "%s: stored and marked %zu message(s) up to uid %u",
-	          b->cfg->name, n, bc.last);
-	return 0;
-}
-
-/* Connect and select, if not connected.  Returns 0 when the session is up. */
+/* Connect if not connected.  Returns 0 when the session is up. */
 static int
 mbox_connect(struct daemon *dm, struct mbox *b)
 {
@@ -211,100 +188,227 @@ mbox_connect(struct daemon *dm, struct mbox *b)
 		return -1;
 	b->conn = imap_connect(&dm->cfg->imap.ep, b->cfg->login, b->cfg->password, &res, &cause);
 	if (b->conn == NULL) {
-		mbox_fail(dm, b, "connect", cause);
+		mbox_fail(b, "connect", cause);
 		return -1;
 	}
 	log_trace(TRACE_IMAP, "imap", "%s: logged in", b->cfg->name);
 	return 0;
 }
 
-/* Fetch and store everything new in one mailbox.  Returns 0 when the
-   mailbox was read to its end, -1 when something is left for later. */
+/* Mark UIDs processed on the server and record that they are.  A refusal
+   (the message is gone) counts as done; a broken session does not. */
 static int
-poll_mailbox(struct daemon *dm, struct mbox *b)
+mbox_mark(struct daemon *dm, struct mbox *b, const uint32_t *uids, size_t n)
 {
 	char *cause = NULL;
-	uint32_t uidvalidity = 0, stored_validity, last_uid, *uids = NULL;
+	enum net_result res =
+	    imap_mark(b->conn, uids, n, dm->cfg->mark_keyword,
+	              strcmp(dm->cfg->mark, "move") == 0 ? dm->cfg->mark_folder : NULL, &cause);
+
+	if (res == NET_RETRY) {
+		mbox_fail(b, "mark (the messages are stored; marked at the next poll)", cause);
+		return -1;
+	}
+	if (res == NET_NO) {
+		log_warn("imap", "%s: the server refused to mark %zu stored message(s): %s",
+		         b->cfg->name, n, cause);
+		g_free(cause);
+	}
+	if (store_set_marked(dm->st, b->cfg->name, b->uidvalidity, uids, n, &cause) != 0) {
+		log_err("store", "%s", cause);
+		g_free(cause);
+	}
+	return 0;
+}
+
+/* Select the folder, mark what an earlier run stored but could not mark,
+   and find the new UIDs.  Returns 0 when the search succeeded. */
+static int
+mbox_search(struct daemon *dm, struct mbox *b)
+{
+	char *cause = NULL;
+	uint32_t stored_validity, last_uid, *uids = NULL;
 	size_t n = 0;
 	enum net_result res;
-	int rc = 0;
+	GArray *unmarked = g_array_new(FALSE, FALSE, sizeof(uint32_t));
 
 	if (mbox_connect(dm, b) != 0)
 		return -1;
-	res = imap_select(b->conn, b->cfg->folder, &uidvalidity, &cause);
-	if (res != NET_OK) {
-		mbox_fail(dm, b, "select", cause);
+	if ((res = imap_select(b->conn, b->cfg->folder, &b->uidvalidity, &cause)) != NET_OK) {
+		mbox_fail(b, "select", cause);
 		return -1;
 	}
 	if (store_mailbox_get(dm->st, b->cfg->name, &stored_validity, &last_uid, &cause) != 0) {
 		log_err("store", "%s", cause);
 		g_free(cause);
+		b->failed = TRUE;
 		return -1;
 	}
-	if (stored_validity != 0 && stored_validity != uidvalidity) {
+	if (stored_validity != 0 && stored_validity != b->uidvalidity) {
 		/* the server renumbered the folder: read it again from the start;
 		   Message-IDs already stored are recognised as copies */
 		log_warn("imap", "%s: UIDVALIDITY changed from %u to %u, reading the folder again",
-		         b->cfg->name, stored_validity, uidvalidity);
+		         b->cfg->name, stored_validity, b->uidvalidity);
 		last_uid = 0;
 	}
+	if (store_unmarked(dm->st, b->cfg->name, b->uidvalidity, unmarked, &cause) == 0 &&
+	    unmarked->len > 0) {
+		log_info("imap", "%s: marking %u message(s) stored earlier", b->cfg->name,
+		         unmarked->len);
+		if (mbox_mark(dm, b, (uint32_t *)(void *)unmarked->data, unmarked->len) != 0) {
+			g_array_free(unmarked, TRUE);
+			return -1;
+		}
+	}
+	g_free(cause);
+	g_array_free(unmarked, TRUE);
+	cause = NULL;
 	res = imap_search_new(b->conn, last_uid,
 	                      strcmp(dm->cfg->mark, "flag") == 0 ? dm->cfg->mark_keyword : NULL,
 	                      &uids, &n, &cause);
 	if (res != NET_OK) {
-		mbox_fail(dm, b, "search", cause);
+		mbox_fail(b, "search", cause);
 		return -1;
 	}
 	if (n > 0)
 		log_info("imap", "%s: %zu new message(s)", b->cfg->name, n);
-	for (size_t i = 0; i < n && !stopping; i += (size_t)dm->cfg->batch_size) {
-		size_t k =
-		    n - i < (size_t)dm->cfg->batch_size ? n - i : (size_t)dm->cfg->batch_size;
-		if (poll_batch(dm, b, uidvalidity, uids + i, k) != 0) {
-			rc = -1;
-			break;
-		}
-		/* replies go out as soon as their requests are committed */
-		outbox_flush(dm->ob);
-	}
+	g_array_set_size(b->todo, 0);
+	if (n > 0)
+		g_array_append_vals(b->todo, uids, (guint)n);
 	g_free(uids);
-	if (rc == 0 && !stopping)
-		b->failures = 0;
+	b->polled = TRUE;
+	b->failed = FALSE;
+	b->failures = 0;
 	b->next_poll = now_s() + dm->cfg->poll_interval;
-	return stopping ? -1 : rc;
+	return 0;
 }
 
-/* --once: every mailbox read to its end, everything due sent. */
-static int
-run_once(struct daemon *dm)
-{
-	gboolean left = FALSE;
-	int pending;
+struct fetch_ctx {
+	struct daemon *dm;
+	struct mbox *b;
+};
 
-	for (guint i = 0; i < dm->nboxes && !stopping; i++)
-		if (poll_mailbox(dm, &dm->boxes[i]) != 0)
-			left = TRUE;
-	/* each flush sends a bounded batch: go on while it makes progress */
-	while (!stopping && outbox_flush(dm->ob) > 0)
-		;
-	pending = store_outbox_pending(dm->st);
-	if (pending > 0)
-		log_warn("phieud", "%d message(s) left in the outbox for retry", pending);
-	for (guint i = 0; i < dm->nboxes; i++)
-		dm->boxes[i].conn = imap_free(dm->boxes[i].conn);
-	return left || pending != 0 || stopping ? EXIT_TEMPFAIL : 0;
+/* Called per fetched message: keep it and hand it to a reader. */
+static int
+on_message(uint32_t uid, const char *data, size_t len, void *arg)
+{
+	struct fetch_ctx *fc = arg;
+	struct item *it = g_new0(struct item, 1);
+
+	it->box = fc->b;
+	it->uid = uid;
+	it->raw = g_bytes_new(data, len);
+	it->m = intake_parse(fc->dm->in, data, len);
+	g_ptr_array_add(fc->b->batch, it);
+	if (len <= (size_t)fc->dm->cfg->max_message_size &&
+	    intake_needs_reading(fc->dm->in, it->m, data, len)) {
+		it->waiting = TRUE;
+		fc->b->waiting++;
+		pool_submit(fc->dm->pool, data, len, it);
+	}
+	return 0;
+}
+
+/* Store a batch whose readings are all back, then mark it on the server. */
+static void
+batch_store(struct daemon *dm, struct mbox *b)
+{
+	GPtrArray *batch = b->batch;
+	char *cause = NULL;
+	uint32_t last = 0;
+	GArray *uids = g_array_new(FALSE, FALSE, sizeof(uint32_t));
+	gboolean ok = store_begin(dm->st, &cause) == 0;
+
+	b->batch = NULL;
+	for (guint i = 0; ok && i < batch->len; i++) {
+		struct item *it = g_ptr_array_index(batch, i);
+		gsize len;
+		const char *data = g_bytes_get_data(it->raw, &len);
+		ok = intake_message(dm->in, b->cfg->name, b->uidvalidity, it->uid, data, len, it->m,
+		                    it->rd, &cause) == 0;
+		if (it->uid > last)
+			last = it->uid;
+		g_array_append_val(uids, it->uid);
+	}
+	if (ok && last > 0)
+		ok = store_mailbox_set(dm->st, b->cfg->name, b->uidvalidity, last, &cause) == 0;
+	if (ok)
+		ok = intake_sync(dm->in, &cause) == 0 && store_commit(dm->st, &cause) == 0;
+	if (!ok) {
+		/* nothing is marked: the batch is fetched again at the next poll */
+		store_rollback(dm->st);
+		log_err("intake", "%s: batch not stored, will retry: %s", b->cfg->name, cause);
+		g_free(cause);
+		b->failed = TRUE;
+		g_array_set_size(b->todo, 0);
+		b->next_poll = now_s() + 30;
+	} else if (b->conn != NULL) {
+		/* committed: now, and only now, mark them on the server */
+		if (mbox_mark(dm, b, (uint32_t *)(void *)uids->data, uids->len) == 0)
+			log_trace(TRACE_IMAP, "imap",
+			          "%s: stored and marked %u message(s) up to uid %u", b->cfg->name,
+			          uids->len, last);
+	}
+	g_array_free(uids, TRUE);
+	g_ptr_array_free(batch, TRUE);
+	/* replies go out as soon as their requests are committed */
+	if (ok)
+		outbox_flush(dm->ob);
+}
+
+/* A reading came back from the pool. */
+static void
+on_reading(void *tag, struct reading *rd, void *arg)
+{
+	struct item *it = tag;
+	struct mbox *b = it->box;
+	struct daemon *dm = arg;
+
+	it->rd = rd;
+	it->waiting = FALSE;
+	if (--b->waiting > 0)
+		return;
+	if (b->conn == NULL) {
+		/* the session broke meanwhile: fetch again later */
+		g_ptr_array_free(b->batch, TRUE);
+		b->batch = NULL;
+		return;
+	}
+	batch_store(dm, b);
+}
+
+/* Fetch the next batch of a mailbox's new UIDs. */
+static void
+batch_fetch(struct daemon *dm, struct mbox *b)
+{
+	size_t n =
+	    b->todo->len < (guint)dm->cfg->batch_size ? b->todo->len : (guint)dm->cfg->batch_size;
+	struct fetch_ctx fc = {dm, b};
+	char *cause = NULL;
+	enum net_result res;
+
+	b->batch = g_ptr_array_new_with_free_func(item_free);
+	b->waiting = 0;
+	res = imap_fetch(b->conn, (uint32_t *)(void *)b->todo->data, n, on_message, &fc, &cause);
+	g_array_remove_range(b->todo, 0, (guint)n);
+	if (res != NET_OK) {
+		mbox_fail(b, "fetch", cause);
+		return;
+	}
+	if (b->waiting == 0)
+		batch_store(dm, b);
 }
 
 /* Enter IDLE on a session that offers it. */
 static void
-mbox_idle(struct daemon *dm, struct mbox *b)
+mbox_idle(struct mbox *b)
 {
 	char *cause = NULL;
 
 	if (b->conn == NULL || b->idling || !imap_can_idle(b->conn))
 		return;
 	if (imap_idle_start(b->conn, &cause) != NET_OK) {
-		mbox_fail(dm, b, "idle", cause);
+		mbox_fail(b, "idle", cause);
 		return;
 	}
 	b->idling = TRUE;
@@ -313,7 +417,7 @@ mbox_idle(struct daemon *dm, struct mbox *b)
 
 /* Leave IDLE. */
 static int
-mbox_unidle(struct daemon *dm, struct mbox *b)
+mbox_unidle(struct mbox *b)
 {
 	char *cause = NULL;
 
@@ -321,40 +425,80 @@ mbox_unidle(struct daemon *dm, struct mbox *b)
 		return 0;
 	b->idling = FALSE;
 	if (imap_idle_done(b->conn, &cause) != NET_OK) {
-		mbox_fail(dm, b, "idle done", cause);
+		mbox_fail(b, "idle done", cause);
 		return -1;
 	}
 	return 0;
 }
 
-/* The daemon's loop, until SIGTERM or SIGINT. */
-static int
-run_loop(struct daemon *dm)
+/* Move one mailbox on as far as it can go without waiting. */
+static void
+mbox_step(struct daemon *dm, struct mbox *b)
 {
-	struct pollfd *fds = g_new0(struct pollfd, dm->nboxes);
-	int *which = g_new0(int, dm->nboxes);
+	gint64 now = now_s();
 
-	log_info("phieud", "started: %u mailbox(es), IMAP %s:%d, SMTP %s:%d", dm->nboxes,
-	         dm->cfg->imap.host, dm->cfg->imap.port, dm->cfg->smtp.host, dm->cfg->smtp.port);
+	if (b->batch != NULL)
+		return; /* being read */
+	if (b->idling && now - b->idle_since >= IDLE_REFRESH && mbox_unidle(b) != 0)
+		return;
+	if (b->todo->len == 0 && !b->idling && now >= b->next_poll && now >= b->next_connect &&
+	    !(dm->once && b->polled))
+		mbox_search(dm, b);
+	if (b->todo->len > 0 && b->conn != NULL && !stopping) {
+		batch_fetch(dm, b);
+		return;
+	}
+	if (!dm->once && b->batch == NULL && b->todo->len == 0)
+		mbox_idle(b);
+}
+
+/* Whether --once is finished: every mailbox read to its end (or failed). */
+static gboolean
+once_done(struct daemon *dm)
+{
+	for (guint i = 0; i < dm->nboxes; i++) {
+		struct mbox *b = &dm->boxes[i];
+		if (b->batch != NULL || b->todo->len > 0)
+			return FALSE;
+		if (!b->polled && !b->failed)
+			return FALSE;
+	}
+	return pool_busy(dm->pool) == 0;
+}
+
+/* The loop, for the daemon and for --once. */
+static int
+run(struct daemon *dm)
+{
+	struct pollfd fds[MAX_POLLFDS];
+	int which[MAX_POLLFDS];
+
+	if (!dm->once)
+		log_info("phieud", "started: %u mailbox(es), IMAP %s:%d, SMTP %s:%d", dm->nboxes,
+		         dm->cfg->imap.host, dm->cfg->imap.port, dm->cfg->smtp.host,
+		         dm->cfg->smtp.port);
 	while (!stopping) {
-		gint64 now = now_s(), wait = dm->cfg->poll_interval;
-		int nfds = 0;
+		gint64 now, wait = dm->cfg->poll_interval;
+		int nfds = 0, nbox;
 
-		for (guint i = 0; i < dm->nboxes && !stopping; i++) {
-			struct mbox *b = &dm->boxes[i];
-			if (b->idling && now - b->idle_since >= IDLE_REFRESH &&
-			    mbox_unidle(dm, b) != 0)
-				continue;
-			if (!b->idling && now >= b->next_poll && now >= b->next_connect)
-				poll_mailbox(dm, b);
-			mbox_idle(dm, b);
-		}
+		for (guint i = 0; i < dm->nboxes && !stopping; i++)
+			mbox_step(dm, &dm->boxes[i]);
+		/* start the readings just queued (and take those done in-process) */
+		pool_collect(dm->pool, on_reading, dm);
+		if (dm->once && once_done(dm))
+			break;
 		if (outbox_next_due(dm->ob) == 0)
 			outbox_flush(dm->ob);
 		now = now_s();
 		for (guint i = 0; i < dm->nboxes; i++) {
 			struct mbox *b = &dm->boxes[i];
 			gint64 t;
+			if (b->batch != NULL)
+				continue; /* woken by its readings */
+			if (b->todo->len > 0) {
+				wait = 0;
+				continue;
+			}
 			if (b->idling) {
 				if (imap_idle_buffered(b->conn)) {
 					wait = 0;
@@ -373,9 +517,13 @@ run_loop(struct daemon *dm)
 			if (t < wait)
 				wait = t;
 		}
-		gint64 due = outbox_next_due(dm->ob);
+		nbox = nfds;
+		nfds += pool_pollfds(dm->pool, fds + nfds, MAX_POLLFDS - nfds);
+		gint64 due = outbox_next_due(dm->ob), deadline = pool_next_deadline(dm->pool);
 		if (due >= 0 && due < wait)
 			wait = due;
+		if (deadline >= 0 && deadline < wait)
+			wait = deadline;
 		if (wait < 0)
 			wait = 0;
 		if (stopping)
@@ -386,28 +534,39 @@ run_loop(struct daemon *dm)
 			sleep(1);
 			continue;
 		}
-		for (int k = 0; k < nfds && r > 0; k++)
+		pool_collect(dm->pool, on_reading, dm);
+		for (int k = 0; k < nbox && r > 0; k++)
 			if (fds[k].revents != 0) {
 				struct mbox *b = &dm->boxes[which[k]];
 				log_trace(TRACE_IMAP, "imap", "%s: woken by the server",
 				          b->cfg->name);
-				if (mbox_unidle(dm, b) == 0)
+				if (mbox_unidle(b) == 0)
 					b->next_poll = 0;
 			}
 		for (guint i = 0; i < dm->nboxes; i++) {
 			struct mbox *b = &dm->boxes[i];
-			if (b->idling && imap_idle_buffered(b->conn) && mbox_unidle(dm, b) == 0)
+			if (b->idling && imap_idle_buffered(b->conn) && mbox_unidle(b) == 0)
 				b->next_poll = 0;
 		}
 	}
-	log_info("phieud", "stopping");
+	if (!dm->once)
+		log_info("phieud", "stopping");
+	/* each flush sends a bounded batch: go on while it makes progress */
+	while (!stopping && outbox_flush(dm->ob) > 0)
+		;
+	gboolean left = stopping;
 	for (guint i = 0; i < dm->nboxes; i++) {
-		mbox_unidle(dm, &dm->boxes[i]);
-		dm->boxes[i].conn = imap_free(dm->boxes[i].conn);
+		struct mbox *b = &dm->boxes[i];
+		left = left || b->failed || b->todo->len > 0 || b->batch != NULL;
+		mbox_unidle(b);
+		b->conn = imap_free(b->conn);
 	}
-	g_free(fds);
-	g_free(which);
-	return 0;
+	if (!dm->once)
+		return 0;
+	int pending = store_outbox_pending(dm->st);
+	if (pending > 0)
+		log_warn("phieud", "%d message(s) left in the outbox for retry", pending);
+	return left || pending != 0 ? EXIT_TEMPFAIL : 0;
 }
 
 /* Entry point. */
@@ -480,6 +639,11 @@ main(int argc, char **argv)
 	sigaction(SIGINT, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
+	/* the readers are forked before the database is opened: they never hold it */
+	struct attach_opts ao;
+	intake_attach_opts(dm.cfg, &ao);
+	if ((dm.pool = pool_new(dm.cfg->workers, &ao, dm.cfg->read_timeout, &cause)) == NULL)
+		log_fatal("starting the readers: %s", cause);
 	if ((dm.st = store_open(dm.cfg->database, &cause)) == NULL)
 		log_fatal("%s", cause);
 	if ((dm.in = intake_new(dm.cfg, dm.st, &cause)) == NULL)
@@ -487,16 +651,25 @@ main(int argc, char **argv)
 	dm.ob = outbox_new(dm.cfg, dm.st);
 	dm.nboxes = dm.cfg->mailboxes->len;
 	dm.boxes = g_new0(struct mbox, dm.nboxes);
-	for (guint i = 0; i < dm.nboxes; i++)
+	for (guint i = 0; i < dm.nboxes; i++) {
 		dm.boxes[i].cfg = g_ptr_array_index(dm.cfg->mailboxes, i);
+		dm.boxes[i].todo = g_array_new(FALSE, FALSE, sizeof(uint32_t));
+	}
+	dm.once = once;
 
-	status = once ? run_once(&dm) : run_loop(&dm);
+	status = run(&dm);
 
 	int req, dup, fol, aut;
 	intake_counts(dm.in, &req, &dup, &fol, &aut);
 	log_info("phieud", "done: %d request(s), %d copy(ies), %d follow-up(s), %d automatic", req,
 	         dup, fol, aut);
+	for (guint i = 0; i < dm.nboxes; i++) {
+		g_array_free(dm.boxes[i].todo, TRUE);
+		if (dm.boxes[i].batch != NULL)
+			g_ptr_array_free(dm.boxes[i].batch, TRUE);
+	}
 	g_free(dm.boxes);
+	pool_free(dm.pool);
 	outbox_free(dm.ob);
 	intake_free(dm.in);
 	store_close(dm.st);

@@ -89,6 +89,10 @@ static const char *const migrations[] = {
     "CREATE TABLE counters ("
     "  year INTEGER PRIMARY KEY,"
     "  last INTEGER NOT NULL);",
+    /* 2: whether a stored message was marked on the server (rows from
+       before were marked in the same run) */
+    "ALTER TABLE messages ADD COLUMN marked INTEGER NOT NULL DEFAULT 1;"
+    "CREATE INDEX messages_unmarked ON messages(mailbox, uidvalidity) WHERE marked = 0;",
 };
 
 /* Now as an ISO 8601 UTC timestamp. */
@@ -453,7 +457,7 @@ store_message_add(struct store *st, const struct stored_message *m, char **cause
 	               "INSERT INTO messages(mailbox, uid, uidvalidity, message_id, sha256, "
 	               "spool_path, size, from_addr, subject, date, received, outcome, detail, "
 	               "request_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-	               cause, "sIIsssIssIsssN", m->mailbox, (gint64)m->uid, (gint64)m->uidvalidity,
+	               cause, "sIIsssIssIsssNi", m->mailbox, (gint64)m->uid, (gint64)m->uidvalidity,
 	               m->message_id, m->sha256, m->spool_path, m->size, m->from_addr, m->subject,
 	               m->date, now, m->outcome, m->detail, m->request_id);
 	g_free(now);
@@ -971,4 +975,45 @@ store_outbox_list(struct store *st, char **cause)
 	}
 	sqlite3_reset(s);
 	return a;
+}
+
+/* UIDs of a mailbox's messages stored but not yet marked on the server. */
+int
+store_unmarked(struct store *st, const char *mailbox, uint32_t uidvalidity, GArray *uids,
+               char **cause)
+{
+	sqlite3_stmt *s =
+	    store_query(st,
+	                "SELECT uid FROM messages WHERE mailbox = ? AND uidvalidity = ? "
+	                "AND marked = 0 ORDER BY uid",
+	                cause, "sI", mailbox, (gint64)uidvalidity);
+	int rc;
+
+	if (s == NULL)
+		return -1;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		uint32_t uid = (uint32_t)sqlite3_column_int64(s, 0);
+		g_array_append_val(uids, uid);
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE) {
+		*cause = store_error(st, "unmarked messages");
+		return -1;
+	}
+	return 0;
+}
+
+/* Record that these UIDs are marked on the server. */
+int
+store_set_marked(struct store *st, const char *mailbox, uint32_t uidvalidity, const uint32_t *uids,
+                 gsize n, char **cause)
+{
+	for (gsize i = 0; i < n; i++)
+		if (store_exec(
+		        st,
+		        "UPDATE messages SET marked = 1 WHERE mailbox = ? AND uidvalidity = ? "
+		        "AND uid = ?",
+		        cause, "sII", mailbox, (gint64)uidvalidity, (gint64)uids[i]) != 0)
+			return -1;
+	return 0;
 }

@@ -88,6 +88,12 @@ int store_message_seen(struct store *st, const char *message_id, const char *sha
 int store_uid_seen(struct store *st, const char *mailbox, uint32_t uidvalidity, uint32_t uid,
                    char **cause);
 gint64 store_message_add(struct store *st, const struct stored_message *m, char **cause);
+/* UIDs stored but not yet marked on the server (appended to uids). */
+int store_unmarked(struct store *st, const char *mailbox, uint32_t uidvalidity, GArray *uids,
+                   char **cause);
+/* Record that these UIDs were marked on the server. */
+int store_set_marked(struct store *st, const char *mailbox, uint32_t uidvalidity,
+                     const uint32_t *uids, gsize n, char **cause);
 
 /* Insert a request; *number gets "2026-000123". */
 gint64 store_request_add(struct store *st, const struct new_request *r, char **number,

@@ -1,6 +1,8 @@
 /* text.c - charsets, Unicode forms, folding, HTML to text; see text.h. */
 #include "text.h"
 
+#include "legacy.h"
+
 #include <string.h>
 
 #include <libxml/HTMLparser.h>
@@ -66,6 +68,16 @@ text_to_utf8(const char *data, gsize len, const char *charset, gboolean *lossy)
 	}
 	nfc = g_utf8_normalize(utf8, -1, G_NORMALIZE_NFC);
 	g_free(utf8);
+	/* Vietnamese typed in the old TCVN3 or VNI fonts came through as
+	   Latin letters: turn it into Vietnamese */
+	if (nfc != NULL) {
+		enum legacy_enc enc = legacy_detect(nfc);
+		if (enc != LEGACY_NONE) {
+			char *conv = legacy_convert(nfc, enc);
+			g_free(nfc);
+			nfc = conv;
+		}
+	}
 	if (lossy != NULL)
 		*lossy = bad;
 	return nfc != NULL ? nfc : g_strdup("");
