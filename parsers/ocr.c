@@ -1,12 +1,1121 @@
-/* ocr.c - scans read with Leptonica and Tesseract; see ocr.h.  (Reader to come.) */
+/* ocr.c - scans read with Leptonica and Tesseract; see ocr.h. */
 #include "ocr.h"
 
-/* Load Tesseract once. */
+#include <dlfcn.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <leptonica/allheaders.h>
+#include <tesseract/capi.h>
+
+#include "fields.h"
+#include "text.h"
+
+/* What a piece of a line is. */
+enum piece_kind {
+	P_WORD,   /* a word Tesseract read */
+	P_LEADER, /* a dotted or underlined leader found in the image */
+	P_BOX,    /* a check box found in the image */
+};
+
+/* One piece of text on the page, with its box in page pixels. */
+struct piece {
+	enum piece_kind kind;
+	char *text;
+	int x0, y0, x1, y1;
+	int base;    /* baseline y */
+	double conf; /* 0..100, or -1 when it does not count */
+	int line;    /* Tesseract's text line, for words */
+	int cell;    /* table cell index, or -1 */
+};
+
+/* A ruled table: its row and column rules. */
+struct table {
+	int x0, y0, x1, y1;
+	GArray *rows; /* int: y of the horizontal rules, top to bottom */
+	GArray *cols; /* int: x of the vertical rules, left to right */
+};
+
+/* One page being read. */
+struct page {
+	PIX *bin;      /* 1 bpp, cleaned: what Tesseract reads */
+	int dpi;       /* of bin */
+	int xh;        /* typical letter height in pixels */
+	GArray *items; /* struct piece */
+	GPtrArray *tables;
+	const struct ocr_opts *o;
+	gboolean ascii_ready; /* tess_ascii has the page */
+	int lines;            /* text lines Tesseract found */
+};
+
+static TessBaseAPI *tess;       /* the first language: whole pages */
+static TessBaseAPI *tess_ascii; /* the others: addresses and numbers again */
+static char *tess_langs;
+
+/* Run OpenMP parallel regions on one thread when the environment did not
+   ask for it before the process started: libgomp reads OMP_THREAD_LIMIT
+   when it is loaded, so only its API still works here. */
+static void
+omp_single_thread(void)
+{
+	void (*set_levels)(int) = (void (*)(int))dlsym(RTLD_DEFAULT, "omp_set_max_active_levels");
+
+	if (set_levels != NULL)
+		set_levels(0);
+}
+
+/* A Tesseract for langs, quiet; NULL when its data is missing. */
+static TessBaseAPI *
+tess_new(const char *datapath, const char *langs)
+{
+	TessBaseAPI *t = TessBaseAPICreate();
+
+	if (TessBaseAPIInit3(t, datapath, langs) != 0) {
+		TessBaseAPIDelete(t);
+		return NULL;
+	}
+	TessBaseAPISetVariable(t, "debug_file", "/dev/null");
+	return t;
+}
+
+/*
+ * Load Tesseract once.  The page is read in the first language ("vie"):
+ * read together with English, Tesseract takes Vietnamese words for English
+ * ones without their diacritics ("Trung tam", "Da Nang").  Words that look
+ * like addresses are read again with the other languages ("eng"), limited
+ * to the characters of an address, where Vietnamese alone reads "gov" as
+ * "øov".
+ */
 gboolean
 ocr_init(const struct ocr_opts *o, char **cause)
 {
-	*cause = g_strdup("OCR is not built yet");
+	const char *langs = o != NULL && o->languages != NULL ? o->languages : "vie+eng";
+	const char *datapath = o != NULL ? o->tessdata : NULL;
+
+	if (tess != NULL && g_strcmp0(tess_langs, langs) == 0)
+		return TRUE;
+	ocr_end();
+	if (g_getenv("OMP_THREAD_LIMIT") == NULL) {
+		g_setenv("OMP_THREAD_LIMIT", "1", TRUE);
+		omp_single_thread();
+	}
+	setMsgSeverity(L_SEVERITY_NONE);
+	char **list = g_strsplit(langs, "+", -1);
+	char *rest = list[0] != NULL && list[1] != NULL ? g_strjoinv("+", list + 1) : NULL;
+	tess = list[0] != NULL ? tess_new(datapath, list[0]) : NULL;
+	tess_ascii = tess != NULL ? tess_new(datapath, rest != NULL ? rest : list[0]) : NULL;
+	g_strfreev(list);
+	g_free(rest);
+	if (tess == NULL || tess_ascii == NULL) {
+		*cause = g_strdup_printf("Tesseract cannot load the language data \"%s\"%s%s",
+		                         langs, datapath != NULL ? " from " : "",
+		                         datapath != NULL ? datapath : "");
+		ocr_end();
+		return FALSE;
+	}
+	tess_langs = g_strdup(langs);
+	return TRUE;
+}
+
+/* Release Tesseract. */
+void
+ocr_end(void)
+{
+	TessBaseAPI **all[] = {&tess, &tess_ascii};
+
+	for (guint i = 0; i < G_N_ELEMENTS(all); i++)
+		if (*all[i] != NULL) {
+			TessBaseAPIEnd(*all[i]);
+			TessBaseAPIDelete(*all[i]);
+			*all[i] = NULL;
+		}
+	g_free(tess_langs);
+	tess_langs = NULL;
+}
+
+/* ---- image cleaning ---- */
+
+/* Whether the pixel at x, y of a 1 bpp image is black. */
+static inline int
+bit_at(const l_uint32 *data, int wpl, int x, int y)
+{
+	return GET_DATA_BIT(data + (size_t)y * wpl, x);
+}
+
+/* Typical height of letters: the median height of letter-sized components. */
+static int
+letter_height(BOXA *comps, int dpi)
+{
+	double s = dpi / 300.0;
+	GArray *h = g_array_new(FALSE, FALSE, sizeof(int));
+	int n = boxaGetCount(comps), xh;
+
+	for (int i = 0; i < n; i++) {
+		int x, y, w, bh;
+		boxaGetBoxGeometry(comps, i, &x, &y, &w, &bh);
+		if (bh >= 12 * s && bh <= 80 * s && w >= 4 * s && w <= 80 * s)
+			g_array_append_val(h, bh);
+	}
+	if (h->len < 20) {
+		xh = (int)(28 * s);
+	} else {
+		int *v = (int *)h->data;
+		for (guint i = 1; i < h->len; i++) /* insertion sort: a few thousand */
+			for (guint j = i; j > 0 && v[j - 1] > v[j]; j--) {
+				int t = v[j];
+				v[j] = v[j - 1];
+				v[j - 1] = t;
+			}
+		xh = v[h->len / 2];
+	}
+	g_array_free(h, TRUE);
+	return xh;
+}
+
+/* A new piece of the page. */
+static void
+page_add(struct page *p, enum piece_kind kind, const char *text, int x0, int y0, int x1, int y1,
+         double conf)
+{
+	struct piece it = {kind, g_strdup(text), x0, y0, x1, y1, y1, conf, -1, -1};
+	g_array_append_val(p->items, it);
+}
+
+/* A chain of dots under construction. */
+struct chain {
+	int x0, y0, x1, y1, n;
+	double cy;
+	int first; /* index of its first dot in the dot list */
+};
+
+/* Find dotted leaders (rows of small dots, the main source of OCR garbage),
+   erase them from the image and note them as pieces of text. */
+static void
+leaders_strip(struct page *p, BOXA *comps)
+{
+	int n = boxaGetCount(comps), xh = p->xh;
+	GArray *dots = g_array_new(FALSE, FALSE, sizeof(int));
+	GArray *chains = g_array_new(FALSE, FALSE, sizeof(struct chain));
+	int *next;
+
+	for (int i = 0; i < n; i++) {
+		int x, y, w, h;
+		boxaGetBoxGeometry(comps, i, &x, &y, &w, &h);
+		if (w <= 0.4 * xh && h <= 0.4 * xh && w >= 2 && h >= 2 && w <= 2.5 * h &&
+		    h <= 2.5 * w)
+			g_array_append_val(dots, i);
+	}
+	/* order the dots left to right (boxaSort would do, but keep indexes) */
+	int nd = (int)dots->len;
+	int *d = (int *)dots->data;
+	int *xs = g_new(int, (gsize)MAX(n, 1));
+	for (int i = 0; i < n; i++)
+		boxaGetBoxGeometry(comps, i, &xs[i], NULL, NULL, NULL);
+	for (int i = 1; i < nd; i++)
+		for (int j = i; j > 0 && xs[d[j - 1]] > xs[d[j]]; j--) {
+			int t = d[j];
+			d[j] = d[j - 1];
+			d[j - 1] = t;
+		}
+	g_free(xs);
+	next = g_new(int, (gsize)MAX(nd, 1));
+	for (int k = 0; k < nd; k++) {
+		int x, y, w, h, best = -1;
+		boxaGetBoxGeometry(comps, d[k], &x, &y, &w, &h);
+		double cy = y + h / 2.0;
+		next[k] = -1;
+		/* the lower dot of a colon, right before a leader, is not one */
+		gboolean colon = FALSE;
+		for (int j = k - 1; j >= 0 && !colon; j--) {
+			int x2, y2, w2, h2;
+			boxaGetBoxGeometry(comps, d[j], &x2, &y2, &w2, &h2);
+			if (x2 + w2 < x - xh)
+				break;
+			colon =
+			    x2 + w2 > x && x2 < x + w && y2 + h2 <= y && y - (y2 + h2) < 0.7 * xh;
+		}
+		for (int j = k + 1; j < nd && !colon; j++) {
+			int x2, y2, w2, h2;
+			boxaGetBoxGeometry(comps, d[j], &x2, &y2, &w2, &h2);
+			if (x2 > x + w)
+				break;
+			colon = x2 + w2 > x && y2 + h2 <= y && y - (y2 + h2) < 0.7 * xh;
+		}
+		if (colon)
+			continue;
+		for (guint c = 0; c < chains->len; c++) {
+			struct chain *ch = &g_array_index(chains, struct chain, c);
+			if (fabs(ch->cy - cy) <= 0.2 * xh && x >= ch->x1 - 1 &&
+			    x - ch->x1 <= 0.8 * xh &&
+			    (best < 0 || ch->x1 > g_array_index(chains, struct chain, best).x1))
+				best = (int)c;
+		}
+		if (best >= 0) {
+			struct chain *ch = &g_array_index(chains, struct chain, best);
+			/* link the chain's last dot to this one */
+			int last = ch->first;
+			while (next[last] >= 0)
+				last = next[last];
+			next[last] = k;
+			ch->x1 = x + w;
+			ch->y0 = MIN(ch->y0, y);
+			ch->y1 = MAX(ch->y1, y + h);
+			ch->cy = (ch->cy * ch->n + cy) / (ch->n + 1);
+			ch->n++;
+		} else {
+			struct chain ch = {x, y, x + w, y + h, 1, cy, k};
+			g_array_append_val(chains, ch);
+		}
+	}
+	for (guint c = 0; c < chains->len; c++) {
+		struct chain *ch = &g_array_index(chains, struct chain, c);
+		if (ch->n < 4)
+			continue;
+		for (int k = ch->first; k >= 0; k = next[k]) {
+			BOX *b = boxaGetBox(comps, d[k], L_CLONE);
+			pixClearInRect(p->bin, b);
+			boxDestroy(&b);
+		}
+		char *dotstr = g_strnfill(ch->n, '.');
+		page_add(p, P_LEADER, dotstr, ch->x0, ch->y0, ch->x1, ch->y1, -1);
+		g_free(dotstr);
+	}
+	g_free(next);
+	g_array_free(chains, TRUE);
+	g_array_free(dots, TRUE);
+}
+
+/* The longest run of black pixels in a row (dir 0) or column (dir 1) of a
+   region. */
+static int
+longest_run(const l_uint32 *data, int wpl, int x0, int y0, int w, int h, int dir, int at)
+{
+	int best = 0, run = 0, len = dir == 0 ? w : h;
+
+	for (int i = 0; i < len; i++) {
+		int on = dir == 0 ? bit_at(data, wpl, x0 + i, at) : bit_at(data, wpl, at, y0 + i);
+		run = on ? run + 1 : 0;
+		best = MAX(best, run);
+	}
+	return best;
+}
+
+/* Share of black pixels in a rectangle. */
+static double
+ink(const l_uint32 *data, int wpl, int x0, int y0, int x1, int y1)
+{
+	long on = 0, all = 0;
+
+	for (int y = y0; y <= y1; y++)
+		for (int x = x0; x <= x1; x++, all++)
+			on += bit_at(data, wpl, x, y);
+	return all > 0 ? (double)on / all : 0;
+}
+
+/* Whether the component at x, y, w, h holds a square box: four bars, each
+   black along most of its side.  *sq gets the square; *ticked whether
+   something is drawn inside it. */
+static gboolean
+box_in(struct page *p, int x, int y, int w, int h, int sq[4], gboolean *ticked)
+{
+	l_uint32 *data = pixGetData(p->bin);
+	int wpl = pixGetWpl(p->bin), min = (int)(0.5 * p->xh);
+	int top = -1, bottom = -1, left = -1, right = -1;
+
+	for (int r = 0; r < h; r++)
+		if (longest_run(data, wpl, x, y, w, h, 0, y + r) >= min) {
+			if (top < 0)
+				top = r;
+			bottom = r;
+		}
+	for (int c = 0; c < w; c++)
+		if (longest_run(data, wpl, x, y, w, h, 1, x + c) >= min) {
+			if (left < 0)
+				left = c;
+			right = c;
+		}
+	if (top < 0 || left < 0)
+		return FALSE;
+	/* a box's left and bottom bars are the component's edges (only a tick
+	   goes past them, up and to the right); a thick "o" is round there */
+	if (left > 1 || bottom < h - 2)
+		return FALSE;
+	int sw = right - left + 1, sh = bottom - top + 1;
+	if (sw < min || sh < min || abs(sw - sh) > 0.25 * MAX(sw, sh) || sw > 1.6 * p->xh)
+		return FALSE;
+	/* each side one unbroken bar along 85 % of its length, within its
+	   first pixels (a bold "H" has serifs there, not a bar) */
+	int t = MAX(2, sw / 10);
+	int side[4] = {0};
+	for (int k = 0; k < t; k++) {
+		side[0] = MAX(side[0], longest_run(data, wpl, x + left, 0, sw, 0, 0, y + top + k));
+		side[1] =
+		    MAX(side[1], longest_run(data, wpl, x + left, 0, sw, 0, 0, y + bottom - k));
+		side[2] = MAX(side[2], longest_run(data, wpl, 0, y + top, 0, sh, 1, x + left + k));
+		side[3] = MAX(side[3], longest_run(data, wpl, 0, y + top, 0, sh, 1, x + right - k));
+	}
+	if (side[0] < 0.85 * sw || side[1] < 0.85 * sw || side[2] < 0.85 * sh ||
+	    side[3] < 0.85 * sh)
+		return FALSE;
+	/* square corners: a letter's bowl ("P", "d", "o") is round there */
+	int cx[2] = {x + left, x + right - t + 1}, cy[2] = {y + top, y + bottom - t + 1};
+	for (int a = 0; a < 2; a++)
+		for (int b = 0; b < 2; b++)
+			if (ink(data, wpl, cx[a], cy[b], cx[a] + t - 1, cy[b] + t - 1) < 0.6)
+				return FALSE;
+	sq[0] = x + left;
+	sq[1] = y + top;
+	sq[2] = x + right;
+	sq[3] = y + bottom;
+	int m = t + 2;
+	*ticked =
+	    sw > 2 * m + 2 && ink(data, wpl, sq[0] + m, sq[1] + m, sq[2] - m, sq[3] - m) > 0.05;
+	return TRUE;
+}
+
+/* Find check boxes, drawn or printed as ☐/☑ glyphs (OCR reads them as
+   "LI", "MỸ", "O"), erase them with what is inside and note them as ☐/☑. */
+static void
+boxes_strip(struct page *p, BOXA *comps)
+{
+	int n = boxaGetCount(comps), xh = p->xh;
+	GArray *found = g_array_new(FALSE, FALSE, sizeof(int) * 4);
+
+	for (int i = 0; i < n; i++) {
+		int x, y, w, h, sq[4];
+		gboolean ticked;
+		boxaGetBoxGeometry(comps, i, &x, &y, &w, &h);
+		if (w < 0.5 * xh || h < 0.5 * xh || w > 2.2 * xh || h > 2.2 * xh)
+			continue;
+		if (!box_in(p, x, y, w, h, sq, &ticked))
+			continue;
+		page_add(p, P_BOX, ticked ? "☑" : "☐", sq[0], sq[1], sq[2], sq[3], 95);
+		int whole[4] = {x, y, x + w - 1, y + h - 1};
+		g_array_append_vals(found, whole, 1);
+	}
+	/* erase each box with everything inside or touching it */
+	for (guint k = 0; k < found->len; k++) {
+		int *b = (int *)found->data + 4 * k;
+		int side = b[3] - b[1] + 1, m = side / 4;
+		for (int i = 0; i < n; i++) {
+			int x, y, w, h;
+			boxaGetBoxGeometry(comps, i, &x, &y, &w, &h);
+			if (x <= b[2] + m && x + w - 1 >= b[0] - m && y <= b[3] + m &&
+			    y + h - 1 >= b[1] - m && w <= 2 * side && h <= 2 * side) {
+				BOX *bx = boxaGetBox(comps, i, L_CLONE);
+				pixClearInRect(p->bin, bx);
+				boxDestroy(&bx);
+			}
+		}
+	}
+	g_array_free(found, TRUE);
+}
+
+/* Remove specks: small components far from any letter.  (A dot near a
+   letter is a diacritic, a full stop or a colon; the leaders are gone.) */
+static void
+specks_strip(struct page *p)
+{
+	int s = MAX(2, (int)(0.3 * p->xh)), r = MAX(3, (int)(0.6 * p->xh));
+	PIX *big = pixSelectBySize(p->bin, s, s, 8, L_SELECT_IF_EITHER, L_SELECT_IF_GT, NULL);
+
+	if (big == NULL)
+		return;
+	PIX *near = pixDilateBrick(NULL, big, 2 * r + 1, 2 * r + 1);
+	PIX *small = pixSubtract(NULL, p->bin, big);
+	PIX *seed = pixAnd(NULL, small, near);
+	PIX *kept = pixSeedfillBinary(NULL, seed, small, 8);
+	pixOr(p->bin, big, kept);
+	pixDestroy(&big);
+	pixDestroy(&near);
+	pixDestroy(&small);
+	pixDestroy(&seed);
+	pixDestroy(&kept);
+}
+
+/* Compare ints for qsort. */
+static int
+int_cmp(const void *a, const void *b)
+{
+	return *(const int *)a - *(const int *)b;
+}
+
+/* Positions closer than gap merged into one (their mean). */
+static GArray *
+positions_merge(GArray *v, int gap)
+{
+	GArray *out = g_array_new(FALSE, FALSE, sizeof(int));
+
+	qsort(v->data, v->len, sizeof(int), int_cmp);
+	for (guint i = 0; i < v->len;) {
+		guint j = i;
+		long sum = 0;
+		while (j < v->len && g_array_index(v, int, j) - g_array_index(v, int, i) <= gap)
+			sum += g_array_index(v, int, j++);
+		int m = (int)(sum / (long)(j - i));
+		g_array_append_val(out, m);
+		i = j;
+	}
+	return out;
+}
+
+/* Free a table. */
+static void
+table_free(gpointer data)
+{
+	struct table *t = data;
+
+	g_array_free(t->rows, TRUE);
+	g_array_free(t->cols, TRUE);
+	g_free(t);
+}
+
+/* Find ruled tables (long vertical and horizontal rules meeting), and erase
+   every long rule, underline and underscore leader from the image. */
+static void
+rules_strip(struct page *p)
+{
+	int xh = p->xh;
+	/* a scanned rule is ragged: close its gaps before looking for long runs,
+	   and erase a little more than the run found */
+	PIX *c = pixCloseBrick(NULL, p->bin, 1, 3);
+	PIX *hl = pixOpenBrick(NULL, c, 3 * xh, 1);
+	pixCloseBrick(c, p->bin, 3, 1);
+	PIX *vl = pixOpenBrick(NULL, c, 1, (int)(2.5 * xh));
+	pixDestroy(&c);
+	BOXA *hb = pixConnCompBB(hl, 8), *vb = pixConnCompBB(vl, 8);
+	int nv = boxaGetCount(vb), nh = boxaGetCount(hb);
+	gboolean *used = g_new0(gboolean, nv);
+
+	/* vertical rules overlapping in height make one table */
+	for (int i = 0; i < nv; i++) {
+		int x, y, w, h;
+		if (used[i])
+			continue;
+		boxaGetBoxGeometry(vb, i, &x, &y, &w, &h);
+		struct table *t = g_new0(struct table, 1);
+		GArray *cols = g_array_new(FALSE, FALSE, sizeof(int));
+		t->x0 = x, t->y0 = y, t->x1 = x + w, t->y1 = y + h;
+		for (int j = i; j < nv; j++) {
+			int x2, y2, w2, h2;
+			boxaGetBoxGeometry(vb, j, &x2, &y2, &w2, &h2);
+			int ov = MIN(y + h, y2 + h2) - MAX(y, y2);
+			if (used[j] || ov < 0.5 * MIN(h, h2))
+				continue;
+			used[j] = TRUE;
+			int cx = x2 + w2 / 2;
+			g_array_append_val(cols, cx);
+			t->x0 = MIN(t->x0, x2);
+			t->x1 = MAX(t->x1, x2 + w2);
+			t->y0 = MIN(t->y0, y2);
+			t->y1 = MAX(t->y1, y2 + h2);
+		}
+		GArray *rows = g_array_new(FALSE, FALSE, sizeof(int));
+		for (int j = 0; j < nh; j++) {
+			int x2, y2, w2, h2;
+			boxaGetBoxGeometry(hb, j, &x2, &y2, &w2, &h2);
+			int ov = MIN(t->x1, x2 + w2) - MAX(t->x0, x2);
+			if (y2 + h2 >= t->y0 - xh / 2 && y2 <= t->y1 + xh / 2 &&
+			    ov >= 0.5 * (t->x1 - t->x0)) {
+				int cy = y2 + h2 / 2;
+				g_array_append_val(rows, cy);
+			}
+		}
+		t->cols = positions_merge(cols, xh / 2);
+		t->rows = positions_merge(rows, xh / 2);
+		g_array_free(cols, TRUE);
+		g_array_free(rows, TRUE);
+		if (t->cols->len >= 3 && t->rows->len >= 2)
+			g_ptr_array_add(p->tables, t);
+		else
+			table_free(t);
+	}
+	g_free(used);
+	PIX *grown = pixDilateBrick(NULL, hl, 1, 3);
+	pixSubtract(p->bin, p->bin, grown);
+	pixDestroy(&grown);
+	grown = pixDilateBrick(NULL, vl, 3, 1);
+	pixSubtract(p->bin, p->bin, grown);
+	pixDestroy(&grown);
+	boxaDestroy(&hb);
+	boxaDestroy(&vb);
+	pixDestroy(&hl);
+	pixDestroy(&vl);
+}
+
+/* Gray, upright, at a resolution Tesseract reads well, binarised and
+   cleaned: the page Tesseract will read.  Takes pix. */
+static gboolean
+page_prepare(struct page *p, PIX *pix, int dpi)
+{
+	PIX *g = pixConvertTo8(pix, 0), *t;
+
+	pixDestroy(&pix);
+	if (g == NULL)
+		return FALSE;
+	if (dpi < 70 || dpi > 1200) /* unknown: assume an A4 page across */
+		dpi = (int)(pixGetWidth(g) / 8.27);
+	if (dpi < 70)
+		dpi = 300;
+	if (dpi < 250 || dpi > 450) {
+		double f = 300.0 / dpi;
+		t = f > 1 ? pixScaleGrayLI(g, (float)f, (float)f)
+		          : pixScaleAreaMap(g, (float)f, (float)f);
+		if (t != NULL) {
+			pixDestroy(&g);
+			g = t;
+			dpi = 300;
+		}
+	}
+	t = pixDeskew(g, 0);
+	if (t != NULL) {
+		pixDestroy(&g);
+		g = t;
+	}
+	PIX *b = NULL;
+	if (pixOtsuAdaptiveThreshold(g, pixGetWidth(g), pixGetHeight(g), 0, 0, 0.1, NULL, &b) !=
+	        0 ||
+	    b == NULL) {
+		pixDestroy(&g);
+		return FALSE;
+	}
+	/* specks: components of a pixel or two */
+	int sp = MAX(1, dpi / 150);
+	t = pixSelectBySize(b, sp, sp, 8, L_SELECT_IF_EITHER, L_SELECT_IF_GT, NULL);
+	if (t != NULL) {
+		pixDestroy(&b);
+		b = t;
+	}
+	p->bin = b;
+	p->dpi = dpi;
+	BOXA *comps = pixConnCompBB(b, 8);
+	p->xh = letter_height(comps, dpi);
+	rules_strip(p);
+	boxaDestroy(&comps);
+	comps = pixConnCompBB(p->bin, 8);
+	boxes_strip(p, comps);
+	leaders_strip(p, comps);
+	boxaDestroy(&comps);
+	specks_strip(p);
+	pixSetResolution(p->bin, dpi, dpi);
+	pixDestroy(&g);
+	return TRUE;
+}
+
+/* ---- reading ---- */
+
+/* Read a region of the cleaned page (all of it when w is 0) with the main
+   reader into words. */
+static gboolean
+region_read(struct page *p, int x, int y, int w, int h, TessPageSegMode psm)
+{
+	if (w > 0)
+		TessBaseAPISetRectangle(tess, x, y, w, h);
+	TessBaseAPISetPageSegMode(tess, psm);
+	if (TessBaseAPIRecognize(tess, NULL) != 0)
+		return FALSE;
+	TessResultIterator *ri = TessBaseAPIGetIterator(tess);
+	if (ri == NULL)
+		return TRUE;
+	TessPageIterator *pi = TessResultIteratorGetPageIterator(ri);
+	do {
+		if (TessPageIteratorIsAtBeginningOf(pi, RIL_TEXTLINE))
+			p->lines++;
+		char *t = TessResultIteratorGetUTF8Text(ri, RIL_WORD);
+		int x0, y0, x1, y1, bx0, by0, bx1, by1;
+		if (t != NULL && *t != '\0' &&
+		    TessPageIteratorBoundingBox(pi, RIL_WORD, &x0, &y0, &x1, &y1)) {
+			struct piece it = {
+			    P_WORD,   g_strdup(t), x0, y0,
+			    x1,       y1,          y1, TessResultIteratorConfidence(ri, RIL_WORD),
+			    p->lines, -1};
+			if (TessPageIteratorBaseline(pi, RIL_WORD, &bx0, &by0, &bx1, &by1))
+				it.base = (by0 + by1) / 2;
+			g_array_append_val(p->items, it);
+		}
+		TessDeleteText(t);
+	} while (TessResultIteratorNext(ri, RIL_WORD));
+	TessResultIteratorDelete(ri);
+	return TRUE;
+}
+
+/* Read the cleaned page: each table column by itself (read with the rest
+   of the page, a table's wide gaps make Tesseract lose the spaces between
+   words), then the page without its tables. */
+static gboolean
+page_read(struct page *p)
+{
+	TessBaseAPISetImage2(tess, p->bin);
+	TessBaseAPISetSourceResolution(tess, p->dpi);
+	for (guint k = 0; k < p->tables->len; k++) {
+		struct table *t = g_ptr_array_index(p->tables, k);
+		for (guint c = 0; c + 1 < t->cols->len; c++) {
+			int x0 = g_array_index(t->cols, int, c),
+			    x1 = g_array_index(t->cols, int, c + 1);
+			if (!region_read(p, x0, t->y0, x1 - x0, t->y1 - t->y0, PSM_SINGLE_BLOCK))
+				return FALSE;
+		}
+	}
+	if (p->tables->len > 0) {
+		for (guint k = 0; k < p->tables->len; k++) {
+			struct table *t = g_ptr_array_index(p->tables, k);
+			BOX *b = boxCreate(t->x0, t->y0, t->x1 - t->x0, t->y1 - t->y0);
+			pixClearInRect(p->bin, b);
+			boxDestroy(&b);
+		}
+		TessBaseAPISetImage2(tess, p->bin);
+		TessBaseAPISetSourceResolution(tess, p->dpi);
+	}
+	return region_read(p, 0, 0, 0, 0, PSM_SINGLE_BLOCK);
+}
+
+/* ---- reading again, repairing what is known ---- */
+
+/* Edit distance between two strings, by characters. */
+static int
+edit_distance(const char *a, const char *b)
+{
+	glong na, nb;
+	gunichar *ua = g_utf8_to_ucs4_fast(a, -1, &na), *ub = g_utf8_to_ucs4_fast(b, -1, &nb);
+	int *row = g_new(int, nb + 1);
+
+	for (glong j = 0; j <= nb; j++)
+		row[j] = (int)j;
+	for (glong i = 1; i <= na; i++) {
+		int diag = row[0];
+		row[0] = (int)i;
+		for (glong j = 1; j <= nb; j++) {
+			int up = row[j];
+			int sub =
+			    diag + (g_unichar_tolower(ua[i - 1]) != g_unichar_tolower(ub[j - 1]));
+			row[j] = MIN(MIN(up + 1, row[j - 1] + 1), sub);
+			diag = up;
+		}
+	}
+	int d = row[nb];
+	g_free(row);
+	g_free(ua);
+	g_free(ub);
+	return d;
+}
+
+/* Whether a word looks like an address: e-mail, web address, domain. */
+static gboolean
+looks_address(const char *w)
+{
+	static GRegex *re;
+
+	if (re == NULL)
+		re = g_regex_new(
+		    "@|://|^www\\.|[a-zA-Z]{2,}\\.[^\\s.]{1,4}\\.|\\.(vn|com|net|org)\\b",
+		    G_REGEX_CASELESS, 0, NULL);
+	return g_regex_match(re, w, 0, NULL);
+}
+
+/* Whether most letters of s are capitals. */
+static gboolean
+mostly_upper(const char *s)
+{
+	int up = 0, low = 0;
+
+	for (; *s != '\0'; s++)
+		up += g_ascii_isupper(*s), low += g_ascii_islower(*s);
+	return up > low;
+}
+
+/* Repair what is known in an address: "(@" for "@", the domain suffix
+   ("danang.øov.vn"), the sender's own address.  Returns a new string. */
+static char *
+address_repair(const char *w, const struct ocr_opts *o)
+{
+	GString *s = g_string_new(w);
+	char *at;
+
+	/* "name(@host" */
+	at = strstr(s->str, "(@");
+	if (at != NULL && strchr(at, ')') == NULL)
+		g_string_erase(s, at - s->str, 1);
+	/* the domain: the first label from which the rest is nearly it */
+	if (o != NULL && o->domain != NULL && *o->domain != '\0') {
+		gsize dl = strlen(o->domain);
+		for (gsize i = 0; i < s->len; i = g_utf8_next_char(s->str + i) - s->str) {
+			if (i > 0 && s->str[i - 1] != '.' && s->str[i - 1] != '@' &&
+			    s->str[i - 1] != '/')
+				continue;
+			/* the tail without trailing punctuation */
+			gsize end = s->len;
+			while (end > i && strchr(".,;:)", s->str[end - 1]) != NULL)
+				end--;
+			char *tail = g_strndup(s->str + i, end - i);
+			glong tl = g_utf8_strlen(tail, -1);
+			int d = edit_distance(tail, o->domain);
+			if (d > 0 && d <= 2 && tl >= (glong)dl - 2) {
+				char *dom = mostly_upper(tail) ? g_ascii_strup(o->domain, -1)
+				                               : g_strdup(o->domain);
+				g_string_erase(s, i, end - i);
+				g_string_insert(s, i, dom);
+				g_free(dom);
+				g_free(tail);
+				break;
+			}
+			g_free(tail);
+			if (d == 0)
+				break;
+		}
+	}
+	/* the sender's own address, nearly */
+	if (o != NULL && o->sender != NULL && strchr(s->str, '@') != NULL &&
+	    strlen(o->sender) >= 6) {
+		gsize end = s->len;
+		while (end > 0 && strchr(".,;:)", s->str[end - 1]) != NULL)
+			end--;
+		char *addr = g_strndup(s->str, end);
+		int d = edit_distance(addr, o->sender);
+		if (d > 0 && d <= 2) {
+			char *fix =
+			    mostly_upper(addr) ? g_ascii_strup(o->sender, -1) : g_strdup(o->sender);
+			g_string_erase(s, 0, end);
+			g_string_insert(s, 0, fix);
+			g_free(fix);
+		}
+		g_free(addr);
+	}
+	return g_string_free(s, FALSE);
+}
+
+/* Read a box of the page again with the second reader, limited to chars
+   (NULL: any); NULL when nothing was read. */
+static char *
+reread(struct page *p, int x0, int y0, int x1, int y1, const char *chars, TessPageSegMode psm,
+       double *conf)
+{
+	int m = p->xh / 4;
+
+	if (!p->ascii_ready) {
+		TessBaseAPISetImage2(tess_ascii, p->bin);
+		TessBaseAPISetSourceResolution(tess_ascii, p->dpi);
+		p->ascii_ready = TRUE;
+	}
+	TessBaseAPISetVariable(tess_ascii, "tessedit_char_whitelist", chars != NULL ? chars : "");
+	TessBaseAPISetPageSegMode(tess_ascii, psm);
+	x0 = MAX(0, x0 - m), y0 = MAX(0, y0 - m);
+	x1 = MIN(pixGetWidth(p->bin), x1 + m), y1 = MIN(pixGetHeight(p->bin), y1 + m);
+	TessBaseAPISetRectangle(tess_ascii, x0, y0, x1 - x0, y1 - y0);
+	char *t = TessBaseAPIGetUTF8Text(tess_ascii);
+	*conf = TessBaseAPIMeanTextConf(tess_ascii);
+	char *out = t != NULL ? g_strstrip(g_strdup(t)) : NULL;
+	TessDeleteText(t);
+	if (out != NULL && *out == '\0') {
+		g_free(out);
+		out = NULL;
+	}
+	return out;
+}
+
+#define ADDRESS_CHARS "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789@.-_:/"
+
+/* Read addresses again in ASCII and repair what is known in them. */
+static void
+page_addresses(struct page *p)
+{
+	for (guint i = 0; i < p->items->len; i++) {
+		struct piece *it = &g_array_index(p->items, struct piece, i);
+		if (it->kind != P_WORD || !looks_address(it->text))
+			continue;
+		double c = 0;
+		char *t =
+		    reread(p, it->x0, it->y0, it->x1, it->y1, ADDRESS_CHARS, PSM_SINGLE_WORD, &c);
+		if (t != NULL && strchr(t, ' ') == NULL &&
+		    (strchr(it->text, '@') == NULL) == (strchr(t, '@') == NULL)) {
+			g_free(it->text);
+			it->text = t;
+			it->conf = c;
+		} else {
+			g_free(t);
+		}
+		char *fixed = address_repair(it->text, p->o);
+		g_free(it->text);
+		it->text = fixed;
+	}
+}
+
+/* ---- lines ---- */
+
+/* Order pieces by baseline. */
+static int
+piece_by_base(const void *a, const void *b)
+{
+	const struct piece *p = a, *q = b;
+
+	return p->base != q->base ? p->base - q->base : p->x0 - q->x0;
+}
+
+/* Order pieces left to right. */
+static int
+piece_by_x(const void *a, const void *b)
+{
+	const struct piece *const *p = a, *const *q = b;
+
+	return (*p)->x0 - (*q)->x0;
+}
+
+/* A row of pieces about to become a line of text. */
+struct row {
+	GPtrArray *pieces; /* struct piece*, not owned */
+	int base, top, bottom;
+	int table; /* index in tables when a table row, else -1 */
+	int trow;  /* the table's row */
+};
+
+/* Whether the words from i on start a "Label:" (a colon within a few
+   words). */
+static gboolean
+label_ahead(GPtrArray *pcs, guint i)
+{
+	for (guint k = i; k < pcs->len && k < i + 6; k++) {
+		struct piece *it = g_ptr_array_index(pcs, k);
+		if (it->kind != P_WORD)
+			return FALSE;
+		if (g_str_has_suffix(it->text, ":"))
+			return TRUE;
+	}
 	return FALSE;
+}
+
+/* Write one row of pieces (sorted left to right) as a line; returns its
+   confidence. */
+static double
+row_text(struct page *p, GPtrArray *pcs, GString *out)
+{
+	double conf = 100, vconf = 100;
+	gboolean value = FALSE, any = FALSE;
+
+	g_ptr_array_sort(pcs, piece_by_x);
+	for (guint i = 0; i < pcs->len; i++) {
+		struct piece *it = g_ptr_array_index(pcs, i);
+		if (i > 0) {
+			struct piece *prev = g_ptr_array_index(pcs, i - 1);
+			/* leaders touching a word ("20.....") are written against it */
+			if (!((it->kind == P_LEADER || prev->kind == P_LEADER) &&
+			      it->x0 - prev->x1 < 0.3 * p->xh))
+				g_string_append_c(out, ' ');
+			/* a wide gap before another label ("0988.811254      Địa chỉ
+			   email:") is a leader nobody printed: fields.c splits there */
+			if (it->kind != P_LEADER && prev->kind != P_LEADER &&
+			    it->x0 - prev->x1 > 3 * p->xh && label_ahead(pcs, i))
+				g_string_append(out, ".... ");
+		}
+		g_string_append(out, it->text);
+		if (it->conf >= 0) {
+			conf = MIN(conf, it->conf);
+			if (value)
+				vconf = MIN(vconf, it->conf), any = TRUE;
+		}
+		if (it->kind == P_WORD && strchr(it->text, ':') != NULL)
+			value = TRUE;
+	}
+	return any ? vconf : conf;
+}
+
+/* Index of the rule interval of v holding pos, or -1. */
+static int
+interval_of(GArray *v, int pos)
+{
+	for (guint i = 0; i + 1 < v->len; i++)
+		if (pos >= g_array_index(v, int, i) && pos < g_array_index(v, int, i + 1))
+			return (int)i;
+	return -1;
+}
+
+/* Write the rows of a table: one line per row, " | " between cells, a
+   cell's own lines joined by spaces. */
+static void
+table_text(struct page *p, struct table *t, GPtrArray *cells_pieces, GString *out, GArray *conf)
+{
+	int nr = (int)t->rows->len - 1, nc = (int)t->cols->len - 1;
+
+	for (int r = 0; r < nr; r++) {
+		double rc = 100;
+		gboolean any = FALSE;
+		GString *line = g_string_new(NULL);
+		for (int c = 0; c < nc; c++) {
+			GPtrArray *cp = g_ptr_array_index(cells_pieces, r * nc + c);
+			if (c > 0)
+				g_string_append(line, " | ");
+			/* the cell's lines top to bottom, each left to right */
+			g_ptr_array_sort(cp, piece_by_x);
+			GArray *lines = g_array_new(FALSE, FALSE, sizeof(int));
+			for (guint i = 0; i < cp->len; i++) {
+				struct piece *it = g_ptr_array_index(cp, i);
+				gboolean seen = FALSE;
+				for (guint k = 0; k < lines->len; k++)
+					if (abs(g_array_index(lines, int, k) - it->base) <
+					    p->xh / 2)
+						seen = TRUE;
+				if (!seen)
+					g_array_append_val(lines, it->base);
+			}
+			qsort(lines->data, lines->len, sizeof(int), int_cmp);
+			gboolean first = TRUE;
+			for (guint k = 0; k < lines->len; k++)
+				for (guint i = 0; i < cp->len; i++) {
+					struct piece *it = g_ptr_array_index(cp, i);
+					if (abs(g_array_index(lines, int, k) - it->base) >=
+					    p->xh / 2)
+						continue;
+					if (!first)
+						g_string_append_c(line, ' ');
+					first = FALSE;
+					g_string_append(line, it->text);
+					if (it->conf >= 0)
+						rc = MIN(rc, it->conf), any = TRUE;
+					it->base = -1000000; /* written */
+				}
+			g_array_free(lines, TRUE);
+			any = any || cp->len > 0;
+		}
+		if (any) {
+			g_string_append(out, line->str);
+			g_string_append_c(out, '\n');
+			g_array_append_val(conf, rc);
+		}
+		g_string_free(line, TRUE);
+	}
+}
+
+/* Put the page's pieces into lines of text, top to bottom, with a
+   confidence per line. */
+static void
+page_text(struct page *p, GString *out, GArray *conf)
+{
+	GArray *it = p->items;
+	int nt = (int)p->tables->len;
+	GPtrArray **cells = g_new0(GPtrArray *, nt);
+
+	/* pieces inside a table go to its cells */
+	for (int k = 0; k < nt; k++) {
+		struct table *t = g_ptr_array_index(p->tables, k);
+		int n = ((int)t->rows->len - 1) * ((int)t->cols->len - 1);
+		cells[k] = g_ptr_array_new_with_free_func((GDestroyNotify)g_ptr_array_unref);
+		for (int i = 0; i < n; i++)
+			g_ptr_array_add(cells[k], g_ptr_array_new());
+	}
+	g_array_sort(it, piece_by_base);
+	for (guint i = 0; i < it->len; i++) {
+		struct piece *pc = &g_array_index(it, struct piece, i);
+		int cx = (pc->x0 + pc->x1) / 2, cy = (pc->y0 + pc->y1) / 2;
+		for (int k = 0; k < nt; k++) {
+			struct table *t = g_ptr_array_index(p->tables, k);
+			int r = interval_of(t->rows, cy), c = interval_of(t->cols, cx);
+			if (r >= 0 && c >= 0) {
+				int nc = (int)t->cols->len - 1;
+				g_ptr_array_add(g_ptr_array_index(cells[k], r * nc + c), pc);
+				pc->cell = k;
+				break;
+			}
+		}
+	}
+	/* the other pieces in rows by baseline; tables where they stand */
+	GPtrArray *row = g_ptr_array_new();
+	int row_base = 0;
+	gboolean *table_done = g_new0(gboolean, nt);
+	for (guint i = 0; i <= it->len; i++) {
+		struct piece *pc = i < it->len ? &g_array_index(it, struct piece, i) : NULL;
+		if (pc != NULL && pc->cell >= 0)
+			continue;
+		if (row->len > 0 && (pc == NULL || pc->base - row_base > 0.5 * p->xh)) {
+			double c = row_text(p, row, out);
+			g_string_append_c(out, '\n');
+			g_array_append_val(conf, c);
+			g_ptr_array_set_size(row, 0);
+		}
+		if (pc == NULL)
+			break;
+		for (int k = 0; k < nt; k++) {
+			struct table *t = g_ptr_array_index(p->tables, k);
+			if (!table_done[k] && pc->base > t->y0 && row->len == 0) {
+				table_text(p, t, cells[k], out, conf);
+				table_done[k] = TRUE;
+			}
+		}
+		if (row->len == 0)
+			row_base = pc->base;
+		g_ptr_array_add(row, pc);
+	}
+	for (int k = 0; k < nt; k++) {
+		if (!table_done[k])
+			table_text(p, g_ptr_array_index(p->tables, k), cells[k], out, conf);
+		g_ptr_array_unref(cells[k]);
+	}
+	g_free(table_done);
+	g_free(cells);
+	g_ptr_array_free(row, TRUE);
+}
+
+/* ---- pages ---- */
+
+/* Release a page's data. */
+static void
+page_clear(struct page *p)
+{
+	pixDestroy(&p->bin);
+	if (p->items != NULL) {
+		for (guint i = 0; i < p->items->len; i++)
+			g_free(g_array_index(p->items, struct piece, i).text);
+		g_array_free(p->items, TRUE);
+	}
+	if (p->tables != NULL)
+		g_ptr_array_free(p->tables, TRUE);
+	memset(p, 0, sizeof *p);
+}
+
+/* Read one page image (any depth; taken) into out's text. */
+static gboolean
+ocr_one(PIX *pix, int dpi, const struct ocr_opts *o, GString *text, GArray *conf, char **cause)
+{
+	struct page p = {0};
+
+	p.o = o;
+	p.items = g_array_new(FALSE, FALSE, sizeof(struct piece));
+	p.tables = g_ptr_array_new_with_free_func(table_free);
+	if (!page_prepare(&p, pix, dpi)) {
+		*cause = g_strdup("the image could not be cleaned for OCR");
+		page_clear(&p);
+		return FALSE;
+	}
+	if (!page_read(&p)) {
+		*cause = g_strdup("Tesseract could not read the page");
+		page_clear(&p);
+		return FALSE;
+	}
+	page_addresses(&p);
+	page_text(&p, text, conf);
+	page_clear(&p);
+	return TRUE;
+}
+
+/* Finish a doc_text from the text and confidences of its pages. */
+static void
+ocr_finish(struct doc_text *out, GString *text, GArray *conf)
+{
+	double sum = 0;
+	int n = 0;
+
+	for (guint i = 0; i < conf->len; i++)
+		sum += g_array_index(conf, double, i), n++;
+	out->confidence = n > 0 ? sum / n / 100.0 : 0;
+	char *nfc = text_nfc(text->str);
+	g_string_free(text, TRUE);
+	if (n == 0) {
+		g_array_unref(conf);
+		g_free(nfc);
+		doc_fail(out, DOC_EMPTY, "no text was found in the scan");
+		return;
+	}
+	out->text = nfc;
+	out->line_conf = conf;
+	out->status = DOC_OK;
 }
 
 /* Read an encoded image. */
@@ -14,8 +1123,67 @@ void
 ocr_image(const guint8 *data, gsize len, const struct doc_limits *lim, const struct ocr_opts *o,
           struct doc_text *out)
 {
+	l_int32 format = IFF_UNKNOWN, w = 0, h = 0, bps = 0, spp = 0, cmap = 0;
+	char *cause = NULL;
+
 	out->source = "ocr";
-	doc_fail(out, DOC_UNSUPPORTED, "scanned images are not read yet");
+	if (data == NULL || len < 8 || findFileFormatBuffer(data, &format) != 0 ||
+	    format == IFF_UNKNOWN) {
+		doc_fail(out, DOC_BROKEN, "not an image Leptonica knows (JPEG, PNG, TIFF, …)");
+		return;
+	}
+	if (tess == NULL && !ocr_init(o, &cause)) {
+		doc_fail(out, DOC_UNSUPPORTED, "%s", cause);
+		g_free(cause);
+		return;
+	}
+	gboolean tiff =
+	    format == IFF_TIFF || (format >= IFF_TIFF_PACKBITS && format <= IFF_TIFF_JPEG);
+	GString *text = g_string_new(NULL);
+	GArray *conf = g_array_new(FALSE, FALSE, sizeof(double));
+	for (int n = 0;; n++) {
+		l_int32 res = 0;
+		int rc =
+		    tiff ? readHeaderMemTiff(data, len, n, &w, &h, &bps, &spp, &res, &cmap, &format)
+		         : pixReadHeaderMem(data, len, &format, &w, &h, &bps, &spp, &cmap);
+		if (rc != 0 || w <= 0 || h <= 0) {
+			if (n > 0)
+				break; /* no more pages */
+			doc_fail(out, DOC_BROKEN, "the image header cannot be read");
+			goto fail;
+		}
+		if (n >= lim->max_pages) {
+			doc_fail(out, DOC_REFUSED, "the image has more than %d pages, the limit",
+			         lim->max_pages);
+			goto fail;
+		}
+		if ((gint64)w * h > lim->max_pixels) {
+			doc_fail(out, DOC_REFUSED,
+			         "page %d is %d × %d pixels, over the limit of %" G_GINT64_FORMAT,
+			         n + 1, w, h, lim->max_pixels);
+			goto fail;
+		}
+		PIX *pix = tiff ? pixReadMemTiff(data, len, n) : pixReadMem(data, len);
+		if (pix == NULL) {
+			doc_fail(out, DOC_BROKEN, "page %d of the image cannot be decoded", n + 1);
+			goto fail;
+		}
+		int dpi = pixGetXRes(pix);
+		if (n > 0)
+			g_string_append_c(text, '\n'), g_array_append_val(conf, (double){100});
+		if (!ocr_one(pix, dpi, o, text, conf, &cause)) {
+			doc_fail(out, DOC_BROKEN, "page %d: %s", n + 1, cause);
+			g_free(cause);
+			goto fail;
+		}
+		if (!tiff)
+			break;
+	}
+	ocr_finish(out, text, conf);
+	return;
+fail:
+	g_string_free(text, TRUE);
+	g_array_unref(conf);
 }
 
 /* Read rendered pages. */
@@ -23,12 +1191,49 @@ void
 ocr_pages(GPtrArray *pages, const struct doc_limits *lim, const struct ocr_opts *o,
           struct doc_text *out)
 {
-	out->source = "ocr";
-	doc_fail(out, DOC_UNSUPPORTED, "scanned PDF pages are not read yet");
-}
+	char *cause = NULL;
 
-/* Release Tesseract. */
-void
-ocr_end(void)
-{
+	out->source = "ocr";
+	if (tess == NULL && !ocr_init(o, &cause)) {
+		doc_fail(out, DOC_UNSUPPORTED, "%s", cause);
+		g_free(cause);
+		return;
+	}
+	if ((int)pages->len > lim->max_pages) {
+		doc_fail(out, DOC_REFUSED, "%u pages, over the limit of %d", pages->len,
+		         lim->max_pages);
+		return;
+	}
+	GString *text = g_string_new(NULL);
+	GArray *conf = g_array_new(FALSE, FALSE, sizeof(double));
+	for (guint n = 0; n < pages->len; n++) {
+		const struct gray_image *g = g_ptr_array_index(pages, n);
+		if ((gint64)g->width * g->height > lim->max_pixels) {
+			doc_fail(out, DOC_REFUSED,
+			         "page %u is %d × %d pixels, over the limit of %" G_GINT64_FORMAT,
+			         n + 1, g->width, g->height, lim->max_pixels);
+			goto fail;
+		}
+		PIX *pix = pixCreate(g->width, g->height, 8);
+		l_uint32 *d = pixGetData(pix);
+		int wpl = pixGetWpl(pix);
+		for (int y = 0; y < g->height; y++) {
+			const guint8 *src = g->data + (size_t)y * g->stride;
+			l_uint32 *line = d + (size_t)y * wpl;
+			for (int x = 0; x < g->width; x++)
+				SET_DATA_BYTE(line, x, src[x]);
+		}
+		if (n > 0)
+			g_string_append_c(text, '\n'), g_array_append_val(conf, (double){100});
+		if (!ocr_one(pix, g->dpi, o, text, conf, &cause)) {
+			doc_fail(out, DOC_BROKEN, "page %u: %s", n + 1, cause);
+			g_free(cause);
+			goto fail;
+		}
+	}
+	ocr_finish(out, text, conf);
+	return;
+fail:
+	g_string_free(text, TRUE);
+	g_array_unref(conf);
 }
