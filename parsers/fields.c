@@ -115,7 +115,7 @@ static const struct slot slots[] = {
      "thoi gian vao phong|thoi gian vao ra|thoi gian vao/ra|ngay gio vao|visit time|"
      "thoi gian lam viec|thoi gian vao phong he thong|thoi gian vao phong may chu"},
     {"visit_date", K_DATE, "ngay vao|ngay vao phong|visit date|ngay lam viec"},
-    {"time_from", K_TIME_FROM, "gio vao|thoi gian vao|time in|tu gio|entry time|arrival"},
+    {"time_from", K_TIME_FROM, "gio vao|thoi gian vao|time in|tu gio|tu|entry time|arrival"},
     {"time_to", K_TIME_TO, "gio ra|thoi gian ra|time out|den gio|den|exit time|departure"},
     {"_admin", K_ADMIN,
      "can bo quan tri|thong tin nguoi quan tri|nguoi quan tri|can bo quan tri ten mien|"
@@ -154,10 +154,12 @@ static const struct column columns[] = {
     {"address", K_EMAIL,
      "dia chi hop thu|hop thu|email|e-mail|thu dien tu|dia chi email|"
      "dia chi thu dien tu|tai khoan|ten truy cap|account|mailbox|"
-     "email address|ten hop thu|tai khoan email|dia chi mail"},
+     "email address|ten hop thu|tai khoan email|dia chi mail|email de nghi|"
+     "dia chi email de nghi|hop thu de nghi|ten hop thu de nghi|"
+     "dia chi hop thu de nghi|email de nghi cap|tai khoan de nghi"},
     {"phone", K_PHONE,
      "dien thoai di dong|di dong|dien thoai|sdt|dt|phone|mobile|so dien thoai|"
-     "dtdd|so di dong|mobile phone"},
+     "dtdd|so di dong|mobile phone|so dien thoai di dong|dien thoai lien he"},
     {"organization", K_TEXT,
      "don vi|co quan|organization|organisation|cong ty|co quan/don vi|"
      "don vi cong tac|company"},
@@ -747,11 +749,16 @@ row_cells(const char *line, int *n)
 	const char *sep = strchr(line, '|') != NULL ? "|" : "\t";
 	char **cells = g_strsplit(line, sep, 32);
 	int k = 0, len = (int)g_strv_length(cells);
+	char *trimmed = g_strstrip(g_strdup(line));
+	/* markdown style "| a | b |" has empty ends; an empty first cell of a
+	   table row (no number) is a cell */
+	gboolean lead = trimmed[0] == '|',
+	         trail = *trimmed != '\0' && g_str_has_suffix(trimmed, "|");
 
+	g_free(trimmed);
 	for (int i = 0; i < len; i++) {
 		char *t = g_strstrip(cells[i]);
-		/* markdown style "| a | b |": drop the empty ends */
-		if (*t == '\0' && (i == 0 || i == len - 1)) {
+		if (*t == '\0' && ((i == 0 && lead) || (i == len - 1 && (trail || i > 0)))) {
 			g_free(cells[i]);
 			continue;
 		}
@@ -982,17 +989,25 @@ line_starts_forward(const char *folded)
 	       strstr(folded, "begin forwarded message") != NULL;
 }
 
-/* Whether a folded line is a header line of a quoted or forwarded message. */
-static gboolean
-line_is_header(const char *folded)
+/* Whether a folded line is a header line of a quoted or forwarded message:
+   2 surely ("From: A <a@b>", "Subject: …"), 1 only inside such a block
+   ("Date: …", "Ngày: …", which a form may use too), 0 not. */
+static int
+line_header_kind(const char *folded)
 {
-	static GRegex *re;
-	if (re == NULL)
-		re =
-		    g_regex_new("^\\*?(from|sent|to|cc|subject|date|tu|gui|den|ngay|tieu de|chu de|"
-		                "thoi gian|ngay gui|nguoi gui|nguoi nhan)\\*?\\s*:",
+	static GRegex *strong, *weak;
+
+	if (strong == NULL) {
+		strong =
+		    g_regex_new("^\\*?(?:(?:from|to|cc|tu|den|gui|nguoi gui|nguoi nhan)\\*?\\s*:"
+		                ".*@|(?:subject|tieu de|chu de)\\*?\\s*:)",
 		                0, 0, NULL);
-	return g_regex_match(re, folded, 0, NULL);
+		weak = g_regex_new("^\\*?(?:sent|date|ngay|ngay gui|thoi gian gui)\\*?\\s*:", 0, 0,
+		                   NULL);
+	}
+	if (g_regex_match(strong, folded, 0, NULL))
+		return 2;
+	return g_regex_match(weak, folded, 0, NULL) ? 1 : 0;
 }
 
 /* Set the field for one top-level label. */
@@ -1216,35 +1231,50 @@ labelled_line(struct ctx *c, const char *label, const char *value, gboolean mark
 		if (c->section == S_LIST && slots[si].kind != K_LIST && !(empty && marked))
 			c->section = S_NONE;
 		apply_slot(c, si, value);
-		/* "Đơn vị yêu cầu:" alone on its line: the value is on the next */
-		if (empty && sscore >= 1000 && slots[si].kind != K_ADMIN &&
+		/* "Đơn vị yêu cầu:" alone on its line: the value is on the next;
+		   "Địa điểm: ……" is a blank the unit left empty */
+		gboolean blank = strspn(value, " \t") == strlen(value);
+		if (blank && sscore >= 1000 && slots[si].kind != K_ADMIN &&
 		    slots[si].kind != K_LIST && slots[si].kind != K_IGNORE &&
 		    slots[si].kind != K_PASSWORD)
 			c->pending = si;
+		if (empty && slots[si].key != NULL && slots[si].key[0] != '_') {
+			char *mark = g_strdup_printf("_blank_%s", slots[si].key);
+			put(c->r->fields, mark, g_strdup("1"));
+			g_free(mark);
+		}
 	} else {
 		c->last_key = NULL;
 	}
 	g_free(ln);
 }
 
+/* Whether a line is the form's "Đà Nẵng, ngày 02 tháng 09 năm 2026". */
+static gboolean
+line_is_place_date(const char *line)
+{
+	static GRegex *re;
+	char *f = text_fold(line);
+	gboolean yes;
+
+	if (re == NULL)
+		re = g_regex_new("^\\s*[\\w .]{2,30},\\s*ngay\\s*\\d", 0, 0, NULL);
+	yes = g_regex_match(re, f, 0, NULL);
+	g_free(f);
+	return yes;
+}
+
 /* A line with no label: continuation, list row, or a dated signature line. */
 static void
 plain_line(struct ctx *c, const char *line, const char *rest, gboolean marked)
 {
-	char *f = text_fold(line);
-	static GRegex *place_date;
-
-	if (place_date == NULL)
-		place_date = g_regex_new("^\\s*[\\w .]{2,30},\\s*ngay\\s*\\d", 0, 0, NULL);
 	/* "Đà Nẵng, ngày 02 tháng 09 năm 2026" */
-	if (g_regex_match(place_date, f, 0, NULL)) {
+	if (line_is_place_date(line)) {
 		put(c->r->fields, "request_date",
 		    norm_date(line, c->opts->ref_year, c->opts->ref_month));
 		c->last_key = NULL;
-		g_free(f);
 		return;
 	}
-	g_free(f);
 	if ((c->section == S_LIST || c->section == S_LIST_ITEM) && marked) {
 		item_end(c);
 		if (pairs_row(c, rest) || dash_row(c, rest))
@@ -1350,6 +1380,55 @@ fields_opts_init(struct fields_opts *o, int year, int month, const char *domain_
 	}
 }
 
+/* A table row whose cells are labelled fields side by side ("Số điện thoại:
+   0236… | Địa chỉ email: a@b"), as separate lines; a row "Tên đơn vị: | Sở Y
+   tế" (label cell, value cell) as one "Label: value" line; NULL otherwise. */
+static char **
+labelled_cells(const char *line)
+{
+	int n;
+	char **cells, **out = NULL;
+	gboolean all = TRUE;
+
+	if (strchr(line, '|') == NULL)
+		return NULL;
+	cells = row_cells(line, &n);
+	if (n == 2) {
+		gsize l = strlen(cells[0]);
+		if (l > 1 && cells[0][l - 1] == ':' && strchr(cells[0], ':') == cells[0] + l - 1) {
+			char *ln = label_norm(cells[0]);
+			int score;
+			if (slot_match(ln, &score) >= 0) {
+				out = g_new0(char *, 2);
+				out[0] = g_strdup_printf("%s %s", cells[0], cells[1]);
+			}
+			g_free(ln);
+		}
+		if (out != NULL) {
+			g_strfreev(cells);
+			return out;
+		}
+	}
+	for (int i = 0; i < n && all; i++) {
+		char *colon = strchr(cells[i], ':');
+		if (colon == NULL || colon == cells[i]) {
+			all = FALSE;
+			break;
+		}
+		char *label = g_strndup(cells[i], (gsize)(colon - cells[i]));
+		char *ln = label_norm(label);
+		int score;
+		all = g_utf8_strlen(label, -1) <= 60 && slot_match(ln, &score) >= 0;
+		g_free(ln);
+		g_free(label);
+	}
+	if (!all || n < 2) {
+		g_strfreev(cells);
+		return NULL;
+	}
+	return cells;
+}
+
 /* Read the fields of one text; see fields.h. */
 struct fields_result *
 fields_extract(const char *text, const struct fields_opts *opts)
@@ -1377,8 +1456,18 @@ fields_extract(const char *text, const struct fields_opts *opts)
 		                 ? g_strsplit("\n", "\n", 1)
 		                 : g_strsplit(split != NULL ? split : raw_lines[i], "\n", -1);
 		for (int k = 0; sub[k] != NULL; k++) {
-			g_ptr_array_add(pieces, sub[k]);
-			g_array_append_val(origin, i);
+			char **cells = labelled_cells(sub[k]);
+			if (cells == NULL) {
+				g_ptr_array_add(pieces, sub[k]);
+				g_array_append_val(origin, i);
+				continue;
+			}
+			for (int m = 0; cells[m] != NULL; m++) {
+				g_ptr_array_add(pieces, cells[m]);
+				g_array_append_val(origin, i);
+			}
+			g_free(cells);
+			g_free(sub[k]);
 		}
 		g_free(sub); /* the strings now belong to pieces */
 		g_free(split);
@@ -1431,7 +1520,14 @@ fields_extract(const char *text, const struct fields_opts *opts)
 			g_free(folded);
 			continue;
 		}
-		if (line_is_header(folded)) {
+		int hk = line_header_kind(folded);
+		if (hk == 1 && header_lines == 0 && lines[i + 1] != NULL) {
+			char *next = text_fold(lines[i + 1]);
+			if (line_header_kind(next) == 2)
+				hk = 2;
+			g_free(next);
+		}
+		if (hk == 2 || (hk == 1 && header_lines > 0)) {
 			/* an Outlook-style header block: history when fields were
 			   already found above it, else a forward to read through */
 			header_lines++;
@@ -1440,19 +1536,17 @@ fields_extract(const char *text, const struct fields_opts *opts)
 				g_free(folded);
 				break;
 			}
-			if (c.forwarded || header_lines >= 2 ||
-			    (lines[i + 1] != NULL && line_is_header(lines[i + 1]))) {
-				g_free(folded);
-				continue;
-			}
+			g_free(folded);
+			continue;
 		}
+		header_lines = 0;
 		g_free(folded);
 
 		rest = strip_marker(line, &marked);
 		if (c.pending >= 0) {
 			int si = c.pending;
 			c.pending = -1;
-			if (!split_label(rest, &label, &value)) {
+			if (!split_label(rest, &label, &value) && !line_is_place_date(line)) {
 				apply_slot(&c, si, line);
 				continue;
 			}

@@ -419,7 +419,8 @@ place_fields(struct decision *d, const struct type_row *row, JsonObject *raw,
 	g_list_free(members);
 	/* a form's "Địa chỉ" is the unit's address: the place of work only
 	   when the form names no other */
-	if (row != NULL && list_has(row->keys, "location"))
+	if (row != NULL && list_has(row->keys, "location") &&
+	    !json_object_has_member(raw, "_blank_location"))
 		move_member(raw, "_address", d->fields, "location");
 	if (row != NULL)
 		row->finish(d, raw, m);
@@ -485,6 +486,18 @@ place_notes(struct decision *d, const struct reading *rd)
 			    d->sources, key, json_object_get_string_member(rd->sources, k));
 	}
 	g_list_free(keys);
+	/* keys placed by type from a neutral reading ("Thời gian" as the visit) */
+	static const char *const placed[][2] = {
+	    {"desired_time", "_when_dt"}, {"visit_date", "_when_date"}, {"time_from", "_when_from"},
+	    {"time_to", "_when_to"},      {"location", "_address"},
+	};
+	for (gsize i = 0; i < G_N_ELEMENTS(placed); i++)
+		if (json_object_has_member(d->fields, placed[i][0]) &&
+		    !json_object_has_member(d->sources, placed[i][0]) &&
+		    json_object_has_member(rd->sources, placed[i][1]))
+			json_object_set_string_member(
+			    d->sources, placed[i][0],
+			    json_object_get_string_member(rd->sources, placed[i][1]));
 	if (d->requester != NULL && json_object_has_member(d->fields, "contact_email") &&
 	    !json_object_has_member(d->sources, "contact_email"))
 		json_object_set_string_member(d->sources, "contact_email", "sender");

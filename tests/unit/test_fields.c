@@ -70,6 +70,17 @@ static const struct row rows[] = {
     {"two fields on one line", "Di động: 0905 111 222 ........ Email: a@b.vn", "contact_email",
      "a@b.vn"},
     {"unticked list of options", "Độ khẩn: Khẩn cấp  Bình thường", "priority", NULL},
+    {"a blank with leaders takes no value from the next line",
+     "Thời gian đề nghị: ..........\nĐà Nẵng, ngày 29 tháng 06 năm 2026", "_when_dt", NULL},
+    {"the place and date line after a blank is the request date",
+     "Thời gian đề nghị:\nĐà Nẵng, ngày 29 tháng 06 năm 2026", "request_date", "2026-06-29"},
+    {"label cell ending in a colon", "Tên đơn vị: | Sở Tư pháp", "requesting_unit", "Sở Tư pháp"},
+    {"two labelled cells side by side",
+     "Số điện thoại: 0236-3106-180 | Địa chỉ email: an@stp.danang.gov.vn", "contact_email",
+     "an@stp.danang.gov.vn"},
+    {"from time", "+ Từ: 8:00\n+ Đến: 10:30", "time_to", "10:30"},
+    {"a forwarded header is not a time", "Từ: Sở Y tế <vp@syt.danang.gov.vn>\nNgày: 05/12/2026",
+     "time_from", NULL},
 };
 
 /* Each row through fields_extract. */
