@@ -169,14 +169,15 @@ write_all(int fd, const char *buf, gsize len)
 	return 0;
 }
 
-/* Keep the raw message under its digest; the path goes to *path. */
+/* Keep bytes under their digest in spool/KIND/xx/ ("raw" messages get .eml);
+   the path goes to *path. */
 static int
-spool_write(struct intake *in, const char *sha, const char *data, gsize len, char **path,
-            char **cause)
+spool_write(struct intake *in, const char *kind, const char *sha, const char *data, gsize len,
+            char **path, char **cause)
 {
 	char sub[3] = {sha[0], sha[1], '\0'};
-	char *dir = g_build_filename(in->cfg->spool, "raw", sub, NULL);
-	char *file = g_strdup_printf("%s/%s.eml", dir, sha);
+	char *dir = g_build_filename(in->cfg->spool, kind, sub, NULL);
+	char *file = g_strdup_printf("%s/%s%s", dir, sha, strcmp(kind, "raw") == 0 ? ".eml" : "");
 	char *tmp = g_strdup_printf("%s.tmp%d", file, (int)getpid());
 	int fd, rc = -1;
 
@@ -389,7 +390,8 @@ queue_ack(struct intake *in, gint64 id, const char *number, const struct decisio
 	g_hash_table_insert(v, "greeting", reply_clean(name));
 	g_hash_table_insert(v, "title", g_strdup(d->title_vi));
 	g_hash_table_insert(v, "form_code", g_strdup(d->form_code != NULL ? d->form_code : ""));
-	g_hash_table_insert(v, "fields", reply_fields_text(d->fields, lang));
+	g_hash_table_insert(v, "fields", reply_fields_text(d->fields, d->doubtful, lang));
+	g_hash_table_insert(v, "doubtful", g_strdup(d->doubtful->len > 0 ? "yes" : ""));
 	g_hash_table_insert(v, "missing", reply_keys_text(d->missing, lang));
 	g_hash_table_insert(v, "wrong_mailbox", g_strdup(d->wrong_mailbox ? "yes" : ""));
 	g_hash_table_insert(
@@ -409,10 +411,13 @@ queue_ack(struct intake *in, gint64 id, const char *number, const struct decisio
 	return rc;
 }
 
+static char *review_reason(const struct decision *d);
+
 /* Tell staff that a message needs a person. */
 static int
 queue_staff_notice(struct intake *in, gint64 id, const char *number, const char *reason,
-                   const struct message *m, const char *mailbox, char **cause)
+                   const struct message *m, const struct decision *d, const char *mailbox,
+                   char **cause)
 {
 	GHashTable *v;
 	int rc;
@@ -423,12 +428,103 @@ queue_staff_notice(struct intake *in, gint64 id, const char *number, const char 
 	g_hash_table_insert(v, "reason", reply_clean(reason));
 	g_hash_table_insert(v, "mailbox", g_strdup(mailbox));
 	g_hash_table_insert(v, "sender", reply_clean(m->from_addr != NULL ? m->from_addr : "?"));
-	g_hash_table_insert(v, "problems", problems_text(m));
+	char *problems = problems_text(m), *review = review_reason(d);
+	g_hash_table_insert(v, "problems",
+	                    *review == '\0'     ? g_strdup(problems)
+	                    : *problems == '\0' ? g_strdup_printf("- %s", review)
+	                                        : g_strdup_printf("%s\n- %s", problems, review));
+	g_free(problems);
+	g_free(review);
 	rc = queue_template(in, id, "notice", "notice_staff", v,
 	                    rules_mailbox_address(&in->ropts, mailbox),
 	                    (const char *const *)in->cfg->staff, NULL, cause);
 	g_hash_table_destroy(v);
 	return rc;
+}
+
+/* The report on an attachment the reading gave, matched by name and size. */
+static JsonObject *
+part_report(const struct decision *d, const struct msg_part *p, gsize size)
+{
+	for (guint i = 0; i < json_array_get_length(d->parts); i++) {
+		JsonObject *o = json_array_get_object_element(d->parts, i);
+		const char *fn = json_object_get_string_member_with_default(o, "filename", NULL);
+		if ((gsize)json_object_get_int_member_with_default(o, "size", -1) == size &&
+		    g_strcmp0(fn, p->filename) == 0)
+			return o;
+	}
+	return NULL;
+}
+
+/* Keep every attachment of the message with the request, in the spool. */
+static int
+keep_attachments(struct intake *in, gint64 id, gint64 mid, const struct message *m,
+                 const struct decision *d, char **cause)
+{
+	for (guint i = 0; i < m->parts->len; i++) {
+		const struct msg_part *p = g_ptr_array_index(m->parts, i);
+		gsize len = 0;
+		const char *data = p->data != NULL ? g_bytes_get_data(p->data, &len) : NULL;
+		struct stored_attachment a = {0};
+		char *sha, *path = NULL;
+		int rc;
+
+		if (data == NULL || len == 0)
+			continue;
+		sha = g_compute_checksum_for_data(G_CHECKSUM_SHA256, (const guchar *)data, len);
+		if (spool_write(in, "att", sha, data, len, &path, cause) != 0) {
+			g_free(sha);
+			return -1;
+		}
+		JsonObject *report = part_report(d, p, len);
+		a.request_id = id;
+		a.message = mid;
+		a.filename = p->filename;
+		a.content_type = p->content_type;
+		a.size = (gint64)len;
+		a.sha256 = sha;
+		a.spool_path = path;
+		if (report != NULL) {
+			a.reader =
+			    json_object_get_string_member_with_default(report, "reader", NULL);
+			a.status =
+			    json_object_get_string_member_with_default(report, "status", NULL);
+			a.cause = json_object_get_string_member_with_default(report, "cause", NULL);
+		}
+		rc = store_attachment_add(in->st, &a, cause);
+		g_free(sha);
+		g_free(path);
+		if (rc != 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* Why a person must check a request: doubtful values, conflicts, unread parts. */
+static char *
+review_reason(const struct decision *d)
+{
+	GString *s = g_string_new(NULL);
+
+	if (d->doubtful->len > 0) {
+		g_string_append(s, "doubtful:");
+		for (guint i = 0; i < d->doubtful->len; i++)
+			g_string_append_printf(s, " %s", (char *)g_ptr_array_index(d->doubtful, i));
+	}
+	for (guint i = 0; i < d->conflicts->len; i++)
+		g_string_append_printf(s, "%sconflict %s", s->len ? "; " : "",
+		                       (char *)g_ptr_array_index(d->conflicts, i));
+	for (guint i = 0; i < json_array_get_length(d->parts); i++) {
+		JsonObject *o = json_array_get_object_element(d->parts, i);
+		const char *status = json_object_get_string_member_with_default(o, "status", "");
+		if (strcmp(status, "read") != 0 && strcmp(status, "empty") != 0)
+			g_string_append_printf(
+			    s, "%s%s not read: %s", s->len ? "; " : "",
+			    json_object_get_string_member_with_default(o, "filename",
+			                                               "an attachment"),
+			    json_object_get_string_member_with_default(o, "cause", status));
+	}
+	return g_string_free(s, FALSE);
 }
 
 /* Record a new request and what is sent about it. */
@@ -456,6 +552,9 @@ new_request(struct intake *in, const char *mailbox, struct stored_message *sm,
 	r.doubtful = d->doubtful;
 	r.confidence = d->confidence;
 	r.when = g_get_real_time() / G_USEC_PER_SEC;
+	r.sources = d->sources;
+	r.conflicts = d->conflicts;
+	r.review = d->doubtful->len > 0 || d->needs_person;
 	if ((id = store_request_add(in->st, &r, &number, cause)) < 0)
 		return -1;
 	sm->outcome = "request";
@@ -482,6 +581,14 @@ new_request(struct intake *in, const char *mailbox, struct stored_message *sm,
 	if (rc == 0 && d->forwarded_by != NULL)
 		rc = store_event_add(in->st, id, d->forwarded_by, "forwarded", "received",
 		                     "received", mid, d->requester, cause);
+	if (rc == 0)
+		rc = keep_attachments(in, id, mid, m, d, cause);
+	if (rc == 0 && r.review) {
+		char *why = review_reason(d);
+		rc = store_event_add(in->st, id, "phieu", "needs_review", "received", "received",
+		                     mid, why, cause);
+		g_free(why);
+	}
 	if (rc == 0 && d->automatic == NULL && !own && reply_address(m, d) != NULL)
 		rc = queue_ack(in, id, number, d, m, mailbox, cause);
 	else if (rc == 0)
@@ -490,12 +597,13 @@ new_request(struct intake *in, const char *mailbox, struct stored_message *sm,
 		                     : own                ? "sender is one of phieu's own mailboxes"
 		                                          : "no sender address to answer",
 		                     cause);
-	if (rc == 0 && (strcmp(d->type, "unknown") == 0 || m->problems->len > 0))
-		rc = queue_staff_notice(in, id, number,
-		                        strcmp(d->type, "unknown") == 0
-		                            ? "không xác định được loại yêu cầu"
-		                            : "thư có lỗi định dạng",
-		                        m, mailbox, cause);
+	if (rc == 0 && (strcmp(d->type, "unknown") == 0 || m->problems->len > 0 || r.review))
+		rc = queue_staff_notice(
+		    in, id, number,
+		    strcmp(d->type, "unknown") == 0 ? "không xác định được loại yêu cầu"
+		    : m->problems->len > 0          ? "thư có lỗi định dạng"
+		                           : "cần kiểm tra thông tin đọc từ tệp đính kèm",
+		    m, d, mailbox, cause);
 	in->requests++;
 	g_free(number);
 	return rc;
@@ -568,7 +676,7 @@ intake_message(struct intake *in, const char *mailbox, uint32_t uidvalidity, uin
 		g_free(sha);
 		return seen < 0 ? -1 : 0;
 	}
-	if (spool_write(in, sha, data, len, &path, cause) != 0)
+	if (spool_write(in, "raw", sha, data, len, &path, cause) != 0)
 		goto out;
 	sm.mailbox = mailbox;
 	sm.uid = uid;

@@ -93,6 +93,23 @@ static const char *const migrations[] = {
        before were marked in the same run) */
     "ALTER TABLE messages ADD COLUMN marked INTEGER NOT NULL DEFAULT 1;"
     "CREATE INDEX messages_unmarked ON messages(mailbox, uidvalidity) WHERE marked = 0;",
+    /* 3: attachments kept with their request; where each field came from */
+    "ALTER TABLE requests ADD COLUMN sources TEXT NOT NULL DEFAULT '{}';"
+    "ALTER TABLE requests ADD COLUMN conflicts TEXT NOT NULL DEFAULT '[]';"
+    "ALTER TABLE requests ADD COLUMN review INTEGER NOT NULL DEFAULT 0;"
+    "CREATE TABLE attachments ("
+    "  id INTEGER PRIMARY KEY,"
+    "  request_id INTEGER NOT NULL REFERENCES requests(id),"
+    "  message INTEGER REFERENCES messages(id),"
+    "  filename TEXT,"
+    "  content_type TEXT NOT NULL,"
+    "  size INTEGER NOT NULL,"
+    "  sha256 TEXT NOT NULL,"
+    "  spool_path TEXT NOT NULL,"
+    "  reader TEXT,"
+    "  status TEXT,"
+    "  cause TEXT);"
+    "CREATE INDEX attachments_request ON attachments(request_id);",
 };
 
 /* Now as an ISO 8601 UTC timestamp. */
@@ -531,17 +548,24 @@ store_request_add(struct store *st, const struct new_request *r, char **number, 
 	fields = object_json(r->fields);
 	missing = list_json(r->missing);
 	doubtful = list_json(r->doubtful);
-	rc =
-	    store_exec(st,
-	               "INSERT INTO requests(number, type, state, mailbox, proper_mailbox, sender, "
-	               "subject, message_id, form_code, source, fields, missing, doubtful, "
-	               "confidence, created, updated) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-	               cause, "sssssssssssssdss", num, r->type, r->state, r->mailbox,
-	               r->proper_mailbox, r->sender, r->subject, r->message_id, r->form_code,
-	               r->source, fields, missing, doubtful, r->confidence, now, now);
+	JsonObject *empty = json_object_new();
+	char *sources = object_json(r->sources != NULL ? r->sources : empty);
+	char *conflicts = list_json(r->conflicts);
+	json_object_unref(empty);
+	rc = store_exec(
+	    st,
+	    "INSERT INTO requests(number, type, state, mailbox, proper_mailbox, sender, "
+	    "subject, message_id, form_code, source, fields, missing, doubtful, "
+	    "confidence, created, updated, sources, conflicts, review) "
+	    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+	    cause, "sssssssssssssdssssi", num, r->type, r->state, r->mailbox, r->proper_mailbox,
+	    r->sender, r->subject, r->message_id, r->form_code, r->source, fields, missing,
+	    doubtful, r->confidence, now, now, sources, conflicts, r->review ? 1 : 0);
 	g_free(fields);
 	g_free(missing);
 	g_free(doubtful);
+	g_free(sources);
+	g_free(conflicts);
 	g_free(now);
 	if (rc != 0) {
 		g_free(num);
@@ -549,6 +573,21 @@ store_request_add(struct store *st, const struct new_request *r, char **number, 
 	}
 	*number = num;
 	return sqlite3_last_insert_rowid(st->db);
+}
+
+/* Keep an attachment with its request. */
+int
+store_attachment_add(struct store *st, const struct stored_attachment *a, char **cause)
+{
+	return store_exec(
+	    st,
+	    "INSERT INTO attachments(request_id, message, filename, content_type, size, "
+	    "sha256, spool_path, reader, status, cause) VALUES (?,?,?,?,?,?,?,?,?,?)",
+	    cause,
+	    "INssIssss"
+	    "s",
+	    a->request_id, a->message, a->filename, a->content_type, a->size, a->sha256,
+	    a->spool_path, a->reader, a->status, a->cause);
 }
 
 /* Request id by number. */
@@ -898,6 +937,35 @@ store_history(struct store *st, gint64 id, char **cause)
 	return a;
 }
 
+/* The attachments of a request. */
+static JsonArray *
+store_attachments(struct store *st, gint64 id, char **cause)
+{
+	sqlite3_stmt *s =
+	    store_query(st,
+	                "SELECT filename, content_type, size, sha256, spool_path, reader, "
+	                "status, cause FROM attachments WHERE request_id = ? ORDER BY id",
+	                cause, "I", id);
+	JsonArray *a = json_array_new();
+
+	if (s == NULL)
+		return a;
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		JsonObject *o = json_object_new();
+		set_str(o, "filename", s, 0);
+		set_str(o, "content_type", s, 1);
+		json_object_set_int_member(o, "size", sqlite3_column_int64(s, 2));
+		set_str(o, "sha256", s, 3);
+		set_str(o, "path", s, 4);
+		set_str(o, "reader", s, 5);
+		set_str(o, "status", s, 6);
+		set_str(o, "cause", s, 7);
+		json_array_add_object_element(a, o);
+	}
+	sqlite3_reset(s);
+	return a;
+}
+
 /* One request with its fields and history. */
 JsonObject *
 store_request_show(struct store *st, const char *id_or_number, char **cause)
@@ -906,7 +974,8 @@ store_request_show(struct store *st, const char *id_or_number, char **cause)
 	    store_query(st,
 	                "SELECT id, number, type, state, mailbox, proper_mailbox, "
 	                "sender, subject, message_id, form_code, source, fields, "
-	                "missing, doubtful, confidence, created, updated FROM requests "
+	                "missing, doubtful, confidence, created, updated, sources, "
+	                "conflicts, review FROM requests "
 	                "WHERE number = ? OR (id = ? AND ? GLOB '[0-9]*' AND ? NOT "
 	                "GLOB '*-*')",
 	                cause, "ssss", id_or_number, id_or_number, id_or_number, id_or_number);
@@ -937,10 +1006,17 @@ store_request_show(struct store *st, const char *id_or_number, char **cause)
 		json_object_set_double_member(o, "confidence", sqlite3_column_double(s, 14));
 		set_str(o, "created", s, 15);
 		set_str(o, "updated", s, 16);
+		json_object_set_member(o, "sources",
+		                       json_from_text((const char *)sqlite3_column_text(s, 17)));
+		json_object_set_member(o, "conflicts",
+		                       json_from_text((const char *)sqlite3_column_text(s, 18)));
+		json_object_set_boolean_member(o, "needs_review", sqlite3_column_int(s, 19) != 0);
 	}
 	sqlite3_reset(s);
-	if (o != NULL)
+	if (o != NULL) {
+		json_object_set_array_member(o, "attachments", store_attachments(st, id, cause));
 		json_object_set_array_member(o, "history", store_history(st, id, cause));
+	}
 	return o;
 }
 

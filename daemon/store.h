@@ -43,7 +43,18 @@ struct new_request {
 	JsonObject *fields;
 	GPtrArray *missing, *doubtful; /* char* */
 	double confidence;
-	gint64 when; /* unix time of receipt: the year of the number */
+	gint64 when;          /* unix time of receipt: the year of the number */
+	JsonObject *sources;  /* key -> where it was read, or NULL */
+	GPtrArray *conflicts; /* char*, or NULL */
+	gboolean review;      /* a person must check it before acting */
+};
+
+/* An attachment kept with its request, for store_attachment_add. */
+struct stored_attachment {
+	gint64 request_id, message;
+	const char *filename, *content_type, *sha256, *spool_path;
+	gint64 size;
+	const char *reader, *status, *cause; /* what reading it gave; NULL when not read */
 };
 
 /* An outgoing message, for store_outbox_add. */
@@ -98,6 +109,8 @@ int store_set_marked(struct store *st, const char *mailbox, uint32_t uidvalidity
 /* Insert a request; *number gets "2026-000123". */
 gint64 store_request_add(struct store *st, const struct new_request *r, char **number,
                          char **cause);
+/* Keep an attachment with its request. */
+int store_attachment_add(struct store *st, const struct stored_attachment *a, char **cause);
 /* Request id by number, 0 when none, -1 on error; *sender gets its sender. */
 gint64 store_request_by_number(struct store *st, const char *number, char **sender, char **cause);
 /* Request id that sent or received this Message-ID, 0 when none. */

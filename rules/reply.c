@@ -127,9 +127,18 @@ shown(const char *v)
 	return m;
 }
 
+/* " (?)" for a doubtful key, else "". */
+static const char *
+mark_of(GPtrArray *doubtful, const char *key)
+{
+	if (doubtful != NULL && g_ptr_array_find_with_equal_func(doubtful, key, g_str_equal, NULL))
+		return " (?)";
+	return "";
+}
+
 /* The fields as lines for people. */
 char *
-reply_fields_text(JsonObject *fields, const char *lang)
+reply_fields_text(JsonObject *fields, GPtrArray *doubtful, const char *lang)
 {
 	GString *out = g_string_new(NULL);
 
@@ -141,7 +150,8 @@ reply_fields_text(JsonObject *fields, const char *lang)
 		n = json_object_get_member(fields, key);
 		if (JSON_NODE_HOLDS_ARRAY(n)) {
 			JsonArray *a = json_node_get_array(n);
-			g_string_append_printf(out, "- %s:\n", label_of(key, lang));
+			g_string_append_printf(out, "- %s%s:\n", label_of(key, lang),
+			                       mark_of(doubtful, key));
 			for (guint k = 0; k < json_array_get_length(a); k++) {
 				JsonObject *e = json_array_get_object_element(a, k);
 				GString *line = g_string_new(NULL);
@@ -161,15 +171,16 @@ reply_fields_text(JsonObject *fields, const char *lang)
 		}
 		if (json_node_get_value_type(n) == G_TYPE_BOOLEAN) {
 			gboolean b = json_node_get_boolean(n);
-			g_string_append_printf(out, "- %s: %s\n", label_of(key, lang),
-			                       strcmp(lang, "en") == 0 ? (b ? "yes" : "no")
-			                                               : (b ? "Có" : "Không"));
+			g_string_append_printf(
+			    out, "- %s%s: %s\n", label_of(key, lang), mark_of(doubtful, key),
+			    strcmp(lang, "en") == 0 ? (b ? "yes" : "no") : (b ? "Có" : "Không"));
 			continue;
 		}
 		if (json_node_get_value_type(n) != G_TYPE_STRING)
 			continue;
 		char *v = shown(value_of(key, json_node_get_string(n), lang));
-		g_string_append_printf(out, "- %s: %s\n", label_of(key, lang), v);
+		g_string_append_printf(out, "- %s%s: %s\n", label_of(key, lang),
+		                       mark_of(doubtful, key), v);
 		g_free(v);
 	}
 	if (out->len > 0 && out->str[out->len - 1] == '\n')

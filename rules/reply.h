@@ -34,8 +34,9 @@ struct reply_mail {
 char *reply_render(const char *tmpl, GHashTable *vars);
 /* Split a rendered template into subject and body; FALSE if no Subject line. */
 gboolean reply_split(const char *rendered, char **subject, char **body);
-/* The fields as "- Label: value" lines in lang ("vi"/"en"), passwords masked. */
-char *reply_fields_text(JsonObject *fields, const char *lang);
+/* The fields as "- Label: value" lines in lang ("vi"/"en"), passwords masked,
+   the keys listed in doubtful (may be NULL) marked " (?)". */
+char *reply_fields_text(JsonObject *fields, GPtrArray *doubtful, const char *lang);
 /* The keys as "- Label" lines. */
 char *reply_keys_text(GPtrArray *keys, const char *lang);
 /* The line for key in a "key: text" file (next steps), or NULL. */

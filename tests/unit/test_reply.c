@@ -69,7 +69,7 @@ t_fields_text(void **state)
 	json_object_set_string_member(f, "description", "Cập nhật web, mật khẩu: Qw3rty!dn");
 	json_object_set_string_member(f, "mailbox_action", "create");
 	json_object_set_boolean_member(f, "emergency", FALSE);
-	char *t = reply_fields_text(f, "vi");
+	char *t = reply_fields_text(f, NULL, "vi");
 	assert_non_null(strstr(t, "- Đơn vị yêu cầu: Sở Tư pháp"));
 	assert_non_null(strstr(t, "- Hình thức: Cấp mới"));
 	assert_non_null(strstr(t, ": Không"));
@@ -78,8 +78,16 @@ t_fields_text(void **state)
 	g_free(t);
 	/* words about passwords are not passwords */
 	json_object_set_string_member(f, "change_detail", "Cấp lại mật khẩu cho tài khoản a@b.vn");
-	t = reply_fields_text(f, "vi");
+	t = reply_fields_text(f, NULL, "vi");
 	assert_non_null(strstr(t, "Cấp lại mật khẩu cho tài khoản a@b.vn"));
+	g_free(t);
+	/* a doubtful value is marked */
+	GPtrArray *doubt = g_ptr_array_new();
+	g_ptr_array_add(doubt, "requesting_unit");
+	t = reply_fields_text(f, doubt, "vi");
+	assert_non_null(strstr(t, "- Đơn vị yêu cầu (?): Sở Tư pháp"));
+	assert_null(strstr(t, "Hình thức (?)"));
+	g_ptr_array_free(doubt, TRUE);
 	g_free(t);
 	json_object_unref(f);
 }

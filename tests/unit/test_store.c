@@ -50,9 +50,10 @@ t_request(void **state)
 	g_ptr_array_add(missing, "contact_phone");
 	json_object_set_string_member(f, "requesting_unit", "Sở Tư pháp");
 	struct new_request r = {
-	    "mailbox", "received", "cntt",      "cntt",    "vp@stp.danang.gov.vn",
-	    "Cấp mới", "m1@stp",   "02/IID-KT", "body",    f,
-	    missing,   NULL,       0.9,         1795822270};
+	    "mailbox", "received", "cntt",      "cntt",     "vp@stp.danang.gov.vn",
+	    "Cấp mới", "m1@stp",   "02/IID-KT", "body",     f,
+	    missing,   NULL,       0.9,         1795822270, NULL,
+	    NULL,      FALSE};
 
 	assert_int_equal(store_begin(st, &cause), 0);
 	gint64 id = store_request_add(st, &r, &num1, &cause);
