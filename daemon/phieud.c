@@ -300,7 +300,9 @@ on_message(uint32_t uid, const char *data, size_t len, void *arg)
 	it->raw = g_bytes_new(data, len);
 	it->m = intake_parse(fc->dm->in, data, len);
 	g_ptr_array_add(fc->b->batch, it);
-	if (len <= (size_t)fc->dm->cfg->max_message_size &&
+	/* a typed body is read at once in the daemon; documents and scans go to
+	   a reader process, so a long OCR never holds up the other mail */
+	if (len <= (size_t)fc->dm->cfg->max_message_size && attach_has_documents(it->m) &&
 	    intake_needs_reading(fc->dm->in, it->m, data, len)) {
 		it->waiting = TRUE;
 		fc->b->waiting++;

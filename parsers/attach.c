@@ -111,6 +111,18 @@ part_kind(const struct msg_part *p, const struct kind_row **row)
 	return *row != NULL ? (*row)->kind : K_NONE;
 }
 
+/* Whether any part needs a document reader. */
+gboolean
+attach_has_documents(const struct message *m)
+{
+	const struct kind_row *row;
+
+	for (guint i = 0; i < m->parts->len; i++)
+		if (part_kind(g_ptr_array_index(m->parts, i), &row) != K_NONE)
+			return TRUE;
+	return FALSE;
+}
+
 /* One text read from the message: the body, a document, a scan. */
 struct source_text {
 	const char *source;

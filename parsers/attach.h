@@ -60,6 +60,9 @@ struct reading {
 
 /* The default options: doc.h's limits, OCR on in "vie+eng", doubtful under 70. */
 void attach_opts_default(struct attach_opts *o);
+/* Whether any part of the message needs a document reader (DOCX, PDF, a scan,
+   an attached message…): a message without one is cheap to read. */
+gboolean attach_has_documents(const struct message *m);
 /* Read a parsed message and its parts. */
 struct reading *attach_read(const struct message *m, const struct attach_opts *o);
 /* The reading as JSON, and back (NULL when the JSON is not a reading). */
