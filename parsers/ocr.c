@@ -471,19 +471,23 @@ table_free(gpointer data)
 	g_free(t);
 }
 
-/* Find ruled tables (long vertical and horizontal rules meeting), and erase
-   every long rule, underline and underscore leader from the image. */
+/* Find ruled tables (long vertical and horizontal rules meeting) in the
+   gray page, and erase every long rule, underline and underscore leader
+   from the binary one (thresh: its threshold). */
 static void
-rules_strip(struct page *p)
+rules_strip(struct page *p, PIX *gray, int thresh)
 {
 	int xh = p->xh;
-	/* a scanned rule is ragged: close its gaps before looking for long runs,
-	   and erase a little more than the run found */
-	PIX *c = pixCloseBrick(NULL, p->bin, 1, 3);
+	/* a scanned rule is thin, light and ragged: look for long runs in a
+	   darker binarisation with its gaps closed, and erase a little more
+	   than the run found */
+	PIX *dark = pixThresholdToBinary(gray, MIN(thresh + (255 - thresh) / 2, 230));
+	PIX *c = pixCloseBrick(NULL, dark, 1, 3);
 	PIX *hl = pixOpenBrick(NULL, c, 3 * xh, 1);
-	pixCloseBrick(c, p->bin, 3, 1);
+	pixCloseBrick(c, dark, 3, 1);
 	PIX *vl = pixOpenBrick(NULL, c, 1, (int)(2.5 * xh));
 	pixDestroy(&c);
+	pixDestroy(&dark);
 	BOXA *hb = pixConnCompBB(hl, 8), *vb = pixConnCompBB(vl, 8);
 	int nv = boxaGetCount(vb), nh = boxaGetCount(hb);
 	gboolean *used = g_new0(gboolean, nv);
@@ -573,13 +577,15 @@ page_prepare(struct page *p, PIX *pix, int dpi)
 		pixDestroy(&g);
 		g = t;
 	}
-	PIX *b = NULL;
-	if (pixOtsuAdaptiveThreshold(g, pixGetWidth(g), pixGetHeight(g), 0, 0, 0.1, NULL, &b) !=
-	        0 ||
+	PIX *b = NULL, *th = NULL;
+	l_uint32 thresh = 128;
+	if (pixOtsuAdaptiveThreshold(g, pixGetWidth(g), pixGetHeight(g), 0, 0, 0.1, &th, &b) != 0 ||
 	    b == NULL) {
 		pixDestroy(&g);
 		return FALSE;
 	}
+	pixGetPixel(th, 0, 0, &thresh);
+	pixDestroy(&th);
 	/* specks: components of a pixel or two */
 	int sp = MAX(1, dpi / 150);
 	t = pixSelectBySize(b, sp, sp, 8, L_SELECT_IF_EITHER, L_SELECT_IF_GT, NULL);
@@ -591,7 +597,7 @@ page_prepare(struct page *p, PIX *pix, int dpi)
 	p->dpi = dpi;
 	BOXA *comps = pixConnCompBB(b, 8);
 	p->xh = letter_height(comps, dpi);
-	rules_strip(p);
+	rules_strip(p, g, (int)thresh);
 	boxaDestroy(&comps);
 	comps = pixConnCompBB(p->bin, 8);
 	boxes_strip(p, comps);
@@ -624,6 +630,13 @@ region_read(struct page *p, int x, int y, int w, int h, TessPageSegMode psm)
 			p->lines++;
 		char *t = TessResultIteratorGetUTF8Text(ri, RIL_WORD);
 		int x0, y0, x1, y1, bx0, by0, bx1, by1;
+		/* "|" separates cells in phieu's text: a lone one is a "1" (the
+		   first row of a table), in a word an "l" */
+		if (t != NULL && strcmp(t, "|") == 0)
+			*t = '1';
+		for (char *c = t; c != NULL && *c != '\0'; c++)
+			if (*c == '|')
+				*c = 'l';
 		if (t != NULL && *t != '\0' &&
 		    TessPageIteratorBoundingBox(pi, RIL_WORD, &x0, &y0, &x1, &y1)) {
 			struct piece it = {
@@ -764,6 +777,30 @@ address_repair(const char *w, const struct ocr_opts *o)
 				break;
 		}
 	}
+	/* a name from the sender's address, nearly ("skhen" in a web address
+	   sent from vp.skhcn@…) */
+	if (o != NULL && o->sender != NULL) {
+		char **known = g_regex_split_simple("[.@]", o->sender, 0, 0);
+		GString *fixed = g_string_new(NULL);
+		const char *q = s->str;
+		while (*q != '\0') {
+			gsize n = strcspn(q, ".@/:");
+			char *label = g_strndup(q, n);
+			const char *use = label;
+			for (int k = 0; known[k] != NULL && n >= 5; k++)
+				if (strlen(known[k]) >= 5 && edit_distance(label, known[k]) == 1 &&
+				    !mostly_upper(label))
+					use = known[k];
+			g_string_append(fixed, use);
+			g_free(label);
+			q += n;
+			if (*q != '\0')
+				g_string_append_c(fixed, *q++);
+		}
+		g_string_assign(s, fixed->str);
+		g_string_free(fixed, TRUE);
+		g_strfreev(known);
+	}
 	/* the sender's own address, nearly */
 	if (o != NULL && o->sender != NULL && strchr(s->str, '@') != NULL &&
 	    strlen(o->sender) >= 6) {
@@ -867,6 +904,22 @@ struct row {
 	int table; /* index in tables when a table row, else -1 */
 	int trow;  /* the table's row */
 };
+
+/* Tidy the numbering OCR mangles at the start of a form's line: "5:" and
+   "6G." for "5." and "6.", "4.SĐT" for "4. SĐT", a speck before "2.". */
+static void
+line_tidy(GString *line)
+{
+	static GRegex *re;
+
+	if (re == NULL)
+		re = g_regex_new("^(?:[-'`.,_~\"]\\s?)?(\\d{1,2})(?:[A-Za-z]?\\.|[:;])\\s*(?=\\pL)",
+		                 0, 0, NULL);
+	char *fixed = g_regex_replace(re, line->str, -1, 0, "\\1. ", 0, NULL);
+	if (fixed != NULL)
+		g_string_assign(line, fixed);
+	g_free(fixed);
+}
 
 /* Whether the words from i on start a "Label:" (a colon within a few
    words). */
@@ -1025,8 +1078,12 @@ page_text(struct page *p, GString *out, GArray *conf)
 		if (pc != NULL && pc->cell >= 0)
 			continue;
 		if (row->len > 0 && (pc == NULL || pc->base - row_base > 0.5 * p->xh)) {
-			double c = row_text(p, row, out);
+			GString *line = g_string_new(NULL);
+			double c = row_text(p, row, line);
+			line_tidy(line);
+			g_string_append(out, line->str);
 			g_string_append_c(out, '\n');
+			g_string_free(line, TRUE);
 			g_array_append_val(conf, c);
 			g_ptr_array_set_size(row, 0);
 		}

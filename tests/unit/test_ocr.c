@@ -1,0 +1,397 @@
+/* test_ocr.c - scans read by OCR, on images drawn here with cairo. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include <cairo.h>
+#include <leptonica/allheaders.h>
+
+#include "ocr.h"
+
+#define FONT  "DejaVu Sans"
+#define WIDTH 2480 /* an A4 page across at 300 dpi */
+
+static const struct ocr_opts opts = {"vie+eng", NULL, "danang.gov.vn",
+                                     "vanphong@stp.danang.gov.vn"};
+
+/* Collect what cairo writes into a byte array. */
+static cairo_status_t
+collect(void *closure, const unsigned char *data, unsigned int len)
+{
+	g_byte_array_append(closure, data, len);
+	return CAIRO_STATUS_SUCCESS;
+}
+
+/* A white page of h pixels, black text at 42 pixels (11 pt at 300 dpi). */
+static cairo_t *
+page_new(int h)
+{
+	cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, WIDTH, h);
+	cairo_t *cr = cairo_create(s);
+
+	cairo_surface_destroy(s);
+	cairo_set_source_rgb(cr, 1, 1, 1);
+	cairo_paint(cr);
+	cairo_select_font_face(cr, FONT, CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
+	cairo_set_font_size(cr, 42);
+	cairo_set_source_rgb(cr, 0, 0, 0);
+	return cr;
+}
+
+/* Draw text with its baseline at x, y; returns where it ends. */
+static double
+text_at(cairo_t *cr, double x, double y, const char *s)
+{
+	cairo_text_extents_t e;
+
+	cairo_text_extents(cr, s, &e);
+	cairo_move_to(cr, x, y);
+	cairo_show_text(cr, s);
+	return x + e.x_advance;
+}
+
+/* A check box drawn as a square, ticked or not, its bottom on the
+   baseline y; returns where it ends. */
+static double
+box_at(cairo_t *cr, double x, double y, gboolean ticked)
+{
+	cairo_set_line_width(cr, 3);
+	cairo_rectangle(cr, x, y - 30, 30, 30);
+	cairo_stroke(cr);
+	if (ticked) {
+		cairo_move_to(cr, x + 5, y - 16);
+		cairo_line_to(cr, x + 13, y - 6);
+		cairo_line_to(cr, x + 34, y - 40);
+		cairo_stroke(cr);
+	}
+	return x + 50;
+}
+
+/* The page as PNG bytes; destroys cr. */
+static GByteArray *
+page_png(cairo_t *cr)
+{
+	GByteArray *png = g_byte_array_new();
+
+	cairo_surface_write_to_png_stream(cairo_get_target(cr), collect, png);
+	cairo_destroy(cr);
+	return png;
+}
+
+/* The page as a Leptonica image; destroys cr. */
+static PIX *
+page_pix(cairo_t *cr)
+{
+	GByteArray *png = page_png(cr);
+	PIX *pix = pixReadMem(png->data, png->len);
+
+	g_byte_array_unref(png);
+	return pix;
+}
+
+/* The line of text that starts with prefix, or NULL (a new string). */
+static char *
+line_with(const char *text, const char *prefix, int *index)
+{
+	char **lines = g_strsplit(text, "\n", -1);
+	char *found = NULL;
+
+	for (int i = 0; lines[i] != NULL && found == NULL; i++)
+		if (g_str_has_prefix(lines[i], prefix)) {
+			found = g_strdup(lines[i]);
+			if (index != NULL)
+				*index = i;
+		}
+	g_strfreev(lines);
+	return found;
+}
+
+/* Lines of text (the last one ends with a newline). */
+static guint
+count_lines(const char *text)
+{
+	guint n = 0;
+
+	for (const char *p = text; *p != '\0'; p++)
+		n += *p == '\n';
+	return n;
+}
+
+/* A form's lines: a phone, a dotted leader, an address, check boxes. */
+static void
+t_form_lines(void **state)
+{
+	cairo_t *cr = page_new(520);
+	struct doc_limits lim;
+	struct doc_text d = {0};
+	double x;
+	int i = -1;
+
+	text_at(cr, 150, 100, "Điện thoại: 0905 123 456");
+	x = text_at(cr, 150, 200, "Họ và tên: ");
+	x = text_at(cr, x, 200, "..............................");
+	text_at(cr, x + 12, 200, "Nguyễn Văn An");
+	text_at(cr, 150, 300, "Thư điện tử: vanphong@stp.danang.gov.vn");
+	x = text_at(cr, 150, 400, "Hình thức: ");
+	x = box_at(cr, x + 10, 400, FALSE);
+	x = text_at(cr, x, 400, "Cấp mới");
+	x = box_at(cr, x + 40, 400, TRUE);
+	text_at(cr, x, 400, "Hủy bỏ");
+	GByteArray *png = page_png(cr);
+
+	doc_limits_default(&lim);
+	ocr_image(png->data, png->len, &lim, &opts, &d);
+	assert_int_equal(d.status, DOC_OK);
+	assert_string_equal(d.source, "ocr");
+	assert_non_null(d.line_conf);
+	assert_int_equal(d.line_conf->len, count_lines(d.text));
+
+	char *l = line_with(d.text, "Điện thoại:", &i);
+	assert_non_null(l);
+	assert_string_equal(l, "Điện thoại: 0905 123 456");
+	double c = g_array_index(d.line_conf, double, i);
+	assert_true(c > 60 && c <= 100);
+	g_free(l);
+
+	/* the leader is written as dots, not read as letters */
+	l = line_with(d.text, "Họ và tên:", NULL);
+	assert_non_null(l);
+	assert_non_null(strstr(l, "....."));
+	assert_true(g_str_has_suffix(l, " Nguyễn Văn An"));
+	g_free(l);
+
+	l = line_with(d.text, "Thư điện tử:", NULL);
+	assert_non_null(l);
+	assert_string_equal(l, "Thư điện tử: vanphong@stp.danang.gov.vn");
+	g_free(l);
+
+	l = line_with(d.text, "Hình thức:", NULL);
+	assert_non_null(l);
+	assert_string_equal(l, "Hình thức: ☐ Cấp mới ☑ Hủy bỏ");
+	g_free(l);
+	assert_true(d.confidence > 0.6 && d.confidence <= 1);
+	doc_text_clear(&d);
+	g_byte_array_unref(png);
+}
+
+/* A ruled table becomes rows with " | " between the cells. */
+static void
+t_table(void **state)
+{
+	cairo_t *cr = page_new(520);
+	struct doc_limits lim;
+	struct doc_text d = {0};
+	const double xs[] = {150, 300, 900, 1500, 2200}, ys[] = {100, 180, 260, 340};
+	const char *cells[3][4] = {{"STT", "Họ và tên", "Chức vụ", "Điện thoại"},
+	                           {"1", "Trần Văn Bình", "Chuyên viên", "0914 000 111"},
+	                           {"2", "Lê Thị Hoa", "Văn thư", "0905 222 333"}};
+
+	cairo_set_line_width(cr, 3);
+	for (int r = 0; r < 4; r++) {
+		cairo_move_to(cr, xs[0], ys[r]);
+		cairo_line_to(cr, xs[4], ys[r]);
+	}
+	for (int c = 0; c < 5; c++) {
+		cairo_move_to(cr, xs[c], ys[0]);
+		cairo_line_to(cr, xs[c], ys[3]);
+	}
+	cairo_stroke(cr);
+	for (int r = 0; r < 3; r++)
+		for (int c = 0; c < 4; c++)
+			text_at(cr, xs[c] + 20, ys[r] + 58, cells[r][c]);
+	text_at(cr, 150, 440, "Mục đích: Bảo trì máy chủ");
+	GByteArray *png = page_png(cr);
+
+	doc_limits_default(&lim);
+	ocr_image(png->data, png->len, &lim, &opts, &d);
+	assert_int_equal(d.status, DOC_OK);
+	/* (alone in its narrow column, "STT" may come out as "SITT") */
+	assert_non_null(strstr(d.text, " | Họ và tên | Chức vụ | Điện thoại\n"
+	                               "1 | Trần Văn Bình | Chuyên viên | 0914 000 111\n"
+	                               "2 | Lê Thị Hoa | Văn thư | 0905 222 333\n"
+	                               "Mục đích: Bảo trì máy chủ\n"));
+	doc_text_clear(&d);
+	g_byte_array_unref(png);
+}
+
+/* Bytes that are no image, and an image cut short, are broken. */
+static void
+t_broken(void **state)
+{
+	struct doc_limits lim;
+	struct doc_text d = {0};
+	const char junk[] = "this is not an image at all, only words";
+
+	doc_limits_default(&lim);
+	ocr_image((const guint8 *)junk, sizeof junk, &lim, &opts, &d);
+	assert_int_equal(d.status, DOC_BROKEN);
+	assert_non_null(d.cause);
+	assert_null(d.text);
+	doc_text_clear(&d);
+
+	cairo_t *cr = page_new(300);
+	text_at(cr, 150, 100, "Đơn vị yêu cầu: Sở Tư pháp");
+	GByteArray *png = page_png(cr);
+	ocr_image(png->data, png->len / 3, &lim, &opts, &d);
+	assert_int_equal(d.status, DOC_BROKEN);
+	assert_non_null(d.cause);
+	doc_text_clear(&d);
+	g_byte_array_unref(png);
+}
+
+/* An image over the pixel limit is refused before it is decoded. */
+static void
+t_too_many_pixels(void **state)
+{
+	struct doc_limits lim;
+	struct doc_text d = {0};
+	GByteArray *png = page_png(page_new(800));
+
+	doc_limits_default(&lim);
+	lim.max_pixels = 1000 * 1000;
+	ocr_image(png->data, png->len, &lim, &opts, &d);
+	assert_int_equal(d.status, DOC_REFUSED);
+	assert_non_null(strstr(d.cause, "2480 × 800"));
+	doc_text_clear(&d);
+	g_byte_array_unref(png);
+}
+
+/* A TIFF of two pages: both read, in order, a blank line between them;
+   over the page limit refused. */
+static void
+t_tiff_pages(void **state)
+{
+	struct doc_limits lim;
+	struct doc_text d = {0};
+	PIXA *pa = pixaCreate(2);
+	cairo_t *cr = page_new(300);
+	l_uint8 *tif = NULL;
+	size_t len = 0;
+
+	text_at(cr, 150, 120, "Đơn vị yêu cầu: Sở Tư pháp");
+	PIX *one = page_pix(cr), *b1 = pixConvertTo1(one, 128);
+	cr = page_new(300);
+	text_at(cr, 150, 120, "Người liên hệ: Nguyễn Thị Lan");
+	PIX *two = page_pix(cr), *b2 = pixConvertTo1(two, 128);
+	pixSetResolution(b1, 300, 300);
+	pixSetResolution(b2, 300, 300);
+	pixaAddPix(pa, b1, L_INSERT);
+	pixaAddPix(pa, b2, L_INSERT);
+	assert_int_equal(pixaWriteMemMultipageTiff(&tif, &len, pa), 0);
+
+	doc_limits_default(&lim);
+	ocr_image(tif, len, &lim, &opts, &d);
+	assert_int_equal(d.status, DOC_OK);
+	assert_string_equal(d.text,
+	                    "Đơn vị yêu cầu: Sở Tư pháp\n\nNgười liên hệ: Nguyễn Thị Lan\n");
+	assert_int_equal(d.line_conf->len, 3);
+	doc_text_clear(&d);
+
+	lim.max_pages = 1;
+	ocr_image(tif, len, &lim, &opts, &d);
+	assert_int_equal(d.status, DOC_REFUSED);
+	doc_text_clear(&d);
+	lept_free(tif);
+	pixaDestroy(&pa);
+	pixDestroy(&one);
+	pixDestroy(&two);
+}
+
+/* Free a gray image in a pointer array. */
+static void
+gray_free(gpointer g)
+{
+	gray_image_free(g);
+}
+
+/* Gray pages rendered from a PDF are read like images. */
+static void
+t_gray_pages(void **state)
+{
+	struct doc_limits lim;
+	struct doc_text d = {0};
+	cairo_t *cr = page_new(300);
+
+	text_at(cr, 150, 120, "Website: http://skhcn.danang.gov.vn");
+	cairo_surface_t *s = cairo_get_target(cr);
+	cairo_surface_flush(s);
+	struct gray_image *g = g_new0(struct gray_image, 1);
+	g->width = cairo_image_surface_get_width(s);
+	g->height = cairo_image_surface_get_height(s);
+	g->stride = g->width;
+	g->dpi = 300;
+	g->data = g_malloc((gsize)g->width * g->height);
+	const guint8 *px = cairo_image_surface_get_data(s);
+	int stride = cairo_image_surface_get_stride(s);
+	for (int y = 0; y < g->height; y++)
+		for (int x = 0; x < g->width; x++)
+			g->data[y * g->stride + x] = px[y * stride + 4 * x + 1]; /* green */
+	cairo_destroy(cr);
+	GPtrArray *pages = g_ptr_array_new_with_free_func(gray_free);
+	g_ptr_array_add(pages, g);
+
+	doc_limits_default(&lim);
+	ocr_pages(pages, &lim, &opts, &d);
+	assert_int_equal(d.status, DOC_OK);
+	assert_string_equal(d.text, "Website: http://skhcn.danang.gov.vn\n");
+	doc_text_clear(&d);
+
+	lim.max_pixels = 1000;
+	ocr_pages(pages, &lim, &opts, &d);
+	assert_int_equal(d.status, DOC_REFUSED);
+	doc_text_clear(&d);
+	g_ptr_array_unref(pages);
+}
+
+/* Missing language data is a clear error, and the defaults still load. */
+static void
+t_languages(void **state)
+{
+	struct ocr_opts bad = opts;
+	char *cause = NULL;
+
+	bad.languages = "xx-not-a-language";
+	assert_false(ocr_init(&bad, &cause));
+	assert_non_null(strstr(cause, "xx-not-a-language"));
+	g_free(cause);
+	cause = NULL;
+	assert_true(ocr_init(&opts, &cause));
+	assert_null(cause);
+}
+
+/* Load Tesseract once for all the tests. */
+static int
+setup(void **state)
+{
+	char *cause = NULL;
+
+	if (!ocr_init(&opts, &cause)) {
+		fprintf(stderr, "test_ocr: %s\n", cause);
+		return -1;
+	}
+	return 0;
+}
+
+/* Release Tesseract. */
+static int
+teardown(void **state)
+{
+	ocr_end();
+	return 0;
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(t_form_lines), cmocka_unit_test(t_table),
+	    cmocka_unit_test(t_broken),     cmocka_unit_test(t_too_many_pixels),
+	    cmocka_unit_test(t_tiff_pages), cmocka_unit_test(t_gray_pages),
+	    cmocka_unit_test(t_languages),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
