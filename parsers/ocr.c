@@ -189,6 +189,46 @@ struct chain {
 	int first; /* index of its first dot in the dot list */
 };
 
+/* Compare ints for qsort. */
+static int
+int_cmp(const void *a, const void *b)
+{
+	return *(const int *)a - *(const int *)b;
+}
+
+/* The dots of a chain that make a leader: evenly spaced, as printed
+   leaders are (specks in a row are not), without a full stop at either end
+   (a space apart from the leader: "được. ......").  ks holds the chain's
+   component indexes in order; returns how many of them from *start are the
+   leader, 0 when none. */
+static int
+chain_leader(BOXA *comps, const int *ks, int n, int *start)
+{
+	int *gaps = g_new(int, (gsize)MAX(n, 1)), *sorted = g_new(int, (gsize)MAX(n, 1));
+	int px1 = 0, odd = 0;
+
+	for (int i = 0; i < n; i++) {
+		int x, y, w, h;
+		boxaGetBoxGeometry(comps, ks[i], &x, &y, &w, &h);
+		if (i > 0)
+			gaps[i - 1] = x - px1;
+		px1 = x + w;
+	}
+	memcpy(sorted, gaps, sizeof(int) * (n - 1));
+	qsort(sorted, n - 1, sizeof(int), int_cmp);
+	int med = sorted[(n - 1) / 2], lo = 0, hi = n - 1; /* dots lo..hi */
+	if (gaps[0] > 1.5 * med + 2)
+		lo++;
+	if (hi > lo && gaps[hi - 1] > 1.5 * med + 2)
+		hi--;
+	for (int i = lo; i < hi; i++)
+		odd += gaps[i] < 0.4 * med - 1 || gaps[i] > 1.8 * med + 2;
+	g_free(gaps);
+	g_free(sorted);
+	*start = lo;
+	return hi - lo + 1 >= 4 && odd * 4 <= hi - lo ? hi - lo + 1 : 0;
+}
+
 /* Find dotted leaders (rows of small dots, the main source of OCR garbage),
    erase them from the image and note them as pieces of text. */
 static void
@@ -272,14 +312,25 @@ leaders_strip(struct page *p, BOXA *comps)
 		struct chain *ch = &g_array_index(chains, struct chain, c);
 		if (ch->n < 4)
 			continue;
-		for (int k = ch->first; k >= 0; k = next[k]) {
-			BOX *b = boxaGetBox(comps, d[k], L_CLONE);
+		int *ks = g_new(int, ch->n), m = 0, start;
+		for (int k = ch->first; k >= 0; k = next[k])
+			ks[m++] = d[k];
+		int len = chain_leader(comps, ks, m, &start);
+		int x0 = G_MAXINT, y0 = G_MAXINT, x1 = 0, y1 = 0;
+		for (int i = start; i < start + len; i++) {
+			int x, y, w, h;
+			boxaGetBoxGeometry(comps, ks[i], &x, &y, &w, &h);
+			x0 = MIN(x0, x), y0 = MIN(y0, y), x1 = MAX(x1, x + w), y1 = MAX(y1, y + h);
+			BOX *b = boxaGetBox(comps, ks[i], L_CLONE);
 			pixClearInRect(p->bin, b);
 			boxDestroy(&b);
 		}
-		char *dotstr = g_strnfill(ch->n, '.');
-		page_add(p, P_LEADER, dotstr, ch->x0, ch->y0, ch->x1, ch->y1, -1);
-		g_free(dotstr);
+		if (len > 0) {
+			char *dotstr = g_strnfill(len, '.');
+			page_add(p, P_LEADER, dotstr, x0, y0, x1, y1, -1);
+			g_free(dotstr);
+		}
+		g_free(ks);
 	}
 	g_free(next);
 	g_array_free(chains, TRUE);
@@ -432,13 +483,6 @@ specks_strip(struct page *p)
 	pixDestroy(&small);
 	pixDestroy(&seed);
 	pixDestroy(&kept);
-}
-
-/* Compare ints for qsort. */
-static int
-int_cmp(const void *a, const void *b)
-{
-	return *(const int *)a - *(const int *)b;
 }
 
 /* Positions closer than gap merged into one (their mean). */
@@ -611,6 +655,48 @@ page_prepare(struct page *p, PIX *pix, int dpi)
 
 /* ---- reading ---- */
 
+/* A word as read, tidied: NULL for specks read as marks ("'", "`", "_");
+   a speck's mark before a word dropped; "|" (it separates table cells in
+   phieu's text) a "1" alone, else an "l". */
+static char *
+word_tidy(const char *w)
+{
+	static const char junk[] = "'`\"_~^¬|•·‘’“”";
+
+	while (*w != '\0' && strchr("'`\"~^", *w) != NULL && w[1] != '\0' &&
+	       (g_unichar_isalnum(g_utf8_get_char(w + 1)) || (guchar)w[1] >= 0x80)) {
+		/* (a quote that is closed later in the word is kept) */
+		if (strchr(w + 1, *w) != NULL)
+			break;
+		w++;
+	}
+	gboolean only_junk = TRUE;
+	for (const char *c = w; *c != '\0' && only_junk; c = g_utf8_next_char(c)) {
+		char one[8] = {0};
+		g_unichar_to_utf8(g_utf8_get_char(c), one);
+		only_junk = strstr(junk, one) != NULL;
+	}
+	if (only_junk && strcmp(w, "|") != 0)
+		return NULL;
+	/* Vietnamese has no eth: "SĐÐT" is "SĐT" */
+	GString *v = g_string_new(NULL);
+	for (const char *c = w; *c != '\0'; c = g_utf8_next_char(c)) {
+		gunichar u = g_utf8_get_char(c);
+		u = u == 0xD0 ? 0x110 : u == 0xF0 && strchr(w, '@') == NULL ? 0x111 : u;
+		if ((u == 0x110 || u == 0x111) && v->len > 0 &&
+		    g_unichar_tolower(g_utf8_get_char(g_utf8_prev_char(v->str + v->len))) == 0x111)
+			continue;
+		g_string_append_unichar(v, u);
+	}
+	char *t = g_string_free(v, FALSE);
+	if (strcmp(t, "|") == 0)
+		*t = '1';
+	for (char *c = t; *c != '\0'; c++)
+		if (*c == '|')
+			*c = 'l';
+	return t;
+}
+
 /* Read a region of the cleaned page (all of it when w is 0) with the main
    reader into words. */
 static gboolean
@@ -628,26 +714,19 @@ region_read(struct page *p, int x, int y, int w, int h, TessPageSegMode psm)
 	do {
 		if (TessPageIteratorIsAtBeginningOf(pi, RIL_TEXTLINE))
 			p->lines++;
-		char *t = TessResultIteratorGetUTF8Text(ri, RIL_WORD);
+		char *raw = TessResultIteratorGetUTF8Text(ri, RIL_WORD);
+		char *t = raw != NULL ? word_tidy(raw) : NULL;
 		int x0, y0, x1, y1, bx0, by0, bx1, by1;
-		/* "|" separates cells in phieu's text: a lone one is a "1" (the
-		   first row of a table), in a word an "l" */
-		if (t != NULL && strcmp(t, "|") == 0)
-			*t = '1';
-		for (char *c = t; c != NULL && *c != '\0'; c++)
-			if (*c == '|')
-				*c = 'l';
-		if (t != NULL && *t != '\0' &&
-		    TessPageIteratorBoundingBox(pi, RIL_WORD, &x0, &y0, &x1, &y1)) {
+		if (t != NULL && TessPageIteratorBoundingBox(pi, RIL_WORD, &x0, &y0, &x1, &y1)) {
 			struct piece it = {
-			    P_WORD,   g_strdup(t), x0, y0,
-			    x1,       y1,          y1, TessResultIteratorConfidence(ri, RIL_WORD),
+			    P_WORD,   t,  x0, y0,
+			    x1,       y1, y1, TessResultIteratorConfidence(ri, RIL_WORD),
 			    p->lines, -1};
 			if (TessPageIteratorBaseline(pi, RIL_WORD, &bx0, &by0, &bx1, &by1))
 				it.base = (by0 + by1) / 2;
 			g_array_append_val(p->items, it);
 		}
-		TessDeleteText(t);
+		TessDeleteText(raw);
 	} while (TessResultIteratorNext(ri, RIL_WORD));
 	TessResultIteratorDelete(ri);
 	return TRUE;
@@ -670,17 +749,22 @@ page_read(struct page *p)
 				return FALSE;
 		}
 	}
-	if (p->tables->len > 0) {
-		for (guint k = 0; k < p->tables->len; k++) {
-			struct table *t = g_ptr_array_index(p->tables, k);
-			BOX *b = boxCreate(t->x0, t->y0, t->x1 - t->x0, t->y1 - t->y0);
-			pixClearInRect(p->bin, b);
-			boxDestroy(&b);
-		}
-		TessBaseAPISetImage2(tess, p->bin);
-		TessBaseAPISetSourceResolution(tess, p->dpi);
+	if (p->tables->len == 0)
+		return region_read(p, 0, 0, 0, 0, PSM_SINGLE_BLOCK);
+	/* the rest of the page: a copy without the tables (kept in bin for
+	   reading addresses again) */
+	PIX *rest = pixCopy(NULL, p->bin);
+	for (guint k = 0; k < p->tables->len; k++) {
+		struct table *t = g_ptr_array_index(p->tables, k);
+		BOX *b = boxCreate(t->x0, t->y0, t->x1 - t->x0, t->y1 - t->y0);
+		pixClearInRect(rest, b);
+		boxDestroy(&b);
 	}
-	return region_read(p, 0, 0, 0, 0, PSM_SINGLE_BLOCK);
+	TessBaseAPISetImage2(tess, rest);
+	TessBaseAPISetSourceResolution(tess, p->dpi);
+	gboolean ok = region_read(p, 0, 0, 0, 0, PSM_SINGLE_BLOCK);
+	pixDestroy(&rest);
+	return ok;
 }
 
 /* ---- reading again, repairing what is known ---- */
@@ -745,10 +829,24 @@ address_repair(const char *w, const struct ocr_opts *o)
 	GString *s = g_string_new(w);
 	char *at;
 
-	/* "name(@host" */
+	/* "name(@host", "name(host.vn": "@" read as a parenthesis */
 	at = strstr(s->str, "(@");
 	if (at != NULL && strchr(at, ')') == NULL)
 		g_string_erase(s, at - s->str, 1);
+	if (strchr(s->str, '@') == NULL) {
+		static const char *const ats[] = {"(", "ð", "©", "®", "Ð", "&"};
+		for (guint i = 0; i < G_N_ELEMENTS(ats); i++) {
+			at = strstr(s->str, ats[i]);
+			gsize n = strlen(ats[i]);
+			if (at != NULL && at > s->str && g_ascii_isalnum(at[-1]) &&
+			    g_ascii_isalnum(at[n]) && strchr(at, ')') == NULL &&
+			    strchr(at, '.') != NULL) {
+				g_string_erase(s, at - s->str, n);
+				g_string_insert_c(s, at - s->str, '@');
+				break;
+			}
+		}
+	}
 	/* the domain: the first label from which the rest is nearly it */
 	if (o != NULL && o->domain != NULL && *o->domain != '\0') {
 		gsize dl = strlen(o->domain);
@@ -863,11 +961,16 @@ page_addresses(struct page *p)
 		double c = 0;
 		char *t =
 		    reread(p, it->x0, it->y0, it->x1, it->y1, ADDRESS_CHARS, PSM_SINGLE_WORD, &c);
+		/* taken when it has an "@" where the word had one, or is the word
+		   with a letter or two changed */
+		gboolean at = strchr(it->text, '@') != NULL || strchr(it->text, '(') != NULL;
 		if (t != NULL && strchr(t, ' ') == NULL &&
-		    (strchr(it->text, '@') == NULL) == (strchr(t, '@') == NULL)) {
+		    (at == (strchr(t, '@') != NULL) ||
+		     edit_distance(t, it->text) <= MAX(2, (int)strlen(t) / 8))) {
+			/* read the same twice: the surer of the two */
+			it->conf = strcmp(t, it->text) == 0 ? MAX(c, it->conf) : c;
 			g_free(it->text);
 			it->text = t;
-			it->conf = c;
 		} else {
 			g_free(t);
 		}
@@ -875,6 +978,358 @@ page_addresses(struct page *p)
 		g_free(it->text);
 		it->text = fixed;
 	}
+}
+
+/* ---- what is known ---- */
+
+/* Vietnamese family names: the first word of a person's name. */
+static const char *const surnames[] = {
+    "Nguyễn", "Trần",  "Lê",  "Phạm", "Hoàng", "Huỳnh", "Phan",  "Vũ",   "Võ",     "Đặng",
+    "Bùi",    "Đỗ",    "Hồ",  "Ngô",  "Dương", "Lý",    "Đinh",  "Đoàn", "Trương", "Châu",
+    "Lương",  "Mai",   "Cao", "Hà",   "Tạ",    "Thái",  "Tô",    "Lâm",  "Phùng",  "Vương",
+    "Trịnh",  "Đào",   "Tôn", "Kiều", "Quách", "Lưu",   "Triệu", "Thân", "Mạc",    "Nghiêm",
+    "Diệp",   "Giang", "Hứa", "Từ",   "Tăng",  "Đàm",   "Khúc",  "Lại",  "Chu",    "Đồng",
+};
+
+/* Names printed on the forms of Đà Nẵng's units: places, units and
+   departments, titles, words of company names.  OCR text with the same
+   letters and other diacritics ("Liên Chiếu", "Cố phần", "Chuyền viên") is
+   written as they are.  A row per name; only names of two words or more
+   (one word alone has too many namesakes). */
+static const char *const known_names[] = {
+    /* places */
+    "Đà Nẵng",
+    "Hải Châu",
+    "Thanh Khê",
+    "Sơn Trà",
+    "Ngũ Hành Sơn",
+    "Liên Chiểu",
+    "Cẩm Lệ",
+    "Hòa Vang",
+    "Hoàng Sa",
+    "Trần Phú",
+    "Quang Trung",
+    "Bạch Đằng",
+    "Lê Duẩn",
+    "Nguyễn Văn Linh",
+    "Trung tâm Hành chính",
+    "Công viên Phần mềm",
+    "Tòa nhà",
+    /* units */
+    "Ủy ban nhân dân",
+    "Văn phòng",
+    "Sở Tư pháp",
+    "Sở Tài chính",
+    "Sở Nội vụ",
+    "Sở Y tế",
+    "Sở Xây dựng",
+    "Sở Công Thương",
+    "Sở Du lịch",
+    "Sở Ngoại vụ",
+    "Giáo dục và Đào tạo",
+    "Giao thông vận tải",
+    "Kế hoạch và Đầu tư",
+    "Khoa học và Công nghệ",
+    "Lao động - Thương binh và Xã hội",
+    "Nông nghiệp và Phát triển nông thôn",
+    "Tài nguyên và Môi trường",
+    "Thông tin và Truyền thông",
+    "Văn hóa và Thể thao",
+    "Văn hóa và Thông tin",
+    "Quản lý đô thị",
+    "Tài chính - Kế hoạch",
+    "Kinh tế",
+    "Phòng Hành chính",
+    "Quản lý chất lượng",
+    "Trung tâm",
+    "Phát triển Hạ tầng",
+    /* titles */
+    "Chuyên viên",
+    "Văn thư",
+    "Nhân viên",
+    "Cán bộ",
+    "Trưởng phòng",
+    "Phó Trưởng phòng",
+    "Giám đốc",
+    "Phó Giám đốc",
+    "Chánh Văn phòng",
+    "Kế toán",
+    "Kỹ thuật viên",
+    "hợp đồng",
+    /* companies */
+    "Công ty",
+    "Cổ phần",
+    "Trách nhiệm hữu hạn",
+    "Phần mềm",
+    "Công nghệ",
+    "Dịch vụ",
+    "Dữ liệu",
+    "Thiết kế",
+    "Tư vấn",
+    "Viễn thông",
+};
+
+/* Short labels as OCR misreads them (folded), and what they are: too
+   short for fields_label_fuzzy() to guess. */
+static const char *const label_misreads[][2] = {
+    {"di", "ĐT"},
+    {"dl", "ĐT"},
+    {"d1", "ĐT"},
+    {"sdi", "SĐT"},
+};
+
+/* Folded labels whose value is a person's name. */
+static const char *const name_labels[] = {
+    "ho va ten",
+    "ho ten",
+    "nguoi lien he",
+    "ho ten nguoi lien he",
+    "ho va ten nguoi lien he",
+    "can bo phu trach",
+    "nguoi phu trach",
+    "nguoi de nghi",
+    "nguoi yeu cau",
+    "nguoi dang ky",
+    "can bo lien he",
+    "ten nguoi lien he",
+    "ho ten can bo",
+    "ho va ten can bo",
+};
+
+/* A word's letters without diacritics but with đ, lower case, and its
+   marks in order: two words with the same of both differ only in where the
+   tone mark sits ("hoà", "hòa"). */
+static void
+word_parts(const char *w, GString *base, GString *marks)
+{
+	char *lower = g_utf8_strdown(w, -1);
+	char *nfd = g_utf8_normalize(lower, -1, G_NORMALIZE_NFD);
+
+	for (const char *c = nfd; c != NULL && *c != '\0'; c = g_utf8_next_char(c)) {
+		gunichar u = g_utf8_get_char(c);
+		if (g_unichar_ismark(u)) {
+			/* keep them sorted: the order of marks is not the point */
+			gsize i = 0;
+			while (i < marks->len && g_utf8_get_char(marks->str + i) < u)
+				i = g_utf8_next_char(marks->str + i) - marks->str;
+			g_string_insert_unichar(marks, (gssize)i, u);
+		} else {
+			g_string_append_unichar(base, u);
+		}
+	}
+	g_free(nfd);
+	g_free(lower);
+}
+
+/* Whether two words are the same but for where the tone mark sits. */
+static gboolean
+same_word(const char *a, const char *b)
+{
+	GString *ba = g_string_new(NULL), *ma = g_string_new(NULL);
+	GString *bb = g_string_new(NULL), *mb = g_string_new(NULL);
+
+	word_parts(a, ba, ma);
+	word_parts(b, bb, mb);
+	gboolean same = g_string_equal(ba, bb) && g_string_equal(ma, mb);
+	g_string_free(ba, TRUE);
+	g_string_free(ma, TRUE);
+	g_string_free(bb, TRUE);
+	g_string_free(mb, TRUE);
+	return same;
+}
+
+/* word written in the case of model (capitals, a capital first, small). */
+static char *
+case_like(const char *model, const char *word)
+{
+	char *up = g_utf8_strup(model, -1), *down = g_utf8_strdown(model, -1);
+	char *out;
+
+	if (strcmp(model, up) == 0 && strcmp(model, down) != 0) {
+		out = g_utf8_strup(word, -1);
+	} else if (g_unichar_isupper(g_utf8_get_char(model))) {
+		char *rest = g_utf8_strdown(g_utf8_next_char(word), -1);
+		char first[8] = {0};
+		g_unichar_to_utf8(g_unichar_toupper(g_utf8_get_char(word)), first);
+		out = g_strconcat(first, rest, NULL);
+		g_free(rest);
+	} else {
+		out = g_utf8_strdown(word, -1);
+	}
+	g_free(up);
+	g_free(down);
+	return out;
+}
+
+/* The core of a token: without punctuation around it. */
+static char *
+token_core(const char *tok, gsize *lead, gsize *trail)
+{
+	gsize n = strlen(tok), a = 0, b = n;
+
+	while (a < n && strchr("(\"'", tok[a]) != NULL)
+		a++;
+	while (b > a && strchr(",.;:)\"'", tok[b - 1]) != NULL)
+		b--;
+	*lead = a;
+	*trail = n - b;
+	return g_strndup(tok + a, b - a);
+}
+
+/* Replace the core of token i by word, in the case of the core it had. */
+static void
+token_set(char **toks, int i, const char *word)
+{
+	gsize lead, trail;
+	char *core = token_core(toks[i], &lead, &trail);
+	char *w = case_like(core, word);
+	char *t =
+	    g_strdup_printf("%.*s%s%s", (int)lead, toks[i], w, toks[i] + strlen(toks[i]) - trail);
+
+	g_free(toks[i]);
+	toks[i] = t;
+	g_free(core);
+	g_free(w);
+}
+
+/* The family name a word is with its diacritics misread, or NULL. */
+static const char *
+surname_of(const char *word)
+{
+	char *f = text_fold(word);
+	const char *found = NULL;
+
+	for (guint i = 0; i < G_N_ELEMENTS(surnames); i++) {
+		char *g = text_fold(surnames[i]);
+		if (same_word(word, surnames[i]))
+			found = NULL, i = G_N_ELEMENTS(surnames); /* it is one */
+		else if (strcmp(f, g) == 0 && found == NULL)
+			found = surnames[i];
+		g_free(g);
+	}
+	g_free(f);
+	return found;
+}
+
+/* Write the known names in toks[from..to) as they are spelled, and the
+   family name at toks[name] (when name >= 0). */
+static void
+tokens_known(char **toks, int from, int to, int name)
+{
+	if (name >= from && name < to) {
+		gsize lead, trail;
+		char *core = token_core(toks[name], &lead, &trail);
+		const char *sn = surname_of(core);
+		if (sn != NULL)
+			token_set(toks, name, sn);
+		g_free(core);
+	}
+	for (guint k = 0; k < G_N_ELEMENTS(known_names); k++) {
+		char **words = g_strsplit(known_names[k], " ", -1);
+		int m = (int)g_strv_length(words);
+		for (int i = from; i + m <= to; i++) {
+			gboolean fold_eq = TRUE, same = TRUE;
+			for (int j = 0; j < m && fold_eq; j++) {
+				gsize lead, trail;
+				char *core = token_core(toks[i + j], &lead, &trail);
+				/* punctuation only before the first and after the last */
+				char *a = text_fold(core), *b = text_fold(words[j]);
+				fold_eq = strcmp(a, b) == 0 && (lead == 0 || j == 0) &&
+				          (trail == 0 || j == m - 1);
+				same = same && same_word(core, words[j]);
+				g_free(a);
+				g_free(b);
+				g_free(core);
+			}
+			if (fold_eq && !same)
+				for (int j = 0; j < m; j++)
+					token_set(toks, i + j, words[j]);
+		}
+		g_strfreev(words);
+	}
+}
+
+/* Whether a label (folded, numbering and bullets gone) names a person. */
+static gboolean
+name_label(const char *label)
+{
+	const char *l = label;
+	gboolean found = FALSE;
+
+	while (*l != '\0' && strchr("-–•*+0123456789.) ", *l) != NULL)
+		l++;
+	char *f = text_fold(l);
+	g_strstrip(f);
+	for (guint i = 0; i < G_N_ELEMENTS(name_labels) && !found; i++)
+		found = strcmp(f, name_labels[i]) == 0;
+	if (!found && *f != '\0') {
+		char *near = fields_label_fuzzy(l);
+		for (guint i = 0; near != NULL && i < G_N_ELEMENTS(name_labels) && !found; i++)
+			found = strcmp(near, name_labels[i]) == 0;
+		g_free(near);
+	}
+	g_free(f);
+	return found;
+}
+
+/* Correct a line (or a table cell, name: TRUE in a column of names) with
+   what is known: names as they are spelled, the family name a person's
+   name starts with, dashes read from specks at the end or after the
+   label. */
+static void
+line_known(GString *line, gboolean name)
+{
+	char **toks = g_strsplit(line->str, " ", -1);
+	int n = (int)g_strv_length(toks), label_end = -1, first = 0;
+
+	for (int i = 0; i < n && label_end < 0; i++)
+		if (g_str_has_suffix(toks[i], ":"))
+			label_end = i;
+	if (label_end >= 0) {
+		char *label = g_strjoinv(" ", toks); /* up to the colon */
+		char *colon = strchr(label, ':');
+		*colon = '\0';
+		name = name_label(label);
+		g_free(label);
+		first = label_end + 1;
+	}
+	/* the value's first word, after leaders */
+	while (first < n &&
+	       (*toks[first] == '\0' || strspn(toks[first], ".…") == strlen(toks[first])))
+		first++;
+	/* a dash alone after the label or at the end is a speck */
+	for (int i = n - 1; i >= 0; i--)
+		if ((i == n - 1 || (i == first && label_end >= 0)) &&
+		    (strcmp(toks[i], "-") == 0 || strcmp(toks[i], "—") == 0 ||
+		     strcmp(toks[i], "–") == 0)) {
+			g_free(toks[i]);
+			toks[i] = g_strdup("");
+		}
+	tokens_known(toks, 0, n, name ? first : -1);
+	/* the day, month and year of a date are digits: "ngày L7" */
+	for (int i = 1; i < n; i++) {
+		char *prev = text_fold(toks[i - 1]);
+		if ((strcmp(prev, "ngay") == 0 || strcmp(prev, "thang") == 0 ||
+		     strcmp(prev, "nam") == 0) &&
+		    strlen(toks[i]) <= 4 && strpbrk(toks[i], "0123456789") != NULL)
+			for (char *c = toks[i]; *c != '\0'; c++)
+				*c = *c == 'O' || *c == 'o'                ? '0'
+				     : *c == 'l' || *c == 'I' || *c == 'L' ? '1'
+				     : *c == 'S'                           ? '5'
+				     : *c == 'B'                           ? '8'
+				                                           : *c;
+		g_free(prev);
+	}
+	GString *out = g_string_new(NULL);
+	for (int i = 0; i < n; i++)
+		if (*toks[i] != '\0' || i == 0) {
+			if (out->len > 0)
+				g_string_append_c(out, ' ');
+			g_string_append(out, toks[i]);
+		}
+	g_string_assign(line, out->str);
+	g_string_free(out, TRUE);
+	g_strfreev(toks);
 }
 
 /* ---- lines ---- */
@@ -919,6 +1374,48 @@ line_tidy(GString *line)
 	if (fixed != NULL)
 		g_string_assign(line, fixed);
 	g_free(fixed);
+	/* specks before the bullet or the first word: "_- IP", ".-Đà Nẵng" */
+	static GRegex *junk;
+	if (junk == NULL)
+		junk = g_regex_new("^[_~`'\".,¬]+\\s*(?=[-–•]\\s)|^[_~`'\".,¬\\-–—]+(?=\\pL)", 0, 0,
+		                   NULL);
+	fixed = g_regex_replace(junk, line->str, -1, 0, "", 0, NULL);
+	if (fixed != NULL)
+		g_string_assign(line, fixed);
+	g_free(fixed);
+	/* "5, Thời gian:" when a known label follows the comma */
+	static GRegex *comma;
+	GMatchInfo *mi = NULL;
+	if (comma == NULL)
+		comma = g_regex_new("^(\\d{1,2}), ([^:]{2,40}):", 0, 0, NULL);
+	if (g_regex_match(comma, line->str, 0, &mi)) {
+		char *label = g_match_info_fetch(mi, 2), *near = fields_label_fuzzy(label);
+		char *num = g_match_info_fetch(mi, 1);
+		if (near != NULL)
+			line->str[strlen(num)] = '.';
+		g_free(label);
+		g_free(near);
+		g_free(num);
+	}
+	g_match_info_free(mi);
+	/* short labels fields.c cannot guess: "ĐI:" */
+	static GRegex *shortl;
+	if (shortl == NULL)
+		shortl = g_regex_new("^((?:[-–•]|\\d{1,2}\\.)\\s*)?(\\S{1,3}):", 0, 0, NULL);
+	if (g_regex_match(shortl, line->str, 0, &mi)) {
+		int a, b;
+		char *label = g_match_info_fetch(mi, 2), *f = text_fold(label);
+		g_match_info_fetch_pos(mi, 2, &a, &b);
+		for (guint i = 0; i < G_N_ELEMENTS(label_misreads); i++)
+			if (strcmp(f, label_misreads[i][0]) == 0) {
+				g_string_erase(line, a, b - a);
+				g_string_insert(line, a, label_misreads[i][1]);
+				break;
+			}
+		g_free(label);
+		g_free(f);
+	}
+	g_match_info_free(mi);
 }
 
 /* Whether the words from i on start a "Label:" (a colon within a few
@@ -945,6 +1442,18 @@ row_text(struct page *p, GPtrArray *pcs, GString *out)
 	gboolean value = FALSE, any = FALSE;
 
 	g_ptr_array_sort(pcs, piece_by_x);
+	/* a dash against a leader is a leader's dots read as one */
+	for (guint i = 0; i < pcs->len; i++) {
+		struct piece *it = g_ptr_array_index(pcs, i);
+		struct piece *l = i > 0 ? g_ptr_array_index(pcs, i - 1) : NULL;
+		struct piece *r = i + 1 < pcs->len ? g_ptr_array_index(pcs, i + 1) : NULL;
+		if (it->kind == P_WORD &&
+		    strspn(it->text, "-_~") + (g_str_has_prefix(it->text, "—") ? 3 : 0) ==
+		        strlen(it->text) &&
+		    ((l != NULL && l->kind == P_LEADER && it->x0 - l->x1 < 0.5 * p->xh) ||
+		     (r != NULL && r->kind == P_LEADER && r->x0 - it->x1 < 0.5 * p->xh)))
+			g_ptr_array_remove_index(pcs, i--);
+	}
 	for (guint i = 0; i < pcs->len; i++) {
 		struct piece *it = g_ptr_array_index(pcs, i);
 		if (i > 0) {
@@ -981,6 +1490,19 @@ interval_of(GArray *v, int pos)
 	return -1;
 }
 
+/* Whether a table's first header cell is that of row numbers ("STT",
+   read "SIT", "TT", "Số TT"). */
+static gboolean
+row_number_header(const char *cell)
+{
+	char *f = text_fold(cell);
+	gboolean yes = strlen(f) <= 8 && (strstr(f, "tt") != NULL || strstr(f, "it") != NULL ||
+	                                  strcmp(f, "so") == 0 || strcmp(f, "no") == 0);
+
+	g_free(f);
+	return yes;
+}
+
 /* Write the rows of a table: one line per row, " | " between cells, a
    cell's own lines joined by spaces. */
 static void
@@ -988,12 +1510,16 @@ table_text(struct page *p, struct table *t, GPtrArray *cells_pieces, GString *ou
 {
 	int nr = (int)t->rows->len - 1, nc = (int)t->cols->len - 1;
 
+	int name_col = -1;
+	gboolean numbered = FALSE;
+
 	for (int r = 0; r < nr; r++) {
 		double rc = 100;
 		gboolean any = FALSE;
 		GString *line = g_string_new(NULL);
 		for (int c = 0; c < nc; c++) {
 			GPtrArray *cp = g_ptr_array_index(cells_pieces, r * nc + c);
+			GString *cell = g_string_new(NULL);
 			if (c > 0)
 				g_string_append(line, " | ");
 			/* the cell's lines top to bottom, each left to right */
@@ -1010,23 +1536,36 @@ table_text(struct page *p, struct table *t, GPtrArray *cells_pieces, GString *ou
 					g_array_append_val(lines, it->base);
 			}
 			qsort(lines->data, lines->len, sizeof(int), int_cmp);
-			gboolean first = TRUE;
 			for (guint k = 0; k < lines->len; k++)
 				for (guint i = 0; i < cp->len; i++) {
 					struct piece *it = g_ptr_array_index(cp, i);
 					if (abs(g_array_index(lines, int, k) - it->base) >=
 					    p->xh / 2)
 						continue;
-					if (!first)
-						g_string_append_c(line, ' ');
-					first = FALSE;
-					g_string_append(line, it->text);
-					if (it->conf >= 0)
+					if (cell->len > 0)
+						g_string_append_c(cell, ' ');
+					g_string_append(cell, it->text);
+					/* (a row's number in the first column is no value) */
+					if (it->conf >= 0 && !(c == 0 && strlen(it->text) <= 3 &&
+					                       g_ascii_isdigit(*it->text)))
 						rc = MIN(rc, it->conf), any = TRUE;
 					it->base = -1000000; /* written */
 				}
 			g_array_free(lines, TRUE);
 			any = any || cp->len > 0;
+			/* the column of names, by its header */
+			if (r == 0 && name_col < 0 && name_label(cell->str))
+				name_col = c;
+			/* a row's number lost in the first column would shift the
+			   cells (an empty first cell is dropped): it is the row's */
+			if (r == 0 && c == 0)
+				numbered = row_number_header(cell->str);
+			if (r > 0 && c == 0 && cell->len == 0 && numbered)
+				g_string_printf(cell, "%d", r);
+			if (r > 0)
+				line_known(cell, c == name_col);
+			g_string_append(line, cell->str);
+			g_string_free(cell, TRUE);
 		}
 		if (any) {
 			g_string_append(out, line->str);
@@ -1081,6 +1620,7 @@ page_text(struct page *p, GString *out, GArray *conf)
 			GString *line = g_string_new(NULL);
 			double c = row_text(p, row, line);
 			line_tidy(line);
+			line_known(line, FALSE);
 			g_string_append(out, line->str);
 			g_string_append_c(out, '\n');
 			g_string_free(line, TRUE);
