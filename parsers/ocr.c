@@ -1418,12 +1418,12 @@ line_tidy(GString *line)
 	g_match_info_free(mi);
 }
 
-/* Whether the words from i on start a "Label:" (a colon within a few
-   words). */
+/* Whether the words from i on start a "Label:" (a colon within a dozen
+   words, before any leader). */
 static gboolean
 label_ahead(GPtrArray *pcs, guint i)
 {
-	for (guint k = i; k < pcs->len && k < i + 6; k++) {
+	for (guint k = i; k < pcs->len && k < i + 12; k++) {
 		struct piece *it = g_ptr_array_index(pcs, k);
 		if (it->kind != P_WORD)
 			return FALSE;
@@ -1439,7 +1439,7 @@ static double
 row_text(struct page *p, GPtrArray *pcs, GString *out)
 {
 	double conf = 100, vconf = 100;
-	gboolean value = FALSE, any = FALSE;
+	gboolean label = FALSE, any = FALSE;
 
 	g_ptr_array_sort(pcs, piece_by_x);
 	/* a dash against a leader is a leader's dots read as one */
@@ -1454,6 +1454,9 @@ row_text(struct page *p, GPtrArray *pcs, GString *out)
 		     (r != NULL && r->kind == P_LEADER && r->x0 - it->x1 < 0.5 * p->xh)))
 			g_ptr_array_remove_index(pcs, i--);
 	}
+	/* the confidence of a line is that of its values, not its labels: a
+	   label may be misread and still be known ("E-manl:") */
+	label = label_ahead(pcs, 0);
 	for (guint i = 0; i < pcs->len; i++) {
 		struct piece *it = g_ptr_array_index(pcs, i);
 		if (i > 0) {
@@ -1465,17 +1468,21 @@ row_text(struct page *p, GPtrArray *pcs, GString *out)
 			/* a wide gap before another label ("0988.811254      Địa chỉ
 			   email:") is a leader nobody printed: fields.c splits there */
 			if (it->kind != P_LEADER && prev->kind != P_LEADER &&
-			    it->x0 - prev->x1 > 3 * p->xh && label_ahead(pcs, i))
+			    it->x0 - prev->x1 > 3 * p->xh && label_ahead(pcs, i)) {
 				g_string_append(out, ".... ");
+				label = TRUE;
+			}
 		}
 		g_string_append(out, it->text);
+		if (it->kind == P_LEADER && label_ahead(pcs, i + 1))
+			label = TRUE;
 		if (it->conf >= 0) {
 			conf = MIN(conf, it->conf);
-			if (value)
+			if (!label)
 				vconf = MIN(vconf, it->conf), any = TRUE;
 		}
-		if (it->kind == P_WORD && strchr(it->text, ':') != NULL)
-			value = TRUE;
+		if (it->kind == P_WORD && label && g_str_has_suffix(it->text, ":"))
+			label = FALSE;
 	}
 	return any ? vconf : conf;
 }
