@@ -26,7 +26,6 @@ struct piece {
 	int x0, y0, x1, y1;
 	int base;    /* baseline y */
 	double conf; /* 0..100, or -1 when it does not count */
-	int line;    /* Tesseract's text line, for words */
 	int cell;    /* table cell index, or -1 */
 };
 
@@ -46,7 +45,6 @@ struct page {
 	GPtrArray *tables;
 	const struct ocr_opts *o;
 	gboolean ascii_ready; /* tess_ascii has the page */
-	int lines;            /* text lines Tesseract found */
 };
 
 static TessBaseAPI *tess;       /* the first language: whole pages */
@@ -104,7 +102,11 @@ ocr_init(const struct ocr_opts *o, char **cause)
 	char **list = g_strsplit(langs, "+", -1);
 	char *rest = list[0] != NULL && list[1] != NULL ? g_strjoinv("+", list + 1) : NULL;
 	tess = list[0] != NULL ? tess_new(datapath, list[0]) : NULL;
-	tess_ascii = tess != NULL ? tess_new(datapath, rest != NULL ? rest : list[0]) : NULL;
+	/* without the other languages, addresses are read again in the first */
+	if (tess != NULL && rest != NULL)
+		tess_ascii = tess_new(datapath, rest);
+	if (tess != NULL && tess_ascii == NULL)
+		tess_ascii = tess_new(datapath, list[0]);
 	g_strfreev(list);
 	g_free(rest);
 	if (tess == NULL || tess_ascii == NULL) {
@@ -178,7 +180,7 @@ static void
 page_add(struct page *p, enum piece_kind kind, const char *text, int x0, int y0, int x1, int y1,
          double conf)
 {
-	struct piece it = {kind, g_strdup(text), x0, y0, x1, y1, y1, conf, -1, -1};
+	struct piece it = {kind, g_strdup(text), x0, y0, x1, y1, y1, conf, -1};
 	g_array_append_val(p->items, it);
 }
 
@@ -592,14 +594,51 @@ rules_strip(struct page *p, PIX *gray, int thresh)
 	pixDestroy(&vl);
 }
 
-/* Gray, upright, at a resolution Tesseract reads well, binarised and
-   cleaned: the page Tesseract will read.  Takes pix. */
-static gboolean
-page_prepare(struct page *p, PIX *pix, int dpi)
+/* A page in gray (takes pix).  In a colour scan, red ink is paper: the
+   units' stamps and many signatures are red and lie over the text. */
+static PIX *
+page_gray(PIX *pix)
 {
-	PIX *g = pixConvertTo8(pix, 0), *t;
-
+	if (pixGetColormap(pix) != NULL) {
+		PIX *t = pixRemoveColormap(pix, REMOVE_CMAP_BASED_ON_SRC);
+		pixDestroy(&pix);
+		if (t == NULL)
+			return NULL;
+		pix = t;
+	}
+	if (pixGetDepth(pix) != 32) {
+		PIX *g = pixConvertTo8(pix, 0);
+		pixDestroy(&pix);
+		return g;
+	}
+	int w = pixGetWidth(pix), h = pixGetHeight(pix);
+	PIX *g = pixCreate(w, h, 8);
+	l_uint32 *src = pixGetData(pix), *dst = pixGetData(g);
+	int swpl = pixGetWpl(pix), dwpl = pixGetWpl(g);
+	for (int y = 0; y < h; y++) {
+		l_uint32 *sl = src + (size_t)y * swpl, *dl = dst + (size_t)y * dwpl;
+		for (int x = 0; x < w; x++) {
+			l_int32 r, gr, b;
+			extractRGBValues(sl[x], &r, &gr, &b);
+			int v = (r * 77 + gr * 150 + b * 29) >> 8;
+			if (r > gr + 60 && r > b + 60)
+				v = 255 - (255 - r) / 2;
+			SET_DATA_BYTE(dl, x, v);
+		}
+	}
+	pixCopyResolution(g, pix);
 	pixDestroy(&pix);
+	return g;
+}
+
+/* Gray, upright, at a resolution Tesseract reads well (but not over
+   max_pixels), binarised and cleaned: the page Tesseract will read.  Takes
+   pix. */
+static gboolean
+page_prepare(struct page *p, PIX *pix, int dpi, gint64 max_pixels)
+{
+	PIX *g = page_gray(pix), *t;
+
 	if (g == NULL)
 		return FALSE;
 	if (dpi < 70 || dpi > 1200) /* unknown: assume an A4 page across */
@@ -608,12 +647,15 @@ page_prepare(struct page *p, PIX *pix, int dpi)
 		dpi = 300;
 	if (dpi < 250 || dpi > 450) {
 		double f = 300.0 / dpi;
+		double area = (double)pixGetWidth(g) * pixGetHeight(g);
+		while (f > 1 && area * f * f > (double)max_pixels)
+			f *= 0.95;
 		t = f > 1 ? pixScaleGrayLI(g, (float)f, (float)f)
 		          : pixScaleAreaMap(g, (float)f, (float)f);
 		if (t != NULL) {
 			pixDestroy(&g);
 			g = t;
-			dpi = 300;
+			dpi = (int)(dpi * f);
 		}
 	}
 	t = pixDeskew(g, 0);
@@ -712,16 +754,14 @@ region_read(struct page *p, int x, int y, int w, int h, TessPageSegMode psm)
 		return TRUE;
 	TessPageIterator *pi = TessResultIteratorGetPageIterator(ri);
 	do {
-		if (TessPageIteratorIsAtBeginningOf(pi, RIL_TEXTLINE))
-			p->lines++;
 		char *raw = TessResultIteratorGetUTF8Text(ri, RIL_WORD);
 		char *t = raw != NULL ? word_tidy(raw) : NULL;
 		int x0, y0, x1, y1, bx0, by0, bx1, by1;
 		if (t != NULL && TessPageIteratorBoundingBox(pi, RIL_WORD, &x0, &y0, &x1, &y1)) {
 			struct piece it = {
-			    P_WORD,   t,  x0, y0,
-			    x1,       y1, y1, TessResultIteratorConfidence(ri, RIL_WORD),
-			    p->lines, -1};
+			    P_WORD, t,  x0, y0,
+			    x1,     y1, y1, TessResultIteratorConfidence(ri, RIL_WORD),
+			    -1};
 			if (TessPageIteratorBaseline(pi, RIL_WORD, &bx0, &by0, &bx1, &by1))
 				it.base = (by0 + by1) / 2;
 			g_array_append_val(p->items, it);
@@ -1676,14 +1716,15 @@ page_clear(struct page *p)
 
 /* Read one page image (any depth; taken) into out's text. */
 static gboolean
-ocr_one(PIX *pix, int dpi, const struct ocr_opts *o, GString *text, GArray *conf, char **cause)
+ocr_one(PIX *pix, int dpi, const struct doc_limits *lim, const struct ocr_opts *o, GString *text,
+        GArray *conf, char **cause)
 {
 	struct page p = {0};
 
 	p.o = o;
 	p.items = g_array_new(FALSE, FALSE, sizeof(struct piece));
 	p.tables = g_ptr_array_new_with_free_func(table_free);
-	if (!page_prepare(&p, pix, dpi)) {
+	if (!page_prepare(&p, pix, dpi, lim->max_pixels)) {
 		*cause = g_strdup("the image could not be cleaned for OCR");
 		page_clear(&p);
 		return FALSE;
@@ -1775,7 +1816,7 @@ ocr_image(const guint8 *data, gsize len, const struct doc_limits *lim, const str
 		int dpi = pixGetXRes(pix);
 		if (n > 0)
 			g_string_append_c(text, '\n'), g_array_append_val(conf, (double){100});
-		if (!ocr_one(pix, dpi, o, text, conf, &cause)) {
+		if (!ocr_one(pix, dpi, lim, o, text, conf, &cause)) {
 			doc_fail(out, DOC_BROKEN, "page %d: %s", n + 1, cause);
 			g_free(cause);
 			goto fail;
@@ -1829,7 +1870,7 @@ ocr_pages(GPtrArray *pages, const struct doc_limits *lim, const struct ocr_opts 
 		}
 		if (n > 0)
 			g_string_append_c(text, '\n'), g_array_append_val(conf, (double){100});
-		if (!ocr_one(pix, g->dpi, o, text, conf, &cause)) {
+		if (!ocr_one(pix, g->dpi, lim, o, text, conf, &cause)) {
 			doc_fail(out, DOC_BROKEN, "page %u: %s", n + 1, cause);
 			g_free(cause);
 			goto fail;

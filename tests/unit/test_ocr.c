@@ -217,6 +217,34 @@ t_table(void **state)
 	g_byte_array_unref(png);
 }
 
+/* A red stamp over the text of a colour scan is not read. */
+static void
+t_red_stamp(void **state)
+{
+	cairo_t *cr = page_new(400);
+	struct doc_limits lim;
+	struct doc_text d = {0};
+
+	text_at(cr, 150, 200, "Người liên hệ: Nguyễn Thị Lan");
+	/* stamped over the printed text: ink stays dark under it */
+	cairo_set_operator(cr, CAIRO_OPERATOR_MULTIPLY);
+	cairo_set_source_rgb(cr, 0.85, 0.12, 0.12);
+	cairo_set_line_width(cr, 6);
+	cairo_arc(cr, 560, 190, 140, 0, 2 * G_PI);
+	cairo_stroke(cr);
+	cairo_move_to(cr, 450, 150);
+	cairo_set_font_size(cr, 38);
+	cairo_show_text(cr, "ĐÃ KÝ DUYỆT");
+	GByteArray *png = page_png(cr);
+
+	doc_limits_default(&lim);
+	ocr_image(png->data, png->len, &lim, &opts, &d);
+	assert_int_equal(d.status, DOC_OK);
+	assert_string_equal(d.text, "Người liên hệ: Nguyễn Thị Lan\n");
+	doc_text_clear(&d);
+	g_byte_array_unref(png);
+}
+
 /* Bytes that are no image, and an image cut short, are broken. */
 static void
 t_broken(void **state)
@@ -387,10 +415,10 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(t_form_lines), cmocka_unit_test(t_table),
-	    cmocka_unit_test(t_broken),     cmocka_unit_test(t_too_many_pixels),
-	    cmocka_unit_test(t_tiff_pages), cmocka_unit_test(t_gray_pages),
-	    cmocka_unit_test(t_languages),
+	    cmocka_unit_test(t_form_lines),      cmocka_unit_test(t_table),
+	    cmocka_unit_test(t_red_stamp),       cmocka_unit_test(t_broken),
+	    cmocka_unit_test(t_too_many_pixels), cmocka_unit_test(t_tiff_pages),
+	    cmocka_unit_test(t_gray_pages),      cmocka_unit_test(t_languages),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
