@@ -72,6 +72,7 @@ struct daemon {
 	struct intake *in;
 	struct outbox *ob;
 	struct pool *pool;
+	struct attach_opts aopts; /* how attachments are read */
 	struct mbox *boxes;
 	guint nboxes;
 	gboolean once;
@@ -366,6 +367,15 @@ on_reading(void *tag, struct reading *rd, void *arg)
 	struct mbox *b = it->box;
 	struct daemon *dm = arg;
 
+	if (rd->failed != NULL) {
+		/* the reader died or overran: the body is still used, the documents
+		   are reported unread with the reason */
+		struct attach_opts o = dm->aopts;
+		o.documents_refused = rd->failed;
+		struct reading *body = attach_read(it->m, &o);
+		reading_free(rd);
+		rd = body;
+	}
 	it->rd = rd;
 	it->waiting = FALSE;
 	if (--b->waiting > 0)
@@ -642,9 +652,8 @@ main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 
 	/* the readers are forked before the database is opened: they never hold it */
-	struct attach_opts ao;
-	intake_attach_opts(dm.cfg, &ao);
-	if ((dm.pool = pool_new(dm.cfg->workers, &ao, dm.cfg->read_timeout, &cause)) == NULL)
+	intake_attach_opts(dm.cfg, &dm.aopts);
+	if ((dm.pool = pool_new(dm.cfg->workers, &dm.aopts, dm.cfg->read_timeout, &cause)) == NULL)
 		log_fatal("starting the readers: %s", cause);
 	if ((dm.st = store_open(dm.cfg->database, &cause)) == NULL)
 		log_fatal("%s", cause);

@@ -116,8 +116,8 @@ worker_main(int fd, const struct attach_opts *o)
 	signal(SIGTERM, SIG_DFL);
 	signal(SIGINT, SIG_IGN); /* a terminal's ^C is for the parent, which stops us */
 	signal(SIGPIPE, SIG_IGN);
-	/* Tesseract's OpenMP threads are slower than one thread on a small machine */
-	g_setenv("OMP_THREAD_LIMIT", "1", FALSE);
+	/* (ocr.c keeps Tesseract to one thread a page: an environment variable
+	   set here would come too late for libgomp and hide that) */
 	worker_confine();
 	for (;;) {
 		guint64 len;

@@ -173,23 +173,30 @@ report_doc(struct part_report *r, const struct doc_text *d)
 
 /* OCR the pages of a PDF that had no text. */
 static void
-read_pdf_images(GPtrArray *texts, struct part_report *r, const guint8 *data, gsize len,
-                const GArray *pages, const struct message *m, const struct attach_opts *o)
+read_pdf_images(struct reading *rd, GPtrArray *texts, struct part_report *r, const guint8 *data,
+                gsize len, const GArray *pages, const struct message *m,
+                const struct attach_opts *o)
 {
 	char *cause = NULL;
 	GPtrArray *images = pdf_render(data, len, &o->limits, pages, &cause);
 	struct doc_text d = {0};
 
 	if (images == NULL) {
-		r->status = DOC_BROKEN;
+		r->status = strstr(cause, "limit") != NULL ? DOC_REFUSED : DOC_BROKEN;
 		r->cause = cause;
+		rd->needs_person = TRUE;
 		return;
 	}
 	ocr_pages(images, &o->limits, &o->ocr, &d);
 	g_ptr_array_free(images, TRUE);
 	report_doc(r, &d);
-	if (d.status == DOC_OK)
+	if (d.status == DOC_OK) {
 		add_text(texts, "ocr", d.text, d.line_conf, m, o);
+		r->fields = (int)json_object_get_size(
+		    ((struct source_text *)g_ptr_array_index(texts, texts->len - 1))->fx->fields);
+	} else {
+		rd->needs_person = TRUE;
+	}
 	doc_text_clear(&d);
 }
 
@@ -211,6 +218,13 @@ read_part(struct reading *rd, GPtrArray *texts, const struct message *m, const s
 	if (kind == K_NONE)
 		return; /* a signature, a calendar invitation…: not a form */
 	r = report_new(rd->parts, p);
+	if (o->documents_refused != NULL && kind != K_MESSAGE) {
+		/* the reader process failed on this message: the body alone is read */
+		r->status = DOC_REFUSED;
+		r->cause = g_strdup(o->documents_refused);
+		rd->needs_person = TRUE;
+		return;
+	}
 	if (len > o->limits.max_part && kind != K_MESSAGE) {
 		r->status = DOC_REFUSED;
 		r->cause =
@@ -275,7 +289,7 @@ read_part(struct reading *rd, GPtrArray *texts, const struct message *m, const s
 		    ((struct source_text *)g_ptr_array_index(texts, texts->len - 1))->fx->fields);
 	}
 	if (kind == K_PDF && d.image_pages != NULL && d.image_pages->len > 0 && o->ocr_enabled)
-		read_pdf_images(texts, r, data, len, d.image_pages, m, o);
+		read_pdf_images(rd, texts, r, data, len, d.image_pages, m, o);
 	else if (d.status != DOC_OK && d.status != DOC_EMPTY)
 		rd->needs_person = TRUE;
 	doc_text_clear(&d);
@@ -609,17 +623,13 @@ reading_from_json(JsonObject *o)
 	return r;
 }
 
-/* A reading for a message that could not be read. */
+/* A reading for a message whose reader failed: only the reason. */
 struct reading *
 reading_failed(const char *why)
 {
 	struct reading *r = reading_new();
-	struct part_report *p = g_new0(struct part_report, 1);
 
-	p->content_type = g_strdup("message/rfc822");
-	p->status = DOC_BROKEN;
-	p->cause = g_strdup(why);
-	g_ptr_array_add(r->parts, p);
+	r->failed = g_strdup(why);
 	r->needs_person = TRUE;
 	return r;
 }
@@ -642,6 +652,7 @@ reading_free(struct reading *r)
 	g_ptr_array_free(r->parts, TRUE);
 	g_ptr_array_free(r->conflicts, TRUE);
 	g_free(r->forwarded_from);
+	g_free(r->failed);
 	g_free(r);
 	return NULL;
 }

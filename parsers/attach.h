@@ -35,6 +35,9 @@ struct attach_opts {
 	gboolean ocr_enabled;
 	double doubt_below; /* OCR line confidence (0..100) under which fields are doubtful */
 	const char *domain; /* "danang.gov.vn" */
+	/* set: no document is read, each is reported refused with this cause
+	   (the reader process failed on the message: the body is still used) */
+	const char *documents_refused;
 };
 
 /* What happened to one part. */
@@ -56,6 +59,7 @@ struct reading {
 	GPtrArray *conflicts;     /* char*: "contact_phone: docx 0905… / body 0914…" */
 	char *forwarded_from;     /* sender of an attached or inline forwarded message */
 	gboolean needs_person;    /* a part that may hold the form could not be read */
+	char *failed;             /* the reader process failed: why (nothing else is set) */
 };
 
 /* The default options: doc.h's limits, OCR on in "vie+eng", doubtful under 70. */
@@ -68,7 +72,8 @@ struct reading *attach_read(const struct message *m, const struct attach_opts *o
 /* The reading as JSON, and back (NULL when the JSON is not a reading). */
 JsonObject *reading_to_json(const struct reading *r);
 struct reading *reading_from_json(JsonObject *o);
-/* A reading for a message that could not be read at all (the worker died). */
+/* A reading that only says the reader failed (died, overran): the daemon then
+   reads the body itself with documents_refused set to this reason. */
 struct reading *reading_failed(const char *why);
 struct reading *reading_free(struct reading *r);
 
