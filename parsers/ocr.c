@@ -370,10 +370,10 @@ ink(const l_uint32 *data, int wpl, int x0, int y0, int x1, int y1)
    black along most of its side.  *sq gets the square; *ticked whether
    something is drawn inside it. */
 static gboolean
-box_in(struct page *p, int x, int y, int w, int h, int sq[4], gboolean *ticked)
+box_in(struct page *p, PIX *img, int x, int y, int w, int h, int sq[4], gboolean *ticked)
 {
-	l_uint32 *data = pixGetData(p->bin);
-	int wpl = pixGetWpl(p->bin), min = (int)(0.5 * p->xh);
+	l_uint32 *data = pixGetData(img);
+	int wpl = pixGetWpl(img), min = (int)(0.5 * p->xh);
 	int top = -1, bottom = -1, left = -1, right = -1;
 
 	for (int r = 0; r < h; r++)
@@ -391,11 +391,21 @@ box_in(struct page *p, int x, int y, int w, int h, int sq[4], gboolean *ticked)
 	if (top < 0 || left < 0)
 		return FALSE;
 	/* a box's left and bottom bars are the component's edges (only a tick
-	   goes past them, up and to the right); a thick "o" is round there */
-	if (left > 1 || bottom < h - 2)
-		return FALSE;
+	   goes past them, up and to the right, and a speck may touch them); a
+	   thick "o" is round there */
 	int sw = right - left + 1, sh = bottom - top + 1;
-	if (sw < min || sh < min || abs(sw - sh) > 0.25 * MAX(sw, sh) || sw > 1.6 * p->xh)
+	long out_left = 0, out_below = 0;
+	for (int r = top; r <= bottom; r++)
+		for (int c = 0; c < left; c++)
+			out_left += bit_at(data, wpl, x + c, y + r);
+	for (int r = bottom + 1; r < h; r++)
+		for (int c = left; c <= right; c++)
+			out_below += bit_at(data, wpl, x + c, y + r);
+	if (out_left > sh / 2 || out_below > sw / 2) /* more than a speck */
+		return FALSE;
+	/* (as tall as a capital: smaller squares are parts of letters) */
+	if (sw < 0.8 * p->xh || sh < 0.8 * p->xh || abs(sw - sh) > 0.25 * MAX(sw, sh) ||
+	    sw > 1.6 * p->xh)
 		return FALSE;
 	/* each side one unbroken bar along 85 % of its length, within its
 	   first pixels (a bold "H" has serifs there, not a bar) */
@@ -417,6 +427,11 @@ box_in(struct page *p, int x, int y, int w, int h, int sq[4], gboolean *ticked)
 		for (int b = 0; b < 2; b++)
 			if (ink(data, wpl, cx[a], cy[b], cx[a] + t - 1, cy[b] + t - 1) < 0.6)
 				return FALSE;
+	/* a box stands apart: no letter right before it (the "n" of
+	   "phần" over a speck is no box) */
+	int gap = MAX(3, (int)(0.3 * p->xh)), l0 = MAX(0, x + left - gap), l1 = x + left - 2;
+	if (l1 > l0 && ink(data, wpl, l0, y + top + 2, l1, y + bottom - 2) > 0.12)
+		return FALSE;
 	sq[0] = x + left;
 	sq[1] = y + top;
 	sq[2] = x + right;
@@ -430,18 +445,21 @@ box_in(struct page *p, int x, int y, int w, int h, int sq[4], gboolean *ticked)
 /* Find check boxes, drawn or printed as ☐/☑ glyphs (OCR reads them as
    "LI", "MỸ", "O"), erase them with what is inside and note them as ☐/☑. */
 static void
-boxes_strip(struct page *p, BOXA *comps)
+boxes_strip(struct page *p, PIX *dark, BOXA *comps)
 {
 	int n = boxaGetCount(comps), xh = p->xh;
 	GArray *found = g_array_new(FALSE, FALSE, sizeof(int) * 4);
+	/* found in the darker binarisation, where a box's thin sides hold */
+	BOXA *cands = pixConnCompBB(dark, 8);
+	int nc = boxaGetCount(cands);
 
-	for (int i = 0; i < n; i++) {
+	for (int i = 0; i < nc; i++) {
 		int x, y, w, h, sq[4];
 		gboolean ticked;
-		boxaGetBoxGeometry(comps, i, &x, &y, &w, &h);
+		boxaGetBoxGeometry(cands, i, &x, &y, &w, &h);
 		if (w < 0.5 * xh || h < 0.5 * xh || w > 2.2 * xh || h > 2.2 * xh)
 			continue;
-		if (!box_in(p, x, y, w, h, sq, &ticked))
+		if (!box_in(p, dark, x, y, w, h, sq, &ticked))
 			continue;
 		page_add(p, P_BOX, ticked ? "☑" : "☐", sq[0], sq[1], sq[2], sq[3], 95);
 		int whole[4] = {x, y, x + w - 1, y + h - 1};
@@ -463,6 +481,7 @@ boxes_strip(struct page *p, BOXA *comps)
 		}
 	}
 	g_array_free(found, TRUE);
+	boxaDestroy(&cands);
 }
 
 /* Remove specks: small components far from any letter.  (A dot near a
@@ -518,22 +537,20 @@ table_free(gpointer data)
 }
 
 /* Find ruled tables (long vertical and horizontal rules meeting) in the
-   gray page, and erase every long rule, underline and underscore leader
-   from the binary one (thresh: its threshold). */
+   darker binarisation of the page, and erase every long rule, underline
+   and underscore leader from the one Tesseract reads. */
 static void
-rules_strip(struct page *p, PIX *gray, int thresh)
+rules_strip(struct page *p, PIX *dark)
 {
 	int xh = p->xh;
-	/* a scanned rule is thin, light and ragged: look for long runs in a
+	/* a scanned rule is thin, light and ragged: look for long runs in the
 	   darker binarisation with its gaps closed, and erase a little more
 	   than the run found */
-	PIX *dark = pixThresholdToBinary(gray, MIN(thresh + (255 - thresh) / 2, 230));
 	PIX *c = pixCloseBrick(NULL, dark, 1, 3);
 	PIX *hl = pixOpenBrick(NULL, c, 3 * xh, 1);
 	pixCloseBrick(c, dark, 3, 1);
 	PIX *vl = pixOpenBrick(NULL, c, 1, (int)(2.5 * xh));
 	pixDestroy(&c);
-	pixDestroy(&dark);
 	BOXA *hb = pixConnCompBB(hl, 8), *vb = pixConnCompBB(vl, 8);
 	int nv = boxaGetCount(vb), nh = boxaGetCount(hb);
 	gboolean *used = g_new0(gboolean, nv);
@@ -683,10 +700,12 @@ page_prepare(struct page *p, PIX *pix, int dpi, gint64 max_pixels)
 	p->dpi = dpi;
 	BOXA *comps = pixConnCompBB(b, 8);
 	p->xh = letter_height(comps, dpi);
-	rules_strip(p, g, (int)thresh);
+	PIX *dark = pixThresholdToBinary(g, MIN((int)thresh + (255 - (int)thresh) / 2, 230));
+	rules_strip(p, dark);
 	boxaDestroy(&comps);
 	comps = pixConnCompBB(p->bin, 8);
-	boxes_strip(p, comps);
+	boxes_strip(p, dark, comps);
+	pixDestroy(&dark);
 	leaders_strip(p, comps);
 	boxaDestroy(&comps);
 	specks_strip(p);
@@ -1112,10 +1131,7 @@ static const char *const known_names[] = {
 /* Short labels as OCR misreads them (folded), and what they are: too
    short for fields_label_fuzzy() to guess. */
 static const char *const label_misreads[][2] = {
-    {"di", "ĐT"},
-    {"dl", "ĐT"},
-    {"d1", "ĐT"},
-    {"sdi", "SĐT"},
+    {"di", "ĐT"}, {"dl", "ĐT"}, {"d1", "ĐT"}, {"sdi", "SĐT"}, {"st", "SĐT"},
 };
 
 /* Folded labels whose value is a person's name. */
@@ -1494,6 +1510,14 @@ row_text(struct page *p, GPtrArray *pcs, GString *out)
 		     (r != NULL && r->kind == P_LEADER && r->x0 - it->x1 < 0.5 * p->xh)))
 			g_ptr_array_remove_index(pcs, i--);
 	}
+	/* a doubtful mark after the last leader is a speck ("......1") */
+	if (pcs->len >= 2) {
+		struct piece *last = g_ptr_array_index(pcs, pcs->len - 1);
+		struct piece *before = g_ptr_array_index(pcs, pcs->len - 2);
+		if (last->kind == P_WORD && before->kind == P_LEADER &&
+		    g_utf8_strlen(last->text, -1) == 1 && last->conf < 60)
+			g_ptr_array_remove_index(pcs, pcs->len - 1);
+	}
 	/* the confidence of a line is that of its values, not its labels: a
 	   label may be misread and still be known ("E-manl:") */
 	label = label_ahead(pcs, 0);
@@ -1501,8 +1525,9 @@ row_text(struct page *p, GPtrArray *pcs, GString *out)
 		struct piece *it = g_ptr_array_index(pcs, i);
 		if (i > 0) {
 			struct piece *prev = g_ptr_array_index(pcs, i - 1);
-			/* leaders touching a word ("20.....") are written against it */
-			if (!((it->kind == P_LEADER || prev->kind == P_LEADER) &&
+			/* a leader touching the word before it ("20.....") is written
+			   against it */
+			if (!(it->kind == P_LEADER && prev->kind == P_WORD &&
 			      it->x0 - prev->x1 < 0.3 * p->xh))
 				g_string_append_c(out, ' ');
 			/* a wide gap before another label ("0988.811254      Địa chỉ
