@@ -145,6 +145,13 @@ bit_at(const l_uint32 *data, int wpl, int x, int y)
 	return GET_DATA_BIT(data + (size_t)y * wpl, x);
 }
 
+/* Compare ints for qsort. */
+static int
+int_cmp(const void *a, const void *b)
+{
+	return *(const int *)a - *(const int *)b;
+}
+
 /* Typical height of letters: the median height of letter-sized components. */
 static int
 letter_height(BOXA *comps, int dpi)
@@ -175,6 +182,36 @@ letter_height(BOXA *comps, int dpi)
 	return xh;
 }
 
+/* The resolution of a page that does not say: from the height of its
+   letters, about 32 pixels at 300 dpi on the forms (13 pt). */
+static int
+guess_dpi(PIX *g)
+{
+	PIX *b = pixThresholdToBinary(g, 160);
+	BOXA *comps = b != NULL ? pixConnCompBB(b, 8) : NULL;
+	int n = comps != NULL ? boxaGetCount(comps) : 0, dpi = 300;
+	GArray *h = g_array_new(FALSE, FALSE, sizeof(int));
+
+	for (int i = 0; i < n; i++) {
+		int x, y, w, bh;
+		boxaGetBoxGeometry(comps, i, &x, &y, &w, &bh);
+		if (bh >= 6 && bh <= 400 && w >= 2 && w <= 400)
+			g_array_append_val(h, bh);
+	}
+	if (h->len >= 20) {
+		/* a first scale from the taller quarter (the many dots of leaders
+		   and diacritics are not letters), then letter_height() at it */
+		qsort(h->data, h->len, sizeof(int), int_cmp);
+		int p75 = g_array_index(h, int, h->len * 3 / 4);
+		int first = CLAMP(300 * p75 / 31, 72, 1200);
+		dpi = CLAMP(300 * letter_height(comps, first) / 32, 72, 1200);
+	}
+	g_array_free(h, TRUE);
+	boxaDestroy(&comps);
+	pixDestroy(&b);
+	return dpi;
+}
+
 /* A new piece of the page. */
 static void
 page_add(struct page *p, enum piece_kind kind, const char *text, int x0, int y0, int x1, int y1,
@@ -190,13 +227,6 @@ struct chain {
 	double cy;
 	int first; /* index of its first dot in the dot list */
 };
-
-/* Compare ints for qsort. */
-static int
-int_cmp(const void *a, const void *b)
-{
-	return *(const int *)a - *(const int *)b;
-}
 
 /* The dots of a chain that make a leader: evenly spaced, as printed
    leaders are (specks in a row are not), without a full stop at either end
@@ -648,6 +678,34 @@ page_gray(PIX *pix)
 	return g;
 }
 
+/* The page turned upright when it lies on its side or upside down (text
+   read from the letters' ascenders and descenders), or NULL when it is
+   upright or nobody can tell. */
+static PIX *
+page_upright(PIX *g)
+{
+	/* at half the resolution: enough to tell, four times faster */
+	PIX *half = pixScaleAreaMap2(g), *b = half != NULL ? pixThresholdToBinary(half, 160) : NULL;
+	PIX *r = NULL;
+	l_float32 up = 0, left = 0;
+	l_int32 orient = L_TEXT_ORIENT_UNKNOWN;
+
+	pixDestroy(&half);
+	if (b == NULL)
+		return NULL;
+	if (pixOrientDetect(b, &up, &left, 0, 0) == 0 &&
+	    makeOrientDecision(up, left, 0, 0, &orient, 0) == 0) {
+		if (orient == L_TEXT_ORIENT_LEFT)
+			r = pixRotate90(g, 1);
+		else if (orient == L_TEXT_ORIENT_DOWN)
+			r = pixRotate180(NULL, g);
+		else if (orient == L_TEXT_ORIENT_RIGHT)
+			r = pixRotate90(g, -1);
+	}
+	pixDestroy(&b);
+	return r;
+}
+
 /* Gray, upright, at a resolution Tesseract reads well (but not over
    max_pixels), binarised and cleaned: the page Tesseract will read.  Takes
    pix. */
@@ -658,10 +716,8 @@ page_prepare(struct page *p, PIX *pix, int dpi, gint64 max_pixels)
 
 	if (g == NULL)
 		return FALSE;
-	if (dpi < 70 || dpi > 1200) /* unknown: assume an A4 page across */
-		dpi = (int)(pixGetWidth(g) / 8.27);
-	if (dpi < 70)
-		dpi = 300;
+	if (dpi < 70 || dpi > 1200)
+		dpi = guess_dpi(g);
 	if (dpi < 250 || dpi > 450) {
 		double f = 300.0 / dpi;
 		double area = (double)pixGetWidth(g) * pixGetHeight(g);
@@ -674,6 +730,11 @@ page_prepare(struct page *p, PIX *pix, int dpi, gint64 max_pixels)
 			g = t;
 			dpi = (int)(dpi * f);
 		}
+	}
+	t = page_upright(g);
+	if (t != NULL) {
+		pixDestroy(&g);
+		g = t;
 	}
 	t = pixDeskew(g, 0);
 	if (t != NULL) {
@@ -1648,6 +1709,16 @@ table_text(struct page *p, struct table *t, GPtrArray *cells_pieces, GString *ou
 	}
 }
 
+/* Whether a row holds leaders only. */
+static gboolean
+only_leaders(GPtrArray *row)
+{
+	for (guint i = 0; i < row->len; i++)
+		if (((struct piece *)g_ptr_array_index(row, i))->kind != P_LEADER)
+			return FALSE;
+	return TRUE;
+}
+
 /* Put the page's pieces into lines of text, top to bottom, with a
    confidence per line. */
 static void
@@ -1688,15 +1759,18 @@ page_text(struct page *p, GString *out, GArray *conf)
 		struct piece *pc = i < it->len ? &g_array_index(it, struct piece, i) : NULL;
 		if (pc != NULL && pc->cell >= 0)
 			continue;
+		/* (a row of nothing but dots is no text: specks in a line) */
 		if (row->len > 0 && (pc == NULL || pc->base - row_base > 0.5 * p->xh)) {
-			GString *line = g_string_new(NULL);
-			double c = row_text(p, row, line);
-			line_tidy(line);
-			line_known(line, FALSE);
-			g_string_append(out, line->str);
-			g_string_append_c(out, '\n');
-			g_string_free(line, TRUE);
-			g_array_append_val(conf, c);
+			if (!only_leaders(row)) {
+				GString *line = g_string_new(NULL);
+				double c = row_text(p, row, line);
+				line_tidy(line);
+				line_known(line, FALSE);
+				g_string_append(out, line->str);
+				g_string_append_c(out, '\n');
+				g_string_free(line, TRUE);
+				g_array_append_val(conf, c);
+			}
 			g_ptr_array_set_size(row, 0);
 		}
 		if (pc == NULL)
@@ -1746,6 +1820,10 @@ ocr_one(PIX *pix, int dpi, const struct doc_limits *lim, const struct ocr_opts *
 {
 	struct page p = {0};
 
+	if (pixGetWidth(pix) < 16 || pixGetHeight(pix) < 16) {
+		pixDestroy(&pix); /* an icon: no text */
+		return TRUE;
+	}
 	p.o = o;
 	p.items = g_array_new(FALSE, FALSE, sizeof(struct piece));
 	p.tables = g_ptr_array_new_with_free_func(table_free);

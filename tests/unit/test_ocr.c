@@ -245,6 +245,41 @@ t_red_stamp(void **state)
 	g_byte_array_unref(png);
 }
 
+/* A page scanned on its side is turned upright. */
+static void
+t_sideways(void **state)
+{
+	cairo_t *cr = page_new(700);
+	struct doc_limits lim;
+	struct doc_text d = {0};
+	static const char *const lines[] = {
+	    "Đơn vị yêu cầu: Sở Thông tin và Truyền thông",
+	    "Người liên hệ: Nguyễn Thị Lan",
+	    "Điện thoại: 0905 123 456",
+	    "Nội dung yêu cầu: Cài đặt phần mềm diệt virus cho phòng họp",
+	    "Thời gian đề nghị: 14/05/2026",
+	};
+
+	for (int i = 0; i < 5; i++)
+		text_at(cr, 150, 120 + 120 * i, lines[i]);
+	PIX *up = page_pix(cr), *side = pixRotate90(up, -1);
+	l_uint8 *png = NULL;
+	size_t len = 0;
+	assert_int_equal(pixWriteMem(&png, &len, side, IFF_PNG), 0);
+
+	doc_limits_default(&lim);
+	ocr_image(png, len, &lim, &opts, &d);
+	assert_int_equal(d.status, DOC_OK);
+	char *l = line_with(d.text, "Người liên hệ:", NULL);
+	assert_non_null(l);
+	assert_string_equal(l, lines[1]);
+	g_free(l);
+	doc_text_clear(&d);
+	lept_free(png);
+	pixDestroy(&up);
+	pixDestroy(&side);
+}
+
 /* Bytes that are no image, and an image cut short, are broken. */
 static void
 t_broken(void **state)
@@ -415,10 +450,11 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(t_form_lines),      cmocka_unit_test(t_table),
-	    cmocka_unit_test(t_red_stamp),       cmocka_unit_test(t_broken),
-	    cmocka_unit_test(t_too_many_pixels), cmocka_unit_test(t_tiff_pages),
-	    cmocka_unit_test(t_gray_pages),      cmocka_unit_test(t_languages),
+	    cmocka_unit_test(t_form_lines), cmocka_unit_test(t_table),
+	    cmocka_unit_test(t_red_stamp),  cmocka_unit_test(t_sideways),
+	    cmocka_unit_test(t_broken),     cmocka_unit_test(t_too_many_pixels),
+	    cmocka_unit_test(t_tiff_pages), cmocka_unit_test(t_gray_pages),
+	    cmocka_unit_test(t_languages),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
