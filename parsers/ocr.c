@@ -169,14 +169,8 @@ letter_height(BOXA *comps, int dpi)
 	if (h->len < 20) {
 		xh = (int)(28 * s);
 	} else {
-		int *v = (int *)h->data;
-		for (guint i = 1; i < h->len; i++) /* insertion sort: a few thousand */
-			for (guint j = i; j > 0 && v[j - 1] > v[j]; j--) {
-				int t = v[j];
-				v[j] = v[j - 1];
-				v[j - 1] = t;
-			}
-		xh = v[h->len / 2];
+		qsort(h->data, h->len, sizeof(int), int_cmp);
+		xh = g_array_index(h, int, h->len / 2);
 	}
 	g_array_free(h, TRUE);
 	return xh;
@@ -225,8 +219,20 @@ page_add(struct page *p, enum piece_kind kind, const char *text, int x0, int y0,
 struct chain {
 	int x0, y0, x1, y1, n;
 	double cy;
-	int first; /* index of its first dot in the dot list */
+	int first, last; /* its first and last dot in the dot list */
 };
+
+/* A dot: its component and its left edge. */
+struct dot {
+	int x, comp;
+};
+
+/* Order dots left to right. */
+static int
+dot_cmp(const void *a, const void *b)
+{
+	return ((const struct dot *)a)->x - ((const struct dot *)b)->x;
+}
 
 /* The dots of a chain that make a leader: evenly spaced, as printed
    leaders are (specks in a row are not), without a full stop at either end
@@ -261,83 +267,81 @@ chain_leader(BOXA *comps, const int *ks, int n, int *start)
 	return hi - lo + 1 >= 4 && odd * 4 <= hi - lo ? hi - lo + 1 : 0;
 }
 
+/* Whether dot k (of nd, left to right) is the lower dot of a colon: a dot
+   right above it.  (Before a leader, it is not one of its dots.) */
+static gboolean
+colon_dot(BOXA *comps, const struct dot *d, int nd, int k, int xh)
+{
+	int x, y, w, h;
+
+	boxaGetBoxGeometry(comps, d[k].comp, &x, &y, &w, &h);
+	for (int j = k - 1; j >= 0 && d[j].x >= x - xh; j--) {
+		int x2, y2, w2, h2;
+		boxaGetBoxGeometry(comps, d[j].comp, &x2, &y2, &w2, &h2);
+		if (x2 + w2 > x && y2 + h2 <= y && y - (y2 + h2) < 0.7 * xh)
+			return TRUE;
+	}
+	for (int j = k + 1; j < nd && d[j].x <= x + w; j++) {
+		int x2, y2, w2, h2;
+		boxaGetBoxGeometry(comps, d[j].comp, &x2, &y2, &w2, &h2);
+		if (y2 + h2 <= y && y - (y2 + h2) < 0.7 * xh)
+			return TRUE;
+	}
+	return FALSE;
+}
+
 /* Find dotted leaders (rows of small dots, the main source of OCR garbage),
    erase them from the image and note them as pieces of text. */
 static void
 leaders_strip(struct page *p, BOXA *comps)
 {
-	int n = boxaGetCount(comps), xh = p->xh;
-	GArray *dots = g_array_new(FALSE, FALSE, sizeof(int));
+	int n = boxaGetCount(comps), xh = p->xh, nd = 0;
+	struct dot *d = g_new(struct dot, (gsize)MAX(n, 1));
 	GArray *chains = g_array_new(FALSE, FALSE, sizeof(struct chain));
-	int *next;
+	GArray *active = g_array_new(FALSE, FALSE, sizeof(int)); /* chains still growing */
 
 	for (int i = 0; i < n; i++) {
 		int x, y, w, h;
 		boxaGetBoxGeometry(comps, i, &x, &y, &w, &h);
 		if (w <= 0.4 * xh && h <= 0.4 * xh && w >= 2 && h >= 2 && w <= 2.5 * h &&
 		    h <= 2.5 * w)
-			g_array_append_val(dots, i);
+			d[nd++] = (struct dot){x, i};
 	}
-	/* order the dots left to right (boxaSort would do, but keep indexes) */
-	int nd = (int)dots->len;
-	int *d = (int *)dots->data;
-	int *xs = g_new(int, (gsize)MAX(n, 1));
-	for (int i = 0; i < n; i++)
-		boxaGetBoxGeometry(comps, i, &xs[i], NULL, NULL, NULL);
-	for (int i = 1; i < nd; i++)
-		for (int j = i; j > 0 && xs[d[j - 1]] > xs[d[j]]; j--) {
-			int t = d[j];
-			d[j] = d[j - 1];
-			d[j - 1] = t;
-		}
-	g_free(xs);
-	next = g_new(int, (gsize)MAX(nd, 1));
+	qsort(d, nd, sizeof *d, dot_cmp);
+	int *next = g_new(int, (gsize)MAX(nd, 1));
 	for (int k = 0; k < nd; k++) {
 		int x, y, w, h, best = -1;
-		boxaGetBoxGeometry(comps, d[k], &x, &y, &w, &h);
+		boxaGetBoxGeometry(comps, d[k].comp, &x, &y, &w, &h);
 		double cy = y + h / 2.0;
 		next[k] = -1;
-		/* the lower dot of a colon, right before a leader, is not one */
-		gboolean colon = FALSE;
-		for (int j = k - 1; j >= 0 && !colon; j--) {
-			int x2, y2, w2, h2;
-			boxaGetBoxGeometry(comps, d[j], &x2, &y2, &w2, &h2);
-			if (x2 + w2 < x - xh)
-				break;
-			colon =
-			    x2 + w2 > x && x2 < x + w && y2 + h2 <= y && y - (y2 + h2) < 0.7 * xh;
-		}
-		for (int j = k + 1; j < nd && !colon; j++) {
-			int x2, y2, w2, h2;
-			boxaGetBoxGeometry(comps, d[j], &x2, &y2, &w2, &h2);
-			if (x2 > x + w)
-				break;
-			colon = x2 + w2 > x && y2 + h2 <= y && y - (y2 + h2) < 0.7 * xh;
-		}
-		if (colon)
+		if (colon_dot(comps, d, nd, k, xh))
 			continue;
-		for (guint c = 0; c < chains->len; c++) {
+		/* the chain this dot continues: on its line, a gap of a dot or two */
+		for (guint a = 0; a < active->len; a++) {
+			int c = g_array_index(active, int, a);
 			struct chain *ch = &g_array_index(chains, struct chain, c);
+			if (x - ch->x1 > 0.8 * xh) { /* too far behind: done */
+				g_array_remove_index_fast(active, a--);
+				continue;
+			}
 			if (fabs(ch->cy - cy) <= 0.2 * xh && x >= ch->x1 - 1 &&
-			    x - ch->x1 <= 0.8 * xh &&
 			    (best < 0 || ch->x1 > g_array_index(chains, struct chain, best).x1))
-				best = (int)c;
+				best = c;
 		}
 		if (best >= 0) {
 			struct chain *ch = &g_array_index(chains, struct chain, best);
-			/* link the chain's last dot to this one */
-			int last = ch->first;
-			while (next[last] >= 0)
-				last = next[last];
-			next[last] = k;
+			next[ch->last] = k;
+			ch->last = k;
 			ch->x1 = x + w;
 			ch->y0 = MIN(ch->y0, y);
 			ch->y1 = MAX(ch->y1, y + h);
 			ch->cy = (ch->cy * ch->n + cy) / (ch->n + 1);
 			ch->n++;
 		} else {
-			struct chain ch = {x, y, x + w, y + h, 1, cy, k};
+			struct chain ch = {x, y, x + w, y + h, 1, cy, k, k};
 			g_array_append_val(chains, ch);
+			int c = (int)chains->len - 1;
+			g_array_append_val(active, c);
 		}
 	}
 	for (guint c = 0; c < chains->len; c++) {
@@ -346,7 +350,7 @@ leaders_strip(struct page *p, BOXA *comps)
 			continue;
 		int *ks = g_new(int, ch->n), m = 0, start;
 		for (int k = ch->first; k >= 0; k = next[k])
-			ks[m++] = d[k];
+			ks[m++] = d[k].comp;
 		int len = chain_leader(comps, ks, m, &start);
 		int x0 = G_MAXINT, y0 = G_MAXINT, x1 = 0, y1 = 0;
 		for (int i = start; i < start + len; i++) {
@@ -365,8 +369,9 @@ leaders_strip(struct page *p, BOXA *comps)
 		g_free(ks);
 	}
 	g_free(next);
+	g_free(d);
 	g_array_free(chains, TRUE);
-	g_array_free(dots, TRUE);
+	g_array_free(active, TRUE);
 }
 
 /* The longest run of black pixels in a row (dir 0) or column (dir 1) of a
