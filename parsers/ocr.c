@@ -1871,12 +1871,46 @@ ocr_finish(struct doc_text *out, GString *text, GArray *conf)
 	out->status = DOC_OK;
 }
 
+/* The pages of an encoded image, checked against the limits from their
+   headers before anything is decoded; -1 when refused or broken (out says
+   why). */
+static int
+image_pages(const guint8 *data, gsize len, gboolean tiff, const struct doc_limits *lim,
+            struct doc_text *out)
+{
+	for (int n = 0;; n++) {
+		l_int32 format, w = 0, h = 0, bps, spp, res, cmap;
+		int rc =
+		    tiff ? readHeaderMemTiff(data, len, n, &w, &h, &bps, &spp, &res, &cmap, &format)
+		         : pixReadHeaderMem(data, len, &format, &w, &h, &bps, &spp, &cmap);
+		if (rc != 0 || w <= 0 || h <= 0) {
+			if (n > 0)
+				return n; /* no more pages */
+			doc_fail(out, DOC_BROKEN, "the image header cannot be read");
+			return -1;
+		}
+		if (n >= lim->max_pages) {
+			doc_fail(out, DOC_REFUSED, "the image has more than %d pages, the limit",
+			         lim->max_pages);
+			return -1;
+		}
+		if ((gint64)w * h > lim->max_pixels) {
+			doc_fail(out, DOC_REFUSED,
+			         "page %d is %d × %d pixels, over the limit of %" G_GINT64_FORMAT,
+			         n + 1, w, h, lim->max_pixels);
+			return -1;
+		}
+		if (!tiff)
+			return 1;
+	}
+}
+
 /* Read an encoded image. */
 void
 ocr_image(const guint8 *data, gsize len, const struct doc_limits *lim, const struct ocr_opts *o,
           struct doc_text *out)
 {
-	l_int32 format = IFF_UNKNOWN, w = 0, h = 0, bps = 0, spp = 0, cmap = 0;
+	l_int32 format = IFF_UNKNOWN;
 	char *cause = NULL;
 
 	out->source = "ocr";
@@ -1885,37 +1919,19 @@ ocr_image(const guint8 *data, gsize len, const struct doc_limits *lim, const str
 		doc_fail(out, DOC_BROKEN, "not an image Leptonica knows (JPEG, PNG, TIFF, …)");
 		return;
 	}
+	gboolean tiff =
+	    format == IFF_TIFF || (format >= IFF_TIFF_PACKBITS && format <= IFF_TIFF_JPEG);
+	int pages = image_pages(data, len, tiff, lim, out);
+	if (pages < 0)
+		return;
 	if (tess == NULL && !ocr_init(o, &cause)) {
 		doc_fail(out, DOC_UNSUPPORTED, "%s", cause);
 		g_free(cause);
 		return;
 	}
-	gboolean tiff =
-	    format == IFF_TIFF || (format >= IFF_TIFF_PACKBITS && format <= IFF_TIFF_JPEG);
 	GString *text = g_string_new(NULL);
 	GArray *conf = g_array_new(FALSE, FALSE, sizeof(double));
-	for (int n = 0;; n++) {
-		l_int32 res = 0;
-		int rc =
-		    tiff ? readHeaderMemTiff(data, len, n, &w, &h, &bps, &spp, &res, &cmap, &format)
-		         : pixReadHeaderMem(data, len, &format, &w, &h, &bps, &spp, &cmap);
-		if (rc != 0 || w <= 0 || h <= 0) {
-			if (n > 0)
-				break; /* no more pages */
-			doc_fail(out, DOC_BROKEN, "the image header cannot be read");
-			goto fail;
-		}
-		if (n >= lim->max_pages) {
-			doc_fail(out, DOC_REFUSED, "the image has more than %d pages, the limit",
-			         lim->max_pages);
-			goto fail;
-		}
-		if ((gint64)w * h > lim->max_pixels) {
-			doc_fail(out, DOC_REFUSED,
-			         "page %d is %d × %d pixels, over the limit of %" G_GINT64_FORMAT,
-			         n + 1, w, h, lim->max_pixels);
-			goto fail;
-		}
+	for (int n = 0; n < pages; n++) {
 		PIX *pix = tiff ? pixReadMemTiff(data, len, n) : pixReadMem(data, len);
 		if (pix == NULL) {
 			doc_fail(out, DOC_BROKEN, "page %d of the image cannot be decoded", n + 1);
@@ -1929,8 +1945,6 @@ ocr_image(const guint8 *data, gsize len, const struct doc_limits *lim, const str
 			g_free(cause);
 			goto fail;
 		}
-		if (!tiff)
-			break;
 	}
 	ocr_finish(out, text, conf);
 	return;
