@@ -1914,6 +1914,7 @@ ocr_image(const guint8 *data, gsize len, const struct doc_limits *lim, const str
 	char *cause = NULL;
 
 	out->source = "ocr";
+	setMsgSeverity(L_SEVERITY_NONE); /* broken images are told in out->cause */
 	if (data == NULL || len < 8 || findFileFormatBuffer(data, &format) != 0 ||
 	    format == IFF_UNKNOWN) {
 		doc_fail(out, DOC_BROKEN, "not an image Leptonica knows (JPEG, PNG, TIFF, …)");
