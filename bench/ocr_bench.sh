@@ -105,6 +105,7 @@ for ((r = 1; r <= ROUNDS; r++)); do
 done
 
 size=$("$PY" -c "import struct,sys; d=open(sys.argv[1],'rb').read(32); print('%dx%d' % struct.unpack('>II', d[16:24]) if d[:4]==b'\x89PNG' else '?')" "${PAGES[0]}")
+# shellcheck disable=SC1091
 echo "machine:    $(lscpu | sed -n 's/^Model name: *//p' | head -1), $(nproc) cores, $(free -g | awk '/^Mem:/ {print $2}') GB, $(. /etc/os-release && echo "$PRETTY_NAME")"
 echo "tesseract:  $(tesseract --version 2>&1 | head -1), $(tesseract --version 2>&1 | grep -o 'leptonica-[0-9.]*')"
 echo "pages:      ${#PAGES[@]} scanned A4 forms ($size pixels, 300 dpi) × $ROUNDS rounds = $n readings, one at a time"

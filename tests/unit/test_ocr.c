@@ -446,6 +446,7 @@ teardown(void **state)
 	return 0;
 }
 
+/* Run the tests, Tesseract loaded once. */
 int
 main(void)
 {
