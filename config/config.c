@@ -23,6 +23,7 @@ struct ckey {
 #define TOP(f)  offsetof(struct config, f)
 #define SRV(f)  offsetof(struct server_cfg, f)
 #define MBOX(f) offsetof(struct mailbox_cfg, f)
+#define UNIT(f) offsetof(struct unit_cfg, f)
 
 /* Top-level keys.  imap, smtp and mailboxes are read by their own tables. */
 static const struct ckey top_keys[] = {
@@ -56,6 +57,10 @@ static const struct ckey top_keys[] = {
     {"ocr", C_BOOL, TOP(ocr), "true", 0, 0, NULL, FALSE},
     {"ocr_languages", C_STR, TOP(ocr_languages), "vie+eng", 0, 0, NULL, FALSE},
     {"doubt_below", C_INT, TOP(doubt_below), "70", 0, 100, NULL, FALSE},
+    {"remind_after_days", C_INT, TOP(remind_after), "3", 1, 365, NULL, FALSE},
+    {"reminders", C_INT, TOP(reminders), "3", 0, 100, NULL, FALSE},
+    {"close_after_days", C_INT, TOP(close_after), "7", 1, 365, NULL, FALSE},
+    {"emergency_remind_days", C_INT, TOP(emergency_remind), "1", 1, 365, NULL, FALSE},
     {NULL, 0, 0, NULL, 0, 0, NULL, FALSE},
 };
 
@@ -79,6 +84,13 @@ static const struct ckey mailbox_keys[] = {
     {"login", C_STR, MBOX(login), NULL, 0, 0, NULL, TRUE},
     {"password", C_SECRET, MBOX(password), NULL, 0, 0, NULL, TRUE},
     {"folder", C_STR, MBOX(folder), "INBOX", 0, 0, NULL, FALSE},
+    {NULL, 0, 0, NULL, 0, 0, NULL, FALSE},
+};
+
+/* Keys of one entry of units. */
+static const struct ckey unit_keys[] = {
+    {"name", C_STR, UNIT(name), NULL, 0, 0, NULL, TRUE},
+    {"addresses", C_LIST, UNIT(addresses), NULL, 0, 0, NULL, TRUE},
     {NULL, 0, 0, NULL, 0, 0, NULL, FALSE},
 };
 
@@ -379,6 +391,47 @@ cfg_mailboxes(const char *file, config_t *cf, struct config *c)
 	return NULL;
 }
 
+/* Release a unit entry. */
+static void
+unit_free(gpointer p)
+{
+	struct unit_cfg *u = p;
+
+	g_free(u->name);
+	g_strfreev(u->addresses);
+	g_free(u);
+}
+
+/* Read the optional list of units and their office mailboxes. */
+static char *
+cfg_units(const char *file, config_t *cf, struct config *c)
+{
+	config_setting_t *list = config_lookup(cf, "units");
+	int n;
+
+	if (list == NULL)
+		return NULL;
+	if (config_setting_type(list) != CONFIG_TYPE_LIST)
+		return cfg_error(file, list, "units",
+		                 "must be a list ( { name = …; addresses = [ … ]; }, … )");
+	n = config_setting_length(list);
+	for (int i = 0; i < n; i++) {
+		config_setting_t *e = config_setting_get_elem(list, i);
+		struct unit_cfg *u = g_new0(struct unit_cfg, 1);
+		char *prefix = g_strdup_printf("units[%d]", i);
+		char *err;
+		g_ptr_array_add(c->units, u);
+		if (config_setting_type(e) != CONFIG_TYPE_GROUP)
+			err = cfg_error(file, e, prefix, "must be a group { … }");
+		else
+			err = cfg_group(file, prefix, unit_keys, e, u);
+		g_free(prefix);
+		if (err != NULL)
+			return err;
+	}
+	return NULL;
+}
+
 /* Read and check one configuration file. */
 struct config *
 config_load(const char *path, char **cause)
@@ -389,6 +442,7 @@ config_load(const char *path, char **cause)
 
 	c->path = g_strdup(path);
 	c->mailboxes = g_ptr_array_new_with_free_func(mailbox_free);
+	c->units = g_ptr_array_new_with_free_func(unit_free);
 	config_init(&cf);
 	if (!config_read_file(&cf, path)) {
 		if (config_error_type(&cf) == CONFIG_ERR_FILE_IO)
@@ -409,7 +463,7 @@ config_load(const char *path, char **cause)
 		const char *name = config_setting_name(s);
 		const struct ckey *k = ckey_find(top_keys, name);
 		if (strcmp(name, "imap") == 0 || strcmp(name, "smtp") == 0 ||
-		    strcmp(name, "mailboxes") == 0)
+		    strcmp(name, "mailboxes") == 0 || strcmp(name, "units") == 0)
 			continue;
 		err = k != NULL ? cfg_set(path, name, k, s, c)
 		                : cfg_error(path, s, name, "unknown key");
@@ -423,6 +477,8 @@ config_load(const char *path, char **cause)
 		err = cfg_server(path, &cf, "smtp", &c->smtp);
 	if (err == NULL)
 		err = cfg_mailboxes(path, &cf, c);
+	if (err == NULL)
+		err = cfg_units(path, &cf, c);
 	if (err == NULL && c->retry_min > c->retry_max)
 		err = cfg_error(path, root, "retry_min", "is larger than retry_max");
 	if (err == NULL && c->staff == NULL)
@@ -457,6 +513,56 @@ config_mailbox(const struct config *c, const char *name)
 	return NULL;
 }
 
+/* The unit that addr is an office mailbox of. */
+const struct unit_cfg *
+config_unit_of(const struct config *c, const char *addr)
+{
+	for (guint i = 0; addr != NULL && i < c->units->len; i++) {
+		const struct unit_cfg *u = g_ptr_array_index(c->units, i);
+		for (int k = 0; u->addresses[k] != NULL; k++)
+			if (g_ascii_strcasecmp(u->addresses[k], addr) == 0)
+				return u;
+	}
+	return NULL;
+}
+
+/* A name without case or diacritics, for comparing. */
+static char *
+name_key(const char *s)
+{
+	char *d = g_utf8_normalize(s, -1, G_NORMALIZE_NFD);
+	GString *out = g_string_new(NULL);
+
+	for (const char *p = d; p != NULL && *p != '\0'; p = g_utf8_next_char(p)) {
+		gunichar ch = g_utf8_get_char(p);
+		if (g_unichar_ismark(ch) || g_unichar_isspace(ch))
+			continue;
+		if (ch == 0x0110 || ch == 0x0111)
+			ch = 'd';
+		g_string_append_unichar(out, g_unichar_tolower(ch));
+	}
+	g_free(d);
+	return g_string_free(out, FALSE);
+}
+
+/* The unit of that name. */
+const struct unit_cfg *
+config_unit_named(const struct config *c, const char *name)
+{
+	const struct unit_cfg *found = NULL;
+	char *want = name != NULL ? name_key(name) : NULL;
+
+	for (guint i = 0; want != NULL && found == NULL && i < c->units->len; i++) {
+		const struct unit_cfg *u = g_ptr_array_index(c->units, i);
+		char *have = name_key(u->name);
+		if (strcmp(have, want) == 0)
+			found = u;
+		g_free(have);
+	}
+	g_free(want);
+	return found;
+}
+
 /* Whether addr is a staff address. */
 gboolean
 config_is_staff(const struct config *c, const char *addr)
@@ -489,6 +595,7 @@ config_free(struct config *c)
 	server_free(&c->imap);
 	server_free(&c->smtp);
 	g_ptr_array_free(c->mailboxes, TRUE);
+	g_ptr_array_free(c->units, TRUE);
 	g_strfreev(c->staff);
 	for (int i = 0; top_keys[i].name != NULL; i++)
 		if (top_keys[i].type != C_INT && top_keys[i].type != C_BOOL &&

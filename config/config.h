@@ -24,6 +24,12 @@ struct mailbox_cfg {
 	char *folder; /* "INBOX" */
 };
 
+/* A unit (Sở, Ban, Quận…) and its office mailboxes. */
+struct unit_cfg {
+	char *name;
+	char **addresses; /* NULL-terminated, lower case */
+};
+
 struct server_cfg {
 	char *host;
 	int port;
@@ -69,6 +75,12 @@ struct config {
 	int ocr;             /* read scans with OCR */
 	char *ocr_languages; /* "vie+eng" */
 	int doubt_below;     /* OCR line confidence (0..100) under which fields are doubtful */
+	/* the procedure's timers, in days */
+	int remind_after;     /* remind a unit that information is missing */
+	int reminders;        /* at most this many reminders */
+	int close_after;      /* close a completed request nobody confirmed */
+	int emergency_remind; /* remind a unit to file the form after a phoned-in emergency */
+	GPtrArray *units;     /* struct unit_cfg*, maybe empty */
 	/* for rules/: names and addresses of the mailboxes, NULL-terminated */
 	const char **mailbox_names;
 	const char **mailbox_addrs;
@@ -78,6 +90,10 @@ struct config {
 struct config *config_load(const char *path, char **cause);
 /* The mailbox of that name, or NULL. */
 const struct mailbox_cfg *config_mailbox(const struct config *c, const char *name);
+/* The unit that addr is an office mailbox of, or NULL. */
+const struct unit_cfg *config_unit_of(const struct config *c, const char *addr);
+/* The unit of that name (compared without case or diacritics), or NULL. */
+const struct unit_cfg *config_unit_named(const struct config *c, const char *name);
 /* Whether addr (any case) is a configured staff address. */
 gboolean config_is_staff(const struct config *c, const char *addr);
 /* Release; returns NULL. */

@@ -13,56 +13,20 @@
 #include "fields.h"
 #include "log.h"
 #include "message.h"
+#include "notify.h"
 #include "reply.h"
-
-/* The templates a language needs. */
-static const char *const template_names[] = {"ack", "ack_unknown", "notice_staff", "next_steps",
-                                             NULL};
 
 struct intake {
 	const struct config *cfg;
 	struct store *st;
 	struct rules_opts ropts;
 	struct attach_opts aopts;
-	GHashTable *templates; /* name -> text */
-	GRegex *number_re;     /* "[IID-KT #2026-000123]" */
-	int spool_fd;          /* a directory of the spool, for syncfs */
-	int dirty;             /* spool files written since the last sync */
+	struct notify *nt; /* the templates */
+	GRegex *number_re; /* "[IID-KT #2026-000123]" */
+	int spool_fd;      /* a directory of the spool, for syncfs */
+	int dirty;         /* spool files written since the last sync */
 	int requests, duplicates, followups, automatic;
 };
-
-/* Read the templates of the configured language. */
-static GHashTable *
-templates_load(const struct config *cfg, char **cause)
-{
-	GHashTable *t = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, g_free);
-
-	for (int i = 0; template_names[i] != NULL; i++) {
-		char *file = g_strdup_printf("%s/%s.%s.txt", cfg->templates, template_names[i],
-		                             cfg->language);
-		char *text = NULL;
-		GError *err = NULL;
-		if (!g_file_get_contents(file, &text, NULL, &err)) {
-			*cause = g_strdup_printf("template %s: %s", file, err->message);
-			g_error_free(err);
-			g_free(file);
-			g_hash_table_destroy(t);
-			return NULL;
-		}
-		if (strcmp(template_names[i], "next_steps") != 0 &&
-		    g_ascii_strncasecmp(text, "Subject:", 8) != 0) {
-			*cause = g_strdup_printf(
-			    "template %s: the first line must be \"Subject: …\"", file);
-			g_free(text);
-			g_free(file);
-			g_hash_table_destroy(t);
-			return NULL;
-		}
-		g_hash_table_insert(t, (gpointer)template_names[i], text);
-		g_free(file);
-	}
-	return t;
-}
 
 /* Create a directory and its parents, mode 0750. */
 static int
@@ -108,7 +72,7 @@ intake_new(const struct config *cfg, struct store *st, char **cause)
 	in->ropts.department = cfg->department_ict;
 	in->ropts.staff = (const char *const *)cfg->staff;
 	intake_attach_opts(cfg, &in->aopts);
-	if ((in->templates = templates_load(cfg, cause)) == NULL || mkdirs(raw, cause) != 0) {
+	if ((in->nt = notify_new(cfg, st, cause)) == NULL || mkdirs(raw, cause) != 0) {
 		g_free(raw);
 		return intake_free(in);
 	}
@@ -132,8 +96,7 @@ intake_free(struct intake *in)
 {
 	if (in == NULL)
 		return NULL;
-	if (in->templates != NULL)
-		g_hash_table_destroy(in->templates);
+	notify_free(in->nt);
 	if (in->number_re != NULL)
 		g_regex_unref(in->number_re);
 	if (in->spool_fd >= 0)
@@ -245,67 +208,6 @@ is_own_address(const struct config *cfg, const char *addr)
 	return FALSE;
 }
 
-/* A hash table of template variables with the common ones set. */
-static GHashTable *
-vars_new(const struct intake *in, const struct message *m, const char *number)
-{
-	GHashTable *v = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, g_free);
-
-	g_hash_table_insert(v, "prefix", reply_clean(in->cfg->subject_prefix));
-	g_hash_table_insert(v, "number", g_strdup(number));
-	g_hash_table_insert(v, "centre", reply_clean(in->cfg->centre_name));
-	g_hash_table_insert(v, "domain", reply_clean(in->cfg->domain));
-	g_hash_table_insert(v, "original_subject", reply_clean(m->subject));
-	return v;
-}
-
-/* Compose and queue one message from a template. */
-static int
-queue_template(struct intake *in, gint64 request_id, const char *kind, const char *tmpl,
-               GHashTable *vars, const char *from, const char *const *rcpt, const struct message *m,
-               char **cause)
-{
-	char *rendered = reply_render(g_hash_table_lookup(in->templates, tmpl), vars);
-	char *subject = NULL, *body = NULL, *id, *data;
-	struct reply_mail r = {0};
-	struct outgoing o = {0};
-	gsize len;
-	gint64 rc;
-
-	if (!reply_split(rendered, &subject, &body)) {
-		*cause = g_strdup_printf("template %s has no Subject line", tmpl);
-		g_free(rendered);
-		return -1;
-	}
-	id = reply_message_id(kind, in->cfg->domain);
-	r.from_name = in->cfg->centre_name;
-	r.from_addr = from;
-	r.to = rcpt;
-	r.subject = subject;
-	r.body = body;
-	r.message_id = id;
-	r.in_reply_to = m != NULL ? m->message_id : NULL;
-	r.references = m != NULL ? m->references : NULL;
-	r.date = g_get_real_time() / G_USEC_PER_SEC;
-	r.auto_submitted = strcmp(kind, "ack") == 0 ? "auto-replied" : "auto-generated";
-	data = reply_compose(&r, &len);
-	o.request_id = request_id;
-	o.kind = kind;
-	o.mail_from = from;
-	o.rcpt = rcpt;
-	o.message_id = id;
-	o.data = data;
-	o.len = len;
-	rc = store_outbox_add(in->st, &o, 0, cause);
-	log_trace(TRACE_SMTP, "outbox", "queued %s %s to %s", kind, id, rcpt[0]);
-	g_free(rendered);
-	g_free(subject);
-	g_free(body);
-	g_free(id);
-	g_free(data);
-	return rc < 0 ? -1 : 0;
-}
-
 /* The request a follow-up belongs to: number in the subject, then the
    thread headers; 0 when none. */
 static gint64
@@ -364,12 +266,20 @@ problems_text(const struct message *m)
 	return g_string_free(s, FALSE);
 }
 
+/* How a reply to this message threads. */
+static struct thread_ref
+thread_of(const struct message *m)
+{
+	struct thread_ref t = {m->message_id, m->references};
+	return t;
+}
+
 /* Queue the acknowledgement for a new request. */
 static int
 queue_ack(struct intake *in, gint64 id, const char *number, const struct decision *d,
           const struct message *m, const char *mailbox, char **cause)
 {
-	GHashTable *v = vars_new(in, m, number);
+	GHashTable *v = notify_vars(in->nt, number, m->subject);
 	const char *to[] = {reply_address(m, d), NULL};
 	const char *lang = in->cfg->language;
 	const char *from =
@@ -383,30 +293,27 @@ queue_ack(struct intake *in, gint64 id, const char *number, const struct decisio
 	const char *action = json_object_has_member(d->fields, "mailbox_action")
 	                         ? json_object_get_string_member(d->fields, "mailbox_action")
 	                         : "";
+	struct thread_ref t = thread_of(m);
 	int rc;
 
 	if (from == NULL)
 		from = rules_mailbox_address(&in->ropts, mailbox);
-	g_hash_table_insert(v, "greeting", reply_clean(name));
-	g_hash_table_insert(v, "title", g_strdup(d->title_vi));
-	g_hash_table_insert(v, "form_code", g_strdup(d->form_code != NULL ? d->form_code : ""));
+	notify_set(v, "greeting", name, FALSE);
+	notify_set(v, "title", d->title_vi, FALSE);
+	notify_set(v, "form_code", d->form_code, FALSE);
 	g_hash_table_insert(v, "fields", reply_fields_text(d->fields, d->doubtful, lang));
-	g_hash_table_insert(v, "doubtful", g_strdup(d->doubtful->len > 0 ? "yes" : ""));
+	notify_set(v, "doubtful", d->doubtful->len > 0 ? "yes" : "", FALSE);
 	g_hash_table_insert(v, "missing", reply_keys_text(d->missing, lang));
-	g_hash_table_insert(v, "wrong_mailbox", g_strdup(d->wrong_mailbox ? "yes" : ""));
-	g_hash_table_insert(
-	    v, "proper_address",
-	    g_strdup(d->proper != NULL ? rules_mailbox_address(&in->ropts, d->proper) : ""));
-	g_hash_table_insert(
-	    v, "via_department",
-	    g_strdup(strcmp(d->type, "mailbox") == 0 && strcmp(action, "change") != 0 ? "yes"
-	                                                                              : ""));
-	g_hash_table_insert(
-	    v, "next_step",
-	    reply_lookup_line(g_hash_table_lookup(in->templates, "next_steps"), d->type));
-	if (g_hash_table_lookup(v, "next_step") == NULL)
-		g_hash_table_insert(v, "next_step", g_strdup(""));
-	rc = queue_template(in, id, "ack", known ? "ack" : "ack_unknown", v, from, to, m, cause);
+	notify_set(v, "wrong_mailbox", d->wrong_mailbox ? "yes" : "", FALSE);
+	notify_set(v, "proper_address",
+	           d->proper != NULL ? rules_mailbox_address(&in->ropts, d->proper) : "", FALSE);
+	notify_set(v, "via_department",
+	           strcmp(d->type, "mailbox") == 0 && strcmp(action, "change") != 0 ? "yes" : "",
+	           FALSE);
+	char *next = reply_lookup_line(notify_template(in->nt, "next_steps"), d->type);
+	notify_set(v, "next_step", next, FALSE);
+	g_free(next);
+	rc = notify_queue(in->nt, id, "ack", known ? "ack" : "ack_unknown", v, from, to, &t, cause);
 	g_hash_table_destroy(v);
 	return rc;
 }
@@ -424,10 +331,10 @@ queue_staff_notice(struct intake *in, gint64 id, const char *number, const char 
 
 	if (in->cfg->staff[0] == NULL)
 		return 0;
-	v = vars_new(in, m, number);
-	g_hash_table_insert(v, "reason", reply_clean(reason));
-	g_hash_table_insert(v, "mailbox", g_strdup(mailbox));
-	g_hash_table_insert(v, "sender", reply_clean(m->from_addr != NULL ? m->from_addr : "?"));
+	v = notify_vars(in->nt, number, m->subject);
+	notify_set(v, "reason", reason, FALSE);
+	notify_set(v, "mailbox", mailbox, FALSE);
+	notify_set(v, "sender", m->from_addr != NULL ? m->from_addr : "?", FALSE);
 	char *problems = problems_text(m), *review = review_reason(d);
 	g_hash_table_insert(v, "problems",
 	                    *review == '\0'     ? g_strdup(problems)
@@ -435,9 +342,9 @@ queue_staff_notice(struct intake *in, gint64 id, const char *number, const char 
 	                                        : g_strdup_printf("%s\n- %s", problems, review));
 	g_free(problems);
 	g_free(review);
-	rc = queue_template(in, id, "notice", "notice_staff", v,
-	                    rules_mailbox_address(&in->ropts, mailbox),
-	                    (const char *const *)in->cfg->staff, NULL, cause);
+	rc = notify_queue(in->nt, id, "notice", "notice_staff", v,
+	                  rules_mailbox_address(&in->ropts, mailbox),
+	                  (const char *const *)in->cfg->staff, NULL, cause);
 	g_hash_table_destroy(v);
 	return rc;
 }

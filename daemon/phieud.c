@@ -26,6 +26,7 @@
 #include "intake.h"
 #include "log.h"
 #include "message.h"
+#include "notify.h"
 #include "outbox.h"
 #include "store.h"
 #include "worker.h"
@@ -633,13 +634,12 @@ main(int argc, char **argv)
 	log_init(verbose ? LOG_DEBUG : (enum log_level)log_level_parse(dm.cfg->log_level), trace);
 	if (check) {
 		/* templates are part of the configuration */
-		struct intake *probe;
-		struct store *none = NULL;
-		if ((probe = intake_new(dm.cfg, none, &cause)) == NULL) {
+		struct notify *probe = notify_new(dm.cfg, NULL, &cause);
+		if (probe == NULL) {
 			fprintf(stderr, "phieud: %s: %s\n", path, cause);
 			return EXIT_CONFIG;
 		}
-		intake_free(probe);
+		notify_free(probe);
 		printf("configuration OK\n");
 		config_free(dm.cfg);
 		return 0;

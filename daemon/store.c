@@ -110,6 +110,16 @@ static const char *const migrations[] = {
     "  status TEXT,"
     "  cause TEXT);"
     "CREATE INDEX attachments_request ON attachments(request_id);",
+    /* 4: the procedure: appointments, costs, timers, emergencies */
+    "ALTER TABLE requests ADD COLUMN scheduled_at TEXT;"
+    "ALTER TABLE requests ADD COLUMN scheduled_until TEXT;"
+    "ALTER TABLE requests ADD COLUMN cost INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE requests ADD COLUMN due_at INTEGER;"
+    "ALTER TABLE requests ADD COLUMN due_kind TEXT;"
+    "ALTER TABLE requests ADD COLUMN reminders INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE requests ADD COLUMN emergency INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE requests ADD COLUMN linked_to INTEGER REFERENCES requests(id);"
+    "CREATE INDEX requests_due ON requests(due_at) WHERE due_at IS NOT NULL;",
 };
 
 /* Now as an ISO 8601 UTC timestamp. */
@@ -1092,4 +1102,223 @@ store_set_marked(struct store *st, const char *mailbox, uint32_t uidvalidity, co
 		        cause, "sII", mailbox, (gint64)uidvalidity, (gint64)uids[i]) != 0)
 			return -1;
 	return 0;
+}
+
+/* Replace a request's fields and missing keys. */
+int
+store_request_set_fields(struct store *st, gint64 id, JsonObject *fields, GPtrArray *missing,
+                         char **cause)
+{
+	char *now = store_now(), *f = object_json(fields), *m = list_json(missing);
+	int rc =
+	    store_exec(st, "UPDATE requests SET fields = ?, missing = ?, updated = ? WHERE id = ?",
+	               cause, "sssI", f, m, now, id);
+
+	g_free(now);
+	g_free(f);
+	g_free(m);
+	return rc;
+}
+
+/* Set (or clear, at 0) a request's timer. */
+int
+store_request_set_due(struct store *st, gint64 id, gint64 at, const char *kind, char **cause)
+{
+	return store_exec(st, "UPDATE requests SET due_at = ?, due_kind = ? WHERE id = ?", cause,
+	                  "NsI", at, at != 0 ? kind : NULL, id);
+}
+
+/* Count one more reminder sent. */
+int
+store_request_reminded(struct store *st, gint64 id, char **cause)
+{
+	return store_exec(st, "UPDATE requests SET reminders = reminders + 1 WHERE id = ?", cause,
+	                  "I", id);
+}
+
+/* Requests whose timer is due at now: ids. */
+GArray *
+store_requests_due(struct store *st, gint64 now, char **cause)
+{
+	sqlite3_stmt *s =
+	    store_query(st,
+	                "SELECT id FROM requests WHERE due_at IS NOT NULL AND due_at <= ? "
+	                "ORDER BY due_at LIMIT 500",
+	                cause, "I", now);
+	GArray *ids = g_array_new(FALSE, FALSE, sizeof(gint64));
+
+	if (s == NULL)
+		return ids;
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		gint64 id = sqlite3_column_int64(s, 0);
+		g_array_append_val(ids, id);
+	}
+	sqlite3_reset(s);
+	return ids;
+}
+
+/* Record an appointment. */
+int
+store_request_set_schedule(struct store *st, gint64 id, const char *at, const char *until,
+                           char **cause)
+{
+	return store_exec(st,
+	                  "UPDATE requests SET scheduled_at = ?, scheduled_until = ? WHERE id = ?",
+	                  cause, "ssI", at, until, id);
+}
+
+/* Add a cost. */
+int
+store_request_add_cost(struct store *st, gint64 id, gint64 amount, char **cause)
+{
+	return store_exec(st, "UPDATE requests SET cost = cost + ? WHERE id = ?", cause, "II",
+	                  amount > 0 ? amount : 0, id);
+}
+
+/* Mark a request as a phoned-in emergency, and link a request to another. */
+int
+store_request_mark(struct store *st, gint64 id, gboolean emergency, gint64 linked_to, char **cause)
+{
+	return store_exec(st, "UPDATE requests SET emergency = ?, linked_to = ? WHERE id = ?",
+	                  cause, "iNI", emergency ? 1 : 0, linked_to, id);
+}
+
+/* The sender of another live request for the same sub-domain, or NULL. */
+char *
+store_subdomain_holder(struct store *st, const char *name, const char *sender, char **cause)
+{
+	sqlite3_stmt *s = store_query(st,
+	                              "SELECT sender FROM requests WHERE type = 'subdomain' AND "
+	                              "json_extract(fields, '$.subdomain') = ? AND state NOT IN "
+	                              "('rejected', 'cancelled') AND sender IS NOT ? LIMIT 1",
+	                              cause, "ss", name, sender);
+	char *holder = NULL;
+
+	if (s == NULL)
+		return NULL;
+	if (sqlite3_step(s) == SQLITE_ROW)
+		holder = col_str(s, 0);
+	sqlite3_reset(s);
+	return holder;
+}
+
+/* Account addresses of live mailbox-create requests. */
+GPtrArray *
+store_taken_addresses(struct store *st, char **cause)
+{
+	sqlite3_stmt *s = store_query(
+	    st,
+	    "SELECT lower(json_extract(a.value, '$.address')) FROM requests r, "
+	    "json_each(r.fields, '$.accounts') a WHERE r.type = 'mailbox' AND "
+	    "json_extract(r.fields, '$.mailbox_action') = 'create' AND r.state NOT IN ('rejected', "
+	    "'cancelled') AND json_extract(a.value, '$.address') IS NOT NULL",
+	    cause, "");
+	GPtrArray *out = g_ptr_array_new_with_free_func(g_free);
+
+	if (s == NULL)
+		return out;
+	while (sqlite3_step(s) == SQLITE_ROW)
+		g_ptr_array_add(out, col_str(s, 0));
+	sqlite3_reset(s);
+	return out;
+}
+
+/* People of other scheduled server-room visits that overlap [from, until)
+   ("YYYY-MM-DDTHH:MM"); their numbers go to *who. */
+int
+store_room_overlap(struct store *st, gint64 id, const char *from, const char *until, char **who,
+                   char **cause)
+{
+	sqlite3_stmt *s = store_query(
+	    st,
+	    "SELECT number, max(1, coalesce(json_array_length(fields, '$.visitors'), 0)) FROM "
+	    "requests WHERE type = 'server_room' AND id != ? AND state IN ('scheduled', "
+	    "'in_progress') AND scheduled_at IS NOT NULL AND scheduled_at < ? AND "
+	    "coalesce(scheduled_until, scheduled_at) > ?",
+	    cause, "Iss", id, until, from);
+	GString *names = g_string_new(NULL);
+	int people = 0;
+
+	if (s == NULL) {
+		g_string_free(names, TRUE);
+		return -1;
+	}
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		g_string_append_printf(names, "%s%s", names->len ? ", " : "",
+		                       (const char *)sqlite3_column_text(s, 0));
+		people += sqlite3_column_int(s, 1);
+	}
+	sqlite3_reset(s);
+	*who = g_string_free(names, FALSE);
+	return people;
+}
+
+/* The newest open emergency record of a unit (by a sender address of it). */
+gint64
+store_open_emergency(struct store *st, const char *const *addresses, const char *unit, char **cause)
+{
+	sqlite3_stmt *s =
+	    store_query(st,
+	                "SELECT id, sender, json_extract(fields, '$.requesting_unit') "
+	                "FROM requests WHERE emergency = 1 AND state NOT IN ('closed', "
+	                "'rejected', 'cancelled') ORDER BY id DESC",
+	                cause, "");
+	gint64 found = 0;
+
+	if (s == NULL)
+		return -1;
+	while (found == 0 && sqlite3_step(s) == SQLITE_ROW) {
+		const char *sender = (const char *)sqlite3_column_text(s, 1);
+		const char *u = (const char *)sqlite3_column_text(s, 2);
+		for (int i = 0; addresses != NULL && addresses[i] != NULL && sender != NULL; i++)
+			if (g_ascii_strcasecmp(addresses[i], sender) == 0)
+				found = sqlite3_column_int64(s, 0);
+		if (found == 0 && unit != NULL && u != NULL && g_utf8_collate(unit, u) == 0)
+			found = sqlite3_column_int64(s, 0);
+	}
+	sqlite3_reset(s);
+	return found;
+}
+
+/* The server-room logbook: visits scheduled or done, oldest first. */
+JsonArray *
+store_logbook(struct store *st, char **cause)
+{
+	sqlite3_stmt *s = store_query(
+	    st,
+	    "SELECT r.number, r.state, r.scheduled_at, r.scheduled_until, "
+	    "json_extract(r.fields, '$.requesting_unit'), json_extract(r.fields, '$.purpose'), "
+	    "json_extract(r.fields, '$.visitors'), json_extract(r.fields, '$.visit_date'), "
+	    "json_extract(r.fields, '$.time_from'), json_extract(r.fields, '$.time_to'), "
+	    "(SELECT actor FROM events e WHERE e.request_id = r.id AND e.kind = 'scheduled' "
+	    " ORDER BY e.id DESC LIMIT 1), "
+	    "(SELECT at FROM events e WHERE e.request_id = r.id AND e.kind = 'completed' "
+	    " ORDER BY e.id DESC LIMIT 1) "
+	    "FROM requests r WHERE r.type = 'server_room' AND r.state IN ('scheduled', "
+	    "'in_progress', 'completed', 'closed') ORDER BY coalesce(r.scheduled_at, r.created)",
+	    cause, "");
+	JsonArray *a;
+
+	if (s == NULL)
+		return NULL;
+	a = json_array_new();
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		JsonObject *o = json_object_new();
+		set_str(o, "id", s, 0);
+		set_str(o, "state", s, 1);
+		set_str(o, "from", s, 2);
+		set_str(o, "until", s, 3);
+		set_str(o, "unit", s, 4);
+		set_str(o, "purpose", s, 5);
+		json_object_set_member(o, "visitors",
+		                       json_from_text((const char *)sqlite3_column_text(s, 6)));
+		set_str(o, "requested_date", s, 7);
+		set_str(o, "requested_from", s, 8);
+		set_str(o, "requested_to", s, 9);
+		set_str(o, "escort", s, 10);
+		set_str(o, "completed", s, 11);
+		json_array_add_object_element(a, o);
+	}
+	sqlite3_reset(s);
+	return a;
 }

@@ -139,6 +139,31 @@ int store_outbox_pending(struct store *st);
 JsonArray *store_request_list(struct store *st, char **cause);
 /* One request by id or number, with fields and history; NULL when none. */
 JsonObject *store_request_show(struct store *st, const char *id_or_number, char **cause);
+/* The procedure's bookkeeping (schema 4). */
+int store_request_set_fields(struct store *st, gint64 id, JsonObject *fields, GPtrArray *missing,
+                             char **cause);
+/* Set the request's timer (at 0 clears it); kind: "remind", "close", "emergency". */
+int store_request_set_due(struct store *st, gint64 id, gint64 at, const char *kind, char **cause);
+int store_request_reminded(struct store *st, gint64 id, char **cause);
+/* Ids of requests whose timer is due. */
+GArray *store_requests_due(struct store *st, gint64 now, char **cause);
+int store_request_set_schedule(struct store *st, gint64 id, const char *at, const char *until,
+                               char **cause);
+int store_request_add_cost(struct store *st, gint64 id, gint64 amount, char **cause);
+int store_request_mark(struct store *st, gint64 id, gboolean emergency, gint64 linked_to,
+                       char **cause);
+/* The sender of another live request for the sub-domain, or NULL. */
+char *store_subdomain_holder(struct store *st, const char *name, const char *sender, char **cause);
+/* Account addresses of live mailbox-create requests. */
+GPtrArray *store_taken_addresses(struct store *st, char **cause);
+/* People of other scheduled server-room visits overlapping [from, until); numbers in *who. */
+int store_room_overlap(struct store *st, gint64 id, const char *from, const char *until, char **who,
+                       char **cause);
+/* The newest open emergency record of a unit, 0 when none. */
+gint64 store_open_emergency(struct store *st, const char *const *addresses, const char *unit,
+                            char **cause);
+/* The server-room logbook. */
+JsonArray *store_logbook(struct store *st, char **cause);
 /* For phieuctl: the outbox as {id, kind, state, to, subject, …}. */
 JsonArray *store_outbox_list(struct store *st, char **cause);
 

@@ -1,0 +1,221 @@
+/* notify.c - mail to people from the templates; see notify.h. */
+#include "notify.h"
+
+#include <string.h>
+
+#include "lifecycle.h"
+#include "log.h"
+#include "reply.h"
+
+/* Every template phieu sends; next_steps is a "type: text" list, not a mail. */
+static const char *const template_names[] = {
+    "ack",         "ack_unknown", "notice_staff",    "next_steps",     "notice_new",
+    "scheduled",   "started",     "completed",       "needinfo",       "reack",
+    "rejected",    "cancelled",   "closed",          "autoclosed",     "reminder_needinfo",
+    "report_copy", "cost",        "refused_command", "correspondence", "emergency_reminder",
+    "capacity",    NULL};
+
+/* The names of the request types for people, by language. */
+static const struct {
+	const char *type, *vi, *en;
+} titles[] = {
+    {"website_update", "Cập nhật mã nguồn website", "Website source update"},
+    {"mailbox", "Cấp mới/thay đổi/hủy bỏ hộp thư điện tử", "Mailbox create/change/cancel"},
+    {"subdomain", "Tạo tên miền con của danang.gov.vn", "Sub-domain of danang.gov.vn"},
+    {"server_room", "Vào ra Phòng Hệ thống", "Server-room access"},
+    {"tech_support", "Hỗ trợ kỹ thuật trong tòa nhà", "Technical support in the buildings"},
+    {"unknown", "Yêu cầu chưa xác định loại", "Request of unknown type"},
+};
+
+struct notify {
+	const struct config *cfg;
+	struct store *st;
+	GHashTable *templates; /* name -> text */
+};
+
+/* Read the templates of the configured language. */
+struct notify *
+notify_new(const struct config *cfg, struct store *st, char **cause)
+{
+	struct notify *n = g_new0(struct notify, 1);
+
+	n->cfg = cfg;
+	n->st = st;
+	n->templates = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, g_free);
+	for (int i = 0; template_names[i] != NULL; i++) {
+		char *file = g_strdup_printf("%s/%s.%s.txt", cfg->templates, template_names[i],
+		                             cfg->language);
+		char *text = NULL;
+		GError *err = NULL;
+		if (!g_file_get_contents(file, &text, NULL, &err)) {
+			*cause = g_strdup_printf("template %s: %s", file, err->message);
+			g_error_free(err);
+			g_free(file);
+			return notify_free(n);
+		}
+		if (strcmp(template_names[i], "next_steps") != 0 &&
+		    g_ascii_strncasecmp(text, "Subject:", 8) != 0) {
+			*cause = g_strdup_printf(
+			    "template %s: the first line must be \"Subject: …\"", file);
+			g_free(text);
+			g_free(file);
+			return notify_free(n);
+		}
+		g_hash_table_insert(n->templates, (gpointer)template_names[i], text);
+		g_free(file);
+	}
+	return n;
+}
+
+/* Release. */
+struct notify *
+notify_free(struct notify *n)
+{
+	if (n == NULL)
+		return NULL;
+	g_hash_table_destroy(n->templates);
+	g_free(n);
+	return NULL;
+}
+
+/* The raw text of a template. */
+const char *
+notify_template(const struct notify *n, const char *name)
+{
+	return g_hash_table_lookup(n->templates, name);
+}
+
+/* Set a value. */
+void
+notify_set(GHashTable *v, const char *key, const char *value, gboolean multiline)
+{
+	g_hash_table_insert(v, (gpointer)key,
+	                    value == NULL ? g_strdup("")
+	                    : multiline   ? g_strdup(value)
+	                                  : reply_clean(value));
+}
+
+/* A table of values with those every message has. */
+GHashTable *
+notify_vars(const struct notify *n, const char *number, const char *original_subject)
+{
+	GHashTable *v = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, g_free);
+
+	notify_set(v, "prefix", n->cfg->subject_prefix, FALSE);
+	notify_set(v, "number", number, FALSE);
+	notify_set(v, "centre", n->cfg->centre_name, FALSE);
+	notify_set(v, "domain", n->cfg->domain, FALSE);
+	notify_set(v, "original_subject", original_subject, FALSE);
+	return v;
+}
+
+/* A string member of a JSON object, or NULL. */
+static const char *
+member(JsonObject *o, const char *key)
+{
+	if (o == NULL || !json_object_has_member(o, key) ||
+	    !JSON_NODE_HOLDS_VALUE(json_object_get_member(o, key)))
+		return NULL;
+	return json_object_get_string_member(o, key);
+}
+
+/* Add a stored request's values. */
+void
+notify_request_vars(const struct notify *n, GHashTable *v, JsonObject *request)
+{
+	const char *type = member(request, "type");
+	JsonObject *fields = json_object_get_object_member(request, "fields");
+	GPtrArray *doubtful = g_ptr_array_new();
+	JsonArray *d = json_object_has_member(request, "doubtful")
+	                   ? json_object_get_array_member(request, "doubtful")
+	                   : NULL;
+	const char *lang = n->cfg->language;
+	char *key;
+
+	for (guint i = 0; d != NULL && i < json_array_get_length(d); i++)
+		g_ptr_array_add(doubtful, (gpointer)json_array_get_string_element(d, i));
+	notify_set(v, "number", member(request, "id"), FALSE);
+	notify_set(v, "original_subject", member(request, "subject"), FALSE);
+	notify_set(v, "type", type, FALSE);
+	notify_set(v, "state", member(request, "state"), FALSE);
+	for (gsize i = 0; type != NULL && i < G_N_ELEMENTS(titles); i++)
+		if (strcmp(titles[i].type, type) == 0)
+			notify_set(v, "title",
+			           strcmp(lang, "en") == 0 ? titles[i].en : titles[i].vi, FALSE);
+	key = g_strdup_printf("type_%s", type != NULL ? type : "unknown");
+	/* the key string must outlive the table: keep one per type */
+	g_hash_table_insert(v, (gpointer)g_intern_string(key), g_strdup("yes"));
+	g_free(key);
+	g_hash_table_insert(v, "fields", reply_fields_text(fields, doubtful, lang));
+	const char *name = member(fields, "contact_name");
+	const char *unit = member(fields, "requesting_unit");
+	notify_set(v, "unit", unit, FALSE);
+	notify_set(v, "greeting",
+	           name != NULL   ? name
+	           : unit != NULL ? unit
+	                          : (strcmp(lang, "en") == 0 ? "Sir or Madam" : "Quý đơn vị"),
+	           FALSE);
+	notify_set(v, "location", member(fields, "location"), FALSE);
+	const char *proper = member(request, "proper_mailbox");
+	const struct mailbox_cfg *mb = config_mailbox(n->cfg, proper);
+	notify_set(v, "proper_address", mb != NULL ? mb->address : "", FALSE);
+	notify_set(v, "sign_off", type != NULL && lifecycle_sign_off(type) ? "yes" : "", FALSE);
+	char *days = g_strdup_printf("%d", n->cfg->close_after);
+	notify_set(v, "close_days", days, FALSE);
+	g_free(days);
+	g_ptr_array_free(doubtful, TRUE);
+}
+
+/* Render a template and queue it. */
+int
+notify_queue(struct notify *n, gint64 request_id, const char *kind, const char *tmpl,
+             GHashTable *vars, const char *from, const char *const *rcpt,
+             const struct thread_ref *thread, char **cause)
+{
+	const char *text = g_hash_table_lookup(n->templates, tmpl);
+	char *rendered, *subject = NULL, *body = NULL, *id, *data;
+	struct reply_mail r = {0};
+	struct outgoing o = {0};
+	gsize len;
+	gint64 rc;
+
+	if (text == NULL) {
+		*cause = g_strdup_printf("no template %s", tmpl);
+		return -1;
+	}
+	if (rcpt == NULL || rcpt[0] == NULL)
+		return 0; /* nobody to tell */
+	rendered = reply_render(text, vars);
+	if (!reply_split(rendered, &subject, &body)) {
+		*cause = g_strdup_printf("template %s has no Subject line", tmpl);
+		g_free(rendered);
+		return -1;
+	}
+	id = reply_message_id(kind, n->cfg->domain);
+	r.from_name = n->cfg->centre_name;
+	r.from_addr = from;
+	r.to = rcpt;
+	r.subject = subject;
+	r.body = body;
+	r.message_id = id;
+	r.in_reply_to = thread != NULL ? thread->in_reply_to : NULL;
+	r.references = thread != NULL ? thread->references : NULL;
+	r.date = g_get_real_time() / G_USEC_PER_SEC;
+	r.auto_submitted = strcmp(kind, "ack") == 0 ? "auto-replied" : "auto-generated";
+	data = reply_compose(&r, &len);
+	o.request_id = request_id;
+	o.kind = kind;
+	o.mail_from = from;
+	o.rcpt = rcpt;
+	o.message_id = id;
+	o.data = data;
+	o.len = len;
+	rc = store_outbox_add(n->st, &o, 0, cause);
+	log_trace(TRACE_SMTP, "outbox", "queued %s %s to %s", kind, id, rcpt[0]);
+	g_free(rendered);
+	g_free(subject);
+	g_free(body);
+	g_free(id);
+	g_free(data);
+	return rc < 0 ? -1 : 0;
+}

@@ -1,0 +1,46 @@
+/*
+ * notify.h - phieu's mail to people, from the editable templates.
+ *
+ * notify_new() reads every template of the configured language at start
+ * (a missing or malformed one stops phieud before anything happens, and
+ * `phieud -n` reports it).  notify_vars() starts a table of template
+ * values with the ones every message has (prefix, number, centre…);
+ * notify_request_vars() adds those of a stored request (type, title,
+ * fields, unit…).  notify_queue() renders a template, composes the message
+ * (rules/reply.c) and writes it to the outbox in the caller's transaction:
+ * it is sent after the commit.
+ */
+#ifndef PHIEU_NOTIFY_H
+#define PHIEU_NOTIFY_H
+
+#include <glib.h>
+#include <json-glib/json-glib.h>
+
+#include "config.h"
+#include "store.h"
+
+struct notify;
+
+/* How a message threads: the mail it answers and the thread before it. */
+struct thread_ref {
+	const char *in_reply_to; /* without <>, may be NULL */
+	GPtrArray *references;   /* char*, may be NULL */
+};
+
+/* Load the templates; NULL with *cause naming the file. */
+struct notify *notify_new(const struct config *cfg, struct store *st, char **cause);
+struct notify *notify_free(struct notify *n);
+/* The raw text of a template (e.g. "next_steps"), or NULL. */
+const char *notify_template(const struct notify *n, const char *name);
+/* A table of values with those every message has. */
+GHashTable *notify_vars(const struct notify *n, const char *number, const char *original_subject);
+/* Add a stored request's values (store_request_show's object). */
+void notify_request_vars(const struct notify *n, GHashTable *v, JsonObject *request);
+/* Set a value (a copy, cleaned to one line unless multiline). */
+void notify_set(GHashTable *v, const char *key, const char *value, gboolean multiline);
+/* Render template tmpl and queue it; kind names it in the outbox ("ack", …). */
+int notify_queue(struct notify *n, gint64 request_id, const char *kind, const char *tmpl,
+                 GHashTable *vars, const char *from, const char *const *rcpt,
+                 const struct thread_ref *thread, char **cause);
+
+#endif

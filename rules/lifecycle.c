@@ -1,0 +1,278 @@
+/* lifecycle.c - the procedure's steps and checks; see lifecycle.h. */
+#include "lifecycle.h"
+
+#include <string.h>
+
+#include "text.h"
+
+/* States where work has not finished. */
+#define OPEN "received|acknowledged|needs_info|scheduled|in_progress"
+
+/* Every step a staff command can make.  Adding a command is adding a row. */
+static const struct step steps[] = {
+    {CMD_SCHEDULE, OPEN, "scheduled", "scheduled", "scheduled", NOTIFY_UNIT, NULL},
+    {CMD_START, "received|acknowledged|scheduled|needs_info", "in_progress", "started", "started",
+     NOTIFY_UNIT, NULL},
+    {CMD_DONE, OPEN, "completed", "completed", "completed", NOTIFY_UNIT | NOTIFY_DEPT, "mailbox"},
+    {CMD_DONE, OPEN, "completed", "completed", "completed", NOTIFY_UNIT, NULL},
+    {CMD_NEEDINFO, OPEN, "needs_info", "needs_info", "needinfo", NOTIFY_UNIT, NULL},
+    {CMD_REJECT, OPEN, "rejected", "rejected", "rejected", NOTIFY_UNIT, NULL},
+    {CMD_CANCEL, OPEN, "cancelled", "cancelled", "cancelled", NOTIFY_UNIT, NULL},
+    {CMD_COST, OPEN "|completed|closed", NULL, "cost", NULL, NOTIFY_FINANCE, NULL},
+    {CMD_NOTE, OPEN "|completed|closed|rejected|cancelled", NULL, "note", NULL, 0, NULL},
+};
+
+/* Types whose completion the unit signs off (forms 01, 03, 05). */
+static const char sign_off_types[] = "website_update|subdomain|tech_support";
+
+/* Whether word is in a '|' list. */
+static gboolean
+in_list(const char *list, const char *word)
+{
+	gsize n = strlen(word);
+
+	for (const char *p = list; (p = strstr(p, word)) != NULL; p += n)
+		if ((p == list || p[-1] == '|') && (p[n] == '|' || p[n] == '\0'))
+			return TRUE;
+	return FALSE;
+}
+
+/* The step a command makes. */
+const struct step *
+lifecycle_step(enum command_kind k, const char *state, const char *type, char **why)
+{
+	gboolean known = FALSE;
+
+	for (gsize i = 0; i < G_N_ELEMENTS(steps); i++) {
+		const struct step *s = &steps[i];
+		if (s->command != k || (s->types != NULL && !in_list(s->types, type)))
+			continue;
+		known = TRUE;
+		if (in_list(s->from, state))
+			return s;
+		break;
+	}
+	*why = known ? g_strdup_printf("not allowed while the request is %s", state)
+	             : g_strdup("not a command for an existing request");
+	return NULL;
+}
+
+/* Whether a state is final. */
+gboolean
+lifecycle_final(const char *state)
+{
+	return in_list("closed|rejected|cancelled", state);
+}
+
+/* Whether the type needs the unit's sign-off. */
+gboolean
+lifecycle_sign_off(const char *type)
+{
+	return in_list(sign_off_types, type);
+}
+
+/* The procedures' words for what is banned in the server room. */
+static const char server_room_rule[] =
+    "Không vào Phòng Hệ thống cùng lúc quá 02 người; tuyệt đối không lắp ráp, cài đặt, vận "
+    "hành thử thiết bị trong Phòng Hệ thống.";
+
+/* Folded words that describe assembling, installing or test-running equipment. */
+static const char *const banned_work[] = {"lap rap",      "lap dat thiet bi",  "lap dat may",
+                                          "van hanh thu", "chay thu",          "cai dat thiet bi",
+                                          "assemble",     "assembly",          "test run",
+                                          "test-run",     "install equipment", NULL};
+
+/* A string member or NULL. */
+static const char *
+str(JsonObject *f, const char *key)
+{
+	return f != NULL && json_object_has_member(f, key) &&
+	               JSON_NODE_HOLDS_VALUE(json_object_get_member(f, key))
+	           ? json_object_get_string_member(f, key)
+	           : NULL;
+}
+
+/* Add a note for staff. */
+static void note(struct check_result *r, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+static void
+note(struct check_result *r, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	g_ptr_array_add(r->notes, g_strdup_vprintf(fmt, ap));
+	va_end(ap);
+}
+
+/* The number of people in a server-room request. */
+int
+checks_people(JsonObject *fields)
+{
+	int n = 0;
+
+	if (fields != NULL && json_object_has_member(fields, "visitors"))
+		n = (int)json_array_get_length(json_object_get_array_member(fields, "visitors"));
+	return n > 0 ? n : 1;
+}
+
+/* Whether a sub-domain's first label is a valid DNS label. */
+static gboolean
+valid_label(const char *name, const char *domain)
+{
+	gsize n = strlen(name), d = strlen(domain);
+	const char *dot;
+
+	if (n <= d + 1 || !g_str_has_suffix(name, domain) || name[n - d - 1] != '.')
+		return FALSE;
+	/* every label before the domain: letters, digits, '-' inside, 1..63 */
+	for (const char *p = name; p < name + n - d - 1; p = dot + 1) {
+		dot = strchr(p, '.');
+		gsize len = (gsize)(dot - p);
+		if (len == 0 || len > 63 || p[0] == '-' || p[len - 1] == '-')
+			return FALSE;
+		for (gsize i = 0; i < len; i++)
+			if (!g_ascii_isalnum(p[i]) && p[i] != '-')
+				return FALSE;
+	}
+	return TRUE;
+}
+
+/* Checks of a sub-domain request. */
+static void
+check_subdomain(const struct check_input *in, struct check_result *r)
+{
+	const char *name = str(in->fields, "subdomain");
+
+	if (name != NULL && !valid_label(name, in->domain)) {
+		r->state = "needs_info";
+		r->reason =
+		    g_strdup_printf("Tên miền \"%s\" không hợp lệ: mỗi nhãn chỉ gồm chữ, số và "
+		                    "dấu gạch ngang, không bắt đầu hay kết thúc bằng dấu gạch "
+		                    "ngang, tối đa 63 ký tự.",
+		                    name);
+		return;
+	}
+	if (name != NULL && in->subdomain_holder != NULL) {
+		r->state = "needs_info";
+		r->review = TRUE;
+		r->reason =
+		    g_strdup_printf("Tên miền %s đã được đơn vị khác đăng ký; đề nghị Quý đơn "
+		                    "vị chọn tên khác.",
+		                    name);
+		note(r, "sub-domain %s already requested by %s", name, in->subdomain_holder);
+		return;
+	}
+	if (str(in->fields, "approval_ref") == NULL) {
+		r->state = "needs_info";
+		r->approval = TRUE;
+		r->reason =
+		    g_strdup("Chưa có văn bản chấp thuận của UBND thành phố (số công văn, ví dụ "
+		             "4242/UBND-KTN, hoặc bản đính kèm).");
+	}
+}
+
+/* Checks of a server-room request. */
+static void
+check_server_room(const struct check_input *in, struct check_result *r)
+{
+	const char *purpose = str(in->fields, "purpose");
+	char *f = purpose != NULL ? text_fold(purpose) : NULL;
+
+	for (int i = 0; f != NULL && banned_work[i] != NULL; i++)
+		if (strstr(f, banned_work[i]) != NULL) {
+			r->state = "rejected";
+			r->reason =
+			    g_strdup_printf("Nội dung công việc \"%s\" không được phép thực hiện "
+			                    "trong Phòng Hệ thống.",
+			                    purpose);
+			r->rule = g_strdup(server_room_rule);
+			break;
+		}
+	g_free(f);
+	if (r->state == NULL && checks_people(in->fields) > 2) {
+		r->review = TRUE;
+		note(r, "%d people would be in the server room at once; the limit is 2",
+		     checks_people(in->fields));
+	}
+}
+
+/* Checks of a mailbox request. */
+static void
+check_mailbox(const struct check_input *in, struct check_result *r)
+{
+	const char *action = str(in->fields, "mailbox_action");
+	JsonArray *accounts = json_object_has_member(in->fields, "accounts")
+	                          ? json_object_get_array_member(in->fields, "accounts")
+	                          : NULL;
+
+	if (action == NULL || strcmp(action, "change") == 0) {
+		if (action == NULL)
+			note(r, "the form ticks no action (create, change, cancel)");
+		return;
+	}
+	if (in->units_known && !in->sender_is_office) {
+		r->state = "needs_info";
+		r->reason =
+		    g_strdup_printf("Yêu cầu cấp mới/hủy bỏ hộp thư phải được gửi từ hộp thư của "
+		                    "văn phòng đơn vị; %s không có trong danh sách hộp thư văn "
+		                    "phòng các đơn vị.",
+		                    in->sender);
+		return;
+	}
+	if (accounts == NULL || json_array_get_length(accounts) == 0) {
+		r->state = "needs_info";
+		r->reason =
+		    g_strdup("Chưa có danh sách hộp thư cần cấp mới/hủy bỏ (họ tên, chức vụ, "
+		             "phòng ban, địa chỉ hộp thư, điện thoại).");
+		return;
+	}
+	for (guint i = 0; i < json_array_get_length(accounts); i++) {
+		JsonObject *a = json_array_get_object_element(accounts, i);
+		const char *addr = str(a, "address");
+		if (addr == NULL)
+			continue;
+		if (strcmp(action, "create") == 0 && !g_str_has_suffix(addr, in->domain)) {
+			r->review = TRUE;
+			note(r, "new address %s is not under %s", addr, in->domain);
+		}
+		for (guint k = 0; in->taken_addresses != NULL && k < in->taken_addresses->len; k++)
+			if (g_ascii_strcasecmp(g_ptr_array_index(in->taken_addresses, k), addr) ==
+			        0 &&
+			    strcmp(action, "create") == 0) {
+				r->review = TRUE;
+				note(r, "address %s is already requested or given", addr);
+			}
+	}
+}
+
+/* The checks, one function per type. */
+static const struct {
+	const char *type;
+	void (*check)(const struct check_input *, struct check_result *);
+} checks[] = {
+    {"subdomain", check_subdomain},
+    {"server_room", check_server_room},
+    {"mailbox", check_mailbox},
+};
+
+/* Run the checks on a new request. */
+void
+checks_new(const struct check_input *in, struct check_result *out)
+{
+	memset(out, 0, sizeof *out);
+	out->notes = g_ptr_array_new_with_free_func(g_free);
+	for (gsize i = 0; in->fields != NULL && i < G_N_ELEMENTS(checks); i++)
+		if (strcmp(checks[i].type, in->type) == 0)
+			checks[i].check(in, out);
+}
+
+/* Release a check result. */
+void
+check_result_clear(struct check_result *r)
+{
+	g_free(r->reason);
+	g_free(r->rule);
+	if (r->notes != NULL)
+		g_ptr_array_free(r->notes, TRUE);
+	memset(r, 0, sizeof *r);
+}

@@ -1,0 +1,80 @@
+/*
+ * lifecycle.h - how a request moves through the procedure.
+ *
+ * The states are DOMAIN.md's: received, acknowledged, needs_info,
+ * scheduled, in_progress, completed, closed, rejected, cancelled.  A staff
+ * command makes one step: lifecycle_step() says, from the request's state,
+ * whether the command is allowed and what it does — the new state (or
+ * none), the history event, the template mailed to the unit, and who else
+ * is told (the Department of ICT for mailbox work, the Admin–General
+ * department for a cost).  The steps are rows of one table in lifecycle.c.
+ * checks_new() holds the procedures' checks on a new request (the approval
+ * letter of a sub-domain, a valid DNS label not given to another unit, the
+ * server room's two-person limit and its ban on assembling, installing and
+ * test-running equipment, mailbox create/cancel from the unit's office
+ * mailbox with its list of accounts); the daemon looks up what they need in
+ * the database and passes it in.  No I/O.
+ */
+#ifndef PHIEU_LIFECYCLE_H
+#define PHIEU_LIFECYCLE_H
+
+#include <glib.h>
+#include <json-glib/json-glib.h>
+
+#include "commands.h"
+
+enum notify_who {
+	NOTIFY_UNIT = 1,
+	NOTIFY_DEPT = 2,    /* the Department of ICT: report copy of mailbox work */
+	NOTIFY_FINANCE = 4, /* the Admin-General department: a cost */
+};
+
+struct step {
+	enum command_kind command;
+	const char *from;     /* states it is allowed in, '|' between */
+	const char *to;       /* the new state, NULL: unchanged */
+	const char *event;    /* history event */
+	const char *template; /* mailed to the unit, NULL: nothing */
+	unsigned notify;      /* others told, besides the unit */
+	const char *types;    /* request types it applies to, NULL: all */
+};
+
+/* The step a command makes from state for a request of type; NULL with
+ *why (for the staff member) when it is not allowed there. */
+const struct step *lifecycle_step(enum command_kind k, const char *state, const char *type,
+                                  char **why);
+/* Whether a state is final (closed, rejected, cancelled). */
+gboolean lifecycle_final(const char *state);
+/* Whether the type needs the unit's sign-off on completion (01, 03, 05). */
+gboolean lifecycle_sign_off(const char *type);
+
+/* What the daemon found out for the checks of a new request. */
+struct check_input {
+	const char *type;
+	JsonObject *fields;
+	const char *sender;
+	gboolean units_known;         /* a list of units' office mailboxes is configured */
+	gboolean sender_is_office;    /* the sender is one of them */
+	const char *subdomain_holder; /* sender of another request for the same name, or NULL */
+	GPtrArray *taken_addresses;   /* account addresses already requested elsewhere */
+	const char *domain;           /* "danang.gov.vn" */
+};
+
+/* What the checks decided. */
+struct check_result {
+	const char *state; /* "needs_info", "rejected", or NULL (go ahead) */
+	char *reason;      /* for the unit, in Vietnamese */
+	char *rule;        /* the procedure's words when rejected by a rule */
+	gboolean approval; /* needs_info for the City's approval letter */
+	gboolean review;   /* staff should look (collision, capacity) */
+	GPtrArray *notes;  /* char*: what staff should know */
+};
+
+/* Run the procedures' checks on a new request. */
+void checks_new(const struct check_input *in, struct check_result *out);
+/* The number of people in a server-room request (its visitors, at least 1). */
+int checks_people(JsonObject *fields);
+/* Release what a check_result holds. */
+void check_result_clear(struct check_result *r);
+
+#endif
