@@ -57,10 +57,10 @@ static const struct ckey top_keys[] = {
     {"ocr", C_BOOL, TOP(ocr), "true", 0, 0, NULL, FALSE},
     {"ocr_languages", C_STR, TOP(ocr_languages), "vie+eng", 0, 0, NULL, FALSE},
     {"doubt_below", C_INT, TOP(doubt_below), "70", 0, 100, NULL, FALSE},
-    {"remind_after_days", C_INT, TOP(remind_after), "3", 1, 365, NULL, FALSE},
+    {"remind_after_days", C_INT, TOP(remind_after), "3", 0, 365, NULL, FALSE},
     {"reminders", C_INT, TOP(reminders), "3", 0, 100, NULL, FALSE},
-    {"close_after_days", C_INT, TOP(close_after), "7", 1, 365, NULL, FALSE},
-    {"emergency_remind_days", C_INT, TOP(emergency_remind), "1", 1, 365, NULL, FALSE},
+    {"close_after_days", C_INT, TOP(close_after), "7", 0, 365, NULL, FALSE},
+    {"emergency_remind_days", C_INT, TOP(emergency_remind), "1", 0, 365, NULL, FALSE},
     {NULL, 0, 0, NULL, 0, 0, NULL, FALSE},
 };
 

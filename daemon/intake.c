@@ -13,7 +13,9 @@
 #include "fields.h"
 #include "log.h"
 #include "message.h"
+#include "commands.h"
 #include "notify.h"
+#include "procedure.h"
 #include "reply.h"
 
 struct intake {
@@ -21,10 +23,11 @@ struct intake {
 	struct store *st;
 	struct rules_opts ropts;
 	struct attach_opts aopts;
-	struct notify *nt; /* the templates */
-	GRegex *number_re; /* "[IID-KT #2026-000123]" */
-	int spool_fd;      /* a directory of the spool, for syncfs */
-	int dirty;         /* spool files written since the last sync */
+	struct notify *nt;    /* the templates */
+	struct procedure *pr; /* what happens after intake */
+	GRegex *number_re;    /* "[IID-KT #2026-000123]" */
+	int spool_fd;         /* a directory of the spool, for syncfs */
+	int dirty;            /* spool files written since the last sync */
 	int requests, duplicates, followups, automatic;
 };
 
@@ -76,6 +79,7 @@ intake_new(const struct config *cfg, struct store *st, char **cause)
 		g_free(raw);
 		return intake_free(in);
 	}
+	in->pr = procedure_new(cfg, st, in->nt, &in->ropts);
 	in->spool_fd = open(raw, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	g_free(raw);
 	if (in->spool_fd < 0) {
@@ -96,6 +100,7 @@ intake_free(struct intake *in)
 {
 	if (in == NULL)
 		return NULL;
+	procedure_free(in->pr);
 	notify_free(in->nt);
 	if (in->number_re != NULL)
 		g_regex_unref(in->number_re);
@@ -103,6 +108,13 @@ intake_free(struct intake *in)
 		close(in->spool_fd);
 	g_free(in);
 	return NULL;
+}
+
+/* What happens after intake. */
+struct procedure *
+intake_procedure(struct intake *in)
+{
+	return in->pr;
 }
 
 /* Counters for the log. */
@@ -249,21 +261,14 @@ may_follow_up(struct intake *in, gint64 request_id, const struct message *m)
 		return TRUE;
 	sender = store_request_sender(in->st, request_id);
 	ok = sender != NULL && g_ascii_strcasecmp(sender, m->from_addr) == 0;
+	/* a colleague writing from the same unit's office mailbox */
+	if (!ok && sender != NULL) {
+		const struct unit_cfg *a = config_unit_of(in->cfg, sender);
+		ok = a != NULL && a == config_unit_of(in->cfg, m->from_addr);
+	}
 	g_free(sender);
 	g_free(cause);
 	return ok;
-}
-
-/* Text of the message's problems, one per line. */
-static char *
-problems_text(const struct message *m)
-{
-	GString *s = g_string_new(NULL);
-
-	for (guint i = 0; i < m->problems->len; i++)
-		g_string_append_printf(s, "%s- %s", i ? "\n" : "",
-		                       (char *)g_ptr_array_index(m->problems, i));
-	return g_string_free(s, FALSE);
 }
 
 /* How a reply to this message threads. */
@@ -277,7 +282,7 @@ thread_of(const struct message *m)
 /* Queue the acknowledgement for a new request. */
 static int
 queue_ack(struct intake *in, gint64 id, const char *number, const struct decision *d,
-          const struct message *m, const char *mailbox, char **cause)
+          const struct message *m, const char *mailbox, const char *hold, char **cause)
 {
 	GHashTable *v = notify_vars(in->nt, number, m->subject);
 	const char *to[] = {reply_address(m, d), NULL};
@@ -312,39 +317,9 @@ queue_ack(struct intake *in, gint64 id, const char *number, const struct decisio
 	           FALSE);
 	char *next = reply_lookup_line(notify_template(in->nt, "next_steps"), d->type);
 	notify_set(v, "next_step", next, FALSE);
+	notify_set(v, "hold", hold, FALSE);
 	g_free(next);
 	rc = notify_queue(in->nt, id, "ack", known ? "ack" : "ack_unknown", v, from, to, &t, cause);
-	g_hash_table_destroy(v);
-	return rc;
-}
-
-static char *review_reason(const struct decision *d);
-
-/* Tell staff that a message needs a person. */
-static int
-queue_staff_notice(struct intake *in, gint64 id, const char *number, const char *reason,
-                   const struct message *m, const struct decision *d, const char *mailbox,
-                   char **cause)
-{
-	GHashTable *v;
-	int rc;
-
-	if (in->cfg->staff[0] == NULL)
-		return 0;
-	v = notify_vars(in->nt, number, m->subject);
-	notify_set(v, "reason", reason, FALSE);
-	notify_set(v, "mailbox", mailbox, FALSE);
-	notify_set(v, "sender", m->from_addr != NULL ? m->from_addr : "?", FALSE);
-	char *problems = problems_text(m), *review = review_reason(d);
-	g_hash_table_insert(v, "problems",
-	                    *review == '\0'     ? g_strdup(problems)
-	                    : *problems == '\0' ? g_strdup_printf("- %s", review)
-	                                        : g_strdup_printf("%s\n- %s", problems, review));
-	g_free(problems);
-	g_free(review);
-	rc = notify_queue(in->nt, id, "notice", "notice_staff", v,
-	                  rules_mailbox_address(&in->ropts, mailbox),
-	                  (const char *const *)in->cfg->staff, NULL, cause);
 	g_hash_table_destroy(v);
 	return rc;
 }
@@ -496,21 +471,19 @@ new_request(struct intake *in, const char *mailbox, struct stored_message *sm,
 		                     mid, why, cause);
 		g_free(why);
 	}
-	if (rc == 0 && d->automatic == NULL && !own && reply_address(m, d) != NULL)
-		rc = queue_ack(in, id, number, d, m, mailbox, cause);
-	else if (rc == 0)
+	char *hold = NULL;
+	gboolean refused = FALSE;
+	if (rc == 0)
+		rc = procedure_new_request(in->pr, id, mid, m, d, &hold, &refused, cause);
+	if (rc == 0 && !refused && d->automatic == NULL && !own && reply_address(m, d) != NULL)
+		rc = queue_ack(in, id, number, d, m, mailbox, hold, cause);
+	else if (rc == 0 && !refused)
 		rc = store_event_add(in->st, id, "phieu", "no_reply", "received", "received", mid,
 		                     d->automatic != NULL ? d->automatic
 		                     : own                ? "sender is one of phieu's own mailboxes"
 		                                          : "no sender address to answer",
 		                     cause);
-	if (rc == 0 && (strcmp(d->type, "unknown") == 0 || m->problems->len > 0 || r.review))
-		rc = queue_staff_notice(
-		    in, id, number,
-		    strcmp(d->type, "unknown") == 0 ? "không xác định được loại yêu cầu"
-		    : m->problems->len > 0          ? "thư có lỗi định dạng"
-		                           : "cần kiểm tra thông tin đọc từ tệp đính kèm",
-		    m, d, mailbox, cause);
+	g_free(hold);
 	in->requests++;
 	g_free(number);
 	return rc;
@@ -554,14 +527,28 @@ intake_needs_reading(struct intake *in, const struct message *m, const char *dat
 
 	if (is_copy(in, m, data, len, &request, &cause) == 1)
 		needs = FALSE;
-	else if ((thread = find_thread(in, m, &cause)) > 0 && may_follow_up(in, thread, m))
-		needs = FALSE;
-	else if ((automatic = rules_automatic(m)) != NULL) {
+	else if ((thread = find_thread(in, m, &cause)) > 0 && may_follow_up(in, thread, m)) {
+		/* an answer with what was missing is read like a request */
+		char *state = store_request_state(in->st, thread);
+		needs = state != NULL && strcmp(state, "needs_info") == 0;
+		g_free(state);
+	} else if ((automatic = rules_automatic(m)) != NULL) {
 		needs = FALSE;
 		g_free(automatic);
 	}
 	g_free(cause);
 	return needs;
+}
+
+/* Whether a message carries staff commands. */
+static gboolean
+commands_in(const struct message *m)
+{
+	GPtrArray *c = commands_parse(m->text, m->date_year, m->date_month, NULL);
+	gboolean any = c->len > 0;
+
+	g_ptr_array_free(c, TRUE);
+	return any;
 }
 
 /* Handle one message; see intake.h. */
@@ -623,14 +610,29 @@ intake_message(struct intake *in, const char *mailbox, uint32_t uidvalidity, uin
 		gint64 mid = store_message_add(in->st, &sm, cause);
 		if (mid < 0)
 			goto out;
-		char *state = store_request_state(in->st, thread);
-		rc = store_event_add(in->st, thread, m->from_addr, "correspondence", state, state,
-		                     mid, m->subject, cause);
-		g_free(state);
+		if (rd == NULL)
+			rd = own = attach_read(m, &in->aopts);
+		rc = procedure_reply(in->pr, thread, mid, m, rd, cause);
 		log_info("intake", "%s: follow-up from %s kept with request %" G_GINT64_FORMAT,
 		         mailbox, m->from_addr, thread);
 		in->followups++;
 		goto out;
+	}
+	if (thread > 0 && commands_in(m)) {
+		/* someone else's command on a request: nothing changes, staff are told */
+		sm.outcome = "refused";
+		sm.request_id = thread;
+		gint64 mid = store_message_add(in->st, &sm, cause);
+		rc = mid < 0 ? -1 : procedure_reply(in->pr, thread, mid, m, NULL, cause);
+		goto out;
+	}
+	if (thread == 0) {
+		int done = 0;
+		if (procedure_staff_mail(in->pr, &sm, m, mailbox, &done, cause)) {
+			rc = done;
+			in->requests++;
+			goto out;
+		}
 	}
 
 	if (rd == NULL)

@@ -44,6 +44,8 @@ int intake_sync(struct intake *in, char **cause);
 /* Counters for the log: requests, duplicates, follow-ups, automatic. */
 void intake_counts(const struct intake *in, int *requests, int *duplicates, int *followups,
                    int *automatic);
+/* What happens after intake (timers, replies), for the daemon's loop. */
+struct procedure *intake_procedure(struct intake *in);
 struct intake *intake_free(struct intake *in);
 
 #endif

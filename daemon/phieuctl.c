@@ -197,6 +197,45 @@ cmd_outbox(struct store *st, gboolean json)
 	return 0;
 }
 
+/* phieuctl logbook: the server-room visits, scheduled and done. */
+static int
+cmd_logbook(struct store *st, gboolean json)
+{
+	char *cause = NULL;
+	JsonArray *a = store_logbook(st, &cause);
+
+	if (a == NULL) {
+		fprintf(stderr, "phieuctl: %s\n", cause);
+		return 1;
+	}
+	if (json) {
+		print_array(a);
+		return 0;
+	}
+	printf("%-12s %-11s %-16s %-5s %-32s %-28s %s\n", "NUMBER", "STATE", "FROM", "UNTIL",
+	       "UNIT", "ESCORT", "VISITORS / PURPOSE");
+	for (guint i = 0; i < json_array_get_length(a); i++) {
+		JsonObject *o = json_array_get_object_element(a, i);
+		const char *until = str(o, "until");
+		JsonNode *vn = json_object_get_member(o, "visitors");
+		GString *who = g_string_new(NULL);
+		if (vn != NULL && JSON_NODE_HOLDS_ARRAY(vn)) {
+			JsonArray *v = json_node_get_array(vn);
+			for (guint k = 0; k < json_array_get_length(v); k++) {
+				JsonObject *p = json_array_get_object_element(v, k);
+				g_string_append_printf(who, "%s%s", k ? ", " : "",
+				                       str(p, "full_name"));
+			}
+		}
+		printf("%-12s %-11s %-16s %-5s %-32s %-28s %s / %s\n", str(o, "id"),
+		       str(o, "state"), str(o, "from"), strlen(until) > 11 ? until + 11 : until,
+		       str(o, "unit"), str(o, "escort"), who->str, str(o, "purpose"));
+		g_string_free(who, TRUE);
+	}
+	json_array_unref(a);
+	return 0;
+}
+
 /* Entry point. */
 int
 main(int argc, char **argv)
@@ -267,6 +306,8 @@ main(int argc, char **argv)
 		rc = cmd_list(st, json);
 	else if (strcmp(cmd, "show") == 0 && nargs == 1)
 		rc = cmd_show(st, args[0], json);
+	else if (strcmp(cmd, "logbook") == 0 && nargs == 0)
+		rc = cmd_logbook(st, json);
 	else if (strcmp(cmd, "outbox") == 0 && nargs == 0)
 		rc = cmd_outbox(st, json);
 	else

@@ -28,6 +28,7 @@
 #include "message.h"
 #include "notify.h"
 #include "outbox.h"
+#include "procedure.h"
 #include "store.h"
 #include "worker.h"
 
@@ -35,6 +36,7 @@
 #define EXIT_TEMPFAIL 75
 #define IDLE_REFRESH  1500 /* re-issue IDLE before servers' 30-minute limit */
 #define MAX_POLLFDS   64
+#define TIMER_PERIOD  60 /* seconds between looks at the procedure's timers */
 
 static volatile sig_atomic_t stopping;
 
@@ -77,6 +79,7 @@ struct daemon {
 	struct mbox *boxes;
 	guint nboxes;
 	gboolean once;
+	gint64 next_timers; /* when the procedure's timers are next looked at */
 };
 
 /* Stop at the next chance. */
@@ -498,8 +501,15 @@ run(struct daemon *dm)
 			mbox_step(dm, &dm->boxes[i]);
 		/* start the readings just queued (and take those done in-process) */
 		pool_collect(dm->pool, on_reading, dm);
-		if (dm->once && once_done(dm))
+		if (dm->once && once_done(dm)) {
+			/* reminders and closings due now go out with the rest */
+			procedure_timers(intake_procedure(dm->in), now_s());
 			break;
+		}
+		if (!dm->once && now_s() >= dm->next_timers) {
+			procedure_timers(intake_procedure(dm->in), now_s());
+			dm->next_timers = now_s() + TIMER_PERIOD;
+		}
 		if (outbox_next_due(dm->ob) == 0)
 			outbox_flush(dm->ob);
 		now = now_s();

@@ -985,7 +985,8 @@ store_request_show(struct store *st, const char *id_or_number, char **cause)
 	                "SELECT id, number, type, state, mailbox, proper_mailbox, "
 	                "sender, subject, message_id, form_code, source, fields, "
 	                "missing, doubtful, confidence, created, updated, sources, "
-	                "conflicts, review FROM requests "
+	                "conflicts, review, scheduled_at, scheduled_until, cost, due_at, "
+	                "due_kind, reminders, emergency, linked_to FROM requests "
 	                "WHERE number = ? OR (id = ? AND ? GLOB '[0-9]*' AND ? NOT "
 	                "GLOB '*-*')",
 	                cause, "ssss", id_or_number, id_or_number, id_or_number, id_or_number);
@@ -1021,6 +1022,16 @@ store_request_show(struct store *st, const char *id_or_number, char **cause)
 		json_object_set_member(o, "conflicts",
 		                       json_from_text((const char *)sqlite3_column_text(s, 18)));
 		json_object_set_boolean_member(o, "needs_review", sqlite3_column_int(s, 19) != 0);
+		set_str(o, "scheduled_at", s, 20);
+		set_str(o, "scheduled_until", s, 21);
+		json_object_set_int_member(o, "cost", sqlite3_column_int64(s, 22));
+		if (sqlite3_column_type(s, 23) != SQLITE_NULL)
+			json_object_set_int_member(o, "due_at", sqlite3_column_int64(s, 23));
+		set_str(o, "due_kind", s, 24);
+		json_object_set_int_member(o, "reminders", sqlite3_column_int64(s, 25));
+		json_object_set_boolean_member(o, "emergency", sqlite3_column_int(s, 26) != 0);
+		if (sqlite3_column_type(s, 27) != SQLITE_NULL)
+			json_object_set_int_member(o, "linked_to", sqlite3_column_int64(s, 27));
 	}
 	sqlite3_reset(s);
 	if (o != NULL) {
@@ -1204,15 +1215,15 @@ store_subdomain_holder(struct store *st, const char *name, const char *sender, c
 
 /* Account addresses of live mailbox-create requests. */
 GPtrArray *
-store_taken_addresses(struct store *st, char **cause)
+store_taken_addresses(struct store *st, gint64 except, char **cause)
 {
 	sqlite3_stmt *s = store_query(
 	    st,
 	    "SELECT lower(json_extract(a.value, '$.address')) FROM requests r, "
 	    "json_each(r.fields, '$.accounts') a WHERE r.type = 'mailbox' AND "
 	    "json_extract(r.fields, '$.mailbox_action') = 'create' AND r.state NOT IN ('rejected', "
-	    "'cancelled') AND json_extract(a.value, '$.address') IS NOT NULL",
-	    cause, "");
+	    "'cancelled') AND json_extract(a.value, '$.address') IS NOT NULL AND r.id != ?",
+	    cause, "I", except);
 	GPtrArray *out = g_ptr_array_new_with_free_func(g_free);
 
 	if (s == NULL)

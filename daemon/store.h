@@ -155,7 +155,7 @@ int store_request_mark(struct store *st, gint64 id, gboolean emergency, gint64 l
 /* The sender of another live request for the sub-domain, or NULL. */
 char *store_subdomain_holder(struct store *st, const char *name, const char *sender, char **cause);
 /* Account addresses of live mailbox-create requests. */
-GPtrArray *store_taken_addresses(struct store *st, char **cause);
+GPtrArray *store_taken_addresses(struct store *st, gint64 except, char **cause);
 /* People of other scheduled server-room visits overlapping [from, until); numbers in *who. */
 int store_room_overlap(struct store *st, gint64 id, const char *from, const char *until, char **who,
                        char **cause);

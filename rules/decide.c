@@ -584,6 +584,24 @@ rules_decide(const struct message *m, const struct reading *rd, const char *mail
 	return d;
 }
 
+/* The required keys of a type missing from fields. */
+GPtrArray *
+rules_missing(const char *type, JsonObject *fields)
+{
+	GPtrArray *out = g_ptr_array_new_with_free_func(g_free);
+
+	for (gsize t = 0; t < G_N_ELEMENTS(types); t++) {
+		if (strcmp(types[t].key, type) != 0)
+			continue;
+		char **req = g_strsplit(types[t].required, "|", -1);
+		for (int i = 0; req[i] != NULL; i++)
+			if (!json_object_has_member(fields, req[i]))
+				g_ptr_array_add(out, g_strdup(req[i]));
+		g_strfreev(req);
+	}
+	return out;
+}
+
 /* The parse result of DOMAIN.md as JSON. */
 JsonObject *
 decision_to_json(const struct decision *d)

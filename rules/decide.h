@@ -63,6 +63,8 @@ struct decision *rules_decide(const struct message *m, const struct reading *rd,
                               const char *mailbox, const struct rules_opts *opts);
 /* Why the message is automatic mail (bounce, out-of-office, list…), or NULL. */
 char *rules_automatic(const struct message *m);
+/* The required keys of a request type missing from fields (char*, a new array). */
+GPtrArray *rules_missing(const char *type, JsonObject *fields);
 /* The parse result of DOMAIN.md as JSON (a new object). */
 JsonObject *decision_to_json(const struct decision *d);
 /* The default rules options: danang.gov.vn and its three mailboxes. */

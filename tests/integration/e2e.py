@@ -148,7 +148,12 @@ class EndToEnd(IntegrationCase):
         # --- a second run: nothing new anywhere
         senders = [harness.envelope(harness.fixture(n))[0] for n in EXPECTED]
         outbox_before = self.outbox()
-        self.assertEqual(len(outbox_before), len(EXPECTED), f"outbox: {outbox_before}")
+        acks = [o for o in outbox_before if o["kind"] == "ack"]
+        notices = [o for o in outbox_before if o["kind"] == "notice"]
+        self.assertEqual(len(acks), len(EXPECTED), f"outbox: {outbox_before}")
+        # staff hear of every new request
+        self.assertEqual(len(notices), len(EXPECTED), f"outbox: {outbox_before}")
+        self.assertEqual(len(outbox_before), 2 * len(EXPECTED), f"outbox: {outbox_before}")
         self.assertTrue(all(o["state"] == "sent" for o in outbox_before), f"outbox: {outbox_before}")
         self.once(expect=0)
         self.assertEqual(self.requests(), listed, "the second run changed the requests")

@@ -1,0 +1,875 @@
+/* procedure.c - a request's life after it arrived; see procedure.h. */
+#include "procedure.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "commands.h"
+#include "lifecycle.h"
+#include "log.h"
+#include "reply.h"
+
+#define DAY                 (24 * 60 * 60)
+#define EMERGENCY_REMINDERS 10
+
+struct procedure {
+	const struct config *cfg;
+	struct store *st;
+	struct notify *nt;
+	const struct rules_opts *ro;
+};
+
+/* Everything about one stored request that the steps need. */
+struct req {
+	gint64 id;
+	JsonObject *o; /* store_request_show() */
+	const char *number, *state, *type, *sender, *mailbox, *proper, *message_id;
+	JsonObject *fields;
+};
+
+/* Set up. */
+struct procedure *
+procedure_new(const struct config *cfg, struct store *st, struct notify *nt,
+              const struct rules_opts *ro)
+{
+	struct procedure *p = g_new0(struct procedure, 1);
+
+	p->cfg = cfg;
+	p->st = st;
+	p->nt = nt;
+	p->ro = ro;
+	return p;
+}
+
+/* Release. */
+struct procedure *
+procedure_free(struct procedure *p)
+{
+	g_free(p);
+	return NULL;
+}
+
+/* Now, in seconds. */
+static gint64
+now_s(void)
+{
+	return g_get_real_time() / G_USEC_PER_SEC;
+}
+
+/* A string member or NULL. */
+static const char *
+str(JsonObject *o, const char *key)
+{
+	if (o == NULL || !json_object_has_member(o, key) ||
+	    !JSON_NODE_HOLDS_VALUE(json_object_get_member(o, key)))
+		return NULL;
+	return json_object_get_string_member(o, key);
+}
+
+/* Load a request; FALSE when it is not there. */
+static gboolean
+req_load(struct procedure *p, gint64 id, struct req *r, char **cause)
+{
+	char *key = g_strdup_printf("%" G_GINT64_FORMAT, id);
+
+	memset(r, 0, sizeof *r);
+	r->o = store_request_show(p->st, key, cause);
+	g_free(key);
+	if (r->o == NULL)
+		return FALSE;
+	r->id = id;
+	r->number = str(r->o, "id");
+	r->state = str(r->o, "state");
+	r->type = str(r->o, "type");
+	r->sender = str(r->o, "sender");
+	r->mailbox = str(r->o, "mailbox");
+	r->proper = str(r->o, "proper_mailbox");
+	r->message_id = str(r->o, "message_id");
+	r->fields = json_object_get_object_member(r->o, "fields");
+	return TRUE;
+}
+
+/* Release a loaded request. */
+static void
+req_clear(struct req *r)
+{
+	if (r->o != NULL)
+		json_object_unref(r->o);
+	memset(r, 0, sizeof *r);
+}
+
+/* The address phieu writes from for a request: its proper mailbox. */
+static const char *
+req_from(struct procedure *p, const struct req *r)
+{
+	const char *a = rules_mailbox_address(p->ro, r->proper != NULL ? r->proper : r->mailbox);
+
+	if (a == NULL)
+		a = rules_mailbox_address(p->ro, r->mailbox);
+	return a != NULL ? a : p->cfg->mailbox_addrs[0];
+}
+
+/* Values for a template about a request. */
+static GHashTable *
+req_vars(struct procedure *p, const struct req *r)
+{
+	GHashTable *v = notify_vars(p->nt, r->number, str(r->o, "subject"));
+
+	notify_request_vars(p->nt, v, r->o);
+	return v;
+}
+
+/* Mail a template about a request to the unit, in the unit's thread. */
+static int
+mail_unit(struct procedure *p, const struct req *r, const char *kind, const char *tmpl,
+          GHashTable *v, char **cause)
+{
+	const char *to[] = {r->sender, NULL};
+	struct thread_ref t = {r->message_id, NULL};
+
+	if (r->sender == NULL)
+		return 0;
+	return notify_queue(p->nt, r->id, kind, tmpl, v, req_from(p, r), to, &t, cause);
+}
+
+/* Mail a template to staff. */
+static int
+mail_staff(struct procedure *p, const struct req *r, const char *kind, const char *tmpl,
+           GHashTable *v, char **cause)
+{
+	return notify_queue(p->nt, r->id, kind, tmpl, v, req_from(p, r),
+	                    (const char *const *)p->cfg->staff, NULL, cause);
+}
+
+/* Move a request to a state with its event. */
+static int
+req_move(struct procedure *p, struct req *r, const char *to, const char *event, const char *actor,
+         gint64 mid, const char *detail, char **cause)
+{
+	const char *from = r->state;
+	int rc = 0;
+
+	if (to != NULL && strcmp(to, from) != 0)
+		rc = store_request_set_state(p->st, r->id, to, cause);
+	if (rc == 0)
+		rc = store_event_add(p->st, r->id, actor, event, from, to != NULL ? to : from, mid,
+		                     detail, cause);
+	if (rc == 0 && to != NULL)
+		r->state = to; /* the loaded object keeps the old one; the steps read r->state */
+	return rc;
+}
+
+/* A date "YYYY-MM-DD" and time as people read them: "09:00 ngày 05/12/2026". */
+static char *
+when_text(const char *lang, const char *date, const char *time)
+{
+	int y = 0, m = 0, d = 0;
+
+	if (date == NULL || sscanf(date, "%d-%d-%d", &y, &m, &d) != 3)
+		return g_strdup(time != NULL ? time : "");
+	if (strcmp(lang, "en") == 0)
+		return time != NULL ? g_strdup_printf("%s on %02d/%02d/%04d", time, d, m, y)
+		                    : g_strdup_printf("%02d/%02d/%04d", d, m, y);
+	return time != NULL ? g_strdup_printf("%s ngày %02d/%02d/%04d", time, d, m, y)
+	                    : g_strdup_printf("ngày %02d/%02d/%04d", d, m, y);
+}
+
+/* An amount of đồng as people write it: "1.500.000 đ". */
+static char *
+amount_text(gint64 amount)
+{
+	char digits[32];
+	GString *out = g_string_new(NULL);
+	int n;
+
+	if (amount < 0)
+		return g_strdup("?");
+	n = g_snprintf(digits, sizeof digits, "%" G_GINT64_FORMAT, amount);
+	for (int i = 0; i < n; i++) {
+		if (i > 0 && (n - i) % 3 == 0)
+			g_string_append_c(out, '.');
+		g_string_append_c(out, digits[i]);
+	}
+	g_string_append(out, " đ");
+	return g_string_free(out, FALSE);
+}
+
+/* "HH:MM" plus minutes. */
+static char *
+time_plus(const char *t, int minutes)
+{
+	int h = 0, m = 0;
+
+	if (t == NULL || sscanf(t, "%d:%d", &h, &m) != 2)
+		return NULL;
+	m += h * 60 + minutes;
+	if (m >= 24 * 60)
+		m = 24 * 60 - 1;
+	return g_strdup_printf("%02d:%02d", m / 60, m % 60);
+}
+
+/* #lich: set the appointment, check the server room, tell the unit. */
+static int
+step_schedule(struct procedure *p, struct req *r, const struct step *s, const struct command *c,
+              const char *actor, gint64 mid, char **cause)
+{
+	const char *date = c->date != NULL ? c->date : str(r->fields, "visit_date");
+	const char *time = c->time != NULL ? c->time : str(r->fields, "time_from");
+	char *until_t = c->until != NULL ? g_strdup(c->until)
+	                : str(r->fields, "time_to") != NULL && c->time == NULL
+	                    ? g_strdup(str(r->fields, "time_to"))
+	                    : time_plus(time, 60);
+	char *at, *until, *who = NULL;
+	int rc;
+
+	if (date == NULL || time == NULL) {
+		g_free(until_t);
+		GHashTable *v = req_vars(p, r);
+		notify_set(v, "reason", "#lich cần ngày và giờ, ví dụ: #lich 05/12/2026 09:00",
+		           FALSE);
+		notify_set(v, "mailbox", r->mailbox, FALSE);
+		notify_set(v, "sender", actor, FALSE);
+		notify_set(v, "problems", c->line, FALSE);
+		rc = store_event_add(p->st, r->id, actor, "command_refused", r->state, r->state,
+		                     mid, "schedule without a date and time", cause);
+		if (rc == 0)
+			rc = mail_staff(p, r, "notice", "notice_staff", v, cause);
+		g_hash_table_destroy(v);
+		return rc;
+	}
+	at = g_strdup_printf("%sT%s", date, time);
+	until = g_strdup_printf("%sT%s", date, until_t);
+	rc = store_request_set_schedule(p->st, r->id, at, until, cause);
+	if (rc == 0)
+		rc = req_move(p, r, s->to, s->event, actor, mid, c->line, cause);
+	if (rc == 0)
+		rc = store_request_set_due(p->st, r->id, 0, NULL, cause);
+	if (rc == 0 && strcmp(r->type, "server_room") == 0) {
+		/* at most 2 people in the room: count overlapping scheduled visits */
+		int others = store_room_overlap(p->st, r->id, at, until, &who, cause);
+		int people = checks_people(r->fields);
+		if (others < 0)
+			rc = -1;
+		else if (others + people > 2) {
+			char *detail =
+			    g_strdup_printf("%d people in the room at once with %s; the limit "
+			                    "is 2",
+			                    others + people, who);
+			rc = store_event_add(p->st, r->id, "phieu", "capacity", r->state, r->state,
+			                     mid, detail, cause);
+			g_free(detail);
+			if (rc == 0) {
+				GHashTable *v = req_vars(p, r);
+				char *w = when_text(p->cfg->language, date, time), *n;
+				n = g_strdup_printf("%d", others + people);
+				notify_set(v, "when", w, FALSE);
+				notify_set(v, "until", until_t, FALSE);
+				notify_set(v, "people", n, FALSE);
+				notify_set(v, "others", who, TRUE);
+				rc = mail_staff(p, r, "notice", "capacity", v, cause);
+				g_hash_table_destroy(v);
+				g_free(w);
+				g_free(n);
+			}
+		}
+	}
+	if (rc == 0) {
+		GHashTable *v = req_vars(p, r);
+		char *w = when_text(p->cfg->language, date, time);
+		notify_set(v, "when", w, FALSE);
+		notify_set(v, "until", until_t, FALSE);
+		notify_set(v, "actor", actor, FALSE);
+		rc = mail_unit(p, r, "scheduled", s->template, v, cause);
+		g_hash_table_destroy(v);
+		g_free(w);
+	}
+	g_free(who);
+	g_free(at);
+	g_free(until);
+	g_free(until_t);
+	return rc;
+}
+
+/* #chiphi: record the cost and tell the Admin–General department. */
+static int
+step_cost(struct procedure *p, struct req *r, const struct step *s, const struct command *c,
+          const char *actor, gint64 mid, char **cause)
+{
+	char *amount = amount_text(c->amount);
+	int rc = store_request_add_cost(p->st, r->id, c->amount, cause);
+
+	if (rc == 0)
+		rc = req_move(p, r, NULL, s->event, actor, mid, c->line, cause);
+	if (rc == 0 && p->cfg->finance != NULL) {
+		const char *to[] = {p->cfg->finance, NULL};
+		GHashTable *v = req_vars(p, r);
+		notify_set(v, "amount", amount, FALSE);
+		notify_set(v, "text", c->text, FALSE);
+		notify_set(v, "actor", actor, FALSE);
+		rc = notify_queue(p->nt, r->id, "cost", "cost", v, req_from(p, r), to, NULL, cause);
+		g_hash_table_destroy(v);
+	}
+	g_free(amount);
+	return rc;
+}
+
+/* Today as the template language writes it. */
+static char *
+today_text(const char *lang)
+{
+	GDateTime *now = g_date_time_new_now_local();
+	char *date = g_date_time_format(now, "%Y-%m-%d");
+	char *t = when_text(lang, date, NULL);
+
+	g_free(date);
+	g_date_time_unref(now);
+	return t;
+}
+
+/* Any other step: move, tell the unit, copy to the Department, set timers. */
+static int
+step_plain(struct procedure *p, struct req *r, const struct step *s, const struct command *c,
+           const char *actor, gint64 mid, char **cause)
+{
+	int rc = req_move(p, r, s->to, s->event, actor, mid, c->line, cause);
+	gint64 due = 0;
+	const char *kind = NULL;
+
+	if (rc != 0)
+		return rc;
+	if (s->to != NULL && strcmp(s->to, "needs_info") == 0)
+		due = now_s() + (gint64)p->cfg->remind_after * DAY, kind = "remind";
+	else if (s->to != NULL && strcmp(s->to, "completed") == 0)
+		due = now_s() + (gint64)p->cfg->close_after * DAY, kind = "close";
+	if (s->to != NULL)
+		rc = store_request_set_due(p->st, r->id, due, kind, cause);
+	if (rc == 0 && s->template != NULL) {
+		GHashTable *v = req_vars(p, r);
+		notify_set(v, "text", c->text, FALSE);
+		notify_set(v, "actor", actor, FALSE);
+		notify_set(v, "state", r->state, FALSE);
+		rc = mail_unit(p, r, s->template, s->template, v, cause);
+		g_hash_table_destroy(v);
+	}
+	if (rc == 0 && (s->notify & NOTIFY_DEPT) && p->cfg->department_ict != NULL) {
+		/* mailbox work: a report copy to the Department of ICT */
+		const char *to[] = {p->cfg->department_ict, NULL};
+		GHashTable *v = req_vars(p, r);
+		char *today = today_text(p->cfg->language);
+		notify_set(v, "text", c->text, FALSE);
+		notify_set(v, "actor", actor, FALSE);
+		notify_set(v, "done_date", today, FALSE);
+		rc = notify_queue(p->nt, r->id, "report", "report_copy", v, req_from(p, r), to,
+		                  NULL, cause);
+		g_hash_table_destroy(v);
+		g_free(today);
+	}
+	return rc;
+}
+
+/* One staff command on a request. */
+static int
+apply_command(struct procedure *p, struct req *r, const struct command *c, const char *actor,
+              gint64 mid, char **cause)
+{
+	char *why = NULL;
+	const struct step *s;
+	int rc;
+
+	if (c->kind == CMD_EMERGENCY) /* only in a new mail: here it is a note */
+		return req_move(p, r, NULL, "note", actor, mid, c->line, cause);
+	s = lifecycle_step(c->kind, r->state, r->type, &why);
+	if (s == NULL) {
+		GHashTable *v = req_vars(p, r);
+		char *reason =
+		    g_strdup_printf("lệnh \"%s\" không thực hiện được: %s", c->line, why);
+		notify_set(v, "reason", reason, FALSE);
+		notify_set(v, "mailbox", r->mailbox, FALSE);
+		notify_set(v, "sender", actor, FALSE);
+		notify_set(v, "problems", "", FALSE);
+		rc = store_event_add(p->st, r->id, actor, "command_refused", r->state, r->state,
+		                     mid, why, cause);
+		if (rc == 0)
+			rc = mail_staff(p, r, "notice", "notice_staff", v, cause);
+		log_info("procedure", "%s: %s refused: %s", r->number, c->line, why);
+		g_hash_table_destroy(v);
+		g_free(reason);
+		g_free(why);
+		return rc;
+	}
+	log_info("procedure", "%s: %s by %s (%s -> %s)", r->number, c->name, actor, r->state,
+	         s->to != NULL ? s->to : r->state);
+	if (c->kind == CMD_SCHEDULE)
+		return step_schedule(p, r, s, c, actor, mid, cause);
+	if (c->kind == CMD_COST)
+		return step_cost(p, r, s, c, actor, mid, cause);
+	return step_plain(p, r, s, c, actor, mid, cause);
+}
+
+/* The first lines of a reply's text, for staff. */
+static char *
+reply_excerpt(const char *text)
+{
+	char **lines = g_strsplit(text, "\n", 12);
+	GString *out = g_string_new(NULL);
+
+	for (int i = 0; lines[i] != NULL && i < 10; i++) {
+		char *l = g_strstrip(lines[i]);
+		if (*l == '>' || *l == '\0')
+			continue;
+		char *clean = reply_clean(l);
+		g_string_append_printf(out, "%s%s", out->len ? "\n" : "", clean);
+		g_free(clean);
+	}
+	g_strfreev(lines);
+	return g_string_free(out, FALSE);
+}
+
+/* The unit answered while information was missing: take what it gave,
+   acknowledge again, and wait on or go ahead. */
+static int
+reply_info(struct procedure *p, struct req *r, gint64 mid, const struct message *m,
+           const struct reading *rd, char **cause)
+{
+	JsonObject *fields = json_object_ref(r->fields);
+	GList *keys = rd != NULL ? json_object_get_members(rd->fx->fields) : NULL;
+	GPtrArray *added = g_ptr_array_new();
+	GPtrArray *missing;
+	int rc;
+
+	/* the unit's answer fills what was missing; it does not overwrite */
+	for (GList *l = keys; l != NULL; l = l->next) {
+		const char *k = l->data;
+		if (k[0] == '_' || json_object_has_member(fields, k) ||
+		    strcmp(k, "contact_email") == 0)
+			continue;
+		json_object_set_member(fields, k,
+		                       json_node_copy(json_object_get_member(rd->fx->fields, k)));
+		g_ptr_array_add(added, (gpointer)k);
+	}
+	missing = rules_missing(r->type, fields);
+	gboolean approval =
+	    strcmp(r->type, "subdomain") == 0 && !json_object_has_member(fields, "approval_ref");
+	GString *detail = g_string_new("added:");
+	for (guint i = 0; i < added->len; i++)
+		g_string_append_printf(detail, " %s", (char *)g_ptr_array_index(added, i));
+	rc = store_request_set_fields(p->st, r->id, fields, missing, cause);
+	if (rc == 0 && missing->len == 0 && !approval)
+		rc = req_move(p, r, "acknowledged", "info_received", m->from_addr, mid, detail->str,
+		              cause);
+	else if (rc == 0)
+		rc = req_move(p, r, NULL, "info_received", m->from_addr, mid, detail->str, cause);
+	if (rc == 0 && strcmp(r->state, "acknowledged") == 0)
+		rc = store_request_set_due(p->st, r->id, 0, NULL, cause);
+	if (rc == 0) {
+		/* the reloaded request carries the new fields into the reply */
+		struct req fresh;
+		if (req_load(p, r->id, &fresh, cause)) {
+			GHashTable *v = req_vars(p, &fresh);
+			char *next =
+			    reply_lookup_line(notify_template(p->nt, "next_steps"), r->type);
+			g_hash_table_insert(v, "missing",
+			                    reply_keys_text(missing, p->cfg->language));
+			if (approval && missing->len == 0)
+				notify_set(v, "missing", "- approval_ref", FALSE);
+			notify_set(v, "next_step", next, FALSE);
+			rc = mail_unit(p, &fresh, "reack", "reack", v, cause);
+			g_hash_table_destroy(v);
+			g_free(next);
+			req_clear(&fresh);
+		}
+	}
+	g_string_free(detail, TRUE);
+	g_ptr_array_free(missing, TRUE);
+	g_ptr_array_free(added, TRUE);
+	g_list_free(keys);
+	json_object_unref(fields);
+	return rc;
+}
+
+/* A message in a request's thread. */
+int
+procedure_reply(struct procedure *p, gint64 id, gint64 mid, const struct message *m,
+                const struct reading *rd, char **cause)
+{
+	struct req r;
+	GPtrArray *cmds;
+	const char *from = m->from_addr != NULL ? m->from_addr : "?";
+	gboolean staff = config_is_staff(p->cfg, m->from_addr);
+	int rc = 0;
+
+	if (!req_load(p, id, &r, cause))
+		return -1;
+	cmds = commands_parse(m->text, m->date_year > 0 ? m->date_year : 0, m->date_month, NULL);
+	if (cmds->len > 0 && !staff) {
+		/* a command from anyone else changes nothing; staff are told */
+		const struct command *c = g_ptr_array_index(cmds, 0);
+		GHashTable *v = req_vars(p, &r);
+		notify_set(v, "command", c->line, FALSE);
+		notify_set(v, "sender", from, FALSE);
+		rc = store_event_add(p->st, id, from, "command_refused", r.state, r.state, mid,
+		                     "not a staff address", cause);
+		if (rc == 0)
+			rc = mail_staff(p, &r, "notice", "refused_command", v, cause);
+		log_warn("procedure", "%s: command \"%s\" from %s refused: not staff", r.number,
+		         c->line, from);
+		g_hash_table_destroy(v);
+	} else if (cmds->len > 0) {
+		for (guint i = 0; rc == 0 && i < cmds->len; i++)
+			rc = apply_command(p, &r, g_ptr_array_index(cmds, i), from, mid, cause);
+	} else if (staff) {
+		rc = store_event_add(p->st, id, from, "correspondence", r.state, r.state, mid,
+		                     m->subject, cause);
+	} else if (strcmp(r.state, "completed") == 0 && commands_is_confirmation(m->text)) {
+		rc = req_move(p, &r, "closed", "confirmed", from, mid, m->subject, cause);
+		if (rc == 0)
+			rc = store_request_set_due(p->st, id, 0, NULL, cause);
+		if (rc == 0) {
+			GHashTable *v = req_vars(p, &r);
+			rc = mail_unit(p, &r, "closed", "closed", v, cause);
+			g_hash_table_destroy(v);
+		}
+	} else if (strcmp(r.state, "needs_info") == 0) {
+		rc = reply_info(p, &r, mid, m, rd, cause);
+	} else {
+		char *excerpt = reply_excerpt(m->text);
+		GHashTable *v = req_vars(p, &r);
+		notify_set(v, "sender", from, FALSE);
+		notify_set(v, "reply", excerpt, TRUE);
+		rc = store_event_add(p->st, id, from, "correspondence", r.state, r.state, mid,
+		                     m->subject, cause);
+		if (rc == 0)
+			rc = mail_staff(p, &r, "notice", "correspondence", v, cause);
+		g_hash_table_destroy(v);
+		g_free(excerpt);
+	}
+	g_ptr_array_free(cmds, TRUE);
+	req_clear(&r);
+	return rc;
+}
+
+/* The reasons a person must look at a new request, as "- " lines. */
+static char *
+review_lines(const struct decision *d, const struct check_result *cr, const struct message *m)
+{
+	GString *s = g_string_new(NULL);
+
+	if (strcmp(d->type, "unknown") == 0)
+		g_string_append(s, "- không xác định được loại yêu cầu\n");
+	for (guint i = 0; i < m->problems->len; i++)
+		g_string_append_printf(s, "- %s\n", (char *)g_ptr_array_index(m->problems, i));
+	for (guint i = 0; i < d->doubtful->len; i++)
+		g_string_append_printf(s, "- cần kiểm tra: %s\n",
+		                       (char *)g_ptr_array_index(d->doubtful, i));
+	for (guint i = 0; i < d->conflicts->len; i++)
+		g_string_append_printf(s, "- không khớp: %s\n",
+		                       (char *)g_ptr_array_index(d->conflicts, i));
+	for (guint i = 0; i < json_array_get_length(d->parts); i++) {
+		JsonObject *o = json_array_get_object_element(d->parts, i);
+		const char *status = json_object_get_string_member_with_default(o, "status", "");
+		if (strcmp(status, "read") != 0 && strcmp(status, "empty") != 0)
+			g_string_append_printf(
+			    s, "- %s không đọc được: %s\n",
+			    json_object_get_string_member_with_default(o, "filename",
+			                                               "tệp đính kèm"),
+			    json_object_get_string_member_with_default(o, "cause", status));
+	}
+	if (cr->reason != NULL)
+		g_string_append_printf(s, "- %s\n", cr->reason);
+	for (guint i = 0; i < cr->notes->len; i++)
+		g_string_append_printf(s, "- %s\n", (char *)g_ptr_array_index(cr->notes, i));
+	if (s->len > 0)
+		g_string_truncate(s, s->len - 1);
+	return g_string_free(s, FALSE);
+}
+
+/* Link a new request of a unit to its open phoned-in emergency. */
+static int
+link_emergency(struct procedure *p, struct req *r, gint64 mid, char **cause)
+{
+	const struct unit_cfg *u = config_unit_of(p->cfg, r->sender);
+	const char *unit = str(r->fields, "requesting_unit");
+	gint64 em;
+	int rc;
+
+	if (strcmp(r->type, "tech_support") != 0 && strcmp(r->type, "server_room") != 0)
+		return 0;
+	em = store_open_emergency(p->st, u != NULL ? (const char *const *)u->addresses : NULL,
+	                          u != NULL ? u->name : unit, cause);
+	if (em <= 0 || em == r->id)
+		return em < 0 ? -1 : 0;
+	char *detail = g_strdup_printf("form for emergency %" G_GINT64_FORMAT, em);
+	rc = store_request_mark(p->st, r->id, FALSE, em, cause);
+	if (rc == 0)
+		rc = store_event_add(p->st, r->id, "phieu", "linked", r->state, r->state, mid,
+		                     detail, cause);
+	g_free(detail);
+	struct req e;
+	if (rc == 0 && req_load(p, em, &e, cause)) {
+		detail = g_strdup_printf("the form arrived as %s", r->number);
+		rc = req_move(p, &e, "closed", "form_filed", "phieu", mid, detail, cause);
+		if (rc == 0)
+			rc = store_request_set_due(p->st, em, 0, NULL, cause);
+		g_free(detail);
+		req_clear(&e);
+	}
+	return rc;
+}
+
+/* A request was just stored. */
+int
+procedure_new_request(struct procedure *p, gint64 id, gint64 mid, const struct message *m,
+                      const struct decision *d, char **ack_hold, gboolean *refused, char **cause)
+{
+	struct check_input ci = {0};
+	struct check_result cr;
+	struct req r;
+	const char *sub;
+	char *holder = NULL;
+	GPtrArray *taken = NULL;
+	int rc = 0;
+
+	*ack_hold = NULL;
+	*refused = FALSE;
+	if (!req_load(p, id, &r, cause))
+		return -1;
+	ci.type = d->type;
+	ci.fields = d->fields;
+	ci.sender = d->requester;
+	ci.units_known = p->cfg->units->len > 0;
+	ci.sender_is_office = config_unit_of(p->cfg, d->requester) != NULL ||
+	                      (d->forwarded_by != NULL &&
+	                       g_ascii_strcasecmp(d->forwarded_by, p->cfg->department_ict) == 0);
+	ci.domain = p->cfg->domain;
+	if ((sub = str(d->fields, "subdomain")) != NULL)
+		ci.subdomain_holder = holder =
+		    store_subdomain_holder(p->st, sub, d->requester, cause);
+	if (strcmp(d->type, "mailbox") == 0)
+		ci.taken_addresses = taken = store_taken_addresses(p->st, id, cause);
+	checks_new(&ci, &cr);
+	if (cr.state != NULL) {
+		rc = req_move(p, &r, cr.state, cr.state, "phieu", mid, cr.reason, cause);
+		if (rc == 0 && strcmp(cr.state, "rejected") == 0) {
+			GHashTable *v = req_vars(p, &r);
+			notify_set(v, "text", cr.reason, FALSE);
+			notify_set(v, "rule", cr.rule, FALSE);
+			rc = mail_unit(p, &r, "rejected", "rejected", v, cause);
+			g_hash_table_destroy(v);
+			*refused = TRUE;
+		} else if (rc == 0) {
+			*ack_hold = g_strdup(cr.reason);
+			rc = store_request_set_due(p->st, id,
+			                           now_s() + (gint64)p->cfg->remind_after * DAY,
+			                           "remind", cause);
+		}
+	}
+	if (rc == 0 && cr.review)
+		rc = store_event_add(
+		    p->st, id, "phieu", "needs_review", r.state, r.state, mid,
+		    cr.notes->len > 0 ? (char *)g_ptr_array_index(cr.notes, 0) : "", cause);
+	if (rc == 0)
+		rc = link_emergency(p, &r, mid, cause);
+	/* staff hear of every new request, with its number in the subject */
+	if (rc == 0 && p->cfg->staff[0] != NULL) {
+		GHashTable *v = req_vars(p, &r);
+		char *review = review_lines(d, &cr, m);
+		char *missing = reply_keys_text(d->missing, p->cfg->language);
+		notify_set(v, "sender", d->requester, FALSE);
+		notify_set(v, "mailbox", d->mailbox, FALSE);
+		notify_set(v, "missing", missing, TRUE);
+		notify_set(v, "review", review, TRUE);
+		if (!d->wrong_mailbox)
+			notify_set(v, "proper_address", "", FALSE);
+		rc = mail_staff(p, &r, "notice", "notice_new", v, cause);
+		g_hash_table_destroy(v);
+		g_free(review);
+		g_free(missing);
+	}
+	check_result_clear(&cr);
+	g_free(holder);
+	if (taken != NULL)
+		g_ptr_array_free(taken, TRUE);
+	req_clear(&r);
+	return rc;
+}
+
+/* A staff member's new mail registering a phoned-in emergency. */
+gboolean
+procedure_staff_mail(struct procedure *p, struct stored_message *sm, const struct message *m,
+                     const char *mailbox, int *rc, char **cause)
+{
+	GPtrArray *cmds;
+	const struct command *em = NULL;
+	struct new_request nr = {0};
+	char *number = NULL;
+	gint64 id, mid;
+
+	if (!config_is_staff(p->cfg, m->from_addr))
+		return FALSE;
+	cmds = commands_parse(m->text, m->date_year, m->date_month, NULL);
+	for (guint i = 0; em == NULL && i < cmds->len; i++)
+		if (((struct command *)g_ptr_array_index(cmds, i))->kind == CMD_EMERGENCY)
+			em = g_ptr_array_index(cmds, i);
+	if (em == NULL) {
+		g_ptr_array_free(cmds, TRUE);
+		return FALSE;
+	}
+	/* "#khancap Sở Tư pháp: khởi động lại switch tầng 3" */
+	const char *text = em->text != NULL ? em->text : "";
+	const char *colon = strchr(text, ':');
+	char *unit =
+	    g_strstrip(colon != NULL ? g_strndup(text, (gsize)(colon - text)) : g_strdup(text));
+	char *what = g_strstrip(g_strdup(colon != NULL ? colon + 1 : ""));
+	const struct unit_cfg *u = config_unit_named(p->cfg, unit);
+	JsonObject *fields = json_object_new();
+	GPtrArray *none = g_ptr_array_new();
+	json_object_set_string_member(fields, "requesting_unit", u != NULL ? u->name : unit);
+	if (*what != '\0')
+		json_object_set_string_member(fields, "description", what);
+	json_object_set_boolean_member(fields, "emergency", TRUE);
+	nr.type = "tech_support";
+	nr.state = "in_progress";
+	nr.mailbox = mailbox;
+	nr.proper_mailbox = "pkt-iid";
+	nr.sender = u != NULL ? u->addresses[0] : NULL;
+	nr.subject = m->subject;
+	nr.message_id = m->message_id;
+	nr.form_code = "05/IID-KT";
+	nr.source = "body";
+	nr.fields = fields;
+	nr.missing = none;
+	nr.doubtful = none;
+	nr.confidence = 1;
+	nr.when = now_s();
+	*rc = -1;
+	if ((id = store_request_add(p->st, &nr, &number, cause)) > 0) {
+		sm->outcome = "request";
+		sm->request_id = id;
+		if ((mid = store_message_add(p->st, sm, cause)) > 0 &&
+		    store_request_mark(p->st, id, TRUE, 0, cause) == 0 &&
+		    store_event_add(p->st, id, m->from_addr, "emergency", NULL, "in_progress", mid,
+		                    em->line, cause) == 0) {
+			*rc = 0;
+			if (u != NULL)
+				*rc = store_request_set_due(
+				    p->st, id, now_s() + (gint64)p->cfg->emergency_remind * DAY,
+				    "emergency", cause);
+			else
+				*rc = store_event_add(
+				    p->st, id, "phieu", "needs_review", "in_progress",
+				    "in_progress", mid,
+				    "the unit is not in the configured list: nobody to "
+				    "remind to file the form",
+				    cause);
+			log_info("procedure", "%s: emergency at %s registered by %s", number, unit,
+			         m->from_addr);
+		}
+	}
+	g_free(number);
+	g_free(unit);
+	g_free(what);
+	json_object_unref(fields);
+	g_ptr_array_free(none, TRUE);
+	g_ptr_array_free(cmds, TRUE);
+	return TRUE;
+}
+
+/* One due timer of a request. */
+static int
+timer_fire(struct procedure *p, struct req *r, const char *kind, gint64 now, char **cause)
+{
+	gint64 reminders = json_object_get_int_member_with_default(r->o, "reminders", 0);
+	int rc = 0;
+
+	if (strcmp(kind, "close") == 0) {
+		if (strcmp(r->state, "completed") != 0)
+			return store_request_set_due(p->st, r->id, 0, NULL, cause);
+		rc = req_move(p, r, "closed", "autoclosed", "phieu", 0, "no confirmation", cause);
+		if (rc == 0)
+			rc = store_request_set_due(p->st, r->id, 0, NULL, cause);
+		if (rc == 0) {
+			GHashTable *v = req_vars(p, r);
+			rc = mail_unit(p, r, "autoclosed", "autoclosed", v, cause);
+			g_hash_table_destroy(v);
+		}
+		return rc;
+	}
+	gboolean emergency = strcmp(kind, "emergency") == 0;
+	int limit = emergency ? EMERGENCY_REMINDERS : p->cfg->reminders;
+	if ((!emergency && strcmp(r->state, "needs_info") != 0) ||
+	    (emergency && lifecycle_final(r->state)) || reminders >= limit)
+		return store_request_set_due(p->st, r->id, 0, NULL, cause);
+	GHashTable *v = req_vars(p, r);
+	char *n = g_strdup_printf("%" G_GINT64_FORMAT, reminders + 1);
+	char *of = g_strdup_printf("%d", limit);
+	const char *created = str(r->o, "created");
+	char *since = created != NULL ? g_strndup(created, 10) : NULL;
+	char *since_text = when_text(p->cfg->language, since, NULL);
+	JsonArray *missing = json_object_get_array_member(r->o, "missing");
+	GPtrArray *keys = g_ptr_array_new();
+	for (guint i = 0; missing != NULL && i < json_array_get_length(missing); i++)
+		g_ptr_array_add(keys, (gpointer)json_array_get_string_element(missing, i));
+	g_hash_table_insert(v, "missing", reply_keys_text(keys, p->cfg->language));
+	notify_set(v, "reminder", n, FALSE);
+	notify_set(v, "reminders", of, FALSE);
+	notify_set(v, "since", since_text, FALSE);
+	notify_set(v, "emergency_date", since_text, FALSE);
+	notify_set(v, "form_code", "05/IID-KT", FALSE);
+	rc = store_request_reminded(p->st, r->id, cause);
+	if (rc == 0)
+		rc =
+		    store_event_add(p->st, r->id, "phieu", emergency ? "form_reminder" : "reminder",
+		                    r->state, r->state, 0, n, cause);
+	if (rc == 0)
+		rc = mail_unit(p, r, "reminder",
+		               emergency ? "emergency_reminder" : "reminder_needinfo", v, cause);
+	if (rc == 0) {
+		gint64 every =
+		    (gint64)(emergency ? p->cfg->emergency_remind : p->cfg->remind_after) * DAY;
+		rc = store_request_set_due(p->st, r->id, now + (every > 0 ? every : 60), kind,
+		                           cause);
+	}
+	g_hash_table_destroy(v);
+	g_free(n);
+	g_free(of);
+	g_free(since);
+	g_free(since_text);
+	g_ptr_array_free(keys, TRUE);
+	return rc;
+}
+
+/* Send what the timers say is due. */
+int
+procedure_timers(struct procedure *p, gint64 now)
+{
+	char *cause = NULL;
+	GArray *ids = store_requests_due(p->st, now, &cause);
+	int rc = 0;
+
+	for (guint i = 0; rc == 0 && i < ids->len; i++) {
+		gint64 id = g_array_index(ids, gint64, i);
+		struct req r;
+		if (store_begin(p->st, &cause) != 0) {
+			rc = -1;
+			break;
+		}
+		if (!req_load(p, id, &r, &cause)) {
+			store_rollback(p->st);
+			continue;
+		}
+		char *kind = g_strdup(str(r.o, "due_kind"));
+		rc = timer_fire(p, &r, kind != NULL ? kind : "remind", now, &cause);
+		g_free(kind);
+		req_clear(&r);
+		if (rc == 0)
+			rc = store_commit(p->st, &cause);
+		if (rc != 0)
+			store_rollback(p->st);
+	}
+	if (rc != 0) {
+		log_err("procedure", "timers: %s", cause != NULL ? cause : "error");
+		g_free(cause);
+	}
+	g_array_free(ids, TRUE);
+	return rc;
+}

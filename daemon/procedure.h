@@ -1,0 +1,56 @@
+/*
+ * procedure.h - a request's life after it arrived, by e-mail alone.
+ *
+ * procedure_new_request() runs the procedures' checks on a request just
+ * stored (rules/lifecycle.c: the City's approval letter for a sub-domain,
+ * the server room's rules, mailbox create/cancel from the unit's office
+ * mailbox), may hold it in needs_info or refuse it, links it to a phoned-in
+ * emergency of the same unit, and tells staff.  procedure_reply() handles a
+ * message in a request's thread: staff commands (#lich, #xong, …) move the
+ * request through the lifecycle and mail the unit, the Department of ICT or
+ * the Admin–General department; a command from anyone else changes nothing
+ * and staff are told; the unit's confirmation closes a completed request;
+ * its answer to a request waiting for information is merged into the fields
+ * and acknowledged again; anything else is kept as correspondence and staff
+ * are told.  procedure_staff_mail() handles a staff member's new mail that
+ * registers an emergency (#khancap).  procedure_timers() sends what is due:
+ * reminders for missing information, closing of completed requests nobody
+ * confirmed, reminders to file the form after an emergency; the timers are
+ * in the database and survive restarts.  Everything runs inside the
+ * caller's transaction, except procedure_timers(), which has its own.
+ */
+#ifndef PHIEU_PROCEDURE_H
+#define PHIEU_PROCEDURE_H
+
+#include "attach.h"
+#include "config.h"
+#include "decide.h"
+#include "message.h"
+#include "notify.h"
+#include "store.h"
+
+struct procedure;
+
+struct procedure *procedure_new(const struct config *cfg, struct store *st, struct notify *nt,
+                                const struct rules_opts *ro);
+struct procedure *procedure_free(struct procedure *p);
+
+/* A request was just stored (id, from message row mid): checks, links,
+   notices.  *ack_hold gets what the acknowledgement must say the request
+   waits for (g_free), *refused TRUE when it was refused instead. */
+int procedure_new_request(struct procedure *p, gint64 id, gint64 mid, const struct message *m,
+                          const struct decision *d, char **ack_hold, gboolean *refused,
+                          char **cause);
+/* A message in the thread of request id (stored as row mid); rd is what was
+   read from it (NULL: nothing but the body needed). */
+int procedure_reply(struct procedure *p, gint64 id, gint64 mid, const struct message *m,
+                    const struct reading *rd, char **cause);
+/* Whether a message with no thread is a staff member's command mail
+   (#khancap); when TRUE it was stored (sm, a message row to add) and handled,
+   *rc 0 or -1. */
+gboolean procedure_staff_mail(struct procedure *p, struct stored_message *sm,
+                              const struct message *m, const char *mailbox, int *rc, char **cause);
+/* Send what the timers say is due now; 0, or -1 when the database failed. */
+int procedure_timers(struct procedure *p, gint64 now);
+
+#endif
