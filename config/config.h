@@ -24,6 +24,24 @@ struct mailbox_cfg {
 	char *folder; /* "INBOX" */
 };
 
+/* A request type as the rules file changes or adds it. */
+struct rule_type {
+	char *key;
+	int form;        /* NN of NN/IID-KT, 0: unchanged */
+	char *mailbox;   /* proper mailbox, NULL: unchanged, "": by the request */
+	char **keywords; /* added, as written */
+	char **required; /* NULL: unchanged */
+	int sign_off;    /* -1: unchanged */
+	char *title;     /* NULL: unchanged */
+	int line;
+};
+
+/* A label the rules file adds for a key. */
+struct rule_label {
+	char *key, *label;
+	int line;
+};
+
 /* A unit (Sở, Ban, Quận…) and its office mailboxes. */
 struct unit_cfg {
 	char *name;
@@ -81,6 +99,10 @@ struct config {
 	int close_after;      /* close a completed request nobody confirmed */
 	int emergency_remind; /* remind a unit to file the form after a phoned-in emergency */
 	GPtrArray *units;     /* struct unit_cfg*, maybe empty */
+	/* the rules file: request types and labels beyond the built-in ones */
+	char *rules;            /* its path, or NULL */
+	GPtrArray *rule_types;  /* struct rule_type* */
+	GPtrArray *rule_labels; /* struct rule_label* */
 	/* for rules/: names and addresses of the mailboxes, NULL-terminated */
 	const char **mailbox_names;
 	const char **mailbox_addrs;

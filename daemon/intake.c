@@ -14,6 +14,8 @@
 #include "log.h"
 #include "message.h"
 #include "commands.h"
+#include "fields.h"
+#include "text.h"
 #include "notify.h"
 #include "procedure.h"
 #include "reply.h"
@@ -56,6 +58,38 @@ intake_attach_opts(const struct config *cfg, struct attach_opts *o)
 	o->limits.max_unpacked = (gsize)cfg->max_unpacked;
 	o->limits.max_pages = cfg->max_pages;
 	o->limits.max_pixels = (gint64)cfg->max_megapixels * 1000000;
+}
+
+/* Teach the parsers and rules what the rules file adds. */
+int
+intake_apply_rules(const struct config *cfg, char **cause)
+{
+	for (guint i = 0; i < cfg->rule_labels->len; i++) {
+		const struct rule_label *l = g_ptr_array_index(cfg->rule_labels, i);
+		if (!fields_add_label(l->key, l->label)) {
+			*cause = g_strdup_printf(
+			    "%s:%d: labels.%s: no field or list column of that name", cfg->rules,
+			    l->line, l->key);
+			return -1;
+		}
+	}
+	for (guint i = 0; i < cfg->rule_types->len; i++) {
+		const struct rule_type *t = g_ptr_array_index(cfg->rule_types, i);
+		GString *words = g_string_new(NULL);
+		for (int k = 0; t->keywords != NULL && t->keywords[k] != NULL; k++) {
+			/* words are matched folded: lower case, no diacritics */
+			char *f = text_fold(t->keywords[k]), *sq = text_squeeze(f);
+			g_string_append_printf(words, "%s%s", words->len ? "|" : "", sq);
+			g_free(f);
+			g_free(sq);
+		}
+		char *required = t->required != NULL ? g_strjoinv("|", t->required) : NULL;
+		rules_configure_type(t->key, t->form, t->mailbox, words->str, required, t->sign_off,
+		                     t->title);
+		g_free(required);
+		g_string_free(words, TRUE);
+	}
+	return 0;
 }
 
 /* Set up intake for one configuration. */

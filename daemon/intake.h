@@ -27,6 +27,10 @@ struct intake;
 /* How attachments are read, from the configuration (before intake_new:
    the reader processes are started before the database is opened). */
 void intake_attach_opts(const struct config *cfg, struct attach_opts *o);
+/* Teach the parsers and rules what the rules file adds (labels, keywords,
+   types); before any reading and before the reader processes start.
+   -1 with *cause ("FILE:LINE: key: problem") for a label of no known key. */
+int intake_apply_rules(const struct config *cfg, char **cause);
 /* Load the templates for the configured language; NULL with *cause. */
 struct intake *intake_new(const struct config *cfg, struct store *st, char **cause);
 /* Parse a raw message (an oversize one is kept unread, with the problem noted). */

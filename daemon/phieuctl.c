@@ -11,6 +11,7 @@
 #include "attach.h"
 #include "decide.h"
 #include "fields.h"
+#include "intake.h"
 #include "message.h"
 #include "store.h"
 
@@ -20,10 +21,11 @@
 static void G_GNUC_NORETURN
 usage(int status)
 {
-	fprintf(status ? stderr : stdout, "usage: phieuctl parse FILE.eml [--mailbox NAME]\n"
-	                                  "       phieuctl -c FILE list [--json]\n"
-	                                  "       phieuctl -c FILE show ID|NUMBER [--json]\n"
-	                                  "       phieuctl -c FILE outbox [--json]\n");
+	fprintf(status ? stderr : stdout,
+	        "usage: phieuctl [-c FILE] parse FILE.eml [--mailbox NAME]\n"
+	        "       phieuctl -c FILE list [--json]\n"
+	        "       phieuctl -c FILE show ID|NUMBER [--json]\n"
+	        "       phieuctl -c FILE outbox [--json]\n");
 	exit(status);
 }
 
@@ -287,6 +289,17 @@ main(int argc, char **argv)
 	if (strcmp(cmd, "parse") == 0) {
 		if (nargs != 1)
 			usage(EXIT_USAGE);
+		if (path != NULL) {
+			/* with a configuration: its rules file's labels and types too */
+			struct config *pc = config_load(path, &cause);
+			if (pc == NULL || intake_apply_rules(pc, &cause) != 0) {
+				fprintf(stderr, "phieuctl: %s\n", cause);
+				return EXIT_USAGE;
+			}
+			int prc = cmd_parse(args[0], mailbox);
+			config_free(pc);
+			return prc;
+		}
 		return cmd_parse(args[0], mailbox);
 	}
 	if (path == NULL)

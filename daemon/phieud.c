@@ -642,6 +642,10 @@ main(int argc, char **argv)
 		return EXIT_CONFIG;
 	}
 	log_init(verbose ? LOG_DEBUG : (enum log_level)log_level_parse(dm.cfg->log_level), trace);
+	if (intake_apply_rules(dm.cfg, &cause) != 0) {
+		fprintf(stderr, "phieud: %s\n", cause);
+		return EXIT_CONFIG;
+	}
 	if (check) {
 		/* templates are part of the configuration */
 		struct notify *probe = notify_new(dm.cfg, NULL, &cause);

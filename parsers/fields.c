@@ -380,6 +380,28 @@ aliases_closest(const struct aliases *tab, gsize n, const char *ln, int *dist)
 	return best;
 }
 
+/* Add a label for a key (a field, or a list column such as "full_name");
+   FALSE when no table has that key.  For the rules file, at start-up. */
+gboolean
+fields_add_label(const char *key, const char *label)
+{
+	struct aliases *a = NULL;
+
+	tables_load();
+	for (gsize i = 0; a == NULL && i < G_N_ELEMENTS(slots); i++)
+		if (slots[i].key != NULL && strcmp(slots[i].key, key) == 0)
+			a = &slot_aliases[i];
+	for (gsize i = 0; a == NULL && i < G_N_ELEMENTS(columns); i++)
+		if (strcmp(columns[i].key, key) == 0)
+			a = &column_aliases[i];
+	if (a == NULL)
+		return FALSE;
+	a->v = g_renew(char *, a->v, a->n + 2);
+	a->v[a->n++] = label_norm(label);
+	a->v[a->n] = NULL;
+	return TRUE;
+}
+
 /* The known label closest to a misread one. */
 char *
 fields_label_fuzzy(const char *label)

@@ -45,6 +45,10 @@ struct fields_result {
 void fields_opts_init(struct fields_opts *o, int year, int month, const char *domain_suffix);
 /* Read the fields of one text. */
 struct fields_result *fields_extract(const char *text, const struct fields_opts *opts);
+/* Add a label (as people write it) for a key: a field ("requesting_unit") or
+   a list column ("full_name", "phone", "id_no"…); FALSE when no such key.
+   Called at start-up from the rules file, before any reading. */
+gboolean fields_add_label(const char *key, const char *label);
 /* The known label closest to a misread one ("Đơn vi yêu cẩu" for "Đơn vị yêu
    cầu"), folded, within a small edit distance; NULL when none is close. */
 char *fields_label_fuzzy(const char *label);

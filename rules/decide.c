@@ -21,6 +21,7 @@ struct type_row {
 	const char *required; /* keys that must be there */
 	const char *title_vi; /* for people */
 	finish_fn finish;
+	gboolean sign_off; /* the unit signs the completion off (forms 01, 03, 05) */
 };
 
 static void finish_mailbox(struct decision *d, JsonObject *raw, const struct message *m);
@@ -33,41 +34,113 @@ static const char common_keys[] =
     "desired_time";
 
 /* The five request types of the procedures.  Adding a type is adding a row. */
-static const struct type_row types[] = {
+static const struct type_row builtin_types[] = {
     {"website_update", 1, "pkt-iid",
      "cap nhat ma nguon|ma nguon website|ma nguon|cap nhat website|cap nhat trang thong tin|"
      "co so du lieu website|update website|website update|source code|cap nhat du lieu website|"
      "nang cap website",
      "website_url:3", "website_url",
      "requesting_unit|contact_name|contact_phone|website_url|description",
-     "Cập nhật mã nguồn website", finish_plain},
+     "Cập nhật mã nguồn website", finish_plain, TRUE},
     {"mailbox", 2, NULL,
      "hop thu|tai khoan email|tai khoan thu|email cong vu|thu cong vu|thu dien tu cong vu|"
      "cap moi tai khoan|cap lai mat khau|mailbox|email account|reset password|"
      "tai khoan thu dien tu|dia chi thu dien tu cong vu",
      "accounts:3|mailbox_action:1|change_detail:2", "mailbox_action|accounts|change_detail",
      "requesting_unit|contact_name|contact_phone|mailbox_action|accounts",
-     "Cấp mới/thay đổi/hủy bỏ hộp thư điện tử", finish_mailbox},
+     "Cấp mới/thay đổi/hủy bỏ hộp thư điện tử", finish_mailbox, FALSE},
     {"subdomain", 3, "pkt-iid",
      "ten mien con|subdomain|sub-domain|tao ten mien|dang ky ten mien|ten mien",
      "subdomain:3|approval_ref:2|target_ip:2|admin_name:1",
      "subdomain|approval_ref|target_ip|purpose|admin_name|admin_phone|admin_email",
      "requesting_unit|contact_name|contact_phone|subdomain|approval_ref|target_ip|purpose",
-     "Tạo tên miền con của danang.gov.vn", finish_plain},
+     "Tạo tên miền con của danang.gov.vn", finish_plain, TRUE},
     {"server_room", 4, "pkt-iid",
      "phong he thong|phong may chu|vao ra phong|vao phong|server room|data center|tu rack|"
      "phong server|trung tam du lieu|vao ra",
      "visitors:3|visit_date:2|time_from:2|equipment:1",
      "visit_date|time_from|time_to|visitors|purpose|equipment|emergency",
      "requesting_unit|contact_name|contact_phone|visit_date|time_from|visitors|purpose",
-     "Vào ra Phòng Hệ thống", finish_server_room},
+     "Vào ra Phòng Hệ thống", finish_server_room, FALSE},
     {"tech_support", 5, "pkt-iid",
      "ho tro ky thuat|technical support|tech support|it support|su co|dang ky ho tro|"
      "yeu cau ho tro|khac phuc",
      "category:3|location:1|priority:1", "category|location|priority|emergency",
      "requesting_unit|contact_name|contact_phone|location|description",
-     "Hỗ trợ kỹ thuật trong tòa nhà", finish_plain},
+     "Hỗ trợ kỹ thuật trong tòa nhà", finish_plain, TRUE},
 };
+
+/* The request types in use: the built-in rows, changed and extended by
+   rules_configure_type() at start-up. */
+static GPtrArray *type_table;
+
+/* The table of types, made from the built-in rows on first use. */
+static GPtrArray *
+table(void)
+{
+	if (type_table == NULL) {
+		type_table = g_ptr_array_new();
+		for (gsize i = 0; i < G_N_ELEMENTS(builtin_types); i++) {
+			struct type_row *r = g_new(struct type_row, 1);
+			*r = builtin_types[i];
+			g_ptr_array_add(type_table, r);
+		}
+	}
+	return type_table;
+}
+
+/* Change or add a request type from the rules file; strings are copied. */
+void
+rules_configure_type(const char *key, int form_no, const char *mailbox, const char *words,
+                     const char *required, int sign_off, const char *title)
+{
+	GPtrArray *t = table();
+	struct type_row *row = NULL;
+
+	for (guint i = 0; row == NULL && i < t->len; i++)
+		if (strcmp(((struct type_row *)g_ptr_array_index(t, i))->key, key) == 0)
+			row = g_ptr_array_index(t, i);
+	if (row == NULL) {
+		/* a new type: known by its form code and words only */
+		row = g_new0(struct type_row, 1);
+		row->key = g_strdup(key);
+		row->mailbox = "pkt-iid";
+		row->words = "";
+		row->evidence = "";
+		row->keys = "";
+		row->required = "requesting_unit|contact_name|contact_phone|description";
+		row->title_vi = row->key;
+		row->finish = finish_plain;
+		g_ptr_array_add(t, row);
+	}
+	if (form_no > 0)
+		row->form_no = form_no;
+	if (mailbox != NULL)
+		row->mailbox = *mailbox != '\0' ? g_strdup(mailbox) : NULL;
+	if (words != NULL && *words != '\0')
+		row->words = *row->words != '\0' ? g_strdup_printf("%s|%s", row->words, words)
+		                                 : g_strdup(words);
+	if (required != NULL)
+		row->required = g_strdup(required);
+	if (sign_off >= 0)
+		row->sign_off = sign_off != 0;
+	if (title != NULL)
+		row->title_vi = g_strdup(title);
+}
+
+/* Whether the unit signs a type's completion off. */
+gboolean
+rules_sign_off(const char *type)
+{
+	GPtrArray *t = table();
+
+	for (guint i = 0; type != NULL && i < t->len; i++) {
+		const struct type_row *r = g_ptr_array_index(t, i);
+		if (strcmp(r->key, type) == 0)
+			return r->sign_off;
+	}
+	return FALSE;
+}
 
 /* Whether key is in a '|' list. */
 static gboolean
@@ -350,8 +423,8 @@ classify(const struct message *m, const struct fields_result *fx, const char *ma
 		with_id +=
 		    json_object_has_member(p, "id_no") || json_object_has_member(p, "organization");
 	}
-	for (gsize t = 0; t < G_N_ELEMENTS(types); t++) {
-		const struct type_row *row = &types[t];
+	for (guint t = 0; t < table()->len; t++) {
+		const struct type_row *row = g_ptr_array_index(table(), t);
 		int score = 0;
 		char code[16];
 
@@ -590,10 +663,11 @@ rules_missing(const char *type, JsonObject *fields)
 {
 	GPtrArray *out = g_ptr_array_new_with_free_func(g_free);
 
-	for (gsize t = 0; t < G_N_ELEMENTS(types); t++) {
-		if (strcmp(types[t].key, type) != 0)
+	for (guint t = 0; t < table()->len; t++) {
+		const struct type_row *row = g_ptr_array_index(table(), t);
+		if (strcmp(row->key, type) != 0)
 			continue;
-		char **req = g_strsplit(types[t].required, "|", -1);
+		char **req = g_strsplit(row->required, "|", -1);
 		for (int i = 0; req[i] != NULL; i++)
 			if (!json_object_has_member(fields, req[i]))
 				g_ptr_array_add(out, g_strdup(req[i]));

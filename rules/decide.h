@@ -63,6 +63,13 @@ struct decision *rules_decide(const struct message *m, const struct reading *rd,
                               const char *mailbox, const struct rules_opts *opts);
 /* Why the message is automatic mail (bounce, out-of-office, list…), or NULL. */
 char *rules_automatic(const struct message *m);
+/* Change a request type, or add one, from the rules file (config/): NULL or
+   0 (-1 for sign_off) leaves a value as it is; words ('|' between, folded)
+   are added to the type's words; required ('|') replaces its list. */
+void rules_configure_type(const char *key, int form_no, const char *mailbox, const char *words,
+                          const char *required, int sign_off, const char *title);
+/* Whether the unit signs a type's completion off. */
+gboolean rules_sign_off(const char *type);
 /* The required keys of a request type missing from fields (char*, a new array). */
 GPtrArray *rules_missing(const char *type, JsonObject *fields);
 /* The parse result of DOMAIN.md as JSON (a new object). */

@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "decide.h"
 #include "text.h"
 
 /* States where work has not finished. */
@@ -21,9 +22,6 @@ static const struct step steps[] = {
     {CMD_COST, OPEN "|completed|closed", NULL, "cost", NULL, NOTIFY_FINANCE, NULL},
     {CMD_NOTE, OPEN "|completed|closed|rejected|cancelled", NULL, "note", NULL, 0, NULL},
 };
-
-/* Types whose completion the unit signs off (forms 01, 03, 05). */
-static const char sign_off_types[] = "website_update|subdomain|tech_support";
 
 /* Whether word is in a '|' list. */
 static gboolean
@@ -68,7 +66,7 @@ lifecycle_final(const char *state)
 gboolean
 lifecycle_sign_off(const char *type)
 {
-	return in_list(sign_off_types, type);
+	return rules_sign_off(type);
 }
 
 /* The procedures' words for what is banned in the server room. */

@@ -118,9 +118,66 @@ t_bad(void **state)
 	}
 }
 
+/* A rules file next to the configuration: types and labels read, and its
+   mistakes named by file, line and key. */
+static void
+t_rules(void **state)
+{
+	char *dir = g_dir_make_tmp("phieu-rules-XXXXXX", NULL);
+	char *conf = g_build_filename(dir, "phieu.conf", NULL);
+	char *rules = g_build_filename(dir, "rules.conf", NULL);
+	char *text = g_strdup(good), *cause = NULL;
+	char *at = strstr(text, "password_file = \"@SECRET@\";");
+	GString *s = g_string_new_len(text, at - text);
+	g_string_append(s, "password = \"x\";");
+	g_string_append(s, at + strlen("password_file = \"@SECRET@\";"));
+	g_string_append(s, "rules = \"rules.conf\";\n");
+	g_file_set_contents(conf, s->str, -1, NULL);
+	g_file_set_contents(rules,
+	                    "types = ( { key = \"tech_support\"; keywords = [ \"máy in\" ]; "
+	                    "sign_off = false; },\n"
+	                    "  { key = \"network_cable\"; form = 6; mailbox = \"cntt\"; } );\n"
+	                    "labels = { contact_phone = [ \"Số máy bàn\" ]; };\n",
+	                    -1, NULL);
+	struct config *c = config_load(conf, &cause);
+	if (c == NULL)
+		fail_msg("%s", cause);
+	assert_int_equal(c->rule_types->len, 2);
+	assert_int_equal(c->rule_labels->len, 1);
+	const struct rule_type *t = g_ptr_array_index(c->rule_types, 0);
+	assert_string_equal(t->key, "tech_support");
+	assert_string_equal(t->keywords[0], "máy in");
+	assert_int_equal(t->sign_off, 0);
+	t = g_ptr_array_index(c->rule_types, 1);
+	assert_int_equal(t->form, 6);
+	assert_string_equal(t->mailbox, "cntt");
+	assert_int_equal(t->sign_off, -1);
+	config_free(c);
+
+	/* a mailbox that is not configured, named with its line */
+	g_file_set_contents(rules, "types = (\n { key = \"x\"; mailbox = \"nowhere\"; } );\n", -1,
+	                    NULL);
+	assert_null(config_load(conf, &cause));
+	assert_non_null(strstr(cause, "rules.conf:2: types[0]: mailbox \"nowhere\""));
+	g_free(cause);
+	g_file_set_contents(rules, "colours = [ \"red\" ];\n", -1, NULL);
+	assert_null(config_load(conf, &cause));
+	assert_non_null(strstr(cause, "rules.conf:1: colours: unknown key"));
+	g_free(cause);
+	unlink(rules);
+	unlink(conf);
+	rmdir(dir);
+	g_free(dir);
+	g_free(conf);
+	g_free(rules);
+	g_free(text);
+	g_string_free(s, TRUE);
+}
+
 int
 main(void)
 {
-	const struct CMUnitTest tests[] = {cmocka_unit_test(t_good), cmocka_unit_test(t_bad)};
+	const struct CMUnitTest tests[] = {cmocka_unit_test(t_good), cmocka_unit_test(t_bad),
+	                                   cmocka_unit_test(t_rules)};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

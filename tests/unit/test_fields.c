@@ -271,6 +271,37 @@ t_headers(void **state)
 	message_free(m);
 }
 
+/* A label and a keyword added at start-up, as the rules file does, are
+   read without a rebuild. */
+static void
+t_configured(void **state)
+{
+	const char *raw = "From: a@b.vn\r\nTo: pkt-iid@danang.gov.vn\r\n"
+	                  "Subject: Hong may in tang 3\r\nMessage-ID: <k1@b>\r\n\r\n"
+	                  "Don vi yeu cau: Cong ty A\r\nNguoi lien he: Le Van C\r\n"
+	                  "So may ban: 0236 3888 410\r\nDia diem: Phong 301\r\n";
+	struct reading *rd;
+	struct message *m;
+	struct decision *d = decide_text(raw, &rd, &m);
+
+	/* before: neither the label nor the type is known */
+	assert_false(json_object_has_member(d->fields, "contact_phone"));
+	assert_string_equal(d->type, "unknown");
+	decision_free(d);
+	reading_free(rd);
+	message_free(m);
+	assert_true(fields_add_label("contact_phone", "Số máy bàn"));
+	assert_false(fields_add_label("no_such_key", "X"));
+	rules_configure_type("tech_support", 0, NULL, "may in", NULL, -1, NULL);
+	d = decide_text(raw, &rd, &m);
+	assert_string_equal(json_object_get_string_member(d->fields, "contact_phone"),
+	                    "02363888410");
+	assert_string_equal(d->type, "tech_support");
+	decision_free(d);
+	reading_free(rd);
+	message_free(m);
+}
+
 /* Text in decomposed form (NFD) is composed before labels are read. */
 static void
 t_nfd(void **state)
@@ -300,6 +331,7 @@ main(void)
 	    cmocka_unit_test(t_automatic_and_unknown),
 	    cmocka_unit_test(t_nfd),
 	    cmocka_unit_test(t_headers),
+	    cmocka_unit_test(t_configured),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
