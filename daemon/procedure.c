@@ -417,9 +417,10 @@ reply_excerpt(const char *text)
 		char *l = g_strstrip(lines[i]);
 		if (*l == '>' || *l == '\0')
 			continue;
-		char *clean = reply_clean(l);
-		g_string_append_printf(out, "%s%s", out->len ? "\n" : "", clean);
+		char *clean = reply_clean(l), *masked = reply_mask(clean);
+		g_string_append_printf(out, "%s%s", out->len ? "\n" : "", masked);
 		g_free(clean);
+		g_free(masked);
 	}
 	g_strfreev(lines);
 	return g_string_free(out, FALSE);

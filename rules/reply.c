@@ -104,8 +104,8 @@ reply_clean(const char *s)
 }
 
 /* Mask what follows a password label. */
-static char *
-mask_secrets(const char *s)
+char *
+reply_mask(const char *s)
 {
 	static GRegex *re;
 
@@ -121,7 +121,7 @@ static char *
 shown(const char *v)
 {
 	char *c = reply_clean(v);
-	char *m = mask_secrets(c);
+	char *m = reply_mask(c);
 
 	g_free(c);
 	return m;

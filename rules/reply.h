@@ -41,6 +41,8 @@ char *reply_fields_text(JsonObject *fields, GPtrArray *doubtful, const char *lan
 char *reply_keys_text(GPtrArray *keys, const char *lang);
 /* The line for key in a "key: text" file (next steps), or NULL. */
 char *reply_lookup_line(const char *file_text, const char *key);
+/* Text with anything that follows a password label masked ("mật khẩu: ******"). */
+char *reply_mask(const char *s);
 /* A value made safe for one line: no control characters, squeezed. */
 char *reply_clean(const char *s);
 /* The whole message, CRLF line ends; *len gets its length. */
