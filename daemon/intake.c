@@ -636,7 +636,12 @@ intake_message(struct intake *in, const char *mailbox, uint32_t uidvalidity, uin
 		rc = 0;
 		goto out;
 	}
-	if ((thread = find_thread(in, m, cause)) < 0)
+	/* automatic mail (phieu's own copies to a mailbox it polls, bounces,
+	   out-of-office) is never an answer in a thread */
+	char *automatic = rules_automatic(m);
+	thread = automatic == NULL ? find_thread(in, m, cause) : 0;
+	g_free(automatic);
+	if (thread < 0)
 		goto out;
 	if (thread > 0 && may_follow_up(in, thread, m)) {
 		sm.outcome = "followup";

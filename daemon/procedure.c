@@ -167,11 +167,12 @@ when_text(const char *lang, const char *date, const char *time)
 
 	if (date == NULL || sscanf(date, "%d-%d-%d", &y, &m, &d) != 3)
 		return g_strdup(time != NULL ? time : "");
+	/* a date alone is "05/12/2026": the templates say "ngày" themselves */
+	if (time == NULL)
+		return g_strdup_printf("%02d/%02d/%04d", d, m, y);
 	if (strcmp(lang, "en") == 0)
-		return time != NULL ? g_strdup_printf("%s on %02d/%02d/%04d", time, d, m, y)
-		                    : g_strdup_printf("%02d/%02d/%04d", d, m, y);
-	return time != NULL ? g_strdup_printf("%s ngày %02d/%02d/%04d", time, d, m, y)
-	                    : g_strdup_printf("ngày %02d/%02d/%04d", d, m, y);
+		return g_strdup_printf("%s on %02d/%02d/%04d", time, d, m, y);
+	return g_strdup_printf("%s ngày %02d/%02d/%04d", time, d, m, y);
 }
 
 /* An amount of đồng as people write it: "1.500.000 đ". */
@@ -215,10 +216,13 @@ step_schedule(struct procedure *p, struct req *r, const struct step *s, const st
 {
 	const char *date = c->date != NULL ? c->date : str(r->fields, "visit_date");
 	const char *time = c->time != NULL ? c->time : str(r->fields, "time_from");
-	char *until_t = c->until != NULL ? g_strdup(c->until)
-	                : str(r->fields, "time_to") != NULL && c->time == NULL
-	                    ? g_strdup(str(r->fields, "time_to"))
-	                    : time_plus(time, 60);
+	/* the end: as given, else the form's when the start is the form's, else an hour */
+	const char *form_to = str(r->fields, "time_to");
+	gboolean form_slot =
+	    c->time == NULL || g_strcmp0(c->time, str(r->fields, "time_from")) == 0;
+	char *until_t = c->until != NULL               ? g_strdup(c->until)
+	                : form_to != NULL && form_slot ? g_strdup(form_to)
+	                                               : time_plus(time, 60);
 	char *at, *until, *who = NULL;
 	int rc;
 
@@ -343,6 +347,9 @@ step_plain(struct procedure *p, struct req *r, const struct step *s, const struc
 		due = now_s() + (gint64)p->cfg->close_after * DAY, kind = "close";
 	if (s->to != NULL)
 		rc = store_request_set_due(p->st, r->id, due, kind, cause);
+	if (rc == 0 && s->to != NULL)
+		rc = store_request_set_hold(
+		    p->st, r->id, strcmp(s->to, "needs_info") == 0 ? c->text : NULL, cause);
 	if (rc == 0 && s->template != NULL) {
 		GHashTable *v = req_vars(p, r);
 		notify_set(v, "text", c->text, FALSE);
@@ -462,6 +469,19 @@ reply_info(struct procedure *p, struct req *r, gint64 mid, const struct message 
 		rc = req_move(p, r, NULL, "info_received", m->from_addr, mid, detail->str, cause);
 	if (rc == 0 && strcmp(r->state, "acknowledged") == 0)
 		rc = store_request_set_due(p->st, r->id, 0, NULL, cause);
+	if (rc == 0 && strcmp(r->state, "acknowledged") == 0)
+		rc = store_request_set_hold(p->st, r->id, NULL, cause);
+	if (rc == 0) {
+		/* staff learn that the unit answered, on hold or not */
+		char *excerpt = reply_excerpt(m->text);
+		GHashTable *v = req_vars(p, r);
+		notify_set(v, "sender", m->from_addr, FALSE);
+		notify_set(v, "reply", excerpt, TRUE);
+		notify_set(v, "state", r->state, FALSE);
+		rc = mail_staff(p, r, "notice", "correspondence", v, cause);
+		g_hash_table_destroy(v);
+		g_free(excerpt);
+	}
 	if (rc == 0) {
 		/* the reloaded request carries the new fields into the reply */
 		struct req fresh;
@@ -484,6 +504,39 @@ reply_info(struct procedure *p, struct req *r, gint64 mid, const struct message 
 	g_ptr_array_free(missing, TRUE);
 	g_ptr_array_free(added, TRUE);
 	g_list_free(keys);
+	json_object_unref(fields);
+	return rc;
+}
+
+/* The unit answered the reminder after an emergency with its form: the
+   form's fields complete the record, which is closed. */
+static int
+reply_form_filed(struct procedure *p, struct req *r, gint64 mid, const struct message *m,
+                 const struct reading *rd, char **cause)
+{
+	JsonObject *fields = json_object_ref(r->fields);
+	GList *keys = json_object_get_members(rd->fx->fields);
+	GPtrArray *none = g_ptr_array_new();
+	int rc;
+
+	for (GList *l = keys; l != NULL; l = l->next) {
+		const char *k = l->data;
+		if (k[0] != '_' && !json_object_has_member(fields, k))
+			json_object_set_member(
+			    fields, k, json_node_copy(json_object_get_member(rd->fx->fields, k)));
+	}
+	rc = store_request_set_fields(p->st, r->id, fields, none, cause);
+	if (rc == 0)
+		rc = req_move(p, r, "closed", "form_filed", "phieu", mid, m->from_addr, cause);
+	if (rc == 0)
+		rc = store_request_set_due(p->st, r->id, 0, NULL, cause);
+	if (rc == 0) {
+		GHashTable *v = req_vars(p, r);
+		rc = mail_unit(p, r, "closed", "closed", v, cause);
+		g_hash_table_destroy(v);
+	}
+	g_list_free(keys);
+	g_ptr_array_free(none, TRUE);
 	json_object_unref(fields);
 	return rc;
 }
@@ -530,6 +583,9 @@ procedure_reply(struct procedure *p, gint64 id, gint64 mid, const struct message
 			rc = mail_unit(p, &r, "closed", "closed", v, cause);
 			g_hash_table_destroy(v);
 		}
+	} else if (json_object_get_boolean_member_with_default(r.o, "emergency", FALSE) &&
+	           !lifecycle_final(r.state) && rd != NULL && rd->fx->labels > 2) {
+		rc = reply_form_filed(p, &r, mid, m, rd, cause);
 	} else if (strcmp(r.state, "needs_info") == 0) {
 		rc = reply_info(p, &r, mid, m, rd, cause);
 	} else {
@@ -659,6 +715,9 @@ procedure_new_request(struct procedure *p, gint64 id, gint64 mid, const struct m
 			*refused = TRUE;
 		} else if (rc == 0) {
 			*ack_hold = g_strdup(cr.reason);
+			rc = store_request_set_hold(p->st, id, cr.reason, cause);
+		}
+		if (rc == 0 && strcmp(cr.state, "needs_info") == 0) {
 			rc = store_request_set_due(p->st, id,
 			                           now_s() + (gint64)p->cfg->remind_after * DAY,
 			                           "remind", cause);
@@ -734,7 +793,7 @@ procedure_staff_mail(struct procedure *p, struct stored_message *sm, const struc
 	nr.proper_mailbox = "pkt-iid";
 	nr.sender = u != NULL ? u->addresses[0] : NULL;
 	nr.subject = m->subject;
-	nr.message_id = m->message_id;
+	nr.message_id = NULL; /* the unit never saw the staff member's mail */
 	nr.form_code = "05/IID-KT";
 	nr.source = "body";
 	nr.fields = fields;
@@ -811,6 +870,7 @@ timer_fire(struct procedure *p, struct req *r, const char *kind, gint64 now, cha
 	for (guint i = 0; missing != NULL && i < json_array_get_length(missing); i++)
 		g_ptr_array_add(keys, (gpointer)json_array_get_string_element(missing, i));
 	g_hash_table_insert(v, "missing", reply_keys_text(keys, p->cfg->language));
+	notify_set(v, "text", emergency ? str(r->fields, "description") : str(r->o, "hold"), FALSE);
 	notify_set(v, "reminder", n, FALSE);
 	notify_set(v, "reminders", of, FALSE);
 	notify_set(v, "since", since_text, FALSE);

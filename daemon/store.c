@@ -120,6 +120,8 @@ static const char *const migrations[] = {
     "ALTER TABLE requests ADD COLUMN emergency INTEGER NOT NULL DEFAULT 0;"
     "ALTER TABLE requests ADD COLUMN linked_to INTEGER REFERENCES requests(id);"
     "CREATE INDEX requests_due ON requests(due_at) WHERE due_at IS NOT NULL;",
+    /* 5: what a request waits for while it is in needs_info */
+    "ALTER TABLE requests ADD COLUMN hold TEXT;",
 };
 
 /* Now as an ISO 8601 UTC timestamp. */
@@ -986,7 +988,7 @@ store_request_show(struct store *st, const char *id_or_number, char **cause)
 	                "sender, subject, message_id, form_code, source, fields, "
 	                "missing, doubtful, confidence, created, updated, sources, "
 	                "conflicts, review, scheduled_at, scheduled_until, cost, due_at, "
-	                "due_kind, reminders, emergency, linked_to FROM requests "
+	                "due_kind, reminders, emergency, linked_to, hold FROM requests "
 	                "WHERE number = ? OR (id = ? AND ? GLOB '[0-9]*' AND ? NOT "
 	                "GLOB '*-*')",
 	                cause, "ssss", id_or_number, id_or_number, id_or_number, id_or_number);
@@ -1032,6 +1034,7 @@ store_request_show(struct store *st, const char *id_or_number, char **cause)
 		json_object_set_boolean_member(o, "emergency", sqlite3_column_int(s, 26) != 0);
 		if (sqlite3_column_type(s, 27) != SQLITE_NULL)
 			json_object_set_int_member(o, "linked_to", sqlite3_column_int64(s, 27));
+		set_str(o, "hold", s, 28);
 	}
 	sqlite3_reset(s);
 	if (o != NULL) {
@@ -1332,4 +1335,11 @@ store_logbook(struct store *st, char **cause)
 	}
 	sqlite3_reset(s);
 	return a;
+}
+
+/* Record (or clear, with NULL) what a request waits for. */
+int
+store_request_set_hold(struct store *st, gint64 id, const char *hold, char **cause)
+{
+	return store_exec(st, "UPDATE requests SET hold = ? WHERE id = ?", cause, "sI", hold, id);
 }

@@ -145,6 +145,8 @@ int store_request_set_fields(struct store *st, gint64 id, JsonObject *fields, GP
 /* Set the request's timer (at 0 clears it); kind: "remind", "close", "emergency". */
 int store_request_set_due(struct store *st, gint64 id, gint64 at, const char *kind, char **cause);
 int store_request_reminded(struct store *st, gint64 id, char **cause);
+/* Record (or clear, with NULL) what a request waits for in needs_info. */
+int store_request_set_hold(struct store *st, gint64 id, const char *hold, char **cause);
 /* Ids of requests whose timer is due. */
 GArray *store_requests_due(struct store *st, gint64 now, char **cause);
 int store_request_set_schedule(struct store *st, gint64 id, const char *at, const char *until,
