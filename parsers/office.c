@@ -35,14 +35,6 @@
 #define MAX_SPACES      256
 #define MAX_STYLE_CHAIN 16
 
-/* Whether an element has that local name (any namespace). */
-static gboolean
-is(const xmlNode *n, const char *local)
-{
-	return n != NULL && n->type == XML_ELEMENT_NODE &&
-	       xmlStrEqual(n->name, (const xmlChar *)local);
-}
-
 /* Whether an element is in a namespace whose URI ends with suffix. */
 static gboolean
 in_ns(const xmlNode *n, const char *suffix)
@@ -55,53 +47,8 @@ in_ns(const xmlNode *n, const char *suffix)
 static gboolean
 w_is(const xmlNode *n, const char *local)
 {
-	return is(n, local) && (in_ns(n, "/wordprocessingml/2006/main") ||
-	                        in_ns(n, "/ooxml/wordprocessingml/main"));
-}
-
-/* The first child element of that local name. */
-static xmlNode *
-child(const xmlNode *n, const char *local)
-{
-	if (n == NULL)
-		return NULL;
-	for (xmlNode *c = n->children; c != NULL; c = c->next)
-		if (is(c, local))
-			return c;
-	return NULL;
-}
-
-/* The children of the first child element of that local name, or NULL. */
-static xmlNode *
-kids(const xmlNode *n, const char *local)
-{
-	xmlNode *c = child(n, local);
-
-	return c != NULL ? c->children : NULL;
-}
-
-/* An attribute's value by local name (any namespace), borrowed; NULL if absent. */
-static const char *
-attr(const xmlNode *n, const char *local)
-{
-	if (n == NULL)
-		return NULL;
-	for (xmlAttr *a = n->properties; a != NULL; a = a->next)
-		if (xmlStrEqual(a->name, (const xmlChar *)local))
-			return a->children != NULL && a->children->content != NULL
-			           ? (const char *)a->children->content
-			           : "";
-	return NULL;
-}
-
-/* The text of an element's own text children (entity references are not followed). */
-static void
-node_text(const xmlNode *n, GString *to)
-{
-	for (xmlNode *c = n->children; c != NULL; c = c->next)
-		if ((c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) &&
-		    c->content != NULL)
-			g_string_append(to, (const char *)c->content);
+	return xml_is(n, local) && (in_ns(n, "/wordprocessingml/2006/main") ||
+	                            in_ns(n, "/ooxml/wordprocessingml/main"));
 }
 
 /* An on/off value as OOXML writes it; absent means on. */
@@ -117,15 +64,15 @@ on_value(const char *v)
 static xmlNode *
 mc_branch(const xmlNode *n)
 {
-	xmlNode *c = child(n, "Choice");
-	return c != NULL ? c : child(n, "Fallback");
+	xmlNode *c = xml_child(n, "Choice");
+	return c != NULL ? c : xml_child(n, "Fallback");
 }
 
 /* Whether an element is mc:AlternateContent. */
 static gboolean
 mc_alt(const xmlNode *n)
 {
-	return is(n, "AlternateContent") && in_ns(n, "/markup-compatibility/2006");
+	return xml_is(n, "AlternateContent") && in_ns(n, "/markup-compatibility/2006");
 }
 
 /* ---- check boxes and symbol fonts ---- */
@@ -351,11 +298,11 @@ rfonts_font(const xmlNode *rfonts)
 
 	if (rfonts == NULL)
 		return NULL;
-	if ((f = attr(rfonts, "ascii")) != NULL)
+	if ((f = xml_attr(rfonts, "ascii")) != NULL)
 		return f;
-	if (attr(rfonts, "asciiTheme") != NULL)
+	if (xml_attr(rfonts, "asciiTheme") != NULL)
 		return NULL;
-	return attr(rfonts, "hAnsi");
+	return xml_attr(rfonts, "hAnsi");
 }
 
 /* The leader character of a tab stop's w:leader, or 0. */
@@ -376,8 +323,8 @@ static char
 tabs_leader(const xmlNode *tabs)
 {
 	for (xmlNode *t = tabs != NULL ? tabs->children : NULL; t != NULL; t = t->next) {
-		const char *val = attr(t, "val");
-		char c = leader_char(attr(t, "leader"));
+		const char *val = xml_attr(t, "val");
+		char c = leader_char(xml_attr(t, "leader"));
 		if (w_is(t, "tab") && c != 0 && (val == NULL || strcmp(val, "clear") != 0))
 			return c;
 	}
@@ -389,24 +336,25 @@ static void
 docx_styles(struct docx *d, xmlDoc *doc)
 {
 	xmlNode *root = xmlDocGetRootElement(doc);
-	xmlNode *def =
-	    child(child(child(child(root, "docDefaults"), "rPrDefault"), "rPr"), "rFonts");
+	xmlNode *def = xml_child(
+	    xml_child(xml_child(xml_child(root, "docDefaults"), "rPrDefault"), "rPr"), "rFonts");
 	const char *f = rfonts_font(def);
 
 	if (f != NULL)
 		d->default_font = g_strdup(f);
 	for (xmlNode *n = root->children; n != NULL; n = n->next) {
-		const char *id = attr(n, "styleId"), *type = attr(n, "type");
+		const char *id = xml_attr(n, "styleId"), *type = xml_attr(n, "type");
 		if (!w_is(n, "style") || id == NULL)
 			continue;
 		struct wstyle *s = g_new0(struct wstyle, 1);
-		f = rfonts_font(child(child(n, "rPr"), "rFonts"));
+		f = rfonts_font(xml_child(xml_child(n, "rPr"), "rFonts"));
 		s->font = g_strdup(f);
-		s->based_on = g_strdup(attr(child(n, "basedOn"), "val"));
-		s->leader = tabs_leader(child(child(n, "pPr"), "tabs"));
+		s->based_on = g_strdup(xml_attr(xml_child(n, "basedOn"), "val"));
+		s->leader = tabs_leader(xml_child(xml_child(n, "pPr"), "tabs"));
 		g_hash_table_replace(d->styles, g_strdup(id), s);
-		if (type != NULL && strcmp(type, "paragraph") == 0 && attr(n, "default") != NULL &&
-		    on_value(attr(n, "default")) && d->para_style == NULL)
+		if (type != NULL && strcmp(type, "paragraph") == 0 &&
+		    xml_attr(n, "default") != NULL && on_value(xml_attr(n, "default")) &&
+		    d->para_style == NULL)
 			d->para_style = g_strdup(id);
 	}
 }
@@ -431,10 +379,10 @@ docx_style_font(const struct docx *d, const char *id)
 static struct wpara
 docx_para(const struct docx *d, const xmlNode *p)
 {
-	const xmlNode *ppr = child(p, "pPr");
-	const char *id = attr(child(ppr, "pStyle"), "val");
+	const xmlNode *ppr = xml_child(p, "pPr");
+	const char *id = xml_attr(xml_child(ppr, "pStyle"), "val");
 	const char *f = docx_style_font(d, id != NULL ? id : d->para_style);
-	struct wpara wp = {f != NULL ? f : d->default_font, tabs_leader(child(ppr, "tabs"))};
+	struct wpara wp = {f != NULL ? f : d->default_font, tabs_leader(xml_child(ppr, "tabs"))};
 
 	id = id != NULL ? id : d->para_style;
 	for (int i = 0; wp.leader == 0 && id != NULL && i < MAX_STYLE_CHAIN; i++) {
@@ -463,15 +411,15 @@ append_leader(GString *line, char c)
 static const char *
 docx_run_font(const struct docx *d, const xmlNode *r, const struct wpara *wp)
 {
-	const xmlNode *rpr = child(r, "rPr");
-	xmlNode *rf = child(rpr, "rFonts");
+	const xmlNode *rpr = xml_child(r, "rPr");
+	xmlNode *rf = xml_child(rpr, "rFonts");
 	const char *f = rfonts_font(rf);
 
 	if (f != NULL)
 		return f;
-	if (rf != NULL && attr(rf, "asciiTheme") != NULL)
+	if (rf != NULL && xml_attr(rf, "asciiTheme") != NULL)
 		return NULL;
-	f = docx_style_font(d, attr(child(rpr, "rStyle"), "val"));
+	f = docx_style_font(d, xml_attr(xml_child(rpr, "rStyle"), "val"));
 	return f != NULL ? f : wp->font;
 }
 
@@ -479,28 +427,28 @@ docx_run_font(const struct docx *d, const xmlNode *r, const struct wpara *wp)
 static int
 sdt_checkbox(const xmlNode *sdt)
 {
-	xmlNode *cb = child(child(sdt, "sdtPr"), "checkbox");
+	xmlNode *cb = xml_child(xml_child(sdt, "sdtPr"), "checkbox");
 	xmlNode *checked;
 
 	if (cb == NULL)
 		return -1;
-	checked = child(cb, "checked");
-	return checked != NULL && on_value(attr(checked, "val")) ? 1 : 0;
+	checked = xml_child(cb, "checked");
+	return checked != NULL && on_value(xml_attr(checked, "val")) ? 1 : 0;
 }
 
 /* A legacy FORMCHECKBOX field at its w:fldChar begin: 1, 0, or -1 if none. */
 static int
 fld_checkbox(const xmlNode *fld)
 {
-	xmlNode *cb = child(child(fld, "ffData"), "checkBox");
+	xmlNode *cb = xml_child(xml_child(fld, "ffData"), "checkBox");
 	xmlNode *v;
 
 	if (cb == NULL)
 		return -1;
-	if ((v = child(cb, "checked")) != NULL)
-		return on_value(attr(v, "val"));
-	if ((v = child(cb, "default")) != NULL)
-		return on_value(attr(v, "val"));
+	if ((v = xml_child(cb, "checked")) != NULL)
+		return on_value(xml_attr(v, "val"));
+	if ((v = xml_child(cb, "default")) != NULL)
+		return on_value(xml_attr(v, "val"));
 	return 0;
 }
 
@@ -535,8 +483,8 @@ docx_textboxes(const struct docx *d, xmlNode *n, struct sink *extra, int depth)
 static void
 docx_sym(const xmlNode *sym, GString *line)
 {
-	const char *code = attr(sym, "char");
-	enum symfont f = symfont_of(attr(sym, "font"));
+	const char *code = xml_attr(sym, "char");
+	enum symfont f = symfont_of(xml_attr(sym, "font"));
 	gunichar c;
 
 	if (code == NULL || f == SYM_NONE)
@@ -555,9 +503,9 @@ docx_run(const struct docx *d, const xmlNode *r, GString *line, struct sink *ext
 	const char *font = docx_run_font(d, r, wp);
 	enum legacy_enc enc = legacy_font(font);
 	enum symfont sym = symfont_of(font);
-	xmlNode *vanish = child(child(r, "rPr"), "vanish");
+	xmlNode *vanish = xml_child(xml_child(r, "rPr"), "vanish");
 
-	if (vanish != NULL && on_value(attr(vanish, "val")))
+	if (vanish != NULL && on_value(xml_attr(vanish, "val")))
 		return; /* hidden text: not on the form people see */
 
 	for (xmlNode *c = r->children; c != NULL; c = c->next) {
@@ -565,7 +513,7 @@ docx_run(const struct docx *d, const xmlNode *r, GString *line, struct sink *ext
 			continue;
 		if (w_is(c, "t")) {
 			GString *t = g_string_new(NULL);
-			node_text(c, t);
+			xml_node_text(c, t);
 			if (enc != LEGACY_NONE) {
 				char *conv = legacy_convert(t->str, enc);
 				append_text(line, conv, SYM_NONE);
@@ -576,8 +524,8 @@ docx_run(const struct docx *d, const xmlNode *r, GString *line, struct sink *ext
 			g_string_free(t, TRUE);
 		} else if (w_is(c, "tab") && wp->leader != 0) {
 			append_leader(line, wp->leader);
-		} else if (w_is(c, "ptab") && leader_char(attr(c, "leader")) != 0) {
-			append_leader(line, leader_char(attr(c, "leader")));
+		} else if (w_is(c, "ptab") && leader_char(xml_attr(c, "leader")) != 0) {
+			append_leader(line, leader_char(xml_attr(c, "leader")));
 		} else if (w_is(c, "tab") || w_is(c, "ptab")) {
 			g_string_append_c(line, '\t');
 		} else if (w_is(c, "br") || w_is(c, "cr")) {
@@ -587,7 +535,7 @@ docx_run(const struct docx *d, const xmlNode *r, GString *line, struct sink *ext
 		} else if (w_is(c, "sym")) {
 			docx_sym(c, line);
 		} else if (w_is(c, "fldChar")) {
-			const char *type = attr(c, "fldCharType");
+			const char *type = xml_attr(c, "fldCharType");
 			int on = fld_checkbox(c);
 			if (type != NULL && strcmp(type, "begin") == 0 && on >= 0)
 				append_box(line, on);
@@ -622,7 +570,8 @@ docx_inline(const struct docx *d, xmlNode *first, GString *line, struct sink *ex
 			if (on >= 0) /* its content only shows the box again */
 				append_box(line, on);
 			else
-				docx_inline(d, kids(n, "sdtContent"), line, extra, wp, depth + 1);
+				docx_inline(d, xml_kids(n, "sdtContent"), line, extra, wp,
+				            depth + 1);
 			continue;
 		}
 		if (mc_alt(n)) {
@@ -643,7 +592,7 @@ docx_inline(const struct docx *d, xmlNode *first, GString *line, struct sink *ex
 static gboolean
 docx_mark_deleted(const xmlNode *p)
 {
-	return child(child(child(p, "pPr"), "rPr"), "del") != NULL;
+	return xml_child(xml_child(xml_child(p, "pPr"), "rPr"), "del") != NULL;
 }
 
 static void docx_table(const struct docx *d, xmlNode *tbl, struct sink *k, int depth);
@@ -681,7 +630,7 @@ docx_block(const struct docx *d, xmlNode *first, struct sink *k, int depth)
 				sink_para(k, b->str);
 				g_string_free(b, TRUE);
 			} else {
-				docx_block(d, kids(n, "sdtContent"), k, depth + 1);
+				docx_block(d, xml_kids(n, "sdtContent"), k, depth + 1);
 			}
 		} else if (mc_alt(n)) {
 			xmlNode *b = mc_branch(n);
@@ -703,16 +652,16 @@ docx_block(const struct docx *d, xmlNode *first, struct sink *k, int depth)
 static char *
 docx_cell(const struct docx *d, xmlNode *tc, int depth)
 {
-	xmlNode *pr = child(tc, "tcPr"), *m;
+	xmlNode *pr = xml_child(tc, "tcPr"), *m;
 	struct sink k = {g_string_new(NULL), TRUE};
 
-	if ((m = child(pr, "hMerge")) != NULL && attr(m, "val") != NULL &&
-	    strcmp(attr(m, "val"), "restart") != 0) {
+	if ((m = xml_child(pr, "hMerge")) != NULL && xml_attr(m, "val") != NULL &&
+	    strcmp(xml_attr(m, "val"), "restart") != 0) {
 		g_string_free(k.s, TRUE);
 		return NULL;
 	}
-	if ((m = child(pr, "vMerge")) != NULL &&
-	    (attr(m, "val") == NULL || strcmp(attr(m, "val"), "restart") != 0))
+	if ((m = xml_child(pr, "vMerge")) != NULL &&
+	    (xml_attr(m, "val") == NULL || strcmp(xml_attr(m, "val"), "restart") != 0))
 		return g_string_free(k.s, FALSE);
 	docx_block(d, tc->children, &k, depth + 1);
 	return g_string_free(k.s, FALSE);
@@ -730,7 +679,7 @@ docx_cells(const struct docx *d, xmlNode *first, GPtrArray *cells, int depth)
 			if (t != NULL)
 				g_ptr_array_add(cells, t);
 		} else if (w_is(n, "sdt")) {
-			docx_cells(d, kids(n, "sdtContent"), cells, depth + 1);
+			docx_cells(d, xml_kids(n, "sdtContent"), cells, depth + 1);
 		} else if (w_is(n, "customXml")) {
 			docx_cells(d, n->children, cells, depth + 1);
 		}
@@ -745,11 +694,11 @@ docx_rows(const struct docx *d, xmlNode *first, struct sink *k, int depth)
 		return;
 	for (xmlNode *n = first; n != NULL; n = n->next) {
 		if (w_is(n, "tr")) {
-			xmlNode *trpr = child(n, "trPr");
-			if (child(trpr, "del") != NULL) /* a deleted row */
+			xmlNode *trpr = xml_child(n, "trPr");
+			if (xml_child(trpr, "del") != NULL) /* a deleted row */
 				continue;
 			GPtrArray *cells = g_ptr_array_new_with_free_func(g_free);
-			const char *before = attr(child(trpr, "gridBefore"), "val");
+			const char *before = xml_attr(xml_child(trpr, "gridBefore"), "val");
 			for (long i = before != NULL ? strtol(before, NULL, 10) : 0;
 			     i > 0 && cells->len < MAX_CELLS; i--)
 				g_ptr_array_add(cells, g_strdup(""));
@@ -757,7 +706,7 @@ docx_rows(const struct docx *d, xmlNode *first, struct sink *k, int depth)
 			row_line(cells, k);
 			g_ptr_array_free(cells, TRUE);
 		} else if (w_is(n, "sdt")) {
-			docx_rows(d, kids(n, "sdtContent"), k, depth + 1);
+			docx_rows(d, xml_kids(n, "sdtContent"), k, depth + 1);
 		} else if (w_is(n, "customXml")) {
 			docx_rows(d, n->children, k, depth + 1);
 		}
@@ -769,70 +718,6 @@ static void
 docx_table(const struct docx *d, xmlNode *tbl, struct sink *k, int depth)
 {
 	docx_rows(d, tbl->children, k, depth + 1);
-}
-
-/* The target of the package relationship of that type (suffix), or NULL. */
-static char *
-rels_target(xmlDoc *rels, const char *type_suffix, const char *base)
-{
-	for (xmlNode *n = xmlDocGetRootElement(rels)->children; n != NULL; n = n->next) {
-		const char *type = attr(n, "Type"), *target = attr(n, "Target");
-		if (!is(n, "Relationship") || type == NULL || target == NULL ||
-		    !g_str_has_suffix(type, type_suffix))
-			continue;
-		if (target[0] == '/')
-			return g_strdup(target + 1);
-		return g_strconcat(base, target, NULL);
-	}
-	return NULL;
-}
-
-/* Forget a failure to read an optional part, unless it was refused. */
-static gboolean
-optional_failed(int r, struct doc_text *out)
-{
-	if (r >= 0 || out->status == DOC_REFUSED)
-		return r < 0;
-	g_clear_pointer(&out->cause, g_free);
-	out->status = DOC_OK;
-	return FALSE;
-}
-
-/* The main part of a package: from _rels/.rels, else the usual name; NULL
-   when reading the relationships went over a limit. */
-static char *
-main_part(struct zipr *zr, const char *usual, struct doc_text *out)
-{
-	xmlDoc *rels;
-	char *name = NULL;
-	int r = zipr_xml(zr, "_rels/.rels", &rels, out);
-
-	if (optional_failed(r, out))
-		return NULL;
-	if (r > 0) {
-		name = rels_target(rels, "/officeDocument", "");
-		xmlFreeDoc(rels);
-	}
-	if (name == NULL || !zipr_has(zr, name)) {
-		g_free(name);
-		name = g_strdup(usual);
-	}
-	return name;
-}
-
-/* What a zip without the expected part holds instead, for the cause. */
-static const char *
-zip_kind(struct zipr *zr)
-{
-	if (zipr_has(zr, "word/document.xml"))
-		return "a Word document (DOCX)";
-	if (zipr_has(zr, "xl/workbook.xml"))
-		return "an Excel workbook (XLSX)";
-	if (zipr_has(zr, "ppt/presentation.xml"))
-		return "a PowerPoint presentation (PPTX)";
-	if (zipr_has(zr, "content.xml"))
-		return "an OpenDocument file";
-	return "a zip archive of other files";
 }
 
 /* Text of a DOCX. */
@@ -865,7 +750,7 @@ office_docx(const guint8 *data, gsize len, const struct doc_limits *lim, struct 
 	r = zipr_xml(&zr, "word/styles.xml", &styles, out);
 	if (r > 0)
 		docx_styles(&d, styles);
-	xmlNode *body = child(xmlDocGetRootElement(doc), "body");
+	xmlNode *body = xml_child(xmlDocGetRootElement(doc), "body");
 	if (optional_failed(r, out)) {
 		/* refused: the cause is set */
 	} else if (!w_is(xmlDocGetRootElement(doc), "document") || body == NULL) {
@@ -916,7 +801,7 @@ odf_is(const xmlNode *n, const char *ns, const char *local)
 	char *suffix;
 	gboolean yes;
 
-	if (!is(n, local) || n->ns == NULL || n->ns->href == NULL)
+	if (!xml_is(n, local) || n->ns == NULL || n->ns->href == NULL)
 		return FALSE;
 	suffix = g_strdup_printf(":xmlns:%s:1.0", ns);
 	yes = g_str_has_suffix((const char *)n->ns->href, suffix);
@@ -946,11 +831,11 @@ odt_props_font(const struct odt *o, const xmlNode *props)
 
 	if (props == NULL)
 		return NULL;
-	if ((f = attr(props, "font-name")) != NULL) {
+	if ((f = xml_attr(props, "font-name")) != NULL) {
 		const char *fam = g_hash_table_lookup(o->faces, f);
 		return g_strdup(fam != NULL ? fam : f);
 	}
-	if ((f = attr(props, "font-family")) != NULL)
+	if ((f = xml_attr(props, "font-family")) != NULL)
 		return odt_family(f);
 	return NULL;
 }
@@ -960,28 +845,30 @@ static void
 odt_decls(struct odt *o, xmlNode *root)
 {
 	for (xmlNode *sec = root->children; sec != NULL; sec = sec->next) {
-		if (is(sec, "font-face-decls")) {
+		if (xml_is(sec, "font-face-decls")) {
 			for (xmlNode *f = sec->children; f != NULL; f = f->next)
-				if (is(f, "font-face") && attr(f, "name") && attr(f, "font-family"))
-					g_hash_table_replace(o->faces, g_strdup(attr(f, "name")),
-					                     odt_family(attr(f, "font-family")));
-		} else if (is(sec, "styles") || is(sec, "automatic-styles")) {
+				if (xml_is(f, "font-face") && xml_attr(f, "name") &&
+				    xml_attr(f, "font-family"))
+					g_hash_table_replace(
+					    o->faces, g_strdup(xml_attr(f, "name")),
+					    odt_family(xml_attr(f, "font-family")));
+		} else if (xml_is(sec, "styles") || xml_is(sec, "automatic-styles")) {
 			for (xmlNode *s = sec->children; s != NULL; s = s->next) {
-				xmlNode *props = child(s, "text-properties");
-				if (is(s, "default-style") && attr(s, "family") != NULL &&
-				    strcmp(attr(s, "family"), "paragraph") == 0) {
+				xmlNode *props = xml_child(s, "text-properties");
+				if (xml_is(s, "default-style") && xml_attr(s, "family") != NULL &&
+				    strcmp(xml_attr(s, "family"), "paragraph") == 0) {
 					char *f = odt_props_font(o, props);
 					if (f != NULL) {
 						g_free(o->default_font);
 						o->default_font = f;
 					}
 				}
-				if (!is(s, "style") || attr(s, "name") == NULL)
+				if (!xml_is(s, "style") || xml_attr(s, "name") == NULL)
 					continue;
 				struct ostyle *st = g_new0(struct ostyle, 1);
 				st->font = odt_props_font(o, props);
-				st->parent = g_strdup(attr(s, "parent-style-name"));
-				g_hash_table_replace(o->styles, g_strdup(attr(s, "name")), st);
+				st->parent = g_strdup(xml_attr(s, "parent-style-name"));
+				g_hash_table_replace(o->styles, g_strdup(xml_attr(s, "name")), st);
 			}
 		}
 	}
@@ -1011,11 +898,11 @@ odt_forms(struct odt *o, xmlNode *n, int depth)
 	for (xmlNode *c = n->children; c != NULL; c = c->next) {
 		if (c->type != XML_ELEMENT_NODE)
 			continue;
-		if (is(c, "checkbox")) {
-			const char *id = attr(c, "id");
-			const char *cur = attr(c, "current-state"), *st = attr(c, "state");
+		if (xml_is(c, "checkbox")) {
+			const char *id = xml_attr(c, "id");
+			const char *cur = xml_attr(c, "current-state"), *st = xml_attr(c, "state");
 			const char *v = cur != NULL ? cur : st;
-			const char *label = attr(c, "label");
+			const char *label = xml_attr(c, "label");
 			if (id != NULL)
 				g_hash_table_replace(
 				    o->controls, g_strdup(id),
@@ -1074,7 +961,7 @@ odt_inline(const struct odt *o, xmlNode *first, GString *line, struct sink *extr
 		if (n->type != XML_ELEMENT_NODE)
 			continue;
 		if (odf_is(n, "text", "s")) {
-			const char *c = attr(n, "c");
+			const char *c = xml_attr(n, "c");
 			long k = c != NULL ? strtol(c, NULL, 10) : 1;
 			for (long i = 0; i < CLAMP(k, 1, MAX_SPACES); i++)
 				g_string_append_c(line, ' ');
@@ -1084,7 +971,7 @@ odt_inline(const struct odt *o, xmlNode *first, GString *line, struct sink *extr
 			g_string_append_c(line, '\n');
 		} else if (odf_is(n, "drawing", "control")) {
 			const char *v = g_hash_table_lookup(
-			    o->controls, attr(n, "control") ? attr(n, "control") : "");
+			    o->controls, xml_attr(n, "control") ? xml_attr(n, "control") : "");
 			if (v != NULL) {
 				append_box(line, v[0] == '1');
 				if (v[1] != '\0') {
@@ -1098,11 +985,11 @@ odt_inline(const struct odt *o, xmlNode *first, GString *line, struct sink *extr
 		} else {
 			gboolean skipped = FALSE;
 			for (int i = 0; skip[i] != NULL && !skipped; i++)
-				skipped = is(n, skip[i]);
+				skipped = xml_is(n, skip[i]);
 			if (skipped || odf_is(n, "office", "annotation"))
 				continue;
 			/* spans, links, fields, meta: their text shows */
-			const char *f = odt_style_font(o, attr(n, "style-name"));
+			const char *f = odt_style_font(o, xml_attr(n, "style-name"));
 			odt_inline(o, n->children, line, extra, f != NULL ? f : font, depth + 1);
 		}
 	}
@@ -1129,7 +1016,7 @@ odt_row(const struct odt *o, xmlNode *tr, GPtrArray *cells, const char *font, in
 		gboolean covered = odf_is(n, "table", "covered-table-cell");
 		if (!covered && !odf_is(n, "table", "table-cell"))
 			continue;
-		const char *rep = attr(n, "number-columns-repeated");
+		const char *rep = xml_attr(n, "number-columns-repeated");
 		long times = rep != NULL ? strtol(rep, NULL, 10) : 1;
 		times = CLAMP(times, 1, MAX_CELLS);
 		if (covered) {
@@ -1139,7 +1026,7 @@ odt_row(const struct odt *o, xmlNode *tr, GPtrArray *cells, const char *font, in
 				g_ptr_array_add(cells, g_strdup(""));
 			continue;
 		}
-		const char *span = attr(n, "number-columns-spanned");
+		const char *span = xml_attr(n, "number-columns-spanned");
 		struct sink k = {g_string_new(NULL), TRUE};
 		odt_block(o, n->children, &k, font, depth + 1);
 		if (k.s->len > 0)
@@ -1160,7 +1047,7 @@ odt_rows(const struct odt *o, xmlNode *first, struct sink *k, const char *font, 
 	for (xmlNode *n = first; n != NULL; n = n->next) {
 		if (odf_is(n, "table", "table-row")) {
 			GPtrArray *cells = g_ptr_array_new_with_free_func(g_free);
-			const char *rep = attr(n, "number-rows-repeated");
+			const char *rep = xml_attr(n, "number-rows-repeated");
 			long times = rep != NULL ? strtol(rep, NULL, 10) : 1;
 			odt_row(o, n, cells, font, depth + 1);
 			/* empty rows repeated to the end of a sheet: once is enough */
@@ -1193,7 +1080,7 @@ odt_block(const struct odt *o, xmlNode *first, struct sink *k, const char *font,
 		if (odf_is(n, "text", "p") || odf_is(n, "text", "h")) {
 			GString *line = g_string_new(NULL);
 			struct sink extra = {g_string_new(NULL), k->cell};
-			const char *f = odt_style_font(o, attr(n, "style-name"));
+			const char *f = odt_style_font(o, xml_attr(n, "style-name"));
 			odt_inline(o, n->children, line, &extra, f != NULL ? f : font, depth + 1);
 			sink_para(k, line->str);
 			sink_add(k, &extra);
@@ -1203,8 +1090,9 @@ odt_block(const struct odt *o, xmlNode *first, struct sink *k, const char *font,
 			odt_rows(o, n->children, k, font, depth + 1);
 		} else {
 			for (int i = 0; containers[i] != NULL; i++)
-				if (is(n, containers[i]) && (odf_is(n, "text", containers[i]) ||
-				                             odf_is(n, "drawing", containers[i]))) {
+				if (xml_is(n, containers[i]) &&
+				    (odf_is(n, "text", containers[i]) ||
+				     odf_is(n, "drawing", containers[i]))) {
 					odt_block(o, n->children, k, font, depth + 1);
 					break;
 				}
@@ -1254,7 +1142,7 @@ office_odt(const guint8 *data, gsize len, const struct doc_limits *lim, struct d
 		odt_decls(&o, xmlDocGetRootElement(styles));
 	if (!optional_failed(r, out)) {
 		xmlNode *root = xmlDocGetRootElement(doc);
-		xmlNode *text = child(child(root, "body"), "text");
+		xmlNode *text = xml_child(xml_child(root, "body"), "text");
 		odt_decls(&o, root);
 		if (text == NULL) {
 			doc_fail(out, DOC_BROKEN, "not an ODT: content.xml has no office:text");

@@ -28,123 +28,6 @@
 #define MAX_SHEETS    256
 #define SNIFF_RECORDS 20
 
-/* Whether an element has that local name (any namespace). */
-static gboolean
-is(const xmlNode *n, const char *local)
-{
-	return n != NULL && n->type == XML_ELEMENT_NODE &&
-	       xmlStrEqual(n->name, (const xmlChar *)local);
-}
-
-/* The first child element of that local name. */
-static xmlNode *
-child(const xmlNode *n, const char *local)
-{
-	if (n == NULL)
-		return NULL;
-	for (xmlNode *c = n->children; c != NULL; c = c->next)
-		if (is(c, local))
-			return c;
-	return NULL;
-}
-
-/* The children of the first child element of that local name, or NULL. */
-static xmlNode *
-kids(const xmlNode *n, const char *local)
-{
-	xmlNode *c = child(n, local);
-
-	return c != NULL ? c->children : NULL;
-}
-
-/* An attribute's value by local name (any namespace), borrowed; NULL if absent. */
-static const char *
-attr(const xmlNode *n, const char *local)
-{
-	if (n == NULL)
-		return NULL;
-	for (xmlAttr *a = n->properties; a != NULL; a = a->next)
-		if (xmlStrEqual(a->name, (const xmlChar *)local))
-			return a->children != NULL && a->children->content != NULL
-			           ? (const char *)a->children->content
-			           : "";
-	return NULL;
-}
-
-/* The text of an element's own text children (entity references are not followed). */
-static void
-node_text(const xmlNode *n, GString *to)
-{
-	for (xmlNode *c = n->children; c != NULL; c = c->next)
-		if ((c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) &&
-		    c->content != NULL)
-			g_string_append(to, (const char *)c->content);
-}
-
-/* The target of the package relationship of that type (suffix), or NULL. */
-static char *
-rels_target(xmlDoc *rels, const char *type_suffix, const char *base)
-{
-	for (xmlNode *n = xmlDocGetRootElement(rels)->children; n != NULL; n = n->next) {
-		const char *type = attr(n, "Type"), *target = attr(n, "Target");
-		if (!is(n, "Relationship") || type == NULL || target == NULL ||
-		    !g_str_has_suffix(type, type_suffix))
-			continue;
-		if (target[0] == '/')
-			return g_strdup(target + 1);
-		return g_strconcat(base, target, NULL);
-	}
-	return NULL;
-}
-
-/* Forget a failure to read an optional part, unless it was refused. */
-static gboolean
-optional_failed(int r, struct doc_text *out)
-{
-	if (r >= 0 || out->status == DOC_REFUSED)
-		return r < 0;
-	g_clear_pointer(&out->cause, g_free);
-	out->status = DOC_OK;
-	return FALSE;
-}
-
-/* The main part of a package: from _rels/.rels, else the usual name; NULL
-   when reading the relationships went over a limit. */
-static char *
-main_part(struct zipr *zr, const char *usual, struct doc_text *out)
-{
-	xmlDoc *rels;
-	char *name = NULL;
-	int r = zipr_xml(zr, "_rels/.rels", &rels, out);
-
-	if (optional_failed(r, out))
-		return NULL;
-	if (r > 0) {
-		name = rels_target(rels, "/officeDocument", "");
-		xmlFreeDoc(rels);
-	}
-	if (name == NULL || !zipr_has(zr, name)) {
-		g_free(name);
-		name = g_strdup(usual);
-	}
-	return name;
-}
-
-/* What a zip without the expected part holds instead, for the cause. */
-static const char *
-zip_kind(struct zipr *zr)
-{
-	if (zipr_has(zr, "word/document.xml"))
-		return "a Word document (DOCX)";
-	if (zipr_has(zr, "xl/workbook.xml"))
-		return "an Excel workbook (XLSX)";
-	if (zipr_has(zr, "ppt/presentation.xml"))
-		return "a PowerPoint presentation (PPTX)";
-	if (zipr_has(zr, "content.xml"))
-		return "an OpenDocument file";
-	return "a zip archive of other files";
-}
-
 /* ---- cells and rows ---- */
 
 /* A cell's text on one line: OOXML escapes (_x000D_) decoded, runs of
@@ -236,10 +119,10 @@ xlsx_rich(const xmlNode *si)
 	char *s;
 
 	for (xmlNode *n = si != NULL ? si->children : NULL; n != NULL; n = n->next) {
-		if (is(n, "t"))
-			node_text(n, t);
-		else if (is(n, "r") && child(n, "t") != NULL)
-			node_text(child(n, "t"), t);
+		if (xml_is(n, "t"))
+			xml_node_text(n, t);
+		else if (xml_is(n, "r") && xml_child(n, "t") != NULL)
+			xml_node_text(xml_child(n, "t"), t);
 	}
 	s = cell_clean(t->str);
 	g_string_free(t, TRUE);
@@ -323,16 +206,16 @@ xlsx_styles(struct xlsx *x, xmlDoc *doc)
 	xmlNode *root = xmlDocGetRootElement(doc);
 	GHashTable *custom = g_hash_table_new(g_direct_hash, g_direct_equal);
 
-	for (xmlNode *n = kids(root, "numFmts"); n != NULL; n = n->next) {
-		const char *id = attr(n, "numFmtId"), *code = attr(n, "formatCode");
-		if (is(n, "numFmt") && id != NULL && code != NULL)
+	for (xmlNode *n = xml_kids(root, "numFmts"); n != NULL; n = n->next) {
+		const char *id = xml_attr(n, "numFmtId"), *code = xml_attr(n, "formatCode");
+		if (xml_is(n, "numFmt") && id != NULL && code != NULL)
 			g_hash_table_insert(custom, GINT_TO_POINTER(strtol(id, NULL, 10) + 1),
 			                    GINT_TO_POINTER(custom_kind(code) + 1));
 	}
-	for (xmlNode *n = kids(root, "cellXfs"); n != NULL; n = n->next) {
-		if (!is(n, "xf"))
+	for (xmlNode *n = xml_kids(root, "cellXfs"); n != NULL; n = n->next) {
+		if (!xml_is(n, "xf"))
 			continue;
-		const char *ids = attr(n, "numFmtId");
+		const char *ids = xml_attr(n, "numFmtId");
 		long id = ids != NULL ? strtol(ids, NULL, 10) : 0;
 		gpointer k = g_hash_table_lookup(custom, GINT_TO_POINTER(id + 1));
 		int kind = k != NULL ? GPOINTER_TO_INT(k) - 1 : (int)builtin_kind(id);
@@ -421,13 +304,13 @@ xlsx_iso_date(const char *v)
 static char *
 xlsx_cell(const struct xlsx *x, const xmlNode *c)
 {
-	const char *t = attr(c, "t"), *style = attr(c, "s");
-	xmlNode *vn = child(c, "v");
+	const char *t = xml_attr(c, "t"), *style = xml_attr(c, "s");
+	xmlNode *vn = xml_child(c, "v");
 	GString *v = g_string_new(NULL);
 	char *s = NULL;
 
 	if (vn != NULL)
-		node_text(vn, v);
+		xml_node_text(vn, v);
 	g_strstrip(v->str);
 	if (t != NULL && strcmp(t, "s") == 0) {
 		char *end;
@@ -435,7 +318,7 @@ xlsx_cell(const struct xlsx *x, const xmlNode *c)
 		if (end != v->str && i < x->strings->len)
 			s = g_strdup(g_ptr_array_index(x->strings, (guint)i));
 	} else if (t != NULL && strcmp(t, "inlineStr") == 0) {
-		s = xlsx_rich(child(c, "is"));
+		s = xlsx_rich(xml_child(c, "is"));
 	} else if (t != NULL && strcmp(t, "b") == 0) {
 		s = g_strdup(v->len == 0 ? "" : strcmp(v->str, "0") == 0 ? "FALSE" : "TRUE");
 	} else if (t != NULL && strcmp(t, "d") == 0) {
@@ -491,22 +374,23 @@ xrow_free(gpointer p)
 static void
 xlsx_sheet(const struct xlsx *x, xmlDoc *doc, GString *out)
 {
-	xmlNode *data = child(xmlDocGetRootElement(doc), "sheetData");
+	xmlNode *data = xml_child(xmlDocGetRootElement(doc), "sheetData");
 	GPtrArray *rows = g_ptr_array_new_with_free_func(xrow_free);
 	long next_row = 1;
 	guint lead = G_MAXUINT;
 
 	for (xmlNode *rn = data != NULL ? data->children : NULL; rn != NULL; rn = rn->next) {
-		if (!is(rn, "row"))
+		if (!xml_is(rn, "row"))
 			continue;
-		const char *r = attr(rn, "r");
+		const char *r = xml_attr(rn, "r");
 		long num = r != NULL ? strtol(r, NULL, 10) : next_row, next_col = 0;
 		next_row = num + 1;
 		GPtrArray *cells = g_ptr_array_new_with_free_func(g_free);
 		for (xmlNode *c = rn->children; c != NULL; c = c->next) {
-			if (!is(c, "c"))
+			if (!xml_is(c, "c"))
 				continue;
-			long col = attr(c, "r") != NULL ? ref_column(attr(c, "r")) : next_col;
+			long col =
+			    xml_attr(c, "r") != NULL ? ref_column(xml_attr(c, "r")) : next_col;
 			if (col < 0 || col >= MAX_COLUMNS)
 				continue;
 			next_col = col + 1;
@@ -549,8 +433,9 @@ rels_by_id(xmlDoc *rels, const char *id, const char *base)
 	if (rels == NULL || id == NULL)
 		return NULL;
 	for (xmlNode *n = xmlDocGetRootElement(rels)->children; n != NULL; n = n->next) {
-		const char *rid = attr(n, "Id"), *target = attr(n, "Target");
-		if (!is(n, "Relationship") || rid == NULL || target == NULL || strcmp(rid, id) != 0)
+		const char *rid = xml_attr(n, "Id"), *target = xml_attr(n, "Target");
+		if (!xml_is(n, "Relationship") || rid == NULL || target == NULL ||
+		    strcmp(rid, id) != 0)
 			continue;
 		if (target[0] == '/')
 			return g_strdup(target + 1);
@@ -572,7 +457,7 @@ xlsx_strings(struct zipr *zr, struct xlsx *x, xmlDoc *rels, const char *base, st
 	g_free(name);
 	if (r > 0) {
 		for (xmlNode *n = xmlDocGetRootElement(doc)->children; n != NULL; n = n->next)
-			if (is(n, "si"))
+			if (xml_is(n, "si"))
 				g_ptr_array_add(x->strings, xlsx_rich(n));
 		xmlFreeDoc(doc);
 	}
@@ -585,19 +470,19 @@ static void
 xlsx_sheets(struct zipr *zr, struct xlsx *x, xmlDoc *wb, xmlDoc *rels, const char *base,
             struct doc_text *out)
 {
-	xmlNode *sheets = child(xmlDocGetRootElement(wb), "sheets");
+	xmlNode *sheets = xml_child(xmlDocGetRootElement(wb), "sheets");
 	GString *text = g_string_new(NULL);
 	int nth = 0;
 
 	for (xmlNode *n = sheets != NULL ? sheets->children : NULL; n != NULL && nth < MAX_SHEETS;
 	     n = n->next) {
-		if (!is(n, "sheet"))
+		if (!xml_is(n, "sheet"))
 			continue;
 		nth++;
-		const char *state = attr(n, "state");
+		const char *state = xml_attr(n, "state");
 		if (state != NULL && strcmp(state, "visible") != 0)
 			continue; /* hidden sheets hold lookup lists, not what people read */
-		char *name = rels_by_id(rels, attr(n, "id"), base);
+		char *name = rels_by_id(rels, xml_attr(n, "id"), base);
 		if (name == NULL)
 			name = g_strdup_printf("%sworksheets/sheet%d.xml", base, nth);
 		xmlDoc *doc;
@@ -656,9 +541,10 @@ sheet_xlsx(const guint8 *data, gsize len, const struct doc_limits *lim, struct d
 	g_free(wbname);
 	x.strings = g_ptr_array_new_with_free_func(g_free);
 	x.kinds = g_array_new(FALSE, FALSE, sizeof(int));
-	xmlNode *pr = child(xmlDocGetRootElement(wb), "workbookPr");
-	x.date1904 = attr(pr, "date1904") != NULL && (strcmp(attr(pr, "date1904"), "1") == 0 ||
-	                                              strcmp(attr(pr, "date1904"), "true") == 0);
+	xmlNode *pr = xml_child(xmlDocGetRootElement(wb), "workbookPr");
+	x.date1904 =
+	    xml_attr(pr, "date1904") != NULL && (strcmp(xml_attr(pr, "date1904"), "1") == 0 ||
+	                                         strcmp(xml_attr(pr, "date1904"), "true") == 0);
 	r = zipr_xml(&zr, relsname, &rels, out);
 	if (!optional_failed(r, out) && xlsx_strings(&zr, &x, rels, base, out)) {
 		stname = rels != NULL ? rels_target(rels, "/styles", base) : NULL;

@@ -288,3 +288,120 @@ zipr_xml(struct zipr *zr, const char *name, xmlDoc **doc, struct doc_text *out)
 	g_free(buf);
 	return *doc != NULL ? 1 : -1;
 }
+
+/* Whether an element has that local name (any namespace). */
+gboolean
+xml_is(const xmlNode *n, const char *local)
+{
+	return n != NULL && n->type == XML_ELEMENT_NODE &&
+	       xmlStrEqual(n->name, (const xmlChar *)local);
+}
+
+/* The first child element of that local name. */
+xmlNode *
+xml_child(const xmlNode *n, const char *local)
+{
+	if (n == NULL)
+		return NULL;
+	for (xmlNode *c = n->children; c != NULL; c = c->next)
+		if (xml_is(c, local))
+			return c;
+	return NULL;
+}
+
+/* The children of the first child element of that local name, or NULL. */
+xmlNode *
+xml_kids(const xmlNode *n, const char *local)
+{
+	xmlNode *c = xml_child(n, local);
+
+	return c != NULL ? c->children : NULL;
+}
+
+/* An attribute's value by local name (any namespace), borrowed; NULL if absent. */
+const char *
+xml_attr(const xmlNode *n, const char *local)
+{
+	if (n == NULL)
+		return NULL;
+	for (xmlAttr *a = n->properties; a != NULL; a = a->next)
+		if (xmlStrEqual(a->name, (const xmlChar *)local))
+			return a->children != NULL && a->children->content != NULL
+			           ? (const char *)a->children->content
+			           : "";
+	return NULL;
+}
+
+/* The text of an element's own text children (entity references are not followed). */
+void
+xml_node_text(const xmlNode *n, GString *to)
+{
+	for (xmlNode *c = n->children; c != NULL; c = c->next)
+		if ((c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) &&
+		    c->content != NULL)
+			g_string_append(to, (const char *)c->content);
+}
+
+/* The target of the package relationship of that type (suffix), or NULL. */
+char *
+rels_target(xmlDoc *rels, const char *type_suffix, const char *base)
+{
+	for (xmlNode *n = xmlDocGetRootElement(rels)->children; n != NULL; n = n->next) {
+		const char *type = xml_attr(n, "Type"), *target = xml_attr(n, "Target");
+		if (!xml_is(n, "Relationship") || type == NULL || target == NULL ||
+		    !g_str_has_suffix(type, type_suffix))
+			continue;
+		if (target[0] == '/')
+			return g_strdup(target + 1);
+		return g_strconcat(base, target, NULL);
+	}
+	return NULL;
+}
+
+/* Forget a failure to read an optional part, unless it was refused. */
+gboolean
+optional_failed(int r, struct doc_text *out)
+{
+	if (r >= 0 || out->status == DOC_REFUSED)
+		return r < 0;
+	g_clear_pointer(&out->cause, g_free);
+	out->status = DOC_OK;
+	return FALSE;
+}
+
+/* The main part of a package: from _rels/.rels, else the usual name; NULL
+   when reading the relationships went over a limit. */
+char *
+main_part(struct zipr *zr, const char *usual, struct doc_text *out)
+{
+	xmlDoc *rels;
+	char *name = NULL;
+	int r = zipr_xml(zr, "_rels/.rels", &rels, out);
+
+	if (optional_failed(r, out))
+		return NULL;
+	if (r > 0) {
+		name = rels_target(rels, "/officeDocument", "");
+		xmlFreeDoc(rels);
+	}
+	if (name == NULL || !zipr_has(zr, name)) {
+		g_free(name);
+		name = g_strdup(usual);
+	}
+	return name;
+}
+
+/* What a zip without the expected part holds instead, for the cause. */
+const char *
+zip_kind(struct zipr *zr)
+{
+	if (zipr_has(zr, "word/document.xml"))
+		return "a Word document (DOCX)";
+	if (zipr_has(zr, "xl/workbook.xml"))
+		return "an Excel workbook (XLSX)";
+	if (zipr_has(zr, "ppt/presentation.xml"))
+		return "a PowerPoint presentation (PPTX)";
+	if (zipr_has(zr, "content.xml"))
+		return "an OpenDocument file";
+	return "a zip archive of other files";
+}

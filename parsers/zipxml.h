@@ -50,4 +50,26 @@ xmlDoc *xml_parse(const char *buf, gsize len, const char *name, struct doc_text 
 /* Unpack and parse one part.  Returns 1 with *doc, 0 when absent, -1 on error. */
 int zipr_xml(struct zipr *zr, const char *name, xmlDoc **doc, struct doc_text *out);
 
+/* ---- reading the XML parts ---- */
+
+/* Whether an element has that local name (any namespace). */
+gboolean xml_is(const xmlNode *n, const char *local);
+/* The first child element of that local name. */
+xmlNode *xml_child(const xmlNode *n, const char *local);
+/* The children of the first child element of that local name, or NULL. */
+xmlNode *xml_kids(const xmlNode *n, const char *local);
+/* An attribute's value by local name (any namespace), borrowed; NULL if absent. */
+const char *xml_attr(const xmlNode *n, const char *local);
+/* The text of an element's own text children (entity references are not followed). */
+void xml_node_text(const xmlNode *n, GString *to);
+/* The target of the package relationship of that type (suffix), or NULL. */
+char *rels_target(xmlDoc *rels, const char *type_suffix, const char *base);
+/* Forget a failure to read an optional part, unless it was refused. */
+gboolean optional_failed(int r, struct doc_text *out);
+/* The main part of a package: from _rels/.rels, else the usual name; NULL
+   when reading the relationships went over a limit. */
+char *main_part(struct zipr *zr, const char *usual, struct doc_text *out);
+/* What a zip without the expected part holds instead, for the cause. */
+const char *zip_kind(struct zipr *zr);
+
 #endif
