@@ -52,18 +52,6 @@ source_rank(const char *source)
 	return 9;
 }
 
-/* Whether a '|' list holds word. */
-static gboolean
-in_list(const char *list, const char *word)
-{
-	gsize n = strlen(word);
-
-	for (const char *p = list; (p = strstr(p, word)) != NULL; p += n)
-		if ((p == list || p[-1] == '|') && (p[n] == '|' || p[n] == '\0'))
-			return TRUE;
-	return FALSE;
-}
-
 /* The kind of a part by its first bytes. */
 static enum kind
 kind_by_magic(const guint8 *d, gsize n)
@@ -94,8 +82,8 @@ part_kind(const struct msg_part *p, const struct kind_row **row)
 		ext = dot != NULL ? g_ascii_strdown(dot, -1) : NULL;
 	}
 	for (gsize i = 0; i < G_N_ELEMENTS(kinds); i++)
-		if (in_list(kinds[i].types, p->content_type) ||
-		    (ext != NULL && in_list(kinds[i].extensions, ext))) {
+		if (text_list_has(kinds[i].types, p->content_type) ||
+		    (ext != NULL && text_list_has(kinds[i].extensions, ext))) {
 			*row = &kinds[i];
 			break;
 		}

@@ -289,6 +289,18 @@ text_clean_lines(const char *s)
 	return g_string_free(out, FALSE);
 }
 
+/* Whether a '|' list holds word. */
+gboolean
+text_list_has(const char *list, const char *word)
+{
+	gsize n = strlen(word);
+
+	for (const char *p = list; (p = strstr(p, word)) != NULL; p += n)
+		if ((p == list || p[-1] == '|') && (p[n] == '|' || p[n] == '\0'))
+			return TRUE;
+	return FALSE;
+}
+
 /* Word-boundary substring search in folded text. */
 gboolean
 text_has_word(const char *folded, const char *needle)

@@ -36,6 +36,8 @@ char *text_clean_lines(const char *s);
    text) to UTF-8 NFC on one line.  Adjacent encoded words are joined
    before charset conversion, so a character split across words survives. */
 char *text_decode_header(const char *raw);
+/* Whether a '|'-separated list holds word as one of its items. */
+gboolean text_list_has(const char *list, const char *word);
 /* Whether folded text contains the folded needle at word boundaries. */
 gboolean text_has_word(const char *folded, const char *needle);
 

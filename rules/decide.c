@@ -142,18 +142,6 @@ rules_sign_off(const char *type)
 	return FALSE;
 }
 
-/* Whether key is in a '|' list. */
-static gboolean
-list_has(const char *list, const char *key)
-{
-	gsize n = strlen(key);
-
-	for (const char *p = list; (p = strstr(p, key)) != NULL; p += n)
-		if ((p == list || p[-1] == '|') && (p[n] == '|' || p[n] == '\0' || p[n] == ':'))
-			return TRUE;
-	return FALSE;
-}
-
 /* Count of words of a '|' list found in folded text, at most cap. */
 static int
 words_found(const char *list, const char *folded, int cap)
@@ -485,14 +473,14 @@ place_fields(struct decision *d, const struct type_row *row, JsonObject *raw,
 		const char *k = l->data;
 		if (k[0] == '_')
 			continue;
-		if (list_has(common_keys, k) || (row != NULL && list_has(row->keys, k)))
+		if (text_list_has(common_keys, k) || (row != NULL && text_list_has(row->keys, k)))
 			json_object_set_member(d->fields, k,
 			                       json_node_copy(json_object_get_member(raw, k)));
 	}
 	g_list_free(members);
 	/* a form's "Địa chỉ" is the unit's address: the place of work only
 	   when the form names no other */
-	if (row != NULL && list_has(row->keys, "location") &&
+	if (row != NULL && text_list_has(row->keys, "location") &&
 	    !json_object_has_member(raw, "_blank_location"))
 		move_member(raw, "_address", d->fields, "location");
 	if (row != NULL)

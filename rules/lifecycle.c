@@ -23,18 +23,6 @@ static const struct step steps[] = {
     {CMD_NOTE, OPEN "|completed|closed|rejected|cancelled", NULL, "note", NULL, 0, NULL},
 };
 
-/* Whether word is in a '|' list. */
-static gboolean
-in_list(const char *list, const char *word)
-{
-	gsize n = strlen(word);
-
-	for (const char *p = list; (p = strstr(p, word)) != NULL; p += n)
-		if ((p == list || p[-1] == '|') && (p[n] == '|' || p[n] == '\0'))
-			return TRUE;
-	return FALSE;
-}
-
 /* The step a command makes. */
 const struct step *
 lifecycle_step(enum command_kind k, const char *state, const char *type, char **why)
@@ -43,10 +31,10 @@ lifecycle_step(enum command_kind k, const char *state, const char *type, char **
 
 	for (gsize i = 0; i < G_N_ELEMENTS(steps); i++) {
 		const struct step *s = &steps[i];
-		if (s->command != k || (s->types != NULL && !in_list(s->types, type)))
+		if (s->command != k || (s->types != NULL && !text_list_has(s->types, type)))
 			continue;
 		known = TRUE;
-		if (in_list(s->from, state))
+		if (text_list_has(s->from, state))
 			return s;
 		break;
 	}
@@ -59,7 +47,7 @@ lifecycle_step(enum command_kind k, const char *state, const char *type, char **
 gboolean
 lifecycle_final(const char *state)
 {
-	return in_list("closed|rejected|cancelled", state);
+	return text_list_has("closed|rejected|cancelled", state);
 }
 
 /* Whether the type needs the unit's sign-off. */
