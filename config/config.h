@@ -68,6 +68,9 @@ struct config {
 	int batch_size;           /* messages per UID FETCH and per transaction */
 	int retry_min, retry_max; /* outbox backoff bounds, seconds */
 	int max_message_size;     /* bytes; larger mail is kept but not parsed */
+	int batch_bytes;          /* bytes of mail per UID FETCH, at most (one message always) */
+	int max_retry_hours;      /* a reply not sent within this fails and staff are told */
+	int quarantine_after;     /* failures of one message before it is set aside */
 	struct server_cfg imap, smtp;
 	GPtrArray *mailboxes; /* struct mailbox_cfg* */
 	char **staff;         /* NULL-terminated, lower case */

@@ -23,9 +23,10 @@ struct imap_conn {
 	char *ensured; /* last folder known to exist (imap_mark) */
 };
 
-/* One fetched message, before the callbacks. */
+/* One answer of a UID FETCH, pointing into libetpan's result. */
 struct imap_msg {
 	uint32_t uid;
+	uint32_t size; /* RFC822.SIZE, when asked for */
 	const char *data;
 	size_t len;
 };
@@ -372,14 +373,16 @@ imap_sorted_uids(const uint32_t *uids, size_t n, uint32_t **out)
 	return m;
 }
 
-/* UID and BODY[] of one FETCH response; 0 when it lacks either. */
-static int
+/* UID, RFC822.SIZE and BODY[] of one FETCH response. */
+static void
 imap_msg_from_att(struct mailimap_msg_att *att, struct imap_msg *m)
 {
 	clistiter *it;
 
 	m->uid = 0;
 	m->data = NULL;
+	m->len = 0;
+	m->size = 0;
 	for (it = clist_begin(att->att_list); it != NULL; it = clist_next(it)) {
 		struct mailimap_msg_att_item *item = clist_content(it);
 		struct mailimap_msg_att_static *st;
@@ -389,6 +392,8 @@ imap_msg_from_att(struct mailimap_msg_att *att, struct imap_msg *m)
 		st = item->att_data.att_static;
 		if (st->att_type == MAILIMAP_MSG_ATT_UID) {
 			m->uid = st->att_data.att_uid;
+		} else if (st->att_type == MAILIMAP_MSG_ATT_RFC822_SIZE) {
+			m->size = st->att_data.att_rfc822_size;
 		} else if (st->att_type == MAILIMAP_MSG_ATT_BODY_SECTION &&
 		           st->att_data.att_body_section != NULL &&
 		           st->att_data.att_body_section->sec_body_part != NULL) {
@@ -396,23 +401,105 @@ imap_msg_from_att(struct mailimap_msg_att *att, struct imap_msg *m)
 			m->len = st->att_data.att_body_section->sec_length;
 		}
 	}
-	return m->uid != 0 && m->data != NULL;
 }
 
-/* One UID FETCH (UID BODY.PEEK[]) for all n UIDs, then fn per message in UID order. */
-enum net_result
-imap_fetch(struct imap_conn *c, const uint32_t *uids, size_t n, imap_message_fn fn, void *arg,
-           char **cause)
+/* One UID FETCH of fetch type for the sorted uids; the answers for UIDs asked
+   for, sorted, without duplicates, into *msgs (pointing into *result). */
+static enum net_result
+imap_uid_fetch(struct imap_conn *c, const uint32_t *sorted, size_t m,
+               struct mailimap_fetch_type *type, const char *what, clist **result,
+               struct imap_msg **msgs, size_t *count, char **cause)
 {
-	struct mailimap_fetch_type *type;
-	struct mailimap_set *set;
-	struct imap_msg *msgs;
-	uint32_t *sorted;
-	clist *result = NULL;
+	struct mailimap_set *set = imap_uid_set(sorted, m);
 	clistiter *it;
 	enum net_result res;
-	size_t m, count = 0, i;
+	size_t k = 0;
 	int r;
+
+	*result = NULL;
+	*msgs = NULL;
+	*count = 0;
+	r = mailimap_uid_fetch(c->imap, set, type, result);
+	mailimap_set_free(set);
+	if ((res = imap_result(c, r, what, cause)) != NET_OK || *result == NULL)
+		return res;
+	/* Keep only answers for UIDs we asked for: the server may add unsolicited
+	   FETCH responses (flag changes from other sessions). */
+	*msgs = g_new(struct imap_msg, clist_count(*result) + 1);
+	for (it = clist_begin(*result); it != NULL; it = clist_next(it)) {
+		struct imap_msg *x = &(*msgs)[k];
+		imap_msg_from_att(clist_content(it), x);
+		if (x->uid != 0 &&
+		    bsearch(&x->uid, sorted, m, sizeof *sorted, imap_uid_cmp) != NULL)
+			k++;
+	}
+	qsort(*msgs, k, sizeof **msgs, imap_msg_cmp);
+	/* one answer per UID */
+	size_t u = 0;
+	for (size_t i = 0; i < k; i++)
+		if (u == 0 || (*msgs)[i].uid != (*msgs)[u - 1].uid)
+			(*msgs)[u++] = (*msgs)[i];
+	*count = u;
+	return NET_OK;
+}
+
+/* UID FETCH (UID RFC822.SIZE) for the n UIDs: sizes[i] for uids[i], 0 when
+   the server did not answer for it. */
+enum net_result
+imap_sizes(struct imap_conn *c, const uint32_t *uids, size_t n, uint32_t *sizes, char **cause)
+{
+	struct mailimap_fetch_type *type;
+	struct imap_msg *msgs;
+	clist *result;
+	uint32_t *sorted;
+	enum net_result res;
+	size_t m, count;
+
+	memset(sizes, 0, n * sizeof *sizes);
+	if ((res = imap_check_usable(c, cause)) != NET_OK)
+		return res;
+	m = imap_sorted_uids(uids, n, &sorted);
+	if (m == 0) {
+		g_free(sorted);
+		return NET_OK;
+	}
+	type = mailimap_fetch_type_new_fetch_att_list_empty();
+	mailimap_fetch_type_new_fetch_att_list_add(type, mailimap_fetch_att_new_uid());
+	mailimap_fetch_type_new_fetch_att_list_add(type, mailimap_fetch_att_new_rfc822_size());
+	res = imap_uid_fetch(c, sorted, m, type, "UID FETCH RFC822.SIZE", &result, &msgs, &count,
+	                     cause);
+	mailimap_fetch_type_free(type);
+	for (size_t i = 0; res == NET_OK && i < n; i++) {
+		struct imap_msg key = {.uid = uids[i]};
+		struct imap_msg *hit = bsearch(&key, msgs, count, sizeof *msgs, imap_msg_cmp);
+		if (hit != NULL)
+			sizes[i] = hit->size != 0 ? hit->size : 1;
+	}
+	g_free(msgs);
+	g_free(sorted);
+	if (result != NULL)
+		mailimap_fetch_list_free(result);
+	return res;
+}
+
+/*
+ * One UID FETCH (UID BODY.PEEK[], or BODY.PEEK[]<0.partial>) for all n UIDs,
+ * then fn per message in UID order.  The bodies are copied out and the
+ * server's answer freed before the first call, so a batch is held in memory
+ * once while it is read.
+ */
+enum net_result
+imap_fetch(struct imap_conn *c, const uint32_t *uids, size_t n, uint32_t partial,
+           imap_message_fn fn, void *arg, char **cause)
+{
+	struct mailimap_fetch_type *type;
+	struct mailimap_section *section;
+	struct imap_msg *msgs;
+	clist *result;
+	uint32_t *sorted;
+	enum net_result res;
+	size_t m, count, i;
+	GBytes **copies;
 
 	if ((res = imap_check_usable(c, cause)) != NET_OK)
 		return res;
@@ -421,39 +508,42 @@ imap_fetch(struct imap_conn *c, const uint32_t *uids, size_t n, imap_message_fn 
 		g_free(sorted);
 		return NET_OK;
 	}
-	set = imap_uid_set(sorted, m);
 	type = mailimap_fetch_type_new_fetch_att_list_empty();
+	section = mailimap_section_new(NULL);
 	mailimap_fetch_type_new_fetch_att_list_add(type, mailimap_fetch_att_new_uid());
 	mailimap_fetch_type_new_fetch_att_list_add(
-	    type, mailimap_fetch_att_new_body_peek_section(mailimap_section_new(NULL)));
-	r = mailimap_uid_fetch(c->imap, set, type, &result);
+	    type, partial > 0
+	              ? mailimap_fetch_att_new_body_peek_section_partial(section, 0, partial)
+	              : mailimap_fetch_att_new_body_peek_section(section));
+	res = imap_uid_fetch(c, sorted, m, type, "UID FETCH", &result, &msgs, &count, cause);
 	mailimap_fetch_type_free(type);
-	mailimap_set_free(set);
-	if ((res = imap_result(c, r, "UID FETCH", cause)) != NET_OK || result == NULL) {
+	if (res != NET_OK || result == NULL) {
+		g_free(msgs);
 		g_free(sorted);
+		if (result != NULL)
+			mailimap_fetch_list_free(result);
 		return res;
 	}
-
-	/* Keep only answers for UIDs we asked for: the server may add unsolicited
-	   FETCH responses (flag changes from other sessions). */
-	msgs = g_new(struct imap_msg, clist_count(result) + 1);
-	for (it = clist_begin(result); it != NULL; it = clist_next(it))
-		if (imap_msg_from_att(clist_content(it), &msgs[count]) &&
-		    bsearch(&msgs[count].uid, sorted, m, sizeof *sorted, imap_uid_cmp) != NULL)
-			count++;
-	qsort(msgs, count, sizeof *msgs, imap_msg_cmp);
+	copies = g_new0(GBytes *, count + 1);
+	for (i = 0; i < count; i++)
+		if (msgs[i].data != NULL)
+			copies[i] = g_bytes_new(msgs[i].data, msgs[i].len);
+	mailimap_fetch_list_free(result);
 	if (count < m)
-		log_trace(TRACE_IMAP, "imap", "%s: asked for %zu messages, got %zu (expunged?)",
-		          c->where, m, count);
+		log_trace(TRACE_IMAP, "imap", "%s: asked for %zu messages, got %zu", c->where, m,
+		          count);
 	for (i = 0; i < count; i++) {
-		if (i > 0 && msgs[i].uid == msgs[i - 1].uid)
+		if (copies[i] == NULL)
 			continue;
-		if (fn(msgs[i].uid, msgs[i].data, msgs[i].len, arg) != 0)
+		if (fn(msgs[i].uid, copies[i], arg) != 0)
 			break;
 	}
+	for (i = 0; i < count; i++)
+		if (copies[i] != NULL)
+			g_bytes_unref(copies[i]);
+	g_free(copies);
 	g_free(msgs);
 	g_free(sorted);
-	mailimap_fetch_list_free(result);
 	return NET_OK;
 }
 
@@ -544,6 +634,15 @@ imap_mark(struct imap_conn *c, const uint32_t *uids, size_t n, const char *keywo
 out:
 	g_free(sorted);
 	return res;
+}
+
+/* The message count the server last reported for the selected folder. */
+uint32_t
+imap_exists(struct imap_conn *c)
+{
+	struct mailimap_selection_info *si = c->imap->imap_selection_info;
+
+	return si != NULL ? si->sel_exists : 0;
 }
 
 /* Nonzero when the server offers IDLE. */

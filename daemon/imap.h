@@ -18,12 +18,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <glib.h>
+
 #include "net.h"
 
 struct imap_conn;
 
-/* Called once per fetched message; a nonzero return stops the fetch. */
-typedef int (*imap_message_fn)(uint32_t uid, const char *data, size_t len, void *arg);
+/* Called once per fetched message with its bytes (ref them to keep them);
+   a nonzero return stops the fetch. */
+typedef int (*imap_message_fn)(uint32_t uid, GBytes *data, void *arg);
 
 /* Connect (with TLS as the endpoint says), log in; NULL with *cause on error. */
 struct imap_conn *imap_connect(const struct net_endpoint *ep, const char *login,
@@ -34,13 +37,21 @@ enum net_result imap_select(struct imap_conn *c, const char *folder, uint32_t *u
 /* UIDs greater than after_uid that do not carry keyword (NULL: any), ascending. */
 enum net_result imap_search_new(struct imap_conn *c, uint32_t after_uid, const char *keyword,
                                 uint32_t **uids, size_t *n, char **cause);
-/* UID FETCH BODY.PEEK[] for the n UIDs in one command; fn per message. */
-enum net_result imap_fetch(struct imap_conn *c, const uint32_t *uids, size_t n, imap_message_fn fn,
-                           void *arg, char **cause);
+/* UID FETCH RFC822.SIZE for the n UIDs in one command: sizes[i] of uids[i],
+   0 for a UID the server did not answer for. */
+enum net_result imap_sizes(struct imap_conn *c, const uint32_t *uids, size_t n, uint32_t *sizes,
+                           char **cause);
+/* UID FETCH BODY.PEEK[] (partial > 0: only the first partial bytes,
+   BODY.PEEK[]<0.partial>) for the n UIDs in one command; fn per message in
+   UID order.  A UID the server does not answer for is left out. */
+enum net_result imap_fetch(struct imap_conn *c, const uint32_t *uids, size_t n, uint32_t partial,
+                           imap_message_fn fn, void *arg, char **cause);
 /* Mark processed: add keyword, and if folder is set move there (MOVE, or COPY when
    the server lacks MOVE: then the original only keeps the keyword). */
 enum net_result imap_mark(struct imap_conn *c, const uint32_t *uids, size_t n, const char *keyword,
                           const char *folder, char **cause);
+/* The number of messages the server last reported (SELECT, EXISTS). */
+uint32_t imap_exists(struct imap_conn *c);
 /* Nonzero when the server offers IDLE. */
 int imap_can_idle(struct imap_conn *c);
 /* Enter IDLE. */

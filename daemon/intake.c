@@ -28,21 +28,10 @@ struct intake {
 	struct notify *nt;    /* the templates */
 	struct procedure *pr; /* what happens after intake */
 	GRegex *number_re;    /* "[IID-KT #2026-000123]" */
-	int spool_fd;         /* a directory of the spool, for syncfs */
-	int dirty;            /* spool files written since the last sync */
+	struct spool *sp;     /* raw messages and attachments */
+	gboolean fault;       /* the last failure was the storage's */
 	int requests, duplicates, followups, automatic;
 };
-
-/* Create a directory and its parents, mode 0750. */
-static int
-mkdirs(const char *path, char **cause)
-{
-	if (g_mkdir_with_parents(path, 0750) != 0) {
-		*cause = g_strdup_printf("spool %s: %s", path, g_strerror(errno));
-		return -1;
-	}
-	return 0;
-}
 
 /* How attachments are read, from the configuration. */
 void
@@ -92,34 +81,33 @@ intake_apply_rules(const struct config *cfg, char **cause)
 	return 0;
 }
 
+/* Forget what a rules file taught (before applying a reloaded one). */
+void
+intake_reset_rules(void)
+{
+	fields_reset_labels();
+	rules_reset_types();
+}
+
 /* Set up intake for one configuration. */
 struct intake *
 intake_new(const struct config *cfg, struct store *st, char **cause)
 {
 	struct intake *in = g_new0(struct intake, 1);
-	char *raw = g_build_filename(cfg->spool, "raw", NULL);
 	char *esc;
 
 	in->cfg = cfg;
 	in->st = st;
-	in->spool_fd = -1;
 	in->ropts.domain_suffix = cfg->domain;
 	in->ropts.mailbox_names = cfg->mailbox_names;
 	in->ropts.mailbox_addrs = cfg->mailbox_addrs;
 	in->ropts.department = cfg->department_ict;
 	in->ropts.staff = (const char *const *)cfg->staff;
 	intake_attach_opts(cfg, &in->aopts);
-	if ((in->nt = notify_new(cfg, st, cause)) == NULL || mkdirs(raw, cause) != 0) {
-		g_free(raw);
+	if ((in->nt = notify_new(cfg, st, cause)) == NULL ||
+	    (in->sp = spool_open(cfg->spool, cause)) == NULL)
 		return intake_free(in);
-	}
 	in->pr = procedure_new(cfg, st, in->nt, &in->ropts);
-	in->spool_fd = open(raw, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	g_free(raw);
-	if (in->spool_fd < 0) {
-		*cause = g_strdup_printf("spool %s: %s", cfg->spool, g_strerror(errno));
-		return intake_free(in);
-	}
 	esc = g_regex_escape_string(cfg->subject_prefix, -1);
 	char *pat = g_strdup_printf("%s\\s*#\\s*(\\d{4}-\\d{6})", esc);
 	in->number_re = g_regex_new(pat, G_REGEX_CASELESS, 0, NULL);
@@ -136,12 +124,32 @@ intake_free(struct intake *in)
 		return NULL;
 	procedure_free(in->pr);
 	notify_free(in->nt);
+	spool_close(in->sp);
 	if (in->number_re != NULL)
 		g_regex_unref(in->number_re);
-	if (in->spool_fd >= 0)
-		close(in->spool_fd);
 	g_free(in);
 	return NULL;
+}
+
+/* The templates, for the outbox's notices. */
+struct notify *
+intake_notify(struct intake *in)
+{
+	return in->nt;
+}
+
+/* The spool, for the outbox's sent bodies. */
+struct spool *
+intake_spool(struct intake *in)
+{
+	return in->sp;
+}
+
+/* Whether the last failure was the storage's. */
+gboolean
+intake_faulted(const struct intake *in)
+{
+	return in->fault || store_faulted(in->st);
 }
 
 /* What happens after intake. */
@@ -162,75 +170,26 @@ intake_counts(const struct intake *in, int *requests, int *duplicates, int *foll
 	*automatic = in->automatic;
 }
 
-/* Write all of buf to fd. */
+/* Keep bytes in the spool; a failure there is the storage's. */
 static int
-write_all(int fd, const char *buf, gsize len)
+spool_keep(struct intake *in, const char *kind, gboolean mail, const char *data, gsize len,
+           char **path, char **cause)
 {
-	while (len > 0) {
-		ssize_t n = write(fd, buf, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		buf += n;
-		len -= (gsize)n;
+	if (spool_put(in->sp, kind, mail, data, len, path, NULL, cause) != 0) {
+		in->fault = TRUE;
+		return -1;
 	}
 	return 0;
 }
 
-/* Keep bytes under their digest in spool/KIND/xx/ ("raw" messages get .eml);
-   the path goes to *path. */
-static int
-spool_write(struct intake *in, const char *kind, const char *sha, const char *data, gsize len,
-            char **path, char **cause)
-{
-	char sub[3] = {sha[0], sha[1], '\0'};
-	char *dir = g_build_filename(in->cfg->spool, kind, sub, NULL);
-	char *file = g_strdup_printf("%s/%s%s", dir, sha, strcmp(kind, "raw") == 0 ? ".eml" : "");
-	char *tmp = g_strdup_printf("%s.tmp%d", file, (int)getpid());
-	int fd, rc = -1;
-
-	if (g_file_test(file, G_FILE_TEST_EXISTS)) {
-		rc = 0;
-		goto out;
-	}
-	if (mkdirs(dir, cause) != 0)
-		goto out;
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
-	if (fd < 0 || write_all(fd, data, len) != 0 || close(fd) != 0) {
-		*cause = g_strdup_printf("spool %s: %s", tmp, g_strerror(errno));
-		if (fd >= 0)
-			close(fd);
-		unlink(tmp);
-		goto out;
-	}
-	if (rename(tmp, file) != 0) {
-		*cause = g_strdup_printf("spool %s: %s", file, g_strerror(errno));
-		unlink(tmp);
-		goto out;
-	}
-	in->dirty++;
-	rc = 0;
-out:
-	if (rc == 0)
-		*path = g_strdup(file);
-	g_free(dir);
-	g_free(file);
-	g_free(tmp);
-	return rc;
-}
-
-/* Make the spool durable: one syncfs for the whole batch. */
+/* Make the spool files written for the batch durable. */
 int
 intake_sync(struct intake *in, char **cause)
 {
-	if (in->dirty == 0)
-		return 0;
-	if (syncfs(in->spool_fd) != 0) {
-		*cause = g_strdup_printf("spool sync: %s", g_strerror(errno));
+	if (spool_sync(in->sp, cause) != 0) {
+		in->fault = TRUE;
 		return -1;
 	}
-	in->dirty = 0;
 	return 0;
 }
 
@@ -388,7 +347,7 @@ keep_attachments(struct intake *in, gint64 id, gint64 mid, const struct message 
 		if (data == NULL || len == 0)
 			continue;
 		sha = g_compute_checksum_for_data(G_CHECKSUM_SHA256, (const guchar *)data, len);
-		if (spool_write(in, "att", sha, data, len, &path, cause) != 0) {
+		if (spool_keep(in, "att", FALSE, data, len, &path, cause) != 0) {
 			g_free(sha);
 			return -1;
 		}
@@ -523,18 +482,37 @@ new_request(struct intake *in, const char *mailbox, struct stored_message *sm,
 	return rc;
 }
 
-/* Parse a raw message for intake; an oversize one is kept unread. */
+/* The length of the header block of a raw message (up to its blank line). */
+static gsize
+header_length(const char *data, gsize len)
+{
+	for (gsize i = 0; i + 1 < len; i++) {
+		if (data[i] != '\n')
+			continue;
+		if (data[i + 1] == '\n')
+			return i + 2;
+		if (i + 2 < len && data[i + 1] == '\r' && data[i + 2] == '\n')
+			return i + 3;
+	}
+	return len;
+}
+
+/* Parse a raw message for intake; of one over max_message_size (of which
+   only the start was fetched) only the headers are read. */
 struct message *
-intake_parse(struct intake *in, const char *data, gsize len)
+intake_parse(struct intake *in, const char *data, gsize len, gsize full)
 {
 	struct message *m;
 
-	if (len <= (gsize)in->cfg->max_message_size)
+	if (full <= (gsize)in->cfg->max_message_size && len >= full)
 		return message_parse(data, len);
-	/* kept in the spool unread; a person looks at it */
-	m = message_parse("", 0);
+	/* kept in the spool as fetched; a person looks at it */
+	m = message_parse(data, header_length(data, len));
 	g_ptr_array_add(m->problems,
-	                g_strdup_printf("message of %zu bytes is over max_message_size", len));
+	                g_strdup_printf("message of %zu bytes is over max_message_size (%d bytes): "
+	                                "only its first %zu bytes were fetched and kept, the rest "
+	                                "is on the mail server",
+	                                full, in->cfg->max_message_size, len));
 	return m;
 }
 
@@ -588,8 +566,8 @@ commands_in(const struct message *m)
 /* Handle one message; see intake.h. */
 int
 intake_message(struct intake *in, const char *mailbox, uint32_t uidvalidity, uint32_t uid,
-               const char *data, gsize len, const struct message *m, const struct reading *given,
-               char **cause)
+               const char *data, gsize len, gsize full, const struct message *m,
+               const struct reading *given, char **cause)
 {
 	char *sha = g_compute_checksum_for_data(G_CHECKSUM_SHA256, (const guchar *)data, len);
 	char *path = NULL;
@@ -600,18 +578,19 @@ intake_message(struct intake *in, const char *mailbox, uint32_t uidvalidity, uin
 	gint64 seen_request = 0, thread;
 	int rc = -1, seen;
 
+	in->fault = FALSE;
 	if (uid != 0 && (seen = store_uid_seen(in->st, mailbox, uidvalidity, uid, cause)) != 0) {
 		g_free(sha);
 		return seen < 0 ? -1 : 0;
 	}
-	if (spool_write(in, "raw", sha, data, len, &path, cause) != 0)
+	if (spool_keep(in, "raw", TRUE, data, len, &path, cause) != 0)
 		goto out;
 	sm.mailbox = mailbox;
 	sm.uid = uid;
 	sm.uidvalidity = uidvalidity;
 	sm.sha256 = sha;
 	sm.spool_path = path;
-	sm.size = (gint64)len;
+	sm.size = (gint64)(full > len ? full : len);
 	sm.message_id = m->message_id;
 	sm.from_addr = m->from_addr;
 	sm.subject = m->subject;
@@ -691,6 +670,78 @@ intake_message(struct intake *in, const char *mailbox, uint32_t uidvalidity, uin
 out:
 	decision_free(d);
 	reading_free(own);
+	g_free(path);
+	g_free(sha);
+	return rc;
+}
+
+/* Count a failure of a message; set it aside once it failed often enough. */
+int
+intake_failure(struct intake *in, const char *mailbox, uint32_t uidvalidity, uint32_t uid,
+               const char *data, gsize len, const struct message *m, const char *what,
+               gboolean *held, char **cause)
+{
+	const char *from = m != NULL ? m->from_addr : NULL;
+	const char *subject = m != NULL ? m->subject : NULL;
+	int n = store_failure_add(in->st, mailbox, uidvalidity, uid, from, subject, what, cause);
+	char *path = NULL, *sha = NULL;
+	int rc = -1;
+
+	*held = FALSE;
+	if (n < 0)
+		return -1;
+	log_warn("intake", "%s: uid %u failed (%d of %d): %s", mailbox, uid, n,
+	         in->cfg->quarantine_after, what);
+	if (n < in->cfg->quarantine_after)
+		return 0;
+	if (spool_put(in->sp, "raw", TRUE, data, len, &path, &sha, cause) != 0) {
+		in->fault = TRUE;
+		return -1;
+	}
+	if (store_quarantine_hold(in->st, mailbox, uidvalidity, uid, sha, path, (gint64)len,
+	                          cause) != 0)
+		goto out;
+	/* staff are told once, when it is set aside */
+	JsonArray *list = store_quarantine_list(in->st, cause);
+	GString *failures = g_string_new(NULL);
+	for (guint i = 0; list != NULL && i < json_array_get_length(list); i++) {
+		JsonObject *o = json_array_get_object_element(list, i);
+		if (json_object_get_int_member(o, "uid") != uid ||
+		    json_object_get_int_member(o, "uidvalidity") != uidvalidity ||
+		    strcmp(json_object_get_string_member(o, "mailbox"), mailbox) != 0)
+			continue;
+		JsonArray *h = json_object_get_array_member(o, "history");
+		for (guint k = 0; k < json_array_get_length(h); k++) {
+			JsonObject *f = json_array_get_object_element(h, k);
+			g_string_append_printf(failures, "- %s: %s\n",
+			                       json_object_get_string_member(f, "at"),
+			                       json_object_get_string_member(f, "what"));
+		}
+	}
+	if (list != NULL)
+		json_array_unref(list);
+	GHashTable *v = notify_vars(in->nt, "", subject);
+	char *uids = g_strdup_printf("%u", uid), *count = g_strdup_printf("%d", n);
+	notify_set(v, "mailbox", mailbox, FALSE);
+	notify_set(v, "uid", uids, FALSE);
+	notify_set(v, "sender", from != NULL ? from : "?", FALSE);
+	notify_set(v, "failures", count, FALSE);
+	notify_set(v, "failures_text", failures->str, TRUE);
+	notify_set(v, "path", path, FALSE);
+	const char *own = rules_mailbox_address(&in->ropts, mailbox);
+	rc = notify_queue(in->nt, 0, "notice", "quarantine", v,
+	                  own != NULL ? own : in->cfg->mailbox_addrs[0],
+	                  (const char *const *)in->cfg->staff, NULL, cause);
+	g_hash_table_destroy(v);
+	g_string_free(failures, TRUE);
+	g_free(uids);
+	g_free(count);
+	if (rc == 0) {
+		*held = TRUE;
+		log_err("intake", "%s: uid %u set aside after %d failures (%s); staff told",
+		        mailbox, uid, n, path);
+	}
+out:
 	g_free(path);
 	g_free(sha);
 	return rc;

@@ -20,7 +20,9 @@
 
 #include "attach.h"
 #include "config.h"
+#include "spool.h"
 #include "store.h"
+#include "notify.h"
 
 struct intake;
 
@@ -31,18 +33,34 @@ void intake_attach_opts(const struct config *cfg, struct attach_opts *o);
    types); before any reading and before the reader processes start.
    -1 with *cause ("FILE:LINE: key: problem") for a label of no known key. */
 int intake_apply_rules(const struct config *cfg, char **cause);
+/* Forget what intake_apply_rules() taught (a reload applies the new file). */
+void intake_reset_rules(void);
 /* Load the templates for the configured language; NULL with *cause. */
 struct intake *intake_new(const struct config *cfg, struct store *st, char **cause);
-/* Parse a raw message (an oversize one is kept unread, with the problem noted). */
-struct message *intake_parse(struct intake *in, const char *data, gsize len);
+/* Parse a raw message of which len of full bytes were fetched (a message
+   over max_message_size is fetched only in part: its headers are read and
+   the problem noted). */
+struct message *intake_parse(struct intake *in, const char *data, gsize len, gsize full);
 /* Whether its attachments need reading: not a copy, a follow-up or automatic mail. */
 gboolean intake_needs_reading(struct intake *in, const struct message *m, const char *data,
                               gsize len);
 /* Handle one message of a mailbox with what was read from it (rd NULL: read it
    now); 0 done, -1 database or spool failure. */
 int intake_message(struct intake *in, const char *mailbox, uint32_t uidvalidity, uint32_t uid,
-                   const char *data, gsize len, const struct message *m, const struct reading *rd,
-                   char **cause);
+                   const char *data, gsize len, gsize full, const struct message *m,
+                   const struct reading *rd, char **cause);
+/* Whether the last failure was the storage's (database fault, spool write):
+   then the whole batch is rolled back; any other failure is the message's. */
+gboolean intake_faulted(const struct intake *in);
+/* Count a failure of one message (reader crash or overrun, a store error of
+   its own); after quarantine_after failures it is held with its spool copy
+   and staff are told (*held TRUE).  In the caller's transaction. */
+int intake_failure(struct intake *in, const char *mailbox, uint32_t uidvalidity, uint32_t uid,
+                   const char *data, gsize len, const struct message *m, const char *what,
+                   gboolean *held, char **cause);
+/* The templates and the spool, shared with the outbox. */
+struct notify *intake_notify(struct intake *in);
+struct spool *intake_spool(struct intake *in);
 /* Make the spool files written since the last call durable (before commit). */
 int intake_sync(struct intake *in, char **cause);
 /* Counters for the log: requests, duplicates, follow-ups, automatic. */

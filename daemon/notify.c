@@ -13,7 +13,7 @@ static const char *const template_names[] = {
     "scheduled",   "started",     "completed",       "needinfo",       "reack",
     "rejected",    "cancelled",   "closed",          "autoclosed",     "reminder_needinfo",
     "report_copy", "cost",        "refused_command", "correspondence", "emergency_reminder",
-    "capacity",    NULL};
+    "capacity",    "send_failed", "quarantine",      NULL};
 
 /* The names of the request types for people, by language. */
 static const struct {

@@ -1,6 +1,8 @@
 /*
  * phieuctl.c - the operator's tool: parse a message, list and show requests,
- * look at the outbox.  Reads the database; never talks to the mail servers.
+ * look at the outbox and the quarantine, and ask for a failed reply or a
+ * quarantined message to be tried again (the running daemon picks that up
+ * within poll_interval).  Uses the database; never talks to the mail servers.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -25,7 +27,11 @@ usage(int status)
 	        "usage: phieuctl [-c FILE] parse FILE.eml [--mailbox NAME]\n"
 	        "       phieuctl -c FILE list [--json]\n"
 	        "       phieuctl -c FILE show ID|NUMBER [--json]\n"
-	        "       phieuctl -c FILE outbox [--json]\n");
+	        "       phieuctl -c FILE outbox [--json]\n"
+	        "       phieuctl -c FILE outbox --retry ID\n"
+	        "       phieuctl -c FILE quarantine [--json]\n"
+	        "       phieuctl -c FILE quarantine --retry UID|MAILBOX:UID|all\n"
+	        "       phieuctl -c FILE logbook [--json]\n");
 	exit(status);
 }
 
@@ -171,6 +177,100 @@ cmd_show(struct store *st, const char *id, gboolean json)
 	return 0;
 }
 
+/* phieuctl outbox --retry ID: a failed (or waiting) reply is sent again now. */
+static int
+cmd_outbox_retry(struct store *st, const char *arg)
+{
+	char *cause = NULL, *end = NULL;
+	gint64 id = g_ascii_strtoll(arg, &end, 10);
+	int n;
+
+	if (id <= 0 || end == NULL || *end != '\0') {
+		fprintf(stderr, "phieuctl: outbox --retry: not a message id: %s\n", arg);
+		return EXIT_USAGE;
+	}
+	if (store_begin(st, &cause) != 0 || (n = store_outbox_requeue(st, id, &cause)) < 0 ||
+	    store_commit(st, &cause) != 0) {
+		store_rollback(st);
+		fprintf(stderr, "phieuctl: %s\n", cause);
+		return 1;
+	}
+	if (n == 0) {
+		fprintf(stderr, "phieuctl: no failed or queued outbox message %s\n", arg);
+		return 1;
+	}
+	printf("outbox message %s queued again\n", arg);
+	return 0;
+}
+
+/* phieuctl quarantine [--json]. */
+static int
+cmd_quarantine(struct store *st, gboolean json)
+{
+	char *cause = NULL;
+	JsonArray *a = store_quarantine_list(st, &cause);
+
+	if (a == NULL) {
+		fprintf(stderr, "phieuctl: %s\n", cause);
+		return 1;
+	}
+	if (json) {
+		print_array(a);
+		return 0;
+	}
+	for (guint i = 0; i < json_array_get_length(a); i++) {
+		JsonObject *o = json_array_get_object_element(a, i);
+		JsonArray *h = json_object_get_array_member(o, "history");
+		guint nh = json_array_get_length(h);
+		printf("%s:%" G_GINT64_FORMAT " %-5s %" G_GINT64_FORMAT
+		       " failure(s) from %s \"%s\"\n"
+		       "    %s\n    last: %s\n",
+		       str(o, "mailbox"), json_object_get_int_member(o, "uid"), str(o, "state"),
+		       json_object_get_int_member(o, "failures"), str(o, "from"), str(o, "subject"),
+		       str(o, "path"),
+		       nh > 0 ? str(json_array_get_object_element(h, nh - 1), "what") : "");
+	}
+	if (json_array_get_length(a) == 0)
+		printf("the quarantine is empty\n");
+	json_array_unref(a);
+	return 0;
+}
+
+/* phieuctl quarantine --retry UID|MAILBOX:UID|all. */
+static int
+cmd_quarantine_retry(struct store *st, const char *arg)
+{
+	char *cause = NULL, *mailbox = NULL, *end = NULL;
+	const char *colon = strrchr(arg, ':'), *num = colon != NULL ? colon + 1 : arg;
+	guint64 uid = 0;
+	int n;
+
+	if (strcmp(arg, "all") != 0) {
+		uid = g_ascii_strtoull(num, &end, 10);
+		if (uid == 0 || uid > G_MAXUINT32 || end == NULL || *end != '\0') {
+			fprintf(stderr, "phieuctl: quarantine --retry: not a UID: %s\n", arg);
+			return EXIT_USAGE;
+		}
+		if (colon != NULL)
+			mailbox = g_strndup(arg, (gsize)(colon - arg));
+	}
+	if (store_begin(st, &cause) != 0 ||
+	    (n = store_quarantine_retry(st, mailbox, (uint32_t)uid, &cause)) < 0 ||
+	    store_commit(st, &cause) != 0) {
+		store_rollback(st);
+		fprintf(stderr, "phieuctl: %s\n", cause);
+		g_free(mailbox);
+		return 1;
+	}
+	g_free(mailbox);
+	if (n == 0) {
+		fprintf(stderr, "phieuctl: nothing held in the quarantine matches %s\n", arg);
+		return 1;
+	}
+	printf("%d message(s) will be tried again\n", n);
+	return 0;
+}
+
 /* phieuctl outbox. */
 static int
 cmd_outbox(struct store *st, gboolean json)
@@ -246,7 +346,7 @@ main(int argc, char **argv)
 	                                         {"mailbox", required_argument, NULL, 'm'},
 	                                         {"help", no_argument, NULL, 'h'},
 	                                         {NULL, 0, NULL, 0}};
-	const char *path = NULL, *mailbox = NULL, *cmd;
+	const char *path = NULL, *mailbox = NULL, *retry = NULL, *cmd;
 	gboolean json = FALSE;
 	char *cause = NULL;
 	int ch, rc;
@@ -281,6 +381,8 @@ main(int argc, char **argv)
 			mailbox = argv[++i];
 		else if (strcmp(argv[i], "-c") == 0 && i + 1 < argc)
 			path = argv[++i];
+		else if (strcmp(argv[i], "--retry") == 0 && i + 1 < argc)
+			retry = argv[++i];
 		else if (argv[i][0] == '-' && argv[i][1] != '\0')
 			usage(EXIT_USAGE);
 		else
@@ -321,8 +423,14 @@ main(int argc, char **argv)
 		rc = cmd_show(st, args[0], json);
 	else if (strcmp(cmd, "logbook") == 0 && nargs == 0)
 		rc = cmd_logbook(st, json);
+	else if (strcmp(cmd, "outbox") == 0 && nargs == 0 && retry != NULL)
+		rc = cmd_outbox_retry(st, retry);
 	else if (strcmp(cmd, "outbox") == 0 && nargs == 0)
 		rc = cmd_outbox(st, json);
+	else if (strcmp(cmd, "quarantine") == 0 && nargs == 0 && retry != NULL)
+		rc = cmd_quarantine_retry(st, retry);
+	else if (strcmp(cmd, "quarantine") == 0 && nargs == 0)
+		rc = cmd_quarantine(st, json);
 	else
 		usage(EXIT_USAGE);
 	store_close(st);

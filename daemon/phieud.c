@@ -1,18 +1,36 @@
 /*
  * phieud.c - the daemon: polls the mailboxes, stores requests, sends replies.
  *
- * One process and a pool of reader processes.  Each configured mailbox has
- * its own IMAP session; where the server offers IDLE the session waits in
- * IDLE and the daemon poll()s all their sockets at once, otherwise it polls
- * every poll_interval seconds.  A failed session is dropped and reconnected
- * with exponential backoff.  New mail is fetched in batches (one UID FETCH
- * per batch); each message of a batch is read by a reader process (documents,
- * PDF, OCR: see worker.h) while the loop goes on serving the other
- * mailboxes; when the whole batch is read it is stored in one transaction,
- * and only then marked processed on the server.  Queued replies are sent
- * after each commit.
+ * One process, a pool of reader processes and a sending thread.  Each
+ * configured mailbox has its own IMAP session; where the server offers IDLE
+ * the session waits in IDLE and the daemon poll()s all their sockets at
+ * once, otherwise it polls every poll_interval seconds.  A failed session is
+ * dropped and reconnected with exponential backoff.
+ *
+ * New mail is found by UID SEARCH, its sizes by one UID FETCH RFC822.SIZE,
+ * and fetched in batches bounded by count (batch_size) and bytes
+ * (batch_bytes); a message over max_message_size is fetched only in its
+ * first part.  Each message of a batch is read by a reader process
+ * (documents, PDF, OCR: see worker.h) while the loop goes on serving the
+ * other mailboxes; when the whole batch is read it is stored in one
+ * transaction, one savepoint a message, and only then marked processed on
+ * the server.  The mailbox's last UID advances only over UIDs that were
+ * stored or set aside: one the server did not return, or whose storing
+ * failed, is looked for again.  A message that fails quarantine_after times
+ * is set aside (see intake.h).  A fault of the storage (disk full, a lock
+ * held too long) rolls the batch back and backs off; nothing is marked.
+ *
+ * After every batch the mailbox is searched once more and then goes back
+ * into IDLE, so mail that arrived meanwhile is not left for the next poll.
+ * Replies are sent by the outbox's thread (outbox.h); the loop only hands
+ * them over and records the results, so IMAP wake-ups, readings and signals
+ * are served between messages.  Signals arrive through a pipe that poll()
+ * watches: SIGTERM and SIGINT stop (within a few seconds, even mid-send),
+ * SIGHUP reloads the configuration, the rules and the templates, checked
+ * first: on an error the daemon keeps running on the old ones.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <poll.h>
 #include <signal.h>
@@ -32,24 +50,37 @@
 #include "store.h"
 #include "worker.h"
 
-#define EXIT_CONFIG   2
-#define EXIT_TEMPFAIL 75
-#define IDLE_REFRESH  1500 /* re-issue IDLE before servers' 30-minute limit */
-#define MAX_POLLFDS   64
-#define TIMER_PERIOD  60 /* seconds between looks at the procedure's timers */
+#define EXIT_CONFIG    2
+#define EXIT_TEMPFAIL  75
+#define IDLE_REFRESH   1500 /* re-issue IDLE before servers' 30-minute limit */
+#define MAX_POLLFDS    64
+#define TIMER_PERIOD   60    /* seconds between looks at the procedure's timers */
+#define PARTIAL_BYTES  65536 /* what is fetched of a message over max_message_size */
+#define RETRY_DELAY    5    /* seconds before a mailbox with a left-out message is searched again */
+#define STOP_WAIT_MS   3000 /* for the message being sent, at SIGTERM */
+#define DB_BACKOFF_MAX 300  /* seconds, after storage faults */
 
-static volatile sig_atomic_t stopping;
+static int signal_pipe[2] = {-1, -1};
+static volatile sig_atomic_t stopping, reloading;
 
 struct mbox;
 
-/* One fetched message of a batch, waiting for its reading. */
+/* One message of a batch: asked for, maybe fetched, then read. */
 struct item {
 	struct mbox *box;
 	uint32_t uid;
-	GBytes *raw;
+	uint32_t size; /* RFC822.SIZE */
+	GBytes *raw;   /* NULL: the server did not return it */
 	struct message *m;
 	struct reading *rd;
-	gboolean waiting;
+	char *failure;    /* the reader crashed or overran: why */
+	gboolean waiting; /* its reading has not come back */
+	gboolean held;    /* in quarantine already: set aside */
+};
+
+/* A UID found by the search, with its size. */
+struct todo {
+	uint32_t uid, size;
 };
 
 /* One polled mailbox and its session. */
@@ -63,13 +94,18 @@ struct mbox {
 	gint64 next_poll;
 	gboolean polled;      /* searched at least once without error */
 	gboolean failed;      /* the last attempt failed: something is left for later */
+	gboolean left_out;    /* a message of the last pass was not stored: look again */
+	gboolean retry_now;   /* --once: a message failed, search again in this run */
 	uint32_t uidvalidity; /* of the selected folder */
-	GArray *todo;         /* uint32: UIDs found by the search, not yet fetched */
-	GPtrArray *batch;     /* struct item*: fetched, being read */
+	uint32_t exists;      /* messages the server reported at the last search */
+	GArray *todo;         /* struct todo: found by the search, not yet fetched */
+	GPtrArray *batch;     /* struct item*: asked for, being read */
 	int waiting;          /* items of the batch whose reading has not come back */
+	int db_failures;      /* storage faults in a row */
 };
 
 struct daemon {
+	const char *path; /* the configuration file, for SIGHUP */
 	struct config *cfg;
 	struct store *st;
 	struct intake *in;
@@ -79,15 +115,23 @@ struct daemon {
 	struct mbox *boxes;
 	guint nboxes;
 	gboolean once;
-	gint64 next_timers; /* when the procedure's timers are next looked at */
+	gboolean timers_done; /* --once: the timers ran after the last mail */
+	gint64 next_timers;   /* when the procedure's timers are next looked at */
 };
 
-/* Stop at the next chance. */
+/* Note the signal and wake the loop. */
 static void
 on_signal(int sig)
 {
-	(void)sig;
-	stopping = 1;
+	int saved = errno;
+
+	if (sig == SIGHUP)
+		reloading = 1;
+	else
+		stopping = 1;
+	if (signal_pipe[1] >= 0)
+		(void)!write(signal_pipe[1], "s", 1);
+	errno = saved;
 }
 
 /* Now, in seconds. */
@@ -107,7 +151,8 @@ usage(int status)
 	        "  --once     process all waiting mail, send what is queued, exit\n"
 	        "             (0: all done, 75: something is left to retry)\n"
 	        "  -n         check the configuration and templates, print \"configuration OK\"\n"
-	        "  -v         log at debug level\n");
+	        "  -v         log at debug level\n"
+	        "SIGTERM/SIGINT stop; SIGHUP reloads the configuration, rules and templates.\n");
 	exit(status);
 }
 
@@ -140,9 +185,11 @@ item_free(gpointer p)
 {
 	struct item *it = p;
 
-	g_bytes_unref(it->raw);
+	if (it->raw != NULL)
+		g_bytes_unref(it->raw);
 	message_free(it->m);
 	reading_free(it->rd);
+	g_free(it->failure);
 	g_free(it);
 }
 
@@ -156,23 +203,31 @@ mbox_forget(struct mbox *b)
 		g_ptr_array_free(b->batch, TRUE);
 		b->batch = NULL;
 	}
-	/* a batch still being read is dropped when its readings are back */
+	/* a batch still being read is stored when its readings are back */
+}
+
+/* The wait after n failures: 5 s doubling up to 10 min. */
+static gint64
+reconnect_wait(int n)
+{
+	gint64 wait = 5;
+
+	for (int i = 1; i < n && wait < 600; i++)
+		wait *= 2;
+	return wait > 600 ? 600 : wait;
 }
 
 /* Drop a session after an error and schedule the reconnection. */
 static void
 mbox_fail(struct mbox *b, const char *what, char *cause)
 {
-	gint64 wait = 5;
+	gint64 wait;
 
 	b->conn = imap_free(b->conn);
 	b->idling = FALSE;
 	b->failed = TRUE;
 	b->failures++;
-	for (int i = 1; i < b->failures && wait < 600; i++)
-		wait *= 2;
-	if (wait > 600)
-		wait = 600;
+	wait = reconnect_wait(b->failures);
 	b->next_connect = now_s() + wait;
 	mbox_forget(b);
 	log_warn("imap", "%s: %s: %s; retrying in %" G_GINT64_FORMAT " s", b->cfg->name, what,
@@ -200,16 +255,20 @@ mbox_connect(struct daemon *dm, struct mbox *b)
 	return 0;
 }
 
-/* Mark UIDs processed on the server and record that they are.  A refusal
-   (the message is gone) counts as done; a broken session does not. */
+/* Flag messages on the server (keyword, maybe moved to folder) and record
+   it with done().  A refusal counts as done (the message is gone); a broken
+   session does not: the flagging is retried at the next poll. */
 static int
-mbox_mark(struct daemon *dm, struct mbox *b, const uint32_t *uids, size_t n)
+mbox_flag(struct daemon *dm, struct mbox *b, const uint32_t *uids, size_t n, const char *keyword,
+          const char *folder,
+          int (*done)(struct store *, const char *, uint32_t, const uint32_t *, gsize, char **))
 {
 	char *cause = NULL;
-	enum net_result res =
-	    imap_mark(b->conn, uids, n, dm->cfg->mark_keyword,
-	              strcmp(dm->cfg->mark, "move") == 0 ? dm->cfg->mark_folder : NULL, &cause);
+	enum net_result res;
 
+	if (n == 0 || b->conn == NULL)
+		return 0;
+	res = imap_mark(b->conn, uids, n, keyword, folder, &cause);
 	if (res == NET_RETRY) {
 		mbox_fail(b, "mark (the messages are stored; marked at the next poll)", cause);
 		return -1;
@@ -218,16 +277,88 @@ mbox_mark(struct daemon *dm, struct mbox *b, const uint32_t *uids, size_t n)
 		log_warn("imap", "%s: the server refused to mark %zu stored message(s): %s",
 		         b->cfg->name, n, cause);
 		g_free(cause);
+		cause = NULL;
 	}
-	if (store_set_marked(dm->st, b->cfg->name, b->uidvalidity, uids, n, &cause) != 0) {
-		log_err("store", "%s", cause);
+	if (store_begin(dm->st, &cause) != 0 ||
+	    done(dm->st, b->cfg->name, b->uidvalidity, uids, n, &cause) != 0 ||
+	    store_commit(dm->st, &cause) != 0) {
+		store_rollback(dm->st);
+		log_err("store", "%s: recording the marks: %s (marked again at the next poll)",
+		        b->cfg->name, cause);
 		g_free(cause);
 	}
 	return 0;
 }
 
+/* Mark stored UIDs processed. */
+static int
+mbox_mark(struct daemon *dm, struct mbox *b, const uint32_t *uids, size_t n)
+{
+	return mbox_flag(dm, b, uids, n, dm->cfg->mark_keyword,
+	                 strcmp(dm->cfg->mark, "move") == 0 ? dm->cfg->mark_folder : NULL,
+	                 store_set_marked);
+}
+
+/* Flag quarantined UIDs for people looking at the mailbox. */
+static int
+mbox_flag_held(struct daemon *dm, struct mbox *b, const uint32_t *uids, size_t n)
+{
+	return mbox_flag(dm, b, uids, n, "$PhieuQuarantine", NULL, store_quarantine_flagged);
+}
+
+/* Mark what an earlier pass stored (or set aside) but could not flag. */
+static int
+mbox_recover_marks(struct daemon *dm, struct mbox *b)
+{
+	GArray *unmarked = g_array_new(FALSE, FALSE, sizeof(uint32_t));
+	GArray *held = g_array_new(FALSE, FALSE, sizeof(uint32_t));
+	char *cause = NULL;
+	int rc = 0;
+
+	if (store_unmarked(dm->st, b->cfg->name, b->uidvalidity, unmarked, &cause) == 0 &&
+	    unmarked->len > 0) {
+		log_info("imap", "%s: marking %u message(s) stored earlier", b->cfg->name,
+		         unmarked->len);
+		rc = mbox_mark(dm, b, (uint32_t *)(void *)unmarked->data, unmarked->len);
+	}
+	g_free(cause);
+	cause = NULL;
+	if (rc == 0 &&
+	    store_quarantine_uids(dm->st, b->cfg->name, b->uidvalidity, FALSE, held, &cause) == 0)
+		rc = mbox_flag_held(dm, b, (uint32_t *)(void *)held->data, held->len);
+	g_free(cause);
+	g_array_free(unmarked, TRUE);
+	g_array_free(held, TRUE);
+	return rc;
+}
+
+/* Add UIDs to the todo list unless there; sizes looked up later. */
+static void
+todo_add(struct mbox *b, const uint32_t *uids, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		gboolean there = FALSE;
+		for (guint k = 0; !there && k < b->todo->len; k++)
+			there = g_array_index(b->todo, struct todo, k).uid == uids[i];
+		if (!there) {
+			struct todo t = {uids[i], 0};
+			g_array_append_val(b->todo, t);
+		}
+	}
+}
+
+/* Order todo entries by UID. */
+static int
+todo_cmp(gconstpointer a, gconstpointer b)
+{
+	uint32_t x = ((const struct todo *)a)->uid, y = ((const struct todo *)b)->uid;
+
+	return x < y ? -1 : x > y;
+}
+
 /* Select the folder, mark what an earlier run stored but could not mark,
-   and find the new UIDs.  Returns 0 when the search succeeded. */
+   find the new UIDs (and those staff want retried) with their sizes.
+   Returns 0 when the search succeeded. */
 static int
 mbox_search(struct daemon *dm, struct mbox *b)
 {
@@ -235,19 +366,20 @@ mbox_search(struct daemon *dm, struct mbox *b)
 	uint32_t stored_validity, last_uid, *uids = NULL;
 	size_t n = 0;
 	enum net_result res;
-	GArray *unmarked = g_array_new(FALSE, FALSE, sizeof(uint32_t));
+	GArray *retry = g_array_new(FALSE, FALSE, sizeof(uint32_t));
 
 	if (mbox_connect(dm, b) != 0)
-		return -1;
+		goto fail;
 	if ((res = imap_select(b->conn, b->cfg->folder, &b->uidvalidity, &cause)) != NET_OK) {
 		mbox_fail(b, "select", cause);
-		return -1;
+		goto fail;
 	}
 	if (store_mailbox_get(dm->st, b->cfg->name, &stored_validity, &last_uid, &cause) != 0) {
 		log_err("store", "%s", cause);
 		g_free(cause);
 		b->failed = TRUE;
-		return -1;
+		b->next_poll = now_s() + RETRY_DELAY;
+		goto fail;
 	}
 	if (stored_validity != 0 && stored_validity != b->uidvalidity) {
 		/* the server renumbered the folder: read it again from the start;
@@ -256,36 +388,55 @@ mbox_search(struct daemon *dm, struct mbox *b)
 		         b->cfg->name, stored_validity, b->uidvalidity);
 		last_uid = 0;
 	}
-	if (store_unmarked(dm->st, b->cfg->name, b->uidvalidity, unmarked, &cause) == 0 &&
-	    unmarked->len > 0) {
-		log_info("imap", "%s: marking %u message(s) stored earlier", b->cfg->name,
-		         unmarked->len);
-		if (mbox_mark(dm, b, (uint32_t *)(void *)unmarked->data, unmarked->len) != 0) {
-			g_array_free(unmarked, TRUE);
-			return -1;
-		}
-	}
-	g_free(cause);
-	g_array_free(unmarked, TRUE);
-	cause = NULL;
+	if (mbox_recover_marks(dm, b) != 0)
+		goto fail;
 	res = imap_search_new(b->conn, last_uid,
 	                      strcmp(dm->cfg->mark, "flag") == 0 ? dm->cfg->mark_keyword : NULL,
 	                      &uids, &n, &cause);
 	if (res != NET_OK) {
 		mbox_fail(b, "search", cause);
-		return -1;
+		goto fail;
 	}
-	if (n > 0)
-		log_info("imap", "%s: %zu new message(s)", b->cfg->name, n);
+	b->exists = imap_exists(b->conn);
 	g_array_set_size(b->todo, 0);
-	if (n > 0)
-		g_array_append_vals(b->todo, uids, (guint)n);
+	todo_add(b, uids, n);
 	g_free(uids);
+	if (store_quarantine_uids(dm->st, b->cfg->name, b->uidvalidity, TRUE, retry, &cause) == 0 &&
+	    retry->len > 0) {
+		log_info("imap", "%s: trying %u message(s) again out of the quarantine",
+		         b->cfg->name, retry->len);
+		todo_add(b, (uint32_t *)(void *)retry->data, retry->len);
+	}
+	g_free(cause);
+	cause = NULL;
+	g_array_sort(b->todo, todo_cmp);
+	if (b->todo->len > 0) {
+		/* the sizes first: batches are cut by bytes, big messages fetched in part */
+		guint k = b->todo->len;
+		uint32_t *u = g_new(uint32_t, k), *sz = g_new(uint32_t, k);
+		for (guint i = 0; i < k; i++)
+			u[i] = g_array_index(b->todo, struct todo, i).uid;
+		res = imap_sizes(b->conn, u, k, sz, &cause);
+		for (guint i = 0; res == NET_OK && i < k; i++)
+			g_array_index(b->todo, struct todo, i).size = sz[i];
+		g_free(u);
+		g_free(sz);
+		if (res != NET_OK) {
+			mbox_fail(b, "fetch sizes", cause);
+			goto fail;
+		}
+		log_info("imap", "%s: %u new message(s)", b->cfg->name, k);
+	}
+	g_array_free(retry, TRUE);
 	b->polled = TRUE;
 	b->failed = FALSE;
+	b->left_out = FALSE;
 	b->failures = 0;
 	b->next_poll = now_s() + dm->cfg->poll_interval;
 	return 0;
+fail:
+	g_array_free(retry, TRUE);
+	return -1;
 }
 
 struct fetch_ctx {
@@ -293,26 +444,111 @@ struct fetch_ctx {
 	struct mbox *b;
 };
 
+/* The batch item asked for uid, or NULL. */
+static struct item *
+batch_item(struct mbox *b, uint32_t uid)
+{
+	for (guint i = 0; i < b->batch->len; i++) {
+		struct item *it = g_ptr_array_index(b->batch, i);
+		if (it->uid == uid)
+			return it;
+	}
+	return NULL;
+}
+
 /* Called per fetched message: keep it and hand it to a reader. */
 static int
-on_message(uint32_t uid, const char *data, size_t len, void *arg)
+on_message(uint32_t uid, GBytes *raw, void *arg)
 {
 	struct fetch_ctx *fc = arg;
-	struct item *it = g_new0(struct item, 1);
+	struct daemon *dm = fc->dm;
+	struct item *it = batch_item(fc->b, uid);
+	char *cause = NULL;
+	gsize len;
+	const char *data = g_bytes_get_data(raw, &len);
 
-	it->box = fc->b;
-	it->uid = uid;
-	it->raw = g_bytes_new(data, len);
-	it->m = intake_parse(fc->dm->in, data, len);
-	g_ptr_array_add(fc->b->batch, it);
+	if (it == NULL || it->raw != NULL)
+		return 0;
+	it->raw = g_bytes_ref(raw);
+	it->m = intake_parse(dm->in, data, len, it->size > len ? it->size : len);
+	int held = store_quarantine_held(dm->st, fc->b->cfg->name, fc->b->uidvalidity, uid, &cause);
+	g_free(cause);
+	if (held == 1) {
+		it->held = TRUE; /* set aside before; its UID was searched again */
+		return 0;
+	}
 	/* a typed body is read at once in the daemon; documents and scans go to
 	   a reader process, so a long OCR never holds up the other mail */
-	if (len <= (size_t)fc->dm->cfg->max_message_size && attach_has_documents(it->m) &&
-	    intake_needs_reading(fc->dm->in, it->m, data, len)) {
+	if (it->size <= (uint32_t)dm->cfg->max_message_size && attach_has_documents(it->m) &&
+	    intake_needs_reading(dm->in, it->m, data, len)) {
 		it->waiting = TRUE;
 		fc->b->waiting++;
-		pool_submit(fc->dm->pool, data, len, it);
+		pool_submit(dm->pool, data, len, it);
 	}
+	return 0;
+}
+
+/* A storage fault: the batch was rolled back; back off. */
+static void
+batch_fault(struct daemon *dm, struct mbox *b, char *cause)
+{
+	gint64 wait = RETRY_DELAY;
+
+	b->db_failures++;
+	for (int i = 1; i < b->db_failures && wait < DB_BACKOFF_MAX; i++)
+		wait *= 2;
+	if (wait > DB_BACKOFF_MAX)
+		wait = DB_BACKOFF_MAX;
+	log_err("intake",
+	        "%s: batch not stored (nothing marked), again in %" G_GINT64_FORMAT " s: %s",
+	        b->cfg->name, wait, cause != NULL ? cause : "?");
+	g_free(cause);
+	b->failed = TRUE;
+	g_array_set_size(b->todo, 0);
+	b->next_poll = now_s() + wait;
+	(void)dm;
+}
+
+/* Store one item inside the batch transaction.  Returns 1 stored, 0 left
+   out or set aside (see *held), -1 on a storage fault (*cause). */
+static int
+item_store(struct daemon *dm, struct mbox *b, struct item *it, gboolean *held, char **cause)
+{
+	gsize len = 0;
+	const char *data = it->raw != NULL ? g_bytes_get_data(it->raw, &len) : NULL;
+	char *why = NULL;
+	gboolean ok;
+
+	*held = FALSE;
+	if (it->held) {
+		*held = TRUE;
+		return 0;
+	}
+	if (it->failure == NULL) {
+		if (store_savepoint(dm->st, cause) != 0)
+			return -1;
+		ok = intake_message(dm->in, b->cfg->name, b->uidvalidity, it->uid, data, len,
+		                    it->size > len ? it->size : len, it->m, it->rd, &why) == 0;
+		if (!ok && intake_faulted(dm->in)) {
+			*cause = why;
+			return -1;
+		}
+		if (store_savepoint_end(dm->st, ok, cause) != 0)
+			return -1;
+		if (ok)
+			return store_quarantine_release(dm->st, b->cfg->name, b->uidvalidity,
+			                                it->uid, cause) == 0
+			           ? 1
+			           : -1;
+		log_err("intake", "%s: uid %u not stored: %s", b->cfg->name, it->uid, why);
+	}
+	/* the message's own failure: counted, set aside when it keeps failing */
+	if (intake_failure(dm->in, b->cfg->name, b->uidvalidity, it->uid, data, len, it->m,
+	                   it->failure != NULL ? it->failure : why, held, cause) != 0) {
+		g_free(why);
+		return -1;
+	}
+	g_free(why);
 	return 0;
 }
 
@@ -322,45 +558,74 @@ batch_store(struct daemon *dm, struct mbox *b)
 {
 	GPtrArray *batch = b->batch;
 	char *cause = NULL;
-	uint32_t last = 0;
-	GArray *uids = g_array_new(FALSE, FALSE, sizeof(uint32_t));
-	gboolean ok = store_begin(dm->st, &cause) == 0;
+	uint32_t last = 0, stored_validity = 0;
+	GArray *done = g_array_new(FALSE, FALSE, sizeof(uint32_t));
+	GArray *held = g_array_new(FALSE, FALSE, sizeof(uint32_t));
+	gboolean gap = FALSE, failed = FALSE, ok;
 
 	b->batch = NULL;
+	ok = store_begin(dm->st, &cause) == 0 &&
+	     store_mailbox_get(dm->st, b->cfg->name, &stored_validity, &last, &cause) == 0;
+	if (ok && stored_validity != b->uidvalidity)
+		last = 0;
 	for (guint i = 0; ok && i < batch->len; i++) {
 		struct item *it = g_ptr_array_index(batch, i);
-		gsize len;
-		const char *data = g_bytes_get_data(it->raw, &len);
-		ok = intake_message(dm->in, b->cfg->name, b->uidvalidity, it->uid, data, len, it->m,
-		                    it->rd, &cause) == 0;
-		if (it->uid > last)
+		gboolean set_aside;
+		int r;
+		if (it->raw == NULL) {
+			/* searched for but not returned: looked for again */
+			log_warn("imap",
+			         "%s: uid %u was not returned by the server; it is looked for "
+			         "again at the next poll",
+			         b->cfg->name, it->uid);
+			gap = TRUE;
+			continue;
+		}
+		r = item_store(dm, b, it, &set_aside, &cause);
+		if (r < 0) {
+			ok = FALSE;
+			break;
+		}
+		if (r == 1)
+			g_array_append_val(done, it->uid);
+		else if (set_aside)
+			g_array_append_val(held, it->uid);
+		else
+			failed = gap = TRUE;
+		/* the last UID moves only over what was stored or set aside */
+		if (!gap && (r == 1 || set_aside) && it->uid > last)
 			last = it->uid;
-		g_array_append_val(uids, it->uid);
 	}
-	if (ok && last > 0)
+	if (ok)
 		ok = store_mailbox_set(dm->st, b->cfg->name, b->uidvalidity, last, &cause) == 0;
 	if (ok)
 		ok = intake_sync(dm->in, &cause) == 0 && store_commit(dm->st, &cause) == 0;
 	if (!ok) {
-		/* nothing is marked: the batch is fetched again at the next poll */
+		/* nothing is marked: the batch is fetched again later */
 		store_rollback(dm->st);
-		log_err("intake", "%s: batch not stored, will retry: %s", b->cfg->name, cause);
-		g_free(cause);
-		b->failed = TRUE;
-		g_array_set_size(b->todo, 0);
-		b->next_poll = now_s() + 30;
-	} else if (b->conn != NULL) {
+		batch_fault(dm, b, cause);
+	} else {
+		b->db_failures = 0;
 		/* committed: now, and only now, mark them on the server */
-		if (mbox_mark(dm, b, (uint32_t *)(void *)uids->data, uids->len) == 0)
+		if (mbox_mark(dm, b, (uint32_t *)(void *)done->data, done->len) == 0 &&
+		    mbox_flag_held(dm, b, (uint32_t *)(void *)held->data, held->len) == 0)
 			log_trace(TRACE_IMAP, "imap",
-			          "%s: stored and marked %u message(s) up to uid %u", b->cfg->name,
-			          uids->len, last);
+			          "%s: stored and marked %u message(s), last uid %u", b->cfg->name,
+			          done->len, last);
+		if (gap) {
+			/* what was left out comes back at the next search, soon */
+			b->left_out = TRUE;
+			b->retry_now = failed;
+			g_array_set_size(b->todo, 0);
+			b->next_poll = now_s() + (dm->once ? 0 : RETRY_DELAY);
+		} else if (b->todo->len == 0) {
+			/* mail that arrived meanwhile is not told again in IDLE */
+			b->next_poll = 0;
+		}
 	}
-	g_array_free(uids, TRUE);
+	g_array_free(done, TRUE);
+	g_array_free(held, TRUE);
 	g_ptr_array_free(batch, TRUE);
-	/* replies go out as soon as their requests are committed */
-	if (ok)
-		outbox_flush(dm->ob);
 }
 
 /* A reading came back from the pool. */
@@ -372,42 +637,62 @@ on_reading(void *tag, struct reading *rd, void *arg)
 	struct daemon *dm = arg;
 
 	if (rd->failed != NULL) {
-		/* the reader died or overran: the body is still used, the documents
-		   are reported unread with the reason */
-		struct attach_opts o = dm->aopts;
-		o.documents_refused = rd->failed;
-		struct reading *body = attach_read(it->m, &o);
+		/* the reader died or overran: counted against the message */
+		it->failure = g_strdup(rd->failed);
 		reading_free(rd);
-		rd = body;
+		rd = NULL;
 	}
 	it->rd = rd;
 	it->waiting = FALSE;
 	if (--b->waiting > 0)
 		return;
-	if (b->conn == NULL) {
-		/* the session broke meanwhile: fetch again later */
-		g_ptr_array_free(b->batch, TRUE);
-		b->batch = NULL;
-		return;
-	}
+	/* stored even if the session broke meanwhile: marked at the next poll */
 	batch_store(dm, b);
 }
 
-/* Fetch the next batch of a mailbox's new UIDs. */
+/* Fetch the next batch of a mailbox's new UIDs: up to batch_size messages
+   and batch_bytes bytes; a message over max_message_size alone, in part. */
 static void
 batch_fetch(struct daemon *dm, struct mbox *b)
 {
-	size_t n =
-	    b->todo->len < (guint)dm->cfg->batch_size ? b->todo->len : (guint)dm->cfg->batch_size;
 	struct fetch_ctx fc = {dm, b};
 	char *cause = NULL;
 	enum net_result res;
+	guint64 bytes = 0;
+	guint n = 0;
+	uint32_t partial = 0;
+	GArray *uids = g_array_new(FALSE, FALSE, sizeof(uint32_t));
 
 	b->batch = g_ptr_array_new_with_free_func(item_free);
 	b->waiting = 0;
-	res = imap_fetch(b->conn, (uint32_t *)(void *)b->todo->data, n, on_message, &fc, &cause);
-	g_array_remove_range(b->todo, 0, (guint)n);
+	while (n < b->todo->len && n < (guint)dm->cfg->batch_size) {
+		struct todo *t = &g_array_index(b->todo, struct todo, n);
+		gboolean big = t->size > (uint32_t)dm->cfg->max_message_size;
+		if (n > 0 && (big || bytes + t->size > (guint64)dm->cfg->batch_bytes))
+			break;
+		struct item *it = g_new0(struct item, 1);
+		it->box = b;
+		it->uid = t->uid;
+		it->size = t->size;
+		g_ptr_array_add(b->batch, it);
+		g_array_append_val(uids, t->uid);
+		bytes += t->size;
+		n++;
+		if (big) {
+			partial = PARTIAL_BYTES; /* never fetched whole */
+			log_warn("imap",
+			         "%s: uid %u has %u bytes, over max_message_size: fetching its "
+			         "first %d bytes only",
+			         b->cfg->name, t->uid, t->size, PARTIAL_BYTES);
+			break;
+		}
+	}
+	g_array_remove_range(b->todo, 0, n);
+	res = imap_fetch(b->conn, (uint32_t *)(void *)uids->data, uids->len, partial, on_message,
+	                 &fc, &cause);
+	g_array_free(uids, TRUE);
 	if (res != NET_OK) {
+		/* readings already started finish and are dropped */
 		mbox_fail(b, "fetch", cause);
 		return;
 	}
@@ -415,7 +700,7 @@ batch_fetch(struct daemon *dm, struct mbox *b)
 		batch_store(dm, b);
 }
 
-/* Enter IDLE on a session that offers it. */
+/* Enter IDLE on a session that offers it, unless mail came meanwhile. */
 static void
 mbox_idle(struct mbox *b)
 {
@@ -423,6 +708,11 @@ mbox_idle(struct mbox *b)
 
 	if (b->conn == NULL || b->idling || !imap_can_idle(b->conn))
 		return;
+	if (imap_exists(b->conn) != b->exists) {
+		/* an EXISTS came with an answer since the search: look first */
+		b->next_poll = 0;
+		return;
+	}
 	if (imap_idle_start(b->conn, &cause) != NET_OK) {
 		mbox_fail(b, "idle", cause);
 		return;
@@ -447,39 +737,235 @@ mbox_unidle(struct mbox *b)
 	return 0;
 }
 
+/* Whether --once may search this mailbox (again). */
+static gboolean
+once_may_search(struct mbox *b)
+{
+	if (!b->polled)
+		return !b->failed;
+	if (b->retry_now) {
+		/* a message failed: try it again in this run (bounded by the quarantine) */
+		b->retry_now = FALSE;
+		return TRUE;
+	}
+	return FALSE;
+}
+
 /* Move one mailbox on as far as it can go without waiting. */
 static void
 mbox_step(struct daemon *dm, struct mbox *b)
 {
 	gint64 now = now_s();
 
-	if (b->batch != NULL)
+	if (b->batch != NULL || stopping)
 		return; /* being read */
 	if (b->idling && now - b->idle_since >= IDLE_REFRESH && mbox_unidle(b) != 0)
 		return;
+	if (b->idling && now >= b->next_poll) {
+		/* staff may have asked for a quarantined message to be tried again */
+		GArray *retry = g_array_new(FALSE, FALSE, sizeof(uint32_t));
+		char *cause = NULL;
+		if (store_quarantine_uids(dm->st, b->cfg->name, b->uidvalidity, TRUE, retry,
+		                          &cause) == 0 &&
+		    retry->len > 0 && mbox_unidle(b) == 0)
+			b->next_poll = 0;
+		else
+			b->next_poll = now + dm->cfg->poll_interval;
+		g_free(cause);
+		g_array_free(retry, TRUE);
+		if (b->conn == NULL)
+			return;
+	}
 	if (b->todo->len == 0 && !b->idling && now >= b->next_poll && now >= b->next_connect &&
-	    !(dm->once && b->polled))
+	    (!dm->once || once_may_search(b)))
 		mbox_search(dm, b);
-	if (b->todo->len > 0 && b->conn != NULL && !stopping) {
+	if (b->todo->len > 0 && b->conn != NULL) {
 		batch_fetch(dm, b);
 		return;
 	}
-	if (!dm->once && b->batch == NULL && b->todo->len == 0)
+	if (!dm->once && b->batch == NULL && b->todo->len == 0 && !b->left_out)
 		mbox_idle(b);
 }
 
-/* Whether --once is finished: every mailbox read to its end (or failed). */
+/* Whether --once has read everything it can. */
 static gboolean
-once_done(struct daemon *dm)
+once_intake_done(struct daemon *dm)
 {
 	for (guint i = 0; i < dm->nboxes; i++) {
 		struct mbox *b = &dm->boxes[i];
-		if (b->batch != NULL || b->todo->len > 0)
+		if (b->batch != NULL || b->todo->len > 0 || b->retry_now)
 			return FALSE;
 		if (!b->polled && !b->failed)
 			return FALSE;
 	}
 	return pool_busy(dm->pool) == 0;
+}
+
+/* The mailboxes of a configuration. */
+static void
+boxes_new(struct daemon *dm)
+{
+	dm->nboxes = dm->cfg->mailboxes->len;
+	dm->boxes = g_new0(struct mbox, dm->nboxes);
+	for (guint i = 0; i < dm->nboxes; i++) {
+		dm->boxes[i].cfg = g_ptr_array_index(dm->cfg->mailboxes, i);
+		dm->boxes[i].todo = g_array_new(FALSE, FALSE, sizeof(struct todo));
+	}
+}
+
+/* Log out of every mailbox and forget them. */
+static void
+boxes_free(struct daemon *dm)
+{
+	for (guint i = 0; i < dm->nboxes; i++) {
+		struct mbox *b = &dm->boxes[i];
+		mbox_unidle(b);
+		b->conn = imap_free(b->conn);
+		g_array_free(b->todo, TRUE);
+		if (b->batch != NULL)
+			g_ptr_array_free(b->batch, TRUE);
+	}
+	g_free(dm->boxes);
+	dm->boxes = NULL;
+	dm->nboxes = 0;
+}
+
+/* Whether a reload can happen now: no batch being read, nothing being sent. */
+static gboolean
+quiet(struct daemon *dm)
+{
+	for (guint i = 0; i < dm->nboxes; i++)
+		if (dm->boxes[i].batch != NULL)
+			return FALSE;
+	return pool_busy(dm->pool) == 0 && outbox_idle(dm->ob);
+}
+
+/* Load and check a configuration with its rules and templates; the rules
+   are applied (the caller restores the old ones on failure). */
+static struct config *
+config_try(const char *path, struct store *st, char **cause)
+{
+	struct config *cfg = config_load(path, cause);
+	struct notify *probe;
+
+	if (cfg == NULL)
+		return NULL;
+	intake_reset_rules();
+	if (intake_apply_rules(cfg, cause) != 0)
+		return config_free(cfg);
+	if ((probe = notify_new(cfg, st, cause)) == NULL) {
+		char *full = g_strdup_printf("%s: %s", path, *cause);
+		g_free(*cause);
+		*cause = full;
+		return config_free(cfg);
+	}
+	notify_free(probe);
+	return cfg;
+}
+
+/* SIGHUP: the new configuration, rules and templates, or the old ones. */
+static void
+reload(struct daemon *dm)
+{
+	char *cause = NULL;
+	struct config *cfg;
+	struct intake *in;
+
+	reloading = 0;
+	log_info("phieud", "reloading %s", dm->path);
+	if ((cfg = config_try(dm->path, dm->st, &cause)) == NULL ||
+	    (in = intake_new(cfg, dm->st, &cause)) == NULL) {
+		log_err("phieud", "reload refused, running on as before: %s", cause);
+		g_free(cause);
+		config_free(cfg);
+		/* the old rules back in place */
+		intake_reset_rules();
+		if (intake_apply_rules(dm->cfg, &cause) != 0)
+			log_fatal("the rules that were in use no longer apply: %s", cause);
+		return;
+	}
+	if (strcmp(cfg->database, dm->cfg->database) != 0)
+		log_warn("phieud", "database is still %s: a new database needs a restart",
+		         dm->cfg->database);
+	boxes_free(dm);
+	outbox_stop(dm->ob, 0);
+	dm->ob = outbox_free(dm->ob);
+	dm->in = intake_free(dm->in);
+	dm->pool = pool_free(dm->pool);
+	config_free(dm->cfg);
+	dm->cfg = cfg;
+	dm->in = in;
+	log_init((enum log_level)log_level_parse(cfg->log_level), 0);
+	intake_attach_opts(cfg, &dm->aopts);
+	if ((dm->pool = pool_new(cfg->workers, &dm->aopts, cfg->read_timeout, &cause)) == NULL)
+		log_fatal("starting the readers: %s", cause);
+	dm->ob = outbox_new(cfg, dm->st, intake_notify(in), intake_spool(in));
+	boxes_new(dm);
+	log_info("phieud", "reloaded: %u mailbox(es), rules and templates", dm->nboxes);
+}
+
+/* Take the bytes the signal handler wrote. */
+static void
+drain_signals(void)
+{
+	char buf[32];
+
+	while (read(signal_pipe[0], buf, sizeof buf) > 0)
+		;
+}
+
+/* The poll set and its timeout: IMAP sessions in IDLE, readers, the
+   outbox's results and the signal pipe.  Returns the count; nbox gets how
+   many leading entries are mailboxes (which[] names them). */
+static int
+poll_set(struct daemon *dm, struct pollfd *fds, int *which, int *nbox, gint64 *wait_ms)
+{
+	gint64 now = now_s(), wait = (gint64)dm->cfg->poll_interval * 1000, t;
+	int nfds = 0;
+
+	for (guint i = 0; i < dm->nboxes; i++) {
+		struct mbox *b = &dm->boxes[i];
+		if (b->batch != NULL)
+			continue; /* woken by its readings */
+		if (b->todo->len > 0) {
+			wait = 0;
+			continue;
+		}
+		if (b->idling) {
+			if (imap_idle_buffered(b->conn)) {
+				wait = 0;
+				continue;
+			}
+			fds[nfds].fd = imap_idle_fd(b->conn);
+			fds[nfds].events = POLLIN;
+			fds[nfds].revents = 0;
+			which[nfds++] = (int)i;
+			t = MIN(b->idle_since + IDLE_REFRESH, b->next_poll) - now;
+		} else if (b->conn == NULL) {
+			t = b->next_connect - now;
+		} else {
+			t = b->next_poll - now;
+		}
+		if (t * 1000 < wait)
+			wait = t * 1000;
+	}
+	*nbox = nfds;
+	fds[nfds].fd = signal_pipe[0];
+	fds[nfds].events = POLLIN;
+	fds[nfds++].revents = 0;
+	fds[nfds].fd = outbox_fd(dm->ob);
+	fds[nfds].events = POLLIN;
+	fds[nfds++].revents = 0;
+	nfds += pool_pollfds(dm->pool, fds + nfds, MAX_POLLFDS - nfds);
+	gint64 due = outbox_wait_ms(dm->ob), deadline = pool_next_deadline(dm->pool);
+	if (due >= 0 && due < wait)
+		wait = due;
+	if (deadline >= 0 && deadline * 1000 < wait)
+		wait = deadline * 1000;
+	if (!dm->once && dm->next_timers * 1000 - g_get_real_time() / 1000 < wait)
+		wait = dm->next_timers * 1000 - g_get_real_time() / 1000;
+	*wait_ms = wait < 0 ? 0 : wait;
+	return nfds;
 }
 
 /* The loop, for the daemon and for --once. */
@@ -494,69 +980,41 @@ run(struct daemon *dm)
 		         dm->cfg->imap.host, dm->cfg->imap.port, dm->cfg->smtp.host,
 		         dm->cfg->smtp.port);
 	while (!stopping) {
-		gint64 now, wait = dm->cfg->poll_interval;
-		int nfds = 0, nbox;
+		gint64 wait;
+		int nfds, nbox;
 
+		if (reloading && quiet(dm))
+			reload(dm);
 		for (guint i = 0; i < dm->nboxes && !stopping; i++)
 			mbox_step(dm, &dm->boxes[i]);
 		/* start the readings just queued (and take those done in-process) */
 		pool_collect(dm->pool, on_reading, dm);
-		if (dm->once && once_done(dm)) {
-			/* reminders and closings due now go out with the rest */
-			procedure_timers(intake_procedure(dm->in), now_s());
-			break;
+		outbox_step(dm->ob);
+		if (dm->once && once_intake_done(dm)) {
+			if (!dm->timers_done) {
+				/* reminders and closings due now go out with the rest */
+				procedure_timers(intake_procedure(dm->in), now_s());
+				dm->timers_done = TRUE;
+				continue;
+			}
+			if (outbox_idle(dm->ob) && !outbox_has_due(dm->ob))
+				break;
 		}
 		if (!dm->once && now_s() >= dm->next_timers) {
 			procedure_timers(intake_procedure(dm->in), now_s());
 			dm->next_timers = now_s() + TIMER_PERIOD;
+			continue;
 		}
-		if (outbox_next_due(dm->ob) == 0)
-			outbox_flush(dm->ob);
-		now = now_s();
-		for (guint i = 0; i < dm->nboxes; i++) {
-			struct mbox *b = &dm->boxes[i];
-			gint64 t;
-			if (b->batch != NULL)
-				continue; /* woken by its readings */
-			if (b->todo->len > 0) {
-				wait = 0;
-				continue;
-			}
-			if (b->idling) {
-				if (imap_idle_buffered(b->conn)) {
-					wait = 0;
-					continue;
-				}
-				fds[nfds].fd = imap_idle_fd(b->conn);
-				fds[nfds].events = POLLIN;
-				fds[nfds].revents = 0;
-				which[nfds++] = (int)i;
-				t = b->idle_since + IDLE_REFRESH - now;
-			} else if (b->conn == NULL) {
-				t = b->next_connect - now;
-			} else {
-				t = b->next_poll - now;
-			}
-			if (t < wait)
-				wait = t;
-		}
-		nbox = nfds;
-		nfds += pool_pollfds(dm->pool, fds + nfds, MAX_POLLFDS - nfds);
-		gint64 due = outbox_next_due(dm->ob), deadline = pool_next_deadline(dm->pool);
-		if (due >= 0 && due < wait)
-			wait = due;
-		if (deadline >= 0 && deadline < wait)
-			wait = deadline;
-		if (wait < 0)
-			wait = 0;
+		nfds = poll_set(dm, fds, which, &nbox, &wait);
 		if (stopping)
 			break;
-		int r = poll(fds, (nfds_t)nfds, (int)(wait * 1000));
+		int r = poll(fds, (nfds_t)nfds, (int)MIN(wait, 3600 * 1000));
 		if (r < 0 && errno != EINTR) {
 			log_err("phieud", "poll: %s", g_strerror(errno));
 			sleep(1);
 			continue;
 		}
+		drain_signals();
 		pool_collect(dm->pool, on_reading, dm);
 		for (int k = 0; k < nbox && r > 0; k++)
 			if (fds[k].revents != 0) {
@@ -574,13 +1032,11 @@ run(struct daemon *dm)
 	}
 	if (!dm->once)
 		log_info("phieud", "stopping");
-	/* each flush sends a bounded batch: go on while it makes progress */
-	while (!stopping && outbox_flush(dm->ob) > 0)
-		;
+	outbox_stop(dm->ob, STOP_WAIT_MS);
 	gboolean left = stopping;
 	for (guint i = 0; i < dm->nboxes; i++) {
 		struct mbox *b = &dm->boxes[i];
-		left = left || b->failed || b->todo->len > 0 || b->batch != NULL;
+		left = left || b->failed || b->left_out || b->todo->len > 0 || b->batch != NULL;
 		mbox_unidle(b);
 		b->conn = imap_free(b->conn);
 	}
@@ -590,6 +1046,24 @@ run(struct daemon *dm)
 	if (pending > 0)
 		log_warn("phieud", "%d message(s) left in the outbox for retry", pending);
 	return left || pending != 0 ? EXIT_TEMPFAIL : 0;
+}
+
+/* Signals through the pipe; SIGPIPE ignored. */
+static void
+signals_init(void)
+{
+	struct sigaction sa;
+
+	if (pipe2(signal_pipe, O_CLOEXEC | O_NONBLOCK) != 0)
+		log_fatal("pipe: %s", g_strerror(errno));
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = SA_RESTART;
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
 }
 
 /* Entry point. */
@@ -606,7 +1080,6 @@ main(int argc, char **argv)
 	unsigned trace = 0;
 	char *cause = NULL;
 	struct daemon dm = {0};
-	struct sigaction sa;
 	int ch, status;
 
 	while ((ch = getopt_long(argc, argv, "c:nvh", longopts, NULL)) != -1) {
@@ -641,6 +1114,7 @@ main(int argc, char **argv)
 		fprintf(stderr, "phieud: %s\n", cause);
 		return EXIT_CONFIG;
 	}
+	dm.path = path;
 	log_init(verbose ? LOG_DEBUG : (enum log_level)log_level_parse(dm.cfg->log_level), trace);
 	if (intake_apply_rules(dm.cfg, &cause) != 0) {
 		fprintf(stderr, "phieud: %s\n", cause);
@@ -658,28 +1132,22 @@ main(int argc, char **argv)
 		config_free(dm.cfg);
 		return 0;
 	}
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
+	signals_init();
 
 	/* the readers are forked before the database is opened: they never hold it */
 	intake_attach_opts(dm.cfg, &dm.aopts);
 	if ((dm.pool = pool_new(dm.cfg->workers, &dm.aopts, dm.cfg->read_timeout, &cause)) == NULL)
 		log_fatal("starting the readers: %s", cause);
-	if ((dm.st = store_open(dm.cfg->database, &cause)) == NULL)
-		log_fatal("%s", cause);
+	if ((dm.st = store_open(dm.cfg->database, &cause)) == NULL ||
+	    store_verify(dm.st, dm.cfg->database, &cause) != 0) {
+		fprintf(stderr, "phieud: %s\n", cause);
+		pool_free(dm.pool);
+		return EXIT_CONFIG;
+	}
 	if ((dm.in = intake_new(dm.cfg, dm.st, &cause)) == NULL)
 		log_fatal("%s", cause);
-	dm.ob = outbox_new(dm.cfg, dm.st);
-	dm.nboxes = dm.cfg->mailboxes->len;
-	dm.boxes = g_new0(struct mbox, dm.nboxes);
-	for (guint i = 0; i < dm.nboxes; i++) {
-		dm.boxes[i].cfg = g_ptr_array_index(dm.cfg->mailboxes, i);
-		dm.boxes[i].todo = g_array_new(FALSE, FALSE, sizeof(uint32_t));
-	}
+	dm.ob = outbox_new(dm.cfg, dm.st, intake_notify(dm.in), intake_spool(dm.in));
+	boxes_new(&dm);
 	dm.once = once;
 
 	status = run(&dm);
@@ -688,12 +1156,7 @@ main(int argc, char **argv)
 	intake_counts(dm.in, &req, &dup, &fol, &aut);
 	log_info("phieud", "done: %d request(s), %d copy(ies), %d follow-up(s), %d automatic", req,
 	         dup, fol, aut);
-	for (guint i = 0; i < dm.nboxes; i++) {
-		g_array_free(dm.boxes[i].todo, TRUE);
-		if (dm.boxes[i].batch != NULL)
-			g_ptr_array_free(dm.boxes[i].batch, TRUE);
-	}
-	g_free(dm.boxes);
+	boxes_free(&dm);
 	pool_free(dm.pool);
 	outbox_free(dm.ob);
 	intake_free(dm.in);

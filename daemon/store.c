@@ -8,8 +8,26 @@
 
 struct store {
 	sqlite3 *db;
+	char *path;
 	GHashTable *stmts; /* SQL text -> sqlite3_stmt*, prepared once */
+	gboolean fault;    /* an error of the storage since store_begin() */
 };
+
+/* Result codes that say the storage, not the statement, failed: the disk is
+   full, read-only or failing, the file is damaged, another process holds
+   the lock past the busy timeout. */
+static const int fault_codes[] = {SQLITE_BUSY,     SQLITE_LOCKED,  SQLITE_FULL,   SQLITE_IOERR,
+                                  SQLITE_READONLY, SQLITE_CORRUPT, SQLITE_NOTADB, SQLITE_CANTOPEN,
+                                  SQLITE_NOMEM,    SQLITE_PROTOCOL};
+
+/* Note a storage fault when the connection's last error is one. */
+static void
+store_note_fault(struct store *st, int code)
+{
+	for (gsize i = 0; i < G_N_ELEMENTS(fault_codes); i++)
+		if ((code & 0xff) == fault_codes[i])
+			st->fault = TRUE;
+}
 
 /*
  * The schema, one migration per version.  A migration is never edited once
@@ -122,6 +140,38 @@ static const char *const migrations[] = {
     "CREATE INDEX requests_due ON requests(due_at) WHERE due_at IS NOT NULL;",
     /* 5: what a request waits for while it is in needs_info */
     "ALTER TABLE requests ADD COLUMN hold TEXT;",
+    /* 6: the outbox as a state machine (queued, sending, sent, failed): when a
+       message was first queued (its retries end max_retry_hours later), where
+       its body went once sent, how often a send was interrupted; messages
+       that fail again and again (quarantine) */
+    "ALTER TABLE outbox ADD COLUMN queued_at INTEGER;"
+    "UPDATE outbox SET queued_at = CAST(strftime('%s', created) AS INTEGER);"
+    "ALTER TABLE outbox ADD COLUMN spool_path TEXT;"
+    "ALTER TABLE outbox ADD COLUMN interrupted INTEGER NOT NULL DEFAULT 0;"
+    "CREATE TABLE quarantine ("
+    "  id INTEGER PRIMARY KEY,"
+    "  mailbox TEXT NOT NULL,"
+    "  uidvalidity INTEGER NOT NULL,"
+    "  uid INTEGER NOT NULL,"
+    "  state TEXT NOT NULL DEFAULT 'counting',"
+    "  failures INTEGER NOT NULL DEFAULT 0,"
+    "  sha256 TEXT,"
+    "  spool_path TEXT,"
+    "  size INTEGER,"
+    "  from_addr TEXT,"
+    "  subject TEXT,"
+    "  first_at TEXT NOT NULL,"
+    "  last_at TEXT NOT NULL,"
+    "  flagged INTEGER NOT NULL DEFAULT 0,"
+    "  UNIQUE(mailbox, uidvalidity, uid));"
+    "CREATE INDEX quarantine_open ON quarantine(mailbox, uidvalidity, state) "
+    "  WHERE state IN ('held', 'retry');"
+    "CREATE TABLE quarantine_failures ("
+    "  id INTEGER PRIMARY KEY,"
+    "  quarantine_id INTEGER NOT NULL REFERENCES quarantine(id),"
+    "  at TEXT NOT NULL,"
+    "  what TEXT NOT NULL);"
+    "CREATE INDEX quarantine_failures_of ON quarantine_failures(quarantine_id);",
 };
 
 /* Now as an ISO 8601 UTC timestamp. */
@@ -139,6 +189,7 @@ store_now(void)
 static char *
 store_error(struct store *st, const char *what)
 {
+	store_note_fault(st, sqlite3_extended_errcode(st->db));
 	return g_strdup_printf("database: %s: %s", what, sqlite3_errmsg(st->db));
 }
 
@@ -258,7 +309,10 @@ store_script(struct store *st, const char *sql, char **cause)
 {
 	char *msg = NULL;
 
-	if (sqlite3_exec(st->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+	int rc = sqlite3_exec(st->db, sql, NULL, NULL, &msg);
+
+	if (rc != SQLITE_OK) {
+		store_note_fault(st, rc);
 		*cause = g_strdup_printf("database: %s", msg != NULL ? msg : "error");
 		sqlite3_free(msg);
 		return -1;
@@ -328,6 +382,7 @@ store_open(const char *path, char **cause)
 	struct store *st = g_new0(struct store, 1);
 
 	st->stmts = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, stmt_finalize);
+	st->path = g_strdup(path);
 	if (sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
 	    SQLITE_OK) {
 		*cause = g_strdup_printf("database %s: %s", path,
@@ -340,8 +395,18 @@ store_open(const char *path, char **cause)
 	                 "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;"
 	                 "PRAGMA foreign_keys = ON;",
 	                 cause) != 0 ||
-	    store_migrate(st, cause) != 0)
+	    store_migrate(st, cause) != 0) {
+		int code = sqlite3_extended_errcode(st->db) & 0xff;
+		if (code == SQLITE_CORRUPT || code == SQLITE_NOTADB) {
+			char *why = *cause;
+			*cause = g_strdup_printf("database %s is damaged or not a database (%s); "
+			                         "restore it from a backup or recover it with "
+			                         "sqlite3 .recover",
+			                         path, why);
+			g_free(why);
+		}
 		return store_close(st);
+	}
 	return st;
 }
 
@@ -354,6 +419,7 @@ store_close(struct store *st)
 	g_hash_table_destroy(st->stmts);
 	if (st->db != NULL)
 		sqlite3_close(st->db);
+	g_free(st->path);
 	g_free(st);
 	return NULL;
 }
@@ -362,7 +428,79 @@ store_close(struct store *st)
 int
 store_begin(struct store *st, char **cause)
 {
+	st->fault = FALSE;
 	return store_script(st, "BEGIN IMMEDIATE", cause);
+}
+
+/* The file the store was opened on. */
+const char *
+store_path(const struct store *st)
+{
+	return st->path;
+}
+
+/* How long a statement waits for another process's lock, in ms. */
+void
+store_set_busy_timeout(struct store *st, int ms)
+{
+	sqlite3_busy_timeout(st->db, ms);
+}
+
+/* Whether a failure since store_begin() was the storage's. */
+gboolean
+store_faulted(const struct store *st)
+{
+	return st->fault;
+}
+
+/* Open a savepoint inside the transaction. */
+int
+store_savepoint(struct store *st, char **cause)
+{
+	return store_script(st, "SAVEPOINT one", cause);
+}
+
+/* Keep (ok) or undo what was done since the savepoint, and close it. */
+int
+store_savepoint_end(struct store *st, gboolean ok, char **cause)
+{
+	if (!ok && store_script(st, "ROLLBACK TO one", cause) != 0)
+		return -1;
+	return store_script(st, "RELEASE one", cause);
+}
+
+/* PRAGMA quick_check: 0 when the file is sound. */
+int
+store_verify(struct store *st, const char *path, char **cause)
+{
+	sqlite3_stmt *s;
+	GString *problems = g_string_new(NULL);
+	int rc;
+
+	if (sqlite3_prepare_v2(st->db, "PRAGMA quick_check(5)", -1, &s, NULL) != SQLITE_OK) {
+		g_string_free(problems, TRUE);
+		*cause = g_strdup_printf("database %s is damaged or not a database: %s", path,
+		                         sqlite3_errmsg(st->db));
+		return -1;
+	}
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		const char *line = (const char *)sqlite3_column_text(s, 0);
+		if (line != NULL && strcmp(line, "ok") != 0)
+			g_string_append_printf(problems, "%s%s", problems->len ? "; " : "", line);
+	}
+	if (rc != SQLITE_DONE && problems->len == 0)
+		g_string_append(problems, sqlite3_errmsg(st->db));
+	sqlite3_finalize(s);
+	if (problems->len > 0) {
+		*cause =
+		    g_strdup_printf("database %s is damaged (quick_check: %s); restore it from "
+		                    "a backup or recover it with sqlite3 .recover",
+		                    path, problems->str);
+		g_string_free(problems, TRUE);
+		return -1;
+	}
+	g_string_free(problems, TRUE);
+	return 0;
 }
 
 /* Commit. */
@@ -485,10 +623,12 @@ store_message_add(struct store *st, const struct stored_message *m, char **cause
 	    store_exec(st,
 	               "INSERT INTO messages(mailbox, uid, uidvalidity, message_id, sha256, "
 	               "spool_path, size, from_addr, subject, date, received, outcome, detail, "
-	               "request_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+	               "request_id, marked) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
 	               cause, "sIIsssIssIsssNi", m->mailbox, (gint64)m->uid, (gint64)m->uidvalidity,
 	               m->message_id, m->sha256, m->spool_path, m->size, m->from_addr, m->subject,
-	               m->date, now, m->outcome, m->detail, m->request_id);
+	               m->date, now, m->outcome, m->detail, m->request_id,
+	               /* a message from IMAP is marked on the server after the commit */
+	               m->uid != 0 ? 0 : 1);
 	g_free(now);
 	return rc == 0 ? sqlite3_last_insert_rowid(st->db) : -1;
 }
@@ -721,12 +861,12 @@ store_outbox_add(struct store *st, const struct outgoing *o, gint64 not_before, 
 	json_node_unref(n);
 	rc = store_exec(st,
 	                "INSERT INTO outbox(request_id, kind, mail_from, rcpt, message_id, data, "
-	                "next_attempt, created) VALUES (?,?,?,?,?,?,?,?)",
+	                "next_attempt, created, queued_at) VALUES (?,?,?,?,?,?,?,?,?)",
 	                cause,
 	                "Nssssb"
-	                "Is",
+	                "IsI",
 	                o->request_id, o->kind, o->mail_from, rcpt, o->message_id, o->data, o->len,
-	                not_before, now);
+	                not_before, now, g_get_real_time() / G_USEC_PER_SEC);
 	g_free(rcpt);
 	g_free(now);
 	return rc == 0 ? sqlite3_last_insert_rowid(st->db) : -1;
@@ -773,8 +913,8 @@ store_outbox_due(struct store *st, gint64 now, int max, char **cause)
 {
 	sqlite3_stmt *s = store_query(st,
 	                              "SELECT id, request_id, kind, mail_from, rcpt, message_id, "
-	                              "data, attempts FROM outbox WHERE state = 'queued' AND "
-	                              "next_attempt <= ? ORDER BY id LIMIT ?",
+	                              "data, attempts, queued_at, interrupted FROM outbox WHERE "
+	                              "state = 'queued' AND next_attempt <= ? ORDER BY id LIMIT ?",
 	                              cause, "Ii", now, max);
 	GPtrArray *out;
 	int rc;
@@ -793,6 +933,8 @@ store_outbox_due(struct store *st, gint64 now, int max, char **cause)
 		d->message_id = col_str(s, 5);
 		d->data = g_bytes_new(sqlite3_column_blob(s, 6), (gsize)sqlite3_column_bytes(s, 6));
 		d->attempts = sqlite3_column_int(s, 7);
+		d->queued_at = sqlite3_column_int64(s, 8);
+		d->interrupted = sqlite3_column_int(s, 9);
 		g_free(rcpt);
 		g_ptr_array_add(out, d);
 	}
@@ -805,30 +947,54 @@ store_outbox_due(struct store *st, gint64 now, int max, char **cause)
 	return out;
 }
 
-/* Mark an outbox message sent (the server said 250). */
+/* Rows changed by the last statement, or -1 when it failed. */
+static int
+store_changed(struct store *st, int rc)
+{
+	return rc == 0 ? sqlite3_changes(st->db) : -1;
+}
+
+/* Take a queued message for sending (committed before MAIL FROM). */
 int
-store_outbox_sent(struct store *st, gint64 id, char **cause)
+store_outbox_claim(struct store *st, gint64 id, char **cause)
+{
+	int n = store_changed(st, store_exec(st,
+	                                     "UPDATE outbox SET state = 'sending' WHERE id = ? "
+	                                     "AND state = 'queued'",
+	                                     cause, "I", id));
+
+	if (n == 0)
+		*cause = g_strdup_printf("outbox message %" G_GINT64_FORMAT " is not queued", id);
+	return n == 1 ? 0 : -1;
+}
+
+/* Mark an outbox message sent (the server said 250); its body leaves the
+   database when the spool holds it (spool_path). */
+int
+store_outbox_sent(struct store *st, gint64 id, const char *spool_path, char **cause)
 {
 	char *now = store_now();
 	int rc = store_exec(st,
 	                    "UPDATE outbox SET state = 'sent', sent = ?, attempts = attempts + 1, "
-	                    "last_error = NULL WHERE id = ?",
-	                    cause, "sI", now, id);
+	                    "last_error = NULL, spool_path = ?, data = CASE WHEN ? IS NULL THEN "
+	                    "data ELSE zeroblob(0) END WHERE id = ?",
+	                    cause, "sssI", now, spool_path, spool_path, id);
 	g_free(now);
 	return rc;
 }
 
-/* Count a failed attempt and set the next one. */
+/* Back to the queue; counted as an attempt or not (the server was not reached). */
 int
-store_outbox_retry(struct store *st, gint64 id, gint64 next, const char *error, char **cause)
+store_outbox_retry(struct store *st, gint64 id, gint64 next, const char *error, gboolean counted,
+                   char **cause)
 {
 	return store_exec(st,
-	                  "UPDATE outbox SET attempts = attempts + 1, next_attempt = ?, "
-	                  "last_error = ? WHERE id = ?",
-	                  cause, "IsI", next, error, id);
+	                  "UPDATE outbox SET state = 'queued', attempts = attempts + ?, "
+	                  "next_attempt = ?, last_error = ? WHERE id = ?",
+	                  cause, "iIsI", counted ? 1 : 0, next, error, id);
 }
 
-/* Give up on an outbox message the server refused for good. */
+/* Give up on an outbox message: refused for good, or retried too long. */
 int
 store_outbox_failed(struct store *st, gint64 id, const char *error, char **cause)
 {
@@ -838,13 +1004,34 @@ store_outbox_failed(struct store *st, gint64 id, const char *error, char **cause
 	                  cause, "sI", error, id);
 }
 
-/* How many outbox messages are still queued. */
+/* Messages left in sending by an interrupted run go back to the queue. */
+int
+store_outbox_recover(struct store *st, char **cause)
+{
+	return store_changed(st, store_exec(st,
+	                                    "UPDATE outbox SET state = 'queued', next_attempt = 0, "
+	                                    "interrupted = interrupted + 1 WHERE state = 'sending'",
+	                                    cause, ""));
+}
+
+/* Queue a failed (or waiting) message again now, with a new retry period. */
+int
+store_outbox_requeue(struct store *st, gint64 id, char **cause)
+{
+	return store_changed(
+	    st, store_exec(st,
+	                   "UPDATE outbox SET state = 'queued', next_attempt = 0, queued_at = ?, "
+	                   "last_error = NULL WHERE id = ? AND state IN ('failed', 'queued')",
+	                   cause, "II", g_get_real_time() / G_USEC_PER_SEC, id));
+}
+
+/* How many outbox messages are still to be sent. */
 int
 store_outbox_pending(struct store *st)
 {
 	char *cause = NULL;
-	sqlite3_stmt *s =
-	    store_query(st, "SELECT count(*) FROM outbox WHERE state = 'queued'", &cause, "");
+	sqlite3_stmt *s = store_query(
+	    st, "SELECT count(*) FROM outbox WHERE state IN ('queued', 'sending')", &cause, "");
 	int n = -1;
 
 	if (s == NULL) {
@@ -855,6 +1042,25 @@ store_outbox_pending(struct store *st)
 		n = sqlite3_column_int(s, 0);
 	sqlite3_reset(s);
 	return n;
+}
+
+/* When the next queued message is due (unix time), -1 when none. */
+gint64
+store_outbox_next(struct store *st)
+{
+	char *cause = NULL;
+	sqlite3_stmt *s = store_query(
+	    st, "SELECT min(next_attempt) FROM outbox WHERE state = 'queued'", &cause, "");
+	gint64 at = -1;
+
+	if (s == NULL) {
+		g_free(cause);
+		return -1;
+	}
+	if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_type(s, 0) != SQLITE_NULL)
+		at = sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	return at;
 }
 
 /* Parse stored JSON into a node (an empty object when unreadable). */
@@ -1048,11 +1254,13 @@ store_request_show(struct store *st, const char *id_or_number, char **cause)
 JsonArray *
 store_outbox_list(struct store *st, char **cause)
 {
-	sqlite3_stmt *s = store_query(st,
-	                              "SELECT o.id, r.number, o.kind, o.state, o.rcpt, o.attempts, "
-	                              "o.last_error, o.created, o.sent, o.message_id FROM outbox o "
-	                              "LEFT JOIN requests r ON r.id = o.request_id ORDER BY o.id",
-	                              cause, "");
+	sqlite3_stmt *s =
+	    store_query(st,
+	                "SELECT o.id, r.number, o.kind, o.state, o.rcpt, o.attempts, "
+	                "o.last_error, o.created, o.sent, o.message_id, o.spool_path, "
+	                "o.interrupted FROM outbox o "
+	                "LEFT JOIN requests r ON r.id = o.request_id ORDER BY o.id",
+	                cause, "");
 	JsonArray *a;
 
 	if (s == NULL)
@@ -1071,6 +1279,8 @@ store_outbox_list(struct store *st, char **cause)
 		set_str(o, "created", s, 7);
 		set_str(o, "sent", s, 8);
 		set_str(o, "message_id", s, 9);
+		set_str(o, "body", s, 10);
+		json_object_set_int_member(o, "interrupted", sqlite3_column_int64(s, 11));
 		json_array_add_object_element(a, o);
 	}
 	sqlite3_reset(s);
@@ -1342,4 +1552,212 @@ int
 store_request_set_hold(struct store *st, gint64 id, const char *hold, char **cause)
 {
 	return store_exec(st, "UPDATE requests SET hold = ? WHERE id = ?", cause, "sI", hold, id);
+}
+
+/* Count one more failure of a message; the number of failures so far. */
+int
+store_failure_add(struct store *st, const char *mailbox, uint32_t uidvalidity, uint32_t uid,
+                  const char *from_addr, const char *subject, const char *what, char **cause)
+{
+	char *now = store_now();
+	sqlite3_stmt *s;
+	gint64 id = 0;
+	int failures = -1;
+
+	if (store_exec(st,
+	               "INSERT INTO quarantine(mailbox, uidvalidity, uid, failures, from_addr, "
+	               "subject, first_at, last_at) VALUES (?, ?, ?, 1, ?, ?, ?, ?) "
+	               "ON CONFLICT(mailbox, uidvalidity, uid) DO UPDATE SET "
+	               "failures = CASE WHEN state = 'released' THEN 1 ELSE failures + 1 END, "
+	               "state = CASE WHEN state = 'released' THEN 'counting' ELSE state END, "
+	               "from_addr = coalesce(excluded.from_addr, from_addr), "
+	               "subject = coalesce(excluded.subject, subject), last_at = excluded.last_at",
+	               cause, "sIIssss", mailbox, (gint64)uidvalidity, (gint64)uid, from_addr,
+	               subject, now, now) != 0)
+		goto out;
+	s = store_query(st,
+	                "SELECT id, failures FROM quarantine WHERE mailbox = ? AND uidvalidity = ? "
+	                "AND uid = ?",
+	                cause, "sII", mailbox, (gint64)uidvalidity, (gint64)uid);
+	if (s == NULL)
+		goto out;
+	if (sqlite3_step(s) == SQLITE_ROW) {
+		id = sqlite3_column_int64(s, 0);
+		failures = sqlite3_column_int(s, 1);
+	}
+	sqlite3_reset(s);
+	if (id == 0) {
+		*cause = store_error(st, "quarantine");
+		failures = -1;
+		goto out;
+	}
+	if (store_exec(st,
+	               "INSERT INTO quarantine_failures(quarantine_id, at, what) VALUES (?, ?, ?)",
+	               cause, "Iss", id, now, what) != 0)
+		failures = -1;
+out:
+	g_free(now);
+	return failures;
+}
+
+/* Set a message aside: held, with its spool copy, until staff retry it. */
+int
+store_quarantine_hold(struct store *st, const char *mailbox, uint32_t uidvalidity, uint32_t uid,
+                      const char *sha256, const char *spool_path, gint64 size, char **cause)
+{
+	return store_exec(st,
+	                  "UPDATE quarantine SET state = 'held', sha256 = ?, spool_path = ?, "
+	                  "size = ?, flagged = 0 WHERE mailbox = ? AND uidvalidity = ? AND uid = ?",
+	                  cause, "ssIsII", sha256, spool_path, size, mailbox, (gint64)uidvalidity,
+	                  (gint64)uid);
+}
+
+/* Whether a message is held in quarantine: 1 yes, 0 no, -1 error. */
+int
+store_quarantine_held(struct store *st, const char *mailbox, uint32_t uidvalidity, uint32_t uid,
+                      char **cause)
+{
+	sqlite3_stmt *s = store_query(st,
+	                              "SELECT 1 FROM quarantine WHERE mailbox = ? AND "
+	                              "uidvalidity = ? AND uid = ? AND state = 'held'",
+	                              cause, "sII", mailbox, (gint64)uidvalidity, (gint64)uid);
+	int rc;
+
+	if (s == NULL)
+		return -1;
+	rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		*cause = store_error(st, "quarantine lookup");
+		return -1;
+	}
+	return rc == SQLITE_ROW;
+}
+
+/* A message stored after failures leaves the count (and the quarantine). */
+int
+store_quarantine_release(struct store *st, const char *mailbox, uint32_t uidvalidity, uint32_t uid,
+                         char **cause)
+{
+	return store_exec(st,
+	                  "UPDATE quarantine SET state = 'released' WHERE mailbox = ? AND "
+	                  "uidvalidity = ? AND uid = ? AND state != 'released'",
+	                  cause, "sII", mailbox, (gint64)uidvalidity, (gint64)uid);
+}
+
+/* UIDs of a mailbox's quarantine: those staff asked to retry (retry TRUE),
+   or those held but not yet flagged on the server. */
+int
+store_quarantine_uids(struct store *st, const char *mailbox, uint32_t uidvalidity, gboolean retry,
+                      GArray *uids, char **cause)
+{
+	sqlite3_stmt *s =
+	    retry ? store_query(st,
+	                        "SELECT uid FROM quarantine WHERE mailbox = ? AND uidvalidity = ? "
+	                        "AND state = 'retry' ORDER BY uid",
+	                        cause, "sI", mailbox, (gint64)uidvalidity)
+	          : store_query(st,
+	                        "SELECT uid FROM quarantine WHERE mailbox = ? AND uidvalidity = ? "
+	                        "AND state = 'held' AND flagged = 0 ORDER BY uid",
+	                        cause, "sI", mailbox, (gint64)uidvalidity);
+	int rc;
+
+	if (s == NULL)
+		return -1;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		uint32_t uid = (uint32_t)sqlite3_column_int64(s, 0);
+		g_array_append_val(uids, uid);
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE) {
+		*cause = store_error(st, "quarantine");
+		return -1;
+	}
+	return 0;
+}
+
+/* Record that held messages carry the quarantine keyword on the server. */
+int
+store_quarantine_flagged(struct store *st, const char *mailbox, uint32_t uidvalidity,
+                         const uint32_t *uids, gsize n, char **cause)
+{
+	for (gsize i = 0; i < n; i++)
+		if (store_exec(st,
+		               "UPDATE quarantine SET flagged = 1 WHERE mailbox = ? AND "
+		               "uidvalidity = ? AND uid = ?",
+		               cause, "sII", mailbox, (gint64)uidvalidity, (gint64)uids[i]) != 0)
+			return -1;
+	return 0;
+}
+
+/* Ask for held messages to be tried again: one (mailbox may be NULL: any)
+   or all (uid 0).  Returns how many. */
+int
+store_quarantine_retry(struct store *st, const char *mailbox, uint32_t uid, char **cause)
+{
+	return store_changed(st,
+	                     store_exec(st,
+	                                "UPDATE quarantine SET state = 'retry', failures = 0 "
+	                                "WHERE state = 'held' AND (? = 0 OR uid = ?) AND "
+	                                "(? IS NULL OR mailbox = ?)",
+	                                cause, "IIss", (gint64)uid, (gint64)uid, mailbox, mailbox));
+}
+
+/* The quarantine for phieuctl: held and retried messages with their failures. */
+JsonArray *
+store_quarantine_list(struct store *st, char **cause)
+{
+	sqlite3_stmt *s = store_query(st,
+	                              "SELECT id, mailbox, uidvalidity, uid, state, failures, "
+	                              "from_addr, subject, spool_path, sha256, size, first_at, "
+	                              "last_at, flagged FROM quarantine WHERE state IN ('held', "
+	                              "'retry') ORDER BY id",
+	                              cause, "");
+	GArray *ids = g_array_new(FALSE, FALSE, sizeof(gint64));
+	JsonArray *a;
+
+	if (s == NULL) {
+		g_array_free(ids, TRUE);
+		return NULL;
+	}
+	a = json_array_new();
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		JsonObject *o = json_object_new();
+		gint64 id = sqlite3_column_int64(s, 0);
+		g_array_append_val(ids, id);
+		set_str(o, "mailbox", s, 1);
+		json_object_set_int_member(o, "uidvalidity", sqlite3_column_int64(s, 2));
+		json_object_set_int_member(o, "uid", sqlite3_column_int64(s, 3));
+		set_str(o, "state", s, 4);
+		json_object_set_int_member(o, "failures", sqlite3_column_int64(s, 5));
+		set_str(o, "from", s, 6);
+		set_str(o, "subject", s, 7);
+		set_str(o, "path", s, 8);
+		set_str(o, "sha256", s, 9);
+		json_object_set_int_member(o, "size", sqlite3_column_int64(s, 10));
+		set_str(o, "first", s, 11);
+		set_str(o, "last", s, 12);
+		json_object_set_boolean_member(o, "flagged", sqlite3_column_int(s, 13) != 0);
+		json_array_add_object_element(a, o);
+	}
+	sqlite3_reset(s);
+	for (guint i = 0; i < ids->len; i++) {
+		JsonObject *o = json_array_get_object_element(a, i);
+		JsonArray *why = json_array_new();
+		s = store_query(st,
+		                "SELECT at, what FROM quarantine_failures WHERE quarantine_id = ? "
+		                "ORDER BY id",
+		                cause, "I", g_array_index(ids, gint64, i));
+		while (s != NULL && sqlite3_step(s) == SQLITE_ROW) {
+			JsonObject *f = json_object_new();
+			set_str(f, "at", s, 0);
+			set_str(f, "what", s, 1);
+			json_array_add_object_element(why, f);
+		}
+		if (s != NULL)
+			sqlite3_reset(s);
+		json_object_set_array_member(o, "history", why);
+	}
+	g_array_free(ids, TRUE);
+	return a;
 }

@@ -9,7 +9,20 @@
  * store_begin()/store_commit() (or store_rollback()); all other calls run
  * inside the caller's transaction.  The store owns its connection; strings
  * returned are g_malloc'ed for the caller.  Errors return -1 (or NULL) with
- * *cause set; SQLITE_BUSY is retried by SQLite's busy timeout.
+ * *cause set; SQLITE_BUSY is retried by SQLite's busy timeout (10 s).  An
+ * error of the storage itself (busy past the timeout, disk full, I/O error,
+ * read-only or damaged file) is remembered until the next store_begin():
+ * store_faulted() tells the caller to roll back the whole transaction and
+ * back off, where any other error belongs to the one message being stored.
+ *
+ * The outbox is a state machine: queued -> sending (committed before the
+ * SMTP transaction starts) -> sent (after the server's 250), or back to
+ * queued with a later attempt, or failed.  A row left in sending by a run
+ * that was killed is queued again by store_outbox_recover() at start-up.
+ *
+ * The quarantine counts the failures of a message (its reader crashed or
+ * overran, storing it failed); a message that fails too often is held there
+ * with its spool copy until staff ask for it to be tried again.
  */
 #ifndef PHIEU_STORE_H
 #define PHIEU_STORE_H
@@ -75,6 +88,8 @@ struct due {
 	char **rcpt;
 	GBytes *data;
 	int attempts;
+	gint64 queued_at; /* unix time it was first queued (or queued again by hand) */
+	int interrupted;  /* times a run was killed while sending it */
 };
 
 struct store *store_open(const char *path, char **cause);
@@ -82,6 +97,18 @@ struct store *store_close(struct store *st);
 int store_begin(struct store *st, char **cause);
 int store_commit(struct store *st, char **cause);
 void store_rollback(struct store *st);
+/* The file the store was opened on. */
+const char *store_path(const struct store *st);
+/* How long a statement waits for another process's lock (default 10 s). */
+void store_set_busy_timeout(struct store *st, int ms);
+/* Whether an error since store_begin() was the storage's (see above). */
+gboolean store_faulted(const struct store *st);
+/* A savepoint inside the transaction, for one message of a batch; end it
+   keeping (ok) or undoing what was done since. */
+int store_savepoint(struct store *st, char **cause);
+int store_savepoint_end(struct store *st, gboolean ok, char **cause);
+/* PRAGMA quick_check; -1 with a cause that says what to do when damaged. */
+int store_verify(struct store *st, const char *path, char **cause);
 /* The schema version the database is at. */
 int store_version(struct store *st);
 
@@ -129,11 +156,45 @@ gint64 store_outbox_add(struct store *st, const struct outgoing *o, gint64 not_b
 /* Queued messages due at now, oldest first, at most max. */
 GPtrArray *store_outbox_due(struct store *st, gint64 now, int max, char **cause);
 void store_due_free(gpointer p);
-int store_outbox_sent(struct store *st, gint64 id, char **cause);
-int store_outbox_retry(struct store *st, gint64 id, gint64 next, const char *error, char **cause);
+/* queued -> sending; -1 when the row is not queued. */
+int store_outbox_claim(struct store *st, gint64 id, char **cause);
+/* -> sent; with spool_path the body leaves the database. */
+int store_outbox_sent(struct store *st, gint64 id, const char *spool_path, char **cause);
+/* -> queued, due at next; counted: the server was reached. */
+int store_outbox_retry(struct store *st, gint64 id, gint64 next, const char *error,
+                       gboolean counted, char **cause);
+/* -> failed. */
 int store_outbox_failed(struct store *st, gint64 id, const char *error, char **cause);
-/* How many outbox messages are still queued. */
+/* sending -> queued after an interrupted run; how many. */
+int store_outbox_recover(struct store *st, char **cause);
+/* failed or queued -> queued now, retry period restarted; 1 done, 0 no such row. */
+int store_outbox_requeue(struct store *st, gint64 id, char **cause);
+/* How many outbox messages are still queued or being sent. */
 int store_outbox_pending(struct store *st);
+/* Unix time the next queued message is due, -1 when none. */
+gint64 store_outbox_next(struct store *st);
+
+/* One more failure of a message (reader crash, store error): the count so far. */
+int store_failure_add(struct store *st, const char *mailbox, uint32_t uidvalidity, uint32_t uid,
+                      const char *from_addr, const char *subject, const char *what, char **cause);
+/* Hold a message in quarantine with its spool copy. */
+int store_quarantine_hold(struct store *st, const char *mailbox, uint32_t uidvalidity, uint32_t uid,
+                          const char *sha256, const char *spool_path, gint64 size, char **cause);
+/* 1 when the message is held, 0 when not, -1 on error. */
+int store_quarantine_held(struct store *st, const char *mailbox, uint32_t uidvalidity, uint32_t uid,
+                          char **cause);
+/* The message was stored at last: its failures are forgotten. */
+int store_quarantine_release(struct store *st, const char *mailbox, uint32_t uidvalidity,
+                             uint32_t uid, char **cause);
+/* UIDs to fetch again (retry) or held ones not yet flagged on the server. */
+int store_quarantine_uids(struct store *st, const char *mailbox, uint32_t uidvalidity,
+                          gboolean retry, GArray *uids, char **cause);
+int store_quarantine_flagged(struct store *st, const char *mailbox, uint32_t uidvalidity,
+                             const uint32_t *uids, gsize n, char **cause);
+/* Staff ask to try again: uid 0 for all, mailbox NULL for any; how many. */
+int store_quarantine_retry(struct store *st, const char *mailbox, uint32_t uid, char **cause);
+/* For phieuctl: held messages with their failures. */
+JsonArray *store_quarantine_list(struct store *st, char **cause);
 
 /* For phieuctl: all requests, newest last, as {id, type, state, …}. */
 JsonArray *store_request_list(struct store *st, char **cause);

@@ -40,10 +40,13 @@ log_vwrite(enum log_level level, const char *subsys, const char *fmt, va_list ap
 
 	localtime_r(&now, &tm);
 	strftime(stamp, sizeof stamp, "%Y-%m-%d %H:%M:%S", &tm);
+	/* one line at a time: the outbox's sender thread logs too */
+	flockfile(stderr);
 	fprintf(stderr, "%s %s %s: ", stamp, log_names[level], subsys);
 	vfprintf(stderr, fmt, ap);
 	fputc('\n', stderr);
 	fflush(stderr);
+	funlockfile(stderr);
 }
 
 #define LOG_FN(name, level)                                                                        \

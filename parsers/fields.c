@@ -202,6 +202,7 @@ static const struct option options[] = {
 struct aliases {
 	char **v;
 	int n;
+	int builtin; /* the first builtin come from the tables, the rest from a rules file */
 };
 
 static struct aliases slot_aliases[G_N_ELEMENTS(slots)];
@@ -266,10 +267,14 @@ tables_load(void)
 
 	if (!g_once_init_enter(&done))
 		return;
-	for (gsize i = 0; i < G_N_ELEMENTS(slots); i++)
+	for (gsize i = 0; i < G_N_ELEMENTS(slots); i++) {
 		aliases_load(&slot_aliases[i], slots[i].aliases);
-	for (gsize i = 0; i < G_N_ELEMENTS(columns); i++)
+		slot_aliases[i].builtin = slot_aliases[i].n;
+	}
+	for (gsize i = 0; i < G_N_ELEMENTS(columns); i++) {
 		aliases_load(&column_aliases[i], columns[i].aliases);
+		column_aliases[i].builtin = column_aliases[i].n;
+	}
 	for (gsize i = 0; i < G_N_ELEMENTS(options); i++)
 		aliases_load(&option_words[i], options[i].words);
 	g_once_init_leave(&done, 1);
@@ -400,6 +405,28 @@ fields_add_label(const char *key, const char *label)
 	a->v[a->n++] = label_norm(label);
 	a->v[a->n] = NULL;
 	return TRUE;
+}
+
+/* Drop the labels a rules file added to one alias list. */
+static void
+aliases_reset(struct aliases *a)
+{
+	for (int i = a->builtin; i < a->n; i++)
+		g_free(a->v[i]);
+	a->n = a->builtin;
+	if (a->v != NULL)
+		a->v[a->n] = NULL;
+}
+
+/* Forget every label added by fields_add_label(). */
+void
+fields_reset_labels(void)
+{
+	tables_load();
+	for (gsize i = 0; i < G_N_ELEMENTS(slots); i++)
+		aliases_reset(&slot_aliases[i]);
+	for (gsize i = 0; i < G_N_ELEMENTS(columns); i++)
+		aliases_reset(&column_aliases[i]);
 }
 
 /* The known label closest to a misread one. */

@@ -49,6 +49,8 @@ struct fields_result *fields_extract(const char *text, const struct fields_opts 
    a list column ("full_name", "phone", "id_no"…); FALSE when no such key.
    Called at start-up from the rules file, before any reading. */
 gboolean fields_add_label(const char *key, const char *label);
+/* Forget the labels added with fields_add_label() (a rules file reloaded). */
+void fields_reset_labels(void);
 /* The known label closest to a misread one ("Đơn vi yêu cẩu" for "Đơn vị yêu
    cầu"), folded, within a small edit distance; NULL when none is close. */
 char *fields_label_fuzzy(const char *label);

@@ -89,6 +89,19 @@ table(void)
 	return type_table;
 }
 
+/* Back to the built-in types (a rules file reloaded); the strings a rules
+   file gave are small and kept. */
+void
+rules_reset_types(void)
+{
+	if (type_table == NULL)
+		return;
+	for (guint i = 0; i < type_table->len; i++)
+		g_free(g_ptr_array_index(type_table, i));
+	g_ptr_array_free(type_table, TRUE);
+	type_table = NULL;
+}
+
 /* Change or add a request type from the rules file; strings are copied. */
 void
 rules_configure_type(const char *key, int form_no, const char *mailbox, const char *words,

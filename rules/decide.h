@@ -63,6 +63,8 @@ struct decision *rules_decide(const struct message *m, const struct reading *rd,
                               const char *mailbox, const struct rules_opts *opts);
 /* Why the message is automatic mail (bounce, out-of-office, list…), or NULL. */
 char *rules_automatic(const struct message *m);
+/* Back to the built-in request types (before a rules file is applied again). */
+void rules_reset_types(void);
 /* Change a request type, or add one, from the rules file (config/): NULL or
    0 (-1 for sign_off) leaves a value as it is; words ('|' between, folded)
    are added to the type's words; required ('|') replaces its list. */

@@ -125,9 +125,10 @@ header_subject(const char *data, size_t len)
 
 /* Per-message callback: print UID, size, the first line and the subject. */
 static int
-print_message(uint32_t uid, const char *data, size_t len, void *arg)
+print_message(uint32_t uid, GBytes *bytes, void *arg)
 {
-	size_t *count = arg;
+	size_t *count = arg, len;
+	const char *data = g_bytes_get_data(bytes, &len);
 	size_t first = 0;
 	GString *subject;
 
@@ -193,7 +194,7 @@ cmd_imap_fetch(char **argv)
 	printf("count %zu\n", n);
 	for (i = 0; i < n && res == NET_OK; i += (size_t)opt_chunk) {
 		size_t m = MIN((size_t)opt_chunk, n - i);
-		res = imap_fetch(c, uids + i, m, print_message, &fetched, &cause);
+		res = imap_fetch(c, uids + i, m, 0, print_message, &fetched, &cause);
 	}
 	if (res == NET_OK)
 		printf("fetched %zu\n", fetched);

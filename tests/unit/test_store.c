@@ -2,6 +2,7 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -147,8 +148,19 @@ t_outbox(void **state)
 	struct due *d = g_ptr_array_index(due, 0);
 	assert_string_equal(d->rcpt[0], "vp@stp.danang.gov.vn");
 	assert_null(d->rcpt[1]);
+	assert_true(d->queued_at > 1000000000);
 	g_ptr_array_free(due, TRUE);
-	assert_int_equal(store_outbox_retry(st, id, 2000, "connection refused", &cause), 0);
+	/* claimed: not due any more, still pending */
+	assert_int_equal(store_outbox_claim(st, id, &cause), 0);
+	assert_int_equal(store_outbox_claim(st, id, &cause), -1);
+	g_free(cause);
+	cause = NULL;
+	due = store_outbox_due(st, 1000, 10, &cause);
+	assert_int_equal(due->len, 0);
+	g_ptr_array_free(due, TRUE);
+	assert_int_equal(store_outbox_pending(st), 1);
+	assert_int_equal(store_outbox_retry(st, id, 2000, "451 try later", TRUE, &cause), 0);
+	assert_int_equal(store_outbox_next(st), 2000);
 	due = store_outbox_due(st, 1500, 10, &cause);
 	assert_int_equal(due->len, 0);
 	g_ptr_array_free(due, TRUE);
@@ -156,11 +168,183 @@ t_outbox(void **state)
 	assert_int_equal(due->len, 1);
 	assert_int_equal(((struct due *)g_ptr_array_index(due, 0))->attempts, 1);
 	g_ptr_array_free(due, TRUE);
-	assert_int_equal(store_outbox_sent(st, id, &cause), 0);
+	/* a run killed while sending: queued again, counted as interrupted */
+	assert_int_equal(store_outbox_claim(st, id, &cause), 0);
+	assert_int_equal(store_outbox_recover(st, &cause), 1);
+	assert_int_equal(store_outbox_recover(st, &cause), 0);
+	due = store_outbox_due(st, 2000, 10, &cause);
+	assert_int_equal(((struct due *)g_ptr_array_index(due, 0))->interrupted, 1);
+	g_ptr_array_free(due, TRUE);
+	/* sent: the body leaves the database when the spool holds it */
+	assert_int_equal(store_outbox_claim(st, id, &cause), 0);
+	assert_int_equal(store_outbox_sent(st, id, "/spool/sent/ab/ab.eml", &cause), 0);
 	assert_int_equal(store_outbox_pending(st), 0);
+	assert_int_equal(store_outbox_next(st), -1);
 	due = store_outbox_due(st, 5000, 10, &cause);
 	assert_int_equal(due->len, 0);
 	g_ptr_array_free(due, TRUE);
+	/* a sent message is never queued again by hand */
+	assert_int_equal(store_outbox_requeue(st, id, &cause), 0);
+	JsonArray *list = store_outbox_list(st, &cause);
+	JsonObject *row = json_array_get_object_element(list, 0);
+	assert_string_equal(json_object_get_string_member(row, "state"), "sent");
+	assert_string_equal(json_object_get_string_member(row, "body"), "/spool/sent/ab/ab.eml");
+	json_array_unref(list);
+}
+
+/* A failed message is queued again by hand, with a new retry period. */
+static void
+t_outbox_failed(void **state)
+{
+	struct store *st = *state;
+	char *cause = NULL;
+	const char *rcpt[] = {"vp@stp.danang.gov.vn", NULL};
+	struct outgoing o = {0, "ack", "pkt-iid@danang.gov.vn", rcpt, "id2@danang.gov.vn", "D", 1};
+	gint64 id = store_outbox_add(st, &o, 0, &cause);
+
+	assert_int_equal(store_outbox_claim(st, id, &cause), 0);
+	assert_int_equal(store_outbox_failed(st, id, "554 no such user", &cause), 0);
+	assert_int_equal(store_outbox_pending(st), 0);
+	assert_int_equal(store_outbox_requeue(st, id + 1, &cause), 0);
+	assert_int_equal(store_outbox_requeue(st, id, &cause), 1);
+	assert_int_equal(store_outbox_pending(st), 1);
+	assert_int_equal(store_outbox_next(st), 0);
+}
+
+/* Failures are counted per message; the quarantine holds it after some. */
+static void
+t_quarantine(void **state)
+{
+	struct store *st = *state;
+	char *cause = NULL;
+	GArray *uids = g_array_new(FALSE, FALSE, sizeof(uint32_t));
+
+	assert_int_equal(store_failure_add(st, "pkt-iid", 7, 42, "a@x", "s", "crash", &cause), 1);
+	assert_int_equal(store_failure_add(st, "pkt-iid", 7, 42, NULL, NULL, "crash", &cause), 2);
+	assert_int_equal(store_failure_add(st, "cntt", 7, 42, NULL, NULL, "crash", &cause), 1);
+	assert_int_equal(store_quarantine_held(st, "pkt-iid", 7, 42, &cause), 0);
+	assert_int_equal(
+	    store_quarantine_hold(st, "pkt-iid", 7, 42, "ab", "/spool/raw/ab.eml", 10, &cause), 0);
+	assert_int_equal(store_quarantine_held(st, "pkt-iid", 7, 42, &cause), 1);
+	/* held and not yet flagged on the server */
+	assert_int_equal(store_quarantine_uids(st, "pkt-iid", 7, FALSE, uids, &cause), 0);
+	assert_int_equal(uids->len, 1);
+	uint32_t u = 42;
+	assert_int_equal(store_quarantine_flagged(st, "pkt-iid", 7, &u, 1, &cause), 0);
+	g_array_set_size(uids, 0);
+	assert_int_equal(store_quarantine_uids(st, "pkt-iid", 7, FALSE, uids, &cause), 0);
+	assert_int_equal(uids->len, 0);
+	JsonArray *list = store_quarantine_list(st, &cause);
+	assert_int_equal(json_array_get_length(list), 1);
+	JsonObject *q = json_array_get_object_element(list, 0);
+	assert_int_equal(json_object_get_int_member(q, "failures"), 2);
+	assert_string_equal(json_object_get_string_member(q, "from"), "a@x");
+	assert_int_equal(json_array_get_length(json_object_get_array_member(q, "history")), 2);
+	json_array_unref(list);
+	/* staff ask for a retry: fetched again, the count starts anew */
+	assert_int_equal(store_quarantine_retry(st, NULL, 41, &cause), 0);
+	assert_int_equal(store_quarantine_retry(st, "pkt-iid", 42, &cause), 1);
+	assert_int_equal(store_quarantine_held(st, "pkt-iid", 7, 42, &cause), 0);
+	assert_int_equal(store_quarantine_uids(st, "pkt-iid", 7, TRUE, uids, &cause), 0);
+	assert_int_equal(uids->len, 1);
+	assert_int_equal(store_failure_add(st, "pkt-iid", 7, 42, NULL, NULL, "again", &cause), 1);
+	/* stored at last: released, a later failure counts from one */
+	assert_int_equal(store_quarantine_release(st, "pkt-iid", 7, 42, &cause), 0);
+	g_array_set_size(uids, 0);
+	assert_int_equal(store_quarantine_uids(st, "pkt-iid", 7, TRUE, uids, &cause), 0);
+	assert_int_equal(uids->len, 0);
+	assert_int_equal(store_failure_add(st, "pkt-iid", 7, 42, NULL, NULL, "new", &cause), 1);
+	g_array_free(uids, TRUE);
+}
+
+/* A storage fault is told apart from a statement's own error. */
+static void
+t_fault(void **state)
+{
+	struct store *st = *state;
+	char *cause = NULL;
+	uint32_t v, last;
+	struct stored_message bad = {"pkt-iid", 9,   7, "x@y",     NULL, "/p", 1,
+	                             "a@x",     "s", 0, "request", NULL, 0};
+
+	assert_int_equal(store_begin(st, &cause), 0);
+	assert_false(store_faulted(st));
+	/* a NOT NULL constraint is the message's own error, not a fault */
+	assert_int_equal(store_savepoint(st, &cause), 0);
+	assert_int_equal(store_mailbox_set(st, "pkt-iid", 1, 5, &cause), 0);
+	assert_true(store_message_add(st, &bad, &cause) < 0);
+	assert_non_null(cause);
+	g_free(cause);
+	cause = NULL;
+	assert_false(store_faulted(st));
+	assert_int_equal(store_savepoint_end(st, FALSE, &cause), 0);
+	assert_int_equal(store_mailbox_get(st, "pkt-iid", &v, &last, &cause), 0);
+	assert_int_equal(last, 0);
+	assert_int_equal(store_commit(st, &cause), 0);
+	assert_int_equal(store_verify(st, "test.db", &cause), 0);
+}
+
+/* Another process holding the write lock past the busy timeout is a fault. */
+static void
+t_busy(void **state)
+{
+	struct store *st = *state;
+	char *cause = NULL;
+	struct store *other = store_open(store_path(st), &cause);
+
+	assert_non_null(other);
+	store_set_busy_timeout(st, 50);
+	assert_int_equal(store_begin(other, &cause), 0);
+	assert_int_equal(store_begin(st, &cause), -1);
+	assert_true(store_faulted(st));
+	g_free(cause);
+	cause = NULL;
+	store_rollback(other);
+	store_close(other);
+	assert_int_equal(store_begin(st, &cause), 0);
+	assert_false(store_faulted(st));
+	store_rollback(st);
+}
+
+/* A damaged file is refused with a cause that says so. */
+static void
+t_damaged(void **state)
+{
+	char *dir = g_dir_make_tmp("phieu-damaged-XXXXXX", NULL);
+	char *path = g_build_filename(dir, "t.db", NULL), *cause = NULL;
+	struct store *st = store_open(path, &cause);
+	const char *rcpt[] = {"a@x", NULL};
+	GString *big = g_string_new(NULL);
+
+	(void)state;
+	assert_non_null(st);
+	for (int i = 0; i < 20000; i++)
+		g_string_append(big, "0123456789");
+	for (int i = 0; i < 20; i++) {
+		char *id = g_strdup_printf("m%d@x", i);
+		struct outgoing o = {0, "ack", "p@x", rcpt, id, big->str, big->len};
+		assert_true(store_outbox_add(st, &o, 0, &cause) > 0);
+		g_free(id);
+	}
+	store_close(st);
+	/* overwrite pages in the middle of the file with garbage */
+	FILE *f = fopen(path, "r+b");
+	assert_non_null(f);
+	fseek(f, 40960, SEEK_SET);
+	for (int i = 0; i < 65536; i++)
+		fputc(0xA5, f);
+	fclose(f);
+	st = store_open(path, &cause);
+	if (st != NULL) {
+		assert_int_equal(store_verify(st, path, &cause), -1);
+		store_close(st);
+	}
+	assert_non_null(cause);
+	assert_non_null(strstr(cause, "damaged"));
+	g_free(cause);
+	g_string_free(big, TRUE);
+	g_free(path);
+	g_free(dir);
 }
 
 int
@@ -172,6 +356,11 @@ main(void)
 	    cmocka_unit_test_setup_teardown(t_rollback, setup, teardown),
 	    cmocka_unit_test_setup_teardown(t_seen, setup, teardown),
 	    cmocka_unit_test_setup_teardown(t_outbox, setup, teardown),
+	    cmocka_unit_test_setup_teardown(t_outbox_failed, setup, teardown),
+	    cmocka_unit_test_setup_teardown(t_quarantine, setup, teardown),
+	    cmocka_unit_test_setup_teardown(t_fault, setup, teardown),
+	    cmocka_unit_test_setup_teardown(t_busy, setup, teardown),
+	    cmocka_unit_test(t_damaged),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
