@@ -10,6 +10,11 @@
  * inside the caller's transaction.  The store owns its connection; strings
  * returned are g_malloc'ed for the caller.  Errors return -1 (or NULL) with
  * *cause set; SQLITE_BUSY is retried by SQLite's busy timeout.
+ *
+ * The store grows with every message, so each lookup the daemon makes finds
+ * its rows through an index: the names requests claim (a sub-domain, new
+ * mailbox addresses) are kept in a side table by store_request_add and
+ * store_request_set_fields.  Only phieuctl's listings read whole tables.
  */
 #ifndef PHIEU_STORE_H
 #define PHIEU_STORE_H
@@ -156,8 +161,10 @@ int store_request_mark(struct store *st, gint64 id, gboolean emergency, gint64 l
                        char **cause);
 /* The sender of another live request for the sub-domain, or NULL. */
 char *store_subdomain_holder(struct store *st, const char *name, const char *sender, char **cause);
-/* Account addresses of live mailbox-create requests. */
-GPtrArray *store_taken_addresses(struct store *st, gint64 except, char **cause);
+/* Those of addrs (NULL-terminated) that live mailbox-create requests other than
+   except already ask for, in lower case (case is ignored); NULL on error. */
+GPtrArray *store_addresses_taken(struct store *st, const char *const *addrs, gint64 except,
+                                 char **cause);
 /* People of other scheduled server-room visits overlapping [from, until); numbers in *who. */
 int store_room_overlap(struct store *st, gint64 id, const char *from, const char *until, char **who,
                        char **cause);

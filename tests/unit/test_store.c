@@ -163,6 +163,156 @@ t_outbox(void **state)
 	g_ptr_array_free(due, TRUE);
 }
 
+/* A request of a type with fields given as JSON text. */
+static gint64
+add_request(struct store *st, const char *type, const char *state, const char *sender,
+            const char *message_id, const char *fields_json, char **number)
+{
+	JsonParser *p = json_parser_new();
+	char *cause = NULL;
+	gint64 id;
+
+	assert_true(json_parser_load_from_data(p, fields_json, -1, NULL));
+	struct new_request r = {type,       state,
+	                        "pkt-iid",  "pkt-iid",
+	                        sender,     "subj",
+	                        message_id, "01/IID-KT",
+	                        "body",     json_node_get_object(json_parser_get_root(p)),
+	                        NULL,       NULL,
+	                        1,          1795822270,
+	                        NULL,       NULL,
+	                        FALSE};
+	id = store_request_add(st, &r, number, &cause);
+	if (id <= 0)
+		fail_msg("%s", cause);
+	g_object_unref(p);
+	return id;
+}
+
+/* Replace a request's fields with JSON text. */
+static void
+set_fields(struct store *st, gint64 id, const char *fields_json)
+{
+	JsonParser *p = json_parser_new();
+	char *cause = NULL;
+
+	assert_true(json_parser_load_from_data(p, fields_json, -1, NULL));
+	assert_int_equal(store_request_set_fields(
+	                     st, id, json_node_get_object(json_parser_get_root(p)), NULL, &cause),
+	                 0);
+	g_object_unref(p);
+}
+
+/* Whether addr is taken by a request other than except, asked with another address. */
+static gboolean
+taken(struct store *st, const char *addr, gint64 except)
+{
+	char *cause = NULL;
+	const char *addrs[] = {"free@danang.gov.vn", addr, NULL};
+	GPtrArray *found = store_addresses_taken(st, addrs, except, &cause);
+	gboolean yes;
+
+	if (found == NULL)
+		fail_msg("%s", cause);
+	assert_true(found->len <= 1);
+	yes = found->len == 1;
+	if (yes)
+		assert_int_equal(g_ascii_strcasecmp(g_ptr_array_index(found, 0), addr), 0);
+	g_ptr_array_free(found, TRUE);
+	return yes;
+}
+
+/* The procedure's lookups: sub-domains, new addresses, server-room visits, emergencies. */
+static void
+t_lookups(void **state)
+{
+	struct store *st = *state;
+	char *cause = NULL, *n1 = NULL, *n2 = NULL, *n3 = NULL, *n4 = NULL, *n5 = NULL, *who = NULL;
+	const char *stp[] = {"vp@stp.danang.gov.vn", NULL}, *snv[] = {"vp@snv.danang.gov.vn", NULL};
+
+	assert_int_equal(store_begin(st, &cause), 0);
+	gint64 sub = add_request(st, "subdomain", "received", "vp@stp.danang.gov.vn", "s@stp",
+	                         "{\"subdomain\":\"hoso\",\"approval_ref\":\"1/UBND\"}", &n1);
+	gint64 mb =
+	    add_request(st, "mailbox", "received", "vp@stp.danang.gov.vn", "m@stp",
+	                "{\"mailbox_action\":\"create\",\"accounts\":[{\"name\":\"An\","
+	                "\"address\":\"An.Nguyen@stp.danang.gov.vn\"},{\"name\":\"Binh\"}]}",
+	                &n2);
+	gint64 chg = add_request(st, "mailbox", "received", "vp@snv.danang.gov.vn", "c@snv",
+	                         "{\"mailbox_action\":\"change\",\"accounts\":[{\"address\":"
+	                         "\"ha@snv.danang.gov.vn\"}]}",
+	                         &n3);
+	gint64 room = add_request(st, "server_room", "scheduled", "vp@snv.danang.gov.vn", "r@snv",
+	                          "{\"purpose\":\"kiểm tra\",\"visitors\":[{\"name\":\"A\"},"
+	                          "{\"name\":\"B\"}]}",
+	                          &n4);
+	gint64 em = add_request(st, "tech_support", "in_progress", "vp@stp.danang.gov.vn", NULL,
+	                        "{\"requesting_unit\":\"Sở Tư pháp\",\"emergency\":true}", &n5);
+	assert_int_equal(
+	    store_request_set_schedule(st, room, "2026-11-20T08:00", "2026-11-20T10:00", &cause),
+	    0);
+	assert_int_equal(store_request_mark(st, em, TRUE, 0, &cause), 0);
+	assert_int_equal(store_commit(st, &cause), 0);
+
+	/* a sub-domain is held by another unit's live request only */
+	char *holder = store_subdomain_holder(st, "hoso", "vp@snv.danang.gov.vn", &cause);
+	assert_string_equal(holder, "vp@stp.danang.gov.vn");
+	g_free(holder);
+	assert_null(store_subdomain_holder(st, "hoso", "vp@stp.danang.gov.vn", &cause));
+	assert_null(store_subdomain_holder(st, "khac", "vp@snv.danang.gov.vn", &cause));
+
+	/* addresses of mailbox-create requests, in any case, except the asking request's */
+	assert_true(taken(st, "an.nguyen@stp.danang.gov.vn", 0));
+	assert_false(taken(st, "an.nguyen@stp.danang.gov.vn", mb));
+	assert_false(taken(st, "ha@snv.danang.gov.vn", 0));
+	set_fields(st, mb,
+	           "{\"mailbox_action\":\"create\",\"accounts\":[{\"address\":"
+	           "\"binh@stp.danang.gov.vn\"}]}");
+	assert_false(taken(st, "an.nguyen@stp.danang.gov.vn", 0));
+	assert_true(taken(st, "binh@stp.danang.gov.vn", 0));
+	set_fields(st, chg,
+	           "{\"mailbox_action\":\"create\",\"accounts\":[{\"address\":"
+	           "\"ha@snv.danang.gov.vn\"}]}");
+	assert_true(taken(st, "HA@snv.danang.gov.vn", 0));
+
+	/* the server room: people of other overlapping visits */
+	assert_int_equal(
+	    store_room_overlap(st, 0, "2026-11-20T09:00", "2026-11-20T11:00", &who, &cause), 2);
+	assert_string_equal(who, n4);
+	g_free(who);
+	assert_int_equal(
+	    store_room_overlap(st, room, "2026-11-20T09:00", "2026-11-20T11:00", &who, &cause), 0);
+	g_free(who);
+	assert_int_equal(
+	    store_room_overlap(st, 0, "2026-11-20T10:00", "2026-11-20T11:00", &who, &cause), 0);
+	g_free(who);
+
+	/* the open emergency of a unit, by address or by name */
+	assert_int_equal(store_open_emergency(st, stp, NULL, &cause), em);
+	assert_int_equal(store_open_emergency(st, snv, "Sở Tư pháp", &cause), em);
+	assert_int_equal(store_open_emergency(st, snv, "Sở Nội vụ", &cause), 0);
+
+	/* requests rejected or cancelled hold nothing */
+	assert_int_equal(store_begin(st, &cause), 0);
+	assert_int_equal(store_request_set_state(st, sub, "rejected", &cause), 0);
+	assert_int_equal(store_request_set_state(st, mb, "cancelled", &cause), 0);
+	assert_int_equal(store_request_set_state(st, room, "cancelled", &cause), 0);
+	assert_int_equal(store_request_set_state(st, em, "closed", &cause), 0);
+	assert_int_equal(store_commit(st, &cause), 0);
+	assert_null(store_subdomain_holder(st, "hoso", "vp@snv.danang.gov.vn", &cause));
+	assert_false(taken(st, "binh@stp.danang.gov.vn", 0));
+	assert_true(taken(st, "ha@snv.danang.gov.vn", 0));
+	assert_int_equal(
+	    store_room_overlap(st, 0, "2026-11-20T09:00", "2026-11-20T11:00", &who, &cause), 0);
+	g_free(who);
+	assert_int_equal(store_open_emergency(st, stp, NULL, &cause), 0);
+	g_free(n1);
+	g_free(n2);
+	g_free(n3);
+	g_free(n4);
+	g_free(n5);
+}
+
 int
 main(void)
 {
@@ -172,6 +322,7 @@ main(void)
 	    cmocka_unit_test_setup_teardown(t_rollback, setup, teardown),
 	    cmocka_unit_test_setup_teardown(t_seen, setup, teardown),
 	    cmocka_unit_test_setup_teardown(t_outbox, setup, teardown),
+	    cmocka_unit_test_setup_teardown(t_lookups, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
