@@ -1465,3 +1465,71 @@ store_request_set_hold(struct store *st, gint64 id, const char *hold, char **cau
 {
 	return store_exec(st, "UPDATE requests SET hold = ? WHERE id = ?", cause, "sI", hold, id);
 }
+
+/* Release a query plan (array free function). */
+static void
+query_plan_free(gpointer p)
+{
+	struct query_plan *q = p;
+
+	g_free(q->sql);
+	g_ptr_array_free(q->steps, TRUE);
+	g_free(q);
+}
+
+/* Order plans by SQL text. */
+static gint
+query_plan_cmp(gconstpointer a, gconstpointer b)
+{
+	const struct query_plan *x = *(struct query_plan *const *)a;
+	const struct query_plan *y = *(struct query_plan *const *)b;
+
+	return strcmp(x->sql, y->sql);
+}
+
+/* The EXPLAIN QUERY PLAN lines of one statement of the store's own. */
+static GPtrArray *
+store_plan_steps(struct store *st, const char *sql)
+{
+	/* the store's own constant SQL behind the EXPLAIN prefix, no data: SQLite 3.40
+	   has no way to explain an already prepared statement */
+	char *explain = g_strconcat("EXPLAIN QUERY PLAN ", sql, NULL);
+	GPtrArray *steps = g_ptr_array_new_with_free_func(g_free);
+	GHashTable *depth = g_hash_table_new(g_direct_hash, g_direct_equal);
+	sqlite3_stmt *s;
+
+	if (sqlite3_prepare_v2(st->db, explain, -1, &s, NULL) != SQLITE_OK) {
+		g_ptr_array_add(steps, store_error(st, "explain"));
+		s = NULL;
+	}
+	while (s != NULL && sqlite3_step(s) == SQLITE_ROW) {
+		int id = sqlite3_column_int(s, 0), parent = sqlite3_column_int(s, 1);
+		int d = GPOINTER_TO_INT(g_hash_table_lookup(depth, GINT_TO_POINTER(parent))) + 1;
+		g_hash_table_insert(depth, GINT_TO_POINTER(id), GINT_TO_POINTER(d));
+		g_ptr_array_add(steps, g_strdup_printf("%*s%s", 2 * (d - 1), "",
+		                                       (const char *)sqlite3_column_text(s, 3)));
+	}
+	sqlite3_finalize(s);
+	g_hash_table_destroy(depth);
+	g_free(explain);
+	return steps;
+}
+
+/* Every statement prepared so far, with its plan. */
+GPtrArray *
+store_query_plans(struct store *st)
+{
+	GPtrArray *out = g_ptr_array_new_with_free_func(query_plan_free);
+	GHashTableIter it;
+	gpointer sql;
+
+	g_hash_table_iter_init(&it, st->stmts);
+	while (g_hash_table_iter_next(&it, &sql, NULL)) {
+		struct query_plan *q = g_new0(struct query_plan, 1);
+		q->sql = g_strdup(sql);
+		q->steps = store_plan_steps(st, sql);
+		g_ptr_array_add(out, q);
+	}
+	g_ptr_array_sort(out, query_plan_cmp);
+	return out;
+}

@@ -14,7 +14,8 @@
  * The store grows with every message, so each lookup the daemon makes finds
  * its rows through an index: the names requests claim (a sub-domain, new
  * mailbox addresses) are kept in a side table by store_request_add and
- * store_request_set_fields.  Only phieuctl's listings read whole tables.
+ * store_request_set_fields.  Only phieuctl's listings read whole tables;
+ * store_query_plans shows how each statement runs.
  */
 #ifndef PHIEU_STORE_H
 #define PHIEU_STORE_H
@@ -175,5 +176,14 @@ gint64 store_open_emergency(struct store *st, const char *const *addresses, cons
 JsonArray *store_logbook(struct store *st, char **cause);
 /* For phieuctl: the outbox as {id, kind, state, to, subject, …}. */
 JsonArray *store_outbox_list(struct store *st, char **cause);
+
+/* A statement the store prepared and how SQLite runs it, from store_query_plans. */
+struct query_plan {
+	char *sql;
+	GPtrArray *steps; /* char*: EXPLAIN QUERY PLAN lines, indented by depth */
+};
+/* For tests and operators: every statement prepared so far on this connection with its
+   plan, ordered by SQL text; the array frees its elements. */
+GPtrArray *store_query_plans(struct store *st);
 
 #endif

@@ -6,6 +6,8 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <glib/gstdio.h>
+#include <sqlite3.h>
 
 #include "store.h"
 
@@ -313,6 +315,174 @@ t_lookups(void **state)
 	g_free(n5);
 }
 
+/* Every other store call of the intake, reply and timer paths, and phieuctl's. */
+static void
+exercise(struct store *st)
+{
+	char *cause = NULL, *num = NULL, *sender = NULL;
+	const char *rcpt[] = {"vp@stp.danang.gov.vn", NULL};
+	uint32_t v, last, uids[] = {5};
+	gint64 req = 0;
+
+	assert_int_equal(store_begin(st, &cause), 0);
+	assert_int_equal(store_mailbox_get(st, "pkt-iid", &v, &last, &cause), 0);
+	assert_int_equal(store_mailbox_set(st, "pkt-iid", 7, 5, &cause), 0);
+	assert_int_equal(store_message_seen(st, "w@x", "sha-w", &req, &cause), 0);
+	assert_int_equal(store_message_seen(st, NULL, "sha-w", &req, &cause), 0);
+	assert_int_equal(store_uid_seen(st, "pkt-iid", 7, 5, &cause), 0);
+	gint64 id = add_request(st, "website", "received", "vp@stp.danang.gov.vn", "w@x",
+	                        "{\"requesting_unit\":\"Sở Tư pháp\"}", &num);
+	struct stored_message m = {"pkt-iid", 5,   7, "w@x",     "sha-w", "/spool/w", 10,
+	                           "vp@x",    "s", 0, "request", NULL,    id};
+	gint64 mid = store_message_add(st, &m, &cause);
+	assert_true(mid > 0);
+	struct stored_attachment a = {
+	    id, mid, "f.pdf", "application/pdf", "sha-a", "/spool/a", 3, NULL, NULL, NULL};
+	assert_int_equal(store_attachment_add(st, &a, &cause), 0);
+	assert_int_equal(
+	    store_event_add(st, id, "vp@x", "received", NULL, "received", mid, NULL, &cause), 0);
+	struct outgoing o = {id, "ack", "pkt-iid@danang.gov.vn", rcpt, "ack@x", "DATA", 4};
+	gint64 oid = store_outbox_add(st, &o, 0, &cause);
+	assert_true(oid > 0);
+	assert_int_equal(store_commit(st, &cause), 0);
+
+	GArray *unmarked = g_array_new(FALSE, FALSE, sizeof(uint32_t));
+	assert_int_equal(store_unmarked(st, "pkt-iid", 7, unmarked, &cause), 0);
+	g_array_free(unmarked, TRUE);
+	assert_int_equal(store_set_marked(st, "pkt-iid", 7, uids, 1, &cause), 0);
+	assert_int_equal(store_message_seen(st, "w@x", "sha-w", &req, &cause), 1);
+	assert_int_equal(req, id);
+	assert_int_equal(store_uid_seen(st, "pkt-iid", 7, 5, &cause), 1);
+	assert_int_equal(store_request_by_number(st, num, &sender, &cause), id);
+	assert_int_equal(store_request_by_message_id(st, "ack@x", &cause), id);
+	assert_int_equal(store_request_by_message_id(st, "w@x", &cause), id);
+	g_free(sender);
+	g_free(store_request_sender(st, id));
+	g_free(store_request_state(st, id));
+	JsonObject *shown = store_request_show(st, num, &cause);
+	assert_non_null(shown);
+	json_object_unref(shown);
+
+	GPtrArray *due = store_outbox_due(st, 1000, 10, &cause);
+	g_ptr_array_free(due, TRUE);
+	assert_int_equal(store_outbox_retry(st, oid, 2000, "refused", &cause), 0);
+	assert_int_equal(store_outbox_sent(st, oid, &cause), 0);
+	assert_int_equal(store_outbox_failed(st, oid, "refused", &cause), 0);
+	assert_true(store_outbox_pending(st) >= 0);
+
+	assert_int_equal(store_request_set_state(st, id, "needs_info", &cause), 0);
+	assert_int_equal(store_request_set_hold(st, id, "the form", &cause), 0);
+	assert_int_equal(store_request_set_due(st, id, 1000, "remind", &cause), 0);
+	GArray *ids = store_requests_due(st, 2000, &cause);
+	assert_int_equal(ids->len, 1);
+	g_array_free(ids, TRUE);
+	assert_int_equal(store_request_reminded(st, id, &cause), 0);
+	assert_int_equal(store_request_add_cost(st, id, 100, &cause), 0);
+
+	JsonArray *list = store_request_list(st, &cause);
+	json_array_unref(list);
+	list = store_logbook(st, &cause);
+	json_array_unref(list);
+	list = store_outbox_list(st, &cause);
+	json_array_unref(list);
+	g_free(num);
+}
+
+/* Statements that read every row by design: phieuctl's listings. */
+static const struct {
+	const char *part; /* a part of the statement's text */
+	const char *why;
+} plan_allowed[] = {
+    {"FROM requests ORDER BY id", "phieuctl list: every request"},
+    {"FROM outbox o LEFT JOIN requests r", "phieuctl outbox: every message sent or queued"},
+    {"FROM requests r WHERE r.type = 'server_room'", "phieuctl logbook: every visit"},
+};
+
+/* Whether a plan step reads a table without an index: a SCAN, unless of a partial index. */
+static gboolean
+step_scans(const char *step, GHashTable *partial)
+{
+	const char *p = step + strspn(step, " "), *u;
+	gboolean scans;
+
+	if (!g_str_has_prefix(p, "SCAN "))
+		return FALSE;
+	if ((u = strstr(p, " USING INDEX ")) == NULL &&
+	    (u = strstr(p, " USING COVERING INDEX ")) == NULL)
+		return TRUE;
+	u = strstr(u, "INDEX ") + strlen("INDEX ");
+	char *name = g_strndup(u, strcspn(u, " ("));
+	scans = !g_hash_table_contains(partial, name);
+	g_free(name);
+	return scans;
+}
+
+/* The names of the database's partial indexes. */
+static GHashTable *
+partial_indexes(const char *path)
+{
+	GHashTable *names = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	sqlite3 *db;
+	sqlite3_stmt *s;
+
+	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db,
+	                                    "SELECT il.name FROM sqlite_schema t, "
+	                                    "pragma_index_list(t.name) il WHERE t.type = 'table' "
+	                                    "AND il.partial = 1",
+	                                    -1, &s, NULL),
+	                 SQLITE_OK);
+	while (sqlite3_step(s) == SQLITE_ROW)
+		g_hash_table_add(names, g_strdup((const char *)sqlite3_column_text(s, 0)));
+	sqlite3_finalize(s);
+	sqlite3_close(db);
+	return names;
+}
+
+/* Every statement the daemon runs finds its rows through an index: none reads a
+   whole table (or walks JSON) as the store grows. */
+static void
+t_plans(void **state)
+{
+	char *dir = g_dir_make_tmp("phieu-plans-XXXXXX", NULL);
+	char *path = g_build_filename(dir, "t.db", NULL), *cause = NULL;
+	struct store *st = store_open(path, &cause);
+	guint bad = 0;
+	void *inner = st;
+
+	(void)state;
+	if (st == NULL)
+		fail_msg("%s", cause);
+	t_lookups(&inner);
+	exercise(st);
+	GHashTable *partial = partial_indexes(path);
+	GPtrArray *plans = store_query_plans(st);
+	assert_true(plans->len > 30);
+	for (guint i = 0; i < plans->len; i++) {
+		struct query_plan *q = g_ptr_array_index(plans, i);
+		gboolean allowed = FALSE, scans = FALSE;
+		for (gsize k = 0; k < G_N_ELEMENTS(plan_allowed); k++)
+			allowed |= strstr(q->sql, plan_allowed[k].part) != NULL;
+		for (guint k = 0; k < q->steps->len; k++)
+			scans |= step_scans(g_ptr_array_index(q->steps, k), partial);
+		if (!scans || allowed)
+			continue;
+		bad++;
+		print_error("reads a whole table: %s\n", q->sql);
+		for (guint k = 0; k < q->steps->len; k++)
+			print_error("    %s\n", (char *)g_ptr_array_index(q->steps, k));
+	}
+	g_ptr_array_free(plans, TRUE);
+	g_hash_table_destroy(partial);
+	store_close(st);
+	unlink(path);
+	g_rmdir(dir);
+	g_free(path);
+	g_free(dir);
+	if (bad > 0)
+		fail_msg("%u statements read a whole table (above)", bad);
+}
+
 int
 main(void)
 {
@@ -323,6 +493,7 @@ main(void)
 	    cmocka_unit_test_setup_teardown(t_seen, setup, teardown),
 	    cmocka_unit_test_setup_teardown(t_outbox, setup, teardown),
 	    cmocka_unit_test_setup_teardown(t_lookups, setup, teardown),
+	    cmocka_unit_test(t_plans),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
