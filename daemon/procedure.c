@@ -673,6 +673,28 @@ link_emergency(struct procedure *p, struct req *r, gint64 mid, char **cause)
 	return rc;
 }
 
+/* The addresses of a request's accounts, NULL-terminated (pointers into fields). */
+static GPtrArray *
+account_addresses(JsonObject *fields)
+{
+	GPtrArray *out = g_ptr_array_new();
+	JsonNode *n = fields != NULL ? json_object_get_member(fields, "accounts") : NULL;
+
+	if (n != NULL && JSON_NODE_HOLDS_ARRAY(n)) {
+		JsonArray *a = json_node_get_array(n);
+		for (guint i = 0; i < json_array_get_length(a); i++) {
+			JsonNode *e = json_array_get_element(a, i);
+			const char *addr = JSON_NODE_HOLDS_OBJECT(e)
+			                       ? str(json_node_get_object(e), "address")
+			                       : NULL;
+			if (addr != NULL)
+				g_ptr_array_add(out, (gpointer)addr);
+		}
+	}
+	g_ptr_array_add(out, NULL);
+	return out;
+}
+
 /* A request was just stored. */
 int
 procedure_new_request(struct procedure *p, gint64 id, gint64 mid, const struct message *m,
@@ -701,8 +723,12 @@ procedure_new_request(struct procedure *p, gint64 id, gint64 mid, const struct m
 	if ((sub = str(d->fields, "subdomain")) != NULL)
 		ci.subdomain_holder = holder =
 		    store_subdomain_holder(p->st, sub, d->requester, cause);
-	if (strcmp(d->type, "mailbox") == 0)
-		ci.taken_addresses = taken = store_taken_addresses(p->st, id, cause);
+	if (strcmp(d->type, "mailbox") == 0) {
+		GPtrArray *addrs = account_addresses(d->fields);
+		ci.taken_addresses = taken =
+		    store_addresses_taken(p->st, (const char *const *)addrs->pdata, id, cause);
+		g_ptr_array_free(addrs, TRUE);
+	}
 	checks_new(&ci, &cr);
 	if (cr.state != NULL) {
 		rc = req_move(p, &r, cr.state, cr.state, "phieu", mid, cr.reason, cause);

@@ -140,7 +140,30 @@ static const char *const migrations[] = {
     "CREATE INDEX requests_due ON requests(due_at) WHERE due_at IS NOT NULL;",
     /* 5: what a request waits for while it is in needs_info */
     "ALTER TABLE requests ADD COLUMN hold TEXT;",
-    /* 6: the outbox as a state machine (queued, sending, sent, failed): when a
+    /* 6: an index for every lookup of the intake, reply and timer paths: the
+       names a request claims (sub-domain, new mailbox addresses) in a side
+       table instead of reading the JSON of every request, and partial
+       indexes over the few open emergencies and booked server-room visits */
+    "CREATE TABLE request_keys ("
+    "  request_id INTEGER NOT NULL REFERENCES requests(id),"
+    "  kind TEXT NOT NULL,"
+    "  value TEXT NOT NULL,"
+    "  PRIMARY KEY (request_id, kind, value)) WITHOUT ROWID;"
+    "CREATE INDEX request_keys_value ON request_keys(kind, value);"
+    "INSERT OR IGNORE INTO request_keys(request_id, kind, value) "
+    "  SELECT id, 'subdomain', json_extract(fields, '$.subdomain') FROM requests"
+    "  WHERE type = 'subdomain' AND json_type(fields, '$.subdomain') = 'text';"
+    "INSERT OR IGNORE INTO request_keys(request_id, kind, value) "
+    "  SELECT r.id, 'address', lower(json_extract(a.value, '$.address'))"
+    "  FROM requests r, json_each(r.fields, '$.accounts') a"
+    "  WHERE r.type = 'mailbox' AND json_extract(r.fields, '$.mailbox_action') = 'create'"
+    "  AND json_type(r.fields, '$.accounts') = 'array'"
+    "  AND json_type(CASE WHEN a.type = 'object' THEN a.value END, '$.address') = 'text';"
+    "CREATE INDEX requests_open_emergency ON requests(id)"
+    "  WHERE emergency = 1 AND state NOT IN ('closed', 'rejected', 'cancelled');"
+    "CREATE INDEX requests_room_booked ON requests(scheduled_at)"
+    "  WHERE type = 'server_room' AND state IN ('scheduled', 'in_progress');",
+    /* 7: the outbox as a state machine (queued, sending, sent, failed): when a
        message was first queued (its retries end max_retry_hours later), where
        its body went once sent, how often a send was interrupted; messages
        that fail again and again (quarantine) */
@@ -171,7 +194,10 @@ static const char *const migrations[] = {
     "  quarantine_id INTEGER NOT NULL REFERENCES quarantine(id),"
     "  at TEXT NOT NULL,"
     "  what TEXT NOT NULL);"
-    "CREATE INDEX quarantine_failures_of ON quarantine_failures(quarantine_id);",
+    "CREATE INDEX quarantine_failures_of ON quarantine_failures(quarantine_id);"
+    /* the unmarked messages of a mailbox, in UID order, without reading the rest */
+    "DROP INDEX messages_unmarked;"
+    "CREATE INDEX messages_unmarked ON messages(mailbox, uidvalidity, uid) WHERE marked = 0;",
 };
 
 /* Now as an ISO 8601 UTC timestamp. */
@@ -683,6 +709,85 @@ store_next_number(struct store *st, int year, char **cause)
 	return g_strdup_printf("%04d-%06" G_GINT64_FORMAT, year, last);
 }
 
+/* A string member of an object, or NULL. */
+static const char *
+member_str(JsonObject *o, const char *key)
+{
+	JsonNode *n = o != NULL ? json_object_get_member(o, key) : NULL;
+
+	if (n == NULL || !JSON_NODE_HOLDS_VALUE(n) || json_node_get_value_type(n) != G_TYPE_STRING)
+		return NULL;
+	return json_node_get_string(n);
+}
+
+/* The sub-domain a sub-domain request asks for. */
+static void
+keys_subdomain(JsonObject *fields, GPtrArray *out)
+{
+	const char *name = member_str(fields, "subdomain");
+
+	if (name != NULL)
+		g_ptr_array_add(out, g_strdup(name));
+}
+
+/* The addresses of the accounts a mailbox-create request asks for, lower case. */
+static void
+keys_address(JsonObject *fields, GPtrArray *out)
+{
+	const char *action = member_str(fields, "mailbox_action");
+	JsonNode *n = json_object_get_member(fields, "accounts");
+	JsonArray *accounts;
+
+	if (action == NULL || strcmp(action, "create") != 0 || n == NULL ||
+	    !JSON_NODE_HOLDS_ARRAY(n))
+		return;
+	accounts = json_node_get_array(n);
+	for (guint i = 0; i < json_array_get_length(accounts); i++) {
+		JsonNode *a = json_array_get_element(accounts, i);
+		const char *addr = JSON_NODE_HOLDS_OBJECT(a)
+		                       ? member_str(json_node_get_object(a), "address")
+		                       : NULL;
+		if (addr != NULL)
+			g_ptr_array_add(out, g_ascii_strdown(addr, -1));
+	}
+}
+
+/*
+ * The names a request claims, kept in request_keys so that another request's
+ * claim is found by an index.  Migration 6 fills the table with the same rules
+ * in SQL for the requests stored before it.
+ */
+static const struct {
+	const char *type, *kind;
+	void (*values)(JsonObject *fields, GPtrArray *out);
+} request_keys[] = {
+    {"subdomain", "subdomain", keys_subdomain},
+    {"mailbox", "address", keys_address},
+};
+
+/* Write the keys of a request from its type and fields, replacing the old ones. */
+static int
+store_request_keys(struct store *st, gint64 id, const char *type, JsonObject *fields, char **cause)
+{
+	int rc = store_exec(st, "DELETE FROM request_keys WHERE request_id = ?", cause, "I", id);
+
+	for (gsize i = 0; rc == 0 && i < G_N_ELEMENTS(request_keys); i++) {
+		if (type == NULL || fields == NULL || strcmp(request_keys[i].type, type) != 0)
+			continue;
+		GPtrArray *values = g_ptr_array_new_with_free_func(g_free);
+		request_keys[i].values(fields, values);
+		for (guint k = 0; rc == 0 && k < values->len; k++)
+			rc = store_exec(
+			    st,
+			    "INSERT OR IGNORE INTO request_keys(request_id, kind, value) "
+			    "VALUES (?, ?, ?)",
+			    cause, "Iss", id, request_keys[i].kind,
+			    (char *)g_ptr_array_index(values, k));
+		g_ptr_array_free(values, TRUE);
+	}
+	return rc;
+}
+
 /* Insert a request. */
 gint64
 store_request_add(struct store *st, const struct new_request *r, char **number, char **cause)
@@ -690,6 +795,7 @@ store_request_add(struct store *st, const struct new_request *r, char **number, 
 	GDateTime *t = g_date_time_new_from_unix_local(r->when);
 	char *num = store_next_number(st, g_date_time_get_year(t), cause);
 	char *now = store_now(), *fields, *missing, *doubtful;
+	gint64 id;
 	int rc;
 
 	g_date_time_unref(t);
@@ -719,12 +825,13 @@ store_request_add(struct store *st, const struct new_request *r, char **number, 
 	g_free(sources);
 	g_free(conflicts);
 	g_free(now);
-	if (rc != 0) {
+	id = rc == 0 ? sqlite3_last_insert_rowid(st->db) : -1;
+	if (id < 0 || store_request_keys(st, id, r->type, r->fields, cause) != 0) {
 		g_free(num);
 		return -1;
 	}
 	*number = num;
-	return sqlite3_last_insert_rowid(st->db);
+	return id;
 }
 
 /* Keep an attachment with its request. */
@@ -1337,7 +1444,12 @@ store_request_set_fields(struct store *st, gint64 id, JsonObject *fields, GPtrAr
 	int rc =
 	    store_exec(st, "UPDATE requests SET fields = ?, missing = ?, updated = ? WHERE id = ?",
 	               cause, "sssI", f, m, now, id);
+	char *type =
+	    rc == 0 ? store_request_column(st, "SELECT type FROM requests WHERE id = ?", id) : NULL;
 
+	if (rc == 0)
+		rc = store_request_keys(st, id, type, fields, cause);
+	g_free(type);
 	g_free(now);
 	g_free(f);
 	g_free(m);
@@ -1412,9 +1524,10 @@ char *
 store_subdomain_holder(struct store *st, const char *name, const char *sender, char **cause)
 {
 	sqlite3_stmt *s = store_query(st,
-	                              "SELECT sender FROM requests WHERE type = 'subdomain' AND "
-	                              "json_extract(fields, '$.subdomain') = ? AND state NOT IN "
-	                              "('rejected', 'cancelled') AND sender IS NOT ? LIMIT 1",
+	                              "SELECT r.sender FROM request_keys k JOIN requests r ON "
+	                              "r.id = k.request_id WHERE k.kind = 'subdomain' AND "
+	                              "k.value = ? AND r.state NOT IN ('rejected', 'cancelled') "
+	                              "AND r.sender IS NOT ? LIMIT 1",
 	                              cause, "ss", name, sender);
 	char *holder = NULL;
 
@@ -1426,24 +1539,36 @@ store_subdomain_holder(struct store *st, const char *name, const char *sender, c
 	return holder;
 }
 
-/* Account addresses of live mailbox-create requests. */
+/* Which of these addresses live mailbox-create requests other than except ask for. */
 GPtrArray *
-store_taken_addresses(struct store *st, gint64 except, char **cause)
+store_addresses_taken(struct store *st, const char *const *addrs, gint64 except, char **cause)
 {
-	sqlite3_stmt *s = store_query(
-	    st,
-	    "SELECT lower(json_extract(a.value, '$.address')) FROM requests r, "
-	    "json_each(r.fields, '$.accounts') a WHERE r.type = 'mailbox' AND "
-	    "json_extract(r.fields, '$.mailbox_action') = 'create' AND r.state NOT IN ('rejected', "
-	    "'cancelled') AND json_extract(a.value, '$.address') IS NOT NULL AND r.id != ?",
-	    cause, "I", except);
 	GPtrArray *out = g_ptr_array_new_with_free_func(g_free);
 
-	if (s == NULL)
-		return out;
-	while (sqlite3_step(s) == SQLITE_ROW)
-		g_ptr_array_add(out, col_str(s, 0));
-	sqlite3_reset(s);
+	for (int i = 0; addrs != NULL && addrs[i] != NULL; i++) {
+		char *addr = g_ascii_strdown(addrs[i], -1);
+		sqlite3_stmt *s =
+		    store_query(st,
+		                "SELECT 1 FROM request_keys k JOIN requests r ON r.id = "
+		                "k.request_id WHERE k.kind = 'address' AND k.value = ? "
+		                "AND k.request_id != ? AND r.state NOT IN ('rejected', "
+		                "'cancelled') LIMIT 1",
+		                cause, "sI", addr, except);
+		int rc = s != NULL ? sqlite3_step(s) : SQLITE_ERROR;
+		if (s != NULL)
+			sqlite3_reset(s);
+		if (rc == SQLITE_ROW) {
+			g_ptr_array_add(out, addr);
+			continue;
+		}
+		g_free(addr);
+		if (rc != SQLITE_DONE) {
+			if (s != NULL)
+				*cause = store_error(st, "address lookup");
+			g_ptr_array_free(out, TRUE);
+			return NULL;
+		}
+	}
 	return out;
 }
 
@@ -1698,7 +1823,8 @@ store_quarantine_retry(struct store *st, const char *mailbox, uint32_t uid, char
 	return store_changed(st,
 	                     store_exec(st,
 	                                "UPDATE quarantine SET state = 'retry', failures = 0 "
-	                                "WHERE state = 'held' AND (? = 0 OR uid = ?) AND "
+	                                "WHERE state IN ('held', 'retry') AND state = 'held' "
+	                                "AND (? = 0 OR uid = ?) AND "
 	                                "(? IS NULL OR mailbox = ?)",
 	                                cause, "IIss", (gint64)uid, (gint64)uid, mailbox, mailbox));
 }
@@ -1760,4 +1886,72 @@ store_quarantine_list(struct store *st, char **cause)
 	}
 	g_array_free(ids, TRUE);
 	return a;
+}
+
+/* Release a query plan (array free function). */
+static void
+query_plan_free(gpointer p)
+{
+	struct query_plan *q = p;
+
+	g_free(q->sql);
+	g_ptr_array_free(q->steps, TRUE);
+	g_free(q);
+}
+
+/* Order plans by SQL text. */
+static gint
+query_plan_cmp(gconstpointer a, gconstpointer b)
+{
+	const struct query_plan *x = *(struct query_plan *const *)a;
+	const struct query_plan *y = *(struct query_plan *const *)b;
+
+	return strcmp(x->sql, y->sql);
+}
+
+/* The EXPLAIN QUERY PLAN lines of one statement of the store's own. */
+static GPtrArray *
+store_plan_steps(struct store *st, const char *sql)
+{
+	/* the store's own constant SQL behind the EXPLAIN prefix, no data: SQLite 3.40
+	   has no way to explain an already prepared statement */
+	char *explain = g_strconcat("EXPLAIN QUERY PLAN ", sql, NULL);
+	GPtrArray *steps = g_ptr_array_new_with_free_func(g_free);
+	GHashTable *depth = g_hash_table_new(g_direct_hash, g_direct_equal);
+	sqlite3_stmt *s;
+
+	if (sqlite3_prepare_v2(st->db, explain, -1, &s, NULL) != SQLITE_OK) {
+		g_ptr_array_add(steps, store_error(st, "explain"));
+		s = NULL;
+	}
+	while (s != NULL && sqlite3_step(s) == SQLITE_ROW) {
+		int id = sqlite3_column_int(s, 0), parent = sqlite3_column_int(s, 1);
+		int d = GPOINTER_TO_INT(g_hash_table_lookup(depth, GINT_TO_POINTER(parent))) + 1;
+		g_hash_table_insert(depth, GINT_TO_POINTER(id), GINT_TO_POINTER(d));
+		g_ptr_array_add(steps, g_strdup_printf("%*s%s", 2 * (d - 1), "",
+		                                       (const char *)sqlite3_column_text(s, 3)));
+	}
+	sqlite3_finalize(s);
+	g_hash_table_destroy(depth);
+	g_free(explain);
+	return steps;
+}
+
+/* Every statement prepared so far, with its plan. */
+GPtrArray *
+store_query_plans(struct store *st)
+{
+	GPtrArray *out = g_ptr_array_new_with_free_func(query_plan_free);
+	GHashTableIter it;
+	gpointer sql;
+
+	g_hash_table_iter_init(&it, st->stmts);
+	while (g_hash_table_iter_next(&it, &sql, NULL)) {
+		struct query_plan *q = g_new0(struct query_plan, 1);
+		q->sql = g_strdup(sql);
+		q->steps = store_plan_steps(st, sql);
+		g_ptr_array_add(out, q);
+	}
+	g_ptr_array_sort(out, query_plan_cmp);
+	return out;
 }

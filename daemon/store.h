@@ -23,6 +23,12 @@
  * The quarantine counts the failures of a message (its reader crashed or
  * overran, storing it failed); a message that fails too often is held there
  * with its spool copy until staff ask for it to be tried again.
+ *
+ * The store grows with every message, so each lookup the daemon makes finds
+ * its rows through an index: the names requests claim (a sub-domain, new
+ * mailbox addresses) are kept in a side table by store_request_add and
+ * store_request_set_fields.  Only phieuctl's listings read whole tables;
+ * store_query_plans shows how each statement runs.
  */
 #ifndef PHIEU_STORE_H
 #define PHIEU_STORE_H
@@ -217,8 +223,10 @@ int store_request_mark(struct store *st, gint64 id, gboolean emergency, gint64 l
                        char **cause);
 /* The sender of another live request for the sub-domain, or NULL. */
 char *store_subdomain_holder(struct store *st, const char *name, const char *sender, char **cause);
-/* Account addresses of live mailbox-create requests. */
-GPtrArray *store_taken_addresses(struct store *st, gint64 except, char **cause);
+/* Those of addrs (NULL-terminated) that live mailbox-create requests other than
+   except already ask for, in lower case (case is ignored); NULL on error. */
+GPtrArray *store_addresses_taken(struct store *st, const char *const *addrs, gint64 except,
+                                 char **cause);
 /* People of other scheduled server-room visits overlapping [from, until); numbers in *who. */
 int store_room_overlap(struct store *st, gint64 id, const char *from, const char *until, char **who,
                        char **cause);
@@ -229,5 +237,14 @@ gint64 store_open_emergency(struct store *st, const char *const *addresses, cons
 JsonArray *store_logbook(struct store *st, char **cause);
 /* For phieuctl: the outbox as {id, kind, state, to, subject, …}. */
 JsonArray *store_outbox_list(struct store *st, char **cause);
+
+/* A statement the store prepared and how SQLite runs it, from store_query_plans. */
+struct query_plan {
+	char *sql;
+	GPtrArray *steps; /* char*: EXPLAIN QUERY PLAN lines, indented by depth */
+};
+/* For tests and operators: every statement prepared so far on this connection with its
+   plan, ordered by SQL text; the array frees its elements. */
+GPtrArray *store_query_plans(struct store *st);
 
 #endif
