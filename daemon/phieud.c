@@ -1037,8 +1037,9 @@ run(struct daemon *dm)
 	for (guint i = 0; i < dm->nboxes; i++) {
 		struct mbox *b = &dm->boxes[i];
 		left = left || b->failed || b->left_out || b->todo->len > 0 || b->batch != NULL;
-		mbox_unidle(b);
+		/* no DONE: a session in IDLE is closed at once, whatever the server does */
 		b->conn = imap_free(b->conn);
+		b->idling = FALSE;
 	}
 	if (!dm->once)
 		return 0;
