@@ -1,12 +1,15 @@
 #!/usr/bin/env python3
 """gen.py - write N distinct request mails of all five types into a directory.
 
-    bench/gen.py N DIR [--seed S]
+    bench/gen.py N DIR [--seed S] [--start K]
 
 Each mail is a typed "Label: value" request (Vietnamese with diacritics, or
 without them), to pkt-iid@danang.gov.vn, with plausible random values and a
 Message-ID of its own; the types rotate website_update, mailbox (create,
 change), subdomain, server_room, tech_support.  Files are DIR/000001.eml ...
+The mails are numbered K+1 .. K+N (default K=0): with distinct ranges (and
+seeds), several runs write mails that are all distinct (Message-IDs, subjects,
+sub-domain names), as bench/flat_cost.sh does chunk by chunk.
 Python 3 standard library only.
 """
 
@@ -153,10 +156,11 @@ def main():
     ap.add_argument("n", type=int)
     ap.add_argument("dir")
     ap.add_argument("--seed", type=int, default=2026)
+    ap.add_argument("--start", type=int, default=0, help="number the mails from START+1")
     args = ap.parse_args()
     rng = random.Random(args.seed)
     os.makedirs(args.dir, exist_ok=True)
-    for i in range(1, args.n + 1):
+    for i in range(args.start + 1, args.start + args.n + 1):
         with open(os.path.join(args.dir, f"{i:06d}.eml"), "wb") as f:
             f.write(make_mail(i, rng))
 
