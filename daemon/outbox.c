@@ -291,26 +291,13 @@ fail_message(struct outbox *ob, const struct due *d, const char *why, char **cau
 	return rc;
 }
 
-/* After a 250: sent, its body to the spool, an acknowledged request. */
+/* After a 250: sent, an acknowledged request (the body goes to the spool
+   later, many at a time: outbox_tidy). */
 static int
 record_sent(struct outbox *ob, const struct due *d, char **cause)
 {
-	gsize len;
-	const char *data = g_bytes_get_data(d->data, &len);
-	char *path = NULL, *why = NULL;
-	int rc;
+	int rc = store_outbox_sent(ob->st, d->id, NULL, cause);
 
-	/* the body leaves the database only once the spool holds it durably */
-	if (ob->sp != NULL && (spool_put(ob->sp, "sent", TRUE, data, len, &path, NULL, &why) != 0 ||
-	                       spool_sync(ob->sp, &why) != 0)) {
-		log_warn("outbox", "keeping the body of %s in the database: %s", d->message_id,
-		         why);
-		g_free(why);
-		g_free(path);
-		path = NULL;
-	}
-	rc = store_outbox_sent(ob->st, d->id, path, cause);
-	g_free(path);
 	if (rc == 0 && strcmp(d->kind, "ack") == 0 && d->request_id > 0) {
 		char *state = store_request_state(ob->st, d->request_id);
 		if (state != NULL && strcmp(state, "received") == 0) {
@@ -530,6 +517,53 @@ outbox_step(struct outbox *ob)
 		return n; /* never send while a result is unrecorded */
 	dispatch(ob);
 	return n;
+}
+
+/* Move the bodies of sent messages from the database to the spool, up to
+   max of them: written and synced together, then dropped from the database
+   in one transaction.  Returns how many moved, -1 on a failure. */
+int
+outbox_tidy(struct outbox *ob, int max)
+{
+	char *cause = NULL;
+	GPtrArray *sent, *paths;
+	int rc = 0;
+
+	if (ob->sp == NULL || (sent = store_outbox_unspooled(ob->st, max, &cause)) == NULL) {
+		g_free(cause);
+		return -1;
+	}
+	paths = g_ptr_array_new_with_free_func(g_free);
+	for (guint i = 0; rc == 0 && i < sent->len; i++) {
+		struct due *d = g_ptr_array_index(sent, i);
+		gsize len;
+		const char *data = g_bytes_get_data(d->data, &len);
+		char *path = NULL;
+		rc = spool_put(ob->sp, "sent", TRUE, data, len, &path, NULL, &cause);
+		g_ptr_array_add(paths, path);
+	}
+	if (rc == 0)
+		rc = spool_sync(ob->sp, &cause);
+	if (rc == 0 && sent->len > 0) {
+		rc = store_begin(ob->st, &cause);
+		for (guint i = 0; rc == 0 && i < sent->len; i++)
+			rc = store_outbox_spooled(ob->st,
+			                          ((struct due *)g_ptr_array_index(sent, i))->id,
+			                          g_ptr_array_index(paths, i), &cause);
+		if (rc == 0)
+			rc = store_commit(ob->st, &cause);
+		if (rc != 0)
+			store_rollback(ob->st);
+	}
+	if (rc != 0) {
+		log_warn("outbox", "moving sent bodies to the spool: %s (tried again later)",
+		         cause);
+		g_free(cause);
+	}
+	rc = rc == 0 ? (int)sent->len : -1;
+	g_ptr_array_free(paths, TRUE);
+	g_ptr_array_free(sent, TRUE);
+	return rc;
 }
 
 /* The descriptor to poll for results. */

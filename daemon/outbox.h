@@ -20,6 +20,9 @@
  *    in the request's history and staff get a notice with the reason
  *    (unless the message was itself for staff only).
  *
+ * Once sent, a message's body leaves the database for the spool
+ * (spool/sent/), many at a time, synced together (outbox_tidy()).
+ *
  * The SMTP conversation runs in a thread of its own, one message at a time,
  * so the daemon's loop never waits for the mail server: outbox_step() hands
  * the next due message to the thread and takes results back, and the loop
@@ -46,6 +49,9 @@ struct outbox *outbox_new(const struct config *cfg, struct store *st, struct not
 /* Record results that came back and hand the next due message to the
    thread; returns how many results were recorded. */
 int outbox_step(struct outbox *ob);
+/* Move the bodies of up to max sent messages from the database to the spool
+   (spool/sent/), synced together; how many, -1 on a failure (left for later). */
+int outbox_tidy(struct outbox *ob, int max);
 /* A descriptor that becomes readable when a result is ready. */
 int outbox_fd(const struct outbox *ob);
 /* Milliseconds until outbox_step() has work (0: now, -1: only when

@@ -59,6 +59,7 @@
 #define RETRY_DELAY    5    /* seconds before a mailbox with a left-out message is searched again */
 #define STOP_WAIT_MS   3000 /* for the message being sent, at SIGTERM */
 #define DB_BACKOFF_MAX 300  /* seconds, after storage faults */
+#define TIDY_BATCH     200  /* sent bodies moved to the spool at a time */
 
 static int signal_pipe[2] = {-1, -1};
 static volatile sig_atomic_t stopping, reloading;
@@ -997,9 +998,14 @@ run(struct daemon *dm)
 				dm->timers_done = TRUE;
 				continue;
 			}
-			if (outbox_idle(dm->ob) && !outbox_has_due(dm->ob))
+			if (outbox_idle(dm->ob) && !outbox_has_due(dm->ob)) {
+				while (outbox_tidy(dm->ob, TIDY_BATCH) > 0)
+					;
 				break;
+			}
 		}
+		if (!dm->once && outbox_idle(dm->ob) && !outbox_has_due(dm->ob))
+			outbox_tidy(dm->ob, TIDY_BATCH);
 		if (!dm->once && now_s() >= dm->next_timers) {
 			procedure_timers(intake_procedure(dm->in), now_s());
 			dm->next_timers = now_s() + TIMER_PERIOD;

@@ -196,6 +196,7 @@ static const char *const migrations[] = {
     "  what TEXT NOT NULL);"
     "CREATE INDEX quarantine_failures_of ON quarantine_failures(quarantine_id);"
     /* the unmarked messages of a mailbox, in UID order, without reading the rest */
+    "CREATE INDEX outbox_unspooled ON outbox(id) WHERE state = 'sent' AND spool_path IS NULL;"
     "DROP INDEX messages_unmarked;"
     "CREATE INDEX messages_unmarked ON messages(mailbox, uidvalidity, uid) WHERE marked = 0;",
 };
@@ -1088,6 +1089,45 @@ store_outbox_sent(struct store *st, gint64 id, const char *spool_path, char **ca
 	                    cause, "sssI", now, spool_path, spool_path, id);
 	g_free(now);
 	return rc;
+}
+
+/* Sent messages whose body is still in the database, at most max: id and body. */
+GPtrArray *
+store_outbox_unspooled(struct store *st, int max, char **cause)
+{
+	sqlite3_stmt *s = store_query(st,
+	                              "SELECT id, data FROM outbox WHERE state = 'sent' AND "
+	                              "spool_path IS NULL ORDER BY id LIMIT ?",
+	                              cause, "i", max);
+	GPtrArray *out;
+	int rc;
+
+	if (s == NULL)
+		return NULL;
+	out = g_ptr_array_new_with_free_func(store_due_free);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		struct due *d = g_new0(struct due, 1);
+		d->id = sqlite3_column_int64(s, 0);
+		d->data = g_bytes_new(sqlite3_column_blob(s, 1), (gsize)sqlite3_column_bytes(s, 1));
+		g_ptr_array_add(out, d);
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE) {
+		*cause = store_error(st, "outbox");
+		g_ptr_array_free(out, TRUE);
+		return NULL;
+	}
+	return out;
+}
+
+/* A sent message's body is in the spool now: it leaves the database. */
+int
+store_outbox_spooled(struct store *st, gint64 id, const char *spool_path, char **cause)
+{
+	return store_exec(st,
+	                  "UPDATE outbox SET data = zeroblob(0), spool_path = ? WHERE id = ? AND "
+	                  "state = 'sent'",
+	                  cause, "sI", spool_path, id);
 }
 
 /* Back to the queue; counted as an attempt or not (the server was not reached). */

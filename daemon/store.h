@@ -169,6 +169,10 @@ int store_outbox_sent(struct store *st, gint64 id, const char *spool_path, char 
 /* -> queued, due at next; counted: the server was reached. */
 int store_outbox_retry(struct store *st, gint64 id, gint64 next, const char *error,
                        gboolean counted, char **cause);
+/* Sent messages whose body is still in the database (id and data set). */
+GPtrArray *store_outbox_unspooled(struct store *st, int max, char **cause);
+/* The body of a sent message is in the spool at spool_path: drop it here. */
+int store_outbox_spooled(struct store *st, gint64 id, const char *spool_path, char **cause);
 /* -> failed. */
 int store_outbox_failed(struct store *st, gint64 id, const char *error, char **cause);
 /* sending -> queued after an interrupted run; how many. */

@@ -555,7 +555,14 @@ exercise(struct store *st)
 	assert_int_equal(store_outbox_claim(st, oid, &cause), 0);
 	assert_int_equal(store_outbox_recover(st, &cause), 1);
 	assert_int_equal(store_outbox_claim(st, oid, &cause), 0);
-	assert_int_equal(store_outbox_sent(st, oid, "/spool/sent/x.eml", &cause), 0);
+	assert_int_equal(store_outbox_sent(st, oid, NULL, &cause), 0);
+	GPtrArray *unspooled = store_outbox_unspooled(st, 10, &cause);
+	assert_int_equal(unspooled->len, 1);
+	g_ptr_array_free(unspooled, TRUE);
+	assert_int_equal(store_outbox_spooled(st, oid, "/spool/sent/x.eml", &cause), 0);
+	unspooled = store_outbox_unspooled(st, 10, &cause);
+	assert_int_equal(unspooled->len, 0);
+	g_ptr_array_free(unspooled, TRUE);
 	assert_int_equal(store_outbox_failed(st, oid, "refused", &cause), 0);
 	assert_int_equal(store_outbox_requeue(st, oid, &cause), 1);
 	assert_true(store_outbox_pending(st) >= 0);
