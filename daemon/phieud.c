@@ -118,6 +118,8 @@ struct daemon {
 	gboolean once;
 	gboolean timers_done; /* --once: the timers ran after the last mail */
 	gint64 next_timers;   /* when the procedure's timers are next looked at */
+	unsigned trace;       /* --trace, kept across reloads */
+	gboolean verbose;     /* -v, kept across reloads */
 };
 
 /* Note the signal and wake the loop. */
@@ -720,6 +722,7 @@ mbox_idle(struct mbox *b)
 	}
 	b->idling = TRUE;
 	b->idle_since = now_s();
+	log_trace(TRACE_IMAP, "imap", "%s: waiting in IDLE", b->cfg->name);
 }
 
 /* Leave IDLE. */
@@ -896,7 +899,8 @@ reload(struct daemon *dm)
 	config_free(dm->cfg);
 	dm->cfg = cfg;
 	dm->in = in;
-	log_init((enum log_level)log_level_parse(cfg->log_level), 0);
+	log_init(dm->verbose ? LOG_DEBUG : (enum log_level)log_level_parse(cfg->log_level),
+	         dm->trace);
 	intake_attach_opts(cfg, &dm->aopts);
 	if ((dm->pool = pool_new(cfg->workers, &dm->aopts, cfg->read_timeout, &cause)) == NULL)
 		log_fatal("starting the readers: %s", cause);
@@ -1122,6 +1126,8 @@ main(int argc, char **argv)
 		return EXIT_CONFIG;
 	}
 	dm.path = path;
+	dm.trace = trace;
+	dm.verbose = verbose;
 	log_init(verbose ? LOG_DEBUG : (enum log_level)log_level_parse(dm.cfg->log_level), trace);
 	if (intake_apply_rules(dm.cfg, &cause) != 0) {
 		fprintf(stderr, "phieud: %s\n", cause);
