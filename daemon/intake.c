@@ -656,6 +656,20 @@ intake_message(struct intake *in, const char *mailbox, uint32_t uidvalidity, uin
 	if (rd == NULL)
 		rd = own = attach_read(m, &in->aopts);
 	d = rules_decide(m, rd, mailbox, &in->ropts);
+	if (full > len && strcmp(d->type, "unknown") != 0) {
+		/* fetched in part: only its headers were read, the subject alone
+		   does not make it a request of a type; a person looks at it */
+		char *why = g_strdup_printf("%s; fetched in part, so left unknown", d->why);
+		g_free(d->why);
+		d->why = why;
+		d->type = "unknown";
+		d->title_vi = "Yêu cầu chưa xác định loại";
+		g_clear_pointer(&d->form_code, g_free);
+		g_ptr_array_set_size(d->missing, 0);
+		d->proper = NULL;
+		d->wrong_mailbox = FALSE;
+		d->confidence = 0;
+	}
 	log_trace(TRACE_RULES, "rules", "%s uid %u: %s", mailbox, uid, d->why);
 	if (d->automatic != NULL && strcmp(d->type, "unknown") == 0) {
 		sm.outcome = "automatic";

@@ -379,7 +379,20 @@ store_migrate(struct store *st, char **cause)
 	}
 	for (int v = have; v < want; v++) {
 		char *bump = g_strdup_printf("PRAGMA user_version = %d", v + 1);
-		int rc = store_script(st, "BEGIN IMMEDIATE", cause);
+		int rc = store_script(st, "BEGIN IMMEDIATE", cause), now = v;
+		/* read again under the lock: another process opening the same new
+		   database (phieud and phieuctl at once) may have migrated it since */
+		if (rc == 0 && (now = store_version(st)) < 0) {
+			*cause = store_error(st, "reading the schema version");
+			rc = -1;
+		}
+		if (rc == 0 && now > v) {
+			g_free(bump);
+			if (store_script(st, "COMMIT", cause) != 0)
+				return -1;
+			v = now - 1;
+			continue;
+		}
 		if (rc == 0)
 			rc = store_script(st, migrations[v], cause);
 		if (rc == 0)

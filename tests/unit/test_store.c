@@ -707,6 +707,52 @@ t_plans(void **state)
 		fail_msg("%u statements read a whole table (above)", bad);
 }
 
+/* Two processes opening the same new database at once (phieud starting and
+   phieuctl, say): both read version 0, one migrates, the other must find the
+   work done under the lock instead of applying the migrations again. */
+static gpointer
+open_in_thread(gpointer path)
+{
+	char *cause = NULL;
+	struct store *st = store_open(path, &cause);
+
+	if (st == NULL)
+		print_error("store_open: %s\n", cause);
+	return st;
+}
+
+static void
+t_concurrent_open(void **state)
+{
+	char *dir = g_dir_make_tmp("phieu-store-XXXXXX", NULL);
+	char *path = g_build_filename(dir, "t.db", NULL);
+	sqlite3 *x = NULL;
+	GThread *a, *b;
+	struct store *sa, *sb;
+
+	(void)state;
+	assert_int_equal(sqlite3_open(path, &x), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(x, "PRAGMA journal_mode = WAL; BEGIN IMMEDIATE", NULL, NULL,
+	                              NULL),
+	                 SQLITE_OK);
+	/* both read version 0, then wait for the write lock x holds */
+	a = g_thread_new("open-a", open_in_thread, path);
+	b = g_thread_new("open-b", open_in_thread, path);
+	g_usleep(G_USEC_PER_SEC);
+	sqlite3_exec(x, "ROLLBACK", NULL, NULL, NULL);
+	sqlite3_close(x);
+	sa = g_thread_join(a);
+	sb = g_thread_join(b);
+	assert_non_null(sa);
+	assert_non_null(sb);
+	assert_int_equal(store_version(sa), store_version(sb));
+	assert_true(store_version(sa) >= 1);
+	store_close(sa);
+	store_close(sb);
+	g_free(path);
+	g_free(dir);
+}
+
 int
 main(void)
 {
@@ -723,6 +769,7 @@ main(void)
 	    cmocka_unit_test(t_damaged),
 	    cmocka_unit_test_setup_teardown(t_lookups, setup, teardown),
 	    cmocka_unit_test(t_plans),
+	    cmocka_unit_test(t_concurrent_open),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
