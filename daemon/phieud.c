@@ -678,7 +678,10 @@ batch_fetch(struct daemon *dm, struct mbox *b)
 		it->uid = t->uid;
 		it->size = t->size;
 		g_ptr_array_add(b->batch, it);
-		g_array_append_val(uids, t->uid);
+		/* no size from the server: left out like a message it did not return
+		   (fetching it blind could fetch more than max_message_size) */
+		if (t->size != 0)
+			g_array_append_val(uids, t->uid);
 		bytes += t->size;
 		n++;
 		if (big) {
