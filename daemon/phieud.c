@@ -507,6 +507,8 @@ batch_fault(struct daemon *dm, struct mbox *b, char *cause)
 	        b->cfg->name, wait, cause != NULL ? cause : "?");
 	g_free(cause);
 	b->failed = TRUE;
+	/* not into IDLE meanwhile: the batch is searched for again after the wait */
+	b->left_out = TRUE;
 	g_array_set_size(b->todo, 0);
 	b->next_poll = now_s() + wait;
 	(void)dm;

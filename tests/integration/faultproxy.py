@@ -93,10 +93,12 @@ literals, which are streamed, never held in memory whole):
   {"fault": "no_on", "command": "UID SEARCH", "text": "..."}
       a matching command is not passed on; the client gets "TAG NO text"
       (default text "fault proxy: refused").
-  {"fault": "omit_fetch_uid", "uid": N}
+  {"fault": "omit_fetch_uid", "uid": N [, "item": "BODY"]}
       while a UID FETCH is outstanding on the connection, the untagged
       "* n FETCH (...)" response that carries UID N is left out, literal and
-      all; everything else passes.  One use per response left out.
+      all; everything else passes.  With "item", only a response that holds
+      that text (say "RFC822.SIZE" or "BODY", case-insensitively) before its
+      UID is known.  One use per response left out.
   {"fault": "delay", "command": "UID FETCH", "seconds": S}
       the server's tagged answer to a matching command is passed on S
       seconds late (what came before it passes at once).
@@ -174,7 +176,7 @@ FAULTS = {
         "drop_after_bytes": ({"n"}, {"direction", "new_only"}),
         "bye_on": ({"command"}, set()),
         "no_on": ({"command"}, {"text"}),
-        "omit_fetch_uid": ({"uid"}, set()),
+        "omit_fetch_uid": ({"uid"}, {"item"}),
         "delay": ({"command", "seconds"}, set()),
         "hold": ({"command"}, {"seconds"}),
     },
@@ -239,6 +241,7 @@ class _Rule:
         if self.n < 0:
             raise ValueError(f"rule {index}: n must be >= 0")
         self.uid = int(spec["uid"]) if "uid" in spec else None
+        self.item = str(spec["item"]).upper().encode() if spec.get("item") else None
         self.seconds = float(spec["seconds"]) if spec.get("seconds") is not None else None
         self.text = str(spec.get("text", IMAP_NO_TEXT))
         reply = spec.get("reply", SMTP_BYE if fault == "bye_on" else None)
@@ -410,7 +413,7 @@ class FaultProxy:
                 self._conns.discard(conn)
             conn.dispose()
 
-    def _take(self, faults, words=None, rcpts=None, uid=None, consume=True):
+    def _take(self, faults, words=None, rcpts=None, uid=None, consume=True, text=None):
         """The first available rule of one of faults that matches; its use is taken
         unless consume is false."""
         with self._lock:
@@ -422,6 +425,8 @@ class FaultProxy:
                 if rcpts is not None and not r.matches_rcpts(rcpts):
                     continue
                 if uid is not None and r.uid != uid:
+                    continue
+                if r.item is not None and (text is None or r.item not in text.upper()):
                     continue
                 if consume:
                     self._fire(r)
@@ -843,7 +848,8 @@ class _ImapConn(_Conn):
                     return
                 held.append(data)
                 if text and scanner.feed(data) is not None:
-                    if self.p._take(("omit_fetch_uid",), uid=scanner.uid) is not None:
+                    if self.p._take(("omit_fetch_uid",), uid=scanner.uid,
+                                    text=b"".join(held)) is not None:
                         mode = "drop"
                         held.clear()
                     else:

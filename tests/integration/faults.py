@@ -6,9 +6,10 @@ proxy (faultproxy.py) between phieud and them where a fault is needed that the
 real servers cannot produce on demand.
 
   test_fetch_leaves_out_a_uid
-        three requests to pkt-iid@; the proxy leaves UID 2 out of the FETCH
-        answers (sizes and bodies): `--once` stores the other two, logs that
-        UID 2 "was not returned by the server" and exits 75; the next run
+        three requests to pkt-iid@; the proxy leaves UID 2 out of the sizes'
+        FETCH answer, then (a second run) out of the bodies' answer: each
+        `--once` stores the other two, logs that UID 2 "was not returned by
+        the server" and exits 75; the next run
         (proxy passing everything) stores UID 2 and exits 0; three requests,
         each Message-ID once, each sender acknowledged once, all three marked;
         then phieud as a daemon (poll_interval 60 s) with UID 4 left out:
@@ -301,20 +302,24 @@ class Faults(IntegrationCase):
         mids = {harness.strip_id(harness.message_id(p)): p for p in paths}
         missing = next(p for p in paths if self.uid_of(PKT, harness.message_id(p)) == 2)
 
-        # the sizes' answer and the bodies' answer both lack UID 2
-        px = self.proxy("imap", [{"fault": "omit_fetch_uid", "uid": 2, "times": 2}])
-        conf = self.conf_with("phieu-proxy.conf", imap_port=px.port)
-        p = self.once(expect=harness.EX_TEMPFAIL, conf=conf)
-        self.assertEqual(px.stats()["fired"], [2], "the proxy left UID 2 out of fewer "
-                         "than both FETCH answers (sizes, bodies)")
-        self.assertRegex(p.stderr, r"(?i)warn.*uid 2 was not returned by the server",
-                         "the missing UID was not logged at warning level")
-        stored = {harness.strip_id(r["message_id"]) for r in
-                  (self.show(x["id"]) for x in self.requests(conf=conf))}
-        self.assertEqual(stored, set(mids) - {harness.strip_id(harness.message_id(missing))},
-                         "after the first run the two returned messages must be stored, "
-                         "the missing one not")
-        self.assertEqual(self.ms.count(PKT, "$PhieuDone"), 2)
+        # first the sizes' answer lacks UID 2, then (next run) the bodies' answer
+        px = self.proxy("imap", [])
+        for item in ("RFC822.SIZE", "BODY"):
+            px.set_rules([{"fault": "omit_fetch_uid", "uid": 2, "item": item}])
+            conf = self.conf_with("phieu-proxy.conf", imap_port=px.port)
+            p = self.once(expect=harness.EX_TEMPFAIL, conf=conf)
+            self.assertEqual(px.stats()["fired"], [1],
+                             f"the proxy did not leave UID 2 out of the {item} answer")
+            self.assertRegex(p.stderr, r"(?i)warn.*uid 2 was not returned by the server",
+                             f"the UID missing from the {item} answer was not logged "
+                             "at warning level")
+            stored = {harness.strip_id(r["message_id"]) for r in
+                      (self.show(x["id"]) for x in self.requests(conf=conf))}
+            self.assertEqual(stored,
+                             set(mids) - {harness.strip_id(harness.message_id(missing))},
+                             f"with UID 2 missing from the {item} answer the two returned "
+                             "messages must be stored, the missing one not")
+            self.assertEqual(self.ms.count(PKT, "$PhieuDone"), 2)
 
         # the server returns it now
         px.set_rules([])
