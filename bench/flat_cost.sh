@@ -257,6 +257,9 @@ main() {
 		print()
 		print(f"intake time, chunk {len(rows)} / chunk 1: {ratio:.2f} "
 		      f"(target <= {target}: {'MET' if ratio <= target else 'NOT MET'})")
+		cpu = [float(r[6]) + float(r[7]) for r in rows]
+		print(f"intake CPU time (user+sys, less sensitive to other jobs on the machine), "
+		      f"chunk {len(rows)} / chunk 1: {cpu[-1] / cpu[0]:.2f}")
 		rss = max(int(r[18]) for r in rows)
 		print(f"intake max RSS: {rss / 1024:.0f} MiB; database page size {rows[-1][16]} B")
 	EOF
