@@ -92,6 +92,7 @@ imap_result(struct imap_conn *c, int r, const char *what, char **cause)
 	case MAILIMAP_ERROR_STARTTLS:
 	case MAILIMAP_ERROR_EXTENSION:
 	case MAILIMAP_ERROR_PROTOCOL:
+	case MAILIMAP_ERROR_CUSTOM_COMMAND:
 		/* RFC 5530: UNAVAILABLE is a temporary server-side failure */
 		if (g_ascii_strcasecmp(imap_response_atom(c), "UNAVAILABLE") == 0) {
 			*cause = g_strdup_printf("IMAP %s: %s failed temporarily: %s", c->where,
@@ -283,16 +284,38 @@ imap_select(struct imap_conn *c, const char *folder, uint32_t *uidvalidity, char
 	return res;
 }
 
+/* Whether the selected folder keeps keyword across sessions: PERMANENTFLAGS
+   names it or holds "\*"; a server that sent no PERMANENTFLAGS keeps all
+   flags (RFC 3501, 7.1). */
+int
+imap_keeps_keyword(struct imap_conn *c, const char *keyword)
+{
+	struct mailimap_selection_info *si = c->imap->imap_selection_info;
+	clistiter *it;
+
+	if (si == NULL || si->sel_perm_flags == NULL)
+		return 1;
+	for (it = clist_begin(si->sel_perm_flags); it != NULL; it = clist_next(it)) {
+		struct mailimap_flag_perm *fp = clist_content(it);
+		if (fp->fl_type == MAILIMAP_FLAG_PERM_ALL)
+			return 1;
+		if (fp->fl_flag != NULL && fp->fl_flag->fl_type == MAILIMAP_FLAG_KEYWORD &&
+		    g_ascii_strcasecmp(fp->fl_flag->fl_data.fl_keyword, keyword) == 0)
+			return 1;
+	}
+	return 0;
+}
+
 /* UID SEARCH UID after+1:* [UNKEYWORD kw]; the UIDs above after_uid, ascending. */
 enum net_result
 imap_search_new(struct imap_conn *c, uint32_t after_uid, const char *keyword, uint32_t **uids,
                 size_t *n, char **cause)
 {
-	struct mailimap_search_key *key;
 	clist *result = NULL;
 	clistiter *it;
 	enum net_result res;
 	size_t count = 0;
+	char *cmd;
 	int r;
 
 	*uids = NULL;
@@ -306,17 +329,25 @@ imap_search_new(struct imap_conn *c, uint32_t after_uid, const char *keyword, ui
 	if (after_uid == UINT32_MAX)
 		return NET_OK;
 
-	key = mailimap_search_key_new_multiple_empty();
-	/* last == 0 is "*" */
-	mailimap_search_key_multiple_add(
-	    key, mailimap_search_key_new_uid(mailimap_set_new_interval(after_uid + 1, 0)));
+	/*
+	 * The command text is written here: libetpan sends the keyword of
+	 * UNKEYWORD as a quoted string, which RFC 3501 does not allow (a
+	 * flag-keyword is an atom) and some servers refuse with BAD.  The keyword
+	 * was checked to be an atom above, so nothing else can enter the line.
+	 */
 	if (keyword != NULL)
-		mailimap_search_key_multiple_add(
-		    key, mailimap_search_key_new_unkeyword(strdup(keyword)));
-	r = mailimap_uid_search(c->imap, NULL, key, &result);
-	mailimap_search_key_free(key);
+		cmd = g_strdup_printf("UID SEARCH UID %u:* UNKEYWORD %s", after_uid + 1, keyword);
+	else
+		cmd = g_strdup_printf("UID SEARCH UID %u:*", after_uid + 1);
+	r = mailimap_custom_command(c->imap, cmd);
+	g_free(cmd);
 	if ((res = imap_result(c, r, "UID SEARCH", cause)) != NET_OK)
 		return res;
+	/* the "* SEARCH" lines of the answer, taken from the session */
+	if (c->imap->imap_response_info != NULL) {
+		result = c->imap->imap_response_info->rsp_search_result;
+		c->imap->imap_response_info->rsp_search_result = NULL;
+	}
 
 	/* libetpan leaves the list NULL when the server sent no "* SEARCH" line */
 	if (result == NULL)

@@ -34,7 +34,10 @@ struct imap_conn *imap_connect(const struct net_endpoint *ep, const char *login,
 /* SELECT folder; report its UIDVALIDITY. */
 enum net_result imap_select(struct imap_conn *c, const char *folder, uint32_t *uidvalidity,
                             char **cause);
-/* UIDs greater than after_uid that do not carry keyword (NULL: any), ascending. */
+/* Nonzero when the selected folder's PERMANENTFLAGS let keyword be kept. */
+int imap_keeps_keyword(struct imap_conn *c, const char *keyword);
+/* UIDs greater than after_uid that do not carry keyword (NULL: any), ascending;
+   the keyword goes out as an atom, never quoted. */
 enum net_result imap_search_new(struct imap_conn *c, uint32_t after_uid, const char *keyword,
                                 uint32_t **uids, size_t *n, char **cause);
 /* UID FETCH RFC822.SIZE for the n UIDs in one command: sizes[i] of uids[i],

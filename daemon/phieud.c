@@ -120,6 +120,7 @@ struct daemon {
 	gint64 next_timers;   /* when the procedure's timers are next looked at */
 	unsigned trace;       /* --trace, kept across reloads */
 	gboolean verbose;     /* -v, kept across reloads */
+	gboolean refused;     /* the server cannot do what the configuration asks */
 };
 
 /* Note the signal and wake the loop. */
@@ -220,9 +221,11 @@ reconnect_wait(int n)
 	return wait > 600 ? 600 : wait;
 }
 
-/* Drop a session after an error and schedule the reconnection. */
+/* Drop a session after an error and schedule the reconnection: a command
+   the server refused (res NET_NO) stops intake and is logged as an error,
+   a lost connection as a warning.  The search follows the reconnection. */
 static void
-mbox_fail(struct mbox *b, const char *what, char *cause)
+mbox_fail(struct mbox *b, const char *what, enum net_result res, char *cause)
 {
 	gint64 wait;
 
@@ -232,9 +235,15 @@ mbox_fail(struct mbox *b, const char *what, char *cause)
 	b->failures++;
 	wait = reconnect_wait(b->failures);
 	b->next_connect = now_s() + wait;
+	/* the wait logged is the wait: not the poll timer of the last search */
+	b->next_poll = 0;
 	mbox_forget(b);
-	log_warn("imap", "%s: %s: %s; retrying in %" G_GINT64_FORMAT " s", b->cfg->name, what,
-	         cause != NULL ? cause : "error", wait);
+	if (res == NET_NO)
+		log_err("imap", "%s: %s: %s; retrying in %" G_GINT64_FORMAT " s", b->cfg->name,
+		        what, cause != NULL ? cause : "error", wait);
+	else
+		log_warn("imap", "%s: %s: %s; retrying in %" G_GINT64_FORMAT " s", b->cfg->name,
+		         what, cause != NULL ? cause : "error", wait);
 	g_free(cause);
 }
 
@@ -251,7 +260,7 @@ mbox_connect(struct daemon *dm, struct mbox *b)
 		return -1;
 	b->conn = imap_connect(&dm->cfg->imap.ep, b->cfg->login, b->cfg->password, &res, &cause);
 	if (b->conn == NULL) {
-		mbox_fail(b, "connect", cause);
+		mbox_fail(b, "connect", res, cause);
 		return -1;
 	}
 	log_trace(TRACE_IMAP, "imap", "%s: logged in", b->cfg->name);
@@ -273,7 +282,7 @@ mbox_flag(struct daemon *dm, struct mbox *b, const uint32_t *uids, size_t n, con
 		return 0;
 	res = imap_mark(b->conn, uids, n, keyword, folder, &cause);
 	if (res == NET_RETRY) {
-		mbox_fail(b, "mark (the messages are stored; marked at the next poll)", cause);
+		mbox_fail(b, "mark (the messages are stored; marked at the next poll)", res, cause);
 		return -1;
 	}
 	if (res == NET_NO) {
@@ -374,7 +383,19 @@ mbox_search(struct daemon *dm, struct mbox *b)
 	if (mbox_connect(dm, b) != 0)
 		goto fail;
 	if ((res = imap_select(b->conn, b->cfg->folder, &b->uidvalidity, &cause)) != NET_OK) {
-		mbox_fail(b, "select", cause);
+		mbox_fail(b, "select", res, cause);
+		goto fail;
+	}
+	if (strcmp(dm->cfg->mark, "flag") == 0 &&
+	    !imap_keeps_keyword(b->conn, dm->cfg->mark_keyword)) {
+		/* marking would silently do nothing: every message read again, forever */
+		log_err("imap",
+		        "%s: the server does not keep the keyword %s on %s (PERMANENTFLAGS); "
+		        "phieud cannot mark what it has read there: set mark = \"move\" "
+		        "(and mark_folder) in the configuration",
+		        b->cfg->name, dm->cfg->mark_keyword, b->cfg->folder);
+		dm->refused = TRUE;
+		stopping = 1;
 		goto fail;
 	}
 	if (store_mailbox_get(dm->st, b->cfg->name, &stored_validity, &last_uid, &cause) != 0) {
@@ -397,7 +418,7 @@ mbox_search(struct daemon *dm, struct mbox *b)
 	                      strcmp(dm->cfg->mark, "flag") == 0 ? dm->cfg->mark_keyword : NULL,
 	                      &uids, &n, &cause);
 	if (res != NET_OK) {
-		mbox_fail(b, "search", cause);
+		mbox_fail(b, "search", res, cause);
 		goto fail;
 	}
 	b->exists = imap_exists(b->conn);
@@ -425,7 +446,7 @@ mbox_search(struct daemon *dm, struct mbox *b)
 		g_free(u);
 		g_free(sz);
 		if (res != NET_OK) {
-			mbox_fail(b, "fetch sizes", cause);
+			mbox_fail(b, "fetch sizes", res, cause);
 			goto fail;
 		}
 		log_info("imap", "%s: %u new message(s)", b->cfg->name, k);
@@ -701,7 +722,7 @@ batch_fetch(struct daemon *dm, struct mbox *b)
 	g_array_free(uids, TRUE);
 	if (res != NET_OK) {
 		/* readings already started finish and are dropped */
-		mbox_fail(b, "fetch", cause);
+		mbox_fail(b, "fetch", res, cause);
 		return;
 	}
 	if (b->waiting == 0)
@@ -722,7 +743,7 @@ mbox_idle(struct mbox *b)
 		return;
 	}
 	if (imap_idle_start(b->conn, &cause) != NET_OK) {
-		mbox_fail(b, "idle", cause);
+		mbox_fail(b, "idle", NET_RETRY, cause);
 		return;
 	}
 	b->idling = TRUE;
@@ -740,7 +761,7 @@ mbox_unidle(struct mbox *b)
 		return 0;
 	b->idling = FALSE;
 	if (imap_idle_done(b->conn, &cause) != NET_OK) {
-		mbox_fail(b, "idle done", cause);
+		mbox_fail(b, "idle done", NET_RETRY, cause);
 		return -1;
 	}
 	return 0;
@@ -1056,6 +1077,8 @@ run(struct daemon *dm)
 		b->conn = imap_free(b->conn);
 		b->idling = FALSE;
 	}
+	if (dm->refused)
+		return EXIT_CONFIG;
 	if (!dm->once)
 		return 0;
 	int pending = store_outbox_pending(dm->st);
