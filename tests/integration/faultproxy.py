@@ -90,9 +90,16 @@ literals, which are streamed, never held in memory whole):
   {"fault": "bye_on", "command": "UID STORE"}
       a matching command is not passed on: the client gets
       "* BYE fault proxy: connection closed" and both sides are closed.
-  {"fault": "no_on", "command": "UID SEARCH", "text": "..."}
+  {"fault": "no_on", "command": "UID SEARCH", "text": "..."
+   [, "contains": "...", "status": "BAD"]}
       a matching command is not passed on; the client gets "TAG NO text"
-      (default text "fault proxy: refused").
+      (default text "fault proxy: refused"), or "TAG BAD text".  With
+      "contains", only a command whose line holds that text (case-insensitive),
+      as a server that refuses a quoted keyword does.
+  {"fault": "rewrite", "match": "(\\Seen \\*)", "replace": "(\\Seen)"}
+      in an untagged server line (not in literals) that holds "match"
+      (case-sensitive), "match" is replaced by "replace": a server's
+      PERMANENTFLAGS, CAPABILITY or NAMESPACE answer made to order.
   {"fault": "omit_fetch_uid", "uid": N [, "item": "BODY"]}
       while a UID FETCH is outstanding on the connection, the untagged
       "* n FETCH (...)" response that carries UID N is left out, literal and
@@ -175,7 +182,8 @@ FAULTS = {
     "imap": {
         "drop_after_bytes": ({"n"}, {"direction", "new_only"}),
         "bye_on": ({"command"}, set()),
-        "no_on": ({"command"}, {"text"}),
+        "no_on": ({"command"}, {"text", "contains", "status"}),
+        "rewrite": ({"match", "replace"}, set()),
         "omit_fetch_uid": ({"uid"}, {"item"}),
         "delay": ({"command", "seconds"}, set()),
         "hold": ({"command"}, {"seconds"}),
@@ -242,6 +250,14 @@ class _Rule:
             raise ValueError(f"rule {index}: n must be >= 0")
         self.uid = int(spec["uid"]) if "uid" in spec else None
         self.item = str(spec["item"]).upper().encode() if spec.get("item") else None
+        self.contains = str(spec["contains"]).upper().encode() if spec.get("contains") else None
+        self.status = str(spec.get("status", "NO")).upper()
+        if self.status not in ("NO", "BAD"):
+            raise ValueError(f"rule {index}: status must be NO or BAD")
+        self.match = str(spec["match"]).encode() if spec.get("match") else None
+        self.replace = str(spec.get("replace", "")).encode()
+        if fault == "rewrite" and not self.match:
+            raise ValueError(f"rule {index}: empty match")
         self.seconds = float(spec["seconds"]) if spec.get("seconds") is not None else None
         self.text = str(spec.get("text", IMAP_NO_TEXT))
         reply = spec.get("reply", SMTP_BYE if fault == "bye_on" else None)
@@ -413,7 +429,8 @@ class FaultProxy:
                 self._conns.discard(conn)
             conn.dispose()
 
-    def _take(self, faults, words=None, rcpts=None, uid=None, consume=True, text=None):
+    def _take(self, faults, words=None, rcpts=None, uid=None, consume=True, text=None,
+              line=None):
         """The first available rule of one of faults that matches; its use is taken
         unless consume is false."""
         with self._lock:
@@ -427,6 +444,10 @@ class FaultProxy:
                 if uid is not None and r.uid != uid:
                     continue
                 if r.item is not None and (text is None or r.item not in text.upper()):
+                    continue
+                if r.contains is not None and (line is None or r.contains not in line.upper()):
+                    continue
+                if r.match is not None and (line is None or r.match not in line):
                     continue
                 if consume:
                     self._fire(r)
@@ -728,7 +749,7 @@ class _ImapConn(_Conn):
             cmd_words = verb.split()
             self.p._count_command(verb)
 
-            rule = self.p._take(("bye_on", "no_on"), words=cmd_words)
+            rule = self.p._take(("bye_on", "no_on"), words=cmd_words, line=line)
             if rule is not None and rule.fault == "bye_on":
                 with self.wlock["s2c"]:
                     self.send("s2c", IMAP_BYE)
@@ -736,7 +757,8 @@ class _ImapConn(_Conn):
                 return
             if rule is not None:
                 self.skip_command_rest(line)
-                self.to_client(tag + b" NO " + rule.text.encode("utf-8") + b"\r\n")
+                self.to_client(tag + b" " + rule.status.encode() + b" "
+                               + rule.text.encode("utf-8") + b"\r\n")
                 continue
 
             entry = _Pending(verb, self.p._take(("delay", "hold"), words=cmd_words))
@@ -799,6 +821,10 @@ class _ImapConn(_Conn):
             if not line:
                 raise _Closed()
             if line.startswith(b"* ") or line.startswith(b"+"):
+                if line.startswith(b"* ") and self.p._has("rewrite"):
+                    r = self.p._take(("rewrite",), line=line)
+                    if r is not None:
+                        line = line.replace(r.match, r.replace)
                 watch = False
                 if _UNTAGGED_FETCH.match(line) and self.p._has("omit_fetch_uid"):
                     with self.state:

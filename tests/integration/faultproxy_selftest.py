@@ -14,6 +14,9 @@ raw socket where the exact bytes matter), each test in mailboxes of its own.
   test_omit_fetch_uid        UID FETCH 1:3 lacks UID 2 (the others intact), the
                              next one has it
   test_no_on_times           times = 2: two NO with the rule's text, then OK
+  test_no_on_contains_and_rewrite
+                             BAD only for a command holding the text (a quoted
+                             keyword); PERMANENTFLAGS rewritten without \\*
   test_bye_on_uid_store      the client gets BYE, the flag is not set on the
                              server; without the rule it is
   test_delay_and_hold        the tagged answer of UID FETCH comes S seconds late,
@@ -314,6 +317,26 @@ class FaultProxyTest(IntegrationCase):
         self.assertEqual(c.uid("SEARCH", "ALL"), ("OK", [b"1"]))
         self.assertEqual(p.stats()["fired"], [2])
         self.assertEqual(p.stats()["commands"]["UID SEARCH"], 3)
+
+    def test_no_on_contains_and_rewrite(self):
+        p = self.proxy("imap", [{"fault": "no_on", "command": "UID SEARCH", "contains": '"$x"',
+                                 "status": "BAD", "text": "Invalid flag name", "times": 0},
+                                {"fault": "rewrite", "match": "\\*)", "replace": ")",
+                                 "times": 0}])
+        self.append("one")
+        c = self.imap(p.port, select=False)
+        self.assertEqual(c.select("INBOX")[0], "OK")
+        perm = c.untagged_responses.get("PERMANENTFLAGS", [])
+        self.assertTrue(perm, "no PERMANENTFLAGS in the SELECT answer")
+        self.assertNotIn(b"\\*", perm[0], "rewrite left \\* in PERMANENTFLAGS")
+        # quoted keyword refused with BAD (imaplib raises on BAD), atom passes
+        with self.assertRaises(imaplib.IMAP4.error) as cm:
+            c.uid("SEARCH", "UNKEYWORD", '"$x"')
+        self.assertIn("Invalid flag name", str(cm.exception))
+        self.assertEqual(c.uid("SEARCH", "UNKEYWORD", "$x"), ("OK", [b"1"]))
+        fired = p.stats()["fired"]
+        self.assertEqual(fired[0], 1)
+        self.assertGreaterEqual(fired[1], 1)
 
     def test_bye_on_uid_store(self):
         p = self.proxy("imap")

@@ -18,6 +18,14 @@ real servers cannot produce on demand.
         the proxy answers UID STORE with BYE: the request is stored and
         acknowledged but the original is not marked; the next run marks it
         ($PhieuDone on the server), fetches nothing and stores nothing new
+  test_server_specifics
+        one request; through the proxy (1) PERMANENTFLAGS without \\* (the
+        keyword cannot be kept): `--once` exits 2 with an error naming
+        PERMANENTFLAGS and mark = "move", nothing fetched or stored; (2) every
+        UID SEARCH refused with NO: exit 75, an error-level line naming the
+        command and the server's text; (3) a search with a quoted keyword
+        refused with BAD (Cyrus IMAP does): the rule never fires, the request
+        is stored, marked and acknowledged once
   test_big_message_fetched_in_part
         a 60 MB message (APPENDed over IMAP: Postfix takes 50 MB at most)
         between two small requests: the small ones are stored and
@@ -388,6 +396,44 @@ class Faults(IntegrationCase):
         self.assertEqual(r["state"], "acknowledged")
         self.assertEqual(len(self.acks_of(sender, r["id"])), 1)
         self.assert_no_new_mail({sender: 1})
+
+    # --- 2b. what differs between servers ---------------------------------------------
+
+    def test_server_specifics(self):
+        path = harness.fixture("06-tech_support.eml")
+        sender = harness.envelope(path)[0]
+        self.deliver(path)
+        px = self.proxy("imap")
+        conf = self.conf_with("phieu-proxy.conf", imap_port=px.port)
+
+        # a folder whose PERMANENTFLAGS lack \* and the keyword: refused at start
+        px.set_rules([{"fault": "rewrite", "match": "\\*)", "replace": ")", "times": 0}])
+        p = self.once(expect=2, conf=conf)
+        self.assertGreaterEqual(px.stats()["fired"][0], 1, "PERMANENTFLAGS not rewritten")
+        self.assertRegex(p.stderr, r"error imap: pkt-iid: .*PERMANENTFLAGS.*mark = \"move\"",
+                         "the refusal does not name PERMANENTFLAGS and mark = \"move\"")
+        self.assertEqual(self.requests(conf=conf), [], "read although it cannot be marked")
+        self.assertEqual(px.stats()["commands"].get("UID FETCH", 0), 0)
+
+        # a search the server refuses: an error, not a warning, naming the command
+        px.set_rules([{"fault": "no_on", "command": "UID SEARCH", "text": "search failed",
+                       "times": 0}])
+        p = self.once(expect=harness.EX_TEMPFAIL, conf=conf)
+        self.assertRegex(p.stderr, r"error imap: pkt-iid: search: .*UID SEARCH refused: "
+                         r".*search failed", "a refused search is not logged as an error")
+        self.assertEqual(self.requests(conf=conf), [])
+
+        # a server that refuses a quoted keyword (BAD, as Cyrus does): the
+        # search goes out with the keyword as an atom and works
+        px.set_rules([{"fault": "no_on", "command": "UID SEARCH", "contains": '"$PhieuDone"',
+                       "status": "BAD", "text": "Invalid flag name in Search command",
+                       "times": 0}])
+        self.once(expect=0, conf=conf)
+        self.assertEqual(px.stats()["fired"], [0], "the keyword went out quoted")
+        listed = self.requests(conf=conf)
+        self.assertEqual(len(listed), 1, f"{listed}")
+        self.assertEqual(self.ms.count(PKT, "$PhieuDone"), 1)
+        self.assertEqual(len(self.acks_of(sender, listed[0]["id"])), 1)
 
     # --- 3. a 60 MB message -------------------------------------------------------------
 
