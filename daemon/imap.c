@@ -17,10 +17,12 @@
 
 struct imap_conn {
 	mailimap *imap;
-	char *where;   /* "host:port", for causes */
-	int broken;    /* the stream is unusable: close without LOGOUT */
-	int idling;    /* IDLE sent, DONE not yet */
-	char *ensured; /* last folder known to exist (imap_mark) */
+	char *where;    /* "host:port", for causes */
+	int broken;     /* the stream is unusable: close without LOGOUT */
+	int idling;     /* IDLE sent, DONE not yet */
+	char *ensured;  /* last folder known to exist (imap_mark) */
+	char *named;    /* the configured folder name last resolved ... */
+	char *resolved; /* ... and its name on this server (imap_folder_name) */
 };
 
 /* One answer of a UID FETCH, pointing into libetpan's result. */
@@ -611,6 +613,75 @@ imap_ensure_folder(struct imap_conn *c, const char *folder, char **cause)
 	return NET_OK;
 }
 
+/*
+ * The server's name for a folder of the configuration: a name outside the
+ * personal namespace (RFC 2342) gets its prefix, so "Phieu" is "INBOX.Phieu"
+ * on a server whose personal folders live under INBOX (Cyrus with its
+ * defaults), and "/" becomes the server's hierarchy delimiter.  Without
+ * NAMESPACE, the delimiter comes from LIST "" "".  Kept per session.
+ */
+static enum net_result
+imap_folder_name(struct imap_conn *c, const char *folder, const char **out, char **cause)
+{
+	struct mailimap_namespace_data *ns = NULL;
+	char *prefix = NULL, delim = '\0';
+	enum net_result res;
+	GString *name;
+	int r;
+
+	if (c->named != NULL && strcmp(c->named, folder) == 0) {
+		*out = c->resolved;
+		return NET_OK;
+	}
+	if (mailimap_has_namespace(c->imap)) {
+		r = mailimap_namespace(c->imap, &ns);
+		if ((res = imap_result(c, r, "NAMESPACE", cause)) != NET_OK)
+			return res;
+		if (ns != NULL && ns->ns_personal != NULL &&
+		    clist_begin(ns->ns_personal->ns_data_list) != NULL) {
+			struct mailimap_namespace_info *ni =
+			    clist_content(clist_begin(ns->ns_personal->ns_data_list));
+			prefix = g_strdup(ni->ns_prefix);
+			delim = ni->ns_delimiter;
+		}
+		if (ns != NULL)
+			mailimap_namespace_data_free(ns);
+	} else {
+		clist *list = NULL;
+		r = mailimap_list(c->imap, "", "", &list);
+		if ((res = imap_result(c, r, "LIST", cause)) != NET_OK) {
+			if (list != NULL)
+				mailimap_list_result_free(list);
+			return res;
+		}
+		if (list != NULL && clist_begin(list) != NULL)
+			delim = ((struct mailimap_mailbox_list *)clist_content(clist_begin(list)))
+			            ->mb_delimiter;
+		if (list != NULL)
+			mailimap_list_result_free(list);
+	}
+	name = g_string_new(NULL);
+	/* INBOX and its children are named the same way everywhere */
+	if (prefix != NULL && *prefix != '\0' &&
+	    g_ascii_strncasecmp(folder, prefix, strlen(prefix)) != 0 &&
+	    g_ascii_strcasecmp(folder, "INBOX") != 0 &&
+	    !(g_ascii_strncasecmp(folder, "INBOX", 5) == 0 &&
+	      (folder[5] == delim || folder[5] == '/')))
+		g_string_append(name, prefix);
+	for (const char *p = folder; *p != '\0'; p++)
+		g_string_append_c(name, *p == '/' && delim != '\0' ? delim : *p);
+	g_free(prefix);
+	g_free(c->named);
+	g_free(c->resolved);
+	c->named = g_strdup(folder);
+	c->resolved = g_string_free(name, FALSE);
+	if (strcmp(c->named, c->resolved) != 0)
+		log_info("imap", "%s: folder %s is %s on this server", c->where, c->named,
+		         c->resolved);
+	*out = c->resolved;
+	return NET_OK;
+}
+
 /* UID STORE +FLAGS.SILENT (keyword), then MOVE (or COPY) to folder when given. */
 enum net_result
 imap_mark(struct imap_conn *c, const uint32_t *uids, size_t n, const char *keyword,
@@ -649,6 +720,8 @@ imap_mark(struct imap_conn *c, const uint32_t *uids, size_t n, const char *keywo
 	}
 	if (folder != NULL && *folder != '\0') {
 		int move = mailimap_has_extension(c->imap, "MOVE");
+		if ((res = imap_folder_name(c, folder, &folder, cause)) != NET_OK)
+			goto out;
 		if ((res = imap_ensure_folder(c, folder, cause)) != NET_OK)
 			goto out;
 		set = imap_uid_set(sorted, m);
@@ -760,6 +833,8 @@ imap_free(struct imap_conn *c)
 		mailimap_free(c->imap);
 	}
 	g_free(c->ensured);
+	g_free(c->named);
+	g_free(c->resolved);
 	g_free(c->where);
 	g_free(c);
 	return NULL;

@@ -26,6 +26,11 @@ real servers cannot produce on demand.
         command and the server's text; (3) a search with a quoted keyword
         refused with BAD (Cyrus IMAP does): the rule never fires, the request
         is stored, marked and acknowledged once
+  test_mark_move_through_namespace
+        mark = "move", mark_folder = "Phieu": the request is moved into
+        Phieu; then, with the proxy answering NAMESPACE with a personal
+        prefix "INBOX/" (as Cyrus's "INBOX." with Debian's defaults), the
+        next one is moved into INBOX/Phieu and the log says so
   test_big_message_fetched_in_part
         a 60 MB message (APPENDed over IMAP: Postfix takes 50 MB at most)
         between two small requests: the small ones are stored and
@@ -434,6 +439,42 @@ class Faults(IntegrationCase):
         self.assertEqual(len(listed), 1, f"{listed}")
         self.assertEqual(self.ms.count(PKT, "$PhieuDone"), 1)
         self.assertEqual(len(self.acks_of(sender, listed[0]["id"])), 1)
+
+    def folder_count(self, user, folder):
+        """Messages in one of user's folders (None when it does not exist)."""
+        c = imaplib.IMAP4("127.0.0.1", self.ms.imap_port)
+        try:
+            c.login(user, harness.PASSWORD)
+            typ, data = c.select(f'"{folder}"', readonly=True)
+            return int(data[0]) if typ == "OK" else None
+        finally:
+            c.logout()
+
+    def test_mark_move_through_namespace(self):
+        first, second = (harness.fixture(n) for n in ("06-tech_support.eml",
+                                                      "01-website_update.eml"))
+        self.deliver(first)
+        move = 'mark = "move";\nmark_folder = "Phieu";\n'
+
+        # the server's own namespace (Dovecot here: prefix "", delimiter "/")
+        conf = self.conf_with("phieu-move.conf", extra=move)
+        self.once(expect=0, conf=conf)
+        self.assertEqual(self.ms.count(PKT), 0, "not moved out of the INBOX")
+        self.assertEqual(self.folder_count(PKT, "Phieu"), 1)
+
+        # a server whose personal folders live under "INBOX/" (as Cyrus's under
+        # "INBOX."): the folder is INBOX/Phieu, and the move lands there
+        self.deliver(second)
+        px = self.proxy("imap", [{"fault": "rewrite", "match": '* NAMESPACE (("" "/"))',
+                                  "replace": '* NAMESPACE (("INBOX/" "/"))', "times": 0}])
+        conf = self.conf_with("phieu-move-ns.conf", imap_port=px.port, extra=move)
+        p = self.once(expect=0, conf=conf)
+        self.assertGreaterEqual(px.stats()["fired"][0], 1, "NAMESPACE not rewritten")
+        self.assertIn("folder Phieu is INBOX/Phieu on this server", p.stderr)
+        self.assertEqual(self.ms.count(PKT), 0)
+        self.assertEqual(self.folder_count(PKT, "INBOX/Phieu"), 1)
+        self.assertEqual(self.folder_count(PKT, "Phieu"), 1)
+        self.assertEqual(len(self.requests(conf=conf)), 2)
 
     # --- 3. a 60 MB message -------------------------------------------------------------
 
