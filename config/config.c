@@ -37,6 +37,7 @@ static const struct ckey top_keys[] = {
     {"batch_bytes", C_INT, TOP(batch_bytes), "33554432", 65536, 1073741823, NULL, FALSE},
     {"max_retry_hours", C_INT, TOP(max_retry_hours), "72", 1, 8760, NULL, FALSE},
     {"quarantine_after", C_INT, TOP(quarantine_after), "3", 1, 100, NULL, FALSE},
+    {"alert_after", C_INT, TOP(alert_after), "900", 0, 604800, NULL, FALSE},
     {"staff", C_LIST, TOP(staff), NULL, 0, 0, NULL, FALSE},
     {"department_ict", C_ADDR, TOP(department_ict), "cntt@danang.gov.vn", 0, 0, NULL, FALSE},
     {"finance", C_ADDR, TOP(finance), NULL, 0, 0, NULL, FALSE},

@@ -71,6 +71,7 @@ struct config {
 	int batch_bytes;          /* bytes of mail per UID FETCH, at most (one message always) */
 	int max_retry_hours;      /* a reply not sent within this fails and staff are told */
 	int quarantine_after;     /* failures of one message before it is set aside */
+	int alert_after;          /* seconds a mailbox may go unread before staff are told */
 	struct server_cfg imap, smtp;
 	GPtrArray *mailboxes; /* struct mailbox_cfg* */
 	char **staff;         /* NULL-terminated, lower case */

@@ -689,6 +689,29 @@ out:
 	return rc;
 }
 
+/* Queue the staff notice of a mailbox that is not being read. */
+int
+intake_alert(struct intake *in, const char *mailbox, const char *since, const char *error,
+             int failures, char **cause)
+{
+	GHashTable *v = notify_vars(in->nt, "", "");
+	char *count = g_strdup_printf("%d", failures);
+	const char *own = rules_mailbox_address(&in->ropts, mailbox);
+	int rc;
+
+	notify_set(v, "mailbox", mailbox, FALSE);
+	notify_set(v, "address", own != NULL ? own : mailbox, FALSE);
+	notify_set(v, "since", since, FALSE);
+	notify_set(v, "error", error, FALSE);
+	notify_set(v, "failures", count, FALSE);
+	/* from a mailbox that works: the first one, unless it is the one down */
+	rc = notify_queue(in->nt, 0, "notice", "mailbox_stalled", v, in->cfg->mailbox_addrs[0],
+	                  (const char *const *)in->cfg->staff, NULL, cause);
+	g_hash_table_destroy(v);
+	g_free(count);
+	return rc;
+}
+
 /* Count a failure of a message; set it aside once it failed often enough. */
 int
 intake_failure(struct intake *in, const char *mailbox, uint32_t uidvalidity, uint32_t uid,

@@ -58,6 +58,11 @@ gboolean intake_faulted(const struct intake *in);
 int intake_failure(struct intake *in, const char *mailbox, uint32_t uidvalidity, uint32_t uid,
                    const char *data, gsize len, const struct message *m, const char *what,
                    gboolean *held, char **cause);
+/* Tell staff once that a mailbox has not been read since `since` (local
+   time text), with the last error and the failures counted.  In the
+   caller's transaction. */
+int intake_alert(struct intake *in, const char *mailbox, const char *since, const char *error,
+                 int failures, char **cause);
 /* The templates and the spool, shared with the outbox. */
 struct notify *intake_notify(struct intake *in);
 struct spool *intake_spool(struct intake *in);

@@ -103,6 +103,9 @@ struct mbox {
 	GPtrArray *batch;     /* struct item*: asked for, being read */
 	int waiting;          /* items of the batch whose reading has not come back */
 	int db_failures;      /* storage faults in a row */
+	gint64 last_read;     /* the last search that worked (or the start) */
+	char *last_error;     /* why the mailbox was last not read */
+	gboolean alerted;     /* staff were told it is not being read */
 };
 
 struct daemon {
@@ -238,6 +241,8 @@ mbox_fail(struct mbox *b, const char *what, enum net_result res, char *cause)
 	/* the wait logged is the wait: not the poll timer of the last search */
 	b->next_poll = 0;
 	mbox_forget(b);
+	g_free(b->last_error);
+	b->last_error = g_strdup_printf("%s: %s", what, cause != NULL ? cause : "error");
 	if (res == NET_NO)
 		log_err("imap", "%s: %s: %s; retrying in %" G_GINT64_FORMAT " s", b->cfg->name,
 		        what, cause != NULL ? cause : "error", wait);
@@ -452,6 +457,11 @@ mbox_search(struct daemon *dm, struct mbox *b)
 		log_info("imap", "%s: %u new message(s)", b->cfg->name, k);
 	}
 	g_array_free(retry, TRUE);
+	if (b->alerted)
+		log_info("imap", "%s: read again after %" G_GINT64_FORMAT " s", b->cfg->name,
+		         now_s() - b->last_read);
+	b->alerted = FALSE;
+	b->last_read = now_s();
 	b->polled = TRUE;
 	b->failed = FALSE;
 	b->left_out = FALSE;
@@ -767,6 +777,38 @@ mbox_unidle(struct mbox *b)
 	return 0;
 }
 
+/* Tell staff once when a mailbox has gone unread for alert_after seconds. */
+static void
+mbox_alert(struct daemon *dm, struct mbox *b)
+{
+	char *cause = NULL, *since;
+	GDateTime *t;
+
+	if (dm->once || b->alerted || dm->cfg->alert_after <= 0 ||
+	    now_s() - b->last_read < dm->cfg->alert_after || b->last_error == NULL)
+		return;
+	t = g_date_time_new_from_unix_local(b->last_read);
+	since = g_date_time_format(t, "%H:%M %d/%m/%Y");
+	g_date_time_unref(t);
+	if (store_begin(dm->st, &cause) == 0 &&
+	    intake_alert(dm->in, b->cfg->name, since, b->last_error, b->failures, &cause) == 0 &&
+	    store_commit(dm->st, &cause) == 0) {
+		b->alerted = TRUE;
+		log_err("imap", "%s: not read since %s (%d failed attempts, last: %s); staff told",
+		        b->cfg->name, since, b->failures, b->last_error);
+	} else {
+		/* not tried again until the mailbox is read and fails anew: the
+		   log line is the alert */
+		store_rollback(dm->st);
+		log_err("store",
+		        "%s: not read since %s (last: %s); cannot queue the staff alert: %s",
+		        b->cfg->name, since, b->last_error, cause != NULL ? cause : "?");
+		b->alerted = TRUE;
+	}
+	g_free(cause);
+	g_free(since);
+}
+
 /* Whether --once may search this mailbox (again). */
 static gboolean
 once_may_search(struct mbox *b)
@@ -787,6 +829,7 @@ mbox_step(struct daemon *dm, struct mbox *b)
 {
 	gint64 now = now_s();
 
+	mbox_alert(dm, b);
 	if (b->batch != NULL || stopping)
 		return; /* being read */
 	if (b->idling && now - b->idle_since >= IDLE_REFRESH && mbox_unidle(b) != 0)
@@ -840,6 +883,7 @@ boxes_new(struct daemon *dm)
 	for (guint i = 0; i < dm->nboxes; i++) {
 		dm->boxes[i].cfg = g_ptr_array_index(dm->cfg->mailboxes, i);
 		dm->boxes[i].todo = g_array_new(FALSE, FALSE, sizeof(struct todo));
+		dm->boxes[i].last_read = now_s();
 	}
 }
 
@@ -852,6 +896,7 @@ boxes_free(struct daemon *dm)
 		mbox_unidle(b);
 		b->conn = imap_free(b->conn);
 		g_array_free(b->todo, TRUE);
+		g_free(b->last_error);
 		if (b->batch != NULL)
 			g_ptr_array_free(b->batch, TRUE);
 	}
@@ -974,6 +1019,10 @@ poll_set(struct daemon *dm, struct pollfd *fds, int *which, int *nbox, gint64 *w
 			t = MIN(b->idle_since + IDLE_REFRESH, b->next_poll) - now;
 		} else if (b->conn == NULL) {
 			t = b->next_connect - now;
+			/* the staff alert is due on time, not at the next reconnection */
+			if (!b->alerted && dm->cfg->alert_after > 0 && b->last_error != NULL &&
+			    b->last_read + dm->cfg->alert_after - now < t)
+				t = MAX(0, b->last_read + dm->cfg->alert_after - now);
 		} else {
 			t = b->next_poll - now;
 		}

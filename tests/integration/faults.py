@@ -31,6 +31,14 @@ real servers cannot produce on demand.
         Phieu; then, with the proxy answering NAMESPACE with a personal
         prefix "INBOX/" (as Cyrus's "INBOX." with Debian's defaults), the
         next one is moved into INBOX/Phieu and the log says so
+  test_unreadable_mailbox_alert
+        every SELECT refused by the proxy, alert_after = ALERT_AFTER s,
+        phieud as a daemon: the refusals are logged as errors; each staff
+        member gets one "Hộp thư ... không đọc được từ" mail per mailbox
+        (three), with the server's text, within ALERT_AFTER + 20 s, and no
+        more while the refusals go on; once the proxy passes SELECT the log
+        says the mailbox is read again and the request is stored and
+        acknowledged
   test_big_message_fetched_in_part
         a 60 MB message (APPENDed over IMAP: Postfix takes 50 MB at most)
         between two small requests: the small ones are stored and
@@ -77,6 +85,7 @@ import email.utils
 import glob
 import hashlib
 import imaplib
+import json
 import os
 import sqlite3
 import subprocess
@@ -101,6 +110,8 @@ SLOW_RUN = 300                       # seconds allowed for a --once that reads t
 DAEMON_RETRY_BUDGET = 15             # seconds: phieud looks again after 5
 QUARANTINE_SUBJECT = "Thư bị để riêng"
 SEND_FAILED_SUBJECT = "Thư không gửi được"
+ALERT_SUBJECT = "không đọc được từ"
+ALERT_AFTER = 4                      # seconds: alert_after of the unreadable-mailbox test
 
 # Runs a command and writes the peak RSS (KiB) of its process tree to a file:
 # RUSAGE_CHILDREN of a fresh interpreter covers only that command and the
@@ -475,6 +486,48 @@ class Faults(IntegrationCase):
         self.assertEqual(self.folder_count(PKT, "INBOX/Phieu"), 1)
         self.assertEqual(self.folder_count(PKT, "Phieu"), 1)
         self.assertEqual(len(self.requests(conf=conf)), 2)
+
+    def test_unreadable_mailbox_alert(self):
+        path = harness.fixture("06-tech_support.eml")
+        sender = harness.envelope(path)[0]
+        self.deliver(path)
+        # every SELECT refused, as a server with a broken mailbox would
+        px = self.proxy("imap", [{"fault": "no_on", "command": "SELECT",
+                                  "text": "[SERVERBUG] mailbox index corrupt", "times": 0}])
+        conf = self.conf_with("phieu-alert.conf", imap_port=px.port,
+                              extra=f"alert_after = {ALERT_AFTER};\n")
+        self.start_daemon(conf)
+        self.wait_for_log("error imap: pkt-iid: select: ")
+        started = time.monotonic()
+        # one alert per mailbox (all three are refused), each staff member once
+        got = self.staff_mail(ALERT_SUBJECT, 3)
+        took = time.monotonic() - started
+        for s, msgs in got.items():
+            self.assertEqual(len(msgs), 3, f"{s}: {[m['subject'] for m in msgs]}")
+            text = " ".join(m["subject"] for m in msgs)
+            for _, address in harness.MAILBOXES:
+                self.assertIn(address, text, f"{s}: no alert for {address}")
+        body = self.ms.fetch(STAFF[0])[-1]
+        self.assertIn("mailbox index corrupt", json.dumps(body, ensure_ascii=False),
+                      "the alert does not give the server's text")
+        self.assertLess(took, ALERT_AFTER + 20, f"the alert came {took:.1f} s after the "
+                        "first failure")
+        print(f"\nalert: staff told {took:.1f} s after the first refused SELECT "
+              f"(alert_after = {ALERT_AFTER})")
+        # told once: the daemon keeps failing, nobody is told again
+        time.sleep(ALERT_AFTER + 6)
+        for s in STAFF:
+            self.assertEqual(sum(ALERT_SUBJECT in m["subject"] for m in self.ms.fetch(s)), 3,
+                             f"{s} was told again")
+        # the server works again: the request is read and the log says so
+        px.set_rules([])
+        self.wait_for_log("pkt-iid: read again after", budget=DAEMON_RETRY_BUDGET + 600)
+        deadline = time.monotonic() + 30
+        while not self.requests() and time.monotonic() < deadline:
+            time.sleep(0.25)
+        listed = self.requests()
+        self.assertEqual(len(listed), 1)
+        self.wait_mail(sender, lambda ms: len(ms) >= 1, "no acknowledgement")
 
     # --- 3. a 60 MB message -------------------------------------------------------------
 
