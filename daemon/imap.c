@@ -584,21 +584,13 @@ imap_fetch(struct imap_conn *c, const uint32_t *uids, size_t n, uint32_t partial
 static enum net_result
 imap_ensure_folder(struct imap_conn *c, const char *folder, char **cause)
 {
-	clist *list = NULL;
 	enum net_result res;
 	int found, r;
 
 	if (c->ensured != NULL && strcmp(c->ensured, folder) == 0)
 		return NET_OK;
-	r = mailimap_list(c->imap, "", folder, &list);
-	if ((res = imap_result(c, r, "LIST", cause)) != NET_OK) {
-		if (list != NULL)
-			mailimap_list_result_free(list);
-		return res;
-	}
-	found = list != NULL && clist_count(list) > 0;
-	if (list != NULL)
-		mailimap_list_result_free(list);
+	if ((found = imap_folder_exists(c, folder, cause)) < 0)
+		return c->broken ? NET_RETRY : NET_NO;
 	if (!found) {
 		char *what = g_strdup_printf("CREATE %s", folder);
 		r = mailimap_create(c->imap, folder);
@@ -614,13 +606,13 @@ imap_ensure_folder(struct imap_conn *c, const char *folder, char **cause)
 }
 
 /*
- * The server's name for a folder of the configuration: a name outside the
+ * The server's name for a folder of the configuration (see imap.h): a name outside the
  * personal namespace (RFC 2342) gets its prefix, so "Phieu" is "INBOX.Phieu"
  * on a server whose personal folders live under INBOX (Cyrus with its
  * defaults), and "/" becomes the server's hierarchy delimiter.  Without
  * NAMESPACE, the delimiter comes from LIST "" "".  Kept per session.
  */
-static enum net_result
+enum net_result
 imap_folder_name(struct imap_conn *c, const char *folder, const char **out, char **cause)
 {
 	struct mailimap_namespace_data *ns = NULL;
@@ -680,6 +672,52 @@ imap_folder_name(struct imap_conn *c, const char *folder, const char **out, char
 		         c->resolved);
 	*out = c->resolved;
 	return NET_OK;
+}
+
+/* Whether folder exists on the server: 1 yes, 0 no, -1 with *cause. */
+int
+imap_folder_exists(struct imap_conn *c, const char *folder, char **cause)
+{
+	clist *list = NULL;
+	int found, r;
+
+	r = mailimap_list(c->imap, "", folder, &list);
+	if (imap_result(c, r, "LIST", cause) != NET_OK) {
+		if (list != NULL)
+			mailimap_list_result_free(list);
+		return -1;
+	}
+	found = list != NULL && clist_count(list) > 0;
+	if (list != NULL)
+		mailimap_list_result_free(list);
+	return found;
+}
+
+/* Add keyword to one message and take it off again (phieud -n --check-servers). */
+enum net_result
+imap_try_keyword(struct imap_conn *c, uint32_t uid, const char *keyword, char **cause)
+{
+	enum net_result res = NET_OK;
+
+	if ((res = imap_check_usable(c, cause)) != NET_OK)
+		return res;
+	if (!imap_is_atom(keyword)) {
+		*cause = g_strdup_printf("invalid IMAP keyword \"%s\"", keyword);
+		return NET_NO;
+	}
+	for (int add = 1; add >= 0 && res == NET_OK; add--) {
+		struct mailimap_flag_list *flags = mailimap_flag_list_new_empty();
+		mailimap_flag_list_add(flags, mailimap_flag_new_flag_keyword(strdup(keyword)));
+		struct mailimap_store_att_flags *att =
+		    add ? mailimap_store_att_flags_new_add_flags_silent(flags)
+		        : mailimap_store_att_flags_new_remove_flags_silent(flags);
+		struct mailimap_set *set = mailimap_set_new_single(uid);
+		int r = mailimap_uid_store(c->imap, set, att);
+		mailimap_set_free(set);
+		mailimap_store_att_flags_free(att);
+		res = imap_result(c, r, "UID STORE", cause);
+	}
+	return res;
 }
 
 /* UID STORE +FLAGS.SILENT (keyword), then MOVE (or COPY) to folder when given. */

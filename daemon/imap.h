@@ -34,6 +34,15 @@ struct imap_conn *imap_connect(const struct net_endpoint *ep, const char *login,
 /* SELECT folder; report its UIDVALIDITY. */
 enum net_result imap_select(struct imap_conn *c, const char *folder, uint32_t *uidvalidity,
                             char **cause);
+/* The server's name for a configured folder: the personal namespace's prefix
+   (RFC 2342) added where the name lacks it, "/" as the server's delimiter. */
+enum net_result imap_folder_name(struct imap_conn *c, const char *folder, const char **out,
+                                 char **cause);
+/* Whether folder exists: 1 yes, 0 no, -1 with *cause. */
+int imap_folder_exists(struct imap_conn *c, const char *folder, char **cause);
+/* Set keyword on one message and remove it again: can this session mark? */
+enum net_result imap_try_keyword(struct imap_conn *c, uint32_t uid, const char *keyword,
+                                 char **cause);
 /* Nonzero when the selected folder's PERMANENTFLAGS let keyword be kept. */
 int imap_keeps_keyword(struct imap_conn *c, const char *keyword);
 /* UIDs greater than after_uid that do not carry keyword (NULL: any), ascending;

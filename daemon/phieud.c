@@ -40,6 +40,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "check.h"
 #include "imap.h"
 #include "intake.h"
 #include "log.h"
@@ -152,14 +153,18 @@ now_s(void)
 static void G_GNUC_NORETURN
 usage(int status)
 {
-	fprintf(status ? stderr : stdout,
-	        "usage: phieud -c FILE [--once] [-n] [-v] [--trace imap,smtp,rules,store]\n"
-	        "  -c FILE    configuration file\n"
-	        "  --once     process all waiting mail, send what is queued, exit\n"
-	        "             (0: all done, 75: something is left to retry)\n"
-	        "  -n         check the configuration and templates, print \"configuration OK\"\n"
-	        "  -v         log at debug level\n"
-	        "SIGTERM/SIGINT stop; SIGHUP reloads the configuration, rules and templates.\n");
+	fprintf(
+	    status ? stderr : stdout,
+	    "usage: phieud -c FILE [--once] [-n [--check-servers]] [-v] [--trace imap,smtp,...]\n"
+	    "  -c FILE    configuration file\n"
+	    "  --once     process all waiting mail, send what is queued, exit\n"
+	    "             (0: all done, 75: something is left to retry)\n"
+	    "  -n         check the configuration and templates, print \"configuration OK\"\n"
+	    "  -n --check-servers\n"
+	    "             also log in to every mailbox and the SMTP server and try the\n"
+	    "             commands the daemon uses (0: all work, 2: refused, 75: unreachable)\n"
+	    "  -v         log at debug level\n"
+	    "SIGTERM/SIGINT stop; SIGHUP reloads the configuration, rules and templates.\n");
 	exit(status);
 }
 
@@ -1158,13 +1163,12 @@ signals_init(void)
 int
 main(int argc, char **argv)
 {
-	static const struct option longopts[] = {{"once", no_argument, NULL, 'o'},
-	                                         {"trace", required_argument, NULL, 't'},
-	                                         {"help", no_argument, NULL, 'h'},
-	                                         {"version", no_argument, NULL, 'V'},
-	                                         {NULL, 0, NULL, 0}};
+	static const struct option longopts[] = {
+	    {"once", no_argument, NULL, 'o'},          {"trace", required_argument, NULL, 't'},
+	    {"check-servers", no_argument, NULL, 'S'}, {"help", no_argument, NULL, 'h'},
+	    {"version", no_argument, NULL, 'V'},       {NULL, 0, NULL, 0}};
 	const char *path = NULL;
-	gboolean once = FALSE, check = FALSE, verbose = FALSE;
+	gboolean once = FALSE, check = FALSE, verbose = FALSE, servers = FALSE;
 	unsigned trace = 0;
 	char *cause = NULL;
 	struct daemon dm = {0};
@@ -1183,6 +1187,9 @@ main(int argc, char **argv)
 			break;
 		case 'o':
 			once = TRUE;
+			break;
+		case 'S':
+			servers = TRUE;
 			break;
 		case 't':
 			trace = parse_trace(optarg);
@@ -1219,8 +1226,9 @@ main(int argc, char **argv)
 		}
 		notify_free(probe);
 		printf("configuration OK\n");
+		status = servers ? check_servers(dm.cfg) : 0;
 		config_free(dm.cfg);
-		return 0;
+		return status;
 	}
 	signals_init();
 

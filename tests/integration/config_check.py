@@ -6,7 +6,10 @@ wrong type or out of range, a syntax error, an unreadable password_file) makes
 `phieud -n` exit 2 with "FILE:LINE: key: what" on stderr; a good one prints
 "configuration OK" and exits 0 without touching the network.  password_file
 is read and used to log in: with the right secret in it `--once` works, with a
-wrong one the logins fail and `--once` exits 75.
+wrong one the logins fail and `--once` exits 75.  `phieud -n --check-servers`
+against the real servers: every check "ok" (login, SELECT, PERMANENTFLAGS,
+the search, a test keyword set and taken off without a trace, the move
+folder's name, SMTP), exit 0; wrong passwords exit 2, a closed port 75.
 """
 
 import os
@@ -164,6 +167,46 @@ class PasswordFile(IntegrationCase):
         self.assertEqual([(r["type"], r["state"]) for r in listed],
                          [("subdomain", "acknowledged")], f"requests: {listed}")
         self.assertEqual(self.ms.count("pkt-iid@danang.gov.vn", "$PhieuDone"), 1)
+
+    def test_check_servers(self):
+        conf = self.write_config("phieu-servers.conf")
+        # an empty INBOX first: the store test is not tried
+        p = self.phieud("-n", "--check-servers", conf=conf, expect=0)
+        out = p.stdout
+        for name, addr in harness.MAILBOXES:
+            self.assertRegex(out, rf"{name} +login {re.escape(addr)} +ok")
+            self.assertRegex(out, rf"{name} +PERMANENTFLAGS keep \$PhieuDone +ok")
+            self.assertRegex(out, rf"{name} +UID SEARCH UID 1:\* UNKEYWORD \$PhieuDone +ok")
+        self.assertRegex(out, r"pkt-iid +UID STORE \(test keyword\) +not tried")
+        self.assertRegex(out, r"smtp +connect 127\.0\.0\.1:\d+ +ok")
+
+        # a message there: the test keyword is set and taken off, nothing read
+        self.ms.send(harness.fixture("04-subdomain.eml"))
+        self.ms.wait_delivered("pkt-iid@danang.gov.vn", 1)
+        p = self.phieud("-n", "--check-servers", conf=conf, expect=0)
+        print("\n" + p.stdout)
+        self.assertRegex(p.stdout, r"pkt-iid +UID SEARCH .* ok: 1 message\(s\) to read")
+        self.assertRegex(p.stdout, r"pkt-iid +UID STORE \+/-\$PhieuCheck on UID 1 +ok")
+        self.assertEqual(self.ms.count("pkt-iid@danang.gov.vn", "$PhieuCheck"), 0)
+        self.assertEqual(self.ms.count("pkt-iid@danang.gov.vn", "$PhieuDone"), 0)
+        self.assertEqual(self.requests(conf=conf), [])
+
+        # mark = "move": the folder's name on this server, not created
+        move = self.write_config("phieu-move.conf", extra='mark = "move";\n')
+        p = self.phieud("-n", "--check-servers", conf=move, expect=0)
+        self.assertRegex(p.stdout, r"pkt-iid +mark_folder Phieu +ok: Phieu on this server, "
+                         r"created at the first move")
+
+        # a wrong password for every mailbox: refused, exit 2
+        wrong = self.secret_files("wrong", "not-the-secret")
+        p = self.phieud("-n", "--check-servers", conf=wrong, expect=2)
+        self.assertRegex(p.stdout, r"pkt-iid +login pkt-iid@danang\.gov\.vn +FAILED")
+        self.assertNotIn("not-the-secret", p.stdout + p.stderr, "the password was echoed")
+
+        # nothing listens on the IMAP port: unreachable, exit 75
+        down = self.write_config("phieu-down.conf", imap_port=harness.closed_port())
+        p = self.phieud("-n", "--check-servers", conf=down, expect=harness.EX_TEMPFAIL)
+        self.assertRegex(p.stdout, r"admin +login admin@danang\.gov\.vn +FAILED")
 
 
 if __name__ == "__main__":

@@ -268,10 +268,11 @@ class IntegrationCase(unittest.TestCase):
     def write_config(self, name="phieu.conf", **kw):
         """Write a configuration for the private server; return its path."""
         smtp = kw.pop("smtp_port", self.ms.smtp_port)
+        imap = kw.pop("imap_port", self.ms.imap_port)
         extra = kw.pop("extra", self.EXTRA_CONFIG)
         path = os.path.join(self.work, name)
         with open(path, "w", encoding="utf-8") as f:
-            f.write(config_text(self.work, self.ms.imap_port, smtp, extra=extra, **kw))
+            f.write(config_text(self.work, imap, smtp, extra=extra, **kw))
         return path
 
     def phieud(self, *args, conf=None, expect=None, timeout=MEMBER_TIMEOUT):
