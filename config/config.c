@@ -4,6 +4,9 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+
+#include <gio/gio.h>
 
 #include <libconfig.h>
 
@@ -29,6 +32,7 @@ struct ckey {
 static const struct ckey top_keys[] = {
     {"database", C_STR, TOP(database), NULL, 0, 0, NULL, TRUE},
     {"spool", C_STR, TOP(spool), NULL, 0, 0, NULL, TRUE},
+    {"user", C_STR, TOP(user), NULL, 0, 0, NULL, FALSE},
     {"poll_interval", C_INT, TOP(poll_interval), "60", 5, 86400, NULL, FALSE},
     {"batch_size", C_INT, TOP(batch_size), "100", 1, 1000, NULL, FALSE},
     {"retry_min", C_INT, TOP(retry_min), "30", 1, 86400, NULL, FALSE},
@@ -141,13 +145,20 @@ allowed(const char *allow, const char *value)
 	return ok;
 }
 
-/* Read a secret from a file: the first line, without its end. */
+/* Read a secret from a file: the first line, without its end.  A file that
+   its group or others may read is refused: the secret is no longer one. */
 static char *
 read_secret_file(const char *path, char **why)
 {
 	char *data = NULL;
 	GError *err = NULL;
+	struct stat sb;
 
+	if (stat(path, &sb) == 0 && (sb.st_mode & 077) != 0) {
+		*why = g_strdup_printf("mode %04o lets others read it (chmod 600 %s)",
+		                       (unsigned)(sb.st_mode & 07777), path);
+		return NULL;
+	}
 	if (!g_file_get_contents(path, &data, NULL, &err)) {
 		*why = g_strdup(err->message);
 		g_error_free(err);
@@ -309,12 +320,21 @@ cfg_group(const char *file, const char *prefix, const struct ckey *keys, config_
 	return err;
 }
 
-/* Whether host names this machine. */
+/* Whether host is a loopback address (127.0.0.0/8, ::1) or "localhost":
+   parsed as an address, never compared as text ("127.example.org" is not). */
 static gboolean
 is_loopback(const char *host)
 {
-	return g_str_has_prefix(host, "127.") || strcmp(host, "::1") == 0 ||
-	       strcmp(host, "localhost") == 0;
+	GInetAddress *a;
+	gboolean yes;
+
+	if (g_ascii_strcasecmp(host, "localhost") == 0)
+		return TRUE;
+	if ((a = g_inet_address_new_from_string(host)) == NULL)
+		return FALSE;
+	yes = g_inet_address_get_is_loopback(a);
+	g_object_unref(a);
+	return yes;
 }
 
 /* Read a server group and fill its endpoint. */
@@ -331,6 +351,12 @@ cfg_server(const char *file, config_t *cf, const char *name, struct server_cfg *
 		return err;
 	if (strcmp(name, "imap") == 0 && srv->login != NULL)
 		return cfg_error(file, g, "imap.login", "belongs in each mailbox entry");
+	/* passwords never cross the network in clear */
+	if (strcmp(srv->security, "none") == 0 && !is_loopback(srv->host))
+		return cfg_error(file, g, name,
+		                 "security = \"none\" is only allowed for a loopback host, not %s "
+		                 "(use \"tls\" or \"starttls\")",
+		                 srv->host);
 	if (!srv->verify && strcmp(srv->security, "none") != 0 && !is_loopback(srv->host))
 		return cfg_error(file, g, name,
 		                 "verify = false is only allowed for a loopback host, not %s",

@@ -87,6 +87,7 @@ struct config {
 	char *domain; /* "danang.gov.vn" */
 	char *helo;
 	char *log_level;
+	char *user; /* started as root, phieud runs as this user (may be NULL) */
 	/* reading attachments */
 	int workers;         /* reader processes (0: read in the daemon itself) */
 	int read_timeout;    /* seconds one message's reading may take */

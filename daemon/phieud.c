@@ -32,15 +32,18 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <grp.h>
 #include <poll.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
-#include "config.h"
 #include "check.h"
+#include "config.h"
 #include "imap.h"
 #include "intake.h"
 #include "log.h"
@@ -1141,6 +1144,51 @@ run(struct daemon *dm)
 	return left || pending != 0 ? EXIT_TEMPFAIL : 0;
 }
 
+/* Started as root: become cfg->user (groups, then gid, then uid) for good.
+   0, or -1 with the reason printed. */
+static int
+drop_root(const struct config *cfg)
+{
+	struct passwd *pw;
+
+	umask(027);
+	if (geteuid() != 0) {
+		if (cfg->user != NULL &&
+		    ((pw = getpwnam(cfg->user)) == NULL || pw->pw_uid != geteuid()))
+			log_warn("phieud", "user = \"%s\" is ignored: not started as root",
+			         cfg->user);
+		return 0;
+	}
+	if (cfg->user == NULL) {
+		log_warn("phieud", "running as root: set user = \"phieu\" (or another unprivileged "
+		                   "user owning the database and spool) in the configuration");
+		return 0;
+	}
+	errno = 0;
+	if ((pw = getpwnam(cfg->user)) == NULL) {
+		fprintf(stderr, "phieud: user \"%s\": %s\n", cfg->user,
+		        errno != 0 ? g_strerror(errno) : "no such user");
+		return -1;
+	}
+	if (pw->pw_uid == 0) {
+		fprintf(stderr, "phieud: user \"%s\" is root\n", cfg->user);
+		return -1;
+	}
+	if (initgroups(pw->pw_name, pw->pw_gid) != 0 || setgid(pw->pw_gid) != 0 ||
+	    setuid(pw->pw_uid) != 0) {
+		fprintf(stderr, "phieud: becoming user \"%s\": %s\n", cfg->user, g_strerror(errno));
+		return -1;
+	}
+	/* for good: root cannot be had back */
+	if (setuid(0) == 0 || geteuid() == 0) {
+		fprintf(stderr, "phieud: could not leave root\n");
+		return -1;
+	}
+	log_info("phieud", "running as %s (uid %u, gid %u)", pw->pw_name, (unsigned)pw->pw_uid,
+	         (unsigned)pw->pw_gid);
+	return 0;
+}
+
 /* Signals through the pipe; SIGPIPE ignored. */
 static void
 signals_init(void)
@@ -1229,6 +1277,10 @@ main(int argc, char **argv)
 		status = servers ? check_servers(dm.cfg) : 0;
 		config_free(dm.cfg);
 		return status;
+	}
+	if (drop_root(dm.cfg) != 0) {
+		config_free(dm.cfg);
+		return EXIT_CONFIG;
 	}
 	signals_init();
 

@@ -1,8 +1,12 @@
 /* store.c - the SQLite database; see store.h. */
 #include "store.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <sqlite3.h>
 
@@ -415,12 +419,46 @@ stmt_finalize(gpointer s)
 	sqlite3_finalize(s);
 }
 
+/* The database file readable by its owner alone: created 0600 when missing
+   (SQLite gives its -wal and -shm files the same mode), tightened when an
+   older one is open to others.  0, or -1 with *cause. */
+static int
+store_private(const char *path, char **cause)
+{
+	struct stat sb;
+	int fd;
+
+	if (strcmp(path, ":memory:") == 0)
+		return 0;
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd >= 0)
+		return close(fd);
+	if (errno != EEXIST) {
+		*cause = g_strdup_printf("database %s: %s", path, g_strerror(errno));
+		return -1;
+	}
+	if (stat(path, &sb) == 0 && (sb.st_mode & 077) != 0 && sb.st_uid == geteuid()) {
+		for (const char *ext = ""; ext != NULL; ext = *ext == '\0'               ? "-wal"
+		                                              : strcmp(ext, "-wal") == 0 ? "-shm"
+		                                                                         : NULL) {
+			char *f = g_strconcat(path, ext, NULL);
+			(void)chmod(f, 0600);
+			g_free(f);
+		}
+	}
+	return 0;
+}
+
 /* Open the database, WAL mode, schema up to date. */
 struct store *
 store_open(const char *path, char **cause)
 {
 	struct store *st = g_new0(struct store, 1);
 
+	if (store_private(path, cause) != 0) {
+		g_free(st);
+		return NULL;
+	}
 	st->stmts = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, stmt_finalize);
 	st->path = g_strdup(path);
 	if (sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=

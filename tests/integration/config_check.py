@@ -10,9 +10,13 @@ wrong one the logins fail and `--once` exits 75.  `phieud -n --check-servers`
 against the real servers: every check "ok" (login, SELECT, PERMANENTFLAGS,
 the search, a test keyword set and taken off without a trace, the move
 folder's name, SMTP), exit 0; wrong passwords exit 2, a closed port 75.
+Started as root with user = "nobody", `--once` runs as nobody: the database
+is nobody's with mode 0600, spool files nobody's and closed to others;
+without user it works and warns that it runs as root; user = "root" exits 2.
 """
 
 import os
+import pwd
 import re
 import shutil
 import tempfile
@@ -208,6 +212,47 @@ class PasswordFile(IntegrationCase):
         p = self.phieud("-n", "--check-servers", conf=down, expect=harness.EX_TEMPFAIL)
         self.assertRegex(p.stdout, r"admin +login admin@danang\.gov\.vn +FAILED")
 
+    def test_runs_as_user_with_private_files(self):
+        if os.geteuid() != 0:
+            self.skipTest("needs root")
+        nobody = pwd.getpwnam("nobody")
+        # a data directory of the unprivileged user's own, as the package makes it
+        data = os.path.join(self.work, "data")
+        os.mkdir(data, 0o750)
+        os.chown(data, nobody.pw_uid, nobody.pw_gid)
+        os.chmod(self.work, 0o711)
+        top = f'database = "{data}/phieu.db";\nspool = "{data}/spool";\n'
+        self.ms.send(harness.fixture("04-subdomain.eml"))
+        self.ms.wait_delivered("pkt-iid@danang.gov.vn", 1)
+
+        conf = self.write_config("phieu-user.conf", top=top + 'user = "nobody";\n')
+        p = self.phieud("--once", conf=conf, expect=0)
+        self.assertIn("running as nobody", p.stderr)
+        self.assertNotIn("running as root", p.stderr)
+        self.assertEqual(len(self.requests(conf=conf)), 1)
+        db = os.stat(os.path.join(data, "phieu.db"))
+        self.assertEqual((db.st_uid, db.st_mode & 0o777), (nobody.pw_uid, 0o600),
+                         "the database is not the user's alone")
+        spooled = 0
+        for root, dirs, files in os.walk(os.path.join(data, "spool")):
+            for name in files:
+                st = os.stat(os.path.join(root, name))
+                self.assertEqual(st.st_uid, nobody.pw_uid, name)
+                self.assertEqual(st.st_mode & 0o027, 0, f"{name}: mode {st.st_mode & 0o777:o}")
+                spooled += 1
+        self.assertGreater(spooled, 0, "nothing in the spool")
+
+        # without user: it works, and says it runs as root
+        os.mkdir(os.path.join(self.work, "r"))
+        as_root = self.write_config("phieu-root.conf",
+                                    top=top.replace(data, os.path.join(self.work, "r")))
+        p = self.phieud("--once", conf=as_root, expect=0)
+        self.assertRegex(p.stderr, r"warning phieud: running as root: set user")
+
+        # root is no user to become
+        bad = self.write_config("phieu-bad-user.conf", top=top + 'user = "root";\n')
+        p = self.phieud("--once", conf=bad, expect=2)
+        self.assertIn('user "root" is root', p.stderr)
 
 if __name__ == "__main__":
     harness.main()

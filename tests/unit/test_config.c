@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -94,6 +95,16 @@ t_bad(void **state)
 	    {"\"127.0.0.1\"; port = 143; security = \"none\";",
 	     "\"mail.danang.gov.vn\"; port = 993; verify = false;",
 	     ":3: imap: verify = false is only allowed for a loopback host"},
+	    {"\"127.0.0.1\"; port = 143; security = \"none\";",
+	     "\"mail.danang.gov.vn\"; port = 143; security = \"none\";",
+	     ":3: imap: security = \"none\" is only allowed for a loopback host"},
+	    /* a name that starts like a loopback address is not one */
+	    {"\"127.0.0.1\"; port = 143; security = \"none\";",
+	     "\"127.example.com\"; port = 993; verify = false;",
+	     ":3: imap: verify = false is only allowed for a loopback host"},
+	    {"\"127.0.0.1\"; port = 143; security = \"none\";",
+	     "\"127.0.0.1.nip.example\"; port = 143; security = \"none\";",
+	     ":3: imap: security = \"none\" is only allowed for a loopback host"},
 	    {"spool = \"/tmp/spool\";", "spool = = \"/tmp/spool\";", ":2: syntax error"},
 	};
 	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
@@ -116,6 +127,50 @@ t_bad(void **state)
 		g_free(path);
 		g_string_free(s, TRUE);
 	}
+}
+
+/* A password file that others may read is refused, naming the file and line;
+   loopback by address: ::1 and 127.0.0.2 may go without TLS. */
+static void
+t_secret_mode(void **state)
+{
+	char *secret = write_temp("s3cret\n");
+	char *text = g_strdup(good);
+	char *at = strstr(text, "@SECRET@");
+	GString *s = g_string_new_len(text, at - text);
+	char *path, *cause = NULL;
+	struct config *c;
+
+	(void)state;
+	g_string_append(s, secret);
+	g_string_append(s, at + 8);
+	path = write_temp(s->str);
+	assert_int_equal(chmod(secret, 0644), 0);
+	c = config_load(path, &cause);
+	assert_null(c);
+	assert_non_null(strstr(cause, ":7: mailboxes[1].password_file: cannot read"));
+	assert_non_null(strstr(cause, "lets others read it"));
+	assert_null(strstr(cause, "s3cret"));
+	g_free(cause);
+	cause = NULL;
+	assert_int_equal(chmod(secret, 0600), 0);
+	unlink(path);
+	g_free(path);
+	char **parts = g_strsplit(s->str, "\"127.0.0.1\"", -1);
+	char *v6 = g_strjoinv("\"::1\"", parts);
+	g_strfreev(parts);
+	path = write_temp(v6);
+	c = config_load(path, &cause);
+	if (c == NULL)
+		fail_msg("::1 without TLS refused: %s", cause);
+	config_free(c);
+	unlink(path);
+	unlink(secret);
+	g_free(path);
+	g_free(v6);
+	g_free(secret);
+	g_free(text);
+	g_string_free(s, TRUE);
 }
 
 /* A rules file next to the configuration: types and labels read, and its
@@ -178,6 +233,7 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {cmocka_unit_test(t_good), cmocka_unit_test(t_bad),
+	                                   cmocka_unit_test(t_secret_mode),
 	                                   cmocka_unit_test(t_rules)};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

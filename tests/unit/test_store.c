@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -691,15 +692,18 @@ t_plans(void **state)
 		}
 		/* one row of many (LIMIT) must not be found by sorting all of them
 		   (the copies of one Message-ID or digest are few) */
-		if (!allowed && strstr(q->sql, "LIMIT") != NULL && strstr(q->sql, "ORDER BY") != NULL &&
+		if (!allowed && strstr(q->sql, "LIMIT") != NULL &&
+		    strstr(q->sql, "ORDER BY") != NULL &&
 		    strstr(q->sql, "WHERE message_id = ?") == NULL &&
 		    strstr(q->sql, "WHERE sha256 = ?") == NULL) {
 			gboolean sorts = FALSE;
 			for (guint k = 0; k < q->steps->len; k++)
-				sorts |= strstr(g_ptr_array_index(q->steps, k), "TEMP B-TREE") != NULL;
+				sorts |=
+				    strstr(g_ptr_array_index(q->steps, k), "TEMP B-TREE") != NULL;
 			if (sorts) {
 				bad++;
-				print_error("sorts every matching row to return a few: %s\n", q->sql);
+				print_error("sorts every matching row to return a few: %s\n",
+				            q->sql);
 			}
 		}
 		if (!scans || allowed)
@@ -745,9 +749,9 @@ t_concurrent_open(void **state)
 
 	(void)state;
 	assert_int_equal(sqlite3_open(path, &x), SQLITE_OK);
-	assert_int_equal(sqlite3_exec(x, "PRAGMA journal_mode = WAL; BEGIN IMMEDIATE", NULL, NULL,
-	                              NULL),
-	                 SQLITE_OK);
+	assert_int_equal(
+	    sqlite3_exec(x, "PRAGMA journal_mode = WAL; BEGIN IMMEDIATE", NULL, NULL, NULL),
+	    SQLITE_OK);
 	/* both read version 0, then wait for the write lock x holds */
 	a = g_thread_new("open-a", open_in_thread, path);
 	b = g_thread_new("open-b", open_in_thread, path);
@@ -762,6 +766,50 @@ t_concurrent_open(void **state)
 	assert_true(store_version(sa) >= 1);
 	store_close(sa);
 	store_close(sb);
+	g_free(path);
+	g_free(dir);
+}
+
+/* The mode of a file, or -1. */
+static int
+mode_of(const char *path)
+{
+	struct stat sb;
+
+	return stat(path, &sb) == 0 ? (int)(sb.st_mode & 07777) : -1;
+}
+
+/* The database and its -wal and -shm are its owner's alone, even under a
+   permissive umask; an older database open to others is tightened. */
+static void
+t_private(void **state)
+{
+	char *dir = g_dir_make_tmp("phieu-mode-XXXXXX", NULL);
+	char *path = g_build_filename(dir, "t.db", NULL), *cause = NULL;
+	char *wal = g_strconcat(path, "-wal", NULL), *shm = g_strconcat(path, "-shm", NULL);
+	mode_t old = umask(022);
+	struct store *st;
+
+	(void)state;
+	st = store_open(path, &cause);
+	if (st == NULL)
+		fail_msg("%s", cause);
+	assert_int_equal(mode_of(path), 0600);
+	assert_int_equal(mode_of(wal), 0600);
+	assert_int_equal(mode_of(shm), 0600);
+	store_close(st);
+	assert_int_equal(chmod(path, 0644), 0);
+	st = store_open(path, &cause);
+	assert_non_null(st);
+	assert_int_equal(mode_of(path), 0600);
+	store_close(st);
+	umask(old);
+	unlink(wal);
+	unlink(shm);
+	unlink(path);
+	g_rmdir(dir);
+	g_free(wal);
+	g_free(shm);
 	g_free(path);
 	g_free(dir);
 }
@@ -783,6 +831,7 @@ main(void)
 	    cmocka_unit_test_setup_teardown(t_lookups, setup, teardown),
 	    cmocka_unit_test(t_plans),
 	    cmocka_unit_test(t_concurrent_open),
+	    cmocka_unit_test(t_private),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
