@@ -8,6 +8,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <libpsl.h>
+
 #include "attach.h"
 #include "decide.h"
 #include "fields.h"
@@ -28,6 +30,7 @@ struct intake {
 	struct notify *nt;    /* the templates */
 	struct procedure *pr; /* what happens after intake */
 	GRegex *number_re;    /* "[IID-KT #2026-000123]" */
+	const psl_ctx_t *psl; /* the public suffix list: organisations' domains */
 	struct spool *sp;     /* raw messages and attachments */
 	gboolean fault;       /* the last failure was the storage's */
 	int requests, duplicates, followups, automatic;
@@ -108,6 +111,8 @@ intake_new(const struct config *cfg, struct store *st, char **cause)
 	    (in->sp = spool_open(cfg->spool, cause)) == NULL)
 		return intake_free(in);
 	in->pr = procedure_new(cfg, st, in->nt, &in->ropts);
+	/* the system's list when newer, else the one built into libpsl */
+	in->psl = psl_latest(NULL);
 	esc = g_regex_escape_string(cfg->subject_prefix, -1);
 	char *pat = g_strdup_printf("%s\\s*#\\s*(\\d{4}-\\d{6})", esc);
 	in->number_re = g_regex_new(pat, G_REGEX_CASELESS, 0, NULL);
@@ -127,6 +132,7 @@ intake_free(struct intake *in)
 	spool_close(in->sp);
 	if (in->number_re != NULL)
 		g_regex_unref(in->number_re);
+	psl_free((psl_ctx_t *)in->psl);
 	g_free(in);
 	return NULL;
 }
@@ -193,14 +199,33 @@ intake_sync(struct intake *in, char **cause)
 	return 0;
 }
 
-/* Where replies go: the unit whose forwarded mail this is, else Reply-To,
-   else From. */
+/* The registrable domain of an address (public suffix list), or NULL. */
 static const char *
-reply_address(const struct message *m, const struct decision *d)
+org_domain(const struct intake *in, const char *addr)
 {
+	const char *at = addr != NULL ? strrchr(addr, '@') : NULL;
+
+	return at != NULL && in->psl != NULL ? psl_registrable_domain(in->psl, at + 1) : NULL;
+}
+
+/* Where replies go: the unit whose forwarded mail this is, else From, or
+   Reply-To where rules_reply_target trusts it (*why: why not). */
+static const char *
+reply_address(const struct intake *in, const struct message *m, const struct decision *d,
+              const char **why)
+{
+	const char *a, *b;
+
+	*why = NULL;
 	if (d->forwarded_by != NULL)
 		return d->requester;
-	return m->reply_to_addr != NULL ? m->reply_to_addr : m->from_addr;
+	a = org_domain(in, m->from_addr);
+	b = org_domain(in, m->reply_to_addr);
+	/* no authentication of senders is configured: From is taken at its word */
+	return rules_reply_target(
+	    m->from_addr, m->reply_to_addr,
+	    m->reply_to_addr != NULL && config_unit_of(in->cfg, m->reply_to_addr) != NULL,
+	    a != NULL && b != NULL && g_ascii_strcasecmp(a, b) == 0, TRUE, why);
 }
 
 /* Whether addr is one of our own polled mailboxes. */
@@ -278,7 +303,8 @@ queue_ack(struct intake *in, gint64 id, const char *number, const struct decisio
           const struct message *m, const char *mailbox, const char *hold, char **cause)
 {
 	GHashTable *v = notify_vars(in->nt, number, m->subject);
-	const char *to[] = {reply_address(m, d), NULL};
+	const char *why;
+	const char *to[] = {reply_address(in, m, d, &why), NULL};
 	const char *lang = in->cfg->language;
 	const char *from =
 	    rules_mailbox_address(&in->ropts, d->proper != NULL ? d->proper : mailbox);
@@ -410,7 +436,8 @@ new_request(struct intake *in, const char *mailbox, struct stored_message *sm,
 	struct new_request r = {0};
 	char *number = NULL, *detail;
 	gint64 id, mid;
-	gboolean own = is_own_address(in->cfg, reply_address(m, d));
+	const char *why_not, *reply = reply_address(in, m, d, &why_not);
+	gboolean own = is_own_address(in->cfg, reply);
 	int rc = 0;
 
 	r.type = d->type;
@@ -456,6 +483,12 @@ new_request(struct intake *in, const char *mailbox, struct stored_message *sm,
 	if (rc == 0 && d->forwarded_by != NULL)
 		rc = store_event_add(in->st, id, d->forwarded_by, "forwarded", "received",
 		                     "received", mid, d->requester, cause);
+	if (rc == 0 && why_not != NULL) {
+		char *text = g_strdup_printf("%s (Reply-To: %s)", why_not, m->reply_to_addr);
+		rc = store_event_add(in->st, id, "phieu", "reply_to_ignored", "received",
+		                     "received", mid, text, cause);
+		g_free(text);
+	}
 	if (rc == 0)
 		rc = keep_attachments(in, id, mid, m, d, cause);
 	if (rc == 0 && r.review) {
@@ -468,7 +501,7 @@ new_request(struct intake *in, const char *mailbox, struct stored_message *sm,
 	gboolean refused = FALSE;
 	if (rc == 0)
 		rc = procedure_new_request(in->pr, id, mid, m, d, &hold, &refused, cause);
-	if (rc == 0 && !refused && d->automatic == NULL && !own && reply_address(m, d) != NULL)
+	if (rc == 0 && !refused && d->automatic == NULL && !own && reply != NULL)
 		rc = queue_ack(in, id, number, d, m, mailbox, hold, cause);
 	else if (rc == 0 && !refused)
 		rc = store_event_add(in->st, id, "phieu", "no_reply", "received", "received", mid,

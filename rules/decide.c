@@ -141,6 +141,28 @@ rules_configure_type(const char *key, int form_no, const char *mailbox, const ch
 		row->title_vi = g_strdup(title);
 }
 
+/* Where an answer to a sender goes: From, or Reply-To where it may be trusted. */
+const char *
+rules_reply_target(const char *from, const char *reply_to, gboolean unit_reply_to,
+                   gboolean same_org, gboolean from_trusted, const char **why)
+{
+	*why = NULL;
+	if (reply_to == NULL || (from != NULL && g_ascii_strcasecmp(from, reply_to) == 0))
+		return from;
+	if (unit_reply_to)
+		return reply_to;
+	if (from == NULL) {
+		*why = "Reply-To ignored: no From to answer instead; nobody is answered";
+		return NULL;
+	}
+	if (same_org && from_trusted)
+		return reply_to;
+	*why = same_org ? "Reply-To ignored: the sender is not authenticated; answered at From"
+	                : "Reply-To ignored: not a unit address and outside the sender's "
+	                  "organisation; answered at From";
+	return from;
+}
+
 /* Whether the unit signs a type's completion off. */
 gboolean
 rules_sign_off(const char *type)

@@ -70,6 +70,13 @@ void rules_reset_types(void);
    are added to the type's words; required ('|') replaces its list. */
 void rules_configure_type(const char *key, int form_no, const char *mailbox, const char *words,
                           const char *required, int sign_off, const char *title);
+/* Where an answer to a sender goes.  Reply-To is followed only when it is a
+   configured unit address (unit_reply_to) or lies in the organisation
+   (registrable domain) of a From that is trusted (same_org, from_trusted);
+   otherwise the answer goes to From and *why (static text, else NULL) says
+   why Reply-To was passed over: a stranger is never mailed on a sender's word. */
+const char *rules_reply_target(const char *from, const char *reply_to, gboolean unit_reply_to,
+                               gboolean same_org, gboolean from_trusted, const char **why);
 /* Whether the unit signs a type's completion off. */
 gboolean rules_sign_off(const char *type);
 /* The required keys of a request type missing from fields (char*, a new array). */

@@ -15,7 +15,7 @@ readonly PACKAGES=(
 	# build
 	build-essential meson ninja-build pkg-config
 	libetpan-dev libgmime-3.0-dev libsqlite3-dev libconfig-dev libjson-glib-dev
-	libxml2-dev libgnutls28-dev
+	libxml2-dev libgnutls28-dev libpsl-dev publicsuffix
 	# attachments: zip containers, PDF, OCR in Vietnamese and English
 	libzip-dev libpoppler-glib-dev libcairo2-dev libtesseract-dev libleptonica-dev
 	tesseract-ocr tesseract-ocr-vie tesseract-ocr-eng

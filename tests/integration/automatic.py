@@ -125,6 +125,47 @@ class AutomaticAndCopies(IntegrationCase):
         self.assert_no_new_mail({cc_sender: 1, ooo_sender: 0, bounce_from: 0})
         self.assertEqual(self.ms.count("pkt-iid@danang.gov.vn", "$PhieuDone"), 4)
 
+    def with_reply_to(self, fixture, reply_to, message_id, name):
+        """A copy of a fixture with a Reply-To and a Message-ID of its own."""
+        with open(harness.fixture(fixture), encoding="utf-8") as f:
+            text = f.read()
+        old = harness.message_id(harness.fixture(fixture))
+        text = text.replace(f"Message-ID: {old}\n",
+                            f"Message-ID: {message_id}\nReply-To: {reply_to}\n", 1)
+        path = os.path.join(self.work, name)
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(text)
+        return path
+
+    def test_reply_to_never_reflects(self):
+        sender = harness.envelope(harness.fixture("06-tech_support.eml"))[0]
+        self.assertTrue(sender.endswith("@hoavang.danang.gov.vn"), sender)
+        stranger = "victim@example.org"
+        colleague = "vanthu@danang.gov.vn"        # the same organisation: danang.gov.vn
+        a = self.with_reply_to("06-tech_support.eml", stranger, "<rt-stranger@hoavang.test>",
+                               "rt-stranger.eml")
+        b = self.with_reply_to("06-tech_support.eml", colleague, "<rt-colleague@hoavang.test>",
+                               "rt-colleague.eml")
+        self.ms.send(a)
+        self.ms.send(b)
+        self.ms.wait_delivered("pkt-iid@danang.gov.vn", 2)
+        self.once(expect=0)
+
+        acks = {tuple(o["to"]) for o in self.outbox() if o["kind"] == "ack"}
+        self.assertEqual(acks, {(sender,), (colleague,)}, f"acks queued: {acks}")
+        self.ms.wait_delivered(sender, 1)
+        self.ms.wait_delivered(colleague, 1)
+        self.assert_no_new_mail({stranger: 0, sender: 1, colleague: 1})
+        listed = self.requests()
+        stranger_req = [r for r in listed
+                        if harness.strip_id(self.show(r["id"])["message_id"]) ==
+                        "rt-stranger@hoavang.test"]
+        self.assertEqual(len(stranger_req), 1, f"{listed}")
+        history = self.show(stranger_req[0]["id"])["history"]
+        ignored = [e for e in history if e.get("event") == "reply_to_ignored"]
+        self.assertEqual(len(ignored), 1, f"history: {history}")
+        self.assertIn(stranger, ignored[0].get("detail", ""), f"{ignored}")
+
 
 if __name__ == "__main__":
     harness.main()

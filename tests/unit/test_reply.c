@@ -6,6 +6,7 @@
 
 #include <cmocka.h>
 
+#include "decide.h"
 #include "message.h"
 #include "reply.h"
 
@@ -140,13 +141,50 @@ t_lookup(void **state)
 	assert_null(reply_lookup_line("mailbox: A\n", "server_room"));
 }
 
+/* Reply-To is followed only where it cannot reflect mail to a stranger. */
+static void
+t_reply_target(void **state)
+{
+	const char *from = "vanphong@sgtvt.danang.gov.vn", *why;
+
+	(void)state;
+	/* none, or the same as From */
+	assert_string_equal(rules_reply_target(from, NULL, FALSE, FALSE, TRUE, &why), from);
+	assert_null(why);
+	assert_string_equal(
+	    rules_reply_target(from, "VanPhong@sgtvt.danang.gov.vn", FALSE, TRUE, TRUE, &why),
+	    from);
+	assert_null(why);
+	/* a stranger: never */
+	assert_string_equal(
+	    rules_reply_target(from, "victim@example.org", FALSE, FALSE, TRUE, &why), from);
+	assert_non_null(strstr(why, "outside the sender's organisation"));
+	/* the same organisation, From trusted: followed; not trusted: not */
+	assert_string_equal(
+	    rules_reply_target(from, "hoa.lt@danang.gov.vn", FALSE, TRUE, TRUE, &why),
+	    "hoa.lt@danang.gov.vn");
+	assert_null(why);
+	assert_string_equal(
+	    rules_reply_target(from, "hoa.lt@danang.gov.vn", FALSE, TRUE, FALSE, &why), from);
+	assert_non_null(strstr(why, "not authenticated"));
+	/* a configured unit address: followed */
+	assert_string_equal(
+	    rules_reply_target(from, "hcth@sgtvt.example.vn", TRUE, FALSE, FALSE, &why),
+	    "hcth@sgtvt.example.vn");
+	assert_null(why);
+	/* no From: nobody is answered */
+	assert_null(rules_reply_target(NULL, "victim@example.org", FALSE, FALSE, TRUE, &why));
+	assert_non_null(why);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(t_render),  cmocka_unit_test(t_split),
-	    cmocka_unit_test(t_clean),   cmocka_unit_test(t_fields_text),
-	    cmocka_unit_test(t_compose), cmocka_unit_test(t_lookup),
+	    cmocka_unit_test(t_render),       cmocka_unit_test(t_split),
+	    cmocka_unit_test(t_clean),        cmocka_unit_test(t_fields_text),
+	    cmocka_unit_test(t_compose),      cmocka_unit_test(t_lookup),
+	    cmocka_unit_test(t_reply_target),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
