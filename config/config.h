@@ -72,6 +72,12 @@ struct config {
 	int max_retry_hours;      /* a reply not sent within this fails and staff are told */
 	int quarantine_after;     /* failures of one message before it is set aside */
 	int alert_after;          /* seconds a mailbox may go unread before staff are told */
+	/* limits against loops and floods (daemon/notify.c) */
+	int limit_address_hour; /* messages to one outside address an hour */
+	int limit_address_day;  /* ... and a day */
+	int limit_reack_day;    /* re-acknowledgements of one request a day */
+	int limit_notice_hour;  /* staff notices about one request an hour */
+	int limit_hour;         /* messages to anyone an hour */
 	struct server_cfg imap, smtp;
 	GPtrArray *mailboxes; /* struct mailbox_cfg* */
 	char **staff;         /* NULL-terminated, lower case */

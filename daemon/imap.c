@@ -308,6 +308,36 @@ imap_keeps_keyword(struct imap_conn *c, const char *keyword)
 	return 0;
 }
 
+/*
+ * Send one command line written here (tag, line, CRLF: libetpan's
+ * mailimap_custom_command() ends every command with a space, which Cyrus
+ * answers with BAD) and read its answer into the session as libetpan's own
+ * commands do.  line must hold no CR or LF.
+ */
+static enum net_result
+imap_command_line(struct imap_conn *c, const char *line, const char *what, char **cause)
+{
+	struct mailimap_response *response = NULL;
+	int r, state;
+
+	if ((r = mailimap_send_current_tag(c->imap)) != MAILIMAP_NO_ERROR)
+		return imap_result(c, r, what, cause);
+	if (mailstream_write(c->imap->imap_stream, line, strlen(line)) < 0 ||
+	    mailstream_write(c->imap->imap_stream, "\r\n", 2) < 0 ||
+	    mailstream_flush(c->imap->imap_stream) < 0)
+		return imap_result(c, MAILIMAP_ERROR_STREAM, what, cause);
+	if (mailimap_read_line(c->imap) == NULL)
+		return imap_result(c, MAILIMAP_ERROR_STREAM, what, cause);
+	if ((r = mailimap_parse_response(c->imap, &response)) != MAILIMAP_NO_ERROR)
+		return imap_result(c, r, what, cause);
+	state = response->rsp_resp_done->rsp_data.rsp_tagged->rsp_cond_state->rsp_type;
+	mailimap_response_free(response);
+	return imap_result(c,
+	                   state == MAILIMAP_RESP_COND_STATE_OK ? MAILIMAP_NO_ERROR
+	                                                        : MAILIMAP_ERROR_CUSTOM_COMMAND,
+	                   what, cause);
+}
+
 /* UID SEARCH UID after+1:* [UNKEYWORD kw]; the UIDs above after_uid, ascending. */
 enum net_result
 imap_search_new(struct imap_conn *c, uint32_t after_uid, const char *keyword, uint32_t **uids,
@@ -318,7 +348,6 @@ imap_search_new(struct imap_conn *c, uint32_t after_uid, const char *keyword, ui
 	enum net_result res;
 	size_t count = 0;
 	char *cmd;
-	int r;
 
 	*uids = NULL;
 	*n = 0;
@@ -334,16 +363,16 @@ imap_search_new(struct imap_conn *c, uint32_t after_uid, const char *keyword, ui
 	/*
 	 * The command text is written here: libetpan sends the keyword of
 	 * UNKEYWORD as a quoted string, which RFC 3501 does not allow (a
-	 * flag-keyword is an atom) and some servers refuse with BAD.  The keyword
-	 * was checked to be an atom above, so nothing else can enter the line.
+	 * flag-keyword is an atom) and Cyrus refuses with BAD.  The keyword was
+	 * checked to be an atom above, so nothing else can enter the line.
 	 */
 	if (keyword != NULL)
 		cmd = g_strdup_printf("UID SEARCH UID %u:* UNKEYWORD %s", after_uid + 1, keyword);
 	else
 		cmd = g_strdup_printf("UID SEARCH UID %u:*", after_uid + 1);
-	r = mailimap_custom_command(c->imap, cmd);
+	res = imap_command_line(c, cmd, "UID SEARCH", cause);
 	g_free(cmd);
-	if ((res = imap_result(c, r, "UID SEARCH", cause)) != NET_OK)
+	if (res != NET_OK)
 		return res;
 	/* the "* SEARCH" lines of the answer, taken from the session */
 	if (c->imap->imap_response_info != NULL) {

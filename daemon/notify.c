@@ -13,7 +13,8 @@ static const char *const template_names[] = {
     "scheduled",   "started",     "completed",       "needinfo",        "reack",
     "rejected",    "cancelled",   "closed",          "autoclosed",      "reminder_needinfo",
     "report_copy", "cost",        "refused_command", "correspondence",  "emergency_reminder",
-    "capacity",    "send_failed", "quarantine",      "mailbox_stalled", NULL};
+    "capacity",    "send_failed", "quarantine",      "mailbox_stalled", "limit_reached",
+    NULL};
 
 /* The names of the request types for people, by language. */
 static const struct {
@@ -167,10 +168,9 @@ notify_request_vars(const struct notify *n, GHashTable *v, JsonObject *request)
 }
 
 /* Render a template and queue it. */
-int
-notify_queue(struct notify *n, gint64 request_id, const char *kind, const char *tmpl,
-             GHashTable *vars, const char *from, const char *const *rcpt,
-             const struct thread_ref *thread, char **cause)
+static int
+queue_now(struct notify *n, gint64 request_id, const char *kind, const char *tmpl, GHashTable *vars,
+          const char *from, const char *const *rcpt, const struct thread_ref *thread, char **cause)
 {
 	const char *text = g_hash_table_lookup(n->templates, tmpl);
 	char *rendered, *subject = NULL, *body = NULL, *id, *data;
@@ -218,4 +218,146 @@ notify_queue(struct notify *n, gint64 request_id, const char *kind, const char *
 	g_free(id);
 	g_free(data);
 	return rc < 0 ? -1 : 0;
+}
+
+/* Whether addr belongs to the centre: staff, the Department, finance or one
+   of phieu's own mailboxes (not counted against an address's limits). */
+static gboolean
+inside(const struct config *cfg, const char *addr)
+{
+	if (config_is_staff(cfg, addr) ||
+	    (cfg->department_ict != NULL && g_ascii_strcasecmp(cfg->department_ict, addr) == 0) ||
+	    (cfg->finance != NULL && g_ascii_strcasecmp(cfg->finance, addr) == 0))
+		return TRUE;
+	for (int i = 0; cfg->mailbox_addrs[i] != NULL; i++)
+		if (g_ascii_strcasecmp(cfg->mailbox_addrs[i], addr) == 0)
+			return TRUE;
+	return FALSE;
+}
+
+/* Which limit a message would pass: NULL when none (it may go), else why
+   (allocated) and in *over the address over its limit ("*": the hourly cap,
+   NULL: a limit staff are not told about).  *failed on a database error. */
+static char *
+over_limit(struct notify *n, gint64 request_id, const char *kind, const char *const *rcpt,
+           gint64 now, const char **over, gboolean *failed, char **cause)
+{
+	const struct config *cfg = n->cfg;
+	int count, k = 0;
+
+	*over = NULL;
+	*failed = FALSE;
+	while (rcpt[k] != NULL)
+		k++;
+	if ((count = store_sends_count(n->st, NULL, 0, NULL, now - 3600, cause)) < 0)
+		goto fail;
+	if (count + k > cfg->limit_hour) {
+		*over = "*";
+		return g_strdup_printf("%d messages in the last hour (limit_hour = %d)", count,
+		                       cfg->limit_hour);
+	}
+	if (request_id != 0 && strcmp(kind, "reack") == 0) {
+		if ((count = store_sends_count(n->st, NULL, request_id, kind, now - 86400, cause)) <
+		    0)
+			goto fail;
+		if (count >= cfg->limit_reack_day) {
+			*over = rcpt[0];
+			return g_strdup_printf("%d re-acknowledgements of this request today "
+			                       "(limit_reack_day = %d)",
+			                       count, cfg->limit_reack_day);
+		}
+	}
+	if (request_id != 0 && strcmp(kind, "notice") == 0) {
+		if ((count = store_sends_count(n->st, NULL, request_id, kind, now - 3600, cause)) <
+		    0)
+			goto fail;
+		/* staff flooded with notices are not told about it by another one */
+		if (count >= cfg->limit_notice_hour * k)
+			return g_strdup_printf("%d staff notices about this request in the last "
+			                       "hour (limit_notice_hour = %d)",
+			                       count / (k > 0 ? k : 1), cfg->limit_notice_hour);
+	}
+	for (int i = 0; rcpt[i] != NULL; i++) {
+		int hour, day;
+		if (inside(cfg, rcpt[i]))
+			continue;
+		if ((hour = store_sends_count(n->st, rcpt[i], 0, NULL, now - 3600, cause)) < 0 ||
+		    (day = store_sends_count(n->st, rcpt[i], 0, NULL, now - 86400, cause)) < 0)
+			goto fail;
+		if (hour >= cfg->limit_address_hour || day >= cfg->limit_address_day) {
+			*over = rcpt[i];
+			return g_strdup_printf("%d messages to %s in the last hour, %d today "
+			                       "(limit_address_hour = %d, limit_address_day = %d)",
+			                       hour, rcpt[i], day, cfg->limit_address_hour,
+			                       cfg->limit_address_day);
+		}
+	}
+	return NULL;
+fail:
+	*failed = TRUE;
+	return NULL;
+}
+
+/* Tell staff, once per key and day, that mail over a limit was not sent. */
+static int
+tell_limit(struct notify *n, gint64 request_id, const char *over, const char *why, gint64 now,
+           char **cause)
+{
+	GDateTime *t = g_date_time_new_from_unix_local(now);
+	char *day = g_date_time_format(t, "%Y-%m-%d");
+	int first, rc = 0;
+
+	g_date_time_unref(t);
+	first = store_limit_note(n->st, over, day, cause);
+	if (first == 1 && n->cfg->staff != NULL && n->cfg->staff[0] != NULL) {
+		GHashTable *v = notify_vars(n, "", "");
+		char *number = request_id != 0 ? store_request_number(n->st, request_id) : NULL;
+		notify_set(v, "address", strcmp(over, "*") == 0 ? "" : over, FALSE);
+		notify_set(v, "why", why, FALSE);
+		notify_set(v, "request", number != NULL ? number : "", FALSE);
+		notify_set(v, "day", day, FALSE);
+		/* not limited itself: at most one per address and day */
+		rc = queue_now(n, 0, "notice", "limit_reached", v, n->cfg->mailbox_addrs[0],
+		               (const char *const *)n->cfg->staff, NULL, cause);
+		g_hash_table_destroy(v);
+		g_free(number);
+	}
+	g_free(day);
+	return first < 0 ? -1 : rc;
+}
+
+/* Render template tmpl and queue it, within the limits against loops and
+   floods: over one, nothing is queued, the request's history says why
+   ("not_answered") and staff are told once a day; 0 all the same. */
+int
+notify_queue(struct notify *n, gint64 request_id, const char *kind, const char *tmpl,
+             GHashTable *vars, const char *from, const char *const *rcpt,
+             const struct thread_ref *thread, char **cause)
+{
+	gint64 now = g_get_real_time() / G_USEC_PER_SEC;
+	const char *over;
+	gboolean failed;
+	char *why;
+	int rc;
+
+	if (rcpt == NULL || rcpt[0] == NULL)
+		return 0; /* nobody to tell */
+	why = over_limit(n, request_id, kind, rcpt, now, &over, &failed, cause);
+	if (failed)
+		return -1;
+	if (why != NULL) {
+		log_warn("outbox", "not sent: %s %s to %s: %s", kind, tmpl, rcpt[0], why);
+		rc = request_id != 0 ? store_event_add(n->st, request_id, "phieu", "not_answered",
+		                                       NULL, NULL, 0, why, cause)
+		                     : 0;
+		if (rc == 0 && over != NULL)
+			rc = tell_limit(n, request_id, over, why, now, cause);
+		g_free(why);
+		return rc;
+	}
+	if ((rc = queue_now(n, request_id, kind, tmpl, vars, from, rcpt, thread, cause)) != 0)
+		return rc;
+	for (int i = 0; rcpt[i] != NULL && rc == 0; i++)
+		rc = store_sends_add(n->st, rcpt[i], request_id, kind, now, cause);
+	return rc;
 }

@@ -203,6 +203,21 @@ static const char *const migrations[] = {
     "CREATE INDEX outbox_unspooled ON outbox(id) WHERE state = 'sent' AND spool_path IS NULL;"
     "DROP INDEX messages_unmarked;"
     "CREATE INDEX messages_unmarked ON messages(mailbox, uidvalidity, uid) WHERE marked = 0;",
+    /* 8: what was sent to whom and when, for the limits against loops and
+       floods; the limits reported to staff, once per key and day */
+    "CREATE TABLE sends ("
+    "  id INTEGER PRIMARY KEY,"
+    "  address TEXT NOT NULL,"
+    "  request_id INTEGER,"
+    "  kind TEXT NOT NULL,"
+    "  at INTEGER NOT NULL);"
+    "CREATE INDEX sends_address ON sends(address, at);"
+    "CREATE INDEX sends_request ON sends(request_id, kind, at);"
+    "CREATE INDEX sends_at ON sends(at);"
+    "CREATE TABLE limit_notices ("
+    "  key TEXT NOT NULL,"
+    "  day TEXT NOT NULL,"
+    "  PRIMARY KEY (key, day)) WITHOUT ROWID;",
 };
 
 /* Now as an ISO 8601 UTC timestamp. */
@@ -969,6 +984,13 @@ store_request_state(struct store *st, gint64 id)
 	return store_request_column(st, "SELECT state FROM requests WHERE id = ?", id);
 }
 
+/* The number of a request ("2026-000123"), or NULL. */
+char *
+store_request_number(struct store *st, gint64 id)
+{
+	return store_request_column(st, "SELECT number FROM requests WHERE id = ?", id);
+}
+
 /* Sender of a request. */
 char *
 store_request_sender(struct store *st, gint64 id)
@@ -1064,6 +1086,54 @@ rcpt_parse(const char *json)
 	g_object_unref(p);
 	g_ptr_array_add(out, NULL);
 	return (char **)g_ptr_array_free(out, FALSE);
+}
+
+/* How many sends since `since` (Unix seconds): to address, or of a request
+   and kind, or (both NULL/0) all of them.  -1 with *cause. */
+int
+store_sends_count(struct store *st, const char *address, gint64 request_id, const char *kind,
+                  gint64 since, char **cause)
+{
+	sqlite3_stmt *s;
+	int n = -1;
+
+	if (address != NULL)
+		s = store_query(st, "SELECT count(*) FROM sends WHERE address = ? AND at >= ?",
+		                cause, "sI", address, since);
+	else if (request_id != 0)
+		s = store_query(st,
+		                "SELECT count(*) FROM sends WHERE request_id = ? AND kind = ? AND "
+		                "at >= ?",
+		                cause, "IsI", request_id, kind, since);
+	else
+		s = store_query(st, "SELECT count(*) FROM sends WHERE at >= ?", cause, "I", since);
+	if (s == NULL)
+		return -1;
+	if (sqlite3_step(s) == SQLITE_ROW)
+		n = sqlite3_column_int(s, 0);
+	else
+		*cause = store_error(st, "sends");
+	sqlite3_reset(s);
+	return n;
+}
+
+/* Record a message queued to address. */
+int
+store_sends_add(struct store *st, const char *address, gint64 request_id, const char *kind,
+                gint64 at, char **cause)
+{
+	return store_exec(st, "INSERT INTO sends(address, request_id, kind, at) VALUES (?,?,?,?)",
+	                  cause, "sNsI", address, request_id, kind, at);
+}
+
+/* Note that staff were told about key on day: 1 the first time, 0 after. */
+int
+store_limit_note(struct store *st, const char *key, const char *day, char **cause)
+{
+	if (store_exec(st, "INSERT OR IGNORE INTO limit_notices(key, day) VALUES (?, ?)", cause,
+	               "ss", key, day) != 0)
+		return -1;
+	return sqlite3_changes(st->db) > 0;
 }
 
 /* Queued messages due now. */

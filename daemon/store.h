@@ -156,7 +156,17 @@ int store_event_add(struct store *st, gint64 request_id, const char *actor, cons
 char *store_request_sender(struct store *st, gint64 id);
 /* Current state of a request, or NULL. */
 char *store_request_state(struct store *st, gint64 id);
+/* The number of a request ("2026-000123"), or NULL. */
+char *store_request_number(struct store *st, gint64 id);
 
+/* The limits against loops and floods (daemon/notify.c): sends since a
+   time to an address, of a request and kind, or in all; record one; note a
+   limit told to staff (1 the first time for key and day, 0 after, -1). */
+int store_sends_count(struct store *st, const char *address, gint64 request_id, const char *kind,
+                      gint64 since, char **cause);
+int store_sends_add(struct store *st, const char *address, gint64 request_id, const char *kind,
+                    gint64 at, char **cause);
+int store_limit_note(struct store *st, const char *key, const char *day, char **cause);
 gint64 store_outbox_add(struct store *st, const struct outgoing *o, gint64 not_before,
                         char **cause);
 /* Queued messages due at now, oldest first, at most max. */

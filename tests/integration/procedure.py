@@ -21,7 +21,11 @@ configuration (with a `units` list) and database.
   without the approval letter waits in needs_info until the letter is cited; a
   third person overlapping in the server room is flagged; a mailbox create sent
   to admin@ goes via the Department and the sender is told the proper address; a
-  server-room visit to install or test-run equipment is refused with the rule.
+  server-room visit to install or test-run equipment is refused with the rule;
+  an autoresponder that ignores RFC 3834 answers a request in needs_info 50
+  times: every answer is kept, phieu's re-acknowledgements stay within
+  limit_reack_day (3), its mail to the unit within limit_address_hour, its
+  staff notices within limit_notice_hour, and staff are told once.
 - Time (remind_after_days = 0, reminders = 1, close_after_days = 0): one
   reminder while needs_info, saying what is awaited, never a second; an
   unconfirmed completion closed ("autoclosed") and the unit told.  Timers days
@@ -88,6 +92,11 @@ REFUSED = "Lệnh không được thực hiện"
 CAPACITY = "Quá 2 người trong Phòng Hệ thống"
 REJECTED = "Yêu cầu không được chấp nhận"
 REACK = "Đã nhận thông tin bổ sung"
+LIMIT_SUBJECT = "Đã ngừng trả lời tự động"
+AUTORESPONDER_MAILS = 50
+LIMIT_REACK_DAY = 3           # the defaults of config/phieu.conf.example
+LIMIT_ADDRESS_HOUR = 10
+LIMIT_NOTICE_HOUR = 6
 NEEDINFO = "Đề nghị bổ sung thông tin"
 REMINDER = "Nhắc bổ sung thông tin"
 FORM_REMINDER = "Đề nghị gửi phiếu đăng ký sau sự cố"
@@ -679,6 +688,49 @@ class Checks(ProcedureCase):
         self.expect_state(number, "scheduled", ("scheduled", STAFF[0]))
         self.expect_unit(STP, number, SCHEDULED, frm=PKT)
         self.expect_nothing_else()
+
+    def test_autoresponder_loop_bounded(self):
+        """An autoresponder that ignores RFC 3834 (no Auto-Submitted, no
+        Precedence) answers every mail about a request in needs_info: 50 of its
+        answers are all stored, but phieu's replies stay within the limits."""
+        number = self.new_request(
+            subdomain_request(sender=STP, name="tuphap", approval=None, unit="Sở Tư pháp",
+                              contact="Phan Văn Hùng"), state="needs_info")
+        ack = self.last_mail[(STP, number)]
+        to = email.utils.parseaddr(ack["from"])[1].lower()
+        before = self.ms.count(to)
+        for i in range(AUTORESPONDER_MAILS):
+            path, mid = self.write_mail(STP, to, f"Re: {ack['subject']}",
+                                        "Tôi đang đi công tác, sẽ trả lời khi về.\n"
+                                        f"(thư tự động {i + 1})", reply_to=ack)
+            self.ms.send(path, sender=STP, rcpts=[to])
+        self.ms.wait_delivered(to, before + AUTORESPONDER_MAILS, timeout=120)
+        self.run_once()
+
+        shown = self.show(number)
+        hist = [e.get("event") for e in shown["history"]]
+        self.assertEqual(hist.count("info_received"), AUTORESPONDER_MAILS,
+                         "not every answer was kept with the request")
+        self.assertGreater(hist.count("not_answered"), 0, f"history: {hist}")
+        time.sleep(harness.QUIET_WAIT)
+        to_unit = [m for m in self.phieu_mail(STP) if number in m["subject"]]
+        reacks = [m for m in to_unit if REACK in m["subject"]]
+        self.assertLessEqual(len(reacks), LIMIT_REACK_DAY, "re-acknowledgements over the limit")
+        self.assertLessEqual(len(to_unit), LIMIT_ADDRESS_HOUR, "mail to the unit over the limit")
+        for staff in STAFF:
+            about = [m for m in self.phieu_mail(staff) if number in m["subject"]]
+            self.assertLessEqual(len(about), LIMIT_NOTICE_HOUR + 1,   # + the first notice_new
+                                 f"{staff}: {len(about)} notices about {number}")
+            told = [m for m in self.ms.fetch(staff) if LIMIT_SUBJECT in (m["subject"] or "")]
+            self.assertEqual(len(told), 1, f"{staff}: limit notices {told}")
+            self.assertIn(STP, told[0]["subject"])
+        print(f"\nautoresponder: {AUTORESPONDER_MAILS} answers stored, {len(reacks)} "
+              f"re-acknowledgements, {len(to_unit)} mails to the unit")
+
+        # the next day's loop is bounded again: running once more sends nothing new
+        self.run_once()
+        self.assertEqual(len([m for m in self.phieu_mail(STP) if number in m["subject"]]),
+                         len(to_unit))
 
     def staff_told_of_answer(self, number):
         """DOMAIN.md: a unit's reply is kept, "merged into the request's fields
