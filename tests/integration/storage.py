@@ -366,6 +366,72 @@ class Storage(IntegrationCase):
         self.stop_daemon(proc)
         del counts
 
+    # --- 1b. killed mid-send, started again on a full disk or under a lock -------------------
+
+    def killed_mid_send(self, top=None):
+        """Two requests; phieud killed while Postfix's 250 to the first reply is
+        held (that reply was delivered); the row left in `sending`."""
+        self.deliver_all([harness.fixture("04-subdomain.eml"),
+                          harness.fixture("05-server_room.eml")])
+        px = self.proxy([{"fault": "hold_data_reply", "seconds": 120}])
+        proc = self.start_daemon(self.conf_with("proxied.conf", smtp_port=px.port, top=top))
+        self.wait_held(px)
+        proc.kill()
+        proc.wait(10)
+        px.release()
+        sending = [o for o in self.outbox() if o["state"] == "sending"]
+        self.assertEqual(len(sending), 1, f"{self.outbox()}")
+        return sending[0]
+
+    def interrupted_sent_again(self, proc, interrupted, what):
+        """Every row sent; each reply once, the interrupted one at most twice."""
+        rows = self.wait_sent(budget=SEND_BUDGET, requests=2)
+        got, stray = self.wait_copies(rows)
+        self.assertEqual(stray, {}, "mail that belongs to no outbox row")
+        twice = {k: n for k, n in got.items() if n != 1}
+        print(f"\nkilled mid-send, {what}: {len(rows)} rows sent; arrived other than "
+              f"once: {twice}")
+        self.assertTrue(all(oid == interrupted["id"] and n == 2 for (oid, _), n in twice.items()),
+                        f"only the interrupted reply may arrive twice: {got}")
+        self.assertIn(f"sending {interrupted['kind']} {interrupted['message_id']} again after "
+                      "an interruption", self.daemon_log())
+        self.stop_daemon(proc)
+
+    def test_full_filesystem_at_restart(self):
+        fs = self.tmpfs("store", TMPFS_SIZE)
+        top = self.store_dir_conf(fs)
+        self.conf = self.conf_with("phieu.conf", top=top)
+        interrupted = self.killed_mid_send(top)
+        rows = self.outbox()
+        before = self.copies(rows)
+
+        # started again straight at Postfix, on a disk with no room left: it may
+        # refuse to start, but it sends nothing it cannot record
+        filler = self.fill(fs)
+        proc = self.start_daemon(self.conf)
+        time.sleep(5)
+        refused = proc.poll()
+        self.assertEqual(self.copies(rows), before, "a reply was sent with the disk full")
+        os.unlink(filler)
+        if refused is not None:
+            print(f"\nphieud exited {refused} on the full disk: "
+                  f"{self.daemon_log().strip().splitlines()[-1]}")
+            self.assertNotEqual(refused, 0)
+            proc = self.start_daemon(self.conf)
+        self.interrupted_sent_again(proc, interrupted, "restarted on a full disk")
+
+    def test_write_lock_at_restart(self):
+        interrupted = self.killed_mid_send()
+        c = self.db()
+        c.execute("BEGIN IMMEDIATE")
+        try:
+            proc = self.start_daemon(self.conf)
+            self.wait_for_log("queueing interrupted messages again", budget=BUSY_TIMEOUT + 15)
+        finally:
+            c.execute("ROLLBACK")
+        self.assertIsNone(proc.poll(), f"phieud exited:\n{self.daemon_log()}")
+        self.interrupted_sent_again(proc, interrupted, "restarted under a write lock")
+
     # --- 2. another program holds the write lock past the busy timeout --------------------
 
     def test_write_lock_longer_than_busy_timeout(self):
