@@ -63,6 +63,7 @@ struct outbox {
 	int db_failures;
 	gint64 server_retry; /* µs: after the server could not be reached */
 	int server_failures;
+	gboolean recovered; /* what an interrupted run was sending is queued again */
 };
 
 /* Now, in microseconds. */
@@ -178,34 +179,6 @@ sender_new(const struct config *cfg)
 	s->password = g_strdup(cfg->smtp.password);
 	s->thread = g_thread_new("smtp", sender_main, s);
 	return s;
-}
-
-/* Set up, queue again what an interrupted run was sending, start the thread. */
-struct outbox *
-outbox_new(const struct config *cfg, struct store *st, struct notify *nt, struct spool *sp)
-{
-	struct outbox *ob = g_new0(struct outbox, 1);
-	char *cause = NULL;
-	int n;
-
-	ob->cfg = cfg;
-	ob->st = st;
-	ob->nt = nt;
-	ob->sp = sp;
-	g_queue_init(&ob->unrecorded);
-	if (store_begin(st, &cause) != 0 || (n = store_outbox_recover(st, &cause)) < 0 ||
-	    store_commit(st, &cause) != 0) {
-		store_rollback(st);
-		log_err("outbox", "queueing interrupted messages again: %s", cause);
-		g_free(cause);
-	} else if (n > 0) {
-		log_warn("outbox",
-		         "%d message(s) were being sent when phieud last stopped; sending them "
-		         "again with the same Message-ID (a recipient may get one twice)",
-		         n);
-	}
-	ob->snd = sender_new(cfg);
-	return ob;
 }
 
 /* The backoff after n failures: retry_min doubling up to retry_max, seconds. */
@@ -434,6 +407,47 @@ db_failed(struct outbox *ob, const char *what, char *cause)
 	g_free(cause);
 }
 
+/* Queue again what an interrupted run was sending, in its own transaction;
+   until that is done nothing is handed out (tried again after a backoff). */
+static int
+recover(struct outbox *ob)
+{
+	char *cause = NULL;
+	int n;
+
+	if (store_begin(ob->st, &cause) != 0 || (n = store_outbox_recover(ob->st, &cause)) < 0 ||
+	    store_commit(ob->st, &cause) != 0) {
+		store_rollback(ob->st);
+		db_failed(ob, "queueing interrupted messages again", cause);
+		return -1;
+	}
+	ob->recovered = TRUE;
+	ob->db_failures = 0;
+	ob->db_retry = 0;
+	if (n > 0)
+		log_warn("outbox",
+		         "%d message(s) were being sent when phieud last stopped; sending them "
+		         "again with the same Message-ID (a recipient may get one twice)",
+		         n);
+	return 0;
+}
+
+/* Set up, queue again what an interrupted run was sending, start the thread. */
+struct outbox *
+outbox_new(const struct config *cfg, struct store *st, struct notify *nt, struct spool *sp)
+{
+	struct outbox *ob = g_new0(struct outbox, 1);
+
+	ob->cfg = cfg;
+	ob->st = st;
+	ob->nt = nt;
+	ob->sp = sp;
+	g_queue_init(&ob->unrecorded);
+	recover(ob);
+	ob->snd = sender_new(cfg);
+	return ob;
+}
+
 /* Fail a message retried too long, in its own transaction. */
 static int
 expire(struct outbox *ob, const struct due *d)
@@ -461,6 +475,8 @@ dispatch(struct outbox *ob)
 	gint64 now = now_us();
 
 	if (ob->inflight != NULL || now < ob->server_retry || now < ob->db_retry)
+		return;
+	if (!ob->recovered && recover(ob) != 0)
 		return;
 	for (int i = 0; i < EXPIRED_PER_STEP; i++) {
 		char *cause = NULL;
@@ -583,6 +599,8 @@ outbox_wait_ms(struct outbox *ob)
 		return ob->record_retry > now ? (ob->record_retry - now) / 1000 + 1 : 0;
 	if (ob->inflight != NULL)
 		return -1;
+	if (!ob->recovered)
+		return ob->db_retry > now ? (ob->db_retry - now) / 1000 + 1 : 0;
 	if ((next = store_outbox_next(ob->st)) < 0)
 		return -1;
 	at = next * G_USEC_PER_SEC;

@@ -13,7 +13,9 @@
  *    else is sent until it is recorded.
  *  - A run killed between the server's 250 and the commit leaves the row in
  *    sending; store_outbox_recover() queues it again at the next start and
- *    it goes out once more with the same Message-ID.
+ *    it goes out once more with the same Message-ID.  When the database
+ *    cannot do that at the start (locked, full), nothing is sent and it is
+ *    tried again with the same backoff, so the row is never left in sending.
  *  - A temporary failure (4xx, the network) queues the message again with
  *    backoff between retry_min and retry_max; after max_retry_hours it
  *    fails.  A permanent refusal (5xx) fails at once.  A failure is recorded
