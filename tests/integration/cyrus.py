@@ -115,7 +115,7 @@ class CyrusServer(IntegrationCase):
                 self.assertEqual(self.count(user, FOLDER, "$PhieuDone"), n,
                                  f"{user}: not all moved messages carry $PhieuDone")
                 c = self.imap(user)
-                typ, data = c.list("", "INBOX*")
+                typ, data = c.list('""', "INBOX*")
                 self.assertEqual(typ, "OK")
                 names = [d.decode() for d in data if d]
                 self.assertTrue(any(n.endswith(f' "{FOLDER}"') or n.endswith(f" {FOLDER}")
