@@ -75,7 +75,14 @@ unpack_cyrus_imapd() {
 	chown _apt "$tmp" 2>/dev/null || true
 	if ! (cd "$tmp" && apt-get download -qq "cyrus-imapd=$version" >/dev/null 2>&1); then
 		apt-get update -qq
-		(cd "$tmp" && apt-get download -qq "cyrus-imapd=$version")
+		if ! (cd "$tmp" && apt-get download -qq "cyrus-imapd=$version" >/dev/null 2>&1); then
+			# The archive moved on (a security update): both to its version.
+			log "cyrus-imapd $version is no longer offered: upgrading cyrus-common"
+			DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+				-o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold cyrus-common
+			version=$(dpkg-query -W -f='${Version}' cyrus-common)
+			(cd "$tmp" && apt-get download -qq "cyrus-imapd=$version")
+		fi
 	fi
 	deb=$(ls "$tmp"/cyrus-imapd_*.deb)
 	rm -rf "$CYRUS_ROOT"

@@ -8,8 +8,9 @@
 #   cyrus.sh check                 exit 0 if the Cyrus programs are there (else say why)
 #
 # Ports, all on 127.0.0.1:
-#   BASEPORT+0  IMAP (plain; STARTTLS offered)   BASEPORT+1  IMAPS (DIR/../ca.pem's certificate
-#   BASEPORT+2  LMTP (no authentication)          when mailsrv.sh made one, else none)
+#   BASEPORT+0  IMAP (plain)              BASEPORT+2  LMTP (no authentication)
+#   BASEPORT+1  IMAPS, only where DIR/tls/server.pem and server.key exist (mailsrv.sh
+#               copies its instance's there); IMAP then offers STARTTLS too.
 # Any user logs in with password "secret" (LOGIN or AUTHENTICATE PLAIN): the
 # password check goes to saslauthd's socket, where a small stand-in (in DIR)
 # accepts every user with that password.  Every INBOX is created at its first
@@ -18,7 +19,7 @@
 # user is "local@domain").  The admin is "cyrus" (same password).  idled runs,
 # so IDLE reports new mail at once.  Cyrus logs to syslog only, which a test
 # machine may not have; DIR/master.log has what master prints, DIR/auth.log the
-# logins.
+# logins (and the start's messages are in DIR/master-start.log, DIR/auth.err).
 #
 # Programs: master, lmtpd, ctl_cyrusdb from Debian's cyrus-common (installed),
 # imapd and idled from Debian's cyrus-imapd unpacked into CYRUS_ROOT (default
@@ -279,7 +280,7 @@ stop_instance() {
 # Print the last lines of the instance's logs, to explain a failure.
 show_logs() {
 	local f
-	for f in "$DIR/master.log" "$DIR/auth.log"; do
+	for f in "$DIR/master-start.log" "$DIR/master.log" "$DIR/auth.err" "$DIR/auth.log"; do
 		[ -s "$f" ] || continue
 		echo "----- tail of $f" >&2
 		tail -n 25 "$f" >&2
@@ -318,11 +319,11 @@ cmd_start() {
 	chmod 644 "$CONF" "$MASTER_CONF"
 
 	setsid /usr/bin/python3 "$DIR/auth.py" "$MUX" "$PASSWORD" "$DIR/auth.log" \
-		</dev/null >>"$DIR/auth.log" 2>&1 &
+		</dev/null >"$DIR/auth.err" 2>&1 &
 	echo $! >"$AUTH_PID"
 	# master binds the ports as root, then runs everything as user cyrus.
 	"$COMMON_BIN/master" -C "$CONF" -M "$MASTER_CONF" -p "$PIDFILE" -d -L "$DIR/master.log" \
-		</dev/null >>"$DIR/master.log" 2>&1
+		</dev/null >"$DIR/master-start.log" 2>&1
 
 	deadline=$((SECONDS + START_TIMEOUT))
 	while :; do

@@ -590,14 +590,15 @@ cmd_start() {
 # Report whether the instance runs: exit 0 both, 1 neither, 2 only one of them
 # (the IMAP server is Cyrus where DIR/cyrus has its configuration).
 cmd_status() {
-	local d p
+	local d p name=dovecot
 	if [ -f "$CY_DIR/imapd.conf" ]; then
+		name=cyrus
 		d=$(bash "$CYRUS_SH" status "$CY_DIR" | sed -n 's/.*(pid \([0-9]*\)).*/\1/p')
 	else
 		d=$(dovecot_pid)
 	fi
 	p=$(postfix_pid)
-	echo "imap: $([ -n "$d" ] && echo "running (pid $d)" || echo stopped)"
+	echo "$name: $([ -n "$d" ] && echo "running (pid $d)" || echo stopped)"
 	echo "postfix: $([ -n "$p" ] && echo "running (pid $p)" || echo stopped)"
 	if [ -n "$d" ] && [ -n "$p" ]; then return 0; fi
 	if [ -z "$d" ] && [ -z "$p" ]; then return 1; fi
