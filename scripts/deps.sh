@@ -9,6 +9,13 @@
 # Postfix or Dovecot that the installation started anyway is stopped again: the
 # tests, the demo and the benchmark start private instances
 # (tests/mailserver/mailsrv.sh).  Services that ran before are left alone.
+#
+# Cyrus IMAP for the tests against it (tests/mailserver/cyrus.sh): cyrus-common
+# is installed (master, lmtpd, the libraries, user cyrus); cyrus-imapd, which
+# holds imapd and idled, conflicts with Dovecot (both are imap-server), so it is
+# downloaded and unpacked into CYRUS_ROOT (default /var/cache/phieu-test/cyrus),
+# in the version of the installed cyrus-common, never installed.  Quick when
+# that version is unpacked already (CYRUS_ROOT/.version).
 set -eu
 
 readonly PACKAGES=(
@@ -22,10 +29,13 @@ readonly PACKAGES=(
 	# tests
 	libcmocka-dev sqlite3 python3 ca-certificates openssl
 	dovecot-imapd dovecot-lmtpd postfix
+	# Cyrus: imapd and idled are unpacked from cyrus-imapd (see above)
+	cyrus-common
 	# the benchmark's /usr/bin/time (max RSS)
 	time
 )
 readonly POLICY=/usr/sbin/policy-rc.d
+readonly CYRUS_ROOT=${CYRUS_ROOT:-/var/cache/phieu-test/cyrus}
 
 log() {
 	echo "deps: $*"
@@ -38,6 +48,54 @@ missing_packages() {
 		status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
 		[ "$status" = "install ok installed" ] || echo "$p"
 	done
+}
+
+# Succeed if the system-wide Cyrus (from cyrus-common's init script) runs.
+system_cyrus_runs() {
+	[ -f /run/cyrus-master.pid ] && kill -0 "$(cat /run/cyrus-master.pid)" 2>/dev/null
+}
+
+# Unpack cyrus-imapd, in the installed cyrus-common's version, into CYRUS_ROOT
+# unless that version is there; check that its programs find their libraries.
+unpack_cyrus_imapd() {
+	local version tmp deb missing
+	version=$(dpkg-query -W -f='${Version}' cyrus-common)
+	if [ "$(cat "$CYRUS_ROOT/.version" 2>/dev/null)" = "$version" ] &&
+		[ -x "$CYRUS_ROOT/usr/lib/cyrus/bin/imapd" ] && [ -x "$CYRUS_ROOT/usr/lib/cyrus/bin/idled" ]; then
+		return 0
+	fi
+	if [ "$(id -u)" != 0 ]; then
+		echo "deps: must run as root to unpack cyrus-imapd into $CYRUS_ROOT" >&2
+		return 1
+	fi
+	log "unpacking cyrus-imapd $version into $CYRUS_ROOT (not installed: it conflicts with Dovecot)"
+	tmp=$(mktemp -d)
+	# apt's download user must be able to write there.
+	chmod 755 "$tmp"
+	chown _apt "$tmp" 2>/dev/null || true
+	if ! (cd "$tmp" && apt-get download -qq "cyrus-imapd=$version" >/dev/null 2>&1); then
+		apt-get update -qq
+		if ! (cd "$tmp" && apt-get download -qq "cyrus-imapd=$version" >/dev/null 2>&1); then
+			# The archive moved on (a security update): both to its version.
+			log "cyrus-imapd $version is no longer offered: upgrading cyrus-common"
+			DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+				-o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold cyrus-common
+			version=$(dpkg-query -W -f='${Version}' cyrus-common)
+			(cd "$tmp" && apt-get download -qq "cyrus-imapd=$version")
+		fi
+	fi
+	deb=$(ls "$tmp"/cyrus-imapd_*.deb)
+	rm -rf "$CYRUS_ROOT"
+	mkdir -p "$CYRUS_ROOT"
+	dpkg-deb -x "$deb" "$CYRUS_ROOT"
+	rm -rf "$tmp"
+	missing=$(ldd "$CYRUS_ROOT/usr/lib/cyrus/bin/imapd" "$CYRUS_ROOT/usr/lib/cyrus/bin/idled" |
+		awk '/not found/ { print $1 }' | sort -u | tr '\n' ' ')
+	if [ -n "$missing" ]; then
+		echo "deps: cyrus-imapd's programs miss libraries: $missing" >&2
+		return 1
+	fi
+	echo "$version" >"$CYRUS_ROOT/.version"
 }
 
 # Succeed if the system-wide (default, /etc) Postfix runs.
@@ -61,6 +119,13 @@ stop_started_services() {
 			systemctl disable --now postfix >/dev/null 2>&1 || true
 		fi
 	fi
+	if [ "$3" = no ] && system_cyrus_runs; then
+		log "stopping the system Cyrus the installation started (tests run their own)"
+		if command -v systemctl >/dev/null && [ -d /run/systemd/system ]; then
+			systemctl disable --now cyrus-imapd >/dev/null 2>&1 || true
+		fi
+		kill "$(cat /run/cyrus-master.pid)" 2>/dev/null || true
+	fi
 	if [ "$2" = no ] && system_dovecot_runs; then
 		log "stopping the system Dovecot the installation started (tests run their own)"
 		doveadm stop >/dev/null 2>&1 || true
@@ -71,11 +136,12 @@ stop_started_services() {
 }
 
 main() {
-	local missing own_policy=0 postfix_before=no dovecot_before=no
+	local missing own_policy=0 postfix_before=no dovecot_before=no cyrus_before=no
 	if [ "$(id -u)" != 0 ]; then
 		missing=$(missing_packages | tr '\n' ' ')
 		if [ -z "$missing" ]; then
 			log "all packages present"
+			unpack_cyrus_imapd || log "without cyrus-imapd unpacked, the Cyrus tests are skipped"
 			return 0
 		fi
 		echo "deps: must run as root to install: $missing" >&2
@@ -84,11 +150,13 @@ main() {
 	missing=$(missing_packages | tr '\n' ' ')
 	if [ -z "$missing" ]; then
 		log "all ${#PACKAGES[@]} packages present, nothing to install"
+		unpack_cyrus_imapd
 		return 0
 	fi
 	log "installing: $missing"
 	if system_postfix_runs; then postfix_before=yes; fi
 	if system_dovecot_runs; then dovecot_before=yes; fi
+	if system_cyrus_runs; then cyrus_before=yes; fi
 	export DEBIAN_FRONTEND=noninteractive
 	echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
 	echo "postfix postfix/mailname string localhost" | debconf-set-selections
@@ -107,12 +175,13 @@ main() {
 		rm -f "$POLICY"
 		trap - EXIT
 	fi
-	stop_started_services "$postfix_before" "$dovecot_before"
+	stop_started_services "$postfix_before" "$dovecot_before" "$cyrus_before"
 	missing=$(missing_packages | tr '\n' ' ')
 	if [ -n "$missing" ]; then
 		echo "deps: still missing after apt-get: $missing" >&2
 		return 1
 	fi
+	unpack_cyrus_imapd
 	log "done"
 }
 

@@ -16,6 +16,10 @@
 # Any user logs in with password "secret"; mail to any address at any domain is
 # delivered into DIR/mail/DOMAIN/LOCALPART (maildir), the user is created on delivery.
 # DIR/env is a shell-sourceable file with the ports, for tests and mailtool.py.
+# MAILSRV_IMAP=cyrus (optional, read by start) runs a private Cyrus IMAP 3.6
+# (tests/mailserver/cyrus.sh, files in DIR/cyrus) instead of Dovecot, on the same
+# ports (IMAP, IMAPS, LMTP), Postfix delivering into its LMTP; DIR/env then says
+# MS_IMAP_SERVER=cyrus.  stop and status deal with whichever start ran.
 # MAILSRV_DISCARD="DOMAIN ..." (optional, read by start) makes Postfix accept mail
 # to those domains (".DOMAIN": its sub-domains) and throw it away instead of
 # delivering it, for benchmarks that measure sending only.
@@ -25,7 +29,7 @@
 # refuses any other config directory), and removed again on stop.
 #
 # Only the packages are assumed (dovecot-imapd, dovecot-lmtpd, postfix, openssl,
-# python3); the system services need not and should not run.
+# python3; for Cyrus see cyrus.sh); the system services need not and should not run.
 set -eu
 
 readonly DEFAULT_BASEPORT=10140
@@ -72,6 +76,8 @@ set_paths() {
 	DC_BASE=$DIR/dovecot-run
 	DC_STATE=$DIR/dovecot-state
 	TLS_DIR=$DIR/tls
+	CY_DIR=$DIR/cyrus
+	CYRUS_SH=$(dirname "$(realpath "$0")")/cyrus.sh
 	# Unix sockets are limited to 108 bytes; Postfix's deepest is private/proxywrite
 	# under the queue, Dovecot's login/imap-urlauth under base_dir.
 	if [ ${#DIR} -gt 70 ]; then
@@ -439,6 +445,7 @@ write_env() {
 		MS_SMTP_PORT=$SMTP_PORT
 		MS_CA=$DIR/ca.pem
 		MS_PASSWORD=$PASSWORD
+		MS_IMAP_SERVER=$IMAP_SERVER
 	EOF
 	mv "$DIR/env.tmp" "$DIR/env"
 }
@@ -459,7 +466,7 @@ check_traversable() {
 # Print the last lines of the instance's logs, to explain a failure.
 show_logs() {
 	local f
-	for f in "$DIR/dovecot.log" "$DIR/postfix.log" "$DIR/postfix-start.log"; do
+	for f in "$DIR/dovecot.log" "$DIR/cyrus-start.log" "$CY_DIR/master.log" "$DIR/postfix.log" "$DIR/postfix-start.log"; do
 		[ -s "$f" ] || continue
 		echo "----- tail of $f" >&2
 		tail -n 25 "$f" >&2
@@ -480,6 +487,9 @@ stop_instance() {
 	pid=$(dovecot_pid)
 	if [ -n "$pid" ]; then
 		{ dovecot -c "$DC_CONF" stop >/dev/null 2>&1 || kill "$pid" 2>/dev/null || true; } &
+	fi
+	if [ -f "$CY_DIR/imapd.conf" ]; then
+		{ bash "$CYRUS_SH" stop "$CY_DIR" || log "Cyrus in $CY_DIR did not stop"; } &
 	fi
 	wait
 	if ! wait_gone "$STOP_TIMEOUT"; then
@@ -503,9 +513,20 @@ start_failed() {
 	exit 1
 }
 
-# Start Dovecot and Postfix for DIR on BASEPORT, wait for all listeners, write env.
+# Start Cyrus (cyrus.sh, in DIR/cyrus) on the instance's ports; it reads the
+# instance's certificate from copies that its user may read.
+start_cyrus() {
+	mkdir -p "$CY_DIR/tls"
+	cp "$TLS_DIR/server.pem" "$TLS_DIR/server.key" "$CY_DIR/tls/"
+	chown -R cyrus "$CY_DIR/tls"
+	chmod 700 "$CY_DIR/tls"
+	bash "$CYRUS_SH" start "$CY_DIR" "$IMAP_PORT"
+}
+
+# Start Dovecot (or Cyrus) and Postfix for DIR on BASEPORT, wait for all
+# listeners, write env.
 cmd_start() {
-	local port deadline missing
+	local port deadline missing why
 	# A previous run may have left processes or stale pid files: start afresh.
 	stop_instance || die "could not stop the old instance in $DIR"
 	for port in "$IMAP_PORT" "$IMAPS_PORT" "$LMTP_PORT" "$SMTP_PORT"; do
@@ -513,6 +534,12 @@ cmd_start() {
 			die "port $port on 127.0.0.1 is already in use (pick another BASEPORT)"
 		fi
 	done
+	IMAP_SERVER=${MAILSRV_IMAP:-dovecot}
+	case "$IMAP_SERVER" in
+	dovecot) ;;
+	cyrus) why=$(bash "$CYRUS_SH" check) || die "MAILSRV_IMAP=cyrus: $why" ;;
+	*) die "MAILSRV_IMAP must be dovecot or cyrus: $IMAP_SERVER" ;;
+	esac
 	trap start_failed EXIT
 
 	mkdir -p "$DIR" "$DIR/mail" "$PF_QUEUE" "$PF_DATA" "$DC_STATE"
@@ -525,13 +552,19 @@ cmd_start() {
 	rm -f "$DIR/env"
 
 	make_certs
-	write_dovecot_conf
 	write_postfix_conf
 	register_instance add
 
 	# The daemons must not inherit our stdout: a caller reading it through a pipe
 	# would wait for them forever.
-	dovecot -c "$DC_CONF" </dev/null >>"$DIR/dovecot.log" 2>&1
+	if [ "$IMAP_SERVER" = cyrus ]; then
+		rm -f "$DC_CONF"
+		start_cyrus </dev/null >>"$DIR/cyrus-start.log" 2>&1
+	else
+		rm -rf "$CY_DIR"
+		write_dovecot_conf
+		dovecot -c "$DC_CONF" </dev/null >>"$DIR/dovecot.log" 2>&1
+	fi
 	# "postfix start" checks and creates the queue, warning about the private
 	# paths: keep that out of the tests' output.
 	postfix -c "$PF_CONF" start </dev/null >"$DIR/postfix-start.log" 2>&1
@@ -551,15 +584,21 @@ cmd_start() {
 	done
 	write_env
 	trap - EXIT
-	log "started in $DIR: IMAP $IMAP_PORT, IMAPS $IMAPS_PORT, LMTP $LMTP_PORT, SMTP $SMTP_PORT"
+	log "started in $DIR ($IMAP_SERVER): IMAP $IMAP_PORT, IMAPS $IMAPS_PORT, LMTP $LMTP_PORT, SMTP $SMTP_PORT"
 }
 
-# Report whether the instance runs: exit 0 both, 1 neither, 2 only one of them.
+# Report whether the instance runs: exit 0 both, 1 neither, 2 only one of them
+# (the IMAP server is Cyrus where DIR/cyrus has its configuration).
 cmd_status() {
-	local d p
-	d=$(dovecot_pid)
+	local d p name=dovecot
+	if [ -f "$CY_DIR/imapd.conf" ]; then
+		name=cyrus
+		d=$(bash "$CYRUS_SH" status "$CY_DIR" | sed -n 's/.*(pid \([0-9]*\)).*/\1/p')
+	else
+		d=$(dovecot_pid)
+	fi
 	p=$(postfix_pid)
-	echo "dovecot: $([ -n "$d" ] && echo "running (pid $d)" || echo stopped)"
+	echo "$name: $([ -n "$d" ] && echo "running (pid $d)" || echo stopped)"
 	echo "postfix: $([ -n "$p" ] && echo "running (pid $p)" || echo stopped)"
 	if [ -n "$d" ] && [ -n "$p" ]; then return 0; fi
 	if [ -z "$d" ] && [ -z "$p" ]; then return 1; fi

@@ -1,0 +1,386 @@
+#!/bin/bash
+# cyrus.sh - a private Cyrus IMAP 3.6 for tests (mailsrv.sh starts it with
+# MAILSRV_IMAP=cyrus, in front of its own Postfix).
+#
+#   cyrus.sh start  DIR BASEPORT   start Cyrus on 127.0.0.1 with its files in DIR
+#   cyrus.sh stop   DIR            stop it and wait until its processes are gone
+#   cyrus.sh status DIR            exit 0 if it runs, 1 if not
+#   cyrus.sh check                 exit 0 if the Cyrus programs are there (else say why)
+#
+# Ports, all on 127.0.0.1:
+#   BASEPORT+0  IMAP (plain)              BASEPORT+2  LMTP (no authentication)
+#   BASEPORT+1  IMAPS, only where DIR/tls/server.pem and server.key exist (mailsrv.sh
+#               copies its instance's there); IMAP then offers STARTTLS too.
+# Any user logs in with password "secret" (LOGIN or AUTHENTICATE PLAIN): the
+# password check goes to saslauthd's socket, where a small stand-in (in DIR)
+# accepts every user with that password.  Every INBOX is created at its first
+# login or delivery (autocreate); the namespace is Debian's default (altnamespace
+# no, unixhierarchysep no: folders are "INBOX.Phieu"), virtdomains userid (a
+# user is "local@domain").  The admin is "cyrus" (same password).  idled runs,
+# so IDLE reports new mail at once.  Cyrus logs to syslog only, which a test
+# machine may not have; DIR/master.log has what master prints, DIR/auth.log the
+# logins (and the start's messages are in DIR/master-start.log, DIR/auth.err).
+#
+# Programs: master, lmtpd, ctl_cyrusdb from Debian's cyrus-common (installed),
+# imapd and idled from Debian's cyrus-imapd unpacked into CYRUS_ROOT (default
+# /var/cache/phieu-test/cyrus, made by scripts/deps.sh) - cyrus-imapd itself
+# conflicts with Dovecot and is never installed.
+set -eu
+
+readonly PASSWORD=secret
+readonly CYRUS_USER=cyrus
+readonly CYRUS_GROUP=mail
+readonly COMMON_BIN=/usr/lib/cyrus/bin
+readonly CYRUS_ROOT=${CYRUS_ROOT:-/var/cache/phieu-test/cyrus}
+readonly START_TIMEOUT=20
+readonly STOP_TIMEOUT=15
+
+# Print a message to stderr, prefixed with the script name.
+log() {
+	echo "cyrus: $*" >&2
+}
+
+# Print a message and exit with failure.
+die() {
+	log "error: $*"
+	exit 1
+}
+
+# Print usage and exit.
+usage() {
+	sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//' >&2
+	exit 2
+}
+
+# Set the global path variables for instance directory $1 (made absolute).
+set_paths() {
+	case "$1" in
+	*[[:space:]]* | *[\"\'\$\\]*) die "DIR must not contain spaces or quotes: $1" ;;
+	esac
+	DIR=$(realpath -m -- "$1")
+	CONF=$DIR/imapd.conf
+	MASTER_CONF=$DIR/cyrus.conf
+	RUN=$DIR/run
+	PIDFILE=$RUN/master.pid
+	AUTH_PID=$RUN/auth.pid
+	MUX=$RUN/mux
+	IMAPD=$CYRUS_ROOT/usr/lib/cyrus/bin/imapd
+	IDLED=$CYRUS_ROOT/usr/lib/cyrus/bin/idled
+	# Unix sockets are limited to 108 bytes: DIR/config/socket/idle.PID stays under.
+	if [ ${#DIR} -gt 80 ]; then
+		die "DIR path too long for unix sockets (max 80 chars): $DIR"
+	fi
+}
+
+# Set the port variables from base port $1.
+set_ports() {
+	case "$1" in
+	'' | *[!0-9]*) die "BASEPORT must be a number: $1" ;;
+	esac
+	IMAP_PORT=$1
+	IMAPS_PORT=$(($1 + 1))
+	LMTP_PORT=$(($1 + 2))
+}
+
+# Succeed if every program is there and its libraries load; else print why.
+check_programs() {
+	local p missing
+	for p in "$COMMON_BIN/master" "$COMMON_BIN/lmtpd" "$COMMON_BIN/ctl_cyrusdb" "$IMAPD" "$IDLED"; do
+		if [ ! -x "$p" ]; then
+			echo "$p missing (cyrus-common installed, cyrus-imapd unpacked into $CYRUS_ROOT? see scripts/deps.sh)"
+			return 1
+		fi
+		missing=$(ldd "$p" 2>/dev/null | awk '/not found/ { print $1 }' | tr '\n' ' ')
+		if [ -n "$missing" ]; then
+			echo "$p: shared libraries not found: $missing"
+			return 1
+		fi
+	done
+	if ! id "$CYRUS_USER" >/dev/null 2>&1; then
+		echo "no user $CYRUS_USER (made by cyrus-common's installation)"
+		return 1
+	fi
+}
+
+# Succeed if something accepts TCP connections on 127.0.0.1 port $1.
+port_open() {
+	(exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+}
+
+# Print the pid in pid file $1 if that process is alive, or nothing.
+live_pid() {
+	local pid
+	[ -f "$1" ] || return 0
+	pid=$(tr -dc '0-9' <"$1")
+	if [ -n "$pid" ] && [ -d "/proc/$pid" ]; then echo "$pid"; fi
+}
+
+# Print the pids of all processes of this instance: each has DIR's imapd.conf
+# or its password socket on its command line (every cmd in cyrus.conf has -C).
+# The names go to grep in a file, lest grep find itself.
+instance_pids() {
+	local patterns
+	patterns=$(mktemp)
+	printf '%s\n' "$CONF" "$MUX" >"$patterns"
+	grep -slaF -f "$patterns" /proc/[0-9]*/cmdline 2>/dev/null |
+		sed 's,^/proc/\([0-9]*\)/cmdline$,\1,' || true
+	rm -f "$patterns"
+}
+
+# Wait up to $1 seconds until no process of this instance is left; fail if some are.
+wait_gone() {
+	local deadline=$((SECONDS + $1))
+	while [ -n "$(instance_pids)" ]; do
+		[ $SECONDS -lt $deadline ] || return 1
+		sleep 0.2
+	done
+}
+
+# Write DIR/imapd.conf.
+write_imapd_conf() {
+	local tls=""
+	if [ -f "$DIR/tls/server.pem" ]; then
+		tls="tls_server_cert: $DIR/tls/server.pem
+tls_server_key: $DIR/tls/server.key"
+	fi
+	cat >"$CONF" <<-EOF
+		# Generated by tests/mailserver/cyrus.sh - private test instance.
+		configdirectory: $DIR/config
+		defaultpartition: default
+		partition-default: $DIR/spool
+		proc_path: $RUN/proc
+		mboxname_lockpath: $RUN/lock
+		# idled's socket and the IDLE clients' (CONFIGDIR/socket/idle.PID, a fixed
+		# place) share a directory.
+		idlesocket: $DIR/config/socket/idle
+		lmtpsocket: $DIR/config/socket/lmtp
+		notifysocket: $DIR/config/socket/notify
+		servername: imap.cyrus.test
+		syslog_prefix: cyrus-$IMAP_PORT
+		# Debian's namespace defaults, kept on purpose: folders are INBOX.Name.
+		altnamespace: no
+		unixhierarchysep: no
+		# Users are "local@domain", mailboxes live per domain.
+		virtdomains: userid
+		lmtp_downcase_rcpt: yes
+		# Every INBOX is made at its first login or delivery, without quota.
+		autocreate_quota: 0
+		autocreate_post: yes
+		admins: $CYRUS_USER
+		# Plain LOGIN on the plain port; any user, password checked by DIR's stand-in.
+		allowplaintext: yes
+		sasl_mech_list: PLAIN LOGIN
+		sasl_pwcheck_method: saslauthd
+		sasl_saslauthd_path: $MUX
+		# Deliver what is sent as it was sent (Dovecot does): no 8-bit header
+		# munging, no duplicate suppression by Message-ID.
+		munge8bit: no
+		reject8bit: no
+		duplicatesuppression: no
+		# Test data: a deleted folder is gone at once (a new one gets a new UIDVALIDITY).
+		delete_mode: immediate
+		hashimapspool: true
+		umask: 077
+		$tls
+	EOF
+}
+
+# Write DIR/cyrus.conf: IMAP, IMAPS, LMTP on the loopback, idled.
+write_cyrus_conf() {
+	local imaps=""
+	if [ -f "$DIR/tls/server.pem" ]; then
+		imaps="imaps cmd=\"$IMAPD -s -C $CONF\" listen=\"127.0.0.1:$IMAPS_PORT\" prefork=0 maxchild=200"
+	fi
+	cat >"$MASTER_CONF" <<-EOF
+		# Generated by tests/mailserver/cyrus.sh - private test instance.
+		START {
+		  recover cmd="$COMMON_BIN/ctl_cyrusdb -C $CONF -r"
+		}
+		SERVICES {
+		  imap cmd="$IMAPD -C $CONF" listen="127.0.0.1:$IMAP_PORT" prefork=0 maxchild=200
+		  $imaps
+		  lmtp cmd="$COMMON_BIN/lmtpd -a -C $CONF" listen="127.0.0.1:$LMTP_PORT" prefork=0 maxchild=20
+		}
+		EVENTS {
+		  checkpoint cmd="$COMMON_BIN/ctl_cyrusdb -C $CONF -c" period=30
+		}
+		DAEMON {
+		  idled cmd="$IDLED -C $CONF"
+		}
+	EOF
+}
+
+# Write the password check's stand-in: saslauthd's protocol (four strings, each
+# a 2-byte length and its bytes: login, password, service, realm; answer "OK" or
+# "NO ...") on DIR/run/mux, every user with password "$PASSWORD".
+write_auth() {
+	cat >"$DIR/auth.py" <<-'EOF'
+		# Generated by tests/mailserver/cyrus.sh: saslauthd stand-in, any user, one password.
+		import os, socket, struct, sys, time
+		mux, password, logfile = sys.argv[1], sys.argv[2].encode(), sys.argv[3]
+		def read_str(conn):
+		    head = b""
+		    while len(head) < 2:
+		        chunk = conn.recv(2 - len(head))
+		        if not chunk:
+		            raise EOFError
+		        head += chunk
+		    (n,) = struct.unpack("!H", head)
+		    data = b""
+		    while len(data) < n:
+		        chunk = conn.recv(n - len(data))
+		        if not chunk:
+		            raise EOFError
+		        data += chunk
+		    return data
+		def answer(conn, text):
+		    conn.sendall(struct.pack("!H", len(text)) + text)
+		try:
+		    os.unlink(mux)
+		except FileNotFoundError:
+		    pass
+		srv = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+		srv.bind(mux)
+		os.chmod(mux, 0o666)
+		srv.listen(64)
+		with open(logfile, "a", buffering=1) as log:
+		    while True:
+		        conn, _ = srv.accept()
+		        with conn:
+		            conn.settimeout(10)
+		            try:
+		                login, pw, service, realm = (read_str(conn) for _ in range(4))
+		            except (EOFError, OSError):
+		                continue
+		            ok = pw == password
+		            answer(conn, b"OK" if ok else b"NO wrong password")
+		            log.write(f"{time.strftime('%H:%M:%S')} {service.decode(errors='replace')} "
+		                      f"{login.decode(errors='replace')} realm={realm.decode(errors='replace')} "
+		                      f"{'OK' if ok else 'NO'}\n")
+	EOF
+}
+
+# Stop this instance and wait until its processes are gone; kill leftovers.
+stop_instance() {
+	local pid rc=0
+	pid=$(live_pid "$PIDFILE")
+	# master ends its children on SIGTERM.
+	if [ -n "$pid" ]; then kill -TERM "$pid" 2>/dev/null || true; fi
+	pid=$(live_pid "$AUTH_PID")
+	if [ -n "$pid" ]; then kill -TERM "$pid" 2>/dev/null || true; fi
+	if ! wait_gone "$STOP_TIMEOUT"; then
+		log "processes still running after ${STOP_TIMEOUT}s, killing: $(instance_pids | tr '\n' ' ')"
+		instance_pids | xargs -r kill -KILL 2>/dev/null || true
+		wait_gone 5 || rc=1
+	fi
+	rm -f "$PIDFILE" "$AUTH_PID"
+	return $rc
+}
+
+# Print the last lines of the instance's logs, to explain a failure.
+show_logs() {
+	local f
+	for f in "$DIR/master-start.log" "$DIR/master.log" "$DIR/auth.err" "$DIR/auth.log"; do
+		[ -s "$f" ] || continue
+		echo "----- tail of $f" >&2
+		tail -n 25 "$f" >&2
+	done
+}
+
+# Called on any failure during start: show the logs and stop what was started.
+start_failed() {
+	trap - EXIT
+	log "start failed in $DIR"
+	show_logs
+	stop_instance || true
+	exit 1
+}
+
+# Start Cyrus for DIR on BASEPORT and wait for its listeners and idled.
+cmd_start() {
+	local port deadline missing why
+	why=$(check_programs) || die "$why"
+	stop_instance || die "could not stop the old instance in $DIR"
+	for port in "$IMAP_PORT" "$LMTP_PORT"; do
+		if port_open "$port"; then
+			die "port $port on 127.0.0.1 is already in use (pick another BASEPORT)"
+		fi
+	done
+	trap start_failed EXIT
+	mkdir -p "$DIR/config/socket" "$DIR/spool" "$RUN/proc" "$RUN/lock"
+	chmod 755 "$DIR"
+	chown -R "$CYRUS_USER:$CYRUS_GROUP" "$DIR/config" "$DIR/spool" "$RUN"
+	chmod 750 "$DIR/config" "$DIR/spool"
+	chmod 755 "$RUN"
+	write_imapd_conf
+	write_cyrus_conf
+	write_auth
+	: >"$DIR/master.log"
+	chmod 644 "$CONF" "$MASTER_CONF"
+
+	setsid /usr/bin/python3 "$DIR/auth.py" "$MUX" "$PASSWORD" "$DIR/auth.log" \
+		</dev/null >"$DIR/auth.err" 2>&1 &
+	echo $! >"$AUTH_PID"
+	# master binds the ports as root, then runs everything as user cyrus.
+	"$COMMON_BIN/master" -C "$CONF" -M "$MASTER_CONF" -p "$PIDFILE" -d -L "$DIR/master.log" \
+		</dev/null >"$DIR/master-start.log" 2>&1
+
+	deadline=$((SECONDS + START_TIMEOUT))
+	while :; do
+		missing=""
+		for port in "$IMAP_PORT" "$LMTP_PORT"; do
+			port_open "$port" || missing="$missing $port"
+		done
+		[ -S "$MUX" ] || missing="$missing auth"
+		[ -S "$DIR/config/socket/idle" ] || missing="$missing idled"
+		[ -n "$missing" ] || break
+		if [ $SECONDS -ge $deadline ]; then
+			log "not ready after ${START_TIMEOUT}s:$missing"
+			false
+		fi
+		sleep 0.1
+	done
+	trap - EXIT
+	log "started in $DIR: IMAP $IMAP_PORT, LMTP $LMTP_PORT"
+}
+
+# Report whether the instance runs: exit 0 if master does, 1 if not.
+cmd_status() {
+	local pid
+	pid=$(live_pid "$PIDFILE")
+	echo "cyrus: $([ -n "$pid" ] && echo "running (pid $pid)" || echo stopped)"
+	[ -n "$pid" ]
+}
+
+# Dispatch the subcommand.
+main() {
+	if [ "${1:-}" = check ]; then
+		set_paths /tmp
+		local why
+		why=$(check_programs) || { echo "$why"; return 1; }
+		return 0
+	fi
+	[ $# -ge 2 ] || usage
+	[ "$(id -u)" = 0 ] || die "must run as root (master switches to user $CYRUS_USER)"
+	local cmd=$1
+	trap 'exit 1' INT TERM
+	set_paths "$2"
+	case "$cmd" in
+	start)
+		[ $# -eq 3 ] || usage
+		set_ports "$3"
+		cmd_start
+		;;
+	stop)
+		[ $# -eq 2 ] || usage
+		stop_instance || die "processes of $DIR did not go away"
+		;;
+	status)
+		[ $# -eq 2 ] || usage
+		cmd_status
+		;;
+	*) usage ;;
+	esac
+}
+
+main "$@"
