@@ -625,9 +625,18 @@ imap_ensure_folder(struct imap_conn *c, const char *folder, char **cause)
 		r = mailimap_create(c->imap, folder);
 		res = imap_result(c, r, what, cause);
 		g_free(what);
-		if (res != NET_OK)
+		/* there all along, but not listed (Cyrus with a dotted login):
+		   RFC 5530's ALREADYEXISTS, or the text of servers without it */
+		if (res == NET_NO &&
+		    (g_ascii_strcasecmp(imap_response_atom(c), "ALREADYEXISTS") == 0 ||
+		     strstr(imap_server_text(c), "already exists") != NULL)) {
+			g_clear_pointer(cause, g_free);
+			res = NET_OK;
+		} else if (res != NET_OK) {
 			return res;
-		log_info("imap", "%s: created folder %s", c->where, folder);
+		} else {
+			log_info("imap", "%s: created folder %s", c->where, folder);
+		}
 	}
 	g_free(c->ensured);
 	c->ensured = g_strdup(folder);

@@ -102,7 +102,9 @@ class CyrusServer(IntegrationCase):
     # ---- (b) mark = "move" -----------------------------------------------------------
 
     def test_mark_move(self):
-        self.conf = self.write_config(extra=f'mark = "move";\nmark_folder = "{FOLDER}";\n')
+        # the name as an operator writes it; phieud finds Cyrus's INBOX. prefix
+        # (NAMESPACE) and moves into FOLDER
+        self.conf = self.write_config(extra='mark = "move";\nmark_folder = "Phieu";\n')
         per_box = self.send_fixtures(e2e.EXPECTED)
         self.once(expect=0)
         listed = self.requests()
