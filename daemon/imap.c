@@ -890,6 +890,15 @@ imap_idle_done(struct imap_conn *c, char **cause)
 		return NET_RETRY;
 	}
 	r = mailimap_idle_done(c->imap);
+	if (r == MAILIMAP_ERROR_PARSE) {
+		/* what Cyrus does when the folder is deleted under IDLE: it closes
+		   the session without a word, and libetpan reports a parse error */
+		c->broken = 1;
+		*cause = g_strdup_printf("IMAP %s: the server closed the session during IDLE (or "
+		                         "sent what cannot be parsed)",
+		                         c->where);
+		return NET_RETRY;
+	}
 	return imap_result(c, r, "IDLE DONE", cause);
 }
 

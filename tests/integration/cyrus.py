@@ -12,13 +12,19 @@ are not there (scripts/deps.sh unpacks them).
       e2e.py's test as it is: the six fixtures stored, acknowledged, marked
       $PhieuDone on the server; a second `phieud --once` does nothing.
   CyrusServer.test_mark_move
-      mark = "move", mark_folder = "INBOX.Phieu": the originals leave INBOX for
-      INBOX.Phieu (created by phieud), marked there too; a second run does nothing.
+      mark = "move", mark_folder = "Phieu": phieud finds Cyrus's personal prefix
+      "INBOX." (NAMESPACE); the originals leave INBOX for INBOX.Phieu (created
+      by phieud), marked there too; a second run does nothing.
   CyrusServer.test_idle_one_after_another
       phieud as a daemon (poll_interval 60): five requests mailed to pkt-iid@
       one after another, each as soon as the previous one was acknowledged, a
       second apart at the least: each acknowledged (state and the reply in the
       sender's INBOX) within 5 s of Postfix's 250, through IDLE (idled).
+  CyrusServer.test_inbox_deleted_under_idle
+      phieud as a daemon in IDLE on pkt-iid's INBOX; the admin deletes the
+      INBOX and makes it again: the next request is still acknowledged within
+      IDLE_BUDGET s (the session is dropped or told, phieud reconnects on the
+      backoff it logs), and phieud keeps running.
   CyrusServer.test_uidvalidity_change
       after a run, pkt-iid's INBOX is deleted by the admin and made again (a new
       UIDVALIDITY) and the same mails appended again, unmarked, as a restore
@@ -228,6 +234,31 @@ class CyrusServer(IntegrationCase):
             self.assertEqual(len(got), 1, f"seq{i}: {len(got)} replies")
             self.assertEqual(harness.ack_number(got[0]["subject"]),
                              [r for r in self.requests() if r["sender"] == f"seq{i}@{DOMAIN}"][0]["id"])
+        self.assertIsNone(proc.poll(), "phieud exited")
+        proc.send_signal(signal.SIGTERM)
+        self.assertEqual(proc.wait(10), 0, self.daemon_log())
+
+    def test_inbox_deleted_under_idle(self):
+        proc = self.start_daemon()
+        self.wait_for_log("waiting in IDLE", count=len(harness.MAILBOXES))
+        first = f"before@{DOMAIN}"
+        t0 = self.submit(self.mail("before", 1))
+        self.assertIsNotNone(self.wait_ack(first, t0, ACK_BUDGET + IDLE_BUDGET))
+        # the admin deletes pkt-iid's INBOX and makes it again while phieud idles
+        # in it (Cyrus tells it with untagged EXPUNGE lines, or drops it)
+        self.recreate_inbox("pkt-iid@danang.gov.vn")
+        t1 = time.monotonic()
+        after = f"after@{DOMAIN}"
+        t2 = self.submit(self.mail("after", 2))
+        took = self.wait_ack(after, t2, IDLE_BUDGET)
+        log = self.daemon_log()
+        print(f"Cyrus, INBOX deleted under IDLE: the next request acknowledged "
+              f"{'-' if took is None else f'{took:.1f}'} s after Postfix's 250")
+        self.assertIsNotNone(took, f"not acknowledged within {IDLE_BUDGET} s:\n{log[-3000:]}")
+        # a retry that was logged came after the wait it named, not a poll later
+        for m in re.finditer(r"retrying in (\d+) s", log):
+            self.assertLessEqual(int(m.group(1)), 10, m.group(0))
+        self.assertLess(time.monotonic() - t1, IDLE_BUDGET + 5)
         self.assertIsNone(proc.poll(), "phieud exited")
         proc.send_signal(signal.SIGTERM)
         self.assertEqual(proc.wait(10), 0, self.daemon_log())
