@@ -15,6 +15,9 @@ are not there (scripts/deps.sh unpacks them).
       mark = "move", mark_folder = "Phieu": phieud finds Cyrus's personal prefix
       "INBOX." (NAMESPACE); the originals leave INBOX for INBOX.Phieu (created
       by phieud), marked there too; a second run does nothing.
+  CyrusServer.test_check_servers
+      `phieud -n --check-servers`: every check ok on Cyrus, the move folder
+      "Phieu" named INBOX.Phieu, the test keyword left nowhere.
   CyrusServer.test_idle_one_after_another
       phieud as a daemon (poll_interval 60): five requests mailed to pkt-iid@
       one after another, each as soon as the previous one was acknowledged, a
@@ -136,6 +139,20 @@ class CyrusServer(IntegrationCase):
         self.assertEqual(self.outbox(), outbox, "the second run changed the outbox")
         for user, n in per_box.items():
             self.assertEqual((self.count(user), self.count(user, FOLDER)), (0, n), user)
+
+    def test_check_servers(self):
+        conf = self.write_config("phieu-check.conf", extra='mark = "move";\n')
+        self.ms.send(harness.fixture("04-subdomain.eml"))
+        self.ms.wait_delivered("pkt-iid@danang.gov.vn", 1)
+        p = self.phieud("-n", "--check-servers", conf=conf, expect=0)
+        self.assertRegex(p.stdout, r"pkt-iid +UID STORE \+/-\$PhieuCheck on UID 1 +ok")
+        self.assertRegex(p.stdout, r"pkt-iid +mark_folder Phieu +ok: INBOX\.Phieu on this "
+                         r"server, created at the first move")
+        self.assertNotIn("FAILED", p.stdout)
+        flag = self.write_config("phieu-check-flag.conf")
+        p = self.phieud("-n", "--check-servers", conf=flag, expect=0)
+        self.assertRegex(p.stdout, r"admin +PERMANENTFLAGS keep \$PhieuDone +ok")
+        self.assertEqual(self.count("pkt-iid@danang.gov.vn", keyword="$PhieuCheck"), 0)
 
     # ---- (c) IDLE ---------------------------------------------------------------
 
