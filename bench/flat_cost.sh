@@ -269,7 +269,7 @@ main() {
 		GROUP BY name ORDER BY sum(pgsize) DESC LIMIT 8" 2>/dev/null || echo "  (dbstat not available)"
 	echo "outbox: $(sql "SELECT group_concat(kind || ' ' || n, ', ') FROM
 		(SELECT kind, count(*) n FROM outbox GROUP BY kind)") (bodies kept after sending:" \
-		"$(sql "SELECT printf('%.1f MiB', sum(length(data)) / 1048576.0) FROM outbox WHERE state = 'sent'"))"
+		"$(sql "SELECT printf('%.1f MiB', coalesce(sum(length(b.data)), 0) / 1048576.0) FROM outbox_bodies b JOIN outbox o ON o.id = b.id WHERE o.state = 'sent'"))"
 	echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg); disk: $(du -sh "$DIR" | cut -f1) used in $DIR"
 	[ $failures = 0 ]
 }

@@ -218,6 +218,14 @@ static const char *const migrations[] = {
     "  key TEXT NOT NULL,"
     "  day TEXT NOT NULL,"
     "  PRIMARY KEY (key, day)) WITHOUT ROWID;",
+    /* 9: a reply's body in a table of its own, deleted once the spool holds
+       it: whole pages go back to the free list and are used again (a body
+       emptied in place left its pages in the outbox half empty for good) */
+    "CREATE TABLE outbox_bodies ("
+    "  id INTEGER PRIMARY KEY REFERENCES outbox(id),"
+    "  data BLOB NOT NULL);"
+    "INSERT INTO outbox_bodies(id, data) SELECT id, data FROM outbox WHERE length(data) > 0;"
+    "ALTER TABLE outbox DROP COLUMN data;",
 };
 
 /* Now as an ISO 8601 UTC timestamp. */
@@ -1040,17 +1048,21 @@ store_outbox_add(struct store *st, const struct outgoing *o, gint64 not_before, 
 	json_node_take_array(n, a);
 	rcpt = json_to_string(n, FALSE);
 	json_node_unref(n);
+	gint64 id = -1;
+
 	rc = store_exec(st,
-	                "INSERT INTO outbox(request_id, kind, mail_from, rcpt, message_id, data, "
-	                "next_attempt, created, queued_at) VALUES (?,?,?,?,?,?,?,?,?)",
-	                cause,
-	                "Nssssb"
-	                "IsI",
-	                o->request_id, o->kind, o->mail_from, rcpt, o->message_id, o->data, o->len,
-	                not_before, now, g_get_real_time() / G_USEC_PER_SEC);
+	                "INSERT INTO outbox(request_id, kind, mail_from, rcpt, message_id, "
+	                "next_attempt, created, queued_at) VALUES (?,?,?,?,?,?,?,?)",
+	                cause, "NssssIsI", o->request_id, o->kind, o->mail_from, rcpt,
+	                o->message_id, not_before, now, g_get_real_time() / G_USEC_PER_SEC);
+	if (rc == 0) {
+		id = sqlite3_last_insert_rowid(st->db);
+		rc = store_exec(st, "INSERT INTO outbox_bodies(id, data) VALUES (?, ?)", cause,
+		                "Ib", id, o->data, o->len);
+	}
 	g_free(rcpt);
 	g_free(now);
-	return rc == 0 ? sqlite3_last_insert_rowid(st->db) : -1;
+	return rc == 0 ? id : -1;
 }
 
 /* Release a due message. */
@@ -1140,13 +1152,15 @@ store_limit_note(struct store *st, const char *key, const char *day, char **caus
 GPtrArray *
 store_outbox_due(struct store *st, gint64 now, int max, char **cause)
 {
-	sqlite3_stmt *s = store_query(st,
-	                              "SELECT id, request_id, kind, mail_from, rcpt, message_id, "
-	                              "data, attempts, queued_at, interrupted FROM outbox WHERE "
-	                              "state = 'queued' AND next_attempt <= ? "
-	                              /* in the index's order: no sort of every due row */
-	                              "ORDER BY next_attempt, id LIMIT ?",
-	                              cause, "Ii", now, max);
+	sqlite3_stmt *s =
+	    store_query(st,
+	                "SELECT o.id, o.request_id, o.kind, o.mail_from, o.rcpt, "
+	                "o.message_id, b.data, o.attempts, o.queued_at, "
+	                "o.interrupted FROM outbox o LEFT JOIN outbox_bodies b ON "
+	                "b.id = o.id WHERE o.state = 'queued' AND o.next_attempt <= ? "
+	                /* in the index's order: no sort of every due row */
+	                "ORDER BY o.next_attempt, o.id LIMIT ?",
+	                cause, "Ii", now, max);
 	GPtrArray *out;
 	int rc;
 
@@ -1207,10 +1221,12 @@ store_outbox_sent(struct store *st, gint64 id, const char *spool_path, char **ca
 	char *now = store_now();
 	int rc = store_exec(st,
 	                    "UPDATE outbox SET state = 'sent', sent = ?, attempts = attempts + 1, "
-	                    "last_error = NULL, spool_path = ?, data = CASE WHEN ? IS NULL THEN "
-	                    "data ELSE zeroblob(0) END WHERE id = ?",
-	                    cause, "sssI", now, spool_path, spool_path, id);
+	                    "last_error = NULL, spool_path = ? WHERE id = ?",
+	                    cause, "ssI", now, spool_path, id);
+
 	g_free(now);
+	if (rc == 0 && spool_path != NULL)
+		rc = store_exec(st, "DELETE FROM outbox_bodies WHERE id = ?", cause, "I", id);
 	return rc;
 }
 
@@ -1221,9 +1237,10 @@ store_outbox_unspooled(struct store *st, int max, char **cause)
 	sqlite3_stmt *s = store_query(st,
 	                              /* the planner would take outbox_due and sort every
 	                                 sent row: the partial index holds just these */
-	                              "SELECT id, data FROM outbox INDEXED BY outbox_unspooled "
-	                              "WHERE state = 'sent' AND spool_path IS NULL ORDER BY id "
-	                              "LIMIT ?",
+	                              "SELECT o.id, b.data FROM outbox o INDEXED BY "
+	                              "outbox_unspooled JOIN outbox_bodies b ON b.id = o.id "
+	                              "WHERE o.state = 'sent' AND o.spool_path IS NULL ORDER BY "
+	                              "o.id LIMIT ?",
 	                              cause, "i", max);
 	GPtrArray *out;
 	int rc;
@@ -1250,10 +1267,12 @@ store_outbox_unspooled(struct store *st, int max, char **cause)
 int
 store_outbox_spooled(struct store *st, gint64 id, const char *spool_path, char **cause)
 {
-	return store_exec(st,
-	                  "UPDATE outbox SET data = zeroblob(0), spool_path = ? WHERE id = ? AND "
-	                  "state = 'sent'",
-	                  cause, "sI", spool_path, id);
+	int rc = store_exec(st, "UPDATE outbox SET spool_path = ? WHERE id = ? AND state = 'sent'",
+	                    cause, "sI", spool_path, id);
+
+	if (rc == 0)
+		rc = store_exec(st, "DELETE FROM outbox_bodies WHERE id = ?", cause, "I", id);
+	return rc;
 }
 
 /* Back to the queue; counted as an attempt or not (the server was not reached). */
