@@ -10,7 +10,7 @@
 
 #include <libconfig.h>
 
-enum ctype { C_STR, C_INT, C_BOOL, C_ENUM, C_ADDR, C_LIST, C_SECRET };
+enum ctype { C_STR, C_INT, C_BOOL, C_ENUM, C_ADDR, C_LIST, C_SECRET, C_IPLIST };
 
 /* One key of the schema: where it goes and what it may hold. */
 struct ckey {
@@ -108,6 +108,14 @@ static const struct ckey unit_keys[] = {
     {NULL, 0, 0, NULL, 0, 0, NULL, FALSE},
 };
 
+/* Keys of the optional authentication group. */
+static const struct ckey auth_keys[] = {
+    {"authserv_id", C_STR, TOP(auth_id), NULL, 0, 0, NULL, TRUE},
+    {"require", C_ENUM, TOP(auth_require), "dkim", 0, 0, "dkim|dmarc|spf|none", FALSE},
+    {"trusted_relays", C_IPLIST, TOP(auth_relays), NULL, 0, 0, NULL, FALSE},
+    {NULL, 0, 0, NULL, 0, 0, NULL, FALSE},
+};
+
 /* The error text for a setting: "FILE:LINE: path: what". */
 static char *cfg_error(const char *file, const config_setting_t *s, const char *path,
                        const char *fmt, ...) G_GNUC_PRINTF(4, 5);
@@ -178,6 +186,18 @@ read_secret_file(const char *path, char **why)
 	return data;
 }
 
+/* Whether s is an IPv4 or IPv6 address written as one. */
+static gboolean
+is_ip_address(const char *s)
+{
+	GInetAddress *a = s != NULL ? g_inet_address_new_from_string(s) : NULL;
+
+	if (a == NULL)
+		return FALSE;
+	g_object_unref(a);
+	return TRUE;
+}
+
 /* Store one value into base per its schema row; error text or NULL. */
 static char *
 cfg_set(const char *file, const char *path, const struct ckey *k, config_setting_t *s, void *base)
@@ -201,16 +221,24 @@ cfg_set(const char *file, const char *path, const struct ckey *k, config_setting
 			return cfg_error(file, s, path, "must be true or false");
 		*(int *)at = config_setting_get_bool(s);
 		return NULL;
+	case C_IPLIST:
 	case C_LIST: {
 		int n;
+		gboolean ip = k->type == C_IPLIST;
 		if (t != CONFIG_TYPE_ARRAY && t != CONFIG_TYPE_LIST)
 			return cfg_error(file, s, path,
-			                 "must be a list of addresses [ \"a@b\", … ]");
+			                 ip ? "must be a list of IP addresses [ \"10.0.0.1\", … ]"
+			                    : "must be a list of addresses [ \"a@b\", … ]");
 		n = config_setting_length(s);
 		char **v = g_new0(char *, n + 1);
 		for (int i = 0; i < n; i++) {
 			const char *e = config_setting_get_string_elem(s, i);
-			if (e == NULL || strchr(e, '@') == NULL) {
+			if (ip && !is_ip_address(e)) {
+				g_strfreev(v);
+				return cfg_error(file, s, path, "element %d is not an IP address",
+				                 i + 1);
+			}
+			if (!ip && (e == NULL || strchr(e, '@') == NULL)) {
 				g_strfreev(v);
 				return cfg_error(file, s, path,
 				                 "element %d is not an e-mail address", i + 1);
@@ -254,6 +282,7 @@ cfg_default(const struct ckey *k, void *base)
 		*(int *)at = strcmp(k->def, "true") == 0;
 		break;
 	case C_LIST:
+	case C_IPLIST:
 		break;
 	default:
 		*(char **)at = g_strdup(k->def);
@@ -468,6 +497,29 @@ cfg_units(const char *file, config_t *cf, struct config *c)
 	return NULL;
 }
 
+/* Read the optional authentication group (absent: From: is taken at its word). */
+static char *
+cfg_auth(const char *file, config_t *cf, struct config *c)
+{
+	config_setting_t *g = config_lookup(cf, "authentication");
+	char *err;
+
+	if (g == NULL)
+		return NULL;
+	if (config_setting_type(g) != CONFIG_TYPE_GROUP)
+		return cfg_error(file, g, "authentication",
+		                 "must be a group { authserv_id = \"…\"; require = \"dkim\"; }");
+	if ((err = cfg_group(file, "authentication", auth_keys, g, c)) != NULL)
+		return err;
+	if (strpbrk(c->auth_id, " \t;()\"") != NULL || *c->auth_id == '\0')
+		return cfg_error(
+		    file, config_setting_get_member(g, "authserv_id"), "authentication.authserv_id",
+		    "\"%s\" is not a host name as the mail server writes it", c->auth_id);
+	if (c->auth_relays == NULL)
+		c->auth_relays = g_new0(char *, 1);
+	return NULL;
+}
+
 /* Release a rule type. */
 static void
 rule_type_free(gpointer p)
@@ -652,7 +704,8 @@ config_load(const char *path, char **cause)
 		const char *name = config_setting_name(s);
 		const struct ckey *k = ckey_find(top_keys, name);
 		if (strcmp(name, "imap") == 0 || strcmp(name, "smtp") == 0 ||
-		    strcmp(name, "mailboxes") == 0 || strcmp(name, "units") == 0)
+		    strcmp(name, "mailboxes") == 0 || strcmp(name, "units") == 0 ||
+		    strcmp(name, "authentication") == 0)
 			continue;
 		err = k != NULL ? cfg_set(path, name, k, s, c)
 		                : cfg_error(path, s, name, "unknown key");
@@ -660,6 +713,8 @@ config_load(const char *path, char **cause)
 	for (int i = 0; err == NULL && top_keys[i].name != NULL; i++)
 		if (top_keys[i].required && *(char **)((char *)c + top_keys[i].offset) == NULL)
 			err = cfg_error(path, root, top_keys[i].name, "is required");
+	if (err == NULL)
+		err = cfg_auth(path, &cf, c);
 	if (err == NULL)
 		err = cfg_server(path, &cf, "imap", &c->imap);
 	if (err == NULL)
@@ -799,6 +854,9 @@ config_free(struct config *c)
 	g_ptr_array_free(c->rule_types, TRUE);
 	g_ptr_array_free(c->rule_labels, TRUE);
 	g_strfreev(c->staff);
+	g_free(c->auth_id);
+	g_free(c->auth_require);
+	g_strfreev(c->auth_relays);
 	for (int i = 0; top_keys[i].name != NULL; i++)
 		if (top_keys[i].type != C_INT && top_keys[i].type != C_BOOL &&
 		    top_keys[i].type != C_LIST)

@@ -110,6 +110,10 @@ struct config {
 	int close_after;      /* close a completed request nobody confirmed */
 	int emergency_remind; /* remind a unit to file the form after a phoned-in emergency */
 	GPtrArray *units;     /* struct unit_cfg*, maybe empty */
+	/* sender authentication (the "authentication" group); auth_id NULL: not configured */
+	char *auth_id;      /* authserv-id of the centre's MTA */
+	char *auth_require; /* "dkim" | "dmarc" | "spf" | "none" */
+	char **auth_relays; /* IP addresses, NULL-terminated (may be empty) */
 	/* the rules file: request types and labels beyond the built-in ones */
 	char *rules;            /* its path, or NULL */
 	GPtrArray *rule_types;  /* struct rule_type* */

@@ -11,6 +11,7 @@
 #include <libpsl.h>
 
 #include "attach.h"
+#include "authres.h"
 #include "decide.h"
 #include "fields.h"
 #include "log.h"
@@ -27,12 +28,15 @@ struct intake {
 	struct store *st;
 	struct rules_opts ropts;
 	struct attach_opts aopts;
-	struct notify *nt;    /* the templates */
-	struct procedure *pr; /* what happens after intake */
-	GRegex *number_re;    /* "[IID-KT #2026-000123]" */
-	const psl_ctx_t *psl; /* the public suffix list: organisations' domains */
-	struct spool *sp;     /* raw messages and attachments */
-	gboolean fault;       /* the last failure was the storage's */
+	struct notify *nt;       /* the templates */
+	struct procedure *pr;    /* what happens after intake */
+	GRegex *number_re;       /* "[IID-KT #2026-000123]" */
+	const psl_ctx_t *psl;    /* the public suffix list: organisations' domains */
+	struct auth_policy auth; /* what makes a sender authentic */
+	gboolean authentic;      /* the verdict on the message being handled */
+	char *auth_why;          /* ... and why */
+	struct spool *sp;        /* raw messages and attachments */
+	gboolean fault;          /* the last failure was the storage's */
 	int requests, duplicates, followups, automatic;
 };
 
@@ -92,6 +96,16 @@ intake_reset_rules(void)
 	rules_reset_types();
 }
 
+/* The organisational domain of a domain: its registrable domain by the
+   public suffix list (relaxed alignment of authentication results). */
+static const char *
+org_of(void *ctx, const char *domain)
+{
+	const struct intake *in = ctx;
+
+	return in->psl != NULL ? psl_registrable_domain(in->psl, domain) : NULL;
+}
+
 /* Set up intake for one configuration. */
 struct intake *
 intake_new(const struct config *cfg, struct store *st, char **cause)
@@ -113,6 +127,12 @@ intake_new(const struct config *cfg, struct store *st, char **cause)
 	in->pr = procedure_new(cfg, st, in->nt, &in->ropts);
 	/* the system's list when newer, else the one built into libpsl */
 	in->psl = psl_latest(NULL);
+	in->auth.authserv_id = cfg->auth_id;
+	in->auth.require = cfg->auth_id != NULL ? cfg->auth_require : NULL;
+	in->auth.trusted_relays = (const char *const *)cfg->auth_relays;
+	in->auth.org = org_of;
+	in->auth.org_ctx = in;
+	in->authentic = TRUE;
 	esc = g_regex_escape_string(cfg->subject_prefix, -1);
 	char *pat = g_strdup_printf("%s\\s*#\\s*(\\d{4}-\\d{6})", esc);
 	in->number_re = g_regex_new(pat, G_REGEX_CASELESS, 0, NULL);
@@ -133,6 +153,7 @@ intake_free(struct intake *in)
 	if (in->number_re != NULL)
 		g_regex_unref(in->number_re);
 	psl_free((psl_ctx_t *)in->psl);
+	g_free(in->auth_why);
 	g_free(in);
 	return NULL;
 }
@@ -221,11 +242,11 @@ reply_address(const struct intake *in, const struct message *m, const struct dec
 		return d->requester;
 	a = org_domain(in, m->from_addr);
 	b = org_domain(in, m->reply_to_addr);
-	/* no authentication of senders is configured: From is taken at its word */
+	/* without an authentication group From is taken at its word */
 	return rules_reply_target(
 	    m->from_addr, m->reply_to_addr,
 	    m->reply_to_addr != NULL && config_unit_of(in->cfg, m->reply_to_addr) != NULL,
-	    a != NULL && b != NULL && g_ascii_strcasecmp(a, b) == 0, TRUE, why);
+	    a != NULL && b != NULL && g_ascii_strcasecmp(a, b) == 0, in->authentic, why);
 }
 
 /* Whether addr is one of our own polled mailboxes. */
@@ -431,12 +452,25 @@ review_reason(const struct decision *d)
 /* Record a new request and what is sent about it. */
 static int
 new_request(struct intake *in, const char *mailbox, struct stored_message *sm,
-            const struct message *m, const struct decision *d, char **cause)
+            const struct message *m, struct decision *d, char **cause)
 {
 	struct new_request r = {0};
-	char *number = NULL, *detail;
+	char *number = NULL, *detail, *refused_forward = NULL;
 	gint64 id, mid;
-	const char *why_not, *reply = reply_address(in, m, d, &why_not);
+	const char *why_not, *reply;
+
+	if (!in->authentic && d->forwarded_by != NULL &&
+	    g_ascii_strcasecmp(d->requester, d->forwarded_by) != 0) {
+		/* an unauthenticated forward names nobody else: the request is the sender's */
+		refused_forward = g_strdup_printf("forward naming %s as the requester not carried "
+		                                  "out: %s",
+		                                  d->requester, in->auth_why);
+		log_warn("intake", "%s: %s", m->from_addr, refused_forward);
+		g_free(d->requester);
+		d->requester = g_strdup(d->forwarded_by);
+		g_clear_pointer(&d->forwarded_by, g_free);
+	}
+	reply = reply_address(in, m, d, &why_not);
 	gboolean own = is_own_address(in->cfg, reply);
 	int rc = 0;
 
@@ -483,6 +517,11 @@ new_request(struct intake *in, const char *mailbox, struct stored_message *sm,
 	if (rc == 0 && d->forwarded_by != NULL)
 		rc = store_event_add(in->st, id, d->forwarded_by, "forwarded", "received",
 		                     "received", mid, d->requester, cause);
+	if (rc == 0 &&
+	    (refused_forward != NULL || (!in->authentic && config_is_staff(in->cfg, m->from_addr))))
+		rc = store_event_add(
+		    in->st, id, m->from_addr, "unauthenticated", "received", "received", mid,
+		    refused_forward != NULL ? refused_forward : in->auth_why, cause);
 	if (rc == 0 && why_not != NULL) {
 		char *text = g_strdup_printf("%s (Reply-To: %s)", why_not, m->reply_to_addr);
 		rc = store_event_add(in->st, id, "phieu", "reply_to_ignored", "received",
@@ -510,6 +549,7 @@ new_request(struct intake *in, const char *mailbox, struct stored_message *sm,
 		                                          : "no sender address to answer",
 		                     cause);
 	g_free(hold);
+	g_free(refused_forward);
 	in->requests++;
 	g_free(number);
 	return rc;
@@ -648,6 +688,12 @@ intake_message(struct intake *in, const char *mailbox, uint32_t uidvalidity, uin
 		rc = 0;
 		goto out;
 	}
+	/* who really sent it, by the centre's own mail server */
+	g_clear_pointer(&in->auth_why, g_free);
+	in->authentic = authres_check(m, &in->auth, &in->auth_why);
+	log_trace(TRACE_RULES, "rules", "%s uid %u: from %s %s: %s", mailbox, uid,
+	          m->from_addr != NULL ? m->from_addr : "?",
+	          in->authentic ? "authentic" : "NOT authenticated", in->auth_why);
 	/* automatic mail (phieu's own copies to a mailbox it polls, bounces,
 	   out-of-office) is never an answer in a thread */
 	char *automatic = rules_automatic(m);
@@ -663,7 +709,8 @@ intake_message(struct intake *in, const char *mailbox, uint32_t uidvalidity, uin
 			goto out;
 		if (rd == NULL)
 			rd = own = attach_read(m, &in->aopts);
-		rc = procedure_reply(in->pr, thread, mid, m, rd, cause);
+		rc =
+		    procedure_reply(in->pr, thread, mid, m, rd, in->authentic, in->auth_why, cause);
 		log_info("intake", "%s: follow-up from %s kept with request %" G_GINT64_FORMAT,
 		         mailbox, m->from_addr, thread);
 		in->followups++;
@@ -674,12 +721,14 @@ intake_message(struct intake *in, const char *mailbox, uint32_t uidvalidity, uin
 		sm.outcome = "refused";
 		sm.request_id = thread;
 		gint64 mid = store_message_add(in->st, &sm, cause);
-		rc = mid < 0 ? -1 : procedure_reply(in->pr, thread, mid, m, NULL, cause);
+		rc = mid < 0 ? -1
+		             : procedure_reply(in->pr, thread, mid, m, NULL, in->authentic,
+		                               in->auth_why, cause);
 		goto out;
 	}
 	if (thread == 0) {
 		int done = 0;
-		if (procedure_staff_mail(in->pr, &sm, m, mailbox, &done, cause)) {
+		if (procedure_staff_mail(in->pr, &sm, m, mailbox, in->authentic, &done, cause)) {
 			rc = done;
 			in->requests++;
 			goto out;

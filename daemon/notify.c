@@ -9,12 +9,34 @@
 
 /* Every template phieu sends; next_steps is a "type: text" list, not a mail. */
 static const char *const template_names[] = {
-    "ack",         "ack_unknown", "notice_staff",    "next_steps",      "notice_new",
-    "scheduled",   "started",     "completed",       "needinfo",        "reack",
-    "rejected",    "cancelled",   "closed",          "autoclosed",      "reminder_needinfo",
-    "report_copy", "cost",        "refused_command", "correspondence",  "emergency_reminder",
-    "capacity",    "send_failed", "quarantine",      "mailbox_stalled", "limit_reached",
-    NULL};
+    "ack",
+    "ack_unknown",
+    "notice_staff",
+    "next_steps",
+    "notice_new",
+    "scheduled",
+    "started",
+    "completed",
+    "needinfo",
+    "reack",
+    "rejected",
+    "cancelled",
+    "closed",
+    "autoclosed",
+    "reminder_needinfo",
+    "report_copy",
+    "cost",
+    "refused_command",
+    "correspondence",
+    "emergency_reminder",
+    "capacity",
+    "send_failed",
+    "quarantine",
+    "mailbox_stalled",
+    "limit_reached",
+    "unauthenticated",
+    NULL,
+};
 
 /* The names of the request types for people, by language. */
 static const struct {

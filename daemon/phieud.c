@@ -1144,6 +1144,26 @@ run(struct daemon *dm)
 	return left || pending != 0 ? EXIT_TEMPFAIL : 0;
 }
 
+/* Say at start on what staff commands are trusted. */
+static void
+log_authentication(const struct config *cfg)
+{
+	if (cfg->auth_id == NULL)
+		log_warn("phieud",
+		         "no authentication group: staff commands, Department forwards "
+		         "and follow-ups are trusted on the From: header alone, which "
+		         "anyone can forge (see \"Sender authentication\" in the README)");
+	else if (strcmp(cfg->auth_require, "none") == 0)
+		log_info("phieud", "authentication: require = \"none\": senders are taken at their "
+		                   "From: word");
+	else
+		log_info("phieud",
+		         "authentication: %s pass aligned with From: in the Authentication-Results "
+		         "of %s%s",
+		         cfg->auth_require, cfg->auth_id,
+		         cfg->auth_relays[0] != NULL ? ", or mail through a trusted relay" : "");
+}
+
 /* Started as root: become cfg->user (groups, then gid, then uid) for good.
    0, or -1 with the reason printed. */
 static int
@@ -1282,6 +1302,7 @@ main(int argc, char **argv)
 		config_free(dm.cfg);
 		return EXIT_CONFIG;
 	}
+	log_authentication(dm.cfg);
 	signals_init();
 
 	/* the readers are forked before the database is opened: they never hold it */

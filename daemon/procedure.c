@@ -541,10 +541,35 @@ reply_form_filed(struct procedure *p, struct req *r, gint64 mid, const struct me
 	return rc;
 }
 
+/* A message whose sender the centre's mail server did not vouch for would
+   have changed the request (what): nothing changes, it is kept in the
+   history and staff are told at their configured addresses. */
+static int
+refuse_unauthenticated(struct procedure *p, struct req *r, gint64 mid, const char *from,
+                       const char *what, const char *why, char **cause)
+{
+	GHashTable *v = req_vars(p, r);
+	char *detail = g_strdup_printf("%s: %s", what, why != NULL ? why : "not authenticated");
+	int rc;
+
+	notify_set(v, "command", what, FALSE);
+	notify_set(v, "sender", from, FALSE);
+	notify_set(v, "why", why, FALSE);
+	rc = store_event_add(p->st, r->id, from, "unauthenticated", r->state, r->state, mid, detail,
+	                     cause);
+	if (rc == 0)
+		rc = mail_staff(p, r, "notice", "unauthenticated", v, cause);
+	log_warn("procedure", "%s: \"%s\" from %s not carried out: sender not authenticated (%s)",
+	         r->number, what, from, why != NULL ? why : "?");
+	g_hash_table_destroy(v);
+	g_free(detail);
+	return rc;
+}
+
 /* A message in a request's thread. */
 int
 procedure_reply(struct procedure *p, gint64 id, gint64 mid, const struct message *m,
-                const struct reading *rd, char **cause)
+                const struct reading *rd, gboolean authentic, const char *auth_why, char **cause)
 {
 	struct req r;
 	GPtrArray *cmds;
@@ -568,12 +593,26 @@ procedure_reply(struct procedure *p, gint64 id, gint64 mid, const struct message
 		log_warn("procedure", "%s: command \"%s\" from %s refused: not staff", r.number,
 		         c->line, from);
 		g_hash_table_destroy(v);
+	} else if (cmds->len > 0 && !authentic) {
+		/* a staff address, but perhaps not staff: nothing changes */
+		const struct command *c = g_ptr_array_index(cmds, 0);
+		rc = refuse_unauthenticated(p, &r, mid, from, c->line, auth_why, cause);
 	} else if (cmds->len > 0) {
 		for (guint i = 0; rc == 0 && i < cmds->len; i++)
 			rc = apply_command(p, &r, g_ptr_array_index(cmds, i), from, mid, cause);
 	} else if (staff) {
 		rc = store_event_add(p->st, id, from, "correspondence", r.state, r.state, mid,
 		                     m->subject, cause);
+	} else if (!authentic && strcmp(r.state, "completed") == 0 &&
+	           commands_is_confirmation(m->text)) {
+		rc = refuse_unauthenticated(p, &r, mid, from, "xác nhận hoàn thành", auth_why,
+		                            cause);
+	} else if (!authentic && !lifecycle_final(r.state) &&
+	           (strcmp(r.state, "needs_info") == 0 ||
+	            (json_object_get_boolean_member_with_default(r.o, "emergency", FALSE) &&
+	             rd != NULL && rd->fx->labels > 2))) {
+		rc = refuse_unauthenticated(p, &r, mid, from, "thông tin bổ sung cho yêu cầu",
+		                            auth_why, cause);
 	} else if (strcmp(r.state, "completed") == 0 && commands_is_confirmation(m->text)) {
 		rc = req_move(p, &r, "closed", "confirmed", from, mid, m->subject, cause);
 		if (rc == 0)
@@ -782,7 +821,7 @@ procedure_new_request(struct procedure *p, gint64 id, gint64 mid, const struct m
 /* A staff member's new mail registering a phoned-in emergency. */
 gboolean
 procedure_staff_mail(struct procedure *p, struct stored_message *sm, const struct message *m,
-                     const char *mailbox, int *rc, char **cause)
+                     const char *mailbox, gboolean authentic, int *rc, char **cause)
 {
 	GPtrArray *cmds;
 	const struct command *em = NULL;
@@ -796,7 +835,12 @@ procedure_staff_mail(struct procedure *p, struct stored_message *sm, const struc
 	for (guint i = 0; em == NULL && i < cmds->len; i++)
 		if (((struct command *)g_ptr_array_index(cmds, i))->kind == CMD_EMERGENCY)
 			em = g_ptr_array_index(cmds, i);
-	if (em == NULL) {
+	if (em != NULL && !authentic)
+		log_warn("procedure",
+		         "%s from %s not carried out: sender not authenticated; kept "
+		         "as a new mail",
+		         em->line, m->from_addr);
+	if (em == NULL || !authentic) {
 		g_ptr_array_free(cmds, TRUE);
 		return FALSE;
 	}

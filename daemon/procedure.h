@@ -9,7 +9,9 @@
  * message in a request's thread: staff commands (#lich, #xong, …) move the
  * request through the lifecycle and mail the unit, the Department of ICT or
  * the Admin–General department; a command from anyone else changes nothing
- * and staff are told; the unit's confirmation closes a completed request;
+ * and staff are told, and so does one whose sender the centre's mail server
+ * did not authenticate (an "unauthenticated" event; staff told at their
+ * configured addresses); the unit's confirmation closes a completed request;
  * its answer to a request waiting for information is merged into the fields
  * and acknowledged again; anything else is kept as correspondence and staff
  * are told.  procedure_staff_mail() handles a staff member's new mail that
@@ -42,14 +44,19 @@ int procedure_new_request(struct procedure *p, gint64 id, gint64 mid, const stru
                           const struct decision *d, char **ack_hold, gboolean *refused,
                           char **cause);
 /* A message in the thread of request id (stored as row mid); rd is what was
-   read from it (NULL: nothing but the body needed). */
+   read from it (NULL: nothing but the body needed).  Unless authentic (the
+   centre's mail server vouched for its From:, auth_why says why not), staff
+   commands and replies that would change the request change nothing: they
+   are kept as an "unauthenticated" event and staff are told. */
 int procedure_reply(struct procedure *p, gint64 id, gint64 mid, const struct message *m,
-                    const struct reading *rd, char **cause);
+                    const struct reading *rd, gboolean authentic, const char *auth_why,
+                    char **cause);
 /* Whether a message with no thread is a staff member's command mail
    (#khancap); when TRUE it was stored (sm, a message row to add) and handled,
-   *rc 0 or -1. */
+   *rc 0 or -1.  Never TRUE for a sender that is not authentic. */
 gboolean procedure_staff_mail(struct procedure *p, struct stored_message *sm,
-                              const struct message *m, const char *mailbox, int *rc, char **cause);
+                              const struct message *m, const char *mailbox, gboolean authentic,
+                              int *rc, char **cause);
 /* Send what the timers say is due now; 0, or -1 when the database failed. */
 int procedure_timers(struct procedure *p, gint64 now);
 

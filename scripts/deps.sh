@@ -29,6 +29,8 @@ readonly PACKAGES=(
 	# tests
 	libcmocka-dev sqlite3 python3 ca-certificates openssl
 	dovecot-imapd dovecot-lmtpd postfix
+	# sender authentication tests: a DKIM signer and verifier milter in the test Postfix
+	opendkim opendkim-tools
 	# Cyrus: imapd and idled are unpacked from cyrus-imapd (see above)
 	cyrus-common
 	# the benchmark's /usr/bin/time (max RSS)

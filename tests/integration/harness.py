@@ -131,8 +131,9 @@ def cyrus_missing():
 class MailServer:
     """A private Dovecot (or Cyrus) + Postfix started with mailsrv.sh in DIR."""
 
-    def __init__(self, directory, baseport, imap_server="dovecot"):
+    def __init__(self, directory, baseport, imap_server="dovecot", extra_env=None):
         self.dir = directory
+        self.extra_env = dict(extra_env or {})
         self.baseport = baseport
         self.imap_server = imap_server
         self.env_file = os.path.join(directory, "env")
@@ -147,7 +148,8 @@ class MailServer:
         with open(log, "wb") as out:
             rc = subprocess.call(["bash", self.mailsrv, "start", self.dir, str(self.baseport)],
                                  stdin=subprocess.DEVNULL, stdout=out, stderr=out, timeout=120,
-                                 env={**os.environ, "MAILSRV_IMAP": self.imap_server})
+                                 env={**os.environ, "MAILSRV_IMAP": self.imap_server,
+                                      **self.extra_env})
         if rc != 0:
             with open(log, encoding="utf-8", errors="replace") as f:
                 raise RuntimeError(f"mailsrv.sh start failed ({rc}):\n{f.read()}")
@@ -209,7 +211,8 @@ class MailServer:
     def logs(self):
         """The tails of the servers' logs, to explain a failure."""
         out = []
-        for name in ("dovecot.log", "cyrus/master.log", "cyrus/auth.log", "postfix.log"):
+        for name in ("dovecot.log", "cyrus/master.log", "cyrus/auth.log", "postfix.log",
+                     "opendkim.log"):
             p = os.path.join(self.dir, name)
             if os.path.exists(p):
                 with open(p, encoding="utf-8", errors="replace") as f:
@@ -259,6 +262,7 @@ class IntegrationCase(unittest.TestCase):
     BASEPORT = None
     EXTRA_CONFIG = ""
     IMAP_SERVER = None      # "dovecot" or "cyrus"; None: PHIEU_IT_IMAP, else dovecot
+    MAILSRV_ENV = {}        # more settings for mailsrv.sh start (e.g. MAILSRV_DKIM=1)
     maxDiff = None
 
     def imap_server(self):
@@ -280,7 +284,7 @@ class IntegrationCase(unittest.TestCase):
         self.addCleanup(self.cleanup_work)
         for attempt in range(3):
             self.ms = MailServer(os.path.join(self.work, "ms"), pick_baseport(self.BASEPORT),
-                                 server)
+                                 server, extra_env=self.MAILSRV_ENV)
             self.addCleanup(self.ms.stop)
             try:
                 self.ms.start()

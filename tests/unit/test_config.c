@@ -65,6 +65,7 @@ t_good(void **state)
 	assert_string_equal(c->subject_prefix, "IID-KT");
 	assert_true(config_is_staff(c, "thang.ltv@danang.gov.vn"));
 	assert_false(config_is_staff(c, "someone@danang.gov.vn"));
+	assert_null(c->auth_id); /* no authentication group: From: alone */
 	config_free(c);
 	unlink(path);
 	unlink(secret);
@@ -106,6 +107,19 @@ t_bad(void **state)
 	     "\"127.0.0.1.nip.example\"; port = 143; security = \"none\";",
 	     ":3: imap: security = \"none\" is only allowed for a loopback host"},
 	    {"spool = \"/tmp/spool\";", "spool = = \"/tmp/spool\";", ":2: syntax error"},
+	    /* sender authentication */
+	    {"finance = ", "authentication = { require = \"dkim\"; };\nfinance = ",
+	     ":11: authentication.authserv_id: is required"},
+	    {"finance = ",
+	     "authentication = { authserv_id = \"mx.test\";\n require = \"pgp\"; };\nfinance = ",
+	     ":12: authentication.require: must be one of dkim|dmarc|spf|none"},
+	    {"finance = ",
+	     "authentication = { authserv_id = \"mx.test\";\n trusted_relays = [ \"relay.x\" ]; };"
+	     "\nfinance = ",
+	     ":12: authentication.trusted_relays: element 1 is not an IP address"},
+	    {"finance = ",
+	     "authentication = { authserv_id = \"mx.test\"; dkim = true; };\nfinance = ",
+	     ":11: authentication.dkim: unknown key"},
 	};
 	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
 		char *at = strstr(good, cases[i].from);
@@ -127,6 +141,37 @@ t_bad(void **state)
 		g_free(path);
 		g_string_free(s, TRUE);
 	}
+}
+
+/* The authentication group: its defaults and the relays. */
+static void
+t_authentication(void **state)
+{
+	char *text = g_strdup_printf("%sauthentication = { authserv_id = \"mx.danang.gov.vn\"; "
+	                             "trusted_relays = [ \"10.11.41.98\", \"2001:db8::25\" ]; };\n",
+	                             good);
+	char *secret = write_temp("s3cret\n");
+	char *at = strstr(text, "@SECRET@");
+	GString *s = g_string_new_len(text, at - text);
+	g_string_append(s, secret);
+	g_string_append(s, at + 8);
+	char *path = write_temp(s->str), *cause = NULL;
+	struct config *c = config_load(path, &cause);
+
+	if (c == NULL)
+		fail_msg("%s", cause);
+	assert_string_equal(c->auth_id, "mx.danang.gov.vn");
+	assert_string_equal(c->auth_require, "dkim");
+	assert_string_equal(c->auth_relays[0], "10.11.41.98");
+	assert_string_equal(c->auth_relays[1], "2001:db8::25");
+	assert_null(c->auth_relays[2]);
+	config_free(c);
+	unlink(path);
+	unlink(secret);
+	g_free(path);
+	g_free(secret);
+	g_free(text);
+	g_string_free(s, TRUE);
 }
 
 /* A password file that others may read is refused, naming the file and line;
@@ -232,8 +277,8 @@ t_rules(void **state)
 int
 main(void)
 {
-	const struct CMUnitTest tests[] = {cmocka_unit_test(t_good), cmocka_unit_test(t_bad),
-	                                   cmocka_unit_test(t_secret_mode),
-	                                   cmocka_unit_test(t_rules)};
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(t_good), cmocka_unit_test(t_bad), cmocka_unit_test(t_authentication),
+	    cmocka_unit_test(t_secret_mode), cmocka_unit_test(t_rules)};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
