@@ -85,6 +85,9 @@ main() {
 		staff = [ "thang.ltv@danang.gov.vn", "linh.ntc@danang.gov.vn" ];
 		department_ict = "cntt@danang.gov.vn";
 		finance = "hcth.iid@danang.gov.vn";
+		# a benchmark floods on purpose: the limits against floods are lifted
+		limit_hour = 1000000; limit_address_hour = 100000; limit_address_day = 100000;
+		limit_notice_hour = 1000;
 		poll_interval = 60;
 	EOF
 
