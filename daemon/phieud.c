@@ -1311,9 +1311,13 @@ main(int argc, char **argv)
 		log_fatal("starting the readers: %s", cause);
 	if ((dm.st = store_open(dm.cfg->database, &cause)) == NULL ||
 	    store_verify(dm.st, dm.cfg->database, &cause) != 0) {
-		fprintf(stderr, "phieud: %s\n", cause);
+		/* a full disk or a lock may pass: a service manager tries again */
+		gboolean later = dm.st == NULL && store_open_transient();
+		fprintf(stderr, "phieud: %s%s\n", cause,
+		        later ? " (temporary: try again later)" : "");
+		store_close(dm.st);
 		pool_free(dm.pool);
-		return EXIT_CONFIG;
+		return later ? EXIT_TEMPFAIL : EXIT_CONFIG;
 	}
 	if ((dm.in = intake_new(dm.cfg, dm.st, &cause)) == NULL)
 		log_fatal("%s", cause);

@@ -442,6 +442,11 @@ stmt_finalize(gpointer s)
 	sqlite3_finalize(s);
 }
 
+/* Whether the last store_open() failed for a reason that may pass (a full
+   disk, an I/O error, a lock held too long), not for a damaged database or a
+   wrong path.  One daemon opens one database at a time: a plain static. */
+static gboolean open_transient;
+
 /* The database file readable by its owner alone: created 0600 when missing
    (SQLite gives its -wal and -shm files the same mode), tightened when an
    older one is open to others.  0, or -1 with *cause. */
@@ -457,6 +462,7 @@ store_private(const char *path, char **cause)
 	if (fd >= 0)
 		return close(fd);
 	if (errno != EEXIST) {
+		open_transient = errno == ENOSPC || errno == EIO || errno == EDQUOT;
 		*cause = g_strdup_printf("database %s: %s", path, g_strerror(errno));
 		return -1;
 	}
@@ -472,12 +478,20 @@ store_private(const char *path, char **cause)
 	return 0;
 }
 
+/* Whether the last failed store_open() may work when tried again. */
+gboolean
+store_open_transient(void)
+{
+	return open_transient;
+}
+
 /* Open the database, WAL mode, schema up to date. */
 struct store *
 store_open(const char *path, char **cause)
 {
 	struct store *st = g_new0(struct store, 1);
 
+	open_transient = FALSE;
 	if (store_private(path, cause) != 0) {
 		g_free(st);
 		return NULL;
@@ -498,6 +512,8 @@ store_open(const char *path, char **cause)
 	                 cause) != 0 ||
 	    store_migrate(st, cause) != 0) {
 		int code = sqlite3_extended_errcode(st->db) & 0xff;
+		open_transient = code == SQLITE_FULL || code == SQLITE_IOERR ||
+		                 code == SQLITE_BUSY || code == SQLITE_LOCKED;
 		if (code == SQLITE_CORRUPT || code == SQLITE_NOTADB) {
 			char *why = *cause;
 			*cause = g_strdup_printf("database %s is damaged or not a database (%s); "

@@ -99,6 +99,9 @@ struct due {
 };
 
 struct store *store_open(const char *path, char **cause);
+/* Whether the last failed store_open() may work later (disk full, I/O
+   error, locked): phieud then exits 75, not 2. */
+gboolean store_open_transient(void);
 struct store *store_close(struct store *st);
 int store_begin(struct store *st, char **cause);
 int store_commit(struct store *st, char **cause);

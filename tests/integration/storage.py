@@ -23,10 +23,15 @@ seen, whatever phieud believes it sent.
   test_full_filesystem_at_restart
         phieud killed while Postfix's 250 to the first reply is held (that
         reply was delivered, its row left in `sending`), started again with
-        the tmpfs full: it sends nothing (it exits 2, "database: disk I/O
-        error", while opening the database); once the filler is gone it
+        the tmpfs full: it sends nothing (it exits 75, "database: disk I/O
+        error ... (temporary: try again later)", while opening the database,
+        or waits); once the filler is gone it
         starts, sends the interrupted reply once more with the same
         Message-ID ("again after an interruption") and every other reply once.
+  test_new_database_on_full_disk
+        phieud started with its database to be made on a full tmpfs: exit 75
+        (temporary, a service manager tries again), not 2 (a bad
+        configuration); with room again it starts and exits 0
   test_write_lock_at_restart
         the same, but started again while the test holds BEGIN IMMEDIATE past
         the busy timeout: queueing the interrupted row again fails ("queueing
@@ -440,9 +445,20 @@ class Storage(IntegrationCase):
         if refused is not None:
             print(f"\nphieud exited {refused} on the full disk: "
                   f"{self.daemon_log().strip().splitlines()[-1]}")
-            self.assertNotEqual(refused, 0)
+            self.assertEqual(refused, harness.EX_TEMPFAIL,
+                             "a full disk at start is temporary (75), not a bad "
+                             "configuration (2)")
             proc = self.start_daemon(self.conf)
         self.interrupted_sent_again(proc, interrupted, "restarted on a full disk")
+
+    def test_new_database_on_full_disk(self):
+        fs = self.tmpfs("empty", TMPFS_SIZE)
+        conf = self.conf_with("phieu-full.conf", top=self.store_dir_conf(fs))
+        filler = self.fill(fs)
+        p = self.phieud("--once", conf=conf, expect=harness.EX_TEMPFAIL)
+        self.assertIn("temporary", p.stderr, "a full disk is not told as temporary")
+        os.unlink(filler)
+        self.phieud("--once", conf=conf, expect=0)
 
     def test_write_lock_at_restart(self):
         interrupted = self.killed_mid_send()
