@@ -371,8 +371,9 @@ main(int argc, char **argv)
 	if (optind >= argc)
 		usage(EXIT_USAGE);
 	cmd = argv[optind++];
-	/* options may also follow the command: "show 2026-000001 --json" */
-	char **args = g_new0(char *, argc + 1);
+	/* options may also follow the command: "show 2026-000001 --json"; on
+	   the stack, so that no return below has to free it */
+	char **args = g_newa(char *, argc + 1);
 	int nargs = 0;
 	for (int i = optind; i < argc; i++) {
 		if (strcmp(argv[i], "--json") == 0)
@@ -435,6 +436,5 @@ main(int argc, char **argv)
 		usage(EXIT_USAGE);
 	store_close(st);
 	config_free(cfg);
-	g_free(args);
 	return rc;
 }

@@ -35,6 +35,10 @@ readonly PACKAGES=(
 	cyrus-common
 	# the benchmark's /usr/bin/time (max RSS)
 	time
+	# fuzzing build (tests/fuzz/run.sh): clang with libFuzzer and the
+	# sanitizer runtimes (libclang-rt, only recommended by clang), and
+	# llvm-symbolizer (llvm) for readable crash stacks
+	clang libclang-rt-14-dev llvm
 )
 readonly POLICY=/usr/sbin/policy-rc.d
 readonly CYRUS_ROOT=${CYRUS_ROOT:-/var/cache/phieu-test/cyrus}
