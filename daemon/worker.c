@@ -21,7 +21,6 @@
 struct job {
 	GBytes *data;
 	void *tag;
-	struct reading *done; /* read in-process (a pool of 0 workers) */
 };
 
 struct worker {
@@ -35,7 +34,6 @@ struct pool {
 	int n;
 	struct worker *w;
 	GQueue queue; /* struct job*, not started */
-	GQueue done;  /* struct job*, finished in-process */
 	struct attach_opts opts;
 	int timeout;
 };
@@ -179,9 +177,13 @@ pool_new(int n, const struct attach_opts *o, int timeout, char **cause)
 	p->n = n;
 	p->opts = *o;
 	p->timeout = timeout;
-	p->w = g_new0(struct worker, n > 0 ? n : 1);
+	p->w = g_new0(struct worker, n);
 	g_queue_init(&p->queue);
-	g_queue_init(&p->done);
+	if (n < 1) {
+		*cause = g_strdup("at least one reader is needed: documents are never read in the "
+		                  "daemon itself");
+		return pool_free(p);
+	}
 	for (int i = 0; i < n; i++)
 		if (worker_start(p, i, cause) != 0)
 			return pool_free(p);
@@ -201,7 +203,7 @@ worker_send(struct pool *p, int i, struct job *j)
 	return write_full(p->w[i].fd, &l, sizeof l) == 0 && write_full(p->w[i].fd, data, len) == 0;
 }
 
-/* Finish a job with a reading, in-process or from a worker. */
+/* Finish a job with a reading from a worker. */
 static void
 job_finish(struct job *j, struct reading *rd, pool_done_fn done, void *arg)
 {
@@ -266,14 +268,6 @@ pool_submit(struct pool *p, const char *data, gsize len, void *tag)
 
 	j->data = g_bytes_new(data, len);
 	j->tag = tag;
-	if (p->n == 0) {
-		/* no workers: read now, hand over at the next collect */
-		struct message *m = message_parse(data, len);
-		j->done = attach_read(m, &p->opts);
-		message_free(m);
-		g_queue_push_tail(&p->done, j);
-		return;
-	}
 	g_queue_push_tail(&p->queue, j);
 }
 
@@ -325,10 +319,6 @@ pool_collect(struct pool *p, pool_done_fn done, void *arg)
 {
 	gint64 now = g_get_monotonic_time() / G_USEC_PER_SEC;
 
-	while (!g_queue_is_empty(&p->done)) {
-		struct job *j = g_queue_pop_head(&p->done);
-		job_finish(j, j->done, done, arg);
-	}
 	for (int i = 0; i < p->n; i++) {
 		struct worker *w = &p->w[i];
 		struct pollfd pfd = {w->fd, POLLIN, 0};
@@ -358,8 +348,7 @@ pool_collect(struct pool *p, pool_done_fn done, void *arg)
 int
 pool_busy(const struct pool *p)
 {
-	int busy = (int)g_queue_get_length((GQueue *)&p->queue) +
-	           (int)g_queue_get_length((GQueue *)&p->done);
+	int busy = (int)g_queue_get_length((GQueue *)&p->queue);
 
 	for (int i = 0; i < p->n; i++)
 		busy += p->w[i].job != NULL;
@@ -373,8 +362,6 @@ pool_next_deadline(const struct pool *p)
 	gint64 now = g_get_monotonic_time() / G_USEC_PER_SEC;
 	int best = -1;
 
-	if (!g_queue_is_empty((GQueue *)&p->done))
-		return 0;
 	for (int i = 0; i < p->n; i++)
 		if (p->w[i].job != NULL) {
 			int left = (int)(p->w[i].started + p->timeout + 1 - now);
@@ -400,12 +387,6 @@ pool_free(struct pool *p)
 		}
 	while (!g_queue_is_empty(&p->queue)) {
 		struct job *j = g_queue_pop_head(&p->queue);
-		g_bytes_unref(j->data);
-		g_free(j);
-	}
-	while (!g_queue_is_empty(&p->done)) {
-		struct job *j = g_queue_pop_head(&p->done);
-		reading_free(j->done);
 		g_bytes_unref(j->data);
 		g_free(j);
 	}

@@ -10,6 +10,7 @@
  * files, a memory limit, and, when the daemon runs as root, as nobody.  A
  * worker that crashes or overruns its time is killed and replaced; its job
  * comes back as a reading that says so, and the message is still recorded.
+ * Every reading of documents happens in a worker, never in the daemon.
  * The parent never blocks on a worker: it polls the pool's sockets in its
  * main loop next to the IMAP sockets, so the mailboxes are served while a
  * scan is read.
@@ -27,7 +28,7 @@ struct pool;
 /* Called for each finished job with its reading (the callee owns it). */
 typedef void (*pool_done_fn)(void *tag, struct reading *rd, void *arg);
 
-/* Start n workers; n = 0 reads in the calling process (no isolation). */
+/* Start n workers (at least 1: a document is never read in the calling process). */
 struct pool *pool_new(int n, const struct attach_opts *o, int timeout, char **cause);
 /* Queue a raw message; tag comes back with its reading. */
 void pool_submit(struct pool *p, const char *data, gsize len, void *tag);
