@@ -33,6 +33,7 @@ static const struct ckey top_keys[] = {
     {"database", C_STR, TOP(database), NULL, 0, 0, NULL, TRUE},
     {"spool", C_STR, TOP(spool), NULL, 0, 0, NULL, TRUE},
     {"user", C_STR, TOP(user), NULL, 0, 0, NULL, FALSE},
+    {"reader_user", C_STR, TOP(reader_user), "nobody", 0, 0, NULL, FALSE},
     {"poll_interval", C_INT, TOP(poll_interval), "60", 5, 86400, NULL, FALSE},
     {"batch_size", C_INT, TOP(batch_size), "100", 1, 1000, NULL, FALSE},
     {"retry_min", C_INT, TOP(retry_min), "30", 1, 86400, NULL, FALSE},
