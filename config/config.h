@@ -93,9 +93,10 @@ struct config {
 	char *domain; /* "danang.gov.vn" */
 	char *helo;
 	char *log_level;
-	char *user; /* started as root, phieud runs as this user (may be NULL) */
+	char *user;        /* started as root, phieud runs as this user (may be NULL) */
+	char *reader_user; /* started as root, the reader processes run as this user */
 	/* reading attachments */
-	int workers;         /* reader processes (0: read in the daemon itself) */
+	int workers;         /* reader processes (at least 1: documents are never read in phieud) */
 	int read_timeout;    /* seconds one message's reading may take */
 	int max_attachment;  /* bytes of one attachment read */
 	int max_unpacked;    /* bytes unpacked from one zip-based document */

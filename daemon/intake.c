@@ -601,28 +601,29 @@ is_copy(struct intake *in, const struct message *m, const char *data, gsize len,
 	return seen;
 }
 
-/* Whether the message needs its attachments read: not a copy, a follow-up
-   or automatic mail (a best guess: intake_message checks again). */
+/* Whether the message needs its attachments read: anything but a copy of
+   a message already received (a best guess: intake_message checks again). */
 gboolean
 intake_needs_reading(struct intake *in, const struct message *m, const char *data, gsize len)
 {
-	char *cause = NULL, *automatic;
-	gint64 request = 0, thread;
-	gboolean needs = TRUE;
+	char *cause = NULL;
+	gint64 request = 0;
+	gboolean needs = is_copy(in, m, data, len, &request, &cause) != 1;
 
-	if (is_copy(in, m, data, len, &request, &cause) == 1)
-		needs = FALSE;
-	else if ((thread = find_thread(in, m, &cause)) > 0 && may_follow_up(in, thread, m)) {
-		/* an answer with what was missing is read like a request */
-		char *state = store_request_state(in->st, thread);
-		needs = state != NULL && strcmp(state, "needs_info") == 0;
-		g_free(state);
-	} else if ((automatic = rules_automatic(m)) != NULL) {
-		needs = FALSE;
-		g_free(automatic);
-	}
 	g_free(cause);
 	return needs;
+}
+
+/* Read what the daemon itself may read of a message that no reader process
+   read (fetched in part, or wrongly guessed a copy): the body and attached
+   messages; each document is reported not read, never opened here. */
+static struct reading *
+read_body(struct intake *in, const struct message *m)
+{
+	struct attach_opts o = in->aopts;
+
+	o.documents_refused = "not read: the message was not given to a reader process";
+	return attach_read(m, &o);
 }
 
 /* Whether a message carries staff commands. */
@@ -708,7 +709,7 @@ intake_message(struct intake *in, const char *mailbox, uint32_t uidvalidity, uin
 		if (mid < 0)
 			goto out;
 		if (rd == NULL)
-			rd = own = attach_read(m, &in->aopts);
+			rd = own = read_body(in, m);
 		rc =
 		    procedure_reply(in->pr, thread, mid, m, rd, in->authentic, in->auth_why, cause);
 		log_info("intake", "%s: follow-up from %s kept with request %" G_GINT64_FORMAT,
@@ -736,7 +737,7 @@ intake_message(struct intake *in, const char *mailbox, uint32_t uidvalidity, uin
 	}
 
 	if (rd == NULL)
-		rd = own = attach_read(m, &in->aopts);
+		rd = own = read_body(in, m);
 	d = rules_decide(m, rd, mailbox, &in->ropts);
 	if (full > len && strcmp(d->type, "unknown") != 0) {
 		/* fetched in part: only its headers were read, the subject alone

@@ -41,11 +41,12 @@ struct intake *intake_new(const struct config *cfg, struct store *st, char **cau
    over max_message_size is fetched only in part: its headers are read and
    the problem noted). */
 struct message *intake_parse(struct intake *in, const char *data, gsize len, gsize full);
-/* Whether its attachments need reading: not a copy, a follow-up or automatic mail. */
+/* Whether its attachments need reading in a reader process: not a copy. */
 gboolean intake_needs_reading(struct intake *in, const struct message *m, const char *data,
                               gsize len);
-/* Handle one message of a mailbox with what was read from it (rd NULL: read it
-   now); 0 done, -1 database or spool failure. */
+/* Handle one message of a mailbox with what a reader process read from it
+   (rd NULL: its body is read now, its documents are not: the daemon never
+   opens one); 0 done, -1 database or spool failure. */
 int intake_message(struct intake *in, const char *mailbox, uint32_t uidvalidity, uint32_t uid,
                    const char *data, gsize len, gsize full, const struct message *m,
                    const struct reading *rd, char **cause);

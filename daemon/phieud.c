@@ -981,7 +981,7 @@ reload(struct daemon *dm)
 	log_init(dm->verbose ? LOG_DEBUG : (enum log_level)log_level_parse(cfg->log_level),
 	         dm->trace);
 	intake_attach_opts(cfg, &dm->aopts);
-	if ((dm->pool = pool_new(cfg->workers, &dm->aopts, cfg->read_timeout, &cause)) == NULL)
+	if ((dm->pool = pool_new(cfg, &dm->aopts, &cause)) == NULL)
 		log_fatal("starting the readers: %s", cause);
 	dm->ob = outbox_new(cfg, dm->st, intake_notify(in), intake_spool(in));
 	boxes_new(dm);
@@ -1298,17 +1298,18 @@ main(int argc, char **argv)
 		config_free(dm.cfg);
 		return status;
 	}
+	signals_init();
+	/* the readers are started before the database is opened (they never
+	   hold it) and while phieud is still root (they become reader_user) */
+	intake_attach_opts(dm.cfg, &dm.aopts);
+	if ((dm.pool = pool_new(dm.cfg, &dm.aopts, &cause)) == NULL)
+		log_fatal("starting the readers: %s", cause);
 	if (drop_root(dm.cfg) != 0) {
+		pool_free(dm.pool);
 		config_free(dm.cfg);
 		return EXIT_CONFIG;
 	}
 	log_authentication(dm.cfg);
-	signals_init();
-
-	/* the readers are forked before the database is opened: they never hold it */
-	intake_attach_opts(dm.cfg, &dm.aopts);
-	if ((dm.pool = pool_new(dm.cfg->workers, &dm.aopts, dm.cfg->read_timeout, &cause)) == NULL)
-		log_fatal("starting the readers: %s", cause);
 	if ((dm.st = store_open(dm.cfg->database, &cause)) == NULL ||
 	    store_verify(dm.st, dm.cfg->database, &cause) != 0) {
 		/* a full disk or a lock may pass: a service manager tries again */

@@ -1,207 +1,215 @@
-/* worker.c - reading messages in child processes; see worker.h. */
+/* worker.c - reading messages in reader processes; see worker.h. */
 #include "worker.h"
 
 #include <errno.h>
-#include <grp.h>
+#include <fcntl.h>
 #include <signal.h>
-#include <stdint.h>
 #include <string.h>
-#include <sys/prctl.h>
-#include <sys/resource.h>
-#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "log.h"
-#include "message.h"
+#include "readwire.h"
 
-#define WORKER_MEMORY ((rlim_t)3 << 30) /* 3 GiB of address space */
-#define NOBODY        65534
+#define WORKER_MEMORY ((guint64)3 << 30) /* 3 GiB of address space */
+#define READER_NAME   "phieu-reader"
 
 struct job {
 	GBytes *data;
 	void *tag;
-	struct reading *done; /* read in-process (a pool of 0 workers) */
 };
 
 struct worker {
 	pid_t pid;
-	int fd;
+	int to;   /* the reader's stdin, non-blocking */
+	int from; /* the reader's stdout, non-blocking */
 	struct job *job;
+	GBytes *out;    /* the frame being sent */
+	gsize sent;     /* bytes of out sent */
+	GByteArray *in; /* the answer so far */
 	gint64 started;
 };
 
 struct pool {
 	int n;
 	struct worker *w;
-	GQueue queue; /* struct job*, not started */
-	GQueue done;  /* struct job*, finished in-process */
-	struct attach_opts opts;
+	GQueue queue;    /* struct job*, not started */
+	GArray *zombies; /* pid_t of readers killed but not yet reaped */
+	char **argv;     /* how a reader is started */
 	int timeout;
+	gboolean root;   /* started as root: readers run as reader_user */
+	gboolean warned; /* a reader was restarted without root: said once */
 };
 
-/* Write all of buf. */
-static int
-write_full(int fd, const void *buf, gsize len)
-{
-	const char *p = buf;
-
-	while (len > 0) {
-		ssize_t n = write(fd, p, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		p += n;
-		len -= (gsize)n;
-	}
-	return 0;
-}
-
-/* Read exactly len bytes; -1 on error or end of file. */
-static int
-read_full(int fd, void *buf, gsize len)
-{
-	char *p = buf;
-
-	while (len > 0) {
-		ssize_t n = read(fd, p, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		p += n;
-		len -= (gsize)n;
-	}
-	return 0;
-}
-
-/* Read one message, as a worker does, into its JSON text. */
+/* The reader program: next to the running binary (a build tree), else in
+   the libexecdir it was installed to. */
 static char *
-read_one(const char *data, gsize len, const struct attach_opts *o)
+reader_program(void)
 {
-	struct message *m = message_parse(data, len);
-	struct reading *rd = attach_read(m, o);
-	JsonObject *j = reading_to_json(rd);
-	JsonNode *n = json_node_new(JSON_NODE_OBJECT);
-	char *text;
+	char *self = g_file_read_link("/proc/self/exe", NULL);
 
-	json_node_take_object(n, j);
-	text = json_to_string(n, FALSE);
-	json_node_unref(n);
-	reading_free(rd);
-	message_free(m);
-	return text;
+	if (self != NULL) {
+		char *dir = g_path_get_dirname(self);
+		char *p = g_build_filename(dir, READER_NAME, NULL);
+		g_free(dir);
+		g_free(self);
+		if (access(p, X_OK) == 0)
+			return p;
+		g_free(p);
+	}
+	return g_build_filename(PHIEU_LIBEXECDIR, READER_NAME, NULL);
 }
 
-/* Give up rights the reading does not need. */
+/* Reap the readers killed before, without waiting. */
 static void
-worker_confine(void)
+reap_zombies(struct pool *p)
 {
-	struct rlimit none = {0, 0}, mem = {WORKER_MEMORY, WORKER_MEMORY};
-
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	setrlimit(RLIMIT_FSIZE, &none); /* no file is ever written */
-	setrlimit(RLIMIT_CORE, &none);
-	setrlimit(RLIMIT_AS, &mem);
-	if (getuid() == 0 &&
-	    (setgroups(0, NULL) != 0 || setgid(NOBODY) != 0 || setuid(NOBODY) != 0))
-		_exit(3);
-}
-
-/* The worker's life: read jobs, answer readings, until the socket closes. */
-static void G_GNUC_NORETURN
-worker_main(int fd, const struct attach_opts *o)
-{
-	signal(SIGTERM, SIG_DFL);
-	signal(SIGINT, SIG_IGN); /* a terminal's ^C is for the parent, which stops us */
-	signal(SIGPIPE, SIG_IGN);
-	/* (ocr.c keeps Tesseract to one thread a page: an environment variable
-	   set here would come too late for libgomp and hide that) */
-	worker_confine();
-	for (;;) {
-		guint64 len;
-		char *data, *answer;
-		if (read_full(fd, &len, sizeof len) != 0)
-			_exit(0);
-		data = g_malloc(len + 1);
-		if (read_full(fd, data, len) != 0)
-			_exit(0);
-		answer = read_one(data, len, o);
-		guint64 alen = strlen(answer);
-		if (write_full(fd, &alen, sizeof alen) != 0 || write_full(fd, answer, alen) != 0)
-			_exit(0);
-		g_free(answer);
-		g_free(data);
+	for (guint i = 0; i < p->zombies->len;) {
+		pid_t pid = g_array_index(p->zombies, pid_t, i);
+		if (waitpid(pid, NULL, WNOHANG) != 0)
+			g_array_remove_index_fast(p->zombies, i);
+		else
+			i++;
 	}
 }
 
-/* Start (or restart) worker i. */
+/* Start (or restart) reader i: fork, then exec the reader program with an
+   empty environment, so nothing of the daemon's memory (passwords) is in it. */
 static int
 worker_start(struct pool *p, int i, char **cause)
 {
-	int sv[2];
+	int to[2], from[2];
 	pid_t pid;
+	char *const envp[] = {NULL};
 
-	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0) {
-		*cause = g_strdup_printf("socketpair: %s", g_strerror(errno));
+	if (pipe2(to, O_CLOEXEC) != 0) {
+		*cause = g_strdup_printf("pipe: %s", g_strerror(errno));
+		return -1;
+	}
+	if (pipe2(from, O_CLOEXEC) != 0) {
+		*cause = g_strdup_printf("pipe: %s", g_strerror(errno));
+		close(to[0]);
+		close(to[1]);
 		return -1;
 	}
 	pid = fork();
 	if (pid < 0) {
 		*cause = g_strdup_printf("fork: %s", g_strerror(errno));
-		close(sv[0]);
-		close(sv[1]);
+		close(to[0]);
+		close(to[1]);
+		close(from[0]);
+		close(from[1]);
 		return -1;
 	}
 	if (pid == 0) {
-		close(sv[0]);
-		/* nothing of the parent's: no database, no IMAP sockets */
+		/* stdin and stdout are the channel, stderr the daemon's log */
+		if (dup2(to[0], STDIN_FILENO) < 0 || dup2(from[1], STDOUT_FILENO) < 0)
+			_exit(127);
+		/* nothing else of the parent's: no database, no IMAP sockets */
 		for (int fd = 3; fd < 1024; fd++)
-			if (fd != sv[1])
-				close(fd);
-		worker_main(sv[1], &p->opts);
+			close(fd);
+		sigset_t none;
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
+		signal(SIGPIPE, SIG_DFL);
+		execve(p->argv[0], p->argv, envp);
+		_exit(127);
 	}
-	close(sv[1]);
+	close(to[0]);
+	close(from[1]);
+	fcntl(to[1], F_SETFL, O_NONBLOCK);
+	fcntl(from[0], F_SETFL, O_NONBLOCK);
 	p->w[i].pid = pid;
-	p->w[i].fd = sv[0];
+	p->w[i].to = to[1];
+	p->w[i].from = from[0];
 	p->w[i].job = NULL;
+	if (p->root && geteuid() != 0 && !p->warned) {
+		p->warned = TRUE;
+		log_warn("worker",
+		         "reader %d restarted as uid %u: phieud no longer has root to start it as "
+		         "reader_user (the other layers of confinement still apply)",
+		         i, (unsigned)getuid());
+	}
 	log_debug("worker", "reader %d started (pid %d)", i, (int)pid);
 	return 0;
 }
 
-/* Start n workers. */
+/* Start n readers. */
 struct pool *
-pool_new(int n, const struct attach_opts *o, int timeout, char **cause)
+pool_new(const struct config *cfg, const struct attach_opts *o, char **cause)
 {
 	struct pool *p = g_new0(struct pool, 1);
+	struct reader_conf rc = {0};
+	char *program = reader_program();
 
-	p->n = n;
-	p->opts = *o;
-	p->timeout = timeout;
-	p->w = g_new0(struct worker, n > 0 ? n : 1);
+	p->n = cfg->workers;
+	p->root = geteuid() == 0;
+	p->timeout = cfg->read_timeout;
+	p->w = g_new0(struct worker, p->n > 0 ? p->n : 1);
+	p->zombies = g_array_new(FALSE, FALSE, sizeof(pid_t));
 	g_queue_init(&p->queue);
-	g_queue_init(&p->done);
-	for (int i = 0; i < n; i++)
-		if (worker_start(p, i, cause) != 0)
+	for (int i = 0; i < p->n; i++)
+		p->w[i].to = p->w[i].from = -1;
+	if (p->n < 1) {
+		*cause = g_strdup("at least one reader is needed: documents are never read in the "
+		                  "daemon itself");
+		g_free(program);
+		return pool_free(p);
+	}
+	if (access(program, X_OK) != 0) {
+		*cause = g_strdup_printf("%s: %s", program, g_strerror(errno));
+		g_free(program);
+		return pool_free(p);
+	}
+	rc.user = cfg->reader_user;
+	rc.timeout = cfg->read_timeout;
+	rc.memory = WORKER_MEMORY;
+	rc.labels = g_ptr_array_new_with_free_func(g_free);
+	for (guint i = 0; cfg->rule_labels != NULL && i < cfg->rule_labels->len; i++) {
+		const struct rule_label *l = g_ptr_array_index(cfg->rule_labels, i);
+		g_ptr_array_add(rc.labels, g_strdup_printf("%s=%s", l->key, l->label));
+	}
+	/* the first reader says which confinement applies on this kernel */
+	rc.announce = TRUE;
+	char **first = readwire_argv(program, o, &rc);
+	rc.announce = FALSE;
+	p->argv = readwire_argv(program, o, &rc);
+	g_ptr_array_free(rc.labels, TRUE);
+	g_free(program);
+	for (int i = 0; i < p->n; i++) {
+		char **keep = p->argv;
+		if (i == 0)
+			p->argv = first;
+		int rcode = worker_start(p, i, cause);
+		p->argv = keep;
+		if (rcode != 0) {
+			g_strfreev(first);
 			return pool_free(p);
+		}
+	}
+	g_strfreev(first);
 	return p;
 }
 
-/* Send a job to worker i; FALSE when the worker is gone. */
-static gboolean
+/* Send a job to worker i: the frame goes out as the pipe takes it. */
+static void
 worker_send(struct pool *p, int i, struct job *j)
 {
 	gsize len;
 	const char *data = g_bytes_get_data(j->data, &len);
 	guint64 l = len;
+	GByteArray *frame = g_byte_array_sized_new((guint)(sizeof l + len));
 
+	g_byte_array_append(frame, (const guint8 *)&l, sizeof l);
+	g_byte_array_append(frame, (const guint8 *)data, (guint)len);
 	p->w[i].job = j;
+	p->w[i].out = g_byte_array_free_to_bytes(frame);
+	p->w[i].sent = 0;
+	p->w[i].in = g_byte_array_new();
 	p->w[i].started = g_get_monotonic_time() / G_USEC_PER_SEC;
-	return write_full(p->w[i].fd, &l, sizeof l) == 0 && write_full(p->w[i].fd, data, len) == 0;
 }
 
-/* Finish a job with a reading, in-process or from a worker. */
+/* Finish a job with a reading from a worker. */
 static void
 job_finish(struct job *j, struct reading *rd, pool_done_fn done, void *arg)
 {
@@ -210,29 +218,68 @@ job_finish(struct job *j, struct reading *rd, pool_done_fn done, void *arg)
 	g_free(j);
 }
 
-/* A worker died or overran: fail its job, reap it, start another. */
+/* Forget worker i's channel and its process (killed, reaped later if it
+   runs as another user, which the daemon may not signal). */
+static int
+worker_stop(struct pool *p, int i)
+{
+	struct worker *w = &p->w[i];
+	int status = -1;
+
+	if (w->to >= 0)
+		close(w->to);
+	if (w->from >= 0)
+		close(w->from);
+	w->to = w->from = -1;
+	g_clear_pointer(&w->out, g_bytes_unref);
+	if (w->in != NULL)
+		g_byte_array_free(w->in, TRUE);
+	w->in = NULL;
+	if (w->pid > 0) {
+		kill(w->pid, SIGKILL);
+		/* a reader that has exited is reaped now; one that cannot be killed
+		   (another user) sees its pipes closed and dies at its CPU limit */
+		if (waitpid(w->pid, &status, WNOHANG) <= 0) {
+			status = -1;
+			g_array_append_val(p->zombies, w->pid);
+		}
+	}
+	w->pid = 0;
+	return status;
+}
+
+/* A worker died or overran: fail its job, start another. */
 static void
 worker_lost(struct pool *p, int i, const char *why, pool_done_fn done, void *arg)
 {
 	struct worker *w = &p->w[i];
-	int status = 0;
+	pid_t pid = w->pid;
 	char *cause = NULL, *text;
 
-	if (w->pid > 0) {
-		kill(w->pid, SIGKILL);
-		waitpid(w->pid, &status, 0);
+	/* give a reader that has closed its end a moment to be reaped */
+	int status = -1;
+	if (why == NULL && pid > 0) {
+		for (int k = 0; k < 50 && waitpid(pid, &status, WNOHANG) == 0; k++) {
+			status = -1;
+			g_usleep(2000);
+		}
+		if (status != -1)
+			w->pid = 0;
 	}
-	if (w->fd >= 0)
-		close(w->fd);
+	int stopped = worker_stop(p, i);
+	if (status == -1)
+		status = stopped;
 	if (why != NULL)
 		text = g_strdup(why);
-	else if (WIFSIGNALED(status))
+	else if (status != -1 && WIFSIGNALED(status))
 		text = g_strdup_printf("the reader stopped on signal %d while reading this message",
 		                       WTERMSIG(status));
-	else
+	else if (status != -1)
 		text = g_strdup_printf("the reader exited (status %d) while reading this message",
 		                       WEXITSTATUS(status));
-	log_warn("worker", "reader %d (pid %d): %s", i, (int)w->pid, text);
+	else
+		text = g_strdup("the reader stopped answering while reading this message");
+	log_warn("worker", "reader %d (pid %d): %s", i, (int)pid, text);
 	if (w->job != NULL)
 		job_finish(w->job, reading_failed(text), done, arg);
 	w->job = NULL;
@@ -240,21 +287,17 @@ worker_lost(struct pool *p, int i, const char *why, pool_done_fn done, void *arg
 	if (worker_start(p, i, &cause) != 0) {
 		log_err("worker", "cannot restart reader %d: %s", i, cause);
 		g_free(cause);
-		w->pid = 0;
-		w->fd = -1;
 	}
 }
 
 /* Start queued jobs on idle workers. */
 static void
-pool_dispatch(struct pool *p, pool_done_fn done, void *arg)
+pool_dispatch(struct pool *p)
 {
 	for (int i = 0; i < p->n && !g_queue_is_empty(&p->queue); i++) {
-		if (p->w[i].job != NULL || p->w[i].fd < 0)
+		if (p->w[i].job != NULL || p->w[i].to < 0)
 			continue;
-		struct job *j = g_queue_pop_head(&p->queue);
-		if (!worker_send(p, i, j))
-			worker_lost(p, i, NULL, done, arg);
+		worker_send(p, i, g_queue_pop_head(&p->queue));
 	}
 }
 
@@ -266,56 +309,92 @@ pool_submit(struct pool *p, const char *data, gsize len, void *tag)
 
 	j->data = g_bytes_new(data, len);
 	j->tag = tag;
-	if (p->n == 0) {
-		/* no workers: read now, hand over at the next collect */
-		struct message *m = message_parse(data, len);
-		j->done = attach_read(m, &p->opts);
-		message_free(m);
-		g_queue_push_tail(&p->done, j);
-		return;
-	}
 	g_queue_push_tail(&p->queue, j);
+	pool_dispatch(p);
 }
 
-/* pollfds of busy workers. */
+/* pollfds of busy workers: their stdout, and their stdin while a frame goes out. */
 int
 pool_pollfds(struct pool *p, struct pollfd *fds, int max)
 {
 	int k = 0;
 
-	for (int i = 0; i < p->n && k < max; i++)
-		if (p->w[i].job != NULL) {
-			fds[k].fd = p->w[i].fd;
-			fds[k].events = POLLIN;
+	for (int i = 0; i < p->n && k < max; i++) {
+		struct worker *w = &p->w[i];
+		if (w->job == NULL)
+			continue;
+		fds[k].fd = w->from;
+		fds[k].events = POLLIN;
+		fds[k].revents = 0;
+		k++;
+		if (w->out != NULL && k < max) {
+			fds[k].fd = w->to;
+			fds[k].events = POLLOUT;
 			fds[k].revents = 0;
 			k++;
 		}
+	}
 	return k;
 }
 
-/* Read a worker's answer; NULL when it did not answer properly. */
+/* Move what the pipes take and give; 1 when the answer is whole, 0 for not
+   yet, -1 when the reader is gone or broke the protocol. */
+static int
+worker_pump(struct worker *w)
+{
+	if (w->out != NULL) {
+		gsize len;
+		const char *data = g_bytes_get_data(w->out, &len);
+		while (w->sent < len) {
+			ssize_t n = write(w->to, data + w->sent, len - w->sent);
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n < 0 && errno == EAGAIN)
+				break;
+			if (n <= 0)
+				return -1;
+			w->sent += (gsize)n;
+		}
+		if (w->sent == len)
+			g_clear_pointer(&w->out, g_bytes_unref);
+	}
+	for (;;) {
+		guint8 buf[65536];
+		ssize_t n = read(w->from, buf, sizeof buf);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno == EAGAIN)
+			break;
+		if (n <= 0)
+			return -1;
+		g_byte_array_append(w->in, buf, (guint)n);
+		if (w->in->len > READWIRE_MAX_FRAME)
+			return -1;
+	}
+	if (w->in->len < sizeof(guint64))
+		return 0;
+	guint64 alen;
+	memcpy(&alen, w->in->data, sizeof alen);
+	if (alen > READWIRE_MAX_FRAME)
+		return -1;
+	if (w->in->len < sizeof alen + alen)
+		return 0;
+	return w->in->len == sizeof alen + alen ? 1 : -1;
+}
+
+/* The reading in a worker's whole answer; NULL when it is not one. */
 static struct reading *
 worker_answer(struct worker *w)
 {
-	guint64 len;
-	char *text;
-	JsonParser *parser;
+	const char *text = (const char *)w->in->data + sizeof(guint64);
+	gssize len = (gssize)(w->in->len - sizeof(guint64));
+	JsonParser *parser = json_parser_new();
 	struct reading *rd = NULL;
 
-	if (read_full(w->fd, &len, sizeof len) != 0 || len > ((guint64)1 << 30))
-		return NULL;
-	text = g_malloc(len + 1);
-	if (read_full(w->fd, text, len) != 0) {
-		g_free(text);
-		return NULL;
-	}
-	text[len] = '\0';
-	parser = json_parser_new();
-	if (json_parser_load_from_data(parser, text, (gssize)len, NULL) &&
+	if (json_parser_load_from_data(parser, text, len, NULL) &&
 	    JSON_NODE_HOLDS_OBJECT(json_parser_get_root(parser)))
 		rd = reading_from_json(json_node_get_object(json_parser_get_root(parser)));
 	g_object_unref(parser);
-	g_free(text);
 	return rd;
 }
 
@@ -325,23 +404,33 @@ pool_collect(struct pool *p, pool_done_fn done, void *arg)
 {
 	gint64 now = g_get_monotonic_time() / G_USEC_PER_SEC;
 
-	while (!g_queue_is_empty(&p->done)) {
-		struct job *j = g_queue_pop_head(&p->done);
-		job_finish(j, j->done, done, arg);
-	}
+	reap_zombies(p);
 	for (int i = 0; i < p->n; i++) {
 		struct worker *w = &p->w[i];
-		struct pollfd pfd = {w->fd, POLLIN, 0};
-		if (w->job == NULL)
+		if (w->job == NULL) {
+			char *cause = NULL;
+			if (w->to < 0 &&
+			    worker_start(p, i, &cause) != 0) /* a restart failed before */
+				g_free(cause);
 			continue;
-		if (poll(&pfd, 1, 0) > 0) {
+		}
+		int r = worker_pump(w);
+		if (r < 0) {
+			worker_lost(p, i, NULL, done, arg);
+			continue;
+		}
+		if (r == 1) {
 			struct reading *rd = worker_answer(w);
 			if (rd == NULL) {
-				worker_lost(p, i, NULL, done, arg);
+				worker_lost(p, i,
+				            "the reader answered something that is not a reading",
+				            done, arg);
 				continue;
 			}
 			struct job *j = w->job;
 			w->job = NULL;
+			g_byte_array_free(w->in, TRUE);
+			w->in = NULL;
 			job_finish(j, rd, done, arg);
 		} else if (now - w->started > p->timeout) {
 			char *why = g_strdup_printf("reading this message took longer than %d s; "
@@ -351,15 +440,14 @@ pool_collect(struct pool *p, pool_done_fn done, void *arg)
 			g_free(why);
 		}
 	}
-	pool_dispatch(p, done, arg);
+	pool_dispatch(p);
 }
 
 /* Jobs queued or running. */
 int
 pool_busy(const struct pool *p)
 {
-	int busy = (int)g_queue_get_length((GQueue *)&p->queue) +
-	           (int)g_queue_get_length((GQueue *)&p->done);
+	int busy = (int)g_queue_get_length((GQueue *)&p->queue);
 
 	for (int i = 0; i < p->n; i++)
 		busy += p->w[i].job != NULL;
@@ -373,8 +461,6 @@ pool_next_deadline(const struct pool *p)
 	gint64 now = g_get_monotonic_time() / G_USEC_PER_SEC;
 	int best = -1;
 
-	if (!g_queue_is_empty((GQueue *)&p->done))
-		return 0;
 	for (int i = 0; i < p->n; i++)
 		if (p->w[i].job != NULL) {
 			int left = (int)(p->w[i].started + p->timeout + 1 - now);
@@ -392,23 +478,34 @@ pool_free(struct pool *p)
 {
 	if (p == NULL)
 		return NULL;
-	for (int i = 0; i < p->n; i++)
-		if (p->w[i].pid > 0) {
-			close(p->w[i].fd);
-			kill(p->w[i].pid, SIGTERM);
-			waitpid(p->w[i].pid, NULL, 0);
+	for (int i = 0; i < p->n; i++) {
+		struct worker *w = &p->w[i];
+		if (w->pid <= 0)
+			continue;
+		/* stdin closed: an idle reader exits at once */
+		close(w->to);
+		close(w->from);
+		if (kill(w->pid, SIGTERM) == 0 || errno != EPERM)
+			waitpid(w->pid, NULL, 0);
+		else
+			waitpid(w->pid, NULL, WNOHANG);
+		if (w->job != NULL) {
+			g_bytes_unref(w->job->data);
+			g_free(w->job);
 		}
+		if (w->out != NULL)
+			g_bytes_unref(w->out);
+		if (w->in != NULL)
+			g_byte_array_free(w->in, TRUE);
+	}
 	while (!g_queue_is_empty(&p->queue)) {
 		struct job *j = g_queue_pop_head(&p->queue);
 		g_bytes_unref(j->data);
 		g_free(j);
 	}
-	while (!g_queue_is_empty(&p->done)) {
-		struct job *j = g_queue_pop_head(&p->done);
-		reading_free(j->done);
-		g_bytes_unref(j->data);
-		g_free(j);
-	}
+	reap_zombies(p);
+	g_array_free(p->zombies, TRUE);
+	g_strfreev(p->argv);
 	g_free(p->w);
 	g_free(p);
 	return NULL;

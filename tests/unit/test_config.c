@@ -107,6 +107,8 @@ t_bad(void **state)
 	     "\"127.0.0.1.nip.example\"; port = 143; security = \"none\";",
 	     ":3: imap: security = \"none\" is only allowed for a loopback host"},
 	    {"spool = \"/tmp/spool\";", "spool = = \"/tmp/spool\";", ":2: syntax error"},
+	    /* documents are only read in reader processes: at least one */
+	    {"finance = ", "workers = 0;\nfinance = ", ":11: workers: must be between 1 and 16"},
 	    /* sender authentication */
 	    {"finance = ", "authentication = { require = \"dkim\"; };\nfinance = ",
 	     ":11: authentication.authserv_id: is required"},
