@@ -4,7 +4,7 @@
     check.py PHIEUCTL OUTDIR [NAME...]
 
 OUTDIR is written first by gen.py (next to this file) when it holds no
-catalogue.json.  Each message is parsed on its own, under a time limit
+catalogue.json or an older one than gen.py.  Each message is parsed on its own, under a time limit
 (TIMEOUT seconds before it counts as hung, and the entry's own "limit"
 before it counts as too slow) and an address-space limit (MEMORY bytes).
 For each one, checked:
@@ -112,8 +112,8 @@ def main():
         return 2
     phieuctl, outdir, only = sys.argv[1], sys.argv[2], set(sys.argv[3:])
     index = os.path.join(outdir, "catalogue.json")
-    if not os.path.exists(index):
-        gen = os.path.join(os.path.dirname(os.path.abspath(__file__)), "gen.py")
+    gen = os.path.join(os.path.dirname(os.path.abspath(__file__)), "gen.py")
+    if not os.path.exists(index) or os.path.getmtime(index) < os.path.getmtime(gen):
         subprocess.run([sys.executable, gen, outdir], check=True)
     with open(index, encoding="utf-8") as f:
         cat = json.load(f)
