@@ -443,7 +443,7 @@ def catalogue():
            {"limit": 30})
 
     # --- MIME structure
-    yield "empty_file", "zero bytes", b"", {"type": "unknown"}
+    yield "empty_file", "zero bytes (no IMAP server stores it)", b"", {"type": "unknown", "mail": False}
     yield "only_crlf", "a blank line and nothing else", b"\r\n", {"type": "unknown"}
     yield "headers_only_no_body", "headers and no blank line", (
         b"From: a@b.c\r\nSubject: x\r\nContent-Type: multipart/mixed; boundary=z"), {}
@@ -835,6 +835,9 @@ def main():
         assert name not in seen, name
         seen.add(name)
         fname = f"{i:03d}-{name}.eml"
+        # a Message-ID of its own, or the daemon takes the rest for copies
+        data = data.replace(b"Message-ID: <hostile@stp.danang.gov.vn>",
+                            b"Message-ID: <hostile-%03d@stp.danang.gov.vn>" % i, 1)
         with open(os.path.join(out, fname), "wb") as f:
             f.write(data)
         index.append({"file": fname, "name": name, "what": what, "size": len(data),
