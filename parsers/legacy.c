@@ -439,7 +439,7 @@ tcvn3_convert(const GArray *units)
 
 		g_string_append_unichar(out, c != 0 ? c : legacy_unused(u));
 	}
-	nfc = g_utf8_normalize(out->str, -1, G_NORMALIZE_NFC);
+	nfc = text_normalize(out->str, -1, G_NORMALIZE_NFC);
 	g_string_free(out, TRUE);
 	caps = tcvn3_fix_case(nfc);
 	g_free(nfc);
@@ -504,7 +504,7 @@ vni_convert(const GArray *units)
 		else
 			g_string_append_unichar(out, legacy_unused(u));
 	}
-	nfc = g_utf8_normalize(out->str, -1, G_NORMALIZE_NFC);
+	nfc = text_normalize(out->str, -1, G_NORMALIZE_NFC);
 	g_string_free(out, TRUE);
 	return nfc;
 }

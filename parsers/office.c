@@ -13,6 +13,7 @@
  * stays one " | " line.  Text boxes anchored in a paragraph follow it.
  */
 #include "office.h"
+#include "text.h"
 
 #include <limits.h>
 #include <string.h>
@@ -250,7 +251,7 @@ finish(GString *text, const char *kind, struct doc_text *out)
 		g_string_free(s, TRUE);
 		return;
 	}
-	out->text = g_utf8_normalize(s->str, -1, G_NORMALIZE_NFC);
+	out->text = text_normalize(s->str, -1, G_NORMALIZE_NFC);
 	g_string_free(s, TRUE);
 	if (out->text == NULL) {
 		doc_fail(out, DOC_BROKEN, "the %s text is not valid UTF-8", kind);

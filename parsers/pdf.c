@@ -8,6 +8,7 @@
 #include <poppler.h>
 
 #include "legacy.h"
+#include "text.h"
 
 /*
  * Distances on a line are measured in font sizes (em).  Word spaces in the
@@ -815,7 +816,7 @@ pdf_text(const guint8 *data, gsize len, const struct doc_limits *lim, struct doc
 		         pages == 1 ? "" : "s");
 		return;
 	}
-	out->text = g_utf8_normalize(text->str, -1, G_NORMALIZE_NFC);
+	out->text = text_normalize(text->str, -1, G_NORMALIZE_NFC);
 	g_string_free(text, TRUE);
 	out->status = DOC_OK;
 }

@@ -16,6 +16,9 @@
    then latin-1) to UTF-8 NFC.  *lossy (may be NULL) is set when the label was
    unknown or bytes had to be replaced. */
 char *text_to_utf8(const char *data, gsize len, const char *charset, gboolean *lossy);
+/* g_utf8_normalize in pieces, linear in the length (GLib's is quadratic in
+   the characters it composes); NULL when s is not valid UTF-8. */
+char *text_normalize(const char *s, gssize len, GNormalizeMode mode);
 /* Normalise to NFC; invalid UTF-8 is repaired first. */
 char *text_nfc(const char *s);
 /* Fold for matching: lower case, diacritics removed, đ to d, one output
