@@ -61,8 +61,11 @@ text_safe_cut(gunichar c)
 char *
 text_normalize(const char *s, gssize len, GNormalizeMode mode)
 {
-	gsize n = len < 0 ? strlen(s) : (gsize)len;
+	gsize n;
 
+	if (s == NULL)
+		return NULL;
+	n = len < 0 ? strlen(s) : (gsize)len;
 	if (!g_utf8_validate(s, (gssize)n, NULL))
 		return NULL;
 	if (n <= 2 * TEXT_NORM_PIECE)
@@ -103,6 +106,11 @@ text_to_utf8(const char *data, gsize len, const char *charset, gboolean *lossy)
 	char *utf8 = NULL, *nfc;
 	gboolean bad = FALSE;
 
+	if (data == NULL) {
+		/* an empty part (a CSV of no bytes, say) */
+		data = "";
+		len = 0;
+	}
 	if (charset != NULL && *charset != '\0' && !text_charset_is_utf8(charset)) {
 		utf8 = text_convert(data, len, charset);
 		if (utf8 == NULL)
