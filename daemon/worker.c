@@ -271,6 +271,11 @@ worker_lost(struct pool *p, int i, const char *why, pool_done_fn done, void *arg
 		status = stopped;
 	if (why != NULL)
 		text = g_strdup(why);
+	else if (status != -1 && WIFSIGNALED(status) && WTERMSIG(status) == SIGXCPU)
+		/* its CPU limit, which is read_timeout: an overrun like the daemon's own */
+		text = g_strdup_printf("reading this message took longer than %d s (CPU time); "
+		                       "the attachments were not read",
+		                       p->timeout);
 	else if (status != -1 && WIFSIGNALED(status))
 		text = g_strdup_printf("the reader stopped on signal %d while reading this message",
 		                       WTERMSIG(status));
