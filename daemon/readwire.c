@@ -10,7 +10,7 @@
 #include "fields.h"
 #include "message.h"
 
-/* Write all of buf. */
+/* Write all of buf (also the spool's files); -1 with errno set. */
 int
 readwire_write(int fd, const void *buf, gsize len)
 {
@@ -20,8 +20,11 @@ readwire_write(int fd, const void *buf, gsize len)
 		ssize_t n = write(fd, p, len);
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n <= 0)
+		if (n <= 0) {
+			if (n == 0)
+				errno = EIO;
 			return -1;
+		}
 		p += n;
 		len -= (gsize)n;
 	}

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "readwire.h"
 
 /* Above this many files a sync is one syncfs() of the whole filesystem,
    which flushes the files and their directories in one call. */
@@ -90,25 +91,6 @@ file_matches(const char *path, const char *sha, gsize len)
 	return ok;
 }
 
-/* Write all of buf to fd. */
-static int
-write_all(int fd, const char *buf, gsize len)
-{
-	while (len > 0) {
-		ssize_t n = write(fd, buf, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			if (n == 0)
-				errno = EIO;
-			return -1;
-		}
-		buf += n;
-		len -= (gsize)n;
-	}
-	return 0;
-}
-
 /* Create dir (one level under an existing parent) and note the parent. */
 static int
 spool_mkdir(struct spool *sp, const char *dir, char **cause)
@@ -148,7 +130,7 @@ spool_put(struct spool *sp, const char *kind, gboolean mail, const char *data, g
 	if (spool_mkdir(sp, dir, cause) != 0)
 		goto out;
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
-	if (fd < 0 || write_all(fd, data, len) != 0) {
+	if (fd < 0 || readwire_write(fd, data, len) != 0) {
 		spool_fail(sp, "write", tmp, cause);
 		goto fail;
 	}
