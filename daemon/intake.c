@@ -11,7 +11,6 @@
 #include <libpsl.h>
 
 #include "attach.h"
-#include "authres.h"
 #include "decide.h"
 #include "fields.h"
 #include "log.h"
@@ -28,15 +27,14 @@ struct intake {
 	struct store *st;
 	struct rules_opts ropts;
 	struct attach_opts aopts;
-	struct notify *nt;       /* the templates */
-	struct procedure *pr;    /* what happens after intake */
-	GRegex *number_re;       /* "[IID-KT #2026-000123]" */
-	const psl_ctx_t *psl;    /* the public suffix list: organisations' domains */
-	struct auth_policy auth; /* what makes a sender authentic */
-	gboolean authentic;      /* the verdict on the message being handled */
-	char *auth_why;          /* ... and why */
-	struct spool *sp;        /* raw messages and attachments */
-	gboolean fault;          /* the last failure was the storage's */
+	struct notify *nt;    /* the templates */
+	struct procedure *pr; /* what happens after intake */
+	GRegex *number_re;    /* "[IID-KT #2026-000123]" */
+	const psl_ctx_t *psl; /* the public suffix list: organisations' domains */
+	gboolean authentic;   /* the verdict on the message being handled */
+	char *auth_why;       /* ... and why */
+	struct spool *sp;     /* raw messages and attachments */
+	gboolean fault;       /* the last failure was the storage's */
 	int requests, duplicates, followups, automatic;
 };
 
@@ -96,16 +94,6 @@ intake_reset_rules(void)
 	rules_reset_types();
 }
 
-/* The organisational domain of a domain: its registrable domain by the
-   public suffix list (relaxed alignment of authentication results). */
-static const char *
-org_of(void *ctx, const char *domain)
-{
-	const struct intake *in = ctx;
-
-	return in->psl != NULL ? psl_registrable_domain(in->psl, domain) : NULL;
-}
-
 /* Set up intake for one configuration. */
 struct intake *
 intake_new(const struct config *cfg, struct store *st, char **cause)
@@ -127,11 +115,6 @@ intake_new(const struct config *cfg, struct store *st, char **cause)
 	in->pr = procedure_new(cfg, st, in->nt, &in->ropts);
 	/* the system's list when newer, else the one built into libpsl */
 	in->psl = psl_latest(NULL);
-	in->auth.authserv_id = cfg->auth_id;
-	in->auth.require = cfg->auth_id != NULL ? cfg->auth_require : NULL;
-	in->auth.trusted_relays = (const char *const *)cfg->auth_relays;
-	in->auth.org = org_of;
-	in->auth.org_ctx = in;
 	in->authentic = TRUE;
 	esc = g_regex_escape_string(cfg->subject_prefix, -1);
 	char *pat = g_strdup_printf("%s\\s*#\\s*(\\d{4}-\\d{6})", esc);
@@ -555,40 +538,6 @@ new_request(struct intake *in, const char *mailbox, struct stored_message *sm,
 	return rc;
 }
 
-/* The length of the header block of a raw message (up to its blank line). */
-static gsize
-header_length(const char *data, gsize len)
-{
-	for (gsize i = 0; i + 1 < len; i++) {
-		if (data[i] != '\n')
-			continue;
-		if (data[i + 1] == '\n')
-			return i + 2;
-		if (i + 2 < len && data[i + 1] == '\r' && data[i + 2] == '\n')
-			return i + 3;
-	}
-	return len;
-}
-
-/* Parse a raw message for intake; of one over max_message_size (of which
-   only the start was fetched) only the headers are read. */
-struct message *
-intake_parse(struct intake *in, const char *data, gsize len, gsize full)
-{
-	struct message *m;
-
-	if (full <= (gsize)in->cfg->max_message_size && len >= full)
-		return message_parse(data, len);
-	/* kept in the spool as fetched; a person looks at it */
-	m = message_parse(data, header_length(data, len));
-	g_ptr_array_add(m->problems,
-	                g_strdup_printf("message of %zu bytes is over max_message_size (%d bytes): "
-	                                "only its first %zu bytes were fetched and kept, the rest "
-	                                "is on the mail server",
-	                                full, in->cfg->max_message_size, len));
-	return m;
-}
-
 /* Whether the message is a copy of one stored before. */
 static int
 is_copy(struct intake *in, const struct message *m, const char *data, gsize len, gint64 *request_id,
@@ -601,10 +550,9 @@ is_copy(struct intake *in, const struct message *m, const char *data, gsize len,
 	return seen;
 }
 
-/* Whether the message needs its attachments read: anything but a copy of
-   a message already received (a best guess: intake_message checks again). */
+/* Whether a message's documents need reading: not a copy. */
 gboolean
-intake_needs_reading(struct intake *in, const struct message *m, const char *data, gsize len)
+intake_needs_documents(struct intake *in, const struct message *m, const char *data, gsize len)
 {
 	char *cause = NULL;
 	gint64 request = 0;
@@ -612,18 +560,6 @@ intake_needs_reading(struct intake *in, const struct message *m, const char *dat
 
 	g_free(cause);
 	return needs;
-}
-
-/* Read what the daemon itself may read of a message that no reader process
-   read (fetched in part, or wrongly guessed a copy): the body and attached
-   messages; each document is reported not read, never opened here. */
-static struct reading *
-read_body(struct intake *in, const struct message *m)
-{
-	struct attach_opts o = in->aopts;
-
-	o.documents_refused = "not read: the message was not given to a reader process";
-	return attach_read(m, &o);
 }
 
 /* Whether a message carries staff commands. */
@@ -640,14 +576,13 @@ commands_in(const struct message *m)
 /* Handle one message; see intake.h. */
 int
 intake_message(struct intake *in, const char *mailbox, uint32_t uidvalidity, uint32_t uid,
-               const char *data, gsize len, gsize full, const struct message *m,
-               const struct reading *given, char **cause)
+               const char *data, gsize len, gsize full, struct answer *a, char **cause)
 {
 	char *sha = g_compute_checksum_for_data(G_CHECKSUM_SHA256, (const guchar *)data, len);
 	char *path = NULL;
 	struct stored_message sm = {0};
-	struct reading *own = NULL;
-	const struct reading *rd = given;
+	const struct message *m = a->m;
+	const struct reading *rd = a->rd;
 	struct decision *d = NULL;
 	gint64 seen_request = 0, thread;
 	int rc = -1, seen;
@@ -659,6 +594,14 @@ intake_message(struct intake *in, const char *mailbox, uint32_t uidvalidity, uin
 	}
 	if (spool_keep(in, "raw", TRUE, data, len, &path, cause) != 0)
 		goto out;
+	gboolean partial = full > len || full > (gsize)in->cfg->max_message_size;
+	if (partial)
+		/* kept in the spool as fetched; a person looks at it */
+		g_ptr_array_add(a->m->problems,
+		                g_strdup_printf("message of %zu bytes is over max_message_size (%d "
+		                                "bytes): only its first %zu bytes were fetched and "
+		                                "kept, the rest is on the mail server",
+		                                full, in->cfg->max_message_size, len));
 	sm.mailbox = mailbox;
 	sm.uid = uid;
 	sm.uidvalidity = uidvalidity;
@@ -689,9 +632,10 @@ intake_message(struct intake *in, const char *mailbox, uint32_t uidvalidity, uin
 		rc = 0;
 		goto out;
 	}
-	/* who really sent it, by the centre's own mail server */
+	/* who really sent it, by the centre's own mail server (read in the reader) */
 	g_clear_pointer(&in->auth_why, g_free);
-	in->authentic = authres_check(m, &in->auth, &in->auth_why);
+	in->authentic = a->authentic;
+	in->auth_why = g_strdup(a->auth_why);
 	log_trace(TRACE_RULES, "rules", "%s uid %u: from %s %s: %s", mailbox, uid,
 	          m->from_addr != NULL ? m->from_addr : "?",
 	          in->authentic ? "authentic" : "NOT authenticated", in->auth_why);
@@ -708,8 +652,6 @@ intake_message(struct intake *in, const char *mailbox, uint32_t uidvalidity, uin
 		gint64 mid = store_message_add(in->st, &sm, cause);
 		if (mid < 0)
 			goto out;
-		if (rd == NULL)
-			rd = own = read_body(in, m);
 		rc =
 		    procedure_reply(in->pr, thread, mid, m, rd, in->authentic, in->auth_why, cause);
 		log_info("intake", "%s: follow-up from %s kept with request %" G_GINT64_FORMAT,
@@ -736,10 +678,8 @@ intake_message(struct intake *in, const char *mailbox, uint32_t uidvalidity, uin
 		}
 	}
 
-	if (rd == NULL)
-		rd = own = read_body(in, m);
 	d = rules_decide(m, rd, mailbox, &in->ropts);
-	if (full > len && strcmp(d->type, "unknown") != 0) {
+	if (partial && strcmp(d->type, "unknown") != 0) {
 		/* fetched in part: only its headers were read, the subject alone
 		   does not make it a request of a type; a person looks at it */
 		char *why = g_strdup_printf("%s; fetched in part, so left unknown", d->why);
@@ -766,7 +706,6 @@ intake_message(struct intake *in, const char *mailbox, uint32_t uidvalidity, uin
 	rc = new_request(in, mailbox, &sm, m, d, cause);
 out:
 	decision_free(d);
-	reading_free(own);
 	g_free(path);
 	g_free(sha);
 	return rc;

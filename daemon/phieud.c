@@ -74,12 +74,12 @@ struct mbox;
 struct item {
 	struct mbox *box;
 	uint32_t uid;
-	uint32_t size; /* RFC822.SIZE */
-	GBytes *raw;   /* NULL: the server did not return it */
-	struct message *m;
-	struct reading *rd;
-	char *failure;    /* the reader crashed or overran: why */
-	gboolean waiting; /* its reading has not come back */
+	uint32_t size;    /* RFC822.SIZE */
+	GBytes *raw;      /* NULL: the server did not return it */
+	struct answer *a; /* what a reader made of it */
+	char *failure;    /* the reader crashed, overran or answered wrong: why */
+	gboolean waiting; /* its answer has not come back */
+	gboolean partial; /* fetched in part: its header block read alone */
 	gboolean held;    /* in quarantine already: set aside */
 };
 
@@ -202,8 +202,7 @@ item_free(gpointer p)
 
 	if (it->raw != NULL)
 		g_bytes_unref(it->raw);
-	message_free(it->m);
-	reading_free(it->rd);
+	answer_free(it->a);
 	g_free(it->failure);
 	g_free(it);
 }
@@ -512,21 +511,19 @@ on_message(uint32_t uid, GBytes *raw, void *arg)
 	if (it == NULL || it->raw != NULL)
 		return 0;
 	it->raw = g_bytes_ref(raw);
-	it->m = intake_parse(dm->in, data, len, it->size > len ? it->size : len);
 	int held = store_quarantine_held(dm->st, fc->b->cfg->name, fc->b->uidvalidity, uid, &cause);
 	g_free(cause);
 	if (held == 1) {
 		it->held = TRUE; /* set aside before; its UID was searched again */
 		return 0;
 	}
-	/* a typed body is read at once in the daemon; documents and scans go to
-	   a reader process, so a long OCR never holds up the other mail */
-	if (it->size <= (uint32_t)dm->cfg->max_message_size && attach_has_documents(it->m) &&
-	    intake_needs_reading(dm->in, it->m, data, len)) {
-		it->waiting = TRUE;
-		fc->b->waiting++;
-		pool_submit(dm->pool, data, len, it);
-	}
+	/* every message is read in a reader process, never here: first in the
+	   quick lane; one fetched in part (over max_message_size) for its header
+	   block alone */
+	it->partial = it->size > (uint32_t)dm->cfg->max_message_size || len < it->size;
+	it->waiting = TRUE;
+	fc->b->waiting++;
+	pool_submit(dm->pool, data, len, it->partial ? READWIRE_HEADERS_ONLY : 0, it);
 	return 0;
 }
 
@@ -572,7 +569,7 @@ item_store(struct daemon *dm, struct mbox *b, struct item *it, gboolean *held, c
 		if (store_savepoint(dm->st, cause) != 0)
 			return -1;
 		ok = intake_message(dm->in, b->cfg->name, b->uidvalidity, it->uid, data, len,
-		                    it->size > len ? it->size : len, it->m, it->rd, &why) == 0;
+		                    it->size > len ? it->size : len, it->a, &why) == 0;
 		if (!ok && intake_faulted(dm->in)) {
 			*cause = why;
 			return -1;
@@ -587,8 +584,9 @@ item_store(struct daemon *dm, struct mbox *b, struct item *it, gboolean *held, c
 		log_err("intake", "%s: uid %u not stored: %s", b->cfg->name, it->uid, why);
 	}
 	/* the message's own failure: counted, set aside when it keeps failing */
-	if (intake_failure(dm->in, b->cfg->name, b->uidvalidity, it->uid, data, len, it->m,
-	                   it->failure != NULL ? it->failure : why, held, cause) != 0) {
+	if (intake_failure(dm->in, b->cfg->name, b->uidvalidity, it->uid, data, len,
+	                   it->a != NULL ? it->a->m : NULL, it->failure != NULL ? it->failure : why,
+	                   held, cause) != 0) {
 		g_free(why);
 		return -1;
 	}
@@ -672,21 +670,34 @@ batch_store(struct daemon *dm, struct mbox *b)
 	g_ptr_array_free(batch, TRUE);
 }
 
-/* A reading came back from the pool. */
+/* An answer came back from the pool. */
 static void
-on_reading(void *tag, struct reading *rd, void *arg)
+on_answer(void *tag, struct answer *a, void *arg)
 {
 	struct item *it = tag;
 	struct mbox *b = it->box;
 	struct daemon *dm = arg;
 
-	if (rd->failed != NULL) {
-		/* the reader died or overran: counted against the message */
-		it->failure = g_strdup(rd->failed);
-		reading_free(rd);
-		rd = NULL;
+	gsize len;
+	const char *data = g_bytes_get_data(it->raw, &len);
+
+	if (a->failed != NULL) {
+		/* the reader died, overran or answered wrong: counted against the
+		   message, which the quick pass's answer (if any) still names */
+		it->failure = g_strdup(a->failed);
+		answer_free(a);
+	} else if (a->documents && !it->partial &&
+	           intake_needs_documents(dm->in, a->m, data, len)) {
+		/* its documents and scans are read in the document lane, so a long
+		   OCR never holds up other mail; the quick answer is kept meanwhile */
+		answer_free(it->a);
+		it->a = a;
+		pool_submit(dm->pool, data, len, READWIRE_DOCUMENTS, it);
+		return;
+	} else {
+		answer_free(it->a);
+		it->a = a;
 	}
-	it->rd = rd;
 	it->waiting = FALSE;
 	if (--b->waiting > 0)
 		return;
@@ -1076,7 +1087,7 @@ run(struct daemon *dm)
 		for (guint i = 0; i < dm->nboxes && !stopping; i++)
 			mbox_step(dm, &dm->boxes[i]);
 		/* start the readings just queued (and take those done in-process) */
-		pool_collect(dm->pool, on_reading, dm);
+		pool_collect(dm->pool, on_answer, dm);
 		outbox_step(dm->ob);
 		if (dm->once && once_intake_done(dm)) {
 			if (!dm->timers_done) {
@@ -1108,7 +1119,7 @@ run(struct daemon *dm)
 			continue;
 		}
 		drain_signals();
-		pool_collect(dm->pool, on_reading, dm);
+		pool_collect(dm->pool, on_answer, dm);
 		for (int k = 0; k < nbox && r > 0; k++)
 			if (fds[k].revents != 0) {
 				struct mbox *b = &dm->boxes[which[k]];
