@@ -35,6 +35,7 @@ static const char *const template_names[] = {
     "mailbox_stalled",
     "limit_reached",
     "unauthenticated",
+    "nothing_done",
     NULL,
 };
 

@@ -159,6 +159,43 @@ req_move(struct procedure *p, struct req *r, const char *to, const char *event, 
 	return rc;
 }
 
+/* Tell a staff member whose mail in a request's thread held no command but
+   lines that look meant as one (commands_hints) that nothing was done, and
+   what each line may have meant; nothing when there are none. */
+static int
+hint_staff(struct procedure *p, const struct req *r, const struct message *m, const char *to,
+           char **cause)
+{
+	GPtrArray *hints = commands_hints(m->text);
+	gboolean en = strcmp(p->cfg->language, "en") == 0;
+	GString *lines = g_string_new(NULL);
+	int rc = 0;
+
+	for (guint i = 0; i < hints->len; i++) {
+		char **two = g_strsplit(g_ptr_array_index(hints, i), "\t", 2);
+		g_string_append_printf(lines, "  > %s\n", two[0]);
+		if (two[1] != NULL)
+			g_string_append_printf(lines, "    %s %s\n",
+			                       en ? "did you mean, on a line of its own:"
+			                          : "có phải ý anh/chị là (trên một dòng riêng):",
+			                       two[1]);
+		g_strfreev(two);
+	}
+	if (hints->len > 0) {
+		const char *rcpt[] = {to, NULL};
+		GHashTable *v = req_vars(p, r);
+		notify_set(v, "lines", lines->str, TRUE);
+		rc = notify_queue(p->nt, r->id, "notice", "nothing_done", v, req_from(p, r), rcpt,
+		                  NULL, cause);
+		log_info("procedure", "%s: mail from %s holds no command; told what it may have meant",
+		         r->number, to);
+		g_hash_table_destroy(v);
+	}
+	g_string_free(lines, TRUE);
+	g_ptr_array_unref(hints);
+	return rc;
+}
+
 /* A date "YYYY-MM-DD" and time as people read them: "09:00 ngày 05/12/2026". */
 static char *
 when_text(const char *lang, const char *date, const char *time)
@@ -603,6 +640,8 @@ procedure_reply(struct procedure *p, gint64 id, gint64 mid, const struct message
 	} else if (staff) {
 		rc = store_event_add(p->st, id, from, "correspondence", r.state, r.state, mid,
 		                     m->subject, cause);
+		if (rc == 0)
+			rc = hint_staff(p, &r, m, m->from_addr, cause);
 	} else if (!authentic && strcmp(r.state, "completed") == 0 &&
 	           commands_is_confirmation(m->text)) {
 		rc = refuse_unauthenticated(p, &r, mid, from, "xác nhận hoàn thành", auth_why,

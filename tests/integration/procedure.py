@@ -89,6 +89,7 @@ CLOSED = "Đã đóng yêu cầu"            # closed and autoclosed
 REPORT = "Báo cáo kết quả xử lý hộp thư điện tử"
 COST = "Phát sinh chi phí hỗ trợ kỹ thuật"
 REFUSED = "Lệnh không được thực hiện"
+NOTHING_DONE = "Không có lệnh nào được thực hiện"
 CAPACITY = "Quá 2 người trong Phòng Hệ thống"
 REJECTED = "Yêu cầu không được chấp nhận"
 REACK = "Đã nhận thông tin bổ sung"
@@ -622,6 +623,23 @@ class Checks(ProcedureCase):
         self.expect_state(number, "rejected", ("rejected", STAFF[0]))
         told = self.expect_unit(HOAVANG, number, REJECTED, frm=PKT)
         self.assertIn("đơn vị đã tự khắc phục", told["body"], "the reason")
+        self.expect_nothing_else()
+
+    def test_staff_command_inside_a_sentence(self):
+        number = self.new_request(tech_support_request())
+        self.expect_events(number, ("received", HOAVANG), ("acknowledged", "phieu"))
+        # staff writing a command inside a sentence: nothing changes, and that
+        # staff member alone is told, with the line as it would have worked
+        self.staff_reply(number, "Em đặt #lich 05/12 9h nhé, anh xem giúp.")
+        self.run_once()
+        self.expect_state(number, "acknowledged", ("correspondence", STAFF[0]))
+        hint = self.expect_mail(STAFF[0], number, NOTHING_DONE)
+        self.assertIn("#lich 05/12 9h", hint["body"], "the command as it would read")
+        self.expect_nothing_else()
+        # a plain answer holding nothing like a command is only kept
+        self.staff_reply(number, "Cảm ơn anh, em sẽ gọi lại đơn vị.")
+        self.run_once()
+        self.expect_state(number, "acknowledged", ("correspondence", STAFF[0]))
         self.expect_nothing_else()
 
     def test_other_units_reply_does_not_attach(self):
