@@ -477,7 +477,7 @@ LABELS = {
         "purpose": ["Mục đích sử dụng", "Mục đích", "Mục đích sử dụng tên miền", "Phục vụ cho"],
         "admin": ["Người quản trị kỹ thuật", "Cán bộ quản trị kỹ thuật", "Thông tin người quản trị", "Quản trị kỹ thuật"],
         "room_purpose": ["Mục đích", "Nội dung công việc", "Mục đích vào phòng", "Công việc thực hiện"],
-        "visit_date": ["Ngày vào", "Ngày đăng ký vào phòng", "Ngày thực hiện", "Ngày làm việc"],
+        "visit_date": ["Ngày vào", "Ngày vào phòng máy chủ", "Ngày thực hiện", "Ngày làm việc"],
         "time_span": ["Thời gian", "Khung giờ", "Thời gian làm việc", "Giờ vào - ra"],
         "time_from": ["Giờ vào", "Từ lúc", "Bắt đầu"],
         "time_to": ["Giờ ra", "Đến lúc", "Kết thúc"],
