@@ -100,10 +100,14 @@ COMPANIES = [
 POSITIONS = [("Chuyên viên", "Officer"), ("Phó Trưởng phòng", "Deputy Head of Division"),
              ("Trưởng phòng", "Head of Division"), ("Văn thư", "Clerk"), ("Kế toán", "Accountant"),
              ("Cán sự", "Assistant"), ("Phó Chánh Văn phòng", "Deputy Chief of Office")]
-DEPARTMENTS = [("Văn phòng Sở", "Office of the Department"), ("Phòng Kế hoạch Tài chính", "Planning and Finance Division"),
-               ("Phòng Quản lý đô thị", "Urban Management Division"), ("Thanh tra Sở", "Inspection Unit"),
-               ("Phòng Tổ chức cán bộ", "Personnel Division"), ("Phòng Văn hóa và Thông tin", "Culture and Information Division"),
-               ("Phòng Nghiệp vụ", "Operations Division"), ("Bộ phận Một cửa", "One-stop Service Desk")]
+DEPARTMENTS = [("Văn phòng Sở", "Office of the Department"),
+               ("Phòng Kế hoạch Tài chính", "Planning and Finance Division"),
+               ("Phòng Quản lý đô thị", "Urban Management Division"),
+               ("Thanh tra Sở", "Inspection Unit"),
+               ("Phòng Tổ chức cán bộ", "Personnel Division"),
+               ("Phòng Văn hóa và Thông tin", "Culture and Information Division"),
+               ("Phòng Nghiệp vụ", "Operations Division"),
+               ("Bộ phận Một cửa", "One-stop Service Desk")]
 
 WEB_DESC = {
     "vi": ["Cập nhật giao diện trang chủ và bổ sung chuyên mục Cải cách hành chính",
@@ -130,7 +134,8 @@ MAIL_DESC = {
                        "Cấp lại mật khẩu sau thời gian dài nghỉ phép"],
     ("en", "create"): ["New staff members need official mailboxes", "Mailboxes for officials transferred to our unit"],
     ("en", "cancel"): ["The staff member has retired", "The employee has moved to another agency"],
-    ("en", "change"): ["Reset the password, the user forgot it", "Reset the password: the account was locked after failed logins"],
+    ("en", "change"): ["Reset the password, the user forgot it",
+                       "Reset the password: the account was locked after failed logins"],
 }
 SUBS = [("quyhoach", "Cổng tra cứu thông tin quy hoạch xây dựng", "Portal for looking up construction planning"),
         ("tuyensinh", "Trang đăng ký tuyển sinh đầu cấp trực tuyến", "Online school enrolment registration"),
@@ -163,14 +168,20 @@ SUPPORT = {  # category: (Vietnamese descriptions, English descriptions)
                 ["The LAN on floor {f} is down, no PC can reach the Internet", "Meeting room Wi-Fi keeps dropping"]),
     "email": (["Không gửi được thư có tệp đính kèm trên 10MB", "Outlook không đồng bộ được hộp thư công vụ"],
               ["Mails with attachments over 10MB cannot be sent", "Outlook does not sync the official mailbox"]),
-    "website": (["Trang thông tin điện tử của đơn vị báo lỗi 502 khi truy cập", "Không đăng nhập được trang quản trị website"],
+    "website": (["Trang thông tin điện tử của đơn vị báo lỗi 502 khi truy cập",
+                 "Không đăng nhập được trang quản trị website"],
                 ["Our website returns error 502", "Cannot log in to the website admin page"]),
-    "software": (["Cài đặt phần mềm quản lý văn bản cho 05 máy tính mới", "Cài đặt chữ ký số và phần mềm ký số cho lãnh đạo"],
-                 ["Install the document management software on 5 new PCs", "Install the digital signature software for the directors"]),
+    "software": (["Cài đặt phần mềm quản lý văn bản cho 05 máy tính mới",
+                  "Cài đặt chữ ký số và phần mềm ký số cho lãnh đạo"],
+                 ["Install the document management software on 5 new PCs",
+                  "Install the digital signature software for the directors"]),
     "server": (["Máy chủ ảo của đơn vị bị treo, không truy cập được từ xa", "Máy chủ tệp dùng chung báo đầy ổ đĩa"],
-               ["Our virtual server hangs and cannot be reached remotely", "The shared file server reports a full disk"]),
-    "other": (["Hỗ trợ kết nối thiết bị họp trực tuyến cho phòng họp tầng {f}", "Di dời 03 máy in mạng sang phòng làm việc mới"],
-              ["Help connect the video conference equipment in the floor {f} meeting room", "Move 3 network printers to the new office"]),
+               ["Our virtual server hangs and cannot be reached remotely",
+                "The shared file server reports a full disk"]),
+    "other": (["Hỗ trợ kết nối thiết bị họp trực tuyến cho phòng họp tầng {f}",
+               "Di dời 03 máy in mạng sang phòng làm việc mới"],
+              ["Help connect the video conference equipment in the floor {f} meeting room",
+               "Move 3 network printers to the new office"]),
 }
 CATEGORY_WORDS = {"vi": {"network": ["Mạng", "Mạng máy tính", "Hạ tầng mạng"], "email": ["Thư điện tử", "Email"],
                          "website": ["Website", "Trang thông tin điện tử"], "software": ["Phần mềm"],
@@ -276,7 +287,8 @@ def id_number(rng):
 
 def ip_address(rng):
     """An IPv4 address in a hosting range."""
-    return pick(rng, ["103.101.161", "103.101.162", "103.101.163", "10.32.14", "172.16.8"]) + "." + str(rng.randint(2, 250))
+    net = pick(rng, ["103.101.161", "103.101.162", "103.101.163", "10.32.14", "172.16.8"])
+    return net + "." + str(rng.randint(2, 250))
 
 
 def approval_ref(rng):
@@ -461,7 +473,8 @@ LABELS = {
         "contact_phone": ["Điện thoại", "SĐT", "Di động", "Số điện thoại liên hệ", "Điện thoại liên lạc", "ĐTDĐ", "ĐT"],
         "contact_email": ["Email", "Thư điện tử", "E-mail", "Địa chỉ thư điện tử", "Hộp thư liên hệ", "Mail"],
         "request_date": ["Ngày đề nghị", "Ngày lập phiếu", "Ngày gửi yêu cầu"],
-        "description": ["Nội dung yêu cầu", "Nội dung", "Mô tả", "Mô tả yêu cầu", "Nội dung công việc", "Chi tiết yêu cầu"],
+        "description": ["Nội dung yêu cầu", "Nội dung", "Mô tả", "Mô tả yêu cầu", "Nội dung công việc",
+                        "Chi tiết yêu cầu"],
         "desired_time": ["Thời gian đề nghị", "Thời gian thực hiện", "Thời gian mong muốn", "Đề nghị thực hiện vào",
                          "Thời điểm đề nghị thực hiện"],
         "website_url": ["Địa chỉ website", "Website", "Trang web", "Địa chỉ trang thông tin điện tử",
@@ -475,20 +488,23 @@ LABELS = {
                          "Văn bản cho phép"],
         "target_ip": ["Địa chỉ IP", "IP máy chủ", "Trỏ về địa chỉ IP", "Địa chỉ IP trỏ đến", "IP"],
         "purpose": ["Mục đích sử dụng", "Mục đích", "Mục đích sử dụng tên miền", "Phục vụ cho"],
-        "admin": ["Người quản trị kỹ thuật", "Cán bộ quản trị kỹ thuật", "Thông tin người quản trị", "Quản trị kỹ thuật"],
+        "admin": ["Người quản trị kỹ thuật", "Cán bộ quản trị kỹ thuật", "Thông tin người quản trị",
+                  "Quản trị kỹ thuật"],
         "room_purpose": ["Mục đích", "Nội dung công việc", "Mục đích vào phòng", "Công việc thực hiện"],
         "visit_date": ["Ngày vào", "Ngày vào phòng máy chủ", "Ngày thực hiện", "Ngày làm việc"],
         "time_span": ["Thời gian", "Khung giờ", "Thời gian làm việc", "Giờ vào - ra"],
         "time_from": ["Giờ vào", "Từ lúc", "Bắt đầu"],
         "time_to": ["Giờ ra", "Đến lúc", "Kết thúc"],
-        "visitors": ["Danh sách người vào phòng", "Người vào phòng hệ thống", "Thành phần tham gia", "Nhân sự thực hiện"],
+        "visitors": ["Danh sách người vào phòng", "Người vào phòng hệ thống", "Thành phần tham gia",
+                     "Nhân sự thực hiện"],
         "equipment": ["Thiết bị mang theo", "Thiết bị đem vào", "Thiết bị, vật tư mang vào", "Công cụ/thiết bị"],
         "emergency": ["Sự cố đột xuất", "Xử lý sự cố đột xuất", "Khẩn cấp (đã báo qua điện thoại)"],
         "category": ["Hạng mục hỗ trợ", "Loại hỗ trợ", "Lĩnh vực", "Phân loại", "Hạng mục"],
         "location": ["Địa điểm", "Vị trí", "Địa điểm hỗ trợ", "Nơi cần hỗ trợ"],
         "priority": ["Mức độ", "Độ ưu tiên", "Mức độ khẩn", "Mức ưu tiên"],
         "contact": ["Người liên hệ", "Thông tin người liên hệ", "Liên hệ"],
-        "sub_name": ["Họ và tên", "Họ tên"], "sub_phone": ["Điện thoại", "Di động", "ĐT"], "sub_email": ["Email", "Thư điện tử"],
+        "sub_name": ["Họ và tên", "Họ tên"], "sub_phone": ["Điện thoại", "Di động", "ĐT"],
+        "sub_email": ["Email", "Thư điện tử"],
     },
     "en": {
         "requesting_unit": ["Requesting unit", "Agency", "Organization", "Unit", "Requesting agency"],
@@ -530,7 +546,8 @@ ACC_HEADERS = {"vi": {"full_name": ["Họ và tên", "Họ tên", "Tên cán b�
                "en": {"full_name": ["Full name", "Name"], "position": ["Position", "Title"],
                       "department": ["Department", "Division"], "address": ["Mailbox", "Email address", "Address"],
                       "mobile": ["Mobile", "Phone"]}}
-VIS_HEADERS = {"vi": {"full_name": ["Họ và tên", "Họ tên", "Người vào"], "organization": ["Đơn vị", "Cơ quan", "Đơn vị công tác", "Công ty"],
+VIS_HEADERS = {"vi": {"full_name": ["Họ và tên", "Họ tên", "Người vào"],
+                      "organization": ["Đơn vị", "Cơ quan", "Đơn vị công tác", "Công ty"],
                       "id_no": ["Số CCCD", "CMND/CCCD", "Số định danh cá nhân", "Số CCCD/CMND"],
                       "phone": ["Điện thoại", "SĐT", "Di động"]},
                "en": {"full_name": ["Full name", "Name"], "organization": ["Organization", "Company"],
@@ -803,7 +820,8 @@ def make_form(v, lang, rng, o):
     if o.get("title", chance(rng, 0.6)):
         f.title = TITLES[lang][v["kind"]]
         if chance(rng, 0.4):
-            f.title = pick(rng, ["Mẫu số ", "Biểu mẫu số "] if lang == "vi" else ["Form "]) + FORM_CODE[v["kind"]] + "\n" + f.title
+            word = pick(rng, ["Mẫu số ", "Biểu mẫu số "] if lang == "vi" else ["Form "])
+            f.title = word + FORM_CODE[v["kind"]] + "\n" + f.title
     fill_head(f, v, L, S, o, rng)
     FILL[v["kind"]](f, v, L, S, o, rng)
     fill_date(f, v, L, S, o, rng)
@@ -971,10 +989,12 @@ def html_pair(label, shown, mode, ent):
 def html_list(headers, rows, mode, ent):
     """A list of entries as an HTML table."""
     if mode == "mso":
-        cell = lambda x: f"<td valign=top style='border:solid windowtext 1.0pt;padding:0cm 5.4pt'><p class=MsoNormal>{esc(x, ent)}<o:p></o:p></p></td>"
+        td = "<td valign=top style='border:solid windowtext 1.0pt;padding:0cm 5.4pt'><p class=MsoNormal>"
+        cell = lambda x: f"{td}{esc(x, ent)}<o:p></o:p></p></td>"
         head = "<tr>" + "".join(cell(h) for h in headers) + "</tr>"
         body = "".join("<tr>" + "".join(cell(x) for x in r) + "</tr>" for r in rows)
-        return f"<table class=MsoTableGrid border=1 cellspacing=0 cellpadding=0 style='border-collapse:collapse'>{head}{body}</table>"
+        return (f"<table class=MsoTableGrid border=1 cellspacing=0 cellpadding=0 style='border-collapse:collapse'>"
+                f"{head}{body}</table>")
     head = "<tr>" + "".join(f"<th>{esc(h, ent)}</th>" for h in headers) + "</tr>"
     body = "".join("<tr>" + "".join(f"<td>{esc(x, ent)}</td>" for x in r) + "</tr>" for r in rows)
     return f"<table border=\"1\" cellspacing=\"0\" cellpadding=\"4\">{head}{body}</table>"
@@ -984,7 +1004,8 @@ def render_html(form, mode, ent, lay):
     """The request as an HTML fragment."""
     out = [f"<p>{esc(x, ent)}</p>" for x in form.pre]
     if form.title:
-        out.append("<p style=\"text-align:center\"><b>" + "<br>".join(esc(x, ent) for x in form.title.split("\n")) + "</b></p>")
+        title = "<br>".join(esc(x, ent) for x in form.title.split("\n"))
+        out.append(f"<p style=\"text-align:center\"><b>{title}</b></p>")
     out += [f"<p>{esc(x, ent)}</p>" for x in form.opener]
     rows_open = False
     pair_mode = mode
@@ -1038,7 +1059,8 @@ def text_to_html(lines, flavour):
         """Write pending quoted lines as one blockquote."""
         if quoted:
             inner = text_to_html([q[1:].lstrip(" ") if q.startswith(">") else q for q in quoted], flavour)
-            out.append(f"<blockquote style=\"margin:0 0 0 .8ex;border-left:1px #ccc solid;padding-left:1ex\">{inner}</blockquote>")
+            out.append(f"<blockquote style=\"margin:0 0 0 .8ex;border-left:1px #ccc solid;padding-left:1ex\">"
+                       f"{inner}</blockquote>")
             quoted.clear()
 
     for ln in lines:
@@ -1150,7 +1172,8 @@ def attachment(filename, ctype, data, naming="2231", disposition="attachment"):
         fn = strip_vi(filename)
         name_p, disp_p = f'name="{fn}"', f'filename="{fn}"'
     elif naming == "2231":
-        q = "".join(c if c.isalnum() and ord(c) < 128 or c in ".-_" else "".join(f"%{b:02X}" for b in c.encode()) for c in filename)
+        q = "".join(c if c.isalnum() and ord(c) < 128 or c in ".-_" else "".join(f"%{b:02X}" for b in c.encode())
+                    for c in filename)
         name_p, disp_p = f"name*=utf-8''{q}", f"filename*=utf-8''{q}"
     else:
         e = ew(filename).replace("\n ", "")
@@ -1215,7 +1238,8 @@ def message_id(c, rng, dom):
     if c in ("apple", "iphone"):
         return f"<{uuid_like(rng, True)}@{dom}>"
     if c == "zimbra":
-        return f"<{rng.randint(10 ** 8, 10 ** 9)}.{rng.randint(10 ** 6, 10 ** 7)}.{rng.randint(10 ** 12, 10 ** 13)}.JavaMail.zimbra@danang.gov.vn>"
+        a, b, t = rng.randint(10 ** 8, 10 ** 9), rng.randint(10 ** 6, 10 ** 7), rng.randint(10 ** 12, 10 ** 13)
+        return f"<{a}.{b}.{t}.JavaMail.zimbra@danang.gov.vn>"
     if c == "android":
         return f"<{rand_hex(rng, 16)}.{rand_hex(rng, 8)}@email.android.com>"
     return f"<{uuid_like(rng) if c == 'thunderbird' else rand_hex(rng, 32)}@{dom}>"
@@ -1226,7 +1250,8 @@ def boundary(c, rng):
     if c == "gmail":
         return "000000000000" + rand_hex(rng, 12)
     if c.startswith("outlook"):
-        return f"----=_NextPart_000_00{rand_hex(rng, 2).upper()}_01DB{rand_hex(rng, 4).upper()}.{rand_hex(rng, 8).upper()}"
+        a, b, t = rand_hex(rng, 2).upper(), rand_hex(rng, 4).upper(), rand_hex(rng, 8).upper()
+        return f"----=_NextPart_000_00{a}_01DB{b}.{t}"
     if c in ("apple", "iphone"):
         return "Apple-Mail=_" + uuid_like(rng, True)
     if c == "zimbra":
@@ -1251,10 +1276,12 @@ def envelope(c, env, rng):
     if env.get("irt"):
         thread = ["In-Reply-To: " + env["irt"], "References: " + " ".join(env.get("refs") or [env["irt"]])]
     cc = ["Cc: " + ", ".join(addr(n, a, enc, cs) for n, a in env["cc"])] if env.get("cc") else []
-    recv = [f"Return-Path: <{env['from_addr']}>",
-            f"Received: from mail.danang.gov.vn (mail.danang.gov.vn [10.3.142.{rng.randint(2, 250)}])\n"
-            f"\tby mx1.danang.gov.vn (Postfix) with ESMTPS id {rand_hex(rng, 10).upper()}\n"
-            f"\tfor <{env['to'][0][1]}>; {env['date'].strftime('%a, %d %b %Y %H:%M:%S +0700')}"] if env.get("received") else []
+    recv = []
+    if env.get("received"):
+        recv = [f"Return-Path: <{env['from_addr']}>",
+                f"Received: from mail.danang.gov.vn (mail.danang.gov.vn [10.3.142.{rng.randint(2, 250)}])\n"
+                f"\tby mx1.danang.gov.vn (Postfix) with ESMTPS id {rand_hex(rng, 10).upper()}\n"
+                f"\tfor <{env['to'][0][1]}>; {env['date'].strftime('%a, %d %b %Y %H:%M:%S +0700')}"]
     if c == "gmail":
         return recv + ["MIME-Version: 1.0", date, mid, subj, frm, to] + cc + thread
     if c.startswith("outlook"):
@@ -1326,8 +1353,11 @@ def body_part(c, lines, rng, o):
     elif o.get("hard_wrap"):
         text = hard_wrap(text)
     cs = label or ("UTF-8" if c in ("gmail", "thunderbird", "roundcube") else "utf-8")
-    t_cte = o.get("cte") or {"gmail": pick(rng, ["quoted-printable", "base64"]), "thunderbird": "8bit",
-                             "roundcube": pick(rng, ["8bit", "quoted-printable"]), "android": "base64"}.get(c, "quoted-printable")
+    t_cte = o.get("cte")
+    if not t_cte:
+        usual = {"gmail": pick(rng, ["quoted-printable", "base64"]), "thunderbird": "8bit",
+                 "roundcube": pick(rng, ["8bit", "quoted-printable"]), "android": "base64"}
+        t_cte = usual.get(c, "quoted-printable")
     tpart = leaf(f"text/plain; charset={cs}" + ("; format=flowed" if flowed else ""), encode_text(text, codec), t_cte)
     alt = c in ("gmail", "outlook", "outlook_vi", "zimbra", "android") or (c == "apple" and chance(rng, 0.5))
     if not alt or o.get("text_only"):
@@ -1374,21 +1404,29 @@ INTRO = {
     ("en", "create"): ["We request new official mailboxes as follows:", "Please create the following mailboxes:"],
     ("en", "cancel"): ["Please cancel the following mailboxes:", "We request that these mailboxes be closed:"],
     ("en", "change"): ["Please help us with a change to a mailbox:", "We request a change to the following mailbox:"],
-    ("en", "subdomain"): ["We request a subdomain of danang.gov.vn as follows:", "Please create the following subdomain:"],
-    ("en", "server_room"): ["We would like to register a visit to the server room:", "Please register our visit to the server room:"],
+    ("en", "subdomain"): ["We request a subdomain of danang.gov.vn as follows:",
+                          "Please create the following subdomain:"],
+    ("en", "server_room"): ["We would like to register a visit to the server room:",
+                            "Please register our visit to the server room:"],
     ("en", "tech_support"): ["We need technical support:", "Please send a technician to help us:"],
 }
-THANKS = {"vi": ["Trân trọng cảm ơn!", "Trân trọng,", "Xin cảm ơn.", "Rất mong nhận được sự hỗ trợ của Trung tâm.\nTrân trọng."],
+THANKS = {"vi": ["Trân trọng cảm ơn!", "Trân trọng,", "Xin cảm ơn.",
+                 "Rất mong nhận được sự hỗ trợ của Trung tâm.\nTrân trọng."],
           "en": ["Best regards,", "Thank you,", "Kind regards,", "Many thanks."]}
 SUBJECTS = {
     ("vi", "website_update"): ["Đề nghị cập nhật mã nguồn website", "V/v cập nhật website - {unit}",
-                               "Phiếu yêu cầu cập nhật website (mẫu 01/IID-KT)", "Cập nhật mã nguồn trang thông tin điện tử"],
-    ("vi", "create"): ["Đề nghị cấp mới hộp thư công vụ", "V/v cấp hộp thư điện tử - {unit}", "Cấp mới hộp thư cho cán bộ"],
+                               "Phiếu yêu cầu cập nhật website (mẫu 01/IID-KT)",
+                               "Cập nhật mã nguồn trang thông tin điện tử"],
+    ("vi", "create"): ["Đề nghị cấp mới hộp thư công vụ", "V/v cấp hộp thư điện tử - {unit}",
+                       "Cấp mới hộp thư cho cán bộ"],
     ("vi", "cancel"): ["Đề nghị hủy hộp thư điện tử", "V/v hủy hộp thư cán bộ - {unit}"],
     ("vi", "change"): ["Đề nghị cấp lại mật khẩu hộp thư", "V/v thay đổi hộp thư điện tử"],
-    ("vi", "subdomain"): ["Đề nghị tạo tên miền {sub}", "Đăng ký tên miền con danang.gov.vn", "Phiếu 03/IID-KT tạo tên miền con"],
-    ("vi", "server_room"): ["Đăng ký vào phòng máy chủ", "Đăng ký vào ra Phòng Hệ thống", "V/v vào phòng hệ thống - {unit}"],
-    ("vi", "tech_support"): ["Đề nghị hỗ trợ kỹ thuật", "Nhờ Trung tâm hỗ trợ kỹ thuật", "Phiếu đăng ký hỗ trợ kỹ thuật - {unit}"],
+    ("vi", "subdomain"): ["Đề nghị tạo tên miền {sub}", "Đăng ký tên miền con danang.gov.vn",
+                          "Phiếu 03/IID-KT tạo tên miền con"],
+    ("vi", "server_room"): ["Đăng ký vào phòng máy chủ", "Đăng ký vào ra Phòng Hệ thống",
+                            "V/v vào phòng hệ thống - {unit}"],
+    ("vi", "tech_support"): ["Đề nghị hỗ trợ kỹ thuật", "Nhờ Trung tâm hỗ trợ kỹ thuật",
+                             "Phiếu đăng ký hỗ trợ kỹ thuật - {unit}"],
     ("en", "website_update"): ["Request to update website source code", "Website update request - {unit}"],
     ("en", "create"): ["Mailbox request: new accounts", "New official mailboxes"],
     ("en", "cancel"): ["Mailbox cancellation request", "Please close mailboxes"],
@@ -1431,8 +1469,8 @@ def signature(rng, lang, v, c, o):
         out.append(v["unit"])
     if o.get("sig_phone", chance(rng, 0.4)):
         other = landline(rng) if chance(rng, 0.5) else v["phone"]
-        out.append(pick(rng, ["ĐT: ", "Tel: ", "Mobile: ", "DĐ: "] if lang == "vi" else ["Tel: ", "Mobile: ", "Phone: "])
-                   + Show(rng, lang, False).phone(other))
+        words = ["ĐT: ", "Tel: ", "Mobile: ", "DĐ: "] if lang == "vi" else ["Tel: ", "Mobile: ", "Phone: "]
+        out.append(pick(rng, words) + Show(rng, lang, False).phone(other))
     if c in MOBILE_SIG:
         out += ["", MOBILE_SIG[c][lang]]
     return out
@@ -1446,7 +1484,8 @@ def subject_of(rng, lang, v):
 def mail_date(rng, v):
     """When the request was sent: on its date, in office hours."""
     d = v["request_date"]
-    return datetime.datetime(d.year, d.month, d.day, rng.randint(7, 16), rng.randint(0, 59), rng.randint(0, 59), tzinfo=TZ)
+    return datetime.datetime(d.year, d.month, d.day, rng.randint(7, 16), rng.randint(0, 59), rng.randint(0, 59),
+                             tzinfo=TZ)
 
 
 def make_env(rng, c, v, subject, sender=None):
@@ -1579,7 +1618,8 @@ def style_labels(i, rng):
     o = base_opts(rng, wide_labels=True, sections=chance(rng, 0.5), blocks=chance(rng, 0.4),
                   date_label=chance(rng, 0.4))
     tx = old_tones if chance(rng, 0.3) else None
-    var = f"num={lay['num']} dots={lay['dots']} nextline={lay['nextline']} upper={lay['upper']}" + (" old-tones" if tx else "")
+    var = (f"num={lay['num']} dots={lay['dots']} nextline={lay['nextline']} upper={lay['upper']}"
+           + (" old-tones" if tx else ""))
     return plain_mail(i, rng, "labels", c, "vi", o, lay, tx=tx, variant=var)
 
 
@@ -1684,11 +1724,13 @@ def hdr_date(dt, how):
     if how == "gmail":
         return f"{WD_EN3[dt.weekday()]}, {mon[:3]} {dt.day}, {dt.year} at {h12}:{dt.minute:02d} {ap}"
     if how == "gmail_vi":
-        return f"Th {dt.weekday() + 2 if dt.weekday() < 6 else 'CN'}, {dt.day} thg {dt.month}, {dt.year} vào lúc {dt.hour:02d}:{dt.minute:02d}"
+        wd = dt.weekday() + 2 if dt.weekday() < 6 else "CN"
+        return f"Th {wd}, {dt.day} thg {dt.month}, {dt.year} vào lúc {dt.hour:02d}:{dt.minute:02d}"
     if how == "outlook":
         return f"{WEEKDAYS_EN[dt.weekday()]}, {mon} {dt.day}, {dt.year} {h12}:{dt.minute:02d} {ap}"
     if how == "outlook_vi":
-        return f"{WEEKDAYS_VI[dt.weekday()]}, {dt.day} tháng {dt.month}, {dt.year} {h12}:{dt.minute:02d} {'SA' if ap == 'AM' else 'CH'}"
+        sa = "SA" if ap == "AM" else "CH"
+        return f"{WEEKDAYS_VI[dt.weekday()]}, {dt.day} tháng {dt.month}, {dt.year} {h12}:{dt.minute:02d} {sa}"
     if how == "apple":
         return f"{mon} {dt.day}, {dt.year} at {h12}:{dt.minute:02d}:{dt.second:02d} {ap} GMT+7"
     if how == "zimbra":
@@ -1718,7 +1760,8 @@ def fwd_header(how, m):
         return ["Begin forwarded message:", "", f"From: {frm}", f"Subject: {m['subject']}",
                 f"Date: {hdr_date(m['date'], 'apple')}", f"To: {m['to']}", ""]
     if how == "thunderbird":
-        return ["-------- Forwarded Message --------", f"Subject: \t{m['subject']}", f"Date: \t{hdr_date(m['date'], 'rfc')}",
+        return ["-------- Forwarded Message --------", f"Subject: \t{m['subject']}",
+                f"Date: \t{hdr_date(m['date'], 'rfc')}",
                 f"From: \t{frm}", f"To: \t{m['to']}", "", ""]
     return ["----- Forwarded Message -----", f'From: "{m["name"]}" <{m["addr"]}>', f"To: {m['to']}",
             f"Sent: {hdr_date(m['date'], 'zimbra')}", f"Subject: {m['subject']}", ""]
@@ -1726,14 +1769,16 @@ def fwd_header(how, m):
 
 FWD_NOTES = ["Chuyển Phòng Kỹ thuật xử lý theo quy trình.", "Em chuyển tiếp yêu cầu bên dưới, nhờ anh chị hỗ trợ giúp.",
              "Gửi lại phiếu yêu cầu của đơn vị, có gì cần trao đổi anh chị gọi em số {phone} nhé.",
-             "Chuyển Trung tâm IID để thực hiện.", "Kính chuyển anh/chị xem và xử lý.", "FYI, nhờ anh chị xử lý giúp ạ."]
+             "Chuyển Trung tâm IID để thực hiện.", "Kính chuyển anh/chị xem và xử lý.",
+             "FYI, nhờ anh chị xử lý giúp ạ."]
 
 
 def forwarder(rng, v):
     """Who forwards: a colleague of the unit, or the Dept. of ICT for mailbox requests."""
     p = person(rng)
     if v["kind"] == "mailbox" and chance(rng, 0.6):
-        return {"name": p["name"], "addr": CNTT, "org": "Phòng CNTT - Sở Thông tin và Truyền thông", "phone": landline(rng)}
+        return {"name": p["name"], "addr": CNTT, "org": "Phòng CNTT - Sở Thông tin và Truyền thông",
+                "phone": landline(rng)}
     return {"name": p["name"], "addr": p["local"] + "@" + (v["dom"] if v["company"] else "danang.gov.vn"),
             "org": v["unit"], "phone": mobile(rng)}
 
@@ -1759,7 +1804,8 @@ def original(rng, i, c, style, o=None, lang="vi", lay=None):
 
 def style_forward(i, rng):
     """A request forwarded, once or twice, inline or attached, with a note and signature above it."""
-    hows = ["gmail", "outlook", "outlook_vi", "apple", "thunderbird", "rfc822", "twice", "zimbra", "gmail_vi", "outlook_new"]
+    hows = ["gmail", "outlook", "outlook_vi", "apple", "thunderbird", "rfc822", "twice", "zimbra", "gmail_vi",
+            "outlook_new"]
     how = hows[i % len(hows)]
     oc = pick(rng, CLIENTS)
     v, f, lines, m, env0 = original(rng, i, oc, "forward")
@@ -1767,10 +1813,12 @@ def style_forward(i, rng):
     m["to"] = fw["addr"]
     env0["to"] = [("", fw["addr"])]
     later = m["date"] + datetime.timedelta(minutes=rng.randint(20, 600))
-    client = {"gmail": "gmail", "gmail_vi": "gmail", "outlook": "outlook", "outlook_vi": "outlook_vi", "outlook_new": "outlook",
-              "apple": "apple", "thunderbird": "thunderbird", "zimbra": "zimbra", "rfc822": "thunderbird", "twice": "outlook_vi"}[how]
+    client = {"gmail": "gmail", "gmail_vi": "gmail", "outlook": "outlook", "outlook_vi": "outlook_vi",
+              "outlook_new": "outlook", "apple": "apple", "thunderbird": "thunderbird", "zimbra": "zimbra",
+              "rfc822": "thunderbird", "twice": "outlook_vi"}[how]
     prefix = "FW: " if client.startswith("outlook") else "Fwd: "
-    env = {"from_name": fw["name"], "from_addr": fw["addr"], "to": [("", proper_address(v) if fw["addr"] != CNTT else PKT)],
+    to = proper_address(v) if fw["addr"] != CNTT else PKT
+    env = {"from_name": fw["name"], "from_addr": fw["addr"], "to": [("", to)],
            "subject": prefix + m["subject"], "date": later, "mid": message_id(client, rng, fw["addr"].split("@")[1]),
            "received": chance(rng, 0.5)}
     atts = ()
@@ -1805,7 +1853,8 @@ IID_ASK = {"vi": ["Chào anh/chị,", "",
                   "", "Regards,", "{staff}", "Technical Department - IID", "Tel: 0236 3888 410"]}
 IID_SUBJ = {"vi": "Hướng dẫn gửi phiếu yêu cầu {code}", "en": "How to send request form {code}"}
 SKELETON = ["Đơn vị yêu cầu: .................................", "Người liên hệ: ..................................",
-            "Điện thoại: ...................  Email: ....................", "Nội dung yêu cầu: ...............................",
+            "Điện thoại: ...................  Email: ....................",
+            "Nội dung yêu cầu: ...............................",
             "Thời gian đề nghị: ..............................."]
 
 
@@ -1819,7 +1868,8 @@ def reply_intro(how, iid, lang):
     if how == "thunderbird":
         return f"Vào {d.strftime('%d/%m/%Y %H:%M')}, {iid['name']} đã viết:"
     if how == "apple":
-        return f"On {d.day} {MONTHS_EN[d.month - 1][:3]} {d.year}, at {d.strftime('%H:%M')}, {iid['name']} <{iid['addr']}> wrote:"
+        return (f"On {d.day} {MONTHS_EN[d.month - 1][:3]} {d.year}, at {d.strftime('%H:%M')}, "
+                f"{iid['name']} <{iid['addr']}> wrote:")
     return None
 
 
@@ -1833,7 +1883,8 @@ def style_quoted(i, rng):
     hows = ["gmail_vi", "outlook_vi", "gmail", "thunderbird", "old_request", "bottom", "skeleton", "apple"]
     how = hows[i % len(hows)]
     c = {"gmail_vi": "gmail", "gmail": "gmail", "outlook_vi": "outlook_vi", "thunderbird": "thunderbird",
-         "old_request": pick(rng, ["gmail", "zimbra"]), "bottom": "roundcube", "skeleton": "gmail", "apple": "apple"}[how]
+         "old_request": pick(rng, ["gmail", "zimbra"]), "bottom": "roundcube", "skeleton": "gmail",
+         "apple": "apple"}[how]
     lang = "en" if how in ("gmail", "apple") and chance(rng, 0.5) else "vi"
     o = base_opts(rng)
     v, f = typed_request(i, rng, lang, o, c)
@@ -1870,7 +1921,8 @@ def style_quoted(i, rng):
     elif how == "bottom":
         body = [f"Vào {src['date'].strftime('%d/%m/%Y %H:%M')}, {src['name']} đã viết:"] + quote(ask) + [""] + lines
     else:
-        body = lines + ["", reply_intro("gmail_vi" if how in ("old_request", "skeleton") else how, src, lang)] + quote(ask)
+        intro = reply_intro("gmail_vi" if how in ("old_request", "skeleton") else how, src, lang)
+        body = lines + ["", intro] + quote(ask)
     env = make_env(rng, c, v, subj)
     env["to"] = [("", PKT if v["kind"] != "mailbox" else proper_address(v))]
     parent = message_id("zimbra", rng, "danang.gov.vn")
@@ -1935,12 +1987,17 @@ def docx_bytes(body_xml):
     ns = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
     doc = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:document {ns}><w:body>{body_xml}'
            '<w:sectPr><w:pgSz w:w="11906" w:h="16838"/></w:sectPr></w:body></w:document>')
-    ct = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+    ct = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Types '
+          'xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
           '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
           '<Default Extension="xml" ContentType="application/xml"/>'
-          '<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>')
-    rels = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-            '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>')
+          '<Override PartName="/word/document.xml" '
+          'ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>')
+    rels = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships '
+            'xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            '<Relationship Id="rId1" '
+            'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" '
+            'Target="word/document.xml"/></Relationships>')
     return zip_bytes([("[Content_Types].xml", ct), ("_rels/.rels", rels), ("word/document.xml", doc)])
 
 
@@ -2012,22 +2069,36 @@ def xlsx_bytes(rows, numeric_phone_cols=()):
         xml_rows.append(f'<row r="{r}">{"".join(cells)}</row>')
     main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
     rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-    sheet = f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="{main}"><sheetData>{"".join(xml_rows)}</sheetData></worksheet>'
-    sst = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<sst xmlns="{main}" count="{len(strings)}" uniqueCount="{len(strings)}">'
+    sheet = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="{main}">'
+             f'<sheetData>{"".join(xml_rows)}</sheetData></worksheet>')
+    sst = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<sst xmlns="{main}" count="{len(strings)}" '
+           f'uniqueCount="{len(strings)}">'
            + "".join(f"<si><t>{xml_text(s)}</t></si>" for s in strings) + "</sst>")
     wb = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<workbook xmlns="{main}" xmlns:r="{rel}">'
           '<sheets><sheet name="Danh sach" sheetId="1" r:id="rId1"/></sheets></workbook>')
-    wbrels = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-              '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/>'
-              '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>')
-    ct = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+    wbrels = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships '
+              'xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+              '<Relationship Id="rId1" '
+              'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" '
+              'Target="worksheets/sheet1.xml"/>'
+              '<Relationship Id="rId2" '
+              'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" '
+              'Target="sharedStrings.xml"/></Relationships>')
+    ct = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Types '
+          'xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
           '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
           '<Default Extension="xml" ContentType="application/xml"/>'
-          '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
-          '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
-          '<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>')
-    rels = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-            '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>')
+          '<Override PartName="/xl/workbook.xml" '
+          'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+          '<Override PartName="/xl/worksheets/sheet1.xml" '
+          'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+          '<Override PartName="/xl/sharedStrings.xml" '
+          'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>')
+    rels = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships '
+            'xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            '<Relationship Id="rId1" '
+            'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" '
+            'Target="xl/workbook.xml"/></Relationships>')
     return zip_bytes([("[Content_Types].xml", ct), ("_rels/.rels", rels), ("xl/workbook.xml", wb),
                       ("xl/_rels/workbook.xml.rels", wbrels), ("xl/worksheets/sheet1.xml", sheet),
                       ("xl/sharedStrings.xml", sst)])
@@ -2076,13 +2147,15 @@ def style_document(i, rng):
     if how == "docx":
         grid = chance(rng, 0.4)
         data = form_docx(f, v, rng, lay, as_grid=grid)
-        name = pick(rng, [f"Phiếu yêu cầu {FORM_CODE[kind].replace('/', '-')}.docx", f"Mau_{FORM_CODE[kind][:2]}_IID-KT.docx",
+        name = pick(rng, [f"Phiếu yêu cầu {FORM_CODE[kind].replace('/', '-')}.docx",
+                          f"Mau_{FORM_CODE[kind][:2]}_IID-KT.docx",
                           f"phieu yeu cau {v['dom'].split('.')[0]}.docx"])
         atts.append(attachment(name, "application/vnd.openxmlformats-officedocument.wordprocessingml.document", data,
                                pick(rng, ["2231", "2047"])))
         s = Show(rng, "vi", False)
         body = opener(rng, "vi", v)[:1] + ["", pick(rng, DOC_NOTE["vi"]).format(what=FORM_CODE[kind]), "",
-                                           "Trân trọng,", v["name"]] + (["ĐT: " + s.phone(v["phone"])] if chance(rng, 0.5) else [])
+                                           "Trân trọng,", v["name"]]
+        body += ["ĐT: " + s.phone(v["phone"])] if chance(rng, 0.5) else []
         var = "docx, label/value grid" if grid else "docx, paragraphs"
     else:
         j = list_item(f)
@@ -2094,10 +2167,12 @@ def style_document(i, rng):
             cp = how == "csv_cp1258"
             data = csv_bytes(rows, pick(rng, [",", ";"]), "cp1258" if cp else "utf-8", chance(rng, 0.5))
             ctype = pick(rng, ["text/csv", "application/vnd.ms-excel", "text/comma-separated-values"])
-            name = f"danh_sach_{key}.csv" if chance(rng, 0.5) else f"Danh sách {'tài khoản' if key == 'accounts' else 'người vào'}.csv"
+            what = "tài khoản" if key == "accounts" else "người vào"
+            name = f"danh_sach_{key}.csv" if chance(rng, 0.5) else f"Danh sách {what}.csv"
             atts.append(attachment(name, ctype, data, pick(rng, ["2231", "2047"])))
         else:
-            phone_cols = tuple(k for k, h in enumerate(it[2]) if h in ACC_HEADERS["vi"]["mobile"] + VIS_HEADERS["vi"]["phone"])
+            phone_heads = ACC_HEADERS["vi"]["mobile"] + VIS_HEADERS["vi"]["phone"]
+            phone_cols = tuple(k for k, h in enumerate(it[2]) if h in phone_heads)
             num_rows = [[re.sub(r"\D", "", x) if k in phone_cols else x for k, x in enumerate(r)] for r in it[3]]
             lead = [[SHEET_TITLE[key]], [""]] if chance(rng, 0.6) else []
             data = xlsx_bytes(lead + [it[2]] + num_rows, phone_cols if chance(rng, 0.5) else ())
@@ -2128,14 +2203,17 @@ def prose_contact(v, S, lang, rng):
     h = honorific(v["female"], lang)
     if lang == "en":
         return f"For any question please contact {h} {v['name']} on {S.phone(v['phone'])} or at {v['email']}."
-    return pick(rng, [f"Mọi thông tin xin liên hệ {h} {v['name']}, điện thoại {S.phone(v['phone'])}, email {v['email']}.",
-                      f"Khi cần trao đổi, xin vui lòng liên hệ {h} {v['name']} qua số {S.phone(v['phone'])} hoặc email {v['email']}."])
+    return pick(rng, [f"Mọi thông tin xin liên hệ {h} {v['name']}, điện thoại {S.phone(v['phone'])}, "
+                      f"email {v['email']}.",
+                      f"Khi cần trao đổi, xin vui lòng liên hệ {h} {v['name']} qua số {S.phone(v['phone'])} hoặc "
+                      f"email {v['email']}."])
 
 
 def prose_body(v, f, S, rng):
     """The request told in sentences; fills f.fields with what they state, f.ignore with what they leave open."""
     u, fl = v["unit"], f.fields
-    fl.update({"requesting_unit": u, "contact_name": v["name"], "contact_phone": v["phone"], "contact_email": v["email"]})
+    fl.update({"requesting_unit": u, "contact_name": v["name"], "contact_phone": v["phone"],
+               "contact_email": v["email"]})
     k = v["kind"]
     h = (v["hour"], v["minute"]) if chance(rng, 0.6) else (None, 0)
     when = S.moment(v["when"], *h)
@@ -2166,17 +2244,21 @@ def prose_body(v, f, S, rng):
         fl.update({"subdomain": v["subdomain"], "approval_ref": v["approval_ref"], "target_ip": v["target_ip"],
                    "admin_name": a["name"], "admin_phone": a["phone"], "admin_email": a["email"]})
         f.ignore.append("purpose")
-        text = (f"Căn cứ Công văn số {v['approval_ref']} ngày {S.date(v['letter_date'], True)} của UBND thành phố đồng ý "
+        text = (f"Căn cứ Công văn số {v['approval_ref']} ngày {S.date(v['letter_date'], True)} "
+                f"của UBND thành phố đồng ý "
                 f"cho {u} sử dụng tên miền {v['subdomain']}, đơn vị đề nghị Trung tâm tạo tên miền nêu trên và trỏ về "
                 f"địa chỉ IP {v['target_ip']} để phục vụ {lower_first(v['purpose'])}. Cán bộ quản trị kỹ thuật là "
-                f"{honorific(chance(rng, 0.5), 'vi')} {a['name']}, số điện thoại {S.phone(a['phone'])}, email {a['email']}.")
+                f"{honorific(chance(rng, 0.5), 'vi')} {a['name']}, số điện thoại {S.phone(a['phone'])}, "
+                f"email {a['email']}.")
     elif k == "server_room":
         a, b = (v["hour"], v["minute"]), v["until"]
-        fl.update({"visit_date": v["when"].isoformat(), "time_from": f"{a[0]:02d}:{a[1]:02d}", "time_to": f"{b[0]:02d}:{b[1]:02d}"})
+        fl.update({"visit_date": v["when"].isoformat(), "time_from": f"{a[0]:02d}:{a[1]:02d}",
+                   "time_to": f"{b[0]:02d}:{b[1]:02d}"})
         org = v["visitors"][0]["organization"]
         fl["visitors"] = v["visitors"]
         f.ignore += ["purpose", "equipment"]
-        people = " và ".join(f"{p['full_name']} (CCCD số {p['id_no']}, SĐT {S.phone(p['phone'])})" for p in v["visitors"])
+        people = " và ".join(f"{p['full_name']} (CCCD số {p['id_no']}, SĐT {S.phone(p['phone'])})"
+                             for p in v["visitors"])
         text = (f"{u} cần vào Phòng Hệ thống ngày {S.date(v['when'], True)}, {S.span(a, b)}, để "
                 f"{lower_first(v['purpose'])}. Người vào phòng là cán bộ của {org}: {people}. "
                 f"Mang theo: {lower_first(v['equipment'])}.")
@@ -2192,7 +2274,8 @@ def prose_body(v, f, S, rng):
                 f"{lower_first(v['description'])}. Vị trí cần hỗ trợ ở {lower_first(v['location'])}.")
         if v["emergency"]:
             fl["emergency"] = True
-            text += "\nĐơn vị đã gọi điện báo sự cố sáng nay (trường hợp đột xuất), nay gửi phiếu để hoàn thiện thủ tục."
+            text += ("\nĐơn vị đã gọi điện báo sự cố sáng nay (trường hợp đột xuất), "
+                     "nay gửi phiếu để hoàn thiện thủ tục.")
         else:
             f.optional["emergency"] = False
     return text
