@@ -9,6 +9,7 @@
 #include "attach.h"
 #include "forward.h"
 #include "message.h"
+#include "text.h"
 
 static const struct fields_opts opts = {
     .ref_year = 2026, .ref_month = 12, .domain_suffix = "danang.gov.vn"};
@@ -292,6 +293,71 @@ t_rows(void **state)
 	}
 }
 
+/* HTML bodies: the shapes the clients write, once turned into text. */
+static const struct row html_rows[] = {
+    {"gmail html", "Fwd: x",
+     "<div dir=\"ltr\">Chuyển IID.<br clear=\"all\"><div><br></div>"
+     "<span class=\"gmail_signature_prefix\">-- </span><br>"
+     "<div dir=\"ltr\" class=\"gmail_signature\">Hà<br>ĐT: 0236 3822 338</div><br>"
+     "<div class=\"gmail_quote\"><div dir=\"ltr\" class=\"gmail_attr\">"
+     "---------- Forwarded message ---------<br>From: <strong class=\"gmail_sendername\" "
+     "dir=\"auto\">Văn phòng</strong> <span dir=\"auto\">&lt;<a "
+     "href=\"mailto:vp@sct.danang.gov.vn\">vp@sct.danang.gov.vn</a>&gt;</span><br>"
+     "Date: Thu, Dec 17, 2026 at 8:30 AM<br>Subject: Đề nghị<br>To: &lt;<a "
+     "href=\"mailto:cntt@danang.gov.vn\">cntt@danang.gov.vn</a>&gt;<br></div><br><br>"
+     "<div dir=\"ltr\"><div>Đơn vị yêu cầu: Sở Công Thương</div></div></div></div>",
+     2, "vp@sct.danang.gov.vn", "Đơn vị yêu cầu: Sở Công Thương", "gmail"},
+    {"outlook on the web", "Fw: x",
+     "<div>Chuyển IID.</div><div id=\"Signature\">Phòng Kỹ thuật<br>ĐT: 0236 3565 888</div>"
+     "<hr style=\"display:inline-block;width:98%\" tabindex=\"-1\">"
+     "<div id=\"divRplyFwdMsg\" dir=\"ltr\"><font face=\"Calibri, sans-serif\" "
+     "style=\"font-size:11pt\" color=\"#000000\"><b>From:</b> Văn phòng "
+     "&lt;vp@sct.danang.gov.vn&gt;<br>\n<b>Sent:</b> Monday, January 4, 2027 8:47 AM<br>\n"
+     "<b>To:</b> pkt-iid &lt;pkt-iid@danang.gov.vn&gt;<br>\n<b>Subject:</b> Đề nghị</font>"
+     "<div>&nbsp;</div></div><div><div dir=\"ltr\">Đơn vị yêu cầu: Sở Công Thương</div></div>",
+     2, "vp@sct.danang.gov.vn", "Đơn vị yêu cầu: Sở Công Thương", "outlook"},
+    {"thunderbird html", "Fwd: x",
+     "<p>Chuyển IID.</p><div class=\"moz-forward-container\"><br><br>"
+     "-------- Forwarded Message --------<table class=\"moz-email-headers-table\"><tbody>"
+     "<tr><th valign=\"BASELINE\" nowrap=\"nowrap\" align=\"RIGHT\">Subject: </th>"
+     "<td>Đề nghị</td></tr><tr><th valign=\"BASELINE\" nowrap=\"nowrap\" "
+     "align=\"RIGHT\">From: </th><td>Văn phòng <a class=\"moz-txt-link-rfc2396E\" "
+     "href=\"mailto:vp@sct.danang.gov.vn\">&lt;vp@sct.danang.gov.vn&gt;</a></td></tr>"
+     "</tbody></table><br><br><p>Đơn vị yêu cầu: Sở Công Thương</p></div>",
+     2, "vp@sct.danang.gov.vn", "Đơn vị yêu cầu: Sở Công Thương", "thunderbird"},
+    {"apple mail html", "Fwd: x",
+     "<div>Chuyển IID.</div><div><br><blockquote type=\"cite\"><div>Begin forwarded "
+     "message:</div><br class=\"Apple-interchange-newline\"><div><span><b>From: </b></span>"
+     "<span>Văn phòng &lt;vp@sct.danang.gov.vn&gt;<br></span></div><div><span><b>Subject: "
+     "</b></span><span><b>Đề nghị</b><br></span></div><div><span><b>Date: </b></span><span>"
+     "5 January 2027 at 14:02:37 GMT+7<br></span></div><div><span><b>To: </b></span><span>"
+     "cntt@danang.gov.vn<br></span></div><br><div>Đơn vị yêu cầu: Sở Công Thương</div>"
+     "</blockquote></div>",
+     2, "vp@sct.danang.gov.vn", "Đơn vị yêu cầu: Sở Công Thương", "apple"},
+};
+
+/* Each HTML row through text_from_html and forward_split. */
+static void
+t_html_rows(void **state)
+{
+	for (size_t i = 0; i < G_N_ELEMENTS(html_rows); i++) {
+		const struct row *r = &html_rows[i];
+		char *html = text_from_html(r->text, strlen(r->text));
+		char *text = text_clean_lines(html);
+		GPtrArray *levels = forward_split(text, r->subject, &opts);
+		struct forward_level *in = g_ptr_array_index(levels, levels->len - 1);
+		char *first = first_line(in->text);
+		if (levels->len != r->levels || g_strcmp0(in->from_addr, r->from) != 0 ||
+		    g_strcmp0(first, r->first) != 0 || g_strcmp0(in->shape, r->shape) != 0)
+			fail_msg("%s: %u levels from %s, first \"%s\", shape %s; text:\n%s",
+			         r->label, levels->len, in->from_addr, first, in->shape, text);
+		g_free(first);
+		g_free(text);
+		g_free(html);
+		forward_levels_free(levels);
+	}
+}
+
 /* The note keeps the forwarder's signature; the header block is nobody's. */
 static void
 t_levels_text(void **state)
@@ -415,11 +481,9 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(t_rows),
-	    cmocka_unit_test(t_levels_text),
-	    cmocka_unit_test(t_subjects),
-	    cmocka_unit_test(t_reading),
-	    cmocka_unit_test(t_reading_attached),
+	    cmocka_unit_test(t_rows),        cmocka_unit_test(t_html_rows),
+	    cmocka_unit_test(t_levels_text), cmocka_unit_test(t_subjects),
+	    cmocka_unit_test(t_reading),     cmocka_unit_test(t_reading_attached),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
