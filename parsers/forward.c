@@ -9,6 +9,8 @@
 #define FORWARD_MAX_LEVELS 8
 /* Lines a header block may have (a long Cc wrapped over several). */
 #define FORWARD_MAX_HEADER 24
+/* Longer lines are never a marker or an attribution: not folded nor matched. */
+#define FORWARD_MAX_MARK 512
 
 /* What a marker line announces. */
 enum mark { M_NONE, M_FORWARD, M_AMBIGUOUS, M_RULE, M_END };
@@ -128,26 +130,15 @@ forward_init(void)
 	g_once_init_leave(&done, 1);
 }
 
-/* The quote depth of a line ("> > x", ">> x": 2) and the text after the marks. */
-static int
-quote_depth(const char *s, const char **rest)
+/* Whether a line is quoted ("> x", ">> x", up to three spaces before). */
+static gboolean
+quoted(const char *s)
 {
-	int depth = 0;
 	const char *p = s;
 
 	while (*p == ' ' && p - s < 3)
 		p++;
-	while (*p == '>') {
-		depth++;
-		p++;
-		if (*p == ' ')
-			p++;
-		while (*p == ' ' && p[1] == '>')
-			p++;
-	}
-	if (rest != NULL)
-		*rest = depth > 0 ? p : s;
-	return depth;
+	return *p == '>';
 }
 
 /* A line with one level of quoting taken off. */
@@ -189,9 +180,11 @@ fold_line(const char *s)
 static enum mark
 mark_of(const char *line, const char **shape)
 {
-	char *f = fold_line(line);
 	enum mark m = M_NONE;
 
+	if (strnlen(line, FORWARD_MAX_MARK + 1) > FORWARD_MAX_MARK)
+		return M_NONE;
+	char *f = fold_line(line);
 	for (gsize i = 0; *f != '\0' && i < G_N_ELEMENTS(mark_rows); i++)
 		if (g_regex_match(mark_res[i], f, 0, NULL)) {
 			m = mark_rows[i].mark;
@@ -208,9 +201,11 @@ mark_of(const char *line, const char **shape)
 static gboolean
 opens_history(const char *line, const char *next)
 {
-	char *f = fold_line(line);
 	gboolean yes = FALSE;
 
+	if (strnlen(line, FORWARD_MAX_MARK + 1) > FORWARD_MAX_MARK)
+		return FALSE;
+	char *f = fold_line(line);
 	for (gsize i = 0; !yes && i < G_N_ELEMENTS(history_patterns); i++)
 		yes = g_regex_match(history_res[i], f, 0, NULL);
 	if (!yes && next != NULL && (g_str_has_prefix(f, "on ") || g_str_has_prefix(f, "vao "))) {
@@ -403,7 +398,7 @@ cut_fill(struct cut *c, char **lines, guint n, guint body_from, const struct blo
 	for (guint j = i; j < end; j++)
 		if (!blank(lines[j])) {
 			any = TRUE;
-			all_quoted = all_quoted && quote_depth(lines[j], NULL) > 0;
+			all_quoted = all_quoted && quoted(lines[j]);
 		}
 	/* a forwarded body quoted under its headers (mutt, some webmails) */
 	c->inner = g_ptr_array_new_with_free_func(g_free);
@@ -464,7 +459,7 @@ region_end(char **lines, guint n, guint i)
 	guint end = i;
 
 	for (guint j = i; j < n; j++) {
-		if (quote_depth(lines[j], NULL) > 0)
+		if (quoted(lines[j]))
 			end = j + 1;
 		else if (!blank(lines[j]))
 			break;
@@ -486,7 +481,7 @@ quoted_forward(char **lines, guint i, guint end, const char *subject,
 		g_ptr_array_add(un, unquote(lines[j]));
 	while (first < un->len && blank(g_ptr_array_index(un, first)))
 		first++;
-	if (first < un->len && quote_depth(g_ptr_array_index(un, first), NULL) == 0)
+	if (first < un->len && !quoted(g_ptr_array_index(un, first)))
 		r = forward_at((char **)un->pdata, un->len, first, lines, i, subject, opts, c);
 	g_ptr_array_free(un, TRUE);
 	if (r <= 0)
@@ -504,7 +499,7 @@ find_forward(GPtrArray *level, const char *subject, const struct fields_opts *op
 	guint n = level->len;
 
 	for (guint i = 0; i < n; i++) {
-		if (quote_depth(lines[i], NULL) == 0) {
+		if (!quoted(lines[i])) {
 			int r = forward_at(lines, n, i, lines, i, subject, opts, c);
 			if (r != 0)
 				return r > 0;
