@@ -477,13 +477,53 @@ t_reading_attached(void **state)
 	message_free(m);
 }
 
+/* A request typed in the body with an older message attached for reference:
+   the body is the request, not a note. */
+static void
+t_reading_reference(void **state)
+{
+	const char *raw = "From: Van phong <vp@sct.danang.gov.vn>\r\n"
+	                  "To: pkt-iid@danang.gov.vn\r\n"
+	                  "Subject: De nghi ho tro ky thuat\r\n"
+	                  "Message-ID: <f3@sct.danang.gov.vn>\r\n"
+	                  "MIME-Version: 1.0\r\n"
+	                  "Content-Type: multipart/mixed; boundary=\"b1\"\r\n\r\n"
+	                  "--b1\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n"
+	                  "Đơn vị yêu cầu: Sở Công Thương\r\n"
+	                  "Người liên hệ: Lê Văn E\r\n"
+	                  "Điện thoại: 0905 111 222\r\n"
+	                  "Địa điểm: Phòng 301\r\n"
+	                  "Nội dung: Máy in không in được (xem thư cũ đính kèm).\r\n\r\n"
+	                  "--b1\r\nContent-Type: message/rfc822\r\n\r\n"
+	                  "From: IID <pkt-iid@danang.gov.vn>\r\n"
+	                  "To: vp@sct.danang.gov.vn\r\n"
+	                  "Subject: Re: May in\r\n"
+	                  "Content-Type: text/plain; charset=utf-8\r\n\r\n"
+	                  "Trung tâm đã xử lý xong.\r\n\r\n"
+	                  "--b1--\r\n";
+	struct attach_opts ao;
+	struct message *m = message_parse(raw, strlen(raw));
+	attach_opts_default(&ao);
+	struct reading *rd = attach_read(m, &ao);
+	JsonObject *f = rd->fx->fields;
+
+	assert_string_equal(json_object_get_string_member(f, "contact_name"), "Lê Văn E");
+	assert_string_equal(json_object_get_string_member(f, "contact_phone"), "0905111222");
+	reading_free(rd);
+	message_free(m);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(t_rows),        cmocka_unit_test(t_html_rows),
-	    cmocka_unit_test(t_levels_text), cmocka_unit_test(t_subjects),
-	    cmocka_unit_test(t_reading),     cmocka_unit_test(t_reading_attached),
+	    cmocka_unit_test(t_rows),
+	    cmocka_unit_test(t_html_rows),
+	    cmocka_unit_test(t_levels_text),
+	    cmocka_unit_test(t_subjects),
+	    cmocka_unit_test(t_reading),
+	    cmocka_unit_test(t_reading_attached),
+	    cmocka_unit_test(t_reading_reference),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
