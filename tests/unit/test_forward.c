@@ -250,6 +250,11 @@ static const struct row rows[] = {
      "Chủ đề: Đề nghị\n\n"
      "Đơn vị yêu cầu: Sở Công Thương\n",
      2, "vp@sct.danang.gov.vn", "Đơn vị yêu cầu: Sở Công Thương", "forward"},
+    {"an outlook block in bold, as Gmail writes it in plain text", "Fwd: FW: Đề nghị",
+     "Chuyển IID.\n\n*From:* Văn phòng <vp@sct.danang.gov.vn>\n"
+     "*Sent:* Thursday, December 17, 2026 8:30 AM\n*To:* cntt@danang.gov.vn\n"
+     "*Subject:* Đề nghị\n\nĐơn vị yêu cầu: Sở Công Thương\n",
+     2, "vp@sct.danang.gov.vn", "Đơn vị yêu cầu: Sở Công Thương", "outlook"},
     {"a form's From/To times are not a header block", "Đăng ký vào phòng máy chủ",
      "Đơn vị: Công ty A\nTừ: 08:00\nĐến: 10:30\nNgày: 05/12/2026\n", 1, NULL, "Đơn vị: Công ty A",
      "note"},
