@@ -11,8 +11,16 @@
  * a conflict: kept from the higher source, listed in conflicts and in
  * doubtful.  Each field remembers its source.  Parts that cannot be read
  * (legacy .doc, over a limit, broken) are listed with the reason; the rest
- * of the message is still used.  An attached message (message/rfc822) is a
- * forward: its sender is the requester and its parts are read too.
+ * of the message is still used.
+ *
+ * Forwards: the body is cut into levels by forward_split() (forward.h); the
+ * innermost forwarded message is read as the body, every level above it is
+ * a forwarder's note that only fills gaps and never gives the contact
+ * (name, phone, e-mail, unit, date, description) nor a conflict.  An
+ * attached message (message/rfc822) is a forward too: its parts are read,
+ * and the body above it is a note when the subject says forward or the
+ * attached message gives more fields.  forwarded_from is the sender of the
+ * deepest forwarded message that names an address.
  *
  * A reading owns everything; reading_free() releases it.  The reading
  * travels between the parse worker and the daemon as JSON
@@ -57,7 +65,7 @@ struct reading {
 	const char *source;       /* the one source of all fields, or "mixed" */
 	GPtrArray *parts;         /* struct part_report* */
 	GPtrArray *conflicts;     /* char*: "contact_phone: docx 0905… / body 0914…" */
-	char *forwarded_from;     /* sender of an attached or inline forwarded message */
+	char *forwarded_from;     /* sender of the innermost forwarded message, or NULL */
 	gboolean needs_person;    /* a part that may hold the form could not be read */
 	char *failed;             /* the reader process failed: why (nothing else is set) */
 };
