@@ -246,7 +246,7 @@ read_part(struct read_ctx *x, const struct message *m, const struct msg_part *p,
 		return; /* a signature, a calendar invitation…: not a form */
 	r = report_new(rd->parts, p);
 	if (o->documents_refused != NULL && kind != K_MESSAGE) {
-		/* the reader process failed on this message: the body alone is read */
+		/* the quick pass: documents wait for the document lane */
 		r->status = DOC_REFUSED;
 		r->cause = g_strdup(o->documents_refused);
 		rd->needs_person = TRUE;
@@ -712,17 +712,6 @@ reading_from_json(JsonObject *o)
 	return r;
 }
 
-/* A reading for a message whose reader failed: only the reason. */
-struct reading *
-reading_failed(const char *why)
-{
-	struct reading *r = reading_new();
-
-	r->failed = g_strdup(why);
-	r->needs_person = TRUE;
-	return r;
-}
-
 /* Release a reading. */
 struct reading *
 reading_free(struct reading *r)
@@ -741,7 +730,6 @@ reading_free(struct reading *r)
 	g_ptr_array_free(r->parts, TRUE);
 	g_ptr_array_free(r->conflicts, TRUE);
 	g_free(r->forwarded_from);
-	g_free(r->failed);
 	g_free(r);
 	return NULL;
 }

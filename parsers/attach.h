@@ -44,7 +44,7 @@ struct attach_opts {
 	double doubt_below; /* OCR line confidence (0..100) under which fields are doubtful */
 	const char *domain; /* "danang.gov.vn" */
 	/* set: no document is read, each is reported refused with this cause
-	   (the reader process failed on the message: the body is still used) */
+	   (the quick pass: the body and attached messages are still read) */
 	const char *documents_refused;
 };
 
@@ -67,7 +67,6 @@ struct reading {
 	GPtrArray *conflicts;     /* char*: "contact_phone: docx 0905… / body 0914…" */
 	char *forwarded_from;     /* sender of the innermost forwarded message, or NULL */
 	gboolean needs_person;    /* a part that may hold the form could not be read */
-	char *failed;             /* the reader process failed: why (nothing else is set) */
 };
 
 /* The default options: doc.h's limits, OCR on in "vie+eng", doubtful under 70. */
@@ -80,9 +79,6 @@ struct reading *attach_read(const struct message *m, const struct attach_opts *o
 /* The reading as JSON, and back (NULL when the JSON is not a reading). */
 JsonObject *reading_to_json(const struct reading *r);
 struct reading *reading_from_json(JsonObject *o);
-/* A reading that only says the reader failed (died, overran): the daemon then
-   reads the body itself with documents_refused set to this reason. */
-struct reading *reading_failed(const char *why);
 struct reading *reading_free(struct reading *r);
 
 #endif
