@@ -550,6 +550,36 @@ is_copy(struct intake *in, const struct message *m, const char *data, gsize len,
 	return seen;
 }
 
+/* Keep a forward of a message already received with that message's
+   request, as a `forwarded` event: 1 joined, 0 not such a forward, -1 on
+   a database error. */
+static int
+join_forward(struct intake *in, struct stored_message *sm, const struct message *m,
+             const struct reading *rd, const char *mailbox, char **cause)
+{
+	gint64 id, mid;
+
+	if (rd->forwarded_from == NULL)
+		return 0;
+	id = store_request_of_original(in->st, rd->forwarded_id, rd->forwarded_from,
+	                               rd->forwarded_subject, cause);
+	if (id <= 0)
+		return id < 0 ? -1 : 0;
+	sm->outcome = "followup";
+	sm->request_id = id;
+	sm->detail = "a forward of a message already received";
+	if ((mid = store_message_add(in->st, sm, cause)) < 0 ||
+	    store_event_add(in->st, id, m->from_addr != NULL ? m->from_addr : "?", "forwarded",
+	                    NULL, NULL, mid, rd->forwarded_from, cause) != 0)
+		return -1;
+	log_info("intake",
+	         "%s: forward by %s of %s's message already received, kept with request "
+	         "%" G_GINT64_FORMAT,
+	         mailbox, m->from_addr != NULL ? m->from_addr : "?", rd->forwarded_from, id);
+	in->followups++;
+	return 1;
+}
+
 /* Whether a message's documents need reading: not a copy. */
 gboolean
 intake_needs_documents(struct intake *in, const struct message *m, const char *data, gsize len)
@@ -674,6 +704,13 @@ intake_message(struct intake *in, const char *mailbox, uint32_t uidvalidity, uin
 		if (procedure_staff_mail(in->pr, &sm, m, mailbox, in->authentic, &done, cause)) {
 			rc = done;
 			in->requests++;
+			goto out;
+		}
+		/* a forward of a message already received (the Department passing
+		   on a unit's mail that reached cntt@ too) joins its request */
+		int joined = join_forward(in, &sm, m, rd, mailbox, cause);
+		if (joined != 0) {
+			rc = joined > 0 ? 0 : -1;
 			goto out;
 		}
 	}

@@ -240,6 +240,8 @@ static const char *const migrations[] = {
     "  GROUP BY at / 3600;"
     "DROP INDEX sends_address;"
     "DROP INDEX sends_at;",
+    /* 11: a forward found by the sender and subject of the message it carries */
+    "CREATE INDEX messages_from_subject ON messages(from_addr, subject);",
 };
 
 /* Now as an ISO 8601 UTC timestamp. */
@@ -995,6 +997,59 @@ store_request_by_message_id(struct store *st, const char *message_id, char **cau
 	if (sqlite3_step(s) == SQLITE_ROW)
 		id = sqlite3_column_int64(s, 0);
 	sqlite3_reset(s);
+	return id;
+}
+
+/* The open request an earlier message belongs to: by its Message-ID (any
+   state), else by its sender and subject within the last 30 days (a request
+   not closed, rejected or cancelled); 0 when none, -1 on error. */
+gint64
+store_request_of_original(struct store *st, const char *message_id, const char *from,
+                          const char *subject, char **cause)
+{
+	sqlite3_stmt *s;
+	gint64 id = 0;
+	int rc;
+
+	if (message_id != NULL) {
+		s = store_query(st,
+		                "SELECT request_id FROM messages WHERE message_id = ? AND "
+		                "request_id IS NOT NULL ORDER BY id LIMIT 1",
+		                cause, "s", message_id);
+		if (s == NULL)
+			return -1;
+		if ((rc = sqlite3_step(s)) == SQLITE_ROW)
+			id = sqlite3_column_int64(s, 0);
+		sqlite3_reset(s);
+		if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+			*cause = store_error(st, "forward lookup");
+			return -1;
+		}
+		if (id != 0)
+			return id;
+	}
+	if (from == NULL || subject == NULL || *subject == '\0')
+		return 0;
+	GDateTime *now = g_date_time_new_now_utc(), *then = g_date_time_add_days(now, -30);
+	char *since = g_date_time_format(then, "%Y-%m-%dT%H:%M:%SZ");
+	g_date_time_unref(then);
+	g_date_time_unref(now);
+	s = store_query(st,
+	                "SELECT m.request_id FROM messages m JOIN requests r ON r.id = m.request_id "
+	                "WHERE m.from_addr = ? AND m.subject = ? AND m.received >= ? AND "
+	                "r.state NOT IN ('closed', 'rejected', 'cancelled') "
+	                "ORDER BY m.id DESC LIMIT 1",
+	                cause, "sss", from, subject, since);
+	g_free(since);
+	if (s == NULL)
+		return -1;
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		id = sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		*cause = store_error(st, "forward lookup");
+		return -1;
+	}
 	return id;
 }
 

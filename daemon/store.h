@@ -149,6 +149,11 @@ gint64 store_request_add(struct store *st, const struct new_request *r, char **n
 int store_attachment_add(struct store *st, const struct stored_attachment *a, char **cause);
 /* Request id by number, 0 when none, -1 on error; *sender gets its sender. */
 gint64 store_request_by_number(struct store *st, const char *number, char **sender, char **cause);
+/* The open request an earlier message belongs to, for a forward carrying
+   it: by its Message-ID (any state), else by its sender and subject within
+   the last 30 days (a request still open); 0 when none, -1 on error. */
+gint64 store_request_of_original(struct store *st, const char *message_id, const char *from,
+                                 const char *subject, char **cause);
 /* Request id that sent or received this Message-ID, 0 when none. */
 gint64 store_request_by_message_id(struct store *st, const char *message_id, char **cause);
 int store_request_set_state(struct store *st, gint64 id, const char *state, char **cause);

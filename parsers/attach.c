@@ -139,15 +139,20 @@ struct read_ctx {
 	int sender_depth; /* how deep the forward rd->forwarded_from came from, 0 none */
 };
 
-/* Keep the sender of a forwarded message found depth levels down when it is
-   the deepest so far: the innermost sender is the requester. */
+/* Keep the sender (and the Message-ID and subject, when known) of a
+   forwarded message found depth levels down when it is the deepest so far:
+   the innermost sender is the requester. */
 static void
-keep_sender(struct read_ctx *x, const char *addr, int depth)
+keep_sender(struct read_ctx *x, const char *addr, int depth, const char *id, const char *subject)
 {
 	if (addr == NULL || depth <= x->sender_depth)
 		return;
 	g_free(x->rd->forwarded_from);
+	g_free(x->rd->forwarded_id);
+	g_free(x->rd->forwarded_subject);
 	x->rd->forwarded_from = g_ascii_strdown(addr, -1);
+	x->rd->forwarded_id = g_strdup(id);
+	x->rd->forwarded_subject = g_strdup(subject);
 	x->sender_depth = depth;
 }
 
@@ -299,7 +304,7 @@ read_part(struct read_ctx *x, const struct message *m, const struct msg_part *p,
 		/* a forward: the attached message is the unit's own request */
 		struct message *inner = message_parse((const char *)data, len);
 		r->reader = "message";
-		keep_sender(x, inner->from_addr, fwd + 1);
+		keep_sender(x, inner->from_addr, fwd + 1, inner->message_id, inner->subject);
 		if (depth < 3)
 			read_message(x, inner, o, depth + 1, fwd + 1);
 		message_free(inner);
@@ -359,7 +364,7 @@ read_message(struct read_ctx *x, const struct message *m, const struct attach_op
 			own->rank = NOTE_RANK;
 		}
 		if (i > 0)
-			keep_sender(x, l->from_addr, fwd + (int)i);
+			keep_sender(x, l->from_addr, fwd + (int)i, NULL, l->subject);
 	}
 	int inline_levels = (int)levels->len - 1;
 	forward_levels_free(levels);
@@ -639,6 +644,10 @@ reading_to_json(const struct reading *r)
 	json_object_set_array_member(o, "conflicts", strings_json(r->conflicts));
 	if (r->forwarded_from != NULL)
 		json_object_set_string_member(o, "forwarded_from", r->forwarded_from);
+	if (r->forwarded_id != NULL)
+		json_object_set_string_member(o, "forwarded_id", r->forwarded_id);
+	if (r->forwarded_subject != NULL)
+		json_object_set_string_member(o, "forwarded_subject", r->forwarded_subject);
 	json_object_set_boolean_member(o, "needs_person", r->needs_person);
 	for (guint i = 0; i < r->parts->len; i++) {
 		struct part_report *p = g_ptr_array_index(r->parts, i);
@@ -686,6 +695,8 @@ reading_from_json(JsonObject *o)
 	strings_from_json(o, "doubtful", r->fx->doubtful);
 	strings_from_json(o, "conflicts", r->conflicts);
 	r->forwarded_from = g_strdup(str_member(o, "forwarded_from"));
+	r->forwarded_id = g_strdup(str_member(o, "forwarded_id"));
+	r->forwarded_subject = g_strdup(str_member(o, "forwarded_subject"));
 	r->needs_person = json_object_get_boolean_member_with_default(o, "needs_person", FALSE);
 	JsonArray *parts =
 	    json_object_has_member(o, "parts") ? json_object_get_array_member(o, "parts") : NULL;
@@ -730,6 +741,8 @@ reading_free(struct reading *r)
 	g_ptr_array_free(r->parts, TRUE);
 	g_ptr_array_free(r->conflicts, TRUE);
 	g_free(r->forwarded_from);
+	g_free(r->forwarded_id);
+	g_free(r->forwarded_subject);
 	g_free(r);
 	return NULL;
 }

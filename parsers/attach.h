@@ -66,6 +66,8 @@ struct reading {
 	GPtrArray *parts;         /* struct part_report* */
 	GPtrArray *conflicts;     /* char*: "contact_phone: docx 0905… / body 0914…" */
 	char *forwarded_from;     /* sender of the innermost forwarded message, or NULL */
+	char *forwarded_id;       /* its Message-ID (an attached message), or NULL */
+	char *forwarded_subject;  /* its subject, or NULL */
 	gboolean needs_person;    /* a part that may hold the form could not be read */
 };
 
