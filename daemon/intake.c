@@ -269,19 +269,21 @@ find_thread(struct intake *in, const struct message *m, char **cause)
 }
 
 /* Whether the sender may add to this request: the requester, staff or the
-   Department.  Anyone else starts a request of their own. */
-static gboolean
-may_follow_up(struct intake *in, gint64 request_id, const struct message *m)
+   Department (1; 0 no: anyone else starts a request of their own; -1 with
+   *cause when the database failed). */
+static int
+may_follow_up(struct intake *in, gint64 request_id, const struct message *m, char **cause)
 {
-	char *cause = NULL, *sender = NULL;
-	gboolean ok = FALSE;
+	char *sender = NULL;
+	int ok;
 
 	if (m->from_addr == NULL)
-		return FALSE;
+		return 0;
 	if (config_is_staff(in->cfg, m->from_addr) ||
 	    g_ascii_strcasecmp(m->from_addr, in->cfg->department_ict) == 0)
-		return TRUE;
-	sender = store_request_sender(in->st, request_id);
+		return 1;
+	if (store_request_sender(in->st, request_id, &sender, cause) < 0)
+		return -1;
 	ok = sender != NULL && g_ascii_strcasecmp(sender, m->from_addr) == 0;
 	/* a colleague writing from the same unit's office mailbox */
 	if (!ok && sender != NULL) {
@@ -289,7 +291,6 @@ may_follow_up(struct intake *in, gint64 request_id, const struct message *m)
 		ok = a != NULL && a == config_unit_of(in->cfg, m->from_addr);
 	}
 	g_free(sender);
-	g_free(cause);
 	return ok;
 }
 
@@ -676,7 +677,10 @@ intake_message(struct intake *in, const char *mailbox, uint32_t uidvalidity, uin
 	g_free(automatic);
 	if (thread < 0)
 		goto out;
-	if (thread > 0 && may_follow_up(in, thread, m)) {
+	int may = thread > 0 ? may_follow_up(in, thread, m, cause) : 0;
+	if (may < 0)
+		goto out;
+	if (may > 0) {
 		sm.outcome = "followup";
 		sm.request_id = thread;
 		gint64 mid = store_message_add(in->st, &sm, cause);

@@ -9,34 +9,13 @@
 
 /* Every template phieu sends; next_steps is a "type: text" list, not a mail. */
 static const char *const template_names[] = {
-    "ack",
-    "ack_unknown",
-    "notice_staff",
-    "next_steps",
-    "notice_new",
-    "scheduled",
-    "started",
-    "completed",
-    "needinfo",
-    "reack",
-    "rejected",
-    "cancelled",
-    "closed",
-    "autoclosed",
-    "reminder_needinfo",
-    "report_copy",
-    "cost",
-    "refused_command",
-    "correspondence",
-    "emergency_reminder",
-    "capacity",
-    "send_failed",
-    "quarantine",
-    "mailbox_stalled",
-    "limit_reached",
-    "unauthenticated",
-    "nothing_done",
-    NULL,
+    "ack",           "ack_unknown",     "notice_staff",      "next_steps",
+    "notice_new",    "scheduled",       "started",           "completed",
+    "needinfo",      "reack",           "rejected",          "cancelled",
+    "closed",        "autoclosed",      "reminder_needinfo", "report_copy",
+    "cost",          "refused_command", "correspondence",    "emergency_reminder",
+    "capacity",      "send_failed",     "quarantine",        "mailbox_stalled",
+    "limit_reached", "unauthenticated", "nothing_done",      NULL,
 };
 
 /* The names of the request types for people, by language. */
@@ -334,7 +313,12 @@ tell_limit(struct notify *n, gint64 request_id, const char *over, const char *wh
 	first = store_limit_note(n->st, over, day, cause);
 	if (first == 1 && n->cfg->staff != NULL && n->cfg->staff[0] != NULL) {
 		GHashTable *v = notify_vars(n, "", "");
-		char *number = request_id != 0 ? store_request_number(n->st, request_id) : NULL;
+		char *number = NULL;
+		if (request_id != 0 &&
+		    store_request_number(n->st, request_id, &number, cause) < 0) {
+			g_hash_table_destroy(v);
+			return -1;
+		}
 		notify_set(v, "address", strcmp(over, "*") == 0 ? "" : over, FALSE);
 		notify_set(v, "why", why, FALSE);
 		notify_set(v, "request", number != NULL ? number : "", FALSE);

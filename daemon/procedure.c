@@ -187,7 +187,8 @@ hint_staff(struct procedure *p, const struct req *r, const struct message *m, co
 		notify_set(v, "lines", lines->str, TRUE);
 		rc = notify_queue(p->nt, r->id, "notice", "nothing_done", v, req_from(p, r), rcpt,
 		                  NULL, cause);
-		log_info("procedure", "%s: mail from %s holds no command; told what it may have meant",
+		log_info("procedure",
+		         "%s: mail from %s holds no command; told what it may have meant",
 		         r->number, to);
 		g_hash_table_destroy(v);
 	}

@@ -160,12 +160,12 @@ int store_request_set_state(struct store *st, gint64 id, const char *state, char
 int store_event_add(struct store *st, gint64 request_id, const char *actor, const char *kind,
                     const char *from_state, const char *to_state, gint64 message,
                     const char *detail, char **cause);
-/* Sender address of a request, or NULL. */
-char *store_request_sender(struct store *st, gint64 id);
-/* Current state of a request, or NULL. */
-char *store_request_state(struct store *st, gint64 id);
-/* The number of a request ("2026-000123"), or NULL. */
-char *store_request_number(struct store *st, gint64 id);
+/* A request's sender address, current state, number ("2026-000123"): 1
+   with the value (g_free), 0 when there is no such request, -1 with *cause
+   when the database failed (never mistaken for "absent"). */
+int store_request_sender(struct store *st, gint64 id, char **sender, char **cause);
+int store_request_state(struct store *st, gint64 id, char **state, char **cause);
+int store_request_number(struct store *st, gint64 id, char **number, char **cause);
 
 /* The limits against loops and floods (daemon/notify.c): sends since a
    time to an address, of a request and kind, or in all; record one; note a

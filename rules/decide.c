@@ -425,6 +425,13 @@ rules_automatic(const struct message *m)
 	return NULL;
 }
 
+/* A form's code from its number: 2 -> "02/IID-KT", 12 -> "12/IID-KT". */
+static void
+form_code_of(int no, char *buf, gsize size)
+{
+	g_snprintf(buf, size, "%02d/IID-KT", no);
+}
+
 /* Score every type for this message; returns the best row or NULL. */
 static const struct type_row *
 classify(const struct message *m, const struct fields_result *fx, const char *mailbox,
@@ -451,7 +458,7 @@ classify(const struct message *m, const struct fields_result *fx, const char *ma
 		int score = 0;
 		char code[16];
 
-		g_snprintf(code, sizeof code, "0%d/IID-KT", row->form_no);
+		form_code_of(row->form_no, code, sizeof code);
 		if (form_code != NULL && strcmp(form_code, code) == 0)
 			score += 20;
 		score += 4 * words_found(row->words, subj, 2);
@@ -651,8 +658,11 @@ rules_decide(const struct message *m, const struct reading *rd, const char *mail
 	row = classify(m, fx, d->mailbox, d->form_code, with_form, &d->why);
 	d->type = row != NULL ? row->key : "unknown";
 	d->title_vi = row != NULL ? row->title_vi : "Yêu cầu chưa xác định loại";
-	if (row != NULL && d->form_code == NULL)
-		d->form_code = g_strdup_printf("0%d/IID-KT", row->form_no);
+	if (row != NULL && d->form_code == NULL) {
+		char code[16];
+		form_code_of(row->form_no, code, sizeof code);
+		d->form_code = g_strdup(code);
+	}
 	place_fields(d, row, fx->fields, m);
 	place_notes(d, rd);
 	if (row != NULL && row->mailbox != NULL)

@@ -43,6 +43,24 @@ lifecycle_step(enum command_kind k, const char *state, const char *type, char **
 	return NULL;
 }
 
+/* The moves phieu's own acts make: from a state, to a state. */
+static const struct {
+	enum lifecycle_act act;
+	const char *from, *to;
+} acts[] = {
+    {ACT_ACK_SENT, "received", "acknowledged"},
+};
+
+/* The state an act moves a request to, or NULL. */
+const char *
+lifecycle_after(enum lifecycle_act act, const char *state)
+{
+	for (gsize i = 0; state != NULL && i < G_N_ELEMENTS(acts); i++)
+		if (acts[i].act == act && strcmp(acts[i].from, state) == 0)
+			return acts[i].to;
+	return NULL;
+}
+
 /* Whether a state is final. */
 gboolean
 lifecycle_final(const char *state)

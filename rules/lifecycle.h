@@ -43,6 +43,12 @@ struct step {
  *why (for the staff member) when it is not allowed there. */
 const struct step *lifecycle_step(enum command_kind k, const char *state, const char *type,
                                   char **why);
+/* What phieu's own acts do to a request, besides staff commands. */
+enum lifecycle_act {
+	ACT_ACK_SENT, /* the acknowledgement was accepted by the mail server */
+};
+/* The state a request in state moves to when phieu did act, or NULL (stays). */
+const char *lifecycle_after(enum lifecycle_act act, const char *state);
 /* Whether a state is final (closed, rejected, cancelled). */
 gboolean lifecycle_final(const char *state);
 /* Whether the type needs the unit's sign-off on completion (01, 03, 05). */
