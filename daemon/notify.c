@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "decide.h"
 #include "lifecycle.h"
 #include "log.h"
 #include "reply.h"
@@ -16,18 +17,6 @@ static const char *const template_names[] = {
     "cost",          "refused_command", "correspondence",    "emergency_reminder",
     "capacity",      "send_failed",     "quarantine",        "mailbox_stalled",
     "limit_reached", "unauthenticated", "nothing_done",      NULL,
-};
-
-/* The names of the request types for people, by language. */
-static const struct {
-	const char *type, *vi, *en;
-} titles[] = {
-    {"website_update", "Cập nhật mã nguồn website", "Website source update"},
-    {"mailbox", "Cấp mới/thay đổi/hủy bỏ hộp thư điện tử", "Mailbox create/change/cancel"},
-    {"subdomain", "Tạo tên miền con của danang.gov.vn", "Sub-domain of danang.gov.vn"},
-    {"server_room", "Vào ra Phòng Hệ thống", "Server-room access"},
-    {"tech_support", "Hỗ trợ kỹ thuật trong tòa nhà", "Technical support in the buildings"},
-    {"unknown", "Yêu cầu chưa xác định loại", "Request of unknown type"},
 };
 
 struct notify {
@@ -141,10 +130,8 @@ notify_request_vars(const struct notify *n, GHashTable *v, JsonObject *request)
 	notify_set(v, "original_subject", member(request, "subject"), FALSE);
 	notify_set(v, "type", type, FALSE);
 	notify_set(v, "state", member(request, "state"), FALSE);
-	for (gsize i = 0; type != NULL && i < G_N_ELEMENTS(titles); i++)
-		if (strcmp(titles[i].type, type) == 0)
-			notify_set(v, "title",
-			           strcmp(lang, "en") == 0 ? titles[i].en : titles[i].vi, FALSE);
+	if (type != NULL)
+		notify_set(v, "title", rules_type_title(type, lang), FALSE);
 	key = g_strdup_printf("type_%s", type != NULL ? type : "unknown");
 	/* the key string must outlive the table: keep one per type */
 	g_hash_table_insert(v, (gpointer)g_intern_string(key), g_strdup("yes"));

@@ -287,16 +287,16 @@ step_schedule(struct procedure *p, struct req *r, const struct step *s, const st
 	if (rc == 0)
 		rc = store_request_set_due(p->st, r->id, 0, NULL, cause);
 	if (rc == 0 && strcmp(r->type, "server_room") == 0) {
-		/* at most 2 people in the room: count overlapping scheduled visits */
+		/* the room's limit of people: count overlapping scheduled visits */
 		int others = store_room_overlap(p->st, r->id, at, until, &who, cause);
 		int people = checks_people(r->fields);
 		if (others < 0)
 			rc = -1;
-		else if (others + people > 2) {
+		else if (others + people > CHECKS_ROOM_LIMIT) {
 			char *detail =
 			    g_strdup_printf("%d people in the room at once with %s; the limit "
-			                    "is 2",
-			                    others + people, who);
+			                    "is %d",
+			                    others + people, who, CHECKS_ROOM_LIMIT);
 			rc = store_event_add(p->st, r->id, "phieu", "capacity", r->state, r->state,
 			                     mid, detail, cause);
 			g_free(detail);

@@ -70,6 +70,9 @@ void rules_reset_types(void);
    are added to the type's words; required ('|') replaces its list. */
 void rules_configure_type(const char *key, int form_no, const char *mailbox, const char *words,
                           const char *required, int sign_off, const char *title);
+/* A request type's name for people in a language ("vi", "en"): the rules
+   file's title when it set one; for an unknown key, "request of unknown type". */
+const char *rules_type_title(const char *key, const char *lang);
 /* Where an answer to a sender goes.  Reply-To is followed only when it is a
    configured unit address (unit_reply_to) or lies in the organisation
    (registrable domain) of a From that is trusted (same_org, from_trusted);

@@ -193,10 +193,10 @@ check_server_room(const struct check_input *in, struct check_result *r)
 			break;
 		}
 	g_free(f);
-	if (r->state == NULL && checks_people(in->fields) > 2) {
+	if (r->state == NULL && checks_people(in->fields) > CHECKS_ROOM_LIMIT) {
 		r->review = TRUE;
-		note(r, "%d people would be in the server room at once; the limit is 2",
-		     checks_people(in->fields));
+		note(r, "%d people would be in the server room at once; the limit is %d",
+		     checks_people(in->fields), CHECKS_ROOM_LIMIT);
 	}
 }
 

@@ -78,6 +78,8 @@ struct check_result {
 
 /* Run the procedures' checks on a new request. */
 void checks_new(const struct check_input *in, struct check_result *out);
+/* The most people in the server room at once (the procedure's rule). */
+#define CHECKS_ROOM_LIMIT 2
 /* The number of people in a server-room request (its visitors, at least 1). */
 int checks_people(JsonObject *fields);
 /* Release what a check_result holds. */

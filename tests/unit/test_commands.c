@@ -7,6 +7,7 @@
 #include <cmocka.h>
 
 #include "commands.h"
+#include "decide.h"
 #include "lifecycle.h"
 
 #define REF_YEAR  2026
@@ -450,6 +451,21 @@ t_after_acts(void **state)
 	assert_null(lifecycle_after(ACT_ACK_SENT, NULL));
 }
 
+/* Type titles come from the one type table: built in per language, the
+   rules file's in every language. */
+static void
+t_type_titles(void **state)
+{
+	(void)state;
+	assert_string_equal(rules_type_title("server_room", "vi"), "Vào ra Phòng Hệ thống");
+	assert_string_equal(rules_type_title("server_room", "en"), "Server-room access");
+	assert_string_equal(rules_type_title("nothing", "en"), "Request of unknown type");
+	rules_configure_type("server_room", 0, NULL, NULL, NULL, -1, "Ra vào phòng máy chủ");
+	assert_string_equal(rules_type_title("server_room", "en"), "Ra vào phòng máy chủ");
+	rules_reset_types();
+	assert_string_equal(rules_type_title("server_room", "vi"), "Vào ra Phòng Hệ thống");
+}
+
 /* A staff mail holding no command: the lines that look meant as one. */
 struct hint_row {
 	const char *text;
@@ -499,7 +515,7 @@ main(void)
 	    cmocka_unit_test(t_spellings),     cmocka_unit_test(t_cases),
 	    cmocka_unit_test(t_unknown),       cmocka_unit_test(t_several),
 	    cmocka_unit_test(t_confirmations), cmocka_unit_test(t_hints),
-	    cmocka_unit_test(t_after_acts),
+	    cmocka_unit_test(t_after_acts),    cmocka_unit_test(t_type_titles),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
