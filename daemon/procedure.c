@@ -167,18 +167,15 @@ hint_staff(struct procedure *p, const struct req *r, const struct message *m, co
            char **cause)
 {
 	GPtrArray *hints = commands_hints(m->text);
-	gboolean en = strcmp(p->cfg->language, "en") == 0;
 	GString *lines = g_string_new(NULL);
 	int rc = 0;
 
+	/* the template says what "=>" (the line as it would work) means */
 	for (guint i = 0; i < hints->len; i++) {
 		char **two = g_strsplit(g_ptr_array_index(hints, i), "\t", 2);
 		g_string_append_printf(lines, "  > %s\n", two[0]);
 		if (two[1] != NULL)
-			g_string_append_printf(lines, "    %s %s\n",
-			                       en ? "did you mean, on a line of its own:"
-			                          : "có phải ý anh/chị là (trên một dòng riêng):",
-			                       two[1]);
+			g_string_append_printf(lines, "    => %s\n", two[1]);
 		g_strfreev(two);
 	}
 	if (hints->len > 0) {
