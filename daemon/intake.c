@@ -319,16 +319,13 @@ queue_ack(struct intake *in, gint64 id, const char *number, const struct decisio
 	                       ? json_object_get_string_member(d->fields, "requesting_unit")
 	                       : (strcmp(lang, "en") == 0 ? "Sir or Madam" : "Quý đơn vị");
 	gboolean known = strcmp(d->type, "unknown") != 0;
-	const char *action = json_object_has_member(d->fields, "mailbox_action")
-	                         ? json_object_get_string_member(d->fields, "mailbox_action")
-	                         : "";
 	struct thread_ref t = thread_of(m);
 	int rc;
 
 	if (from == NULL)
 		from = rules_mailbox_address(&in->ropts, mailbox);
 	notify_set(v, "greeting", name, FALSE);
-	notify_set(v, "title", d->title_vi, FALSE);
+	notify_set(v, "title", rules_type_title(d->type, lang), FALSE);
 	notify_set(v, "form_code", d->form_code, FALSE);
 	g_hash_table_insert(v, "fields", reply_fields_text(d->fields, d->doubtful, lang));
 	notify_set(v, "doubtful", d->doubtful->len > 0 ? "yes" : "", FALSE);
@@ -336,9 +333,7 @@ queue_ack(struct intake *in, gint64 id, const char *number, const struct decisio
 	notify_set(v, "wrong_mailbox", d->wrong_mailbox ? "yes" : "", FALSE);
 	notify_set(v, "proper_address",
 	           d->proper != NULL ? rules_mailbox_address(&in->ropts, d->proper) : "", FALSE);
-	notify_set(v, "via_department",
-	           strcmp(d->type, "mailbox") == 0 && strcmp(action, "change") != 0 ? "yes" : "",
-	           FALSE);
+	notify_set(v, "via_department", d->via_department ? "yes" : "", FALSE);
 	char *next = reply_lookup_line(notify_template(in->nt, "next_steps"), d->type);
 	notify_set(v, "next_step", next, FALSE);
 	notify_set(v, "hold", hold, FALSE);
@@ -489,8 +484,7 @@ new_request(struct intake *in, const char *mailbox, struct stored_message *sm,
 	rc = store_event_add(in->st, id, m->from_addr != NULL ? m->from_addr : "(unknown sender)",
 	                     "received", NULL, "received", mid, detail, cause);
 	g_free(detail);
-	if (rc == 0 && strcmp(d->type, "mailbox") == 0 && d->proper != NULL &&
-	    strcmp(d->proper, "cntt") == 0)
+	if (rc == 0 && d->via_department)
 		rc =
 		    store_event_add(in->st, id, "phieu", "routed", "received", "received", mid,
 		                    "mailbox create/cancel: received via the Department of ICT and "

@@ -149,7 +149,7 @@ notify_request_vars(const struct notify *n, GHashTable *v, JsonObject *request)
 	const char *proper = member(request, "proper_mailbox");
 	const struct mailbox_cfg *mb = config_mailbox(n->cfg, proper);
 	notify_set(v, "proper_address", mb != NULL ? mb->address : "", FALSE);
-	notify_set(v, "sign_off", type != NULL && lifecycle_sign_off(type) ? "yes" : "", FALSE);
+	notify_set(v, "sign_off", type != NULL && rules_sign_off(type) ? "yes" : "", FALSE);
 	char *days = g_strdup_printf("%d", n->cfg->close_after);
 	notify_set(v, "close_days", days, FALSE);
 	g_free(days);

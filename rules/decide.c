@@ -295,6 +295,7 @@ finish_mailbox(struct decision *d, JsonObject *raw, const struct message *m)
 	else
 		d->proper =
 		    d->mailbox != NULL && strcmp(d->mailbox, "admin") == 0 ? "admin" : "cntt";
+	d->via_department = strcmp(d->proper, "cntt") == 0;
 }
 
 /* Server-room requests: visitors from the list, the bare "Thời gian" as

@@ -34,15 +34,17 @@ struct rules_opts {
 };
 
 struct decision {
-	const char *type;    /* "mailbox", … or "unknown" */
-	char *form_code;     /* "02/IID-KT" or NULL */
-	const char *source;  /* "body" … */
-	JsonObject *fields;  /* DOMAIN.md keys only */
-	GPtrArray *missing;  /* char*: required keys not found */
-	GPtrArray *doubtful; /* char*: keys a person should check */
-	double confidence;   /* 0..1 */
-	const char *mailbox; /* name of the mailbox it came to, or NULL */
-	const char *proper;  /* name of the mailbox it belongs to, or NULL */
+	const char *type;        /* "mailbox", … or "unknown" */
+	char *form_code;         /* "02/IID-KT" or NULL */
+	const char *source;      /* "body" … */
+	JsonObject *fields;      /* DOMAIN.md keys only */
+	GPtrArray *missing;      /* char*: required keys not found */
+	GPtrArray *doubtful;     /* char*: keys a person should check */
+	double confidence;       /* 0..1 */
+	const char *mailbox;     /* name of the mailbox it came to, or NULL */
+	const char *proper;      /* name of the mailbox it belongs to, or NULL */
+	gboolean via_department; /* handled through the Department of ICT (mailbox
+	                            create/cancel): recorded as routed, said in the ack */
 	gboolean wrong_mailbox;
 	char *automatic;       /* why the mail is automatic, or NULL */
 	gboolean password;     /* carries a credential: never echo the body */

@@ -68,13 +68,6 @@ lifecycle_final(const char *state)
 	return text_list_has("closed|rejected|cancelled", state);
 }
 
-/* Whether the type needs the unit's sign-off. */
-gboolean
-lifecycle_sign_off(const char *type)
-{
-	return rules_sign_off(type);
-}
-
 /* The procedures' words for what is banned in the server room. */
 static const char server_room_rule[] =
     "Không vào Phòng Hệ thống cùng lúc quá 02 người; tuyệt đối không lắp ráp, cài đặt, vận "

@@ -51,8 +51,6 @@ enum lifecycle_act {
 const char *lifecycle_after(enum lifecycle_act act, const char *state);
 /* Whether a state is final (closed, rejected, cancelled). */
 gboolean lifecycle_final(const char *state);
-/* Whether the type needs the unit's sign-off on completion (01, 03, 05). */
-gboolean lifecycle_sign_off(const char *type);
 
 /* What the daemon found out for the checks of a new request. */
 struct check_input {
