@@ -409,6 +409,17 @@ step_plain(struct procedure *p, struct req *r, const struct step *s, const struc
 	return rc;
 }
 
+/* The commands whose step does more than step_plain: one row each. */
+typedef int (*step_fn)(struct procedure *p, struct req *r, const struct step *s,
+                       const struct command *c, const char *actor, gint64 mid, char **cause);
+static const struct {
+	enum command_kind kind;
+	step_fn fn;
+} step_fns[] = {
+    {CMD_SCHEDULE, step_schedule},
+    {CMD_COST, step_cost},
+};
+
 /* One staff command on a request. */
 static int
 apply_command(struct procedure *p, struct req *r, const struct command *c, const char *actor,
@@ -441,10 +452,9 @@ apply_command(struct procedure *p, struct req *r, const struct command *c, const
 	}
 	log_info("procedure", "%s: %s by %s (%s -> %s)", r->number, c->name, actor, r->state,
 	         s->to != NULL ? s->to : r->state);
-	if (c->kind == CMD_SCHEDULE)
-		return step_schedule(p, r, s, c, actor, mid, cause);
-	if (c->kind == CMD_COST)
-		return step_cost(p, r, s, c, actor, mid, cause);
+	for (gsize i = 0; i < G_N_ELEMENTS(step_fns); i++)
+		if (step_fns[i].kind == c->kind)
+			return step_fns[i].fn(p, r, s, c, actor, mid, cause);
 	return step_plain(p, r, s, c, actor, mid, cause);
 }
 
