@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "decide.h"
+#include "jsonget.h"
 #include "lifecycle.h"
 #include "log.h"
 #include "reply.h"
@@ -101,21 +102,11 @@ notify_vars(const struct notify *n, const char *number, const char *original_sub
 	return v;
 }
 
-/* A string member of a JSON object, or NULL. */
-static const char *
-member(JsonObject *o, const char *key)
-{
-	if (o == NULL || !json_object_has_member(o, key) ||
-	    !JSON_NODE_HOLDS_VALUE(json_object_get_member(o, key)))
-		return NULL;
-	return json_object_get_string_member(o, key);
-}
-
 /* Add a stored request's values. */
 void
 notify_request_vars(const struct notify *n, GHashTable *v, JsonObject *request)
 {
-	const char *type = member(request, "type");
+	const char *type = jsonget_str(request, "type");
 	JsonObject *fields = json_object_get_object_member(request, "fields");
 	GPtrArray *doubtful = g_ptr_array_new();
 	JsonArray *d = json_object_has_member(request, "doubtful")
@@ -126,10 +117,10 @@ notify_request_vars(const struct notify *n, GHashTable *v, JsonObject *request)
 
 	for (guint i = 0; d != NULL && i < json_array_get_length(d); i++)
 		g_ptr_array_add(doubtful, (gpointer)json_array_get_string_element(d, i));
-	notify_set(v, "number", member(request, "id"), FALSE);
-	notify_set(v, "original_subject", member(request, "subject"), FALSE);
+	notify_set(v, "number", jsonget_str(request, "id"), FALSE);
+	notify_set(v, "original_subject", jsonget_str(request, "subject"), FALSE);
 	notify_set(v, "type", type, FALSE);
-	notify_set(v, "state", member(request, "state"), FALSE);
+	notify_set(v, "state", jsonget_str(request, "state"), FALSE);
 	if (type != NULL)
 		notify_set(v, "title", rules_type_title(type, lang), FALSE);
 	key = g_strdup_printf("type_%s", type != NULL ? type : "unknown");
@@ -137,16 +128,16 @@ notify_request_vars(const struct notify *n, GHashTable *v, JsonObject *request)
 	g_hash_table_insert(v, (gpointer)g_intern_string(key), g_strdup("yes"));
 	g_free(key);
 	g_hash_table_insert(v, "fields", reply_fields_text(fields, doubtful, lang));
-	const char *name = member(fields, "contact_name");
-	const char *unit = member(fields, "requesting_unit");
+	const char *name = jsonget_str(fields, "contact_name");
+	const char *unit = jsonget_str(fields, "requesting_unit");
 	notify_set(v, "unit", unit, FALSE);
 	notify_set(v, "greeting",
 	           name != NULL   ? name
 	           : unit != NULL ? unit
 	                          : (strcmp(lang, "en") == 0 ? "Sir or Madam" : "Quý đơn vị"),
 	           FALSE);
-	notify_set(v, "location", member(fields, "location"), FALSE);
-	const char *proper = member(request, "proper_mailbox");
+	notify_set(v, "location", jsonget_str(fields, "location"), FALSE);
+	const char *proper = jsonget_str(request, "proper_mailbox");
 	const struct mailbox_cfg *mb = config_mailbox(n->cfg, proper);
 	notify_set(v, "proper_address", mb != NULL ? mb->address : "", FALSE);
 	notify_set(v, "sign_off", type != NULL && rules_sign_off(type) ? "yes" : "", FALSE);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "commands.h"
+#include "jsonget.h"
 #include "lifecycle.h"
 #include "log.h"
 #include "reply.h"
@@ -56,16 +57,6 @@ now_s(void)
 	return g_get_real_time() / G_USEC_PER_SEC;
 }
 
-/* A string member or NULL. */
-static const char *
-str(JsonObject *o, const char *key)
-{
-	if (o == NULL || !json_object_has_member(o, key) ||
-	    !JSON_NODE_HOLDS_VALUE(json_object_get_member(o, key)))
-		return NULL;
-	return json_object_get_string_member(o, key);
-}
-
 /* Load a request; FALSE when it is not there. */
 static gboolean
 req_load(struct procedure *p, gint64 id, struct req *r, char **cause)
@@ -78,13 +69,13 @@ req_load(struct procedure *p, gint64 id, struct req *r, char **cause)
 	if (r->o == NULL)
 		return FALSE;
 	r->id = id;
-	r->number = str(r->o, "id");
-	r->state = str(r->o, "state");
-	r->type = str(r->o, "type");
-	r->sender = str(r->o, "sender");
-	r->mailbox = str(r->o, "mailbox");
-	r->proper = str(r->o, "proper_mailbox");
-	r->message_id = str(r->o, "message_id");
+	r->number = jsonget_str(r->o, "id");
+	r->state = jsonget_str(r->o, "state");
+	r->type = jsonget_str(r->o, "type");
+	r->sender = jsonget_str(r->o, "sender");
+	r->mailbox = jsonget_str(r->o, "mailbox");
+	r->proper = jsonget_str(r->o, "proper_mailbox");
+	r->message_id = jsonget_str(r->o, "message_id");
 	r->fields = json_object_get_object_member(r->o, "fields");
 	return TRUE;
 }
@@ -113,7 +104,7 @@ req_from(struct procedure *p, const struct req *r)
 static GHashTable *
 req_vars(struct procedure *p, const struct req *r)
 {
-	GHashTable *v = notify_vars(p->nt, r->number, str(r->o, "subject"));
+	GHashTable *v = notify_vars(p->nt, r->number, jsonget_str(r->o, "subject"));
 
 	notify_request_vars(p->nt, v, r->o);
 	return v;
@@ -249,12 +240,12 @@ static int
 step_schedule(struct procedure *p, struct req *r, const struct step *s, const struct command *c,
               const char *actor, gint64 mid, char **cause)
 {
-	const char *date = c->date != NULL ? c->date : str(r->fields, "visit_date");
-	const char *time = c->time != NULL ? c->time : str(r->fields, "time_from");
+	const char *date = c->date != NULL ? c->date : jsonget_str(r->fields, "visit_date");
+	const char *time = c->time != NULL ? c->time : jsonget_str(r->fields, "time_from");
 	/* the end: as given, else the form's when the start is the form's, else an hour */
-	const char *form_to = str(r->fields, "time_to");
+	const char *form_to = jsonget_str(r->fields, "time_to");
 	gboolean form_slot =
-	    c->time == NULL || g_strcmp0(c->time, str(r->fields, "time_from")) == 0;
+	    c->time == NULL || g_strcmp0(c->time, jsonget_str(r->fields, "time_from")) == 0;
 	char *until_t = c->until != NULL               ? g_strdup(c->until)
 	                : form_to != NULL && form_slot ? g_strdup(form_to)
 	                                               : time_plus(time, 60);
@@ -731,7 +722,7 @@ static int
 link_emergency(struct procedure *p, struct req *r, gint64 mid, char **cause)
 {
 	const struct unit_cfg *u = config_unit_of(p->cfg, r->sender);
-	const char *unit = str(r->fields, "requesting_unit");
+	const char *unit = jsonget_str(r->fields, "requesting_unit");
 	gint64 em;
 	int rc;
 
@@ -771,7 +762,7 @@ account_addresses(JsonObject *fields)
 		for (guint i = 0; i < json_array_get_length(a); i++) {
 			JsonNode *e = json_array_get_element(a, i);
 			const char *addr = JSON_NODE_HOLDS_OBJECT(e)
-			                       ? str(json_node_get_object(e), "address")
+			                       ? jsonget_str(json_node_get_object(e), "address")
 			                       : NULL;
 			if (addr != NULL)
 				g_ptr_array_add(out, (gpointer)addr);
@@ -806,7 +797,7 @@ procedure_new_request(struct procedure *p, gint64 id, gint64 mid, const struct m
 	                      (d->forwarded_by != NULL &&
 	                       g_ascii_strcasecmp(d->forwarded_by, p->cfg->department_ict) == 0);
 	ci.domain = p->cfg->domain;
-	if ((sub = str(d->fields, "subdomain")) != NULL)
+	if ((sub = jsonget_str(d->fields, "subdomain")) != NULL)
 		ci.subdomain_holder = holder =
 		    store_subdomain_holder(p->st, sub, d->requester, cause);
 	if (strcmp(d->type, "mailbox") == 0) {
@@ -979,7 +970,7 @@ timer_fire(struct procedure *p, struct req *r, const char *kind, gint64 now, cha
 	GHashTable *v = req_vars(p, r);
 	char *n = g_strdup_printf("%" G_GINT64_FORMAT, reminders + 1);
 	char *of = g_strdup_printf("%d", limit);
-	const char *created = str(r->o, "created");
+	const char *created = jsonget_str(r->o, "created");
 	char *since = created != NULL ? g_strndup(created, 10) : NULL;
 	char *since_text = when_text(p->cfg->language, since, NULL);
 	JsonArray *missing = json_object_get_array_member(r->o, "missing");
@@ -987,7 +978,9 @@ timer_fire(struct procedure *p, struct req *r, const char *kind, gint64 now, cha
 	for (guint i = 0; missing != NULL && i < json_array_get_length(missing); i++)
 		g_ptr_array_add(keys, (gpointer)json_array_get_string_element(missing, i));
 	g_hash_table_insert(v, "missing", reply_keys_text(keys, p->cfg->language));
-	notify_set(v, "text", emergency ? str(r->fields, "description") : str(r->o, "hold"), FALSE);
+	notify_set(v, "text",
+	           emergency ? jsonget_str(r->fields, "description") : jsonget_str(r->o, "hold"),
+	           FALSE);
 	notify_set(v, "reminder", n, FALSE);
 	notify_set(v, "reminders", of, FALSE);
 	notify_set(v, "since", since_text, FALSE);
@@ -1035,7 +1028,7 @@ procedure_timers(struct procedure *p, gint64 now)
 			store_rollback(p->st);
 			continue;
 		}
-		char *kind = g_strdup(str(r.o, "due_kind"));
+		char *kind = g_strdup(jsonget_str(r.o, "due_kind"));
 		rc = timer_fire(p, &r, kind != NULL ? kind : "remind", now, &cause);
 		g_free(kind);
 		req_clear(&r);

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "forward.h"
+#include "jsonget.h"
 #include "office.h"
 #include "pdf.h"
 #include "sheet.h"
@@ -614,15 +615,6 @@ strings_from_json(JsonObject *o, const char *key, GPtrArray *out)
 		g_ptr_array_add(out, g_strdup(json_array_get_string_element(a, i)));
 }
 
-/* A string member, or NULL. */
-static const char *
-str_member(JsonObject *o, const char *key)
-{
-	if (!json_object_has_member(o, key) || json_object_get_null_member(o, key))
-		return NULL;
-	return json_object_get_string_member(o, key);
-}
-
 /* The names of the statuses, in enum order. */
 static const char *const status_names[] = {"read", "empty", "refused", "broken", "unsupported"};
 
@@ -682,37 +674,37 @@ reading_from_json(JsonObject *o)
 	json_object_unref(r->sources);
 	r->fx->fields = json_object_ref(json_object_get_object_member(o, "fields"));
 	r->sources = json_object_ref(json_object_get_object_member(o, "sources"));
-	const char *src = str_member(o, "source");
+	const char *src = jsonget_str(o, "source");
 	/* the source names are the readers' static strings */
 	static const char *const known[] = {"body", "docx", "odt", "pdf_text",
 	                                    "ocr",  "xlsx", "csv", "mixed"};
 	for (gsize i = 0; src != NULL && i < G_N_ELEMENTS(known); i++)
 		if (strcmp(src, known[i]) == 0)
 			r->source = known[i];
-	r->fx->form_code = g_strdup(str_member(o, "form_code"));
+	r->fx->form_code = g_strdup(jsonget_str(o, "form_code"));
 	r->fx->labels = (int)json_object_get_int_member_with_default(o, "labels", 0);
 	r->fx->password = json_object_get_boolean_member_with_default(o, "password", FALSE);
 	strings_from_json(o, "doubtful", r->fx->doubtful);
 	strings_from_json(o, "conflicts", r->conflicts);
-	r->forwarded_from = g_strdup(str_member(o, "forwarded_from"));
-	r->forwarded_id = g_strdup(str_member(o, "forwarded_id"));
-	r->forwarded_subject = g_strdup(str_member(o, "forwarded_subject"));
+	r->forwarded_from = g_strdup(jsonget_str(o, "forwarded_from"));
+	r->forwarded_id = g_strdup(jsonget_str(o, "forwarded_id"));
+	r->forwarded_subject = g_strdup(jsonget_str(o, "forwarded_subject"));
 	r->needs_person = json_object_get_boolean_member_with_default(o, "needs_person", FALSE);
 	JsonArray *parts =
 	    json_object_has_member(o, "parts") ? json_object_get_array_member(o, "parts") : NULL;
 	for (guint i = 0; parts != NULL && i < json_array_get_length(parts); i++) {
 		JsonObject *j = json_array_get_object_element(parts, i);
 		struct part_report *p = g_new0(struct part_report, 1);
-		const char *status = str_member(j, "status");
-		p->filename = g_strdup(str_member(j, "filename"));
-		p->content_type = g_strdup(str_member(j, "content_type"));
+		const char *status = jsonget_str(j, "status");
+		p->filename = g_strdup(jsonget_str(j, "filename"));
+		p->content_type = g_strdup(jsonget_str(j, "content_type"));
 		for (gsize k = 0; status != NULL && k < G_N_ELEMENTS(status_names); k++)
 			if (strcmp(status, status_names[k]) == 0)
 				p->status = (enum doc_status)k;
-		p->cause = g_strdup(str_member(j, "cause"));
+		p->cause = g_strdup(jsonget_str(j, "cause"));
 		p->fields = (int)json_object_get_int_member_with_default(j, "fields", 0);
 		p->size = (gsize)json_object_get_int_member_with_default(j, "size", 0);
-		const char *reader = str_member(j, "reader");
+		const char *reader = jsonget_str(j, "reader");
 		for (gsize k = 0; reader != NULL && k < G_N_ELEMENTS(known); k++)
 			if (strcmp(reader, known[k]) == 0)
 				p->reader = known[k];

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "decide.h"
+#include "jsonget.h"
 #include "text.h"
 
 /* States where work has not finished. */
@@ -79,16 +80,6 @@ static const char *const banned_work[] = {"lap rap",      "lap dat thiet bi",  "
                                           "assemble",     "assembly",          "test run",
                                           "test-run",     "install equipment", NULL};
 
-/* A string member or NULL. */
-static const char *
-str(JsonObject *f, const char *key)
-{
-	return f != NULL && json_object_has_member(f, key) &&
-	               JSON_NODE_HOLDS_VALUE(json_object_get_member(f, key))
-	           ? json_object_get_string_member(f, key)
-	           : NULL;
-}
-
 /* Add a note for staff. */
 static void note(struct check_result *r, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
 static void
@@ -138,7 +129,7 @@ valid_label(const char *name, const char *domain)
 static void
 check_subdomain(const struct check_input *in, struct check_result *r)
 {
-	const char *name = str(in->fields, "subdomain");
+	const char *name = jsonget_str(in->fields, "subdomain");
 
 	if (name != NULL && !valid_label(name, in->domain)) {
 		r->state = "needs_info";
@@ -159,7 +150,7 @@ check_subdomain(const struct check_input *in, struct check_result *r)
 		note(r, "sub-domain %s already requested by %s", name, in->subdomain_holder);
 		return;
 	}
-	if (str(in->fields, "approval_ref") == NULL) {
+	if (jsonget_str(in->fields, "approval_ref") == NULL) {
 		r->state = "needs_info";
 		r->approval = TRUE;
 		r->reason =
@@ -172,7 +163,7 @@ check_subdomain(const struct check_input *in, struct check_result *r)
 static void
 check_server_room(const struct check_input *in, struct check_result *r)
 {
-	const char *purpose = str(in->fields, "purpose");
+	const char *purpose = jsonget_str(in->fields, "purpose");
 	char *f = purpose != NULL ? text_fold(purpose) : NULL;
 
 	for (int i = 0; f != NULL && banned_work[i] != NULL; i++)
@@ -197,7 +188,7 @@ check_server_room(const struct check_input *in, struct check_result *r)
 static void
 check_mailbox(const struct check_input *in, struct check_result *r)
 {
-	const char *action = str(in->fields, "mailbox_action");
+	const char *action = jsonget_str(in->fields, "mailbox_action");
 	JsonArray *accounts = json_object_has_member(in->fields, "accounts")
 	                          ? json_object_get_array_member(in->fields, "accounts")
 	                          : NULL;
@@ -225,7 +216,7 @@ check_mailbox(const struct check_input *in, struct check_result *r)
 	}
 	for (guint i = 0; i < json_array_get_length(accounts); i++) {
 		JsonObject *a = json_array_get_object_element(accounts, i);
-		const char *addr = str(a, "address");
+		const char *addr = jsonget_str(a, "address");
 		if (addr == NULL)
 			continue;
 		if (strcmp(action, "create") == 0 && !g_str_has_suffix(addr, in->domain)) {
