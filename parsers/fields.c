@@ -703,7 +703,7 @@ person_put(struct ctx *c, JsonObject *p, int col, const char *value)
 
 	switch (columns[col].kind) {
 	case K_PHONE:
-		put(p, key, norm_phone(value));
+		put(p, key, norm_phone_best(value));
 		break;
 	case K_EMAIL:
 		put(p, key, read_account(value, c->opts->domain_suffix));
@@ -1074,7 +1074,7 @@ apply_slot(struct ctx *c, int si, const char *value)
 			c->last_key = s->key, c->continued = 0;
 		break;
 	case K_PHONE:
-		put(o, s->key, norm_phone(value));
+		put(o, s->key, norm_phone_best(value));
 		break;
 	case K_EMAIL:
 		put(o, s->key, norm_email(value));
@@ -1186,7 +1186,7 @@ apply_admin(struct ctx *c, int col, const char *value)
 	if (strcmp(key, "full_name") == 0)
 		return put(o, "admin_name", norm_text(value)) || TRUE;
 	if (strcmp(key, "phone") == 0)
-		return put(o, "admin_phone", norm_phone(value)) || TRUE;
+		return put(o, "admin_phone", norm_phone_best(value)) || TRUE;
 	if (strcmp(key, "address") == 0)
 		return put(o, "admin_email", norm_email(value)) || TRUE;
 	return FALSE;
