@@ -717,11 +717,20 @@ norm_id_no(const char *s)
 	return found;
 }
 
-/* Whether c is a leader or separator character around a value. */
+/* Whether c is a leader or separator character around a value: dots,
+   ellipses, underscores, tildes, rules, a table's bars. */
 static gboolean
 norm_is_leader(gunichar c)
 {
-	return c == '.' || c == 0x2026 || c == '_' || c == ':' || c == 0xB7 || c == 0x2025;
+	return c == '.' || c == 0x2026 || c == '_' || c == ':' || c == 0xB7 || c == 0x2025 ||
+	       c == '~' || c == '=' || c == '|' || c == 0x2500 || c == 0x2022 || c == '*';
+}
+
+/* Whether c is a dash. */
+static gboolean
+norm_is_dash(gunichar c)
+{
+	return c == '-' || c == 0x2013 || c == 0x2014;
 }
 
 /* Free text, squeezed and without leaders. */
@@ -735,11 +744,13 @@ norm_text(const char *s)
 	/* leading leaders and separators: "……… Sở X", ": Sở X" */
 	while (*p != '\0') {
 		gunichar c = g_utf8_get_char(p);
-		if (!norm_is_leader(c) && c != ' ' && c != '-')
+		const char *next = g_utf8_next_char(p);
+		if (!norm_is_leader(c) && c != ' ' && !norm_is_dash(c))
 			break;
-		if (c == '-' && p[1] != ' ' && p[1] != '-')
+		/* "-5 °C" keeps its sign; "- Sở X", "--- Sở X" lose the dashes */
+		if (norm_is_dash(c) && *next != ' ' && !norm_is_dash(g_utf8_get_char(next)))
 			break;
-		p = g_utf8_next_char(p);
+		p = next;
 	}
 	out = g_strdup(p);
 	g_free(t);
@@ -750,8 +761,11 @@ norm_text(const char *s)
 		if (prev == NULL)
 			break;
 		gunichar c = g_utf8_get_char(prev);
-		if (c == ' ' || c == ';' || c == ',' || c == 0x2026 || c == '_' ||
-		    (c == '.' && prev > out && (prev[-1] == '.' || prev[-1] == ' ')))
+		gunichar before = prev > out ? g_utf8_get_char(g_utf8_find_prev_char(out, prev)) : 0;
+		if (c == ' ' || c == ';' || c == ',' || c == 0x2026 || c == '_' || c == '~' ||
+		    c == '=' || c == '|' || c == 0x2500 || c == 0xB7 ||
+		    ((c == '.' || norm_is_dash(c)) && prev > out &&
+		     (before == c || before == ' ')))
 			end = prev;
 		else
 			break;
