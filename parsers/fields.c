@@ -65,7 +65,8 @@ static const struct slot slots[] = {
      "ho va ten nguoi de nghi|ho ten can bo lien he|ho va ten can bo phu trach|"
      "can bo phu trach lien he|person in charge|contact person name|name of contact person|"
      "name of contact|applicant|applicant name|submitted by|focal point|representative|"
-     "requester name|requestor|requestor name|contact details"},
+     "requester name|requestor|requestor name|contact details|nguoi lap|nguoi viet phieu|"
+     "nguoi gui yeu cau"},
     {"contact_phone", K_PHONE,
      "dien thoai|dt|sdt|so dien thoai|di dong|dien thoai di dong|dien thoai lien he|so dt|dtdd|"
      "so di dong|dt di dong|dt lien he|phone|telephone|tel|mobile|phone number|mobile phone|"
@@ -832,8 +833,84 @@ read_id(const char *value)
 static const char courtesy_words[] = "ông|bà|anh|chị|em|cô|chú|mr|mrs|ms|miss|dr|đ/c";
 static const char courtesy_ascii[] = "ong|ba|anh|chi|mr|mrs|ms|miss|dr|d/c";
 
+/* Titles written before a name, folded ("Chánh Văn phòng Lê Văn Sơn"). */
+static const char *const name_titles[] = {
+    "pho chanh van phong",
+    "chanh van phong",
+    "pho truong phong",
+    "truong phong",
+    "pho phong",
+    "pho giam doc",
+    "giam doc",
+    "pho truong ban",
+    "truong ban",
+    "pho chu tich",
+    "chu tich",
+    "chuyen vien chinh",
+    "chuyen vien",
+    "ky thuat vien",
+    "ky su",
+    "can bo",
+    "van thu",
+    "ke toan",
+    "thu truong",
+    "director",
+    "deputy director",
+    "manager",
+    "it manager",
+    "engineer",
+    "officer",
+};
+
+/* The name without the courtesy word or title before it, when a
+   capitalised name of two words or more follows ("Anh Tuấn" alone may be
+   the name); v is freed or returned. */
+static char *
+name_strip_prefix(char *v)
+{
+	char **w = g_strsplit(v, " ", -1);
+	int nw = (int)g_strv_length(w), skip = 0;
+	gboolean ascii = TRUE;
+
+	for (const char *q = v; *q != '\0'; q++)
+		ascii = ascii && (guchar)*q < 0x80;
+	if (nw >= 3) {
+		char *first = g_utf8_strdown(w[0], -1);
+		gsize n = strlen(first);
+		if (n > 0 && first[n - 1] == '.')
+			first[n - 1] = '\0';
+		if (text_list_has(courtesy_words, first) ||
+		    (ascii && text_list_has(courtesy_ascii, first)))
+			skip = 1;
+		g_free(first);
+	}
+	if (skip == 0) {
+		char *f = text_fold(v);
+		for (gsize i = 0; i < G_N_ELEMENTS(name_titles) && skip == 0; i++) {
+			gsize n = strlen(name_titles[i]);
+			if (strncmp(f, name_titles[i], n) == 0 && f[n] == ' ') {
+				int words = 1;
+				for (const char *q = name_titles[i]; *q != '\0'; q++)
+					words += *q == ' ';
+				skip = words;
+			}
+		}
+		g_free(f);
+	}
+	if (skip > 0 && nw - skip >= 2 && g_unichar_isupper(g_utf8_get_char(w[skip]))) {
+		char *rest = g_strjoinv(" ", w + skip);
+		g_free(v);
+		v = rest;
+	} else {
+		skip = 0;
+	}
+	g_strfreev(w);
+	return skip > 0 ? name_strip_prefix(v) : v;
+}
+
 /* A person's name as a careful reader writes it: without the courtesy word
-   before it ("Ông", "chị", "Mr.") nor a remark in brackets after it. */
+   or title before it ("Ông", "chị", "Mr.", "Chánh Văn phòng") nor a remark
+   in brackets after it. */
 static char *
 read_name(const char *value)
 {
@@ -844,30 +921,7 @@ read_name(const char *value)
 	paren = strchr(v, '(');
 	if (paren != NULL && paren > v)
 		*paren = '\0';
-	/* the courtesy word is dropped only before a capitalised name of two
-	   words or more: "Anh Tuấn" alone may be the name */
-	char **w = g_strsplit(v, " ", -1);
-	if (g_strv_length(w) >= 3) {
-		char *first = g_strdup(w[0]), *f;
-		gsize n = strlen(first);
-		if (n > 0 && first[n - 1] == '.')
-			first[n - 1] = '\0';
-		f = g_utf8_strdown(first, -1);
-		gboolean ascii = TRUE;
-		for (const char *q = v; *q != '\0'; q++)
-			ascii = ascii && (guchar)*q < 0x80;
-		gunichar next = g_utf8_get_char(w[1]);
-		if ((text_list_has(courtesy_words, f) ||
-		     (ascii && text_list_has(courtesy_ascii, f))) &&
-		    g_unichar_isupper(next)) {
-			char *rest = g_strjoinv(" ", w + 1);
-			g_free(v);
-			v = rest;
-		}
-		g_free(f);
-		g_free(first);
-	}
-	g_strfreev(w);
+	v = name_strip_prefix(v);
 	char *out = norm_text(v);
 	g_free(v);
 	return out;
@@ -1466,7 +1520,7 @@ apply_text(struct ctx *c, int si, const char *value)
 
 	if (boxes) {
 		c->box_slot = si;
-		if (ticked != NULL && !put(o, s->key, ticked) && c->box_key == s->key)
+		if (ticked != NULL && !put(o, s->key, g_strdup(ticked)) && c->box_key == s->key)
 			put_append_sep(o, s->key, ticked, ", ");
 		else if (ticked != NULL)
 			c->box_key = s->key;
@@ -2059,42 +2113,37 @@ box_line(struct ctx *c, const char *rest)
 {
 	gboolean boxes;
 	char *ticked = ticked_text(rest, &boxes);
+	const char *p = rest;
 
 	c->last_key = NULL;
-	if (c->box_slot >= 0) {
-		const struct slot *s = &slots[c->box_slot];
-		if (s->kind == K_TEXT) {
-			if (ticked != NULL && !put(c->r->fields, s->key, g_strdup(ticked)) &&
-			    c->box_key == s->key)
-				put_append_sep(c->r->fields, s->key, ticked, ", ");
-			else if (ticked != NULL)
-				c->box_key = s->key;
-		} else {
-			apply_slot(c, c->box_slot, rest);
-		}
-		g_free(ticked);
-		return;
-	}
-	/* the box before a label: ticked or not, the answer to it */
-	const char *p = rest;
-	gboolean on = FALSE;
-	GPtrArray *opts = checked_options(rest);
-	on = opts != NULL && opts->len > 0;
-	if (opts != NULL)
-		g_ptr_array_free(opts, TRUE);
+	/* the label after the boxes, if they stand before one */
 	while (*p != '\0' && (line_starts_box(p) || *p == ' ')) {
 		gunichar ch = g_utf8_get_char(p);
 		const char *close = ch == '[' || ch == '(' ? strpbrk(p, "])") : NULL;
 		p = close != NULL ? close + 1 : g_utf8_next_char(p);
 	}
 	char *ln = label_norm(p);
-	int score = 0, si = slot_match(ln, &score);
+	int score = 0, si = *ln != '\0' ? slot_match(ln, &score) : -1;
 	g_free(ln);
+	/* an option of the choice above ("Khẩn cấp" under "Mức độ:") is no label */
+	if (si >= 0 && c->box_slot >= 0 && slots[c->box_slot].kind == K_CHOICE &&
+	    option_match(slots[c->box_slot].key, p, FALSE) != NULL)
+		si = -1;
 	if (si >= 0 && slots[si].kind == K_BOOL) {
+		/* ticked or not, the answer to the question it names */
 		if (!json_object_has_member(c->r->fields, slots[si].key))
-			json_object_set_boolean_member(c->r->fields, slots[si].key, on);
-	} else if (ticked != NULL) {
-		/* "☑ Cấp mới" alone: the choice whose options name it */
+			json_object_set_boolean_member(c->r->fields, slots[si].key, ticked != NULL);
+	} else if (c->box_slot >= 0) {
+		const struct slot *s = &slots[c->box_slot];
+		if (s->kind != K_TEXT)
+			apply_slot(c, c->box_slot, rest);
+		else if (ticked != NULL && !put(c->r->fields, s->key, g_strdup(ticked)) &&
+		         c->box_key == s->key)
+			put_append_sep(c->r->fields, s->key, ticked, ", ");
+		else if (ticked != NULL)
+			c->box_key = s->key;
+	} else if (ticked != NULL && g_utf8_strlen(ticked, -1) <= 40) {
+		/* "☑ Cấp mới" alone: the one choice whose options name it */
 		const char *key = NULL, *val = NULL;
 		int keys = 0;
 		for (gsize i = 0; i < G_N_ELEMENTS(options); i++) {
@@ -2104,7 +2153,7 @@ box_line(struct ctx *c, const char *rest)
 			if (v != NULL)
 				key = options[i].key, val = v, keys++;
 		}
-		if (keys == 1 && g_utf8_strlen(ticked, -1) <= 40)
+		if (keys == 1)
 			put(c->r->fields, key, g_strdup(val));
 	}
 	g_free(ticked);
