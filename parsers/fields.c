@@ -163,7 +163,8 @@ static const struct slot slots[] = {
     {"location", K_TEXT,
      "dia diem|vi tri|location|dia diem ho tro|noi can ho tro|phong|place|"
      "dia diem thuc hien|vi tri ho tro|dia diem lam viec|noi lam viec|vi tri lap dat|"
-     "phong lam viec|venue|room|office location|site location|where|support location"},
+     "phong lam viec|venue|room|office location|site location|where|support location|"
+     "dia diem can ho tro|vi tri can ho tro|dia diem ho tro ky thuat|noi lap dat"},
     {"_address", K_TEXT,
      "dia chi|dia chi co quan|dia chi don vi|tru so|address|office address|"
      "address of unit|company address"},
@@ -206,7 +207,11 @@ static const struct slot slots[] = {
      "visitor details|names of visitors|persons entering|people entering|personnel|"
      "team members|attendees|accounts to create|list of accounts|accounts list|"
      "new accounts|email accounts|mailboxes|account details|danh sach khach|nguoi vao|"
-     "danh sach nguoi vao phong he thong|nhung nguoi vao phong"},
+     "danh sach nguoi vao phong he thong|nhung nguoi vao phong|hop thu can thay doi|"
+     "hop thu de nghi thay doi|hop thu can huy|hop thu de nghi huy|hop thu de nghi cap|"
+     "hop thu can cap|tai khoan can thay doi|tai khoan de nghi thay doi|tai khoan can huy|"
+     "danh sach hop thu can thay doi|danh sach hop thu de nghi huy|mailbox to change|"
+     "mailboxes to change|mailboxes to cancel|accounts to change|accounts to cancel"},
     {"_password", K_PASSWORD,
      "mat khau|password|mat khau ftp|mat khau truy cap|pass|mk|mat khau hosting"},
     {NULL, K_IGNORE,
@@ -1320,8 +1325,17 @@ label_known(const char *label)
 static gboolean
 split_label(const char *line, char **label, char **value)
 {
+	static GRegex *early;
 	const char *p = line;
 
+	/* leaders before the first colon end the label there: "Người liên hệ
+	   ------ A - ĐT: 0905…", "Website · · · https://…" */
+	if (early == NULL)
+		early = g_regex_new(
+		    "^[^:]*?(?:\\.{4,}|…{2,}|_{4,}|(?:[-~·=*─—–]\\s?){3,}|(?:…\\s+){2,})", 0, 0,
+		    NULL);
+	if (g_regex_match(early, line, 0, NULL))
+		p = line + strlen(line);
 	for (; *p != '\0'; p = g_utf8_next_char(p)) {
 		gunichar ch = g_utf8_get_char(p);
 		if (ch != ':' && ch != 0xFF1A)
@@ -1729,7 +1743,7 @@ apply_slot(struct ctx *c, int si, const char *value)
 			char **bits = g_regex_split_simple("\\s+[-–]\\s+|,\\s*|;\\s*", v, 0, 0);
 			char *ph = bits[0] != NULL ? norm_phone(bits[0]) : NULL;
 			if (bits[0] != NULL && ph == NULL && strchr(bits[0], '@') == NULL)
-				put(o, "admin_name", norm_text(bits[0]));
+				put(o, "admin_name", read_name(bits[0]));
 			g_free(ph);
 			g_strfreev(bits);
 			g_free(v);
@@ -1755,7 +1769,7 @@ apply_admin(struct ctx *c, int col, const char *value)
 	const char *key = columns[col].key;
 
 	if (strcmp(key, "full_name") == 0)
-		return put(o, "admin_name", norm_text(value)) || TRUE;
+		return put(o, "admin_name", read_name(value)) || TRUE;
 	if (strcmp(key, "phone") == 0)
 		return put(o, "admin_phone", norm_phone_best(value)) || TRUE;
 	if (strcmp(key, "address") == 0)
@@ -2539,8 +2553,8 @@ fields_extract(const char *text, const struct fields_opts *opts)
 			c.last_key = NULL;
 			continue;
 		}
-		if (c.section == S_LIST && marked && strchr(rest, ';') != NULL &&
-		    pairs_row(&c, rest)) {
+		if ((c.section == S_LIST || c.section == S_LIST_ITEM) &&
+		    strchr(rest, ';') != NULL && pairs_row(&c, rest)) {
 			c.last_key = NULL;
 			continue;
 		}
