@@ -356,6 +356,23 @@ aliases_load(struct aliases *a, const char *list)
 	g_strfreev(raw);
 }
 
+/* Every alias of a table, to the first entry that has it (index + 1): a
+   label is looked up whole, then by its shorter prefixes. */
+static GHashTable *slot_index, *column_index;
+
+/* Index the aliases of n lists. */
+static GHashTable *
+index_build(const struct aliases *tab, gsize n)
+{
+	GHashTable *h = g_hash_table_new(g_str_hash, g_str_equal);
+
+	/* from the last entry to the first, so the first one's index stays */
+	for (gsize i = n; i-- > 0;)
+		for (int k = 0; k < tab[i].n; k++)
+			g_hash_table_insert(h, tab[i].v[k], GINT_TO_POINTER((int)i + 1));
+	return h;
+}
+
 /* Build the alias tables once per process. */
 static void
 tables_load(void)
@@ -374,58 +391,56 @@ tables_load(void)
 	}
 	for (gsize i = 0; i < G_N_ELEMENTS(options); i++)
 		aliases_load(&option_words[i], options[i].words);
+	slot_index = index_build(slot_aliases, G_N_ELEMENTS(slots));
+	column_index = index_build(column_aliases, G_N_ELEMENTS(columns));
 	g_once_init_leave(&done, 1);
 }
 
-/* Score of label against one alias list: 1000 + length for an exact match,
-   the alias length for a prefix match at a word boundary, 0 for none. */
+/*
+ * The entry of an index a normalised label names: its score is 1000 + the
+ * length for the label whole, else the length of the longest alias that
+ * begins it at a word boundary (' ' or '/'), so "điện thoại di động cơ
+ * quan" still reads as a phone; -1 and 0 for none.
+ */
 static int
-aliases_score(const struct aliases *a, const char *label)
+index_match(GHashTable *h, const char *label, int *score)
 {
-	int best = 0;
+	gsize n = strlen(label);
+	gpointer v = g_hash_table_lookup(h, label);
+	int found = -1, sc = 0;
 
-	for (int i = 0; i < a->n; i++) {
-		const char *al = a->v[i];
-		gsize n = strlen(al);
-		if (strcmp(label, al) == 0)
-			return 1000 + (int)n;
-		if (strncmp(label, al, n) == 0 && (label[n] == ' ' || label[n] == '/') &&
-		    (int)n > best)
-			best = (int)n;
+	if (v != NULL) {
+		found = GPOINTER_TO_INT(v) - 1;
+		sc = 1000 + (int)n;
+	} else {
+		char *buf = g_strdup(label);
+		for (gsize i = n; found < 0 && i-- > 0;) {
+			if (buf[i] != ' ' && buf[i] != '/')
+				continue;
+			buf[i] = '\0';
+			v = g_hash_table_lookup(h, buf);
+			if (v != NULL)
+				found = GPOINTER_TO_INT(v) - 1, sc = (int)i;
+		}
+		g_free(buf);
 	}
-	return best;
+	if (score != NULL)
+		*score = sc;
+	return found;
 }
 
 /* The top-level slot a normalised label names, or -1. */
 static int
 slot_match(const char *label, int *score)
 {
-	int best = -1, best_score = 0;
-
-	for (gsize i = 0; i < G_N_ELEMENTS(slots); i++) {
-		int s = aliases_score(&slot_aliases[i], label);
-		if (s > best_score)
-			best = (int)i, best_score = s;
-	}
-	if (score != NULL)
-		*score = best_score;
-	return best;
+	return index_match(slot_index, label, score);
 }
 
 /* The person column a normalised label names, or -1. */
 static int
 column_match(const char *label, int *score)
 {
-	int best = -1, best_score = 0;
-
-	for (gsize i = 0; i < G_N_ELEMENTS(columns); i++) {
-		int s = aliases_score(&column_aliases[i], label);
-		if (s > best_score)
-			best = (int)i, best_score = s;
-	}
-	if (score != NULL)
-		*score = best_score;
-	return best;
+	return index_match(column_index, label, score);
 }
 
 /* Edit distance of two ASCII strings, capped at cap + 1. */
@@ -482,6 +497,16 @@ aliases_closest(const struct aliases *tab, gsize n, const char *ln, int *dist)
 	return best;
 }
 
+/* Index the alias lists again after a rules file changed them. */
+static void
+indexes_rebuild(void)
+{
+	g_hash_table_unref(slot_index);
+	g_hash_table_unref(column_index);
+	slot_index = index_build(slot_aliases, G_N_ELEMENTS(slots));
+	column_index = index_build(column_aliases, G_N_ELEMENTS(columns));
+}
+
 /* Add a label for a key (a field, or a list column such as "full_name");
    FALSE when no table has that key.  For the rules file, at start-up. */
 gboolean
@@ -501,6 +526,7 @@ fields_add_label(const char *key, const char *label)
 	a->v = g_renew(char *, a->v, a->n + 2);
 	a->v[a->n++] = label_norm(label);
 	a->v[a->n] = NULL;
+	indexes_rebuild();
 	return TRUE;
 }
 
@@ -524,6 +550,7 @@ fields_reset_labels(void)
 		aliases_reset(&slot_aliases[i]);
 	for (gsize i = 0; i < G_N_ELEMENTS(columns); i++)
 		aliases_reset(&column_aliases[i]);
+	indexes_rebuild();
 }
 
 /* The known label closest to a misread one. */
@@ -1302,6 +1329,21 @@ strip_marker(const char *line, gboolean *marked)
 	return rest;
 }
 
+/* The bytes of a line a label and its leaders can take: about 200, cut at
+   a character (a label is at most 80 characters). */
+static gsize
+label_span(const char *line)
+{
+	gsize n = strnlen(line, 400);
+
+	if (n < 400)
+		return n;
+	n = 200;
+	while (n > 0 && ((guchar)line[n] & 0xC0) == 0x80)
+		n--;
+	return n;
+}
+
 /* Whether a normalised label names a field or a list column. */
 static gboolean
 label_known(const char *label)
@@ -1334,7 +1376,7 @@ split_label(const char *line, char **label, char **value)
 		early = g_regex_new(
 		    "^[^:]*?(?:\\.{4,}|…{2,}|_{4,}|(?:[-~·=*─—–]\\s?){3,}|(?:…\\s+){2,})", 0, 0,
 		    NULL);
-	if (g_regex_match(early, line, 0, NULL))
+	if (g_regex_match_full(early, line, (gssize)label_span(line), 0, 0, NULL, NULL))
 		p = line + strlen(line);
 	for (; *p != '\0'; p = g_utf8_next_char(p)) {
 		gunichar ch = g_utf8_get_char(p);
@@ -1445,9 +1487,13 @@ static gboolean
 cite_letter(struct ctx *c, const char *text)
 {
 	static GRegex *words;
-	char *ref = norm_letter_ref(text), *f, *rf;
+	char *ref, *f, *rf;
 	gboolean cited;
 
+	/* a number and a slash, in a sentence of reasonable length */
+	if (strchr(text, '/') == NULL || strnlen(text, 2001) > 2000)
+		return FALSE;
+	ref = norm_letter_ref(text);
 	if (ref == NULL)
 		return FALSE;
 	if (words == NULL)
@@ -2079,7 +2125,8 @@ line_is_label(struct ctx *c, const char *rest)
 	int sscore = 0, cscore = 0, si, col;
 	gboolean yes;
 
-	if (g_utf8_strlen(rest, -1) > 80 || strpbrk(rest, ":|\t@") != NULL)
+	if (strnlen(rest, 400) >= 400 || g_utf8_strlen(rest, -1) > 80 ||
+	    strpbrk(rest, ":|\t@") != NULL)
 		return FALSE;
 	ln = label_norm(rest);
 	si = slot_match(ln, &sscore);
