@@ -219,7 +219,8 @@ static const struct slot slots[] = {
      "chuc vu|kinh gui|dear|gui|cc|subject|sent|tieu de|chu de|"
      "bieu mau|mau so|so phieu|chi phi|chi phi phat sinh|ghi chu|note|ky ten|"
      "xac nhan|user|username|login|ten dang nhap|fax|website hien tai|hosting|"
-     "nguoi ky|trang thai|cap nhat|so fax|attn|attention|ref|re|fw|fwd"},
+     "nguoi ky|trang thai|cap nhat|so fax|attn|attention|ref|re|fw|fwd|ftp account|"
+     "ftp user|ftp login|hosting account|tai khoan hosting|tai khoan quan tri"},
 };
 
 /* Columns of a person in a list (accounts or visitors). */
@@ -1929,7 +1930,7 @@ value_cut(const struct slot *cur, const char *value, char **tail_label, char **t
 	if (cur->kind == K_LIST || cur->kind == K_ADMIN)
 		return -1;
 	if (sep == NULL)
-		sep = g_regex_new("\\s+[-–—]\\s+|\\s*[,;]\\s*|\\s{2,}|\\s*\\(\\s*", 0, 0, NULL);
+		sep = g_regex_new("\\s+[-–—/]\\s+|\\s*[,;]\\s*|\\s{2,}|\\s*\\(\\s*", 0, 0, NULL);
 	g_regex_match(sep, value, 0, &mi);
 	for (; cut < 0 && g_match_info_matches(mi); g_match_info_next(mi, NULL)) {
 		int start, end, a, b;
@@ -2608,7 +2609,7 @@ fields_extract(const char *text, const struct fields_opts *opts)
 		if (split_label(rest, &label, &value)) {
 			/* "- Ông A, CCCD: 0480…" in a list: a person, not a label */
 			gboolean row = (c.section == S_LIST || c.section == S_LIST_ITEM) &&
-			               marked && !label_known(label);
+			               !label_known(label) && (marked || person_row(rest));
 			if (!row)
 				labelled_line(&c, label, value, marked);
 			g_free(label);

@@ -185,6 +185,13 @@ t_password_flag(void **state)
 	struct fields_result *r = fields_extract("Tài khoản FTP: web\nMật khẩu: Abc#123\n", &opts);
 	assert_true(r->password);
 	fields_result_free(r);
+	/* after another field on the same line */
+	r = fields_extract("FTP account: tourism_dev / Password: Tr0pical#2027\n", &opts);
+	assert_true(r->password);
+	fields_result_free(r);
+	r = fields_extract("Tài khoản: webadmin - MK: 123456\n", &opts);
+	assert_true(r->password);
+	fields_result_free(r);
 }
 
 /* The administrator block of the sub-domain form. */
