@@ -2267,10 +2267,12 @@ field_table(struct ctx *c, const char *rest)
 		memcpy(c->field_cols, slot_of, sizeof slot_of);
 		c->nfield_cols = n;
 		done = TRUE;
-	} else if (n == 2 && ncols == 2 && c->section == S_LIST) {
+	} else if (n == 2 && ncols == 2) {
+		/* "Họ tên | Email": two column names are a list's header */
 		for (int i = 0; i < 2; i++)
 			c->columns[i] = col_of[i];
 		c->ncolumns = 2;
+		c->section = S_LIST;
 		done = TRUE;
 	}
 	g_strfreev(cells);

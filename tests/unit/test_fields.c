@@ -275,6 +275,8 @@ t_people_forms(void **state)
 	    {"unnumbered cases",
 	     "Danh sách người vào phòng:\nNguyễn Văn A - 048095001234 - 0905123456", 1, 0, "phone",
 	     "0905123456"},
+	    {"a header of two columns", "Họ tên | Email\nTrần Văn A | atv\nLê Thị B | bltb", 2, 1,
+	     "address", "bltb@danang.gov.vn"},
 	    {"pairs without a number",
 	     "Hộp thư cần thay đổi:\nHọ và tên: Lê Văn C; Chức vụ: Chuyên viên; Email: "
 	     "clv@danang.gov.vn",
