@@ -27,6 +27,7 @@ enum kind {
 	K_PASSWORD,  /* a credential: noted, never kept */
 	K_ADMIN,     /* starts the sub-domain administrator block */
 	K_LIST,      /* starts a list of people */
+	K_ID,        /* identity card or passport number */
 };
 
 struct slot {
@@ -36,9 +37,12 @@ struct slot {
 };
 
 /*
- * Top-level labels.  Aliases are folded (no diacritics, lower case);
- * a label matches an alias exactly, or else the longest alias that begins
- * it, so "Điện thoại di động cơ quan" still reads as a phone.
+ * Top-level labels, as people write them: the wording of the forms 01–05,
+ * the short forms offices use ("ĐT", "SĐT", "DĐ"), and the English of
+ * foreign contractors.  Aliases are folded (no diacritics, lower case,
+ * remarks in brackets dropped); a label matches an alias exactly, or else
+ * the longest alias that begins it, so "Điện thoại di động cơ quan" still
+ * reads as a phone.
  */
 static const struct slot slots[] = {
     {"requesting_unit", K_TEXT,
@@ -46,94 +50,177 @@ static const struct slot slots[] = {
      "co quan|don vi|don vi de nghi|don vi dang ky|don vi su dung|ten don vi yeu cau|"
      "co quan chu quan|ten to chuc|to chuc|khach hang|ten khach hang|requesting unit|unit|"
      "organization|organisation|agency|office|company|ten co quan/don vi|ten doanh nghiep|"
-     "co quan yeu cau"},
+     "co quan yeu cau|don vi/co quan|ten don vi/co quan|ten don vi/to chuc|don vi gui|"
+     "don vi de xuat|co quan de nghi|co quan dang ky|ten cong ty|"
+     "so/ban/nganh|name of organization|organization name|organisation name|unit name|"
+     "name of unit|agency name|company name|name of company|requesting organization|"
+     "requesting organisation|requesting agency|requesting department|customer|"
+     "customer name|client|applicant organization"},
     {"contact_name", K_TEXT,
      "nguoi lien he|ho ten nguoi lien he|ho va ten nguoi lien he|ho va ten|ho ten|"
      "can bo phu trach|can bo lien he|nguoi de nghi|nguoi yeu cau|nguoi dang ky|nguoi gui|"
      "ten nguoi lien he|nguoi phu trach|contact person|contact name|contact|full name|name|"
-     "your name|requester|requested by"},
+     "your name|requester|requested by|nguoi lien lac|can bo dau moi|dau moi lien he|"
+     "nguoi dai dien|ten nguoi de nghi|nguoi lap phieu|ho ten nguoi de nghi|"
+     "ho va ten nguoi de nghi|ho ten can bo lien he|ho va ten can bo phu trach|"
+     "can bo phu trach lien he|person in charge|contact person name|name of contact person|"
+     "name of contact|applicant|applicant name|submitted by|focal point|representative|"
+     "requester name|requestor|requestor name|contact details|nguoi lap|nguoi viet phieu|"
+     "nguoi gui yeu cau"},
     {"contact_phone", K_PHONE,
      "dien thoai|dt|sdt|so dien thoai|di dong|dien thoai di dong|dien thoai lien he|so dt|dtdd|"
      "so di dong|dt di dong|dt lien he|phone|telephone|tel|mobile|phone number|mobile phone|"
-     "contact phone|dien thoai co dinh|hotline"},
+     "contact phone|dien thoai co dinh|hotline|dd|d/d|dt/dd|dien thoai/di dong|"
+     "so dien thoai lien he|so dien thoai lien lac|dien thoai lien lac|so dt lien he|"
+     "dt lien lac|phone no|tel no|telephone number|telephone no|mobile number|"
+     "mobile no|cell|cell phone|cellphone|hand phone|handphone|hp|contact number|"
+     "contact no|phone/mobile|tel/mobile|zalo"},
     {"contact_email", K_EMAIL,
      "email|e-mail|thu dien tu|dia chi email|dia chi e-mail|dia chi thu dien tu|mail|"
-     "email lien he|e-mail address|email address|contact email|hop thu lien he"},
+     "email lien he|e-mail address|email address|contact email|hop thu lien he|e mail|"
+     "email lien lac|e-mail lien he|mail lien he|dia chi mail|contact e-mail|your email|"
+     "email/thu dien tu|thu dien tu/email"},
     {"request_date", K_DATE,
      "ngay lap phieu|ngay de nghi|ngay gui yeu cau|ngay gui|ngay yeu cau|ngay dang ky|"
-     "ngay lap|ngay viet phieu|ngay gui phieu|request date|date of request|date|dated|ngay"},
+     "ngay lap|ngay viet phieu|ngay gui phieu|request date|date of request|date|dated|ngay|"
+     "ngay lam don|ngay viet|date of application|application date|submission date|"
+     "date submitted|date of submission"},
     {"description", K_TEXT,
      "noi dung|noi dung yeu cau|mo ta|ly do|mo ta yeu cau|mo ta su co|noi dung ho tro|"
      "noi dung de nghi|noi dung can ho tro|yeu cau cu the|chi tiet|chi tiet yeu cau|"
      "description|details|request details|reason|problem|issue|yeu cau ho tro|"
-     "tinh trang|hien trang|mo ta cong viec"},
+     "tinh trang|hien trang|mo ta cong viec|mo ta chi tiet|mo ta van de|noi dung su co|"
+     "su co|van de|hien tuong|chi tiet su co|noi dung chi tiet|noi dung cong viec can ho tro|"
+     "tinh trang su co|description of work|work description|description of the problem|"
+     "problem description|issue description|request description|description of request|"
+     "summary|scope of work|work to be done|nature of request|nature of problem|symptoms|"
+     "fault description|details of request|request"},
     {"_when", K_WHEN,
      "thoi gian|thoi gian de nghi|thoi gian de nghi thuc hien|thoi gian thuc hien|"
      "thoi gian mong muon|thoi diem thuc hien|ngay thuc hien|ngay gio thuc hien|"
      "thoi gian du kien|thoi gian ho tro|desired time|preferred time|requested time|"
-     "time|when|ngay de nghi thuc hien|de nghi thuc hien vao"},
+     "time|when|ngay de nghi thuc hien|de nghi thuc hien vao|thoi gian de xuat|"
+     "thoi gian mong muon thuc hien|thoi gian du kien thuc hien|ngay gio de nghi|"
+     "ngay mong muon|thoi diem|thoi gian cap nhat|thoi gian tao|proposed time|proposed date|"
+     "desired date|preferred date|requested date|expected time|expected date|"
+     "scheduled time|date and time|date/time|time requested|target date|schedule|"
+     "appointment|preferred date and time|desired date and time"},
     {"website_url", K_URL,
      "dia chi website|website|ten mien website|dia chi trang thong tin dien tu|"
      "trang thong tin dien tu|url|website url|dia chi trang web|ten website|trang web|"
-     "cong thong tin dien tu|dia chi cong thong tin|web site|site|ten mien trang web"},
+     "cong thong tin dien tu|dia chi cong thong tin|web site|site|ten mien trang web|"
+     "dia chi web|dia chi trang|ten mien cua website|website address|web address|"
+     "site address|site url|address of website|url of website|homepage|portal|"
+     "website/portal|web url"},
     {"mailbox_action", K_CHOICE,
      "hinh thuc|de nghi|loai yeu cau|loai de nghi|hinh thuc yeu cau|action|request type|"
-     "yeu cau|noi dung de nghi cap|loai"},
+     "yeu cau|noi dung de nghi cap|loai|hinh thuc de nghi|thao tac|yeu cau thuc hien|"
+     "type of request|action requested|requested action|nature of request"},
     {"change_detail", K_TEXT,
      "noi dung thay doi|thong tin thay doi|chi tiet thay doi|thay doi|change|change detail|"
-     "changes|thong tin can thay doi|noi dung can thay doi"},
+     "changes|thong tin can thay doi|noi dung can thay doi|noi dung de nghi thay doi|"
+     "thong tin de nghi thay doi|ly do thay doi|details of change|change details|"
+     "change requested|requested change|requested changes|what to change"},
     {"subdomain", K_SUBDOMAIN,
      "ten mien dang ky|ten mien con|ten mien|ten mien de nghi|ten mien can tao|"
-     "ten mien de nghi cap|subdomain|sub-domain|domain|domain name|requested subdomain"},
+     "ten mien de nghi cap|subdomain|sub-domain|domain|domain name|requested subdomain|"
+     "ten mien con de nghi|ten mien de nghi tao|ten mien xin cap|ten mien dang ky tao|"
+     "ten mien con de nghi tao|subdomain name|sub-domain name|sub domain|"
+     "requested sub-domain|proposed subdomain|proposed sub-domain|domain requested"},
     {"approval_ref", K_LETTER,
      "van ban chap thuan|van ban chap thuan cua ubnd thanh pho|can cu cong van|so cong van|"
      "so cong van dong y|cong van|van ban|van ban dong y|can cu|cong van chap thuan|"
      "van ban phe duyet|so van ban|approval|approval letter|approval ref|approval reference|"
-     "letter|official letter"},
+     "letter|official letter|cong van dong y|cong van cua ubnd|van ban cua ubnd|"
+     "so hieu van ban|van ban cho phep|cv|so cv|cv chap thuan|cv dong y|approval document|"
+     "approval no|approval letter no|letter of approval|official letter no|approved by"},
     {"target_ip", K_IP,
      "ip may chu|dia chi ip|tro ve dia chi ip|ip|target ip|server ip|ip address|"
-     "dia chi ip may chu|tro ve ip|ip dich"},
+     "dia chi ip may chu|tro ve ip|ip dich|dia chi ip tro ve|ip tro ve|tro den ip|ip server|"
+     "ip hosting|ip may chu hosting|host ip|ip of the server|ip of server|points to|"
+     "point to|ban ghi a|a record"},
     {"purpose", K_TEXT,
      "muc dich|muc dich su dung|noi dung cong viec|cong viec|muc dich vao phong|"
-     "noi dung lam viec|purpose|purpose of visit|work|cong viec thuc hien"},
+     "noi dung lam viec|purpose|purpose of visit|work|cong viec thuc hien|"
+     "muc dich tao ten mien|muc dich su dung ten mien|muc dich vao phong may|"
+     "muc dich vao phong he thong|ly do vao phong|noi dung cong viec thuc hien|"
+     "purpose of use|reason for visit|visit purpose|purpose of access|work to be performed|"
+     "work content|usage|intended use"},
     {"equipment", K_TEXT,
      "thiet bi|thiet bi mang vao|thiet bi mang vao/ra|thiet bi mang theo|thiet bi mang ra|"
-     "equipment|devices|thiet bi vao/ra"},
+     "equipment|devices|thiet bi vao/ra|thiet bi kem theo|thiet bi dem theo|vat tu thiet bi|"
+     "thiet bi/vat tu|equipment brought|equipment to bring|equipment brought in|"
+     "equipment to be brought|tools|devices brought|hardware|items brought"},
     {"emergency", K_BOOL,
      "xu ly su co dot xuat|su co dot xuat|truong hop khan cap|khan cap|emergency|"
-     "su co khan cap|xu ly khan cap|dot xuat"},
+     "su co khan cap|xu ly khan cap|dot xuat|truong hop dot xuat|emergency case|"
+     "emergency visit|emergency access"},
     {"category", K_CHOICE,
      "loai ho tro|hang muc|linh vuc ho tro|linh vuc|category|loai su co|hang muc ho tro|"
-     "type of support|support type|noi dung ho tro thuoc"},
+     "type of support|support type|noi dung ho tro thuoc|loai dich vu|phan loai|"
+     "nhom dich vu|loai yeu cau ho tro|support category|category of support|type of issue|"
+     "issue type|service type|type of service"},
     {"location", K_TEXT,
      "dia diem|vi tri|location|dia diem ho tro|noi can ho tro|phong|place|"
-     "dia diem thuc hien|vi tri ho tro"},
-    {"_address", K_TEXT, "dia chi|dia chi co quan|dia chi don vi|tru so|address"},
+     "dia diem thuc hien|vi tri ho tro|dia diem lam viec|noi lam viec|vi tri lap dat|"
+     "phong lam viec|venue|room|office location|site location|where|support location|"
+     "dia diem can ho tro|vi tri can ho tro|dia diem ho tro ky thuat|noi lap dat"},
+    {"_address", K_TEXT,
+     "dia chi|dia chi co quan|dia chi don vi|tru so|address|office address|"
+     "address of unit|company address"},
     {"priority", K_CHOICE,
-     "do khan|muc do uu tien|muc do khan|priority|muc do|do uu tien|muc do khan cap|urgency"},
+     "do khan|muc do uu tien|muc do khan|priority|muc do|do uu tien|muc do khan cap|urgency|"
+     "tinh chat|muc khan|urgency level|priority level|importance"},
     {"_visit", K_VISIT,
      "thoi gian vao phong|thoi gian vao ra|thoi gian vao/ra|ngay gio vao|visit time|"
-     "thoi gian lam viec|thoi gian vao phong he thong|thoi gian vao phong may chu"},
-    {"visit_date", K_DATE, "ngay vao|ngay vao phong|visit date|ngay lam viec"},
-    {"time_from", K_TIME_FROM, "gio vao|thoi gian vao|time in|tu gio|tu|entry time|arrival"},
-    {"time_to", K_TIME_TO, "gio ra|thoi gian ra|time out|den gio|den|exit time|departure"},
+     "thoi gian lam viec|thoi gian vao phong he thong|thoi gian vao phong may chu|"
+     "ngay gio vao phong|ngay gio vao ra|thoi gian vao phong may|thoi gian du kien vao|"
+     "thoi gian lam viec tai phong|date and time of visit|visit date and time|"
+     "time of visit|access time|access date and time|visit schedule"},
+    {"visit_date", K_DATE,
+     "ngay vao|ngay vao phong|visit date|ngay lam viec|ngay vao phong may|ngay du kien vao|"
+     "ngay vao phong he thong|date of visit|visit day|access date|entry date|"
+     "date of access"},
+    {"time_from", K_TIME_FROM,
+     "gio vao|thoi gian vao|time in|tu gio|tu|entry time|arrival|gio bat dau|bat dau|"
+     "start time|from|time from|check-in|check in|arrival time|gio den"},
+    {"time_to", K_TIME_TO,
+     "gio ra|thoi gian ra|time out|den gio|den|exit time|departure|gio ket thuc|ket thuc|"
+     "end time|to|time to|until|check-out|check out|departure time|gio ra du kien"},
     {"_admin", K_ADMIN,
      "can bo quan tri|thong tin nguoi quan tri|nguoi quan tri|can bo quan tri ten mien|"
      "can bo quan tri ky thuat|quan tri vien|administrator|admin|domain administrator|"
-     "thong tin can bo quan tri|nguoi quan tri ten mien|quan tri"},
+     "thong tin can bo quan tri|nguoi quan tri ten mien|quan tri|nguoi quan tri ky thuat|"
+     "quan tri ky thuat|thong tin quan tri|thong tin quan tri ky thuat|"
+     "thong tin nguoi quan tri ky thuat|can bo ky thuat quan tri|nguoi phu trach ky thuat|"
+     "can bo phu trach ky thuat|quan tri he thong|technical administrator|technical admin|"
+     "technical contact|admin contact|administrator contact|site administrator|"
+     "system administrator|webmaster|technical administrator details|admin details"},
     {"_list", K_LIST,
      "danh sach|danh sach tai khoan|danh sach hop thu|danh sach can bo|nguoi vao phong|"
      "nguoi vao phong he thong|danh sach nguoi vao phong|danh sach can bo vao phong|"
      "thanh phan|accounts|visitors|account list|visitor list|thanh vien|nhan su vao phong|"
-     "can bo vao phong"},
+     "can bo vao phong|danh sach nguoi vao phong may|nguoi vao phong may|danh sach nguoi vao|"
+     "danh sach nhan su|danh sach can bo thuc hien|thanh phan tham gia|nhan su thuc hien|"
+     "nguoi thuc hien|danh sach email|danh sach tai khoan email|danh sach hop thu de nghi|"
+     "danh sach email can cap|danh sach de nghi cap hop thu|visitor|list of visitors|"
+     "visitor details|names of visitors|persons entering|people entering|personnel|"
+     "team members|attendees|accounts to create|list of accounts|accounts list|"
+     "new accounts|email accounts|mailboxes|account details|danh sach khach|nguoi vao|"
+     "danh sach nguoi vao phong he thong|nhung nguoi vao phong|hop thu can thay doi|"
+     "hop thu de nghi thay doi|hop thu can huy|hop thu de nghi huy|hop thu de nghi cap|"
+     "hop thu can cap|tai khoan can thay doi|tai khoan de nghi thay doi|tai khoan can huy|"
+     "danh sach hop thu can thay doi|danh sach hop thu de nghi huy|mailbox to change|"
+     "mailboxes to change|mailboxes to cancel|accounts to change|accounts to cancel"},
     {"_password", K_PASSWORD,
      "mat khau|password|mat khau ftp|mat khau truy cap|pass|mk|mat khau hosting"},
     {NULL, K_IGNORE,
      "can bo ky thuat thuc hien|can bo ky thuat|tai khoan ftp|tai khoan|noi dung cap nhat|"
-     "chuc vu|kinh gui|dear|gui|to|from|cc|subject|sent|tieu de|chu de|"
+     "chuc vu|kinh gui|dear|gui|cc|subject|sent|tieu de|chu de|"
      "bieu mau|mau so|so phieu|chi phi|chi phi phat sinh|ghi chu|note|ky ten|"
      "xac nhan|user|username|login|ten dang nhap|fax|website hien tai|hosting|"
-     "nguoi ky|trang thai|cap nhat"},
+     "nguoi ky|trang thai|cap nhat|so fax|attn|attention|ref|re|fw|fwd|ftp account|"
+     "ftp user|ftp login|hosting account|tai khoan hosting|tai khoan quan tri"},
 };
 
 /* Columns of a person in a list (accounts or visitors). */
@@ -146,27 +233,38 @@ struct column {
 static const struct column columns[] = {
     {"full_name", K_TEXT,
      "ho va ten|ho ten|ten|full name|name|ho ten can bo|ten can bo|"
-     "ho va ten can bo|nguoi vao|khach|ho va ten nguoi vao"},
-    {"position", K_TEXT, "chuc vu|position|title|chuc danh"},
+     "ho va ten can bo|nguoi vao|khach|ho va ten nguoi vao|ho ten nguoi vao|ten nguoi vao|"
+     "ho ten nguoi su dung|ho va ten nguoi su dung|nguoi su dung|ten nguoi dung|"
+     "visitor name|name of visitor|staff name|user full name|fullname"},
+    {"position", K_TEXT,
+     "chuc vu|position|title|chuc danh|chuc vu/chuc danh|job title|role|designation"},
     {"department", K_TEXT,
      "phong/ban|phong ban|bo phan|department|phong|don vi cong tac|"
-     "phong/ban/don vi|noi cong tac"},
+     "phong/ban/don vi|noi cong tac|phong ban cong tac|bo phan cong tac|don vi truc thuoc|"
+     "division|section"},
     {"address", K_EMAIL,
      "dia chi hop thu|hop thu|email|e-mail|thu dien tu|dia chi email|"
      "dia chi thu dien tu|tai khoan|ten truy cap|account|mailbox|"
      "email address|ten hop thu|tai khoan email|dia chi mail|email de nghi|"
      "dia chi email de nghi|hop thu de nghi|ten hop thu de nghi|"
-     "dia chi hop thu de nghi|email de nghi cap|tai khoan de nghi"},
+     "dia chi hop thu de nghi|email de nghi cap|tai khoan de nghi|dia chi email de nghi cap|"
+     "email account|account name|ten dang nhap|username|user name|e mail"},
     {"phone", K_PHONE,
      "dien thoai di dong|di dong|dien thoai|sdt|dt|phone|mobile|so dien thoai|"
-     "dtdd|so di dong|mobile phone|so dien thoai di dong|dien thoai lien he"},
+     "dtdd|so di dong|mobile phone|so dien thoai di dong|dien thoai lien he|so dt|"
+     "dt lien he|dd|tel|telephone|contact number|mobile number|phone number|cell|cell phone"},
     {"organization", K_TEXT,
      "don vi|co quan|organization|organisation|cong ty|co quan/don vi|"
-     "don vi cong tac|company"},
-    {"id_no", K_TEXT,
+     "don vi cong tac|company|don vi/cong ty|ten cong ty|ten don vi|company name|employer|"
+     "agency|to chuc"},
+    {"id_no", K_ID,
      "so cmnd/cccd|cmnd/cccd|cccd|cmnd|so cccd|so cmnd|so dinh danh|"
      "giay to tuy than|id|id no|id number|so giay to|cccd/cmnd|so cccd/cmnd|"
-     "can cuoc|so can cuoc|passport|ho chieu|cmnd/cccd/ho chieu"},
+     "can cuoc|so can cuoc|passport|ho chieu|cmnd/cccd/ho chieu|cmnd/cccd/hc|cccd so|"
+     "cmnd so|can cuoc cong dan|so can cuoc cong dan|chung minh nhan dan|"
+     "so chung minh nhan dan|so dinh danh ca nhan|ma dinh danh|dinh danh|id card|"
+     "id card no|identity card|identity card no|national id|passport no|passport number|"
+     "id/passport|id/passport no|so ho chieu|cccd/ho chieu|cmnd/ho chieu"},
     {"_ignore", K_IGNORE, "stt|tt|no|so thu tu|ghi chu|#|chu ky|ky ten"},
 };
 
@@ -259,6 +357,23 @@ aliases_load(struct aliases *a, const char *list)
 	g_strfreev(raw);
 }
 
+/* Every alias of a table, to the first entry that has it (index + 1): a
+   label is looked up whole, then by its shorter prefixes. */
+static GHashTable *slot_index, *column_index;
+
+/* Index the aliases of n lists. */
+static GHashTable *
+index_build(const struct aliases *tab, gsize n)
+{
+	GHashTable *h = g_hash_table_new(g_str_hash, g_str_equal);
+
+	/* from the last entry to the first, so the first one's index stays */
+	for (gsize i = n; i-- > 0;)
+		for (int k = 0; k < tab[i].n; k++)
+			g_hash_table_insert(h, tab[i].v[k], GINT_TO_POINTER((int)i + 1));
+	return h;
+}
+
 /* Build the alias tables once per process. */
 static void
 tables_load(void)
@@ -277,58 +392,56 @@ tables_load(void)
 	}
 	for (gsize i = 0; i < G_N_ELEMENTS(options); i++)
 		aliases_load(&option_words[i], options[i].words);
+	slot_index = index_build(slot_aliases, G_N_ELEMENTS(slots));
+	column_index = index_build(column_aliases, G_N_ELEMENTS(columns));
 	g_once_init_leave(&done, 1);
 }
 
-/* Score of label against one alias list: 1000 + length for an exact match,
-   the alias length for a prefix match at a word boundary, 0 for none. */
+/*
+ * The entry of an index a normalised label names: its score is 1000 + the
+ * length for the label whole, else the length of the longest alias that
+ * begins it at a word boundary (' ' or '/'), so "điện thoại di động cơ
+ * quan" still reads as a phone; -1 and 0 for none.
+ */
 static int
-aliases_score(const struct aliases *a, const char *label)
+index_match(GHashTable *h, const char *label, int *score)
 {
-	int best = 0;
+	gsize n = strlen(label);
+	gpointer v = g_hash_table_lookup(h, label);
+	int found = -1, sc = 0;
 
-	for (int i = 0; i < a->n; i++) {
-		const char *al = a->v[i];
-		gsize n = strlen(al);
-		if (strcmp(label, al) == 0)
-			return 1000 + (int)n;
-		if (strncmp(label, al, n) == 0 && (label[n] == ' ' || label[n] == '/') &&
-		    (int)n > best)
-			best = (int)n;
+	if (v != NULL) {
+		found = GPOINTER_TO_INT(v) - 1;
+		sc = 1000 + (int)n;
+	} else {
+		char *buf = g_strdup(label);
+		for (gsize i = n; found < 0 && i-- > 0;) {
+			if (buf[i] != ' ' && buf[i] != '/')
+				continue;
+			buf[i] = '\0';
+			v = g_hash_table_lookup(h, buf);
+			if (v != NULL)
+				found = GPOINTER_TO_INT(v) - 1, sc = (int)i;
+		}
+		g_free(buf);
 	}
-	return best;
+	if (score != NULL)
+		*score = sc;
+	return found;
 }
 
 /* The top-level slot a normalised label names, or -1. */
 static int
 slot_match(const char *label, int *score)
 {
-	int best = -1, best_score = 0;
-
-	for (gsize i = 0; i < G_N_ELEMENTS(slots); i++) {
-		int s = aliases_score(&slot_aliases[i], label);
-		if (s > best_score)
-			best = (int)i, best_score = s;
-	}
-	if (score != NULL)
-		*score = best_score;
-	return best;
+	return index_match(slot_index, label, score);
 }
 
 /* The person column a normalised label names, or -1. */
 static int
 column_match(const char *label, int *score)
 {
-	int best = -1, best_score = 0;
-
-	for (gsize i = 0; i < G_N_ELEMENTS(columns); i++) {
-		int s = aliases_score(&column_aliases[i], label);
-		if (s > best_score)
-			best = (int)i, best_score = s;
-	}
-	if (score != NULL)
-		*score = best_score;
-	return best;
+	return index_match(column_index, label, score);
 }
 
 /* Edit distance of two ASCII strings, capped at cap + 1. */
@@ -385,6 +498,16 @@ aliases_closest(const struct aliases *tab, gsize n, const char *ln, int *dist)
 	return best;
 }
 
+/* Index the alias lists again after a rules file changed them. */
+static void
+indexes_rebuild(void)
+{
+	g_hash_table_unref(slot_index);
+	g_hash_table_unref(column_index);
+	slot_index = index_build(slot_aliases, G_N_ELEMENTS(slots));
+	column_index = index_build(column_aliases, G_N_ELEMENTS(columns));
+}
+
 /* Add a label for a key (a field, or a list column such as "full_name");
    FALSE when no table has that key.  For the rules file, at start-up. */
 gboolean
@@ -404,6 +527,7 @@ fields_add_label(const char *key, const char *label)
 	a->v = g_renew(char *, a->v, a->n + 2);
 	a->v[a->n++] = label_norm(label);
 	a->v[a->n] = NULL;
+	indexes_rebuild();
 	return TRUE;
 }
 
@@ -427,6 +551,7 @@ fields_reset_labels(void)
 		aliases_reset(&slot_aliases[i]);
 	for (gsize i = 0; i < G_N_ELEMENTS(columns); i++)
 		aliases_reset(&column_aliases[i]);
+	indexes_rebuild();
 }
 
 /* The known label closest to a misread one. */
@@ -600,10 +725,15 @@ struct ctx {
 	int ncolumns;
 	const char *last_key; /* for continuation lines */
 	int continued;
-	gboolean forwarded; /* inside a forwarded message's header block */
-	int pending;        /* slot whose value is on the next line, or -1 */
-	guint seen_keys;    /* fields set before the current line */
-	guint seen_people;  /* people listed before the current line */
+	gboolean forwarded;      /* inside a forwarded message's header block */
+	int pending;             /* slot whose value is on the next line, or -1 */
+	guint seen_keys;         /* fields set before the current line */
+	guint seen_people;       /* people listed before the current line */
+	int box_slot;            /* slot whose options may follow as check-box lines, or -1 */
+	const char *box_key;     /* text field filled from ticked boxes */
+	gboolean section_filled; /* the section's heading was followed by a value */
+	int field_cols[16];      /* a table row of field labels: slot per cell, -1 none */
+	int nfield_cols;
 };
 
 /* Set a string field unless it is already set. */
@@ -621,19 +751,26 @@ put(JsonObject *o, const char *key, char *value)
 	return TRUE;
 }
 
-/* Append a continuation line to a text field (leaders alone add nothing). */
+/* Append more text to a text field, after sep (leaders alone add nothing). */
 static void
-put_append(JsonObject *o, const char *key, const char *more)
+put_append_sep(JsonObject *o, const char *key, const char *more, const char *sep)
 {
 	const char *old = json_object_get_string_member(o, key);
 	char *tail = norm_text(more), *joined;
 
 	if (tail == NULL)
 		return;
-	joined = g_strdup_printf("%s %s", old, tail);
+	joined = g_strdup_printf("%s%s%s", old, sep, tail);
 	json_object_set_string_member(o, key, joined);
 	g_free(joined);
 	g_free(tail);
+}
+
+/* Append a continuation line to a text field. */
+static void
+put_append(JsonObject *o, const char *key, const char *more)
+{
+	put_append_sep(o, key, more, " ");
 }
 
 /* Read a choice value: ticked boxes first, else the words. */
@@ -695,6 +832,134 @@ read_account(const char *value, const char *suffix)
 	return e;
 }
 
+/* An identity card number (9 or 12 digits), or else a passport number
+   ("C1234567"), upper case. */
+static char *
+read_id(const char *value)
+{
+	static GRegex *passport;
+	GMatchInfo *mi = NULL;
+	char *id = norm_id_no(value);
+
+	if (id != NULL)
+		return id;
+	if (passport == NULL)
+		passport = g_regex_new("(?<![\\w])([a-z]{1,2}\\s?\\d{6,8})(?![\\w])",
+		                       G_REGEX_CASELESS, 0, NULL);
+	if (g_regex_match(passport, value, 0, &mi)) {
+		char *m = g_match_info_fetch(mi, 1), *up = g_ascii_strup(m, -1);
+		GString *t = g_string_new(NULL);
+		for (const char *q = up; *q != '\0'; q++)
+			if (*q != ' ')
+				g_string_append_c(t, *q);
+		id = g_string_free(t, FALSE);
+		g_free(up);
+		g_free(m);
+	}
+	g_match_info_free(mi);
+	return id;
+}
+
+/* Courtesy words before a name, lower case; the words without diacritics
+   only count in a name typed without them ("Chu" is a family name, "chú"
+   an uncle). */
+static const char courtesy_words[] = "ông|bà|anh|chị|em|cô|chú|mr|mrs|ms|miss|dr|đ/c";
+static const char courtesy_ascii[] = "ong|ba|anh|chi|mr|mrs|ms|miss|dr|d/c";
+
+/* Titles written before a name, folded ("Chánh Văn phòng Lê Văn Sơn"). */
+static const char *const name_titles[] = {
+    "pho chanh van phong",
+    "chanh van phong",
+    "pho truong phong",
+    "truong phong",
+    "pho phong",
+    "pho giam doc",
+    "giam doc",
+    "pho truong ban",
+    "truong ban",
+    "pho chu tich",
+    "chu tich",
+    "chuyen vien chinh",
+    "chuyen vien",
+    "ky thuat vien",
+    "ky su",
+    "can bo",
+    "van thu",
+    "ke toan",
+    "thu truong",
+    "director",
+    "deputy director",
+    "manager",
+    "it manager",
+    "engineer",
+    "officer",
+};
+
+/* The name without the courtesy word or title before it, when a
+   capitalised name of two words or more follows ("Anh Tuấn" alone may be
+   the name); v is freed or returned. */
+static char *
+name_strip_prefix(char *v)
+{
+	char **w = g_strsplit(v, " ", -1);
+	int nw = (int)g_strv_length(w), skip = 0;
+	gboolean ascii = TRUE;
+
+	for (const char *q = v; *q != '\0'; q++)
+		ascii = ascii && (guchar)*q < 0x80;
+	if (nw >= 3) {
+		char *first = g_utf8_strdown(w[0], -1);
+		gsize n = strlen(first);
+		if (n > 0 && first[n - 1] == '.')
+			first[n - 1] = '\0';
+		if (text_list_has(courtesy_words, first) ||
+		    (ascii && text_list_has(courtesy_ascii, first)))
+			skip = 1;
+		g_free(first);
+	}
+	if (skip == 0) {
+		char *f = text_fold(v);
+		for (gsize i = 0; i < G_N_ELEMENTS(name_titles) && skip == 0; i++) {
+			gsize n = strlen(name_titles[i]);
+			if (strncmp(f, name_titles[i], n) == 0 && f[n] == ' ') {
+				int words = 1;
+				for (const char *q = name_titles[i]; *q != '\0'; q++)
+					words += *q == ' ';
+				skip = words;
+			}
+		}
+		g_free(f);
+	}
+	if (skip > 0 && nw - skip >= 2 && g_unichar_isupper(g_utf8_get_char(w[skip]))) {
+		char *rest = g_strjoinv(" ", w + skip);
+		g_free(v);
+		v = rest;
+	} else {
+		skip = 0;
+	}
+	g_strfreev(w);
+	return skip > 0 ? name_strip_prefix(v) : v;
+}
+
+/* A person's name as a careful reader writes it: without the courtesy word
+   or title before it ("Ông", "chị", "Mr.", "Chánh Văn phòng") nor a remark
+   in brackets after it. */
+static char *
+read_name(const char *value)
+{
+	char *v = norm_text(value), *paren;
+
+	if (v == NULL)
+		return NULL;
+	paren = strchr(v, '(');
+	if (paren != NULL && paren > v)
+		*paren = '\0';
+	v = name_strip_prefix(v);
+	char *out = norm_text(v);
+	g_free(v);
+	return out;
+}
+
 /* Store one cell of a person under its column. */
 static void
 person_put(struct ctx *c, JsonObject *p, int col, const char *value)
@@ -703,16 +968,19 @@ person_put(struct ctx *c, JsonObject *p, int col, const char *value)
 
 	switch (columns[col].kind) {
 	case K_PHONE:
-		put(p, key, norm_phone(value));
+		put(p, key, norm_phone_best(value));
 		break;
 	case K_EMAIL:
 		put(p, key, read_account(value, c->opts->domain_suffix));
 		break;
+	case K_ID:
+		put(p, key, read_id(value));
+		break;
 	case K_IGNORE:
 		break;
 	default:
-		if (strcmp(key, "id_no") == 0)
-			put(p, key, norm_id_no(value));
+		if (strcmp(key, "full_name") == 0)
+			put(p, key, read_name(value));
 		else
 			put(p, key, norm_text(value));
 		break;
@@ -734,6 +1002,52 @@ cell_is_number(const char *s)
 	return digits > 0 && digits <= 3;
 }
 
+/* A cell that names its own column: "CCCD 048095001234", "ĐT: 0905…",
+   "Email a@b.vn", "Đơn vị: Công ty X".  Without a colon only a number or an
+   address may follow the label ("Công ty X" is no label and a value).
+   Returns the column, or -1, and where the value starts. */
+static int
+cell_labelled(const char *cell, const char **value)
+{
+	const char *colon = strchr(cell, ':');
+	int col = -1, score = 0;
+
+	if (colon != NULL && colon > cell && g_utf8_strlen(cell, colon - cell) <= 40) {
+		char *l = g_strndup(cell, (gsize)(colon - cell));
+		char *ln = label_norm(l);
+		col = column_match(ln, &score);
+		g_free(ln);
+		g_free(l);
+		if (col >= 0) {
+			*value = colon + 1;
+			return col;
+		}
+	}
+	char **w = g_strsplit(cell, " ", 7);
+	int nw = (int)g_strv_length(w);
+	for (int k = MIN(nw - 1, 5); k >= 1 && col < 0; k--) {
+		GString *lab = g_string_new(NULL);
+		for (int i = 0; i < k; i++)
+			g_string_append_printf(lab, "%s%s", i ? " " : "", w[i]);
+		char *ln = label_norm(lab->str);
+		int cl = column_match(ln, &score);
+		const char *rest = cell + lab->len;
+		while (*rest == ' ')
+			rest++;
+		if (cl >= 0 && score >= 1000 &&
+		    ((columns[cl].kind == K_EMAIL && strchr(rest, '@') != NULL) ||
+		     ((columns[cl].kind == K_ID || columns[cl].kind == K_PHONE) &&
+		      strpbrk(rest, "0123456789") != NULL))) {
+			col = cl;
+			*value = rest;
+		}
+		g_free(ln);
+		g_string_free(lab, TRUE);
+	}
+	g_strfreev(w);
+	return col;
+}
+
 /* Fill a person from cells whose columns are unknown, by what they hold. */
 static JsonObject *
 person_from_cells(struct ctx *c, char **cells, int n)
@@ -742,10 +1056,15 @@ person_from_cells(struct ctx *c, char **cells, int n)
 	int texts = 0;
 
 	for (int i = 0; i < n; i++) {
-		const char *cell = cells[i];
+		const char *cell = cells[i], *lv;
 		char *v;
+		int lc;
 		if (*cell == '\0' || (i == 0 && cell_is_number(cell)))
 			continue;
+		if ((lc = cell_labelled(cell, &lv)) >= 0) {
+			person_put(c, p, lc, lv);
+			continue;
+		}
 		if ((v = norm_email(cell)) != NULL) {
 			put(p, "address", v);
 			continue;
@@ -774,8 +1093,12 @@ person_from_cells(struct ctx *c, char **cells, int n)
 		g_string_free(d, TRUE);
 		/* texts in order: name, then what the type decides */
 		static const char *const text_keys[] = {"full_name", "_text2", "_text3", "_text4"};
-		if (texts < 4)
-			put(p, text_keys[texts++], norm_text(cell));
+		while (texts < 4 && json_object_has_member(p, text_keys[texts]))
+			texts++;
+		if (texts < 4) {
+			put(p, text_keys[texts], texts == 0 ? read_name(cell) : norm_text(cell));
+			texts++;
+		}
 	}
 	return p;
 }
@@ -840,7 +1163,7 @@ table_row(struct ctx *c, const char *line)
 	if (strchr(line, '|') == NULL && strchr(line, '\t') == NULL)
 		return FALSE;
 	cells = row_cells(line, &n);
-	if (n < 3 || n > 16) {
+	if (n < 2 || n > 16 || (n == 2 && !(c->ncolumns == 2 && c->section == S_LIST))) {
 		g_strfreev(cells);
 		return FALSE;
 	}
@@ -881,24 +1204,68 @@ table_row(struct ctx *c, const char *line)
 	return TRUE;
 }
 
+/* Whether a piece after a comma starts a cell of its own: a number, an
+   address, or a labelled value ("CCCD 0480…", "ĐT: 0905…"). */
+static gboolean
+piece_is_cell(const char *piece)
+{
+	const char *v;
+
+	while (*piece == ' ')
+		piece++;
+	return g_ascii_isdigit(*piece) || *piece == '+' || *piece == '(' ||
+	       strchr(piece, '@') != NULL || cell_labelled(piece, &v) >= 0;
+}
+
+/* The cells of one person written on a line: "Name - Unit - 0123 - 0905",
+   "Name, CCCD: 0480…, ĐT: 0905…", "Name (CCCD 0480…)".  A comma before plain
+   text stays inside the cell ("Phòng Kế hoạch, Tài chính"). */
+static char **
+person_cells(const char *line)
+{
+	static GRegex *paren, *dash;
+	GPtrArray *out = g_ptr_array_new();
+
+	if (paren == NULL) {
+		/* a remark in brackets holding a number or an address is a cell */
+		paren = g_regex_new("\\s*\\(([^()]*[\\d@][^()]*)\\)", 0, 0, NULL);
+		dash = g_regex_new("\\s+[-–—]\\s+|\\s*;\\s*", 0, 0, NULL);
+	}
+	char *flat = g_regex_replace(paren, line, -1, 0, ", \\1", 0, NULL);
+	char **parts = g_regex_split(dash, flat != NULL ? flat : line, 0);
+	for (int i = 0; parts[i] != NULL; i++) {
+		char **commas = g_strsplit(parts[i], ",", -1);
+		GString *cell = NULL;
+		for (int k = 0; commas[k] != NULL; k++) {
+			if (cell != NULL && !piece_is_cell(commas[k])) {
+				g_string_append_printf(cell, ",%s", commas[k]);
+				continue;
+			}
+			if (cell != NULL)
+				g_ptr_array_add(out, g_strstrip(g_string_free(cell, FALSE)));
+			cell = g_string_new(commas[k]);
+		}
+		if (cell != NULL)
+			g_ptr_array_add(out, g_strstrip(g_string_free(cell, FALSE)));
+		g_strfreev(commas);
+	}
+	g_strfreev(parts);
+	g_free(flat);
+	g_ptr_array_add(out, NULL);
+	return (char **)g_ptr_array_free(out, FALSE);
+}
+
 /* "1. Name - Unit - 0123 - 0905…": a person as a dashed row inside a list. */
 static gboolean
 dash_row(struct ctx *c, const char *rest)
 {
-	static GRegex *re;
-	char **cells;
-	int n;
+	char **cells = person_cells(rest);
+	int n = (int)g_strv_length(cells);
 
-	if (re == NULL)
-		re = g_regex_new("\\s+[-–—]\\s+|\\s*;\\s*|\\s*,\\s+(?=\\d)", 0, 0, NULL);
-	cells = g_regex_split(re, rest, 0);
-	n = (int)g_strv_length(cells);
 	if (n < 2) {
 		g_strfreev(cells);
 		return FALSE;
 	}
-	for (int i = 0; i < n; i++)
-		g_strstrip(cells[i]);
 	people_add(c, person_from_cells(c, cells, n));
 	g_strfreev(cells);
 	return TRUE;
@@ -945,10 +1312,11 @@ strip_marker(const char *line, gboolean *marked)
 	const char *rest = line;
 
 	if (re == NULL)
-		re = g_regex_new(
-		    "^\\s*(?:(?:\\d{1,2}|[a-zđ]|[ivx]{1,4})\\s*[.)]\\s+|\\(\\d{1,2}\\)\\s*|"
-		    "[-+*•·–—o▪►◦]\\s+|[-+*•]\\s*(?=\\p{Lu}))",
-		    G_REGEX_CASELESS, 0, NULL);
+		re = g_regex_new("^\\s*(?:(?:\\d{1,2}|[a-zđ]|[ivx]{1,4})\\s*[.)/"
+		                 "]\\s+|\\d{1,2}(?:\\.\\d{1,2})+\\.?\\s+|"
+		                 "\\((?:\\d{1,2}|[a-z])\\)\\s*|"
+		                 "[-+*•·–—o▪►◦■◆◇❖➢➤→‣§]\\s+|[-+*•➢➤→]\\s*(?=\\p{Lu}))",
+		                 G_REGEX_CASELESS, 0, NULL);
 	*marked = FALSE;
 	if (g_regex_match(re, line, 0, &mi)) {
 		int end;
@@ -962,17 +1330,55 @@ strip_marker(const char *line, gboolean *marked)
 	return rest;
 }
 
+/* The bytes of a line a label and its leaders can take: about 200, cut at
+   a character (a label is at most 80 characters). */
+static gsize
+label_span(const char *line)
+{
+	gsize n = strnlen(line, 400);
+
+	if (n < 400)
+		return n;
+	n = 200;
+	while (n > 0 && ((guchar)line[n] & 0xC0) == 0x80)
+		n--;
+	return n;
+}
+
+/* Whether a normalised label names a field or a list column. */
+static gboolean
+label_known(const char *label)
+{
+	char *ln = label_norm(label);
+	int s1 = 0, s2 = 0;
+	gboolean known = *ln != '\0' && (slot_match(ln, &s1) >= 0 || column_match(ln, &s2) >= 0);
+
+	g_free(ln);
+	return known;
+}
+
 /*
  * Split "Label: value".  The colon must follow a label of letters (not a
  * time "8:30" or "https:"), at most 80 characters.  Without a colon, a run
- * of leader dots ends the label ("Đơn vị…………Sở X").  Returns FALSE when the
- * line has no label.
+ * of leader dots ends the label ("Đơn vị…………Sở X"); leaders of other
+ * characters ("Họ tên ------ A", "SĐT ~~~~ 0905…", "Email · · · a@b") only
+ * after a known label, as they also underline headings.  Returns FALSE when
+ * the line has no label.
  */
 static gboolean
 split_label(const char *line, char **label, char **value)
 {
+	static GRegex *early;
 	const char *p = line;
 
+	/* leaders before the first colon end the label there: "Người liên hệ
+	   ------ A - ĐT: 0905…", "Website · · · https://…" */
+	if (early == NULL)
+		early = g_regex_new(
+		    "^[^:]*?(?:\\.{4,}|…{2,}|_{4,}|(?:[-~·=*─—–]\\s?){3,}|(?:…\\s+){2,})", 0, 0,
+		    NULL);
+	if (g_regex_match_full(early, line, (gssize)label_span(line), 0, 0, NULL, NULL))
+		p = line + strlen(line);
 	for (; *p != '\0'; p = g_utf8_next_char(p)) {
 		gunichar ch = g_utf8_get_char(p);
 		if (ch != ':' && ch != 0xFF1A)
@@ -981,7 +1387,7 @@ split_label(const char *line, char **label, char **value)
 		if (llen == 0 || g_utf8_strlen(line, (gssize)llen) > 80)
 			return FALSE;
 		if (p > line && g_ascii_isdigit(p[-1]) && g_ascii_isdigit(p[1]))
-			return FALSE;
+			break; /* a time: no colon label, maybe leaders */
 		char *l = g_strndup(line, llen);
 		char *lf = text_fold(l);
 		gboolean letters = FALSE;
@@ -1009,6 +1415,22 @@ split_label(const char *line, char **label, char **value)
 		*value = g_match_info_fetch(mi, 2);
 		g_match_info_free(mi);
 		return TRUE;
+	}
+	g_match_info_free(mi);
+	static GRegex *other;
+	if (other == NULL)
+		other = g_regex_new("^(\\S.{1,79}?)\\s*(?:(?:[-~·=*─—–]\\s?){3,}|(?:…\\s+){2,}…?|"
+		                    "(?:\\.\\s?){4,})\\s*(.*)$",
+		                    0, 0, NULL);
+	if (g_regex_match(other, line, 0, &mi)) {
+		char *l = g_match_info_fetch(mi, 1);
+		if (label_known(l)) {
+			*label = l;
+			*value = g_match_info_fetch(mi, 2);
+			g_match_info_free(mi);
+			return TRUE;
+		}
+		g_free(l);
 	}
 	g_match_info_free(mi);
 	return FALSE;
@@ -1059,6 +1481,215 @@ line_header_kind(const char *folded)
 	return g_regex_match(weak, folded, 0, NULL) ? 1 : 0;
 }
 
+/* An official letter cited anywhere in the text ("…theo Công văn số
+   4242/UBND-KTN ngày…", "CV 4242/UBND-KTN", "letter No. 4242/UBND-KTN"):
+   the approval, when no label names one.  Returns whether text cites one. */
+static gboolean
+cite_letter(struct ctx *c, const char *text)
+{
+	static GRegex *words;
+	char *ref, *f, *rf;
+	gboolean cited;
+
+	/* a number and a slash, in a sentence of reasonable length */
+	if (strchr(text, '/') == NULL || strnlen(text, 2001) > 2000)
+		return FALSE;
+	ref = norm_letter_ref(text);
+	if (ref == NULL)
+		return FALSE;
+	if (words == NULL)
+		words =
+		    g_regex_new("\\b(?:cong van|cv|van ban|quyet dinh|qd|official letter|letter|"
+		                "approval|approved|chap thuan|phe duyet|dong y|cho phep)\\b",
+		                0, 0, NULL);
+	f = text_fold(text);
+	rf = text_fold(ref);
+	cited = strstr(rf, "ubnd") != NULL || g_regex_match(words, f, 0, NULL);
+	if (cited)
+		put(c->r->fields, "_cited_ref", ref);
+	else
+		g_free(ref);
+	g_free(rf);
+	g_free(f);
+	return cited;
+}
+
+/* Name fields and where the phone and address written beside a name go
+   ("Người liên hệ: Nguyễn Văn A (0905 123 456)"). */
+static const struct {
+	const char *name, *phone, *email;
+} name_keys[] = {
+    {"contact_name", "contact_phone", "contact_email"},
+};
+
+/* The name at the start of a value, before a remark, a number or an
+   address ("Nguyễn Văn A - Trưởng phòng, 0905…" gives "Nguyễn Văn A"). */
+static char *
+name_head(const char *value)
+{
+	static GRegex *end;
+	GMatchInfo *mi = NULL;
+	char *head;
+
+	if (end == NULL)
+		end = g_regex_new("\\s*(?:[(,;<\\[]|\\s[-–—]\\s|\\d|\\S+@)", 0, 0, NULL);
+	if (g_regex_match(end, value, 0, &mi)) {
+		int start;
+		g_match_info_fetch_pos(mi, 0, &start, NULL);
+		head = g_strndup(value, (gsize)start);
+	} else {
+		head = g_strdup(value);
+	}
+	g_match_info_free(mi);
+	char *name = read_name(head);
+	g_free(head);
+	return name;
+}
+
+/* The options ticked in a value, joined ("☑ Mã nguồn ☐ CSDL" gives "Mã
+   nguồn"); NULL when nothing is ticked, *boxes set when it had boxes. */
+static char *
+ticked_text(const char *value, gboolean *boxes)
+{
+	GPtrArray *ticked = checked_options(value);
+	GString *out;
+
+	*boxes = ticked != NULL;
+	if (ticked == NULL)
+		return NULL;
+	out = g_string_new(NULL);
+	for (guint i = 0; i < ticked->len; i++) {
+		char *t = norm_text(g_ptr_array_index(ticked, i));
+		if (t != NULL)
+			g_string_append_printf(out, "%s%s", out->len ? ", " : "", t);
+		g_free(t);
+	}
+	g_ptr_array_free(ticked, TRUE);
+	return g_string_free(out, out->len == 0);
+}
+
+/* Set a free-text field: check boxes give the ticked options, never the
+   boxes; a name gives the name, and the number or address beside it go to
+   their own fields. */
+static void
+apply_text(struct ctx *c, int si, const char *value)
+{
+	const struct slot *s = &slots[si];
+	JsonObject *o = c->r->fields;
+	gboolean boxes;
+	char *ticked = ticked_text(value, &boxes);
+
+	if (boxes) {
+		c->box_slot = si;
+		if (ticked != NULL && !put(o, s->key, g_strdup(ticked)) && c->box_key == s->key)
+			put_append_sep(o, s->key, ticked, ", ");
+		else if (ticked != NULL)
+			c->box_key = s->key;
+		g_free(ticked);
+		return;
+	}
+	for (gsize i = 0; i < G_N_ELEMENTS(name_keys); i++) {
+		if (strcmp(s->key, name_keys[i].name) != 0)
+			continue;
+		put(o, name_keys[i].phone, norm_phone_best(value));
+		put(o, name_keys[i].email, norm_email(value));
+		put(o, s->key, name_head(value));
+		return;
+	}
+	if (put(o, s->key, norm_text(value)))
+		c->last_key = s->key, c->continued = 0;
+}
+
+/* Whether a piece of an inline list looks like a person's name: two to six
+   capitalised words, no digits, no word of an organisation's name. */
+static gboolean
+looks_like_name(const char *piece)
+{
+	static const char org_words[] =
+	    "cong|ty|so|phong|trung|tam|ubnd|ban|chi|nhanh|company|corp|corporation|ltd|jsc|"
+	    "inc|llc|tnhh|cp|group|tap|doan|vien|truong|benh|department|office|bank|ngan|hang|"
+	    "co|branch|team|unit";
+	char *f = text_fold(piece);
+	char **w = g_strsplit(g_strstrip(f), " ", -1);
+	char **orig = g_strsplit(piece, " ", -1);
+	int n = (int)g_strv_length(w);
+	gboolean yes = n >= 2 && n <= 6 && (int)g_strv_length(orig) == n;
+
+	for (int i = 0; yes && i < n; i++) {
+		yes = *w[i] != '\0' && !text_list_has(org_words, w[i]) &&
+		      strpbrk(w[i], "0123456789@") == NULL;
+		/* the courtesy word may be lower case ("ông Nguyễn Văn A") */
+		if (yes && i > 0)
+			yes = g_unichar_isupper(g_utf8_get_char(orig[i]));
+	}
+	g_strfreev(w);
+	g_strfreev(orig);
+	g_free(f);
+	return yes;
+}
+
+/* The people written after a list's label on its line: "Người vào phòng:
+   Nguyễn Văn A (CCCD 0480…), Trần Văn B (CCCD 0480…)", "Visitors: John
+   Smith, Jane Roe".  A name starts the next person; numbers, addresses
+   and labelled values go to the person before. */
+static void
+list_inline(struct ctx *c, const char *value)
+{
+	static GRegex *joint;
+	char **cells;
+	JsonObject *p = NULL;
+	int texts = 0;
+
+	if (strspn(value, " \t") == strlen(value))
+		return;
+	if (joint == NULL)
+		joint = g_regex_new("\\s+(?:và|va|and|&)\\s+", G_REGEX_CASELESS, 0, NULL);
+	char *flat = g_regex_replace(joint, value, -1, 0, ", ", 0, NULL);
+	/* every comma separates here: names are no cells of person_cells */
+	char *commas = g_strdelimit(g_strdup(flat != NULL ? flat : value), ",", ';');
+	cells = person_cells(commas);
+	for (int i = 0; cells[i] != NULL; i++) {
+		const char *cell = cells[i], *lv;
+		int lc = cell_labelled(cell, &lv);
+		if (*cell == '\0')
+			continue;
+		if (lc < 0 && !piece_is_cell(cell) &&
+		    (p == NULL ||
+		     (json_object_has_member(p, "full_name") && looks_like_name(cell)))) {
+			if (p != NULL)
+				people_add(c, p);
+			p = json_object_new();
+			texts = 0;
+		}
+		if (p == NULL)
+			p = json_object_new();
+		if (lc >= 0) {
+			person_put(c, p, lc, lv);
+		} else {
+			char *one[] = {(char *)cell, NULL};
+			JsonObject *q = person_from_cells(c, one, 1);
+			GList *keys = json_object_get_members(q);
+			for (GList *k = keys; k != NULL; k = k->next) {
+				const char *key = k->data;
+				/* a second text of one person: the type decides */
+				if (strcmp(key, "full_name") == 0 && json_object_has_member(p, key))
+					key = texts++ == 0 ? "_text2" : "_text3";
+				if (!json_object_has_member(p, key))
+					json_object_set_member(
+					    p, key,
+					    json_node_copy(json_object_get_member(q, k->data)));
+			}
+			g_list_free(keys);
+			json_object_unref(q);
+		}
+	}
+	if (p != NULL)
+		people_add(c, p);
+	g_strfreev(cells);
+	g_free(commas);
+	g_free(flat);
+}
+
 /* Set the field for one top-level label. */
 static void
 apply_slot(struct ctx *c, int si, const char *value)
@@ -1070,11 +1701,10 @@ apply_slot(struct ctx *c, int si, const char *value)
 	c->last_key = NULL;
 	switch (s->kind) {
 	case K_TEXT:
-		if (put(o, s->key, norm_text(value)))
-			c->last_key = s->key, c->continued = 0;
+		apply_text(c, si, value);
 		break;
 	case K_PHONE:
-		put(o, s->key, norm_phone(value));
+		put(o, s->key, norm_phone_best(value));
 		break;
 	case K_EMAIL:
 		put(o, s->key, norm_email(value));
@@ -1160,7 +1790,7 @@ apply_slot(struct ctx *c, int si, const char *value)
 			char **bits = g_regex_split_simple("\\s+[-–]\\s+|,\\s*|;\\s*", v, 0, 0);
 			char *ph = bits[0] != NULL ? norm_phone(bits[0]) : NULL;
 			if (bits[0] != NULL && ph == NULL && strchr(bits[0], '@') == NULL)
-				put(o, "admin_name", norm_text(bits[0]));
+				put(o, "admin_name", read_name(bits[0]));
 			g_free(ph);
 			g_strfreev(bits);
 			g_free(v);
@@ -1170,7 +1800,9 @@ apply_slot(struct ctx *c, int si, const char *value)
 	case K_LIST:
 		c->section = S_LIST;
 		c->ncolumns = 0;
+		list_inline(c, value);
 		break;
+	case K_ID:
 	case K_IGNORE:
 		break;
 	}
@@ -1184,9 +1816,9 @@ apply_admin(struct ctx *c, int col, const char *value)
 	const char *key = columns[col].key;
 
 	if (strcmp(key, "full_name") == 0)
-		return put(o, "admin_name", norm_text(value)) || TRUE;
+		return put(o, "admin_name", read_name(value)) || TRUE;
 	if (strcmp(key, "phone") == 0)
-		return put(o, "admin_phone", norm_phone(value)) || TRUE;
+		return put(o, "admin_phone", norm_phone_best(value)) || TRUE;
 	if (strcmp(key, "address") == 0)
 		return put(o, "admin_email", norm_email(value)) || TRUE;
 	return FALSE;
@@ -1218,9 +1850,119 @@ item_end(struct ctx *c)
 		c->section = S_NONE;
 }
 
+/* Whether the kind of value a label announces starts s: a number for a
+   phone or an identity card, an address for an e-mail. */
+static gboolean
+value_fits(enum kind kind, const char *s)
+{
+	while (*s == ' ')
+		s++;
+	if (kind == K_EMAIL) {
+		const char *at = strchr(s, '@'), *space = strchr(s, ' ');
+		return at != NULL && at > s && (space == NULL || at < space);
+	}
+	if (kind == K_PHONE || kind == K_ID)
+		return g_ascii_isdigit(*s) || *s == '+' || *s == '(';
+	return FALSE;
+}
+
+/* A known label at the start of s: up to six words whose folded form is a
+   label exactly.  Sets the slot and column it names (-1 when none), where
+   its value starts (past a colon) and whether a colon followed it. */
+static gboolean
+label_at(const char *s, int *si, int *col, const char **after, gboolean *colon)
+{
+	const char *ends[6];
+	int nw = 0;
+	const char *p = s;
+
+	while (*p != '\0' && nw < 6) {
+		while (*p == ' ')
+			p++;
+		if (*p == '\0')
+			break;
+		const char *q = p;
+		while (*q != '\0' && *q != ' ' && *q != ':')
+			q++;
+		ends[nw++] = q;
+		if (*q == ':')
+			break;
+		p = q;
+	}
+	for (int k = nw; k >= 1; k--) {
+		char *l = g_strndup(s, (gsize)(ends[k - 1] - s));
+		char *ln = label_norm(l);
+		int ss = 0, cs = 0;
+		int a = slot_match(ln, &ss), b = column_match(ln, &cs);
+		g_free(ln);
+		g_free(l);
+		if ((a < 0 || ss < 1000) && (b < 0 || cs < 1000))
+			continue;
+		*si = ss >= 1000 ? a : -1;
+		*col = cs >= 1000 ? b : -1;
+		p = ends[k - 1];
+		while (*p == ' ')
+			p++;
+		*colon = *p == ':';
+		*after = *colon ? p + 1 : p;
+		return TRUE;
+	}
+	return FALSE;
+}
+
+/*
+ * A second field written after the value of a first one: "Nguyễn Thị Hoa -
+ * ĐT: 0905 100 200", "Nguyễn Văn A, SĐT 0905 123 456", "Giờ vào: 8h - Giờ
+ * ra: 10h".  After a separator (" - ", ", ", "; ", two spaces, "(") comes a
+ * known label of another field with a colon, or a phone, identity or e-mail
+ * label followed by its number or address.  Two phone numbers stay
+ * together (norm_phone_best chooses).  Returns the length of the first
+ * value, or -1; *tail_label and *tail_value are the second field.
+ */
+static int
+value_cut(const struct slot *cur, const char *value, char **tail_label, char **tail_value)
+{
+	static GRegex *sep;
+	GMatchInfo *mi = NULL;
+	int cut = -1;
+
+	/* a list's people and the administrator's block read their own lines */
+	if (cur->kind == K_LIST || cur->kind == K_ADMIN)
+		return -1;
+	if (sep == NULL)
+		sep = g_regex_new("\\s+[-–—/]\\s+|\\s*[,;]\\s*|\\s{2,}|\\s*\\(\\s*", 0, 0, NULL);
+	g_regex_match(sep, value, 0, &mi);
+	for (; cut < 0 && g_match_info_matches(mi); g_match_info_next(mi, NULL)) {
+		int start, end, a, b;
+		const char *after;
+		gboolean colon;
+		g_match_info_fetch_pos(mi, 0, &start, &end);
+		if (start == 0 || !label_at(value + end, &a, &b, &after, &colon))
+			continue;
+		const char *key = a >= 0 ? slots[a].key : columns[b].key;
+		enum kind kind = a >= 0 ? slots[a].kind : columns[b].kind;
+		if ((key != NULL && cur->key != NULL && strcmp(key, cur->key) == 0) ||
+		    (cur->kind == K_PHONE && kind == K_PHONE) || kind == K_LIST || kind == K_ADMIN)
+			continue;
+		if (!colon && !value_fits(kind, after))
+			continue;
+		cut = start;
+		*tail_label = g_strndup(value + end, (gsize)(after - (value + end)));
+		*tail_value = g_strdup(after);
+		/* "(ĐT: 0905…)": the bracket closes the second field */
+		char *close = memchr(value + start, '(', (gsize)(end - start)) != NULL
+		                  ? strrchr(*tail_value, ')')
+		                  : NULL;
+		if (close != NULL)
+			*close = '\0';
+	}
+	g_match_info_free(mi);
+	return cut;
+}
+
 /* Handle one labelled line. */
 static void
-labelled_line(struct ctx *c, const char *label, const char *value, gboolean marked)
+labelled_one(struct ctx *c, const char *label, const char *value, gboolean marked)
 {
 	char *ln = label_norm(label);
 	int sscore = 0, cscore = 0;
@@ -1247,6 +1989,7 @@ labelled_line(struct ctx *c, const char *label, const char *value, gboolean mark
 		return;
 	}
 	c->r->labels += (si >= 0 || col >= 0);
+	cite_letter(c, value);
 
 	/* "Người 1:" opens a person block */
 	if (label_is_item(ln) && (empty || strlen(value) < 3)) {
@@ -1257,11 +2000,25 @@ labelled_line(struct ctx *c, const char *label, const char *value, gboolean mark
 		g_free(ln);
 		return;
 	}
-	/* inside a person block, person labels fill the person */
-	if ((c->section == S_ITEM || c->section == S_LIST_ITEM) && col >= 0 &&
-	    cscore >= sscore - 2) {
+	gboolean person_label = col >= 0 && cscore >= sscore - 2 && columns[col].kind != K_IGNORE;
+	/* inside a person block, person labels fill the person; a column seen
+	   again is the next person's ("Name:", "ID:", "Name:", "ID:") */
+	if ((c->section == S_ITEM || c->section == S_LIST_ITEM) && person_label) {
+		if (c->person != NULL && json_object_has_member(c->person, columns[col].key)) {
+			enum section was = c->section;
+			item_end(c);
+			c->section = was;
+		}
 		if (c->person == NULL)
 			c->person = json_object_new();
+		person_put(c, c->person, col, value);
+		g_free(ln);
+		return;
+	}
+	/* a list without "Người 1:" headings: its first person label */
+	if (c->section == S_LIST && person_label && !empty) {
+		c->person = json_object_new();
+		c->section = S_LIST_ITEM;
 		person_put(c, c->person, col, value);
 		g_free(ln);
 		return;
@@ -1270,15 +2027,19 @@ labelled_line(struct ctx *c, const char *label, const char *value, gboolean mark
 		item_end(c);
 	/* the administrator block of the sub-domain form */
 	if (c->section == S_ADMIN && col >= 0 && apply_admin(c, col, value)) {
+		c->section_filled = TRUE;
 		c->last_key = NULL;
 		g_free(ln);
 		return;
 	}
+	c->box_slot = -1;
 	if (si >= 0) {
 		if (c->section == S_ADMIN && slots[si].kind != K_ADMIN)
 			c->section = S_NONE;
 		if (c->section == S_LIST && slots[si].kind != K_LIST && !(empty && marked))
 			c->section = S_NONE;
+		if (slots[si].kind == K_ADMIN)
+			c->section_filled = !empty;
 		apply_slot(c, si, value);
 		/* "Đơn vị yêu cầu:" alone on its line: the value is on the next;
 		   "Địa điểm: ……" is a blank the unit left empty */
@@ -1287,6 +2048,10 @@ labelled_line(struct ctx *c, const char *label, const char *value, gboolean mark
 		    slots[si].kind != K_LIST && slots[si].kind != K_IGNORE &&
 		    slots[si].kind != K_PASSWORD)
 			c->pending = si;
+		/* the options of a choice may follow as lines of check boxes */
+		if (blank && (slots[si].kind == K_CHOICE || slots[si].kind == K_BOOL ||
+		              slots[si].kind == K_TEXT))
+			c->box_slot = si;
 		if (empty && slots[si].key != NULL && slots[si].key[0] != '_') {
 			char *mark = g_strdup_printf("_blank_%s", slots[si].key);
 			put(c->r->fields, mark, g_strdup("1"));
@@ -1296,6 +2061,28 @@ labelled_line(struct ctx *c, const char *label, const char *value, gboolean mark
 		c->last_key = NULL;
 	}
 	g_free(ln);
+}
+
+/* Handle one labelled line, and a second field written after its value. */
+static void
+labelled_line(struct ctx *c, const char *label, const char *value, gboolean marked)
+{
+	char *ln = label_norm(label);
+	int sscore = 0, si = slot_match(ln, &sscore);
+	char *tail_label = NULL, *tail_value = NULL, *head = NULL;
+
+	g_free(ln);
+	if (si >= 0) {
+		int n = value_cut(&slots[si], value, &tail_label, &tail_value);
+		if (n >= 0)
+			head = g_strndup(value, (gsize)n);
+	}
+	labelled_one(c, label, head != NULL ? head : value, marked);
+	if (tail_label != NULL)
+		labelled_line(c, tail_label, tail_value, FALSE);
+	g_free(head);
+	g_free(tail_label);
+	g_free(tail_value);
 }
 
 /* Whether a line is the form's "Đà Nẵng, ngày 02 tháng 09 năm 2026". */
@@ -1313,6 +2100,185 @@ line_is_place_date(const char *line)
 	return yes;
 }
 
+/* Whether an unnumbered line is one person of a list: a name first, then
+   at least one number, address or labelled value. */
+static gboolean
+person_row(const char *rest)
+{
+	char **cells = person_cells(rest);
+	gboolean yes = cells[0] != NULL && cells[1] != NULL && looks_like_name(cells[0]);
+	gboolean some = FALSE;
+
+	for (int i = 1; yes && cells[i] != NULL; i++)
+		some = some || piece_is_cell(cells[i]);
+	g_strfreev(cells);
+	return yes && some;
+}
+
+/* Whether a line is a label and nothing else ("Tên đơn vị", "ĐIỆN THOẠI (DI
+   ĐỘNG)", "NGƯỜI QUẢN TRỊ KỸ THUẬT", "Visitors", "Người 2"): the value or
+   the section follows on the next lines.  A field's label must be whole; a
+   section's heading may go on ("Danh sách người vào phòng máy như sau"). */
+static gboolean
+line_is_label(struct ctx *c, const char *rest)
+{
+	char *ln;
+	int sscore = 0, cscore = 0, si, col;
+	gboolean yes;
+
+	if (strnlen(rest, 400) >= 400 || g_utf8_strlen(rest, -1) > 80 ||
+	    strpbrk(rest, ":|\t@") != NULL)
+		return FALSE;
+	ln = label_norm(rest);
+	si = slot_match(ln, &sscore);
+	col = column_match(ln, &cscore);
+	yes = *ln != '\0' &&
+	      (label_is_item(ln) || (si >= 0 && sscore >= 1000) ||
+	       (si >= 0 && (slots[si].kind == K_ADMIN || slots[si].kind == K_LIST) &&
+	        strpbrk(ln, "0123456789") == NULL) ||
+	       ((c->section == S_ITEM || c->section == S_LIST_ITEM) && col >= 0 && cscore >= 1000));
+	g_free(ln);
+	return yes;
+}
+
+/* Read a line that is a label alone; FALSE for any other line. */
+static gboolean
+label_alone(struct ctx *c, const char *rest, gboolean marked)
+{
+	if (!line_is_label(c, rest))
+		return FALSE;
+	labelled_line(c, rest, "", marked);
+	return TRUE;
+}
+
+/* Whether a line begins with a check box ("☑ Phần mềm", "[x] Khẩn cấp"). */
+static gboolean
+line_starts_box(const char *rest)
+{
+	gunichar ch = g_utf8_get_char(rest);
+
+	if (uni_in(ch, marks_on) || uni_in(ch, marks_off))
+		return TRUE;
+	return (ch == '[' || ch == '(') &&
+	       (rest[1] == ']' || rest[1] == ')' ||
+	        (rest[1] != '\0' && strchr(" _xXvV*", rest[1]) != NULL &&
+	         (rest[2] == ']' || rest[2] == ')')) ||
+	        (rest[1] == '[' ? FALSE : uni_in(g_utf8_get_char(rest + 1), marks_on)));
+}
+
+/* A line of check boxes: the options of the label above it ("Hạng mục:"
+   then "☐ Mạng", "☑ Phần mềm" on lines of their own), or a box before a
+   label ("☑ Xử lý sự cố đột xuất"), or a lone ticked option that only one
+   choice has ("☑ Cấp mới").  Never a value's text: boxes are not echoed. */
+static void
+box_line(struct ctx *c, const char *rest)
+{
+	gboolean boxes;
+	char *ticked = ticked_text(rest, &boxes);
+	const char *p = rest;
+
+	c->last_key = NULL;
+	/* the label after the boxes, if they stand before one */
+	while (*p != '\0' && (line_starts_box(p) || *p == ' ')) {
+		gunichar ch = g_utf8_get_char(p);
+		const char *close = ch == '[' || ch == '(' ? strpbrk(p, "])") : NULL;
+		p = close != NULL ? close + 1 : g_utf8_next_char(p);
+	}
+	char *ln = label_norm(p);
+	int score = 0, si = *ln != '\0' ? slot_match(ln, &score) : -1;
+	g_free(ln);
+	/* an option of the choice above ("Khẩn cấp" under "Mức độ:") is no label */
+	if (si >= 0 && c->box_slot >= 0 && slots[c->box_slot].kind == K_CHOICE &&
+	    option_match(slots[c->box_slot].key, p, FALSE) != NULL)
+		si = -1;
+	if (si >= 0 && slots[si].kind == K_BOOL) {
+		/* ticked or not, the answer to the question it names */
+		if (!json_object_has_member(c->r->fields, slots[si].key))
+			json_object_set_boolean_member(c->r->fields, slots[si].key, ticked != NULL);
+	} else if (c->box_slot >= 0) {
+		const struct slot *s = &slots[c->box_slot];
+		if (s->kind != K_TEXT)
+			apply_slot(c, c->box_slot, rest);
+		else if (ticked != NULL && !put(c->r->fields, s->key, g_strdup(ticked)) &&
+		         c->box_key == s->key)
+			put_append_sep(c->r->fields, s->key, ticked, ", ");
+		else if (ticked != NULL)
+			c->box_key = s->key;
+	} else if (ticked != NULL && g_utf8_strlen(ticked, -1) <= 40) {
+		/* "☑ Cấp mới" alone: the one choice whose options name it */
+		const char *key = NULL, *val = NULL;
+		int keys = 0;
+		for (gsize i = 0; i < G_N_ELEMENTS(options); i++) {
+			if (key != NULL && strcmp(options[i].key, key) == 0)
+				continue;
+			const char *v = option_match(options[i].key, ticked, TRUE);
+			if (v != NULL)
+				key = options[i].key, val = v, keys++;
+		}
+		if (keys == 1)
+			put(c->r->fields, key, g_strdup(val));
+	}
+	g_free(ticked);
+}
+
+/* A table whose first row names fields and whose next row holds their
+   values ("Tên đơn vị | Người liên hệ | Điện thoại" over "Sở X | Nguyễn Y |
+   0905…"); a list's header of two columns ("Họ tên | Email").  Returns
+   whether the line was such a header or values row. */
+static gboolean
+field_table(struct ctx *c, const char *rest)
+{
+	int n, nslots = 0, ncols = 0, slot_of[16], col_of[16];
+	char **cells;
+	gboolean done = FALSE;
+
+	if (strchr(rest, '|') == NULL && strchr(rest, '\t') == NULL) {
+		c->nfield_cols = 0;
+		return FALSE;
+	}
+	cells = row_cells(rest, &n);
+	if (c->nfield_cols > 0) {
+		/* the values under the header */
+		if (n == c->nfield_cols) {
+			for (int i = 0; i < n; i++)
+				if (c->field_cols[i] >= 0)
+					apply_slot(c, c->field_cols[i], cells[i]);
+			done = TRUE;
+		}
+		c->nfield_cols = 0;
+		c->last_key = NULL;
+		g_strfreev(cells);
+		return done;
+	}
+	for (int i = 0; i < n && n <= 16; i++) {
+		char *ln = label_norm(cells[i]);
+		int ss = 0, cs = 0, si = slot_match(ln, &ss), col = column_match(ln, &cs);
+		slot_of[i] = si >= 0 && ss >= 1000 && slots[si].key != NULL &&
+		                     slots[si].kind != K_LIST && slots[si].kind != K_ADMIN &&
+		                     slots[si].kind != K_PASSWORD
+		                 ? si
+		                 : -1;
+		col_of[i] = col >= 0 && cs >= 1000 && columns[col].kind != K_IGNORE ? col : -1;
+		nslots += slot_of[i] >= 0;
+		ncols += col_of[i] >= 0;
+		g_free(ln);
+	}
+	if (n >= 2 && n <= 16 && nslots >= 2 && nslots > ncols && 2 * nslots >= n) {
+		memcpy(c->field_cols, slot_of, sizeof slot_of);
+		c->nfield_cols = n;
+		done = TRUE;
+	} else if (n == 2 && ncols == 2) {
+		/* "Họ tên | Email": two column names are a list's header */
+		for (int i = 0; i < 2; i++)
+			c->columns[i] = col_of[i];
+		c->ncolumns = 2;
+		c->section = S_LIST;
+		done = TRUE;
+	}
+	g_strfreev(cells);
+	return done;
+}
+
 /* A line with no label: continuation, list row, or a dated signature line. */
 static void
 plain_line(struct ctx *c, const char *line, const char *rest, gboolean marked)
@@ -1324,9 +2290,20 @@ plain_line(struct ctx *c, const char *line, const char *rest, gboolean marked)
 		c->last_key = NULL;
 		return;
 	}
+	/* a sentence citing the approval letter is no continuation */
+	if (cite_letter(c, rest)) {
+		c->last_key = NULL;
+		return;
+	}
 	if ((c->section == S_LIST || c->section == S_LIST_ITEM) && marked) {
 		item_end(c);
 		if (pairs_row(c, rest) || dash_row(c, rest))
+			return;
+	}
+	/* an unnumbered row of a list: a name, then numbers or labelled values */
+	if ((c->section == S_LIST || c->section == S_LIST_ITEM) && !marked && person_row(rest)) {
+		item_end(c);
+		if (dash_row(c, rest))
 			return;
 	}
 	if (c->last_key != NULL && !marked && c->continued < 4) {
@@ -1531,6 +2508,7 @@ fields_extract(const char *text, const struct fields_opts *opts)
 	c.opts = opts;
 	c.r = r;
 	c.pending = -1;
+	c.box_slot = -1;
 	c.people = json_array_new();
 	r->form_code = fields_form_code(text);
 
@@ -1544,8 +2522,11 @@ fields_extract(const char *text, const struct fields_opts *opts)
 
 		if (*line == '\0') {
 			c.pending = -1;
+			c.box_slot = -1;
+			c.nfield_cols = 0;
 			item_end(&c);
-			if (c.section == S_ADMIN)
+			/* a heading "Người quản trị kỹ thuật", a blank line, its lines */
+			if (c.section == S_ADMIN && c.section_filled)
 				c.section = S_NONE;
 			c.last_key = NULL;
 			header_lines = 0;
@@ -1592,37 +2573,67 @@ fields_extract(const char *text, const struct fields_opts *opts)
 		g_free(folded);
 
 		rest = strip_marker(line, &marked);
+		gboolean box = line_starts_box(rest);
 		if (c.pending >= 0) {
+			/* the value of a label alone on the line above, unless this
+			   line is a label too (a choice's option is no label here) */
 			int si = c.pending;
 			c.pending = -1;
-			if (!split_label(rest, &label, &value) && !line_is_place_date(line)) {
-				apply_slot(&c, si, line);
+			if (!split_label(rest, &label, &value) && !line_is_place_date(line) &&
+			    (!line_is_label(&c, rest) ||
+			     (slots[si].kind == K_CHOICE &&
+			      read_choice(slots[si].key, rest) != NULL))) {
+				apply_slot(&c, si, box ? rest : line);
 				continue;
 			}
 			g_free(label);
 			g_free(value);
 			label = value = NULL;
 		}
+		if (box) {
+			box_line(&c, rest);
+			continue;
+		}
+		c.box_slot = -1;
+		if (field_table(&c, rest))
+			continue;
 		if (two_cells(&c, rest, marked))
 			continue;
 		if (table_row(&c, rest)) {
 			c.last_key = NULL;
 			continue;
 		}
-		if (c.section == S_LIST && marked && strchr(rest, ';') != NULL &&
-		    pairs_row(&c, rest)) {
+		if ((c.section == S_LIST || c.section == S_LIST_ITEM) &&
+		    strchr(rest, ';') != NULL && pairs_row(&c, rest)) {
 			c.last_key = NULL;
 			continue;
 		}
 		if (split_label(rest, &label, &value)) {
-			labelled_line(&c, label, value, marked);
+			/* "- Ông A, CCCD: 0480…" in a list: a person, not a label */
+			gboolean row = (c.section == S_LIST || c.section == S_LIST_ITEM) &&
+			               !label_known(label) && (marked || person_row(rest));
+			if (!row)
+				labelled_line(&c, label, value, marked);
 			g_free(label);
 			g_free(value);
+			if (!row)
+				continue;
+			plain_line(&c, line, rest, marked);
 			continue;
 		}
+		if (label_alone(&c, rest, marked))
+			continue;
 		plain_line(&c, line, rest, marked);
 	}
 	item_end(&c);
+	/* a letter cited in a sentence is the approval when no label gave one */
+	if (json_object_has_member(r->fields, "_cited_ref")) {
+		if (!json_object_has_member(r->fields, "approval_ref"))
+			json_object_set_string_member(
+			    r->fields, "approval_ref",
+			    json_object_get_string_member(r->fields, "_cited_ref"));
+		json_object_remove_member(r->fields, "_cited_ref");
+	}
 	if (origin->len > 0)
 		mark_doubtful(&c, g_array_index(origin, int, origin->len - 1));
 	g_array_free(origin, TRUE);

@@ -509,6 +509,48 @@ vni_convert(const GArray *units)
 	return nfc;
 }
 
+/* The windows-1258 character of a byte 0x80..0xFF, or 0 where the code
+   page has none; the table is made once from iconv. */
+static gunichar
+cp1258_char(guint16 byte)
+{
+	static gunichar table[128];
+	static gsize done;
+
+	if (byte < 0x80 || byte > 0xFF)
+		return 0;
+	if (g_once_init_enter(&done)) {
+		for (int b = 0x80; b < 0x100; b++) {
+			char in = (char)b,
+			     *u = g_convert(&in, 1, "UTF-8", "WINDOWS-1258", NULL, NULL, NULL);
+			table[b - 0x80] = u != NULL && *u != '\0' ? g_utf8_get_char(u) : 0;
+			g_free(u);
+		}
+		g_once_init_leave(&done, 1);
+	}
+	return table[byte - 0x80];
+}
+
+/* Read the units as windows-1258: Vietnamese sent with that code page but
+   labelled latin-1 (or windows-1252) comes out of the decoder with its tone
+   bytes as "Ì", "ì", "Ò"…; read through the right page they are the tones. */
+static char *
+cp1258_convert(const GArray *units)
+{
+	GString *out = g_string_sized_new(units->len + 16);
+	char *nfc;
+
+	for (guint i = 0; i < units->len; i++) {
+		const struct unit *u = &g_array_index(units, struct unit, i);
+		gunichar c = cp1258_char(u->byte);
+
+		g_string_append_unichar(out, c != 0 ? c : u->ch);
+	}
+	nfc = text_normalize(out->str, -1, G_NORMALIZE_NFC);
+	g_string_free(out, TRUE);
+	return nfc;
+}
+
 /* The text converted from that encoding to Unicode NFC. */
 char *
 legacy_convert(const char *utf8, enum legacy_enc enc)
@@ -516,11 +558,13 @@ legacy_convert(const char *utf8, enum legacy_enc enc)
 	char *valid, *out;
 	GArray *units;
 
-	if (utf8 == NULL || (enc != LEGACY_TCVN3 && enc != LEGACY_VNI))
+	if (utf8 == NULL || enc == LEGACY_NONE)
 		return g_strdup(utf8);
 	valid = g_utf8_make_valid(utf8, -1);
 	units = legacy_units(valid);
-	out = enc == LEGACY_TCVN3 ? tcvn3_convert(units) : vni_convert(units);
+	out = enc == LEGACY_TCVN3 ? tcvn3_convert(units)
+	      : enc == LEGACY_VNI ? vni_convert(units)
+	                          : cp1258_convert(units);
 	g_array_free(units, TRUE);
 	g_free(valid);
 	return out != NULL ? out : g_strdup("");
@@ -767,16 +811,18 @@ legacy_clearly_more(int n, int n0)
 }
 
 /* Which legacy encoding the text is in: the conversion that gives clearly
-   more valid syllables than the text as it is, and more than the other
-   conversion.  Words of ASCII alone read the same in all three, so when too
-   few other words are invalid (Unicode Vietnamese) nothing is converted. */
+   more valid syllables than the text as it is, and more than any other
+   conversion.  Words of ASCII alone read the same in all of them, so when
+   too few other words are invalid (Unicode Vietnamese) nothing is
+   converted. */
 enum legacy_enc
 legacy_detect(const char *utf8)
 {
+	static const enum legacy_enc candidates[] = {LEGACY_TCVN3, LEGACY_VNI, LEGACY_CP1258};
 	const unsigned char *s = (const unsigned char *)utf8;
 	gsize i;
-	char *nfc, *t, *v;
-	int n0, n1, n2, doubtful;
+	char *nfc;
+	int n0, doubtful, n[G_N_ELEMENTS(candidates)], best = 0;
 
 	if (utf8 == NULL)
 		return LEGACY_NONE;
@@ -790,16 +836,18 @@ legacy_detect(const char *utf8)
 		g_free(nfc);
 		return LEGACY_NONE;
 	}
-	t = legacy_convert(nfc, LEGACY_TCVN3);
-	v = legacy_convert(nfc, LEGACY_VNI);
-	n1 = syl_count(t, NULL);
-	n2 = syl_count(v, NULL);
+	for (gsize k = 0; k < G_N_ELEMENTS(candidates); k++) {
+		char *conv = legacy_convert(nfc, candidates[k]);
+		n[k] = syl_count(conv, NULL);
+		g_free(conv);
+		if (n[k] > n[best])
+			best = (int)k;
+	}
 	g_free(nfc);
-	g_free(t);
-	g_free(v);
-	if (n1 != n2 && legacy_clearly_more(MAX(n1, n2), n0))
-		return n1 > n2 ? LEGACY_TCVN3 : LEGACY_VNI;
-	return LEGACY_NONE;
+	for (gsize k = 0; k < G_N_ELEMENTS(candidates); k++)
+		if ((int)k != best && n[k] == n[best])
+			return LEGACY_NONE; /* a tie: no reading is clearly the one */
+	return legacy_clearly_more(n[best], n0) ? candidates[best] : LEGACY_NONE;
 }
 
 /* The encoding a font name implies. */
@@ -820,5 +868,8 @@ legacy_font(const char *font_name)
 const char *
 legacy_name(enum legacy_enc enc)
 {
-	return enc == LEGACY_TCVN3 ? "TCVN3" : enc == LEGACY_VNI ? "VNI" : NULL;
+	return enc == LEGACY_TCVN3    ? "TCVN3"
+	       : enc == LEGACY_VNI    ? "VNI"
+	       : enc == LEGACY_CP1258 ? "windows-1258"
+	                              : NULL;
 }

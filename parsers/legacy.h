@@ -8,6 +8,9 @@
  * a DOCX run whose font is a legacy one.  legacy_detect() tells which
  * encoding (if any) turns the text into valid Vietnamese syllables more
  * often than leaving it alone; legacy_convert() maps it to Unicode NFC.
+ * The same test catches windows-1258 text that was labelled latin-1 or
+ * windows-1252 (its tone marks decoded as "Ì", "ì", "Ò"…): LEGACY_CP1258
+ * reads the bytes again through the right code page.
  * Tables only; no I/O.
  */
 #ifndef PHIEU_LEGACY_H
@@ -15,7 +18,7 @@
 
 #include <glib.h>
 
-enum legacy_enc { LEGACY_NONE = 0, LEGACY_TCVN3, LEGACY_VNI };
+enum legacy_enc { LEGACY_NONE = 0, LEGACY_TCVN3, LEGACY_VNI, LEGACY_CP1258 };
 
 /* Which legacy encoding the text is in, judged by Vietnamese syllables. */
 enum legacy_enc legacy_detect(const char *utf8);
@@ -23,7 +26,7 @@ enum legacy_enc legacy_detect(const char *utf8);
 char *legacy_convert(const char *utf8, enum legacy_enc enc);
 /* The encoding a font name implies (".VnTime" TCVN3, "VNI-Times" VNI). */
 enum legacy_enc legacy_font(const char *font_name);
-/* "TCVN3", "VNI" or NULL. */
+/* "TCVN3", "VNI", "windows-1258" or NULL. */
 const char *legacy_name(enum legacy_enc enc);
 
 #endif

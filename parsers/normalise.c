@@ -44,13 +44,17 @@ norm_digits(const char *s, gsize len)
 	return d;
 }
 
-/* National form of a digit string, or NULL when it is not a phone number. */
+/* National form of a digit string, or NULL when it is not a phone number:
+   "84" or "0084" before it is the country code, a "0" after that the trunk
+   prefix some people keep ("+84 (0) 905…"). */
 static char *
 norm_phone_digits(GString *d)
 {
 	if (g_str_has_prefix(d->str, "0084"))
 		g_string_erase(d, 0, 2);
-	if (g_str_has_prefix(d->str, "84") && (d->len == 11 || d->len == 12)) {
+	if (g_str_has_prefix(d->str, "840") && (d->len == 12 || d->len == 13)) {
+		g_string_erase(d, 0, 2);
+	} else if (g_str_has_prefix(d->str, "84") && (d->len == 11 || d->len == 12)) {
 		g_string_erase(d, 0, 2);
 		g_string_prepend_c(d, '0');
 	}
@@ -61,25 +65,162 @@ norm_phone_digits(GString *d)
 	return NULL;
 }
 
+/* One phone number found in a text, with where it stands. */
+struct norm_phone_hit {
+	char *digits;   /* national form */
+	int start, end; /* byte offsets in the text */
+};
+
+/* Cut a run of digit groups ("0905 123 456 - 0236 3888 410") into the
+   numbers it holds: from each group on, the longest run of groups that is a
+   number.  Appends to hits (at most max); returns the new count. */
+static int
+norm_phone_run(const char *s, int start, int end, struct norm_phone_hit *hits, int n, int max)
+{
+	int gs[24], ge[24], ng = 0;
+
+	for (int i = start; i < end && ng < 24;) {
+		if (!g_ascii_isdigit(s[i])) {
+			i++;
+			continue;
+		}
+		gs[ng] = i;
+		while (i < end && g_ascii_isdigit(s[i]))
+			i++;
+		ge[ng++] = i;
+	}
+	for (int a = 0; a < ng && n < max;) {
+		GString *acc = g_string_new(NULL);
+		char *best = NULL;
+		int best_b = -1;
+		for (int b = a; b < ng && acc->len <= 13; b++) {
+			g_string_append_len(acc, s + gs[b], ge[b] - gs[b]);
+			GString *d = g_string_new(acc->str);
+			char *ph = norm_phone_digits(d);
+			g_string_free(d, TRUE);
+			if (ph != NULL) {
+				g_free(best);
+				best = ph;
+				best_b = b;
+			}
+		}
+		g_string_free(acc, TRUE);
+		if (best == NULL) {
+			a++;
+			continue;
+		}
+		/* the sign or bracket before the first group belongs to it */
+		int from = gs[a];
+		while (from > start && strchr("+(", s[from - 1]) != NULL)
+			from--;
+		hits[n++] = (struct norm_phone_hit){best, from, ge[best_b]};
+		a = best_b + 1;
+	}
+	return n;
+}
+
+/* All phone numbers of s, in order, at most max. */
+static int
+norm_phones(const char *s, struct norm_phone_hit *hits, int max)
+{
+	static GRegex *re;
+	GMatchInfo *mi = NULL;
+	int n = 0;
+
+	/* a slash is part of a date or a letter number ("14/09/2026",
+	   "4242/UBND"), unless long numbers stand on both sides of it */
+	g_regex_match(norm_re(&re, "(?<![\\d/])\\(?\\+?\\(?\\d[\\d .\\-()]{6,}\\d(?![\\d/])|"
+	                           "(?<=\\d{9}/)\\d{9,11}(?!\\d)|\\d{9,11}(?=/\\d{9})"),
+	              s, 0, &mi);
+	for (; n < max && g_match_info_matches(mi); g_match_info_next(mi, NULL)) {
+		int start, end;
+		g_match_info_fetch_pos(mi, 0, &start, &end);
+		n = norm_phone_run(s, start, end, hits, n, max);
+	}
+	g_match_info_free(mi);
+	return n;
+}
+
 /* First phone number in s. */
 char *
 norm_phone(const char *s)
 {
-	static GRegex *re;
-	GMatchInfo *mi = NULL;
-	char *found = NULL;
+	struct norm_phone_hit hits[8];
+	int n = norm_phones(s, hits, G_N_ELEMENTS(hits));
+	char *found = n > 0 ? hits[0].digits : NULL;
 
-	g_regex_match(norm_re(&re, "(?<![\\d/])\\(?\\+?\\(?\\d[\\d .\\-()]{6,}\\d(?![\\d/])"), s, 0,
-	              &mi);
-	while (found == NULL && g_match_info_matches(mi)) {
-		int start, end;
-		g_match_info_fetch_pos(mi, 0, &start, &end);
-		GString *d = norm_digits(s + start, (gsize)(end - start));
-		found = norm_phone_digits(d);
-		g_string_free(d, TRUE);
-		g_match_info_next(mi, NULL);
+	for (int i = 1; i < n; i++)
+		g_free(hits[i].digits);
+	return found;
+}
+
+/* What the words beside a number say about it, folded: the contact's own
+   line counts for it, the office's switchboard or fax against. */
+static const struct {
+	const char *words;
+	int weight;
+} norm_phone_words[] = {
+    {"di dong|dd|mobile|mob|cell|cellphone|hp|handphone|ca nhan|lien he|nguoi lien he|contact|"
+     "personal|zalo",
+     2},
+    {"co quan|van phong|vp|office|tong dai|may ban|co dinh|landline|switchboard|hotline|"
+     "may le|ext|extension|truc",
+     -2},
+    {"fax", -5},
+};
+
+/* The score of the words of s[from..to). */
+static int
+norm_phone_context(const char *s, int from, int to)
+{
+	char *piece = g_strndup(s + from, (gsize)(to - from));
+	char *f = text_fold(piece);
+	int score = 0;
+
+	for (gsize i = 0; i < G_N_ELEMENTS(norm_phone_words); i++) {
+		char **w = g_strsplit(norm_phone_words[i].words, "|", -1);
+		for (int k = 0; w[k] != NULL; k++)
+			if (text_has_word(f, w[k])) {
+				score += norm_phone_words[i].weight;
+				break;
+			}
+		g_strfreev(w);
 	}
-	g_match_info_free(mi);
+	g_free(f);
+	g_free(piece);
+	return score;
+}
+
+/* The phone number of s that reaches the person; see normalise.h. */
+char *
+norm_phone_best(const char *s)
+{
+	struct norm_phone_hit hits[8];
+	int n = norm_phones(s, hits, G_N_ELEMENTS(hits)), best = -1, best_score = 0;
+	char *found;
+
+	for (int i = 0, before = 0; i < n; i++) {
+		const char *d = hits[i].digits;
+		int score = norm_phone_context(s, before, hits[i].start);
+		/* "0236 3888 410 (cơ quan)": a remark in brackets right after it */
+		const char *p = s + hits[i].end;
+		before = hits[i].end;
+		while (*p == ' ')
+			p++;
+		const char *close = *p == '(' ? strchr(p, ')') : NULL;
+		if (close != NULL && (i + 1 >= n || close < s + hits[i + 1].start)) {
+			score += norm_phone_context(s, (int)(p - s), (int)(close - s));
+			before = (int)(close - s) + 1;
+		}
+		if (strlen(d) == 10 && strchr("35789", d[1]) != NULL)
+			score += 1;
+		if (best < 0 || score > best_score)
+			best = i, best_score = score;
+	}
+	found = best >= 0 ? hits[best].digits : NULL;
+	for (int i = 0; i < n; i++)
+		if (i != best)
+			g_free(hits[i].digits);
 	return found;
 }
 
@@ -132,23 +273,38 @@ norm_date_valid(const struct norm_date *d)
 	       d->d <= norm_days_in(d->y, d->m);
 }
 
+/* Month names as written in English, folded; without a year "may" is the
+   Vietnamese "máy" more often than May. */
+#define NORM_MONTHS_NOT_MAY                                                                        \
+	"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|june?|july?|aug(?:ust)?|"                \
+	"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
+#define NORM_MONTHS  "(" NORM_MONTHS_NOT_MAY "|may)\\.?(?![a-z])"
+#define NORM_ORDINAL "(?:st|nd|rd|th)?"
+
 /* Date patterns, tried at every position; the earliest match wins. */
-enum { DP_YMD, DP_VI, DP_DMY, DP_EN_DMY, DP_EN_MDY, DP_VI_NOYEAR, DP_DM };
+enum { DP_YMD, DP_VI, DP_DMY, DP_EN_DMY, DP_EN_MDY, DP_VI_NOYEAR, DP_DM, DP_EN_DM, DP_EN_MD };
 static const struct {
 	int kind;
 	const char *pattern;
 } norm_date_patterns[] = {
     {DP_YMD, "(?<!\\d)(\\d{4})[-/.](\\d{1,2})[-/.](\\d{1,2})(?!\\d)"},
     {DP_VI, "ngay\\W{0,3}(\\d{1,2})\\W{0,3}thang\\W{0,3}(\\d{1,2})\\W{0,3}nam\\W{0,3}(\\d{4})"},
+    /* "31 tháng 8, 2026", "31 tháng 8 năm 2026" */
+    {DP_VI, "(?<![\\d.])(\\d{1,2})\\s*thang\\W{0,3}(\\d{1,2})\\W{0,3}(?:nam\\W{0,3})?(\\d{4})"},
     {DP_DMY,
      "(?<![\\d.])(\\d{1,2})\\s*[/.\\-]\\s*(\\d{1,2})\\s*[/.\\-]\\s*(\\d{4}|\\d{2})(?![\\d])"},
-    {DP_EN_DMY,
-     "(?<!\\d)(\\d{1,2})(?:st|nd|rd|th)?\\s+(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|"
-     "dec)[a-z]*\\.?,?\\s+(\\d{4})"},
-    {DP_EN_MDY, "(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\\.?\\s+(\\d{1,2})(?:st|nd|"
-                "rd|th)?,?\\s+(\\d{4})"},
+    /* "1 Jun 2026", "1st of June, 2026" */
+    {DP_EN_DMY, "(?<!\\d)(\\d{1,2})" NORM_ORDINAL "\\s+(?:of\\s+)?" NORM_MONTHS ",?\\s+(\\d{4})"},
+    /* "June 1, 2026", "Jun 1st 2026" */
+    {DP_EN_MDY, NORM_MONTHS "\\s+(\\d{1,2})" NORM_ORDINAL ",?\\s+(\\d{4})"},
     {DP_VI_NOYEAR, "ngay\\W{0,3}(\\d{1,2})\\W{0,3}thang\\W{0,3}(\\d{1,2})(?!\\d)"},
+    {DP_VI_NOYEAR, "(?<![\\d.])(\\d{1,2})\\s*thang\\s*(\\d{1,2})(?![\\d/.])"},
     {DP_DM, "(?<![\\d.:/])(\\d{1,2})\\s*[/.\\-]\\s*(\\d{1,2})(?![\\d:/.]|\\.\\d|\\s*gio|\\s*h\\b)"},
+    /* "1 June", "Jun 1st" */
+    {DP_EN_DM,
+     "(?<![\\d.])(\\d{1,2})" NORM_ORDINAL "\\s+(?:of\\s+)?(" NORM_MONTHS_NOT_MAY ")\\.?(?![a-z])"},
+    {DP_EN_MD,
+     "(?<![a-z])(" NORM_MONTHS_NOT_MAY ")\\.?\\s+(\\d{1,2})" NORM_ORDINAL "(?![\\d:a-z])"},
 };
 
 /* Parse the first date of s into parts. */
@@ -170,7 +326,8 @@ norm_date_parts(const char *s, int ref_year, int ref_month, struct norm_date *ou
 			g_match_info_fetch_pos(mi, 0, &start, &end);
 			if (best_start >= 0 && start >= best_start)
 				break;
-			switch (norm_date_patterns[i].kind) {
+			int kind = norm_date_patterns[i].kind;
+			switch (kind) {
 			case DP_YMD:
 				d.y = norm_group_int(mi, 1), d.m = norm_group_int(mi, 2);
 				d.d = norm_group_int(mi, 3);
@@ -180,17 +337,19 @@ norm_date_parts(const char *s, int ref_year, int ref_month, struct norm_date *ou
 				d.d = norm_group_int(mi, 1), d.m = norm_group_int(mi, 2);
 				d.y = norm_group_int(mi, 3);
 				break;
-			case DP_EN_DMY: {
+			case DP_EN_DMY:
+			case DP_EN_DM: {
 				char *mon = g_match_info_fetch(mi, 2);
 				d.d = norm_group_int(mi, 1), d.m = norm_month_name(mon);
-				d.y = norm_group_int(mi, 3);
+				d.y = kind == DP_EN_DMY ? norm_group_int(mi, 3) : 0;
 				g_free(mon);
 				break;
 			}
-			case DP_EN_MDY: {
+			case DP_EN_MDY:
+			case DP_EN_MD: {
 				char *mon = g_match_info_fetch(mi, 1);
 				d.m = norm_month_name(mon), d.d = norm_group_int(mi, 2);
-				d.y = norm_group_int(mi, 3);
+				d.y = kind == DP_EN_MDY ? norm_group_int(mi, 3) : 0;
 				g_free(mon);
 				break;
 			}
@@ -265,7 +424,8 @@ norm_times(const char *f, struct norm_time_hit *hits, int max)
 
 	norm_re(&period, "^\\W{0,3}(sang|trua|chieu|toi|dem|am|pm|a\\.m\\.|p\\.m\\.)(?![a-z])");
 	g_regex_match(norm_re(&re,
-	                      "(?<![\\d.:/\\-])(\\d{1,2})\\s*(?::\\s*(\\d{2})|(?:h|g|gio)(?![a-z])"
+	                      "(?<![\\d.:/])(?<!\\d{4}-)(?<!\\d[/"
+	                      ".]\\d-)(\\d{1,2})\\s*(?::\\s*(\\d{2})|(?:h|g|gio)(?![a-z])"
 	                      "\\s*(\\d{1,2})?(?!\\d)\\s*(?:phut|p(?![a-z]))?|(?=\\s*(?:am|pm|a\\."
 	                      "m\\.|p\\.m\\.)(?![a-z])))"),
 	              f, 0, &mi);
@@ -318,13 +478,15 @@ norm_time(const char *s)
 	return n > 0 ? norm_time_str(&hit.t) : NULL;
 }
 
-/* Whether the text between two times joins them as a range. */
+/* Whether the text between two times joins them as a range: "-", "đến",
+   "to", also across the date ("14h ngày 31/08/2026 đến 16h"). */
 static gboolean
 norm_is_range_joint(const char *between)
 {
 	static GRegex *re;
-	return g_regex_match(norm_re(&re, "^\\s*(-|–|—|~|den|toi|to|until|till)\\s*$|^\\s*(-|–|—|~|"
-	                                  "den|toi|to)\\s"),
+	return g_regex_match(norm_re(&re,
+	                             "^\\s*(-|–|—|~)\\s*$|(^|\\s)(-|–|—|~|den|toi|to|until|till|"
+	                             "and|ra luc|ket thuc|xong)(\\s|$)"),
 	                     between, 0, NULL);
 }
 
@@ -351,7 +513,7 @@ norm_time_range(const char *s, int ref_year, int ref_month, struct norm_date *da
 		*from = hits[0].t;
 	if (n > 1) {
 		char *between = g_strndup(f + hits[0].end, (gsize)(hits[1].start - hits[0].end));
-		if (norm_is_range_joint(between) || strlen(between) < 3)
+		if ((norm_is_range_joint(between) && strlen(between) < 60) || strlen(between) < 3)
 			*to = hits[1].t;
 		g_free(between);
 		/* "1 - 3 giờ chiều": the period applies to both ends */
@@ -555,11 +717,20 @@ norm_id_no(const char *s)
 	return found;
 }
 
-/* Whether c is a leader or separator character around a value. */
+/* Whether c is a leader or separator character around a value: dots,
+   ellipses, underscores, tildes, rules, a table's bars. */
 static gboolean
 norm_is_leader(gunichar c)
 {
-	return c == '.' || c == 0x2026 || c == '_' || c == ':' || c == 0xB7 || c == 0x2025;
+	return c == '.' || c == 0x2026 || c == '_' || c == ':' || c == 0xB7 || c == 0x2025 ||
+	       c == '~' || c == '=' || c == '|' || c == 0x2500 || c == 0x2022 || c == '*';
+}
+
+/* Whether c is a dash. */
+static gboolean
+norm_is_dash(gunichar c)
+{
+	return c == '-' || c == 0x2013 || c == 0x2014;
 }
 
 /* Free text, squeezed and without leaders. */
@@ -573,11 +744,13 @@ norm_text(const char *s)
 	/* leading leaders and separators: "……… Sở X", ": Sở X" */
 	while (*p != '\0') {
 		gunichar c = g_utf8_get_char(p);
-		if (!norm_is_leader(c) && c != ' ' && c != '-')
+		const char *next = g_utf8_next_char(p);
+		if (!norm_is_leader(c) && c != ' ' && !norm_is_dash(c))
 			break;
-		if (c == '-' && p[1] != ' ' && p[1] != '-')
+		/* "-5 °C" keeps its sign; "- Sở X", "--- Sở X" lose the dashes */
+		if (norm_is_dash(c) && *next != ' ' && !norm_is_dash(g_utf8_get_char(next)))
 			break;
-		p = g_utf8_next_char(p);
+		p = next;
 	}
 	out = g_strdup(p);
 	g_free(t);
@@ -588,8 +761,11 @@ norm_text(const char *s)
 		if (prev == NULL)
 			break;
 		gunichar c = g_utf8_get_char(prev);
-		if (c == ' ' || c == ';' || c == ',' || c == 0x2026 || c == '_' ||
-		    (c == '.' && prev > out && (prev[-1] == '.' || prev[-1] == ' ')))
+		gunichar before = prev > out ? g_utf8_get_char(g_utf8_find_prev_char(out, prev)) : 0;
+		if (c == ' ' || c == ';' || c == ',' || c == 0x2026 || c == '_' || c == '~' ||
+		    c == '=' || c == '|' || c == 0x2500 || c == 0xB7 ||
+		    ((c == '.' || norm_is_dash(c)) && prev > out &&
+		     (before == c || before == ' ')))
 			end = prev;
 		else
 			break;

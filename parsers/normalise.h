@@ -21,8 +21,15 @@ struct norm_time {
 	int h, min; /* h = -1 when absent */
 };
 
-/* First phone number in the text, national digits; NULL if none. */
+/* First phone number in the text, national digits; NULL if none.  A run
+   of digit groups holding two numbers ("0905 123 456 - 0236 3888 410")
+   gives the first. */
 char *norm_phone(const char *s);
+/* The number of a line that reaches the person when it holds several: one
+   labelled as the contact's or as a mobile ("Mobile:", "(di động)"), else
+   the first mobile, else the first; a fax or switchboard only when nothing
+   else is there. */
+char *norm_phone_best(const char *s);
 /* First e-mail address, lower case; NULL if none. */
 char *norm_email(const char *s);
 /* First date, ISO; ref_year/ref_month fill a missing year. */

@@ -14,9 +14,13 @@
  * lim->max_pages pages is refused as a whole (DOC_REFUSED, "the PDF has 45
  * pages, over the limit of 30"), not read in part, and so is a page over
  * lim->max_pixels at lim->ocr_dpi or over 200000 characters.  A row of a
- * table whose cells wrap onto more lines is joined back into one line when
- * its cells are top-aligned (Word's default); cells centred vertically come
- * out as separate lines.  No I/O.
+ * table whose cells wrap onto more lines is joined back into one line, each
+ * cell's text in order, whether its cells are top-aligned (Word's default)
+ * or centred vertically, with or without cell padding; a wrapped line is
+ * never merged into the row above it when it belongs to the next, and a
+ * row never swallows the rows after it.  Centred cells in a table without
+ * padding and without a first column that starts each row cannot be told
+ * apart and come out as separate lines.  No I/O.
  */
 #ifndef PHIEU_PDF_H
 #define PHIEU_PDF_H

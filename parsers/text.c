@@ -99,6 +99,30 @@ text_charset_is_utf8(const char *cs)
 	       g_ascii_strcasecmp(cs, "us-ascii") == 0 || g_ascii_strcasecmp(cs, "ascii") == 0;
 }
 
+/* Charset labels of the one-byte Latin code pages that mail programs put on
+   text by default. */
+static gboolean
+text_charset_is_latin(const char *cs)
+{
+	static const char *const names[] = {"iso-8859-1",  "iso8859-1", "latin1",       "latin-1",
+	                                    "l1",          "cp819",     "windows-1252", "cp1252",
+	                                    "iso-8859-15", "latin9"};
+	for (gsize i = 0; i < G_N_ELEMENTS(names); i++)
+		if (g_ascii_strcasecmp(cs, names[i]) == 0)
+			return TRUE;
+	return FALSE;
+}
+
+/* Whether the bytes are all ASCII. */
+static gboolean
+text_is_ascii(const char *data, gsize len)
+{
+	for (gsize i = 0; i < len; i++)
+		if ((guchar)data[i] >= 0x80)
+			return FALSE;
+	return TRUE;
+}
+
 /* Convert raw bytes to NFC UTF-8; see text.h for the fallbacks. */
 char *
 text_to_utf8(const char *data, gsize len, const char *charset, gboolean *lossy)
@@ -111,7 +135,13 @@ text_to_utf8(const char *data, gsize len, const char *charset, gboolean *lossy)
 		data = "";
 		len = 0;
 	}
-	if (charset != NULL && *charset != '\0' && !text_charset_is_utf8(charset)) {
+	/* a label of a one-byte Latin charset on bytes that are valid UTF-8 with
+	   letters beyond ASCII is a mail program's wrong default: Latin-1 text
+	   is never valid UTF-8 by chance */
+	if (charset != NULL && text_charset_is_latin(charset) && text_is_utf8(data, len) &&
+	    !text_is_ascii(data, len))
+		utf8 = g_strndup(data, len);
+	else if (charset != NULL && *charset != '\0' && !text_charset_is_utf8(charset)) {
 		utf8 = text_convert(data, len, charset);
 		if (utf8 == NULL)
 			bad = TRUE;

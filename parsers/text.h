@@ -13,8 +13,10 @@
 #include <glib.h>
 
 /* Convert bytes in charset (NULL or unknown: guess UTF-8, then windows-1258,
-   then latin-1) to UTF-8 NFC.  *lossy (may be NULL) is set when the label was
-   unknown or bytes had to be replaced. */
+   then latin-1) to UTF-8 NFC.  A Latin-1 or windows-1252 label on valid
+   UTF-8 is ignored; text whose syllables read as Vietnamese only in
+   windows-1258, TCVN3 or VNI is read that way (legacy.h).  *lossy (may be
+   NULL) is set when the label was unknown or bytes had to be replaced. */
 char *text_to_utf8(const char *data, gsize len, const char *charset, gboolean *lossy);
 /* g_utf8_normalize in pieces, linear in the length (GLib's is quadratic in
    the characters it composes); NULL when s is not valid UTF-8. */

@@ -81,6 +81,84 @@ static const struct row rows[] = {
     {"from time", "+ Từ: 8:00\n+ Đến: 10:30", "time_to", "10:30"},
     {"a forwarded header is not a time", "Từ: Sở Y tế <vp@syt.danang.gov.vn>\nNgày: 05/12/2026",
      "time_from", NULL},
+    /* labels as people write them */
+    {"capitals, numbered 1)", "1) TÊN ĐƠN VỊ: SỞ TƯ PHÁP", "requesting_unit", "SỞ TƯ PHÁP"},
+    {"roman numbering", "II. Người liên hệ: Trần Thị Hoa", "contact_name", "Trần Thị Hoa"},
+    {"letter and slash", "a/ Email: HoaTT@danang.gov.vn", "contact_email", "hoatt@danang.gov.vn"},
+    {"nested numbering", "1.2. Điện thoại: 0905 123 456", "contact_phone", "0905123456"},
+    {"round bullet", "• Số di động: 0914 000 111", "contact_phone", "0914000111"},
+    {"remark in brackets", "ĐIỆN THOẠI (DI ĐỘNG): 0905.123.456", "contact_phone", "0905123456"},
+    {"Mobile", "Mobile: +84 905 123 456", "contact_phone", "0905123456"},
+    {"Cán bộ phụ trách", "Cán bộ phụ trách: Lê Văn Tám", "contact_name", "Lê Văn Tám"},
+    {"Cơ quan", "- Cơ quan: UBND quận Sơn Trà", "requesting_unit", "UBND quận Sơn Trà"},
+    {"English person in charge", "Person in charge: Michael Brown", "contact_name",
+     "Michael Brown"},
+    {"English organisation", "Organisation name: Danang Heritage Centre", "requesting_unit",
+     "Danang Heritage Centre"},
+    {"label alone, value below", "Tên đơn vị\nSở Tư pháp", "requesting_unit", "Sở Tư pháp"},
+    {"label alone in capitals", "NGƯỜI LIÊN HỆ\nTrần Thị Hoa", "contact_name", "Trần Thị Hoa"},
+    {"a label alone is no value of the label above", "Địa điểm\nNội dung yêu cầu\nCài lại máy",
+     "location", NULL},
+    {"... and takes its own value", "Địa điểm\nNội dung yêu cầu\nCài lại máy", "description",
+     "Cài lại máy"},
+    {"underscore leaders", "Đơn vị ___________ Sở Tư pháp", "requesting_unit", "Sở Tư pháp"},
+    {"dash leaders", "Họ tên ----------- Phạm Văn Dũng", "contact_name", "Phạm Văn Dũng"},
+    {"tilde leaders", "SĐT ~~~~~~~~ 0905 333 444", "contact_phone", "0905333444"},
+    {"middle dot leaders", "Email · · · · · · dung@stp.danang.gov.vn", "contact_email",
+     "dung@stp.danang.gov.vn"},
+    {"spaced ellipsis leaders", "Địa điểm … … … Phòng 101", "location", "Phòng 101"},
+    {"leaders before a colon further on", "Người liên hệ ------ Trần Văn A - ĐT: 0914 552 093",
+     "contact_name", "Trần Văn A"},
+    {"dashes after unknown words are no leaders", "Chú ý --- đọc kỹ\nĐơn vị: Sở Y tế",
+     "requesting_unit", "Sở Y tế"},
+    {"a second field after the name", "Người liên hệ: Nguyễn Thị Hoa - ĐT: 0905 100 200",
+     "contact_phone", "0905100200"},
+    {"... the name without it", "Người liên hệ: Nguyễn Thị Hoa - ĐT: 0905 100 200", "contact_name",
+     "Nguyễn Thị Hoa"},
+    {"a phone label without a colon", "Người liên hệ: Nguyễn Văn A, SĐT 0905 123 456",
+     "contact_phone", "0905123456"},
+    {"the phone in brackets", "Người liên hệ: Đinh Công Trứ (ĐT: 0975 303 118)", "contact_phone",
+     "0975303118"},
+    {"courtesy word dropped", "Người liên hệ: chị Nguyễn Thị Lan", "contact_name",
+     "Nguyễn Thị Lan"},
+    {"a family name is no courtesy word", "Người liên hệ: Chu Văn An", "contact_name",
+     "Chu Văn An"},
+    {"title dropped", "Người lập: Chánh Văn phòng Lê Văn Sơn", "contact_name", "Lê Văn Sơn"},
+    {"two times on a line", "Giờ vào: 8h00 - Giờ ra: 10h30", "time_to", "10:30"},
+    {"field table, values in the next row",
+     "Tên đơn vị | Người liên hệ | Điện thoại\nSở Y tế | Lê Văn B | 0905 222 333", "contact_name",
+     "Lê Văn B"},
+    {"two labels side by side are a header", "Tên đơn vị | Người liên hệ\nSở Y tế | Lê Văn B",
+     "requesting_unit", "Sở Y tế"},
+    /* approval letters cited anywhere */
+    {"letter cited in a sentence",
+     "Căn cứ Công văn số 4242/UBND-KTN ngày 13/7/2026 của UBND thành phố", "approval_ref",
+     "4242/UBND-KTN"},
+    {"CV", "Đã được chấp thuận tại CV 4242/UBND-KTN.", "approval_ref", "4242/UBND-KTN"},
+    {"English letter", "as approved in official letter No. 6388/UBND-KGVX dated 9 December",
+     "approval_ref", "6388/UBND-KGVX"},
+    {"a labelled letter wins over a cited one",
+     "Căn cứ Công văn số 1111/UBND-KTN\nVăn bản chấp thuận: 2222/UBND-KTN", "approval_ref",
+     "2222/UBND-KTN"},
+    {"the unit's own number is no approval", "Số: 123/STP-VP", "approval_ref", NULL},
+    {"a citation is no continuation", "Mục đích: Cổng thông tin\nCăn cứ Công văn số 4242/UBND-KTN",
+     "purpose", "Cổng thông tin"},
+    /* check boxes: the ticked option, never the boxes */
+    {"ticked option of a text", "Nội dung: ☑ Cài đặt phần mềm ☐ Sửa máy in", "description",
+     "Cài đặt phần mềm"},
+    {"nothing ticked, nothing kept", "Nội dung: ☐ Cài đặt phần mềm ☐ Sửa máy in", "description",
+     NULL},
+    {"options on lines under the label", "Hạng mục:\n☐ Mạng\n☒ Phần mềm\n☐ Khác", "category",
+     "software"},
+    {"[x] lines", "Mức độ:\n[ ] Bình thường\n[x] Khẩn cấp", "priority", "urgent"},
+    {"a lone tick names its choice", "✓ Cấp mới", "mailbox_action", "create"},
+    /* values */
+    {"weekday and g", "Thời gian: 9g30, Thứ Hai, 31/08/2026", "_when_dt", "2026-08-31T09:30"},
+    {"English date and pm", "Preferred date: June 1, 2026 1:00pm", "_when_dt", "2026-06-01T13:00"},
+    {"ngày tháng năm", "Ngày đề nghị: ngày 31 tháng 8 năm 2026", "request_date", "2026-08-31"},
+    {"labelled mobile of two", "Điện thoại: 0236 3888 410 - Mobile: 0905 123 456", "contact_phone",
+     "0905123456"},
+    {"identity number is no phone", "CCCD: 048095001234", "contact_phone", NULL},
 };
 
 /* Each row through fields_extract. */
@@ -107,6 +185,13 @@ t_password_flag(void **state)
 	struct fields_result *r = fields_extract("Tài khoản FTP: web\nMật khẩu: Abc#123\n", &opts);
 	assert_true(r->password);
 	fields_result_free(r);
+	/* after another field on the same line */
+	r = fields_extract("FTP account: tourism_dev / Password: Tr0pical#2027\n", &opts);
+	assert_true(r->password);
+	fields_result_free(r);
+	r = fields_extract("Tài khoản: webadmin - MK: 123456\n", &opts);
+	assert_true(r->password);
+	fields_result_free(r);
 }
 
 /* The administrator block of the sub-domain form. */
@@ -129,6 +214,121 @@ t_admin_block(void **state)
 	assert_false(json_object_has_member(r->fields, "contact_name"));
 	assert_string_equal(json_object_get_string_member(r->fields, "_when_dt"), "2026-12-07");
 	fields_result_free(r);
+}
+
+/* Yes/no answers: a box before the label, words, boxes after it. */
+static void
+t_bools(void **state)
+{
+	static const struct {
+		const char *text;
+		int want; /* -1: absent */
+	} cases[] = {
+	    {"☑ Xử lý sự cố đột xuất", 1},
+	    {"☐ Xử lý sự cố đột xuất", 0},
+	    {"Trường hợp khẩn cấp: ☐ Có ☑ Không", 0},
+	    {"Emergency: Yes (reported by phone)", 1},
+	    {"Mức độ:\n[ ] Bình thường\n[x] Khẩn cấp", -1},
+	};
+	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+		struct fields_result *r = fields_extract(cases[i].text, &opts);
+		int got = json_object_has_member(r->fields, "emergency")
+		              ? json_object_get_boolean_member(r->fields, "emergency")
+		              : -1;
+		if (got != cases[i].want)
+			fail_msg("\"%s\": emergency %d, want %d", cases[i].text, got,
+			         cases[i].want);
+		fields_result_free(r);
+	}
+}
+
+/* The people of a list, however they are written: one field of one person. */
+static void
+t_people_forms(void **state)
+{
+	static const struct {
+		const char *label, *text;
+		int count, index;
+		const char *key, *want;
+	} cases[] = {
+	    {"heading, dashed cases",
+	     "Danh sách người vào phòng máy\n1. Nguyễn Văn A - CCCD 048095001234 - 0905 123 456\n"
+	     "2. Trần Văn B - CMND số 201234567 - 0914 000 111",
+	     2, 1, "id_no", "201234567"},
+	    {"name lines, a column again is the next person",
+	     "Visitors\nName: John Smith\nPassport: C1234567\nName: Jane Roe\nID: 048095001234", 2,
+	     1, "id_no", "048095001234"},
+	    {"passport", "Visitors\nName: John Smith\nPassport: c 1234567", 1, 0, "id_no",
+	     "C1234567"},
+	    {"people inline",
+	     "Người vào phòng: Nguyễn Văn A (CCCD 048095001234), Trần Thị B (số định danh "
+	     "049190007733)",
+	     2, 1, "id_no", "049190007733"},
+	    {"people inline, names only", "Visitors: John Smith, Jane Roe and Tom Hardy", 3, 2,
+	     "full_name", "Tom Hardy"},
+	    {"an organisation is no next person",
+	     "Người vào phòng: Nguyễn Văn A, Công ty ABC, CCCD 048095001234", 1, 0, "id_no",
+	     "048095001234"},
+	    {"comma-separated labelled values, courtesy word",
+	     "Người vào:\n- Ông Nguyễn Văn A, CCCD: 048095001234, ĐT: 0905123456", 1, 0,
+	     "full_name", "Nguyễn Văn A"},
+	    {"unnumbered cases",
+	     "Danh sách người vào phòng:\nNguyễn Văn A - 048095001234 - 0905123456", 1, 0, "phone",
+	     "0905123456"},
+	    {"a header of two columns", "Họ tên | Email\nTrần Văn A | atv\nLê Thị B | bltb", 2, 1,
+	     "address", "bltb@danang.gov.vn"},
+	    {"pairs without a number",
+	     "Hộp thư cần thay đổi:\nHọ và tên: Lê Văn C; Chức vụ: Chuyên viên; Email: "
+	     "clv@danang.gov.vn",
+	     1, 0, "address", "clv@danang.gov.vn"},
+	};
+	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+		struct fields_result *r = fields_extract(cases[i].text, &opts);
+		JsonArray *people = json_object_has_member(r->fields, "_people")
+		                        ? json_object_get_array_member(r->fields, "_people")
+		                        : NULL;
+		int n = people != NULL ? (int)json_array_get_length(people) : 0;
+		if (n != cases[i].count)
+			fail_msg("%s: %d people, want %d", cases[i].label, n, cases[i].count);
+		JsonObject *p = json_array_get_object_element(people, cases[i].index);
+		const char *got = json_object_has_member(p, cases[i].key)
+		                      ? json_object_get_string_member(p, cases[i].key)
+		                      : "(absent)";
+		if (strcmp(got, cases[i].want) != 0)
+			fail_msg("%s: %s = %s, want %s", cases[i].label, cases[i].key, got,
+			         cases[i].want);
+		fields_result_free(r);
+	}
+}
+
+/* Section headings without a colon scope the lines under them. */
+static void
+t_section_headings(void **state)
+{
+	static const struct {
+		const char *text, *key, *want;
+	} cases[] = {
+	    {"NGƯỜI QUẢN TRỊ KỸ THUẬT\n\nHọ và tên: Nguyễn Đăng Khoa\nĐiện thoại: 0906 455 210",
+	     "admin_phone", "0906455210"},
+	    {"Người liên hệ: Võ Thị Hà\nNGƯỜI QUẢN TRỊ KỸ THUẬT\nHọ và tên: Nguyễn Đăng Khoa",
+	     "admin_name", "Nguyễn Đăng Khoa"},
+	    {"Technical administrator\nName: John Doe (contractor)\nPhone: +84 905 633 017",
+	     "admin_name", "John Doe"},
+	    {"Technical administrator\nName: John Doe\n\nName: Jane Roe", "contact_name",
+	     "Jane Roe"},
+	    {"Người liên hệ: Võ Thị Hà\nNGƯỜI QUẢN TRỊ KỸ THUẬT\nHọ và tên: Nguyễn Đăng Khoa",
+	     "contact_name", "Võ Thị Hà"},
+	};
+	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+		struct fields_result *r = fields_extract(cases[i].text, &opts);
+		const char *got = json_object_has_member(r->fields, cases[i].key)
+		                      ? json_object_get_string_member(r->fields, cases[i].key)
+		                      : "(absent)";
+		if (strcmp(got, cases[i].want) != 0)
+			fail_msg("\"%s\": %s = %s, want %s", cases[i].text, cases[i].key, got,
+			         cases[i].want);
+		fields_result_free(r);
+	}
 }
 
 /* A whole message through parse, extract and decide. */
@@ -326,6 +526,9 @@ main(void)
 	    cmocka_unit_test(t_rows),
 	    cmocka_unit_test(t_password_flag),
 	    cmocka_unit_test(t_admin_block),
+	    cmocka_unit_test(t_bools),
+	    cmocka_unit_test(t_people_forms),
+	    cmocka_unit_test(t_section_headings),
 	    cmocka_unit_test(t_mailbox_table),
 	    cmocka_unit_test(t_server_room_blocks),
 	    cmocka_unit_test(t_automatic_and_unknown),

@@ -321,7 +321,9 @@ static const struct detect_row detect_rows[] = {
     {"English mail, TCVN3 signature", MIXED_SIG, "ISO-8859-1", LEGACY_TCVN3, MIXED_SIG_UNICODE},
     {"Unicode", BLOCK_UNICODE, "UTF-8", LEGACY_NONE, NULL},
     {"windows-1258 decoded right", BLOCK_CP1258, "WINDOWS-1258", LEGACY_NONE, NULL},
-    {"windows-1258 read as latin-1", BLOCK_CP1258, "ISO-8859-1", LEGACY_NONE, NULL},
+    {"windows-1258 read as latin-1", BLOCK_CP1258, "ISO-8859-1", LEGACY_CP1258, BLOCK_UNICODE},
+    {"windows-1258 read as windows-1252", BLOCK_CP1258, "WINDOWS-1252", LEGACY_CP1258,
+     BLOCK_UNICODE},
     {"ASCII", "Don vi yeu cau: So Tu phap thanh pho Da Nang\n", "UTF-8", LEGACY_NONE, NULL},
     {"empty", "", "UTF-8", LEGACY_NONE, NULL},
     {"French",
@@ -444,15 +446,47 @@ t_normalize_pieces(void **state)
 	g_string_free(s, TRUE);
 }
 
+/* A mail body's charset label against its bytes: the text_to_utf8 path. */
+static void
+t_body_labels(void **state)
+{
+	static const struct {
+		const char *label, *bytes, *charset, *want;
+	} rows[] = {
+	    {"UTF-8 labelled latin-1", BLOCK_UNICODE, "iso-8859-1", BLOCK_UNICODE},
+	    {"UTF-8 labelled windows-1252", BLOCK_UNICODE, "windows-1252", BLOCK_UNICODE},
+	    {"windows-1258 labelled latin-1", BLOCK_CP1258, "iso-8859-1", BLOCK_UNICODE},
+	    {"windows-1258 labelled right", BLOCK_CP1258, "windows-1258", BLOCK_UNICODE},
+	    {"TCVN3 labelled latin-1", BLOCK_TCVN3, "ISO-8859-1", BLOCK_UNICODE},
+	    {"real latin-1 stays", "Caf\xE9 cr\xE8me, H\xE9l\xE8ne", "iso-8859-1",
+	     "Café crème, Hélène"},
+	    {"ASCII labelled latin-1", "Don vi: So Tu phap", "iso-8859-1", "Don vi: So Tu phap"},
+	};
+	(void)state;
+	for (size_t i = 0; i < G_N_ELEMENTS(rows); i++) {
+		gboolean lossy = TRUE;
+		char *got =
+		    text_to_utf8(rows[i].bytes, strlen(rows[i].bytes), rows[i].charset, &lossy);
+		if (strcmp(got, rows[i].want) != 0 || lossy)
+			fail_msg("%s: got \"%s\"%s", rows[i].label, got, lossy ? " (lossy)" : "");
+		g_free(got);
+	}
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(t_tcvn3_letters),  cmocka_unit_test(t_vni_letters),
-	    cmocka_unit_test(t_lines),          cmocka_unit_test(t_tcvn3_case),
-	    cmocka_unit_test(t_independent),    cmocka_unit_test(t_detect),
-	    cmocka_unit_test(t_detect_unicode), cmocka_unit_test(t_names_and_edges),
+	    cmocka_unit_test(t_tcvn3_letters),
+	    cmocka_unit_test(t_vni_letters),
+	    cmocka_unit_test(t_lines),
+	    cmocka_unit_test(t_tcvn3_case),
+	    cmocka_unit_test(t_independent),
+	    cmocka_unit_test(t_detect),
+	    cmocka_unit_test(t_detect_unicode),
+	    cmocka_unit_test(t_names_and_edges),
 	    cmocka_unit_test(t_normalize_pieces),
+	    cmocka_unit_test(t_body_labels),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

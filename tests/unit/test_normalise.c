@@ -39,6 +39,23 @@ static const struct row phones[] = {
     {"too short", "12345", NULL},
     {"a date is not a phone", "14/09/2026", NULL},
     {"no digits", "không có", NULL},
+    {"trunk zero kept after +84", "+84 (0) 905 123 456", "0905123456"},
+    {"area code, spaced subscriber", "(0236) 3 888 410", "02363888410"},
+    {"dashes", "0236-3-888-410", "02363888410"},
+    {"two numbers, dash between", "0905 123 456 - 0236 3888 410", "0905123456"},
+    {"two numbers, slash between", "0905123456/0914111222", "0905123456"},
+    {"date before the number", "31/08/2026 0905 123 456", "0905123456"},
+};
+
+/* Several numbers on a line: the one that reaches the person. */
+static const struct row best_phones[] = {
+    {"labelled mobile second", "Tel: 0236 3888 410 - Mobile: 0905 123 456", "0905123456"},
+    {"office and personal", "ĐT cơ quan: 02363 888 410; DĐ: 0914 111 222", "0914111222"},
+    {"remarks in brackets", "0236 3888 410 (cơ quan), 0905 123 456 (di động)", "0905123456"},
+    {"first mobile", "0236 3888 410 / 0905 123 456 / 0914 000 111", "0905123456"},
+    {"fax is never it", "ĐT: 0236 3888 410, Fax: 0236 3888 879", "02363888410"},
+    {"one number", "+84 236 3888 410", "02363888410"},
+    {"none", "không có", NULL},
 };
 
 static const struct row emails[] = {
@@ -67,15 +84,36 @@ static const struct row dates[] = {
     {"no year, early month: next year", "thứ Hai 04/01", "2027-01-04"},
     {"english", "5 December 2026", "2026-12-05"},
     {"english month first", "Dec 5, 2026", "2026-12-05"},
+    {"dots", "31.08.2026", "2026-08-31"},
+    {"dashes, one-digit month", "31-8-2026", "2026-08-31"},
+    {"weekday in words", "Thứ Hai, 31/08/2026", "2026-08-31"},
+    {"words, one-digit month", "ngày 31 tháng 8 năm 2026", "2026-08-31"},
+    {"tháng without ngày", "31 tháng 8, 2026", "2026-08-31"},
+    {"short english", "1 Jun 2026", "2026-06-01"},
+    {"english month first, long", "June 1, 2026", "2026-06-01"},
+    {"ordinal", "1st June 2026", "2026-06-01"},
+    {"ordinal of", "Monday, 1st of June, 2026", "2026-06-01"},
+    {"english without a year", "1 December", "2026-12-01"},
+    {"english month first without a year", "Dec 1st", "2026-12-01"},
+    {"máy is no May", "máy 2 hỏng", NULL},
     {"invalid day", "31/02/2026", NULL},
     {"nothing", "sớm nhất có thể", NULL},
 };
 
 static const struct row times[] = {
-    {"colon", "8:30", "08:30"},         {"h", "15h30", "15:30"},
-    {"bare h", "9h", "09:00"},          {"giờ phút", "9 giờ 30 phút", "09:30"},
-    {"gio", "15 gio 30", "15:30"},      {"afternoon", "1 giờ chiều", "13:00"},
-    {"morning", "11:00 sáng", "11:00"}, {"pm", "2pm", "14:00"},
+    {"colon", "8:30", "08:30"},
+    {"h", "15h30", "15:30"},
+    {"bare h", "9h", "09:00"},
+    {"giờ phút", "9 giờ 30 phút", "09:30"},
+    {"gio", "15 gio 30", "15:30"},
+    {"afternoon", "1 giờ chiều", "13:00"},
+    {"morning", "11:00 sáng", "11:00"},
+    {"pm", "2pm", "14:00"},
+    {"g", "9g30", "09:30"},
+    {"giờ minutes", "9 giờ 45", "09:45"},
+    {"pm with minutes", "1:00pm", "13:00"},
+    {"24 h", "13h", "13:00"},
+    {"leading zero", "09:45", "09:45"},
     {"not a date", "14/09/2026", NULL},
 };
 
@@ -142,6 +180,11 @@ t_phone(void **s)
 	run_table(phones, G_N_ELEMENTS(phones), norm_phone);
 }
 static void
+t_phone_best(void **s)
+{
+	run_table(best_phones, G_N_ELEMENTS(best_phones), norm_phone_best);
+}
+static void
 t_email(void **s)
 {
 	run_table(emails, G_N_ELEMENTS(emails), norm_email);
@@ -199,6 +242,13 @@ t_range(void **state)
 	    {"1 giờ chiều - 15h30, 24-07-2026", 2026, 7, 24, 13, 0, 15, 30},
 	    {"tu 14 gio 45 den 16h45 ngay 08.05.2026", 2026, 5, 8, 14, 45, 16, 45},
 	    {"9h00 ngày 05/12/2026", 2026, 12, 5, 9, 0, -1, 0},
+	    {"từ 8:00 đến 9:00", 0, 0, 0, 8, 0, 9, 0},
+	    {"8h-9h30", 0, 0, 0, 8, 0, 9, 30},
+	    {"09:00-11:00 31/08/2026", 2026, 8, 31, 9, 0, 11, 0},
+	    {"14h00 ngày 31/08/2026 đến 16h00", 2026, 8, 31, 14, 0, 16, 0},
+	    {"between 9:00 and 10:30 on 1 June 2026", 2026, 6, 1, 9, 0, 10, 30},
+	    {"1:00pm to 3:30pm", 0, 0, 0, 13, 0, 15, 30},
+	    {"9h30 ngày 31/8/2026, dự kiến ra lúc 11h", 2026, 8, 31, 9, 30, 11, 0},
 	};
 	for (size_t i = 0; i < G_N_ELEMENTS(rows); i++) {
 		struct norm_date d;
@@ -240,11 +290,11 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(t_phone),  cmocka_unit_test(t_email),     cmocka_unit_test(t_date),
-	    cmocka_unit_test(t_time),   cmocka_unit_test(t_datetime),  cmocka_unit_test(t_range),
-	    cmocka_unit_test(t_letter), cmocka_unit_test(t_subdomain), cmocka_unit_test(t_ip),
-	    cmocka_unit_test(t_url),    cmocka_unit_test(t_text),      cmocka_unit_test(t_bool),
-	    cmocka_unit_test(t_id),
+	    cmocka_unit_test(t_phone),  cmocka_unit_test(t_email),      cmocka_unit_test(t_date),
+	    cmocka_unit_test(t_time),   cmocka_unit_test(t_datetime),   cmocka_unit_test(t_range),
+	    cmocka_unit_test(t_letter), cmocka_unit_test(t_subdomain),  cmocka_unit_test(t_ip),
+	    cmocka_unit_test(t_url),    cmocka_unit_test(t_text),       cmocka_unit_test(t_bool),
+	    cmocka_unit_test(t_id),     cmocka_unit_test(t_phone_best),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

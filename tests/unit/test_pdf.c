@@ -421,6 +421,118 @@ t_render(void **state)
 	g_byte_array_unref(b);
 }
 
+/* One table row: cells between the edges xs[0..n], their text already cut
+   into lines ('\n'), top-aligned or centred vertically, with vpad points
+   above and below, borders drawn; returns the row's bottom. */
+static double
+table_row_at(cairo_t *cr, double y, const double *xs, int n, const char *const *cells,
+             gboolean centred, double vpad)
+{
+	double lh = 11 * 1.15;
+	int nl[8], maxl = 1;
+
+	for (int i = 0; i < n; i++) {
+		nl[i] = 1;
+		for (const char *p = cells[i]; *p != '\0'; p++)
+			nl[i] += *p == '\n';
+		maxl = MAX(maxl, nl[i]);
+	}
+	for (int i = 0; i < n; i++) {
+		char **ls = g_strsplit(cells[i], "\n", -1);
+		double off = centred ? (maxl - nl[i]) * lh / 2 : 0;
+		for (int k = 0; ls[k] != NULL; k++)
+			text_at(cr, xs[i] + 5, y + vpad + off + 10 + k * lh, ls[k]);
+		g_strfreev(ls);
+	}
+	double h = maxl * lh + 2 * vpad;
+	cairo_set_line_width(cr, 0.5);
+	for (int i = 0; i <= n; i++) {
+		cairo_move_to(cr, xs[i], y);
+		cairo_line_to(cr, xs[i], y + h);
+	}
+	cairo_move_to(cr, xs[0], y + h);
+	cairo_line_to(cr, xs[n], y + h);
+	cairo_stroke(cr);
+	return y + h;
+}
+
+/* Tables whose cells wrap, as Word prints them: every layout reads as one
+   line per row, the wrapped text in its own row and cell. */
+static void
+t_wrapped_rows(void **state)
+{
+	static const double kv[] = {50, 210, 545};
+	static const double vx[] = {50, 85, 200, 345, 450, 545};
+	static const char *const label_rows[][2] = {
+	    {"Tên đơn vị", "Công ty Cổ phần Viễn thông Hải Vân"},
+	    {"Thời gian vào phòng", "từ 08 giờ 30 đến 11 giờ 00, Thứ Ba ngày 15/12/2026 (dự\n"
+	                            "kiến hoàn thành trong buổi sáng)"},
+	    {"Mục đích / Nội dung công\nviệc",
+	     "Nâng cấp firmware và thay module quang SFP cho switch\nlõi đặt tại tủ rack R07"},
+	};
+	static const char *const people[][5] = {
+	    {"STT", "Họ và tên", "Đơn vị công tác", "Số CCCD", "Điện thoại"},
+	    {"1", "Đoàn Minh Quân", "Công ty Cổ phần Viễn\nthông Hải Vân", "048090002718",
+	     "0935 604 118"},
+	    {"2", "Tôn Nữ Khánh\nLinh", "Công ty TNHH Giải\npháp Mạng Ngũ Hành\nSơn (nhà thầu)",
+	     "046195007342", "0796 211 430"},
+	    {"3", "Lê Phước Thịnh", "Công ty Cổ phần Viễn\nthông Hải Vân", "048201003395",
+	     "0905 772 064"},
+	};
+	static const char want[] =
+	    "Tên đơn vị | Công ty Cổ phần Viễn thông Hải Vân\n"
+	    "Thời gian vào phòng | từ 08 giờ 30 đến 11 giờ 00, Thứ Ba ngày 15/12/2026 (dự kiến "
+	    "hoàn thành trong buổi sáng)\n"
+	    "Mục đích / Nội dung công việc | Nâng cấp firmware và thay module quang SFP cho switch "
+	    "lõi đặt tại tủ rack R07\n"
+	    "Danh sách người vào phòng:\n"
+	    "STT | Họ và tên | Đơn vị công tác | Số CCCD | Điện thoại\n"
+	    "1 | Đoàn Minh Quân | Công ty Cổ phần Viễn thông Hải Vân | 048090002718 | 0935 604 "
+	    "118\n"
+	    "2 | Tôn Nữ Khánh Linh | Công ty TNHH Giải pháp Mạng Ngũ Hành Sơn (nhà thầu) | "
+	    "046195007342 | 0796 211 430\n"
+	    "3 | Lê Phước Thịnh | Công ty Cổ phần Viễn thông Hải Vân | 048201003395 | 0905 772 "
+	    "064\n"
+	    "Thiết bị mang vào/ra: 02 module quang SFP-10G-LR\n";
+	static const struct {
+		const char *label;
+		gboolean centred;
+		double vpad;
+	} layouts[] = {
+	    {"top-aligned, padded", FALSE, 5},
+	    {"top-aligned, no padding", FALSE, 0},
+	    {"centred, padded", TRUE, 5},
+	    {"centred, no padding", TRUE, 0},
+	    {"top-aligned, thin padding", FALSE, 1.5},
+	};
+
+	(void)state;
+	for (gsize l = 0; l < G_N_ELEMENTS(layouts); l++) {
+		GByteArray *b = g_byte_array_new();
+		cairo_t *cr = pdf_new(b, 595, 500);
+		struct doc_text d;
+		double y = 30;
+
+		cairo_set_font_size(cr, 11);
+		for (gsize r = 0; r < G_N_ELEMENTS(label_rows); r++)
+			y = table_row_at(cr, y, kv, 2, label_rows[r], layouts[l].centred,
+			                 layouts[l].vpad);
+		text_at(cr, 50, y + 25, "Danh sách người vào phòng:");
+		y += 35;
+		for (gsize r = 0; r < G_N_ELEMENTS(people); r++)
+			y = table_row_at(cr, y, vx, 5, people[r], layouts[l].centred,
+			                 layouts[l].vpad);
+		text_at(cr, 50, y + 22, "Thiết bị mang vào/ra: 02 module quang SFP-10G-LR");
+		pdf_end(cr);
+		read_pdf(b, 0, &d);
+		assert_int_equal(d.status, DOC_OK);
+		if (strcmp(d.text, want) != 0)
+			fail_msg("%s: got:\n%s", layouts[l].label, d.text);
+		doc_text_clear(&d);
+		g_byte_array_unref(b);
+	}
+}
+
 int
 main(void)
 {
@@ -429,7 +541,7 @@ main(void)
 	    cmocka_unit_test(t_sideways),   cmocka_unit_test(t_image_page),
 	    cmocka_unit_test(t_scan_only),  cmocka_unit_test(t_broken),
 	    cmocka_unit_test(t_page_limit), cmocka_unit_test(t_legacy_font),
-	    cmocka_unit_test(t_render),
+	    cmocka_unit_test(t_render),     cmocka_unit_test(t_wrapped_rows),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
