@@ -13,11 +13,13 @@
 #include "attach.h"
 #include "decide.h"
 #include "fields.h"
+#include "health.h"
 #include "intake.h"
 #include "message.h"
 #include "store.h"
 
-#define EXIT_USAGE 2
+#define EXIT_USAGE   2
+#define EXIT_UNKNOWN 3 /* status: the health could not be read (Nagios UNKNOWN) */
 
 /* Print usage and exit. */
 static void G_GNUC_NORETURN
@@ -31,7 +33,10 @@ usage(int status)
 	        "       phieuctl -c FILE outbox --retry ID\n"
 	        "       phieuctl -c FILE quarantine [--json]\n"
 	        "       phieuctl -c FILE quarantine --retry UID|MAILBOX:UID|all\n"
-	        "       phieuctl -c FILE logbook [--json]\n");
+	        "       phieuctl -c FILE logbook [--json]\n"
+	        "       phieuctl -c FILE status [--json]   (exit 0 ok, 1 warning, 2 critical, 3 "
+	        "unknown)\n"
+	        "       phieuctl -c FILE metrics           (Prometheus text format)\n");
 	exit(status);
 }
 
@@ -338,6 +343,36 @@ cmd_logbook(struct store *st, gboolean json)
 	return 0;
 }
 
+/* phieuctl status and metrics: the recorded health, judged (health.h). */
+static int
+cmd_health(struct store *st, const struct config *cfg, gboolean json, gboolean metrics)
+{
+	char *cause = NULL, *text;
+	gint64 now = g_get_real_time() / G_USEC_PER_SEC;
+	JsonObject *report = store_health_report(st, &cause);
+	enum health_level level;
+
+	if (report == NULL) {
+		fprintf(stderr, "phieuctl: %s\n", cause);
+		g_free(cause);
+		return EXIT_UNKNOWN;
+	}
+	level = health_judge(report, cfg, now);
+	if (json) {
+		JsonNode *n = json_node_new(JSON_NODE_OBJECT);
+		json_node_take_object(n, report);
+		print_json(n);
+		json_node_unref(n);
+		return (int)level;
+	}
+	text = metrics ? health_metrics(report, now) : health_text(report, now);
+	fputs(text, stdout);
+	g_free(text);
+	json_object_unref(report);
+	/* metrics are read by a collector, not judged by their exit status */
+	return metrics ? 0 : (int)level;
+}
+
 /* Entry point. */
 int
 main(int argc, char **argv)
@@ -416,7 +451,7 @@ main(int argc, char **argv)
 	if (st == NULL) {
 		fprintf(stderr, "phieuctl: %s\n", cause);
 		config_free(cfg);
-		return 1;
+		return strcmp(cmd, "status") == 0 ? EXIT_UNKNOWN : 1;
 	}
 	if (strcmp(cmd, "list") == 0 && nargs == 0)
 		rc = cmd_list(st, json);
@@ -432,6 +467,10 @@ main(int argc, char **argv)
 		rc = cmd_quarantine_retry(st, retry);
 	else if (strcmp(cmd, "quarantine") == 0 && nargs == 0)
 		rc = cmd_quarantine(st, json);
+	else if (strcmp(cmd, "status") == 0 && nargs == 0)
+		rc = cmd_health(st, cfg, json, FALSE);
+	else if (strcmp(cmd, "metrics") == 0 && nargs == 0)
+		rc = cmd_health(st, cfg, FALSE, TRUE);
 	else
 		usage(EXIT_USAGE);
 	store_close(st);

@@ -240,6 +240,24 @@ static const char *const migrations[] = {
     "  GROUP BY at / 3600;"
     "DROP INDEX sends_address;"
     "DROP INDEX sends_at;",
+    /* 11: health, for phieuctl status and metrics: per mailbox the last
+       successful poll, whether it waits in IDLE, the last error and since when
+       it fails; one row on the running daemon */
+    "CREATE TABLE health ("
+    "  mailbox TEXT PRIMARY KEY,"
+    "  last_ok INTEGER,"
+    "  idle INTEGER NOT NULL DEFAULT 0,"
+    "  last_error TEXT,"
+    "  last_error_at INTEGER,"
+    "  failing_since INTEGER,"
+    "  updated INTEGER NOT NULL) WITHOUT ROWID;"
+    "CREATE TABLE daemon_run ("
+    "  id INTEGER PRIMARY KEY CHECK (id = 1),"
+    "  pid INTEGER NOT NULL,"
+    "  started INTEGER NOT NULL,"
+    "  readers INTEGER NOT NULL,"
+    "  poll_interval INTEGER NOT NULL,"
+    "  stopped INTEGER);",
 };
 
 /* Now as an ISO 8601 UTC timestamp. */
@@ -2176,4 +2194,156 @@ store_query_plans(struct store *st)
 	}
 	g_ptr_array_sort(out, query_plan_cmp);
 	return out;
+}
+
+/* Health: a mailbox polled successfully (searched, or its IDLE session alive)
+   at now; it no longer fails. */
+int
+store_health_ok(struct store *st, const char *mailbox, gint64 now, char **cause)
+{
+	return store_exec(st,
+	                  "INSERT INTO health(mailbox, last_ok, updated) VALUES (?, ?, ?) "
+	                  "ON CONFLICT(mailbox) DO UPDATE SET last_ok = excluded.last_ok, "
+	                  "failing_since = NULL, updated = excluded.updated",
+	                  cause, "sII", mailbox, now, now);
+}
+
+/* Health: a mailbox entered (idle) or left IDLE. */
+int
+store_health_idle(struct store *st, const char *mailbox, gboolean idle, gint64 now, char **cause)
+{
+	return store_exec(st,
+	                  "INSERT INTO health(mailbox, idle, updated) VALUES (?, ?, ?) "
+	                  "ON CONFLICT(mailbox) DO UPDATE SET idle = excluded.idle, "
+	                  "updated = excluded.updated",
+	                  cause, "siI", mailbox, idle ? 1 : 0, now);
+}
+
+/* Health: a mailbox failed at now with error; it fails since the first
+   failure after its last success. */
+int
+store_health_error(struct store *st, const char *mailbox, const char *error, gint64 now,
+                   char **cause)
+{
+	return store_exec(
+	    st,
+	    "INSERT INTO health(mailbox, idle, last_error, last_error_at, "
+	    "failing_since, updated) VALUES (?, 0, ?, ?, ?, ?) "
+	    "ON CONFLICT(mailbox) DO UPDATE SET idle = 0, "
+	    "last_error = excluded.last_error, last_error_at = excluded.last_error_at, "
+	    "failing_since = coalesce(health.failing_since, excluded.failing_since), "
+	    "updated = excluded.updated",
+	    cause, "ssIII", mailbox, error, now, now, now);
+}
+
+/* Health: the daemon started (pid, its reader processes, its poll interval),
+   or stopped (pid 0: the row keeps the last run, marked stopped). */
+int
+store_health_daemon(struct store *st, int pid, int readers, int poll_interval, gint64 now,
+                    char **cause)
+{
+	if (pid == 0)
+		return store_exec(st, "UPDATE daemon_run SET stopped = ? WHERE id = 1", cause, "I",
+		                  now);
+	return store_exec(st,
+	                  "INSERT OR REPLACE INTO daemon_run(id, pid, started, readers, "
+	                  "poll_interval, stopped) VALUES (1, ?, ?, ?, ?, NULL)",
+	                  cause, "iIii", pid, now, readers, poll_interval);
+}
+
+/* One integer column, or NULL when it is NULL. */
+static JsonNode *
+col_int_node(sqlite3_stmt *s, int i)
+{
+	JsonNode *n = json_node_new(JSON_NODE_VALUE);
+
+	if (sqlite3_column_type(s, i) == SQLITE_NULL)
+		json_node_init_null(n);
+	else
+		json_node_set_int(n, sqlite3_column_int64(s, i));
+	return n;
+}
+
+/* The facts behind phieuctl status: mailboxes (health rows), daemon (the last
+   run), outbox (queued, oldest_queued_at, failed), quarantined. */
+JsonObject *
+store_health_report(struct store *st, char **cause)
+{
+	JsonObject *o = json_object_new(), *ob = json_object_new();
+	JsonArray *boxes = json_array_new();
+	sqlite3_stmt *s;
+	int rc;
+
+	/* a row per configured mailbox: a whole table of three rows */
+	s = store_query(st,
+	                "SELECT mailbox, last_ok, idle, last_error, last_error_at, failing_since "
+	                "FROM health ORDER BY mailbox",
+	                cause, "");
+	while (s != NULL && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+		JsonObject *b = json_object_new();
+		json_object_set_string_member(b, "name", (const char *)sqlite3_column_text(s, 0));
+		json_object_set_member(b, "last_ok", col_int_node(s, 1));
+		json_object_set_boolean_member(b, "idle", sqlite3_column_int(s, 2) != 0);
+		if (sqlite3_column_type(s, 3) == SQLITE_NULL)
+			json_object_set_null_member(b, "last_error");
+		else
+			json_object_set_string_member(b, "last_error",
+			                              (const char *)sqlite3_column_text(s, 3));
+		json_object_set_member(b, "last_error_at", col_int_node(s, 4));
+		json_object_set_member(b, "failing_since", col_int_node(s, 5));
+		json_array_add_object_element(boxes, b);
+	}
+	json_object_set_array_member(o, "mailboxes", boxes);
+	if (s == NULL)
+		goto fail;
+	sqlite3_reset(s);
+	s = store_query(st, "SELECT pid, started, readers, poll_interval, stopped FROM daemon_run",
+	                cause, "");
+	if (s == NULL)
+		goto fail;
+	if (sqlite3_step(s) == SQLITE_ROW) {
+		JsonObject *d = json_object_new();
+		json_object_set_int_member(d, "pid", sqlite3_column_int(s, 0));
+		json_object_set_int_member(d, "started", sqlite3_column_int64(s, 1));
+		json_object_set_int_member(d, "readers", sqlite3_column_int(s, 2));
+		json_object_set_int_member(d, "poll_interval", sqlite3_column_int(s, 3));
+		json_object_set_member(d, "stopped", col_int_node(s, 4));
+		json_object_set_object_member(o, "daemon", d);
+	} else {
+		json_object_set_null_member(o, "daemon");
+	}
+	sqlite3_reset(s);
+	s = store_query(st,
+	                "SELECT count(*), min(queued_at) FROM outbox "
+	                "WHERE state IN ('queued', 'sending')",
+	                cause, "");
+	if (s == NULL || sqlite3_step(s) != SQLITE_ROW)
+		goto fail_reset;
+	json_object_set_int_member(ob, "queued", sqlite3_column_int64(s, 0));
+	json_object_set_member(ob, "oldest_queued_at", col_int_node(s, 1));
+	sqlite3_reset(s);
+	s = store_query(st, "SELECT count(*) FROM outbox WHERE state = 'failed'", cause, "");
+	if (s == NULL || sqlite3_step(s) != SQLITE_ROW)
+		goto fail_reset;
+	json_object_set_int_member(ob, "failed", sqlite3_column_int64(s, 0));
+	sqlite3_reset(s);
+	json_object_set_object_member(o, "outbox", ob);
+	ob = NULL;
+	s = store_query(st, "SELECT count(*) FROM quarantine WHERE state IN ('held', 'retry')",
+	                cause, "");
+	if (s == NULL || sqlite3_step(s) != SQLITE_ROW)
+		goto fail_reset;
+	json_object_set_int_member(o, "quarantined", sqlite3_column_int64(s, 0));
+	sqlite3_reset(s);
+	return o;
+fail_reset:
+	if (s != NULL) {
+		*cause = store_error(st, "health");
+		sqlite3_reset(s);
+	}
+fail:
+	if (ob != NULL)
+		json_object_unref(ob);
+	json_object_unref(o);
+	return NULL;
 }

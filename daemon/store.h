@@ -264,4 +264,20 @@ struct query_plan {
    plan, ordered by SQL text; the array frees its elements. */
 GPtrArray *store_query_plans(struct store *st);
 
+/* Health (phieuctl status, metrics): a mailbox polled successfully, in or
+   out of IDLE, failing with an error; the daemon started (pid > 0) or
+   stopped (pid 0).  Each is one statement, outside or inside a transaction. */
+int store_health_ok(struct store *st, const char *mailbox, gint64 now, char **cause);
+int store_health_idle(struct store *st, const char *mailbox, gboolean idle, gint64 now,
+                      char **cause);
+int store_health_error(struct store *st, const char *mailbox, const char *error, gint64 now,
+                       char **cause);
+int store_health_daemon(struct store *st, int pid, int readers, int poll_interval, gint64 now,
+                        char **cause);
+/* The recorded facts: {mailboxes: [{name, last_ok, idle, last_error,
+   last_error_at, failing_since}], daemon: {pid, started, readers,
+   poll_interval, stopped} or null, outbox: {queued, oldest_queued_at, failed},
+   quarantined}; NULL with *cause on error. */
+JsonObject *store_health_report(struct store *st, char **cause);
+
 #endif
