@@ -23,7 +23,7 @@ readonly PACKAGES=(
 	build-essential meson ninja-build pkg-config
 	libetpan-dev libgmime-3.0-dev libsqlite3-dev libconfig-dev libjson-glib-dev
 	libxml2-dev libgnutls28-dev libpsl-dev publicsuffix
-	# sd_notify (readiness, watchdog) and the systemd unit directory
+	# sd_notify for phieud.service: readiness, status, watchdog, reload
 	libsystemd-dev
 	# the reader processes' system call allow-list
 	libseccomp-dev
