@@ -65,6 +65,7 @@ static const struct ckey top_keys[] = {
     {"domain", C_STR, TOP(domain), "danang.gov.vn", 0, 0, NULL, FALSE},
     {"helo", C_STR, TOP(helo), NULL, 0, 0, NULL, FALSE},
     {"log_level", C_ENUM, TOP(log_level), "info", 0, 0, "error|warning|info|debug", FALSE},
+    {"log", C_ENUM, TOP(log_to), "stderr", 0, 0, "stderr|syslog|journal", FALSE},
     {"workers", C_INT, TOP(workers), "2", 1, 16, NULL, FALSE},
     {"read_timeout", C_INT, TOP(read_timeout), "300", 5, 86400, NULL, FALSE},
     {"max_attachment_size", C_INT, TOP(max_attachment), "26214400", 1024, 1073741823, NULL, FALSE},

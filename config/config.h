@@ -94,6 +94,7 @@ struct config {
 	char *domain; /* "danang.gov.vn" */
 	char *helo;
 	char *log_level;
+	char *log_to;      /* "stderr" | "syslog" | "journal" (key "log") */
 	char *user;        /* started as root, phieud runs as this user (may be NULL) */
 	char *reader_user; /* started as root, the reader processes run as this user */
 	/* reading attachments */

@@ -705,6 +705,8 @@ batch_store(struct daemon *dm, struct mbox *b)
 			gap = TRUE;
 			continue;
 		}
+		log_context(b->cfg->name, NULL,
+		            it->a != NULL && it->a->m != NULL ? it->a->m->message_id : NULL);
 		r = item_store(dm, b, it, &set_aside, &cause);
 		if (r < 0) {
 			ok = FALSE;
@@ -784,7 +786,9 @@ on_answer(void *tag, struct answer *a, void *arg)
 	if (--b->waiting > 0)
 		return;
 	/* stored even if the session broke meanwhile: marked at the next poll */
+	log_context(b->cfg->name, NULL, NULL);
 	batch_store(dm, b);
+	log_context(NULL, NULL, NULL);
 }
 
 /* Fetch the next batch of a mailbox's new UIDs: up to batch_size messages
@@ -1075,6 +1079,7 @@ reload(struct daemon *dm)
 	dm->in = in;
 	log_init(dm->verbose ? LOG_DEBUG : (enum log_level)log_level_parse(cfg->log_level),
 	         dm->trace);
+	log_output(cfg->log_to);
 	intake_attach_opts(cfg, &dm->aopts);
 	if ((dm->pool = pool_new(cfg, &dm->aopts, &cause)) == NULL)
 		log_fatal("starting the readers: %s", cause);
@@ -1173,8 +1178,11 @@ run(struct daemon *dm)
 			service_reloaded(line);
 			g_free(line);
 		}
-		for (guint i = 0; i < dm->nboxes && !stopping; i++)
+		for (guint i = 0; i < dm->nboxes && !stopping; i++) {
+			log_context(dm->boxes[i].cfg->name, NULL, NULL);
 			mbox_step(dm, &dm->boxes[i]);
+		}
+		log_context(NULL, NULL, NULL);
 		/* start the readings just queued (and take those done in-process) */
 		pool_collect(dm->pool, on_answer, dm);
 		outbox_step(dm->ob);
@@ -1405,6 +1413,12 @@ main(int argc, char **argv)
 	}
 	signals_init();
 	service_init();
+	/* not for -n above: a check speaks to the terminal */
+	if (service_journal_available())
+		log_register_journal(service_journal);
+	if (log_output(dm.cfg->log_to) != 0)
+		log_warn("phieud", "log = \"%s\" is not available here: logging to stderr",
+		         dm.cfg->log_to);
 	/* the readers are started before the database is opened (they never
 	   hold it) and while phieud is still root (they become reader_user) */
 	intake_attach_opts(dm.cfg, &dm.aopts);

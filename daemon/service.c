@@ -3,10 +3,14 @@
 
 #include <stdlib.h>
 #include <string.h>
-
-#include <systemd/sd-daemon.h>
+#include <unistd.h>
 
 #include "log.h"
+
+/* after log.h: sd-journal.h brings <syslog.h>, whose LOG_ERR… macros would
+   take the names of log.h's levels */
+#include <systemd/sd-daemon.h>
+#include <systemd/sd-journal.h>
 
 static gboolean managed;    /* NOTIFY_SOCKET is set */
 static gboolean ready;      /* READY=1 was sent */
@@ -111,4 +115,47 @@ void
 service_stopping(void)
 {
 	notify("STOPPING=1");
+}
+
+/* See service.h. */
+gboolean
+service_journal_available(void)
+{
+	return access("/run/systemd/journal/socket", W_OK) == 0;
+}
+
+/* One journal field "NAME=value" into iov[n]; returns n + 1 (value NULL: n). */
+static int
+field(struct iovec *iov, char **keep, int n, const char *name, const char *value)
+{
+	if (value == NULL)
+		return n;
+	keep[n] = g_strconcat(name, "=", value, NULL);
+	iov[n].iov_base = keep[n];
+	iov[n].iov_len = strlen(keep[n]);
+	return n + 1;
+}
+
+/* See service.h. */
+void
+service_journal(enum log_level level, const char *subsys, const char *text,
+                const struct log_ctx *ctx)
+{
+	static const char *const priorities[] = {"3", "4", "6", "7"}; /* err warning info debug */
+	struct iovec iov[8];
+	char *keep[8] = {NULL}, *message = g_strdup_printf("%s: %s", subsys, text);
+	int n = 0;
+
+	n = field(iov, keep, n, "MESSAGE", message);
+	n = field(iov, keep, n, "PRIORITY", priorities[level]);
+	n = field(iov, keep, n, "SYSLOG_FACILITY", "2"); /* mail */
+	n = field(iov, keep, n, "SYSLOG_IDENTIFIER", "phieud");
+	n = field(iov, keep, n, "PHIEU_SUBSYSTEM", subsys);
+	n = field(iov, keep, n, "PHIEU_MAILBOX", ctx->mailbox);
+	n = field(iov, keep, n, "PHIEU_REQUEST", ctx->request);
+	n = field(iov, keep, n, "PHIEU_MESSAGE_ID", ctx->message_id);
+	sd_journal_sendv(iov, n);
+	for (int i = 0; i < n; i++)
+		g_free(keep[i]);
+	g_free(message);
 }

@@ -15,6 +15,8 @@
 
 #include <glib.h>
 
+#include "log.h"
+
 /* Read NOTIFY_SOCKET and WATCHDOG_USEC; call once at start. */
 void service_init(void);
 /* READY=1 (once) with STATUS=status. */
@@ -30,5 +32,12 @@ void service_reloading(void);
 void service_reloaded(const char *status);
 /* STOPPING=1. */
 void service_stopping(void);
+/* Whether journald listens (its socket is there). */
+gboolean service_journal_available(void);
+/* The journal's writer for log_register_journal(): MESSAGE=, PRIORITY=,
+   SYSLOG_FACILITY= mail, SYSLOG_IDENTIFIER=phieud, PHIEU_SUBSYSTEM= and
+   PHIEU_MAILBOX=, PHIEU_REQUEST=, PHIEU_MESSAGE_ID= when known. */
+void service_journal(enum log_level level, const char *subsys, const char *text,
+                     const struct log_ctx *ctx);
 
 #endif
