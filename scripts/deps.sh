@@ -32,6 +32,8 @@ readonly PACKAGES=(
 	tesseract-ocr tesseract-ocr-vie tesseract-ocr-eng
 	# tests
 	libcmocka-dev sqlite3 python3 ca-certificates openssl
+	# the Debian package and its test (tests/package/deb.sh)
+	debhelper fakeroot lintian
 	dovecot-imapd dovecot-lmtpd postfix
 	# sender authentication tests: a DKIM signer and verifier milter in the test Postfix
 	opendkim opendkim-tools
