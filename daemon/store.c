@@ -2347,3 +2347,98 @@ fail:
 	json_object_unref(o);
 	return NULL;
 }
+
+/* Backup: the whole database copied to path with SQLite's online backup API,
+   a consistent snapshot while phieud writes (path is replaced). */
+int
+store_backup(struct store *st, const char *path, char **cause)
+{
+	sqlite3 *dst = NULL;
+	sqlite3_backup *b;
+	int rc;
+
+	if (sqlite3_open_v2(path, &dst, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
+	    SQLITE_OK) {
+		*cause = g_strdup_printf("%s: %s", path,
+		                         dst != NULL ? sqlite3_errmsg(dst) : "cannot open");
+		sqlite3_close(dst);
+		return -1;
+	}
+	b = sqlite3_backup_init(dst, "main", st->db, "main");
+	if (b == NULL) {
+		*cause = g_strdup_printf("%s: %s", path, sqlite3_errmsg(dst));
+		sqlite3_close(dst);
+		return -1;
+	}
+	/* all pages in one step: the source is read under one read transaction */
+	while ((rc = sqlite3_backup_step(b, -1)) == SQLITE_OK || rc == SQLITE_BUSY ||
+	       rc == SQLITE_LOCKED)
+		sqlite3_sleep(50);
+	sqlite3_backup_finish(b);
+	if (rc != SQLITE_DONE) {
+		*cause = g_strdup_printf("%s: backup: %s", path, sqlite3_errstr(rc));
+		sqlite3_close(dst);
+		return -1;
+	}
+	if (sqlite3_close(dst) != SQLITE_OK) {
+		*cause = g_strdup_printf("%s: closing the copy", path);
+		return -1;
+	}
+	return 0;
+}
+
+/* PRAGMA integrity_check: 0 when "ok", else -1 with what it found. */
+int
+store_integrity(struct store *st, char **cause)
+{
+	sqlite3_stmt *s;
+	GString *found = g_string_new(NULL);
+	int rc;
+
+	if (sqlite3_prepare_v2(st->db, "PRAGMA integrity_check", -1, &s, NULL) != SQLITE_OK) {
+		*cause = store_error(st, "integrity_check");
+		g_string_free(found, TRUE);
+		return -1;
+	}
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		const char *line = (const char *)sqlite3_column_text(s, 0);
+		if (line != NULL && strcmp(line, "ok") != 0)
+			g_string_append_printf(found, "%s%s", found->len ? "; " : "", line);
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE && found->len == 0)
+		g_string_append(found, sqlite3_errmsg(st->db));
+	if (found->len > 0) {
+		*cause = g_string_free(found, FALSE);
+		return -1;
+	}
+	g_string_free(found, TRUE);
+	return 0;
+}
+
+/* Every spool file the database names (raw messages, attachments, sent
+   replies, quarantined messages), each once, appended to paths (char*,
+   g_free).  Reads whole tables: phieuctl verify only. */
+int
+store_spool_refs(struct store *st, GPtrArray *paths, char **cause)
+{
+	sqlite3_stmt *s = store_query(st,
+	                              "SELECT spool_path FROM messages UNION "
+	                              "SELECT spool_path FROM attachments UNION "
+	                              "SELECT spool_path FROM outbox WHERE spool_path IS NOT NULL "
+	                              "UNION SELECT spool_path FROM quarantine "
+	                              "WHERE spool_path IS NOT NULL",
+	                              cause, "");
+	int rc;
+
+	if (s == NULL)
+		return -1;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		g_ptr_array_add(paths, col_str(s, 0));
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE) {
+		*cause = store_error(st, "spool references");
+		return -1;
+	}
+	return 0;
+}

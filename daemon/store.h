@@ -280,4 +280,12 @@ int store_health_daemon(struct store *st, int pid, int readers, int poll_interva
    quarantined}; NULL with *cause on error. */
 JsonObject *store_health_report(struct store *st, char **cause);
 
+/* Backup and verify (phieuctl backup, verify): the database copied to path
+   with SQLite's online backup API, consistent while phieud writes; PRAGMA
+   integrity_check (-1 with what it found); every spool path the database
+   names, appended to paths (char*). */
+int store_backup(struct store *st, const char *path, char **cause);
+int store_integrity(struct store *st, char **cause);
+int store_spool_refs(struct store *st, GPtrArray *paths, char **cause);
+
 #endif
