@@ -92,7 +92,11 @@ class InstallLayout(unittest.TestCase):
         for name in ("phieu.conf.example", "rules.conf.example"):
             self.assertTrue(os.path.isfile(os.path.join(self.etc, name)), name)
         if self.unitdir is not None:
-            self.assertTrue(os.path.isfile(os.path.join(self.unitdir, "phieud.service")))
+            for name in ("phieud.service", "phieu-backup.service", "phieu-backup.timer"):
+                self.assertTrue(os.path.isfile(os.path.join(self.unitdir, name)), name)
+            tmpfiles = os.path.join(os.path.dirname(os.path.dirname(self.unitdir)), "tmpfiles.d",
+                                    "phieu.conf")
+            self.assertTrue(os.path.isfile(tmpfiles), tmpfiles)
 
     def test_installed_daemon_finds_templates(self):
         """phieud -n without a templates key reads the installed templates (found

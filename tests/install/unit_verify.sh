@@ -1,9 +1,11 @@
 #!/bin/bash
-# unit_verify.sh - `systemd-analyze verify` on the phieud.service meson made,
-# its commands pointed at the build tree's phieud (the installed path need not
-# exist here).  Exit 77 (skipped) without systemd-analyze.
+# unit_verify.sh - `systemd-analyze verify` on the units meson made
+# (phieud.service, phieu-backup.service and .timer), their commands pointed
+# at the build tree's programs (the installed paths need not exist here).
+# Exit 77 (skipped) without systemd-analyze.
 #
-#   unit_verify.sh BUILT_UNIT INSTALLED_PHIEUD BUILT_PHIEUD
+#   unit_verify.sh BUILT_UNIT INSTALLED_PHIEUD BUILT_PHIEUD \
+#                  BACKUP_SERVICE TIMER INSTALLED_PHIEUCTL BUILT_PHIEUCTL
 set -eu
 
 unit=$1 installed=$2 built=$3
@@ -26,3 +28,17 @@ if [ -n "$out" ]; then
 	exit 1
 fi
 echo "phieud.service: verified"
+if [ $# -ge 7 ]; then
+	sed "s|$6|$7|g" "$4" >"$tmp/phieu-backup.service"
+	cp "$5" "$tmp/phieu-backup.timer"
+	grep -q "^ExecStart=$7 .* backup /var/backups/phieu$" "$tmp/phieu-backup.service"
+	out=$(systemd-analyze verify "$tmp/phieu-backup.service" "$tmp/phieu-backup.timer" 2>&1) || {
+		echo "$out"
+		exit 1
+	}
+	if [ -n "$out" ]; then
+		echo "$out"
+		exit 1
+	fi
+	echo "phieu-backup.service, phieu-backup.timer: verified"
+fi

@@ -82,8 +82,15 @@ if command -v systemctl >/dev/null && [ -d /run/systemd/system ]; then
 	[ "$(systemctl is-enabled phieud 2>/dev/null || true)" != enabled ] ||
 		fail "phieud.service enabled before the configuration was edited"
 fi
+for f in phieu-backup.service phieu-backup.timer; do
+	[ -f "/lib/systemd/system/$f" ] || fail "$f not installed"
+done
+[ "$(stat -c '%a %U %G' /var/backups/phieu)" = "750 phieu phieu" ] ||
+	fail "/var/backups/phieu is $(stat -c '%a %U %G' /var/backups/phieu)"
 if command -v systemd-analyze >/dev/null; then
-	systemd-analyze verify /lib/systemd/system/phieud.service || fail "systemd-analyze verify"
+	systemd-analyze verify /lib/systemd/system/phieud.service \
+		/lib/systemd/system/phieu-backup.service /lib/systemd/system/phieu-backup.timer ||
+		fail "systemd-analyze verify"
 fi
 
 echo "--- phieud -n on the placeholder configuration"
