@@ -45,6 +45,7 @@ static const struct ckey top_keys[] = {
     {"quarantine_after", C_INT, TOP(quarantine_after), "3", 1, 100, NULL, FALSE},
     {"alert_after", C_INT, TOP(alert_after), "900", 0, 604800, NULL, FALSE},
     {"stale_after", C_INT, TOP(stale_after), "900", 10, 604800, NULL, FALSE},
+    {"retention_days", C_INT, TOP(retention_days), "0", 0, 36500, NULL, FALSE},
     {"limit_address_hour", C_INT, TOP(limit_address_hour), "10", 1, 100000, NULL, FALSE},
     {"limit_address_day", C_INT, TOP(limit_address_day), "40", 1, 100000, NULL, FALSE},
     {"limit_reack_day", C_INT, TOP(limit_reack_day), "3", 1, 1000, NULL, FALSE},

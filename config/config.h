@@ -73,6 +73,7 @@ struct config {
 	int quarantine_after;     /* failures of one message before it is set aside */
 	int alert_after;          /* seconds a mailbox may go unread before staff are told */
 	int stale_after;          /* seconds a mailbox may fail before status is critical */
+	int retention_days;       /* final requests lose their spool files after; 0: never */
 	/* limits against loops and floods (daemon/notify.c) */
 	int limit_address_hour; /* messages to one outside address an hour */
 	int limit_address_day;  /* ... and a day */

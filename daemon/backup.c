@@ -328,3 +328,97 @@ out:
 	g_free(prefix);
 	return problems;
 }
+
+/* Whether every owner of path i is a request in due. */
+static gboolean
+only_due_own(GArray *owners, guint i, GHashTable *due)
+{
+	for (guint k = 0; k + 1 < owners->len; k += 2) {
+		gint64 path = g_array_index(owners, gint64, k),
+		       req = g_array_index(owners, gint64, k + 1);
+		if (path == (gint64)i && (req == 0 || !g_hash_table_contains(due, &req)))
+			return FALSE;
+	}
+	return TRUE;
+}
+
+/* See backup.h. */
+int
+backup_prune(struct store *st, const struct config *cfg, gint64 now, GString *report, char **cause)
+{
+	GArray *ids = g_array_new(FALSE, FALSE, sizeof(gint64));
+	GHashTable *due = g_hash_table_new(g_int64_hash, g_int64_equal);
+	GPtrArray *doomed = g_ptr_array_new_with_free_func(g_free);
+	GDateTime *t;
+	char *cutoff;
+	int removed = 0, kept = 0, rc = -1;
+
+	if (cfg->retention_days == 0) {
+		g_string_append(report, "retention_days = 0: every spool file is kept\n");
+		g_array_free(ids, TRUE);
+		g_hash_table_destroy(due);
+		g_ptr_array_free(doomed, TRUE);
+		return 0;
+	}
+	t = g_date_time_new_from_unix_utc(now - (gint64)cfg->retention_days * 86400);
+	cutoff = g_date_time_format(t, "%Y-%m-%dT%H:%M:%SZ");
+	g_date_time_unref(t);
+	if (store_begin(st, cause) != 0 || store_retention_due(st, cutoff, ids, cause) != 0)
+		goto fail;
+	for (guint i = 0; i < ids->len; i++)
+		g_hash_table_add(due, &g_array_index(ids, gint64, i));
+	for (guint i = 0; i < ids->len; i++) {
+		gint64 id = g_array_index(ids, gint64, i);
+		GPtrArray *paths = g_ptr_array_new_with_free_func(g_free);
+		GArray *owners = g_array_new(FALSE, FALSE, sizeof(gint64));
+		int mine = 0, shared = 0, r = store_request_spool(st, id, paths, owners, cause);
+		for (guint k = 0; r == 0 && k < paths->len; k++) {
+			if (only_due_own(owners, k, due)) {
+				g_ptr_array_add(doomed, g_strdup(g_ptr_array_index(paths, k)));
+				mine++;
+			} else {
+				shared++;
+			}
+		}
+		char *detail =
+		    g_strdup_printf("%d spool file(s) removed: final for more than retention_days "
+		                    "= %d; the request "
+		                    "and its history are kept%s",
+		                    mine, cfg->retention_days,
+		                    shared > 0 ? ", files other requests still name are kept" : "");
+		if (r == 0)
+			r = store_event_add(st, id, "phieu", "spool_pruned", NULL, NULL, 0, detail,
+			                    cause);
+		g_free(detail);
+		kept += shared;
+		g_ptr_array_free(paths, TRUE);
+		g_array_free(owners, TRUE);
+		if (r != 0)
+			goto fail;
+	}
+	/* recorded first: a file left by a failed unlink is an orphan, not a hole */
+	if (store_commit(st, cause) != 0)
+		goto fail;
+	for (guint i = 0; i < doomed->len; i++) {
+		const char *p = g_ptr_array_index(doomed, i);
+		if (unlink(p) == 0)
+			removed++;
+		else if (errno != ENOENT)
+			g_string_append_printf(report, "not removed %s: %s\n", p,
+			                       g_strerror(errno));
+	}
+	g_string_append_printf(report,
+	                       "retention %u request(s) final before %s: %d spool file(s) removed, "
+	                       "%d kept for other requests\n",
+	                       ids->len, cutoff, removed, kept);
+	rc = removed;
+	goto out;
+fail:
+	store_rollback(st);
+out:
+	g_free(cutoff);
+	g_array_free(ids, TRUE);
+	g_hash_table_destroy(due);
+	g_ptr_array_free(doomed, TRUE);
+	return rc;
+}

@@ -26,6 +26,13 @@
 /* Back st and cfg->spool up into dir (created 0750); 0, or -1 with *cause. */
 int backup_run(struct store *st, const struct config *cfg, const char *dir, GString *report,
                char **cause);
+/* Retention: remove the spool files of the requests final (closed,
+   rejected, cancelled) for more than cfg->retention_days at now, keeping
+   their rows and history (a spool_pruned event says what was removed); a
+   file another request or the quarantine still names is kept.  Returns the
+   files removed, -1 with *cause. */
+int backup_prune(struct store *st, const struct config *cfg, gint64 now, GString *report,
+                 char **cause);
 /* Verify st and the spool at spool_root (the database's paths under
    live_spool are looked for there).  Returns the problems found (0: all
    good), -1 with *cause when the check itself could not run. */

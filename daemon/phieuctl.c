@@ -42,7 +42,8 @@ usage(int status)
 	        "       phieuctl -c FILE metrics           (Prometheus text format)\n"
 	        "       phieuctl -c FILE backup DIR        (database snapshot, spool, manifest)\n"
 	        "       phieuctl -c FILE verify [DIR]      (exit 0 sound, 1 damaged or missing "
-	        "files)\n");
+	        "files)\n"
+	        "       phieuctl -c FILE prune             (spool files past retention_days)\n");
 	exit(status);
 }
 
@@ -397,6 +398,24 @@ cmd_backup(struct store *st, const struct config *cfg, const char *dir)
 	return 0;
 }
 
+/* phieuctl prune: retention_days. */
+static int
+cmd_prune(struct store *st, const struct config *cfg)
+{
+	GString *report = g_string_new(NULL);
+	char *cause = NULL;
+	int rc = backup_prune(st, cfg, g_get_real_time() / G_USEC_PER_SEC, report, &cause);
+
+	fputs(report->str, stdout);
+	g_string_free(report, TRUE);
+	if (rc < 0) {
+		fprintf(stderr, "phieuctl: prune: %s\n", cause);
+		g_free(cause);
+		return 1;
+	}
+	return 0;
+}
+
 /* phieuctl verify [DIR]: the live data, or a backup in DIR. */
 static int
 cmd_verify(struct store *st, const struct config *cfg, const char *dir)
@@ -536,6 +555,8 @@ main(int argc, char **argv)
 		rc = cmd_health(st, cfg, FALSE, TRUE);
 	else if (strcmp(cmd, "backup") == 0 && nargs == 1)
 		rc = cmd_backup(st, cfg, args[0]);
+	else if (strcmp(cmd, "prune") == 0 && nargs == 0)
+		rc = cmd_prune(st, cfg);
 	else if (strcmp(cmd, "verify") == 0 && nargs <= 1)
 		rc = cmd_verify(st, cfg, nargs == 1 ? args[0] : NULL);
 	else

@@ -2417,18 +2417,22 @@ store_integrity(struct store *st, char **cause)
 }
 
 /* Every spool file the database names (raw messages, attachments, sent
-   replies, quarantined messages), each once, appended to paths (char*,
-   g_free).  Reads whole tables: phieuctl verify only. */
+   replies, quarantined messages) but those of requests whose files retention
+   removed, each once, appended to paths (char*, g_free).  Reads whole
+   tables: phieuctl verify only. */
 int
 store_spool_refs(struct store *st, GPtrArray *paths, char **cause)
 {
-	sqlite3_stmt *s = store_query(st,
-	                              "SELECT spool_path FROM messages UNION "
-	                              "SELECT spool_path FROM attachments UNION "
-	                              "SELECT spool_path FROM outbox WHERE spool_path IS NOT NULL "
-	                              "UNION SELECT spool_path FROM quarantine "
-	                              "WHERE spool_path IS NOT NULL",
-	                              cause, "");
+	/* not the files of requests whose spool retention removed */
+	sqlite3_stmt *s = store_query(
+	    st,
+	    "WITH pruned AS (SELECT request_id FROM events WHERE kind = 'spool_pruned') "
+	    "SELECT spool_path FROM messages WHERE request_id IS NULL OR request_id NOT IN pruned "
+	    "UNION SELECT spool_path FROM attachments WHERE request_id NOT IN pruned "
+	    "UNION SELECT spool_path FROM outbox WHERE spool_path IS NOT NULL "
+	    "AND (request_id IS NULL OR request_id NOT IN pruned) "
+	    "UNION SELECT spool_path FROM quarantine WHERE spool_path IS NOT NULL",
+	    cause, "");
 	int rc;
 
 	if (s == NULL)
@@ -2439,6 +2443,83 @@ store_spool_refs(struct store *st, GPtrArray *paths, char **cause)
 	if (rc != SQLITE_DONE) {
 		*cause = store_error(st, "spool references");
 		return -1;
+	}
+	return 0;
+}
+
+/* Retention: the requests final (closed, rejected, cancelled) since before
+   cutoff (ISO 8601 UTC) whose spool files were not removed yet, appended to
+   ids (gint64).  Reads the requests table: phieuctl only. */
+int
+store_retention_due(struct store *st, const char *cutoff, GArray *ids, char **cause)
+{
+	sqlite3_stmt *s = store_query(
+	    st,
+	    "SELECT id FROM requests WHERE state IN ('closed', 'rejected', 'cancelled') "
+	    "AND updated < ? AND NOT EXISTS (SELECT 1 FROM events e WHERE e.request_id = "
+	    "requests.id AND e.kind = 'spool_pruned') ORDER BY id",
+	    cause, "s", cutoff);
+	int rc;
+
+	if (s == NULL)
+		return -1;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		gint64 id = sqlite3_column_int64(s, 0);
+		g_array_append_val(ids, id);
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE) {
+		*cause = store_error(st, "retention");
+		return -1;
+	}
+	return 0;
+}
+
+/* Retention: the spool files of a request (its messages, attachments, sent
+   replies), with every request naming the same file (gint64 pairs in
+   owners: path index, request id; 0: a row of no request, or a quarantine
+   row).  paths gets char*. */
+int
+store_request_spool(struct store *st, gint64 id, GPtrArray *paths, GArray *owners, char **cause)
+{
+	sqlite3_stmt *s =
+	    store_query(st,
+	                "SELECT spool_path FROM messages WHERE request_id = ? UNION "
+	                "SELECT spool_path FROM attachments WHERE request_id = ? UNION "
+	                "SELECT spool_path FROM outbox WHERE request_id = ? "
+	                "AND spool_path IS NOT NULL",
+	                cause, "III", id, id, id);
+	int rc;
+
+	if (s == NULL)
+		return -1;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		g_ptr_array_add(paths, col_str(s, 0));
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE) {
+		*cause = store_error(st, "retention");
+		return -1;
+	}
+	for (guint i = 0; i < paths->len; i++) {
+		const char *p = g_ptr_array_index(paths, i);
+		s = store_query(
+		    st,
+		    "SELECT coalesce(request_id, 0) FROM messages WHERE spool_path = ? "
+		    "UNION ALL SELECT request_id FROM attachments WHERE spool_path = ? "
+		    "UNION ALL SELECT coalesce(request_id, 0) FROM outbox WHERE "
+		    "spool_path = ? UNION ALL SELECT 0 FROM quarantine WHERE spool_path = ?",
+		    cause, "ssss", p, p, p, p);
+		if (s == NULL)
+			return -1;
+		while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+			gint64 pair[2] = {i, sqlite3_column_int64(s, 0)};
+			g_array_append_vals(owners, pair, 2);
+		}
+		sqlite3_reset(s);
+		if (rc != SQLITE_DONE) {
+			*cause = store_error(st, "retention");
+			return -1;
+		}
 	}
 	return 0;
 }

@@ -288,4 +288,13 @@ int store_backup(struct store *st, const char *path, char **cause);
 int store_integrity(struct store *st, char **cause);
 int store_spool_refs(struct store *st, GPtrArray *paths, char **cause);
 
+/* Retention (phieuctl prune): the final requests last changed before cutoff
+   (ISO 8601 UTC) whose spool files are still there (no spool_pruned event),
+   appended to ids (gint64); the spool files of one request (paths, char*),
+   with the requests naming each (owners: pairs of gint64 path index and
+   request id, 0 for a row of no request or the quarantine). */
+int store_retention_due(struct store *st, const char *cutoff, GArray *ids, char **cause);
+int store_request_spool(struct store *st, gint64 id, GPtrArray *paths, GArray *owners,
+                        char **cause);
+
 #endif

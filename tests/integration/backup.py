@@ -15,12 +15,19 @@ attachments, sent replies in the spool).  Then:
       a spool file deleted and another one modified: `verify` exits 1 and
       names both (missing, modified); a stray file is reported as an orphan
       without failing.
+  test_retention
+      retention_days = 30 and one request closed (state and time set in the
+      database) 40 days ago: `prune` removes its raw message and sent replies,
+      keeps its row and history with a spool_pruned event, touches no other
+      request's files, and `verify` stays OK; a second prune does nothing;
+      with retention_days = 0 (the default) nothing is removed.
 """
 
 import glob
 import json
 import os
 import shutil
+import sqlite3
 
 import harness
 from harness import IntegrationCase
@@ -109,6 +116,40 @@ class Backup(IntegrationCase):
         self.assertIn("orphan", out)
         self.assertIn("stray.eml", out)
         self.assertIn("verify FAILED", out)
+
+    def test_retention(self):
+        listed = self.ctl_json("list")
+        victim = listed[0]["id"]
+        db = os.path.join(self.work, "phieu.db")
+        with sqlite3.connect(db) as con:
+            con.execute("UPDATE requests SET state = 'closed', updated = "
+                        "strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-40 days') WHERE number = ?",
+                        (victim,))
+            rid = con.execute("SELECT id FROM requests WHERE number = ?", (victim,)).fetchone()[0]
+            mine = {r[0] for r in con.execute(
+                "SELECT spool_path FROM messages WHERE request_id = ? UNION "
+                "SELECT spool_path FROM outbox WHERE request_id = ? AND spool_path IS NOT NULL",
+                (rid, rid))}
+        self.assertTrue(mine)
+        before = self.spool_files(self.spool)
+        self.assertIn("every spool file is kept", self.ctl("prune"))
+        self.assertEqual(self.spool_files(self.spool), before)
+
+        self.conf = self.write_config(name="retention.conf",
+                                      extra=self.EXTRA_CONFIG + "retention_days = 30;\n")
+        out = self.ctl("prune")
+        self.assertIn("1 request(s) final before", out)
+        for path in mine:
+            self.assertFalse(os.path.exists(path), path)
+        after = self.spool_files(self.spool)
+        self.assertEqual(len(before) - len(after), len(mine))
+        shown = self.ctl_json("show", victim)
+        pruned = [e for e in shown["history"] if e["event"] == "spool_pruned"]
+        self.assertEqual(len(pruned), 1, shown["history"])
+        self.assertIn("retention_days = 30", pruned[0]["detail"])
+        self.assertEqual(len(self.ctl_json("list")), len(listed))
+        self.assertIn("verify OK", self.ctl("verify"))
+        self.assertIn("0 request(s) final before", self.ctl("prune"))
 
 
 if __name__ == "__main__":
