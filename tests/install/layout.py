@@ -91,6 +91,10 @@ class InstallLayout(unittest.TestCase):
             self.assertTrue(os.path.isfile(os.path.join(self.data, "templates", name)), name)
         for name in ("phieu.conf.example", "rules.conf.example"):
             self.assertTrue(os.path.isfile(os.path.join(self.etc, name)), name)
+        share = os.path.dirname(self.data)
+        for name in ("man/man8/phieud.8", "man/man1/phieuctl.1", "man/man5/phieu.conf.5",
+                     "bash-completion/completions/phieuctl", "doc/phieu/README.md"):
+            self.assertTrue(os.path.isfile(os.path.join(share, name)), name)
         if self.unitdir is not None:
             for name in ("phieud.service", "phieu-backup.service", "phieu-backup.timer"):
                 self.assertTrue(os.path.isfile(os.path.join(self.unitdir, name)), name)
