@@ -15,6 +15,12 @@ attachments, sent replies in the spool).  Then:
       a spool file deleted and another one modified: `verify` exits 1 and
       names both (missing, modified); a stray file is reported as an orphan
       without failing.
+  test_backup_during_intake
+      phieud runs as a daemon while 200 requests arrive through Postfix;
+      backups are taken again and again meanwhile: each one verifies (every
+      file its database names is in its spool), and one taken mid-way holds
+      some but not all of them, each as the live database had it; after the
+      last request, a final backup, wipe and restore give the same list.
   test_retention
       retention_days = 30 and one request closed (state and time set in the
       database) 40 days ago: `prune` removes its raw message and sent replies,
@@ -26,8 +32,13 @@ attachments, sent replies in the spool).  Then:
 import glob
 import json
 import os
+import re
 import shutil
+import smtplib
 import sqlite3
+import subprocess
+import threading
+import time
 
 import harness
 from harness import IntegrationCase
@@ -116,6 +127,79 @@ class Backup(IntegrationCase):
         self.assertIn("orphan", out)
         self.assertIn("stray.eml", out)
         self.assertIn("verify FAILED", out)
+
+    def requests_now(self):
+        with sqlite3.connect(os.path.join(self.work, "phieu.db"), timeout=30) as con:
+            return con.execute("SELECT count(*) FROM requests").fetchone()[0]
+
+    def test_backup_during_intake(self):
+        total = 200
+        start = self.requests_now()
+        with open(harness.fixture("06-tech_support.eml"), "rb") as f:
+            template = f.read()
+        old = harness.envelope(harness.fixture("06-tech_support.eml"))[0].encode()
+
+        def send_all():
+            with smtplib.SMTP("127.0.0.1", self.ms.smtp_port, timeout=60) as smtp:
+                for i in range(total):
+                    sender = f"bk{i}@hoavang.danang.gov.vn"
+                    raw = template.replace(old, sender.encode())
+                    raw = re.sub(rb"(?mi)^Message-ID:.*$",
+                                 f"Message-ID: <backup-{i}-{os.getpid()}@test>".encode(), raw,
+                                 count=1)
+                    smtp.sendmail(sender, ["pkt-iid@danang.gov.vn"],
+                                  re.sub(rb"\r?\n", b"\r\n", raw))
+
+        log = open(os.path.join(self.work, "daemon.log"), "wb")
+        self.addCleanup(log.close)
+        proc = subprocess.Popen([harness.PHIEUD, "-c", self.conf], stdin=subprocess.DEVNULL,
+                                stdout=log, stderr=subprocess.STDOUT)
+        self.addCleanup(lambda: proc.poll() is None and (proc.kill(), proc.wait()))
+        sender = threading.Thread(target=send_all)
+        sender.start()
+        mid, n_backups = None, 0
+        deadline = time.monotonic() + 300
+        while time.monotonic() < deadline:
+            dest = os.path.join(self.work, f"backup-{n_backups}")
+            self.ctl("backup", dest)
+            n_backups += 1
+            self.assertIn("verify OK", self.ctl("verify", dest))
+            with sqlite3.connect(os.path.join(dest, "phieu.db")) as con:
+                held = con.execute("SELECT count(*) FROM requests").fetchone()[0]
+            if mid is None and start < held < start + total:
+                mid = dest
+            if held >= start + total:
+                break
+            time.sleep(0.3)
+        sender.join(60)
+        self.assertGreaterEqual(self.requests_now(), start + total)
+        self.assertIsNotNone(mid, f"no backup caught the intake mid-way ({n_backups} taken)")
+        print(f"{n_backups} backups during the intake of {total} requests")
+        proc.send_signal(2)
+        self.assertEqual(proc.wait(30), 0)
+
+        # what the mid-way backup holds, the live database has the same
+        final = self.ctl_json("list")
+        mid_conf = self.write_config(name="mid.conf",
+                                     top=f'database = "{mid}/phieu.db";\nspool = "{mid}/spool";\n')
+        held = self.ctl_json("list", conf=mid_conf)
+        live = {r["id"]: r for r in final}
+        self.assertTrue(0 < len(held) < len(final))
+        for r in held:
+            self.assertIn(r["id"], live)
+            self.assertEqual(r["type"], live[r["id"]]["type"])
+
+        dest = os.path.join(self.work, "backup-final")
+        self.ctl("backup", dest)
+        db = os.path.join(self.work, "phieu.db")
+        for f in (db, db + "-wal", db + "-shm"):
+            if os.path.exists(f):
+                os.unlink(f)
+        shutil.rmtree(self.spool)
+        shutil.copy2(os.path.join(dest, "phieu.db"), db)
+        shutil.copytree(os.path.join(dest, "spool"), self.spool)
+        self.assertEqual(self.ctl_json("list"), final)
+        self.assertIn("verify OK", self.ctl("verify"))
 
     def test_retention(self):
         listed = self.ctl_json("list")
