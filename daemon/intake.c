@@ -269,19 +269,21 @@ find_thread(struct intake *in, const struct message *m, char **cause)
 }
 
 /* Whether the sender may add to this request: the requester, staff or the
-   Department.  Anyone else starts a request of their own. */
-static gboolean
-may_follow_up(struct intake *in, gint64 request_id, const struct message *m)
+   Department (1; 0 no: anyone else starts a request of their own; -1 with
+   *cause when the database failed). */
+static int
+may_follow_up(struct intake *in, gint64 request_id, const struct message *m, char **cause)
 {
-	char *cause = NULL, *sender = NULL;
-	gboolean ok = FALSE;
+	char *sender = NULL;
+	int ok;
 
 	if (m->from_addr == NULL)
-		return FALSE;
+		return 0;
 	if (config_is_staff(in->cfg, m->from_addr) ||
 	    g_ascii_strcasecmp(m->from_addr, in->cfg->department_ict) == 0)
-		return TRUE;
-	sender = store_request_sender(in->st, request_id);
+		return 1;
+	if (store_request_sender(in->st, request_id, &sender, cause) < 0)
+		return -1;
 	ok = sender != NULL && g_ascii_strcasecmp(sender, m->from_addr) == 0;
 	/* a colleague writing from the same unit's office mailbox */
 	if (!ok && sender != NULL) {
@@ -289,7 +291,6 @@ may_follow_up(struct intake *in, gint64 request_id, const struct message *m)
 		ok = a != NULL && a == config_unit_of(in->cfg, m->from_addr);
 	}
 	g_free(sender);
-	g_free(cause);
 	return ok;
 }
 
@@ -318,16 +319,13 @@ queue_ack(struct intake *in, gint64 id, const char *number, const struct decisio
 	                       ? json_object_get_string_member(d->fields, "requesting_unit")
 	                       : (strcmp(lang, "en") == 0 ? "Sir or Madam" : "Quý đơn vị");
 	gboolean known = strcmp(d->type, "unknown") != 0;
-	const char *action = json_object_has_member(d->fields, "mailbox_action")
-	                         ? json_object_get_string_member(d->fields, "mailbox_action")
-	                         : "";
 	struct thread_ref t = thread_of(m);
 	int rc;
 
 	if (from == NULL)
 		from = rules_mailbox_address(&in->ropts, mailbox);
 	notify_set(v, "greeting", name, FALSE);
-	notify_set(v, "title", d->title_vi, FALSE);
+	notify_set(v, "title", rules_type_title(d->type, lang), FALSE);
 	notify_set(v, "form_code", d->form_code, FALSE);
 	g_hash_table_insert(v, "fields", reply_fields_text(d->fields, d->doubtful, lang));
 	notify_set(v, "doubtful", d->doubtful->len > 0 ? "yes" : "", FALSE);
@@ -335,9 +333,7 @@ queue_ack(struct intake *in, gint64 id, const char *number, const struct decisio
 	notify_set(v, "wrong_mailbox", d->wrong_mailbox ? "yes" : "", FALSE);
 	notify_set(v, "proper_address",
 	           d->proper != NULL ? rules_mailbox_address(&in->ropts, d->proper) : "", FALSE);
-	notify_set(v, "via_department",
-	           strcmp(d->type, "mailbox") == 0 && strcmp(action, "change") != 0 ? "yes" : "",
-	           FALSE);
+	notify_set(v, "via_department", d->via_department ? "yes" : "", FALSE);
 	char *next = reply_lookup_line(notify_template(in->nt, "next_steps"), d->type);
 	notify_set(v, "next_step", next, FALSE);
 	notify_set(v, "hold", hold, FALSE);
@@ -488,8 +484,7 @@ new_request(struct intake *in, const char *mailbox, struct stored_message *sm,
 	rc = store_event_add(in->st, id, m->from_addr != NULL ? m->from_addr : "(unknown sender)",
 	                     "received", NULL, "received", mid, detail, cause);
 	g_free(detail);
-	if (rc == 0 && strcmp(d->type, "mailbox") == 0 && d->proper != NULL &&
-	    strcmp(d->proper, "cntt") == 0)
+	if (rc == 0 && d->via_department)
 		rc =
 		    store_event_add(in->st, id, "phieu", "routed", "received", "received", mid,
 		                    "mailbox create/cancel: received via the Department of ICT and "
@@ -548,6 +543,36 @@ is_copy(struct intake *in, const struct message *m, const char *data, gsize len,
 
 	g_free(sha);
 	return seen;
+}
+
+/* Keep a forward of a message already received with that message's
+   request, as a `forwarded` event: 1 joined, 0 not such a forward, -1 on
+   a database error. */
+static int
+join_forward(struct intake *in, struct stored_message *sm, const struct message *m,
+             const struct reading *rd, const char *mailbox, char **cause)
+{
+	gint64 id, mid;
+
+	if (rd->forwarded_from == NULL)
+		return 0;
+	id = store_request_of_original(in->st, rd->forwarded_id, rd->forwarded_from,
+	                               rd->forwarded_subject, cause);
+	if (id <= 0)
+		return id < 0 ? -1 : 0;
+	sm->outcome = "followup";
+	sm->request_id = id;
+	sm->detail = "a forward of a message already received";
+	if ((mid = store_message_add(in->st, sm, cause)) < 0 ||
+	    store_event_add(in->st, id, m->from_addr != NULL ? m->from_addr : "?", "forwarded",
+	                    NULL, NULL, mid, rd->forwarded_from, cause) != 0)
+		return -1;
+	log_info("intake",
+	         "%s: forward by %s of %s's message already received, kept with request "
+	         "%" G_GINT64_FORMAT,
+	         mailbox, m->from_addr != NULL ? m->from_addr : "?", rd->forwarded_from, id);
+	in->followups++;
+	return 1;
 }
 
 /* Whether a message's documents need reading: not a copy. */
@@ -646,7 +671,10 @@ intake_message(struct intake *in, const char *mailbox, uint32_t uidvalidity, uin
 	g_free(automatic);
 	if (thread < 0)
 		goto out;
-	if (thread > 0 && may_follow_up(in, thread, m)) {
+	int may = thread > 0 ? may_follow_up(in, thread, m, cause) : 0;
+	if (may < 0)
+		goto out;
+	if (may > 0) {
 		sm.outcome = "followup";
 		sm.request_id = thread;
 		gint64 mid = store_message_add(in->st, &sm, cause);
@@ -674,6 +702,13 @@ intake_message(struct intake *in, const char *mailbox, uint32_t uidvalidity, uin
 		if (procedure_staff_mail(in->pr, &sm, m, mailbox, in->authentic, &done, cause)) {
 			rc = done;
 			in->requests++;
+			goto out;
+		}
+		/* a forward of a message already received (the Department passing
+		   on a unit's mail that reached cntt@ too) joins its request */
+		int joined = join_forward(in, &sm, m, rd, mailbox, cause);
+		if (joined != 0) {
+			rc = joined > 0 ? 0 : -1;
 			goto out;
 		}
 	}

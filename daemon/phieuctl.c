@@ -11,13 +11,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "config.h"
 #include "attach.h"
 #include "backup.h"
+#include "config.h"
 #include "decide.h"
 #include "fields.h"
 #include "health.h"
 #include "intake.h"
+#include "jsonget.h"
 #include "message.h"
 #include "store.h"
 
@@ -77,9 +78,9 @@ print_array(JsonArray *a)
 static const char *
 str(JsonObject *o, const char *key)
 {
-	if (!json_object_has_member(o, key) || json_object_get_null_member(o, key))
-		return "";
-	return json_object_get_string_member(o, key);
+	const char *v = jsonget_str(o, key);
+
+	return v != NULL ? v : "";
 }
 
 /* phieuctl parse: the parse result of one file, no config, no network. */

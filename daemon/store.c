@@ -240,7 +240,9 @@ static const char *const migrations[] = {
     "  GROUP BY at / 3600;"
     "DROP INDEX sends_address;"
     "DROP INDEX sends_at;",
-    /* 11: health, for phieuctl status and metrics: per mailbox the last
+    /* 11: a forward found by the sender and subject of the message it carries */
+    "CREATE INDEX messages_from_subject ON messages(from_addr, subject);",
+    /* 12: health, for phieuctl status and metrics: per mailbox the last
        successful poll, whether it waits in IDLE, the last error and since when
        it fails; one row on the running daemon */
     "CREATE TABLE health ("
@@ -1016,42 +1018,103 @@ store_request_by_message_id(struct store *st, const char *message_id, char **cau
 	return id;
 }
 
-/* One text column of a request, or NULL. */
-static char *
-store_request_column(struct store *st, const char *sql, gint64 id)
+/* The open request an earlier message belongs to: by its Message-ID (any
+   state), else by its sender and subject within the last 30 days (a request
+   not closed, rejected or cancelled); 0 when none, -1 on error. */
+gint64
+store_request_of_original(struct store *st, const char *message_id, const char *from,
+                          const char *subject, char **cause)
 {
-	char *cause = NULL, *value = NULL;
-	sqlite3_stmt *s = store_query(st, sql, &cause, "I", id);
+	sqlite3_stmt *s;
+	gint64 id = 0;
+	int rc;
 
-	if (s == NULL) {
-		g_free(cause);
-		return NULL;
+	if (message_id != NULL) {
+		s = store_query(st,
+		                "SELECT request_id FROM messages WHERE message_id = ? AND "
+		                "request_id IS NOT NULL ORDER BY id LIMIT 1",
+		                cause, "s", message_id);
+		if (s == NULL)
+			return -1;
+		if ((rc = sqlite3_step(s)) == SQLITE_ROW)
+			id = sqlite3_column_int64(s, 0);
+		sqlite3_reset(s);
+		if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+			*cause = store_error(st, "forward lookup");
+			return -1;
+		}
+		if (id != 0)
+			return id;
 	}
-	if (sqlite3_step(s) == SQLITE_ROW)
-		value = col_str(s, 0);
+	if (from == NULL || subject == NULL || *subject == '\0')
+		return 0;
+	GDateTime *now = g_date_time_new_now_utc(), *then = g_date_time_add_days(now, -30);
+	char *since = g_date_time_format(then, "%Y-%m-%dT%H:%M:%SZ");
+	g_date_time_unref(then);
+	g_date_time_unref(now);
+	s = store_query(
+	    st,
+	    "SELECT m.request_id FROM messages m JOIN requests r ON r.id = m.request_id "
+	    "WHERE m.from_addr = ? AND m.subject = ? AND m.received >= ? AND "
+	    "r.state NOT IN ('closed', 'rejected', 'cancelled') "
+	    "ORDER BY m.id DESC LIMIT 1",
+	    cause, "sss", from, subject, since);
+	g_free(since);
+	if (s == NULL)
+		return -1;
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		id = sqlite3_column_int64(s, 0);
 	sqlite3_reset(s);
-	return value;
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		*cause = store_error(st, "forward lookup");
+		return -1;
+	}
+	return id;
+}
+
+/* One text column of a request: 1 with *value (NULL when the column is
+   empty), 0 when there is no such request, -1 with *cause on an error. */
+static int
+store_request_column(struct store *st, const char *sql, gint64 id, char **value, char **cause)
+{
+	sqlite3_stmt *s = store_query(st, sql, cause, "I", id);
+	int rc;
+
+	*value = NULL;
+	if (s == NULL)
+		return -1;
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		*value = col_str(s, 0);
+	sqlite3_reset(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		*cause = store_error(st, "request lookup");
+		return -1;
+	}
+	return rc == SQLITE_ROW;
 }
 
 /* Current state of a request. */
-char *
-store_request_state(struct store *st, gint64 id)
+int
+store_request_state(struct store *st, gint64 id, char **state, char **cause)
 {
-	return store_request_column(st, "SELECT state FROM requests WHERE id = ?", id);
+	return store_request_column(st, "SELECT state FROM requests WHERE id = ?", id, state,
+	                            cause);
 }
 
-/* The number of a request ("2026-000123"), or NULL. */
-char *
-store_request_number(struct store *st, gint64 id)
+/* The number of a request ("2026-000123"). */
+int
+store_request_number(struct store *st, gint64 id, char **number, char **cause)
 {
-	return store_request_column(st, "SELECT number FROM requests WHERE id = ?", id);
+	return store_request_column(st, "SELECT number FROM requests WHERE id = ?", id, number,
+	                            cause);
 }
 
 /* Sender of a request. */
-char *
-store_request_sender(struct store *st, gint64 id)
+int
+store_request_sender(struct store *st, gint64 id, char **sender, char **cause)
 {
-	return store_request_column(st, "SELECT sender FROM requests WHERE id = ?", id);
+	return store_request_column(st, "SELECT sender FROM requests WHERE id = ?", id, sender,
+	                            cause);
 }
 
 /* Move a request to a state. */
@@ -1684,9 +1747,11 @@ store_request_set_fields(struct store *st, gint64 id, JsonObject *fields, GPtrAr
 	int rc =
 	    store_exec(st, "UPDATE requests SET fields = ?, missing = ?, updated = ? WHERE id = ?",
 	               cause, "sssI", f, m, now, id);
-	char *type =
-	    rc == 0 ? store_request_column(st, "SELECT type FROM requests WHERE id = ?", id) : NULL;
+	char *type = NULL;
 
+	if (rc == 0 && store_request_column(st, "SELECT type FROM requests WHERE id = ?", id, &type,
+	                                    cause) < 0)
+		rc = -1;
 	if (rc == 0)
 		rc = store_request_keys(st, id, type, fields, cause);
 	g_free(type);

@@ -149,18 +149,23 @@ gint64 store_request_add(struct store *st, const struct new_request *r, char **n
 int store_attachment_add(struct store *st, const struct stored_attachment *a, char **cause);
 /* Request id by number, 0 when none, -1 on error; *sender gets its sender. */
 gint64 store_request_by_number(struct store *st, const char *number, char **sender, char **cause);
+/* The open request an earlier message belongs to, for a forward carrying
+   it: by its Message-ID (any state), else by its sender and subject within
+   the last 30 days (a request still open); 0 when none, -1 on error. */
+gint64 store_request_of_original(struct store *st, const char *message_id, const char *from,
+                                 const char *subject, char **cause);
 /* Request id that sent or received this Message-ID, 0 when none. */
 gint64 store_request_by_message_id(struct store *st, const char *message_id, char **cause);
 int store_request_set_state(struct store *st, gint64 id, const char *state, char **cause);
 int store_event_add(struct store *st, gint64 request_id, const char *actor, const char *kind,
                     const char *from_state, const char *to_state, gint64 message,
                     const char *detail, char **cause);
-/* Sender address of a request, or NULL. */
-char *store_request_sender(struct store *st, gint64 id);
-/* Current state of a request, or NULL. */
-char *store_request_state(struct store *st, gint64 id);
-/* The number of a request ("2026-000123"), or NULL. */
-char *store_request_number(struct store *st, gint64 id);
+/* A request's sender address, current state, number ("2026-000123"): 1
+   with the value (g_free), 0 when there is no such request, -1 with *cause
+   when the database failed (never mistaken for "absent"). */
+int store_request_sender(struct store *st, gint64 id, char **sender, char **cause);
+int store_request_state(struct store *st, gint64 id, char **state, char **cause);
+int store_request_number(struct store *st, gint64 id, char **number, char **cause);
 
 /* The limits against loops and floods (daemon/notify.c): sends since a
    time to an address, of a request and kind, or in all; record one; note a

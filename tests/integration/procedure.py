@@ -642,6 +642,44 @@ class Checks(ProcedureCase):
         self.expect_state(number, "acknowledged", ("correspondence", STAFF[0]))
         self.expect_nothing_else()
 
+    def test_forward_of_a_request_already_received_joins_it(self):
+        # the unit's request reached cntt@, which phieu polls: a request
+        request = mailbox_create_request(to=CNTT)
+        number = self.new_request(request)
+        self.expect_events(number, ("received", SCT), ("routed", "phieu"),
+                           ("acknowledged", "phieu"))
+        original = os.path.join(self.work, f"mail-{self.sent:03d}.eml")
+        # the Department passes the same mail on to pkt-iid@, attached
+        fwd = email.message.EmailMessage(policy=email.policy.SMTP)
+        fwd["From"] = DEPARTMENT
+        fwd["To"] = PKT
+        fwd["Subject"] = f"Fwd: {request[3]}"
+        fwd["Date"] = email.utils.formatdate(localtime=True)
+        fwd["Message-ID"] = email.utils.make_msgid("fwd-attached", "danang.gov.vn")
+        fwd.set_content("Chuyển Trung tâm IID xử lý.\n", charset="utf-8", cte="8bit")
+        with open(original, "rb") as f:
+            fwd.add_attachment(email.message_from_bytes(f.read(), policy=email.policy.SMTP))
+        path = os.path.join(self.work, "forward-attached.eml")
+        with open(path, "wb") as f:
+            f.write(fwd.as_bytes())
+        self.deliver(path, fwd["Message-ID"], DEPARTMENT, [PKT])
+        self.run_once()
+        self.assertEqual([r["id"] for r in self.requests()], [number],
+                         "the forward of a message already received made a request")
+        self.expect_state(number, "acknowledged", ("forwarded", DEPARTMENT))
+        # the same passed on inline (Gmail's shape): found by sender and subject
+        self.send_mail(DEPARTMENT, PKT, f"Fwd: {request[3]}",
+                       "Chuyển IID.\n\n---------- Forwarded message ---------\n"
+                       f"From: {request[2]} <{SCT}>\n"
+                       "Date: Mon, 7 Dec 2026 at 08:12\n"
+                       f"Subject: {request[3]}\n"
+                       f"To: <{CNTT}>\n\n" + request[4])
+        self.run_once()
+        self.assertEqual([r["id"] for r in self.requests()], [number],
+                         "the inline forward made a request")
+        self.expect_state(number, "acknowledged", ("forwarded", DEPARTMENT))
+        self.expect_nothing_else()      # the unit has its one number already
+
     def test_other_units_reply_does_not_attach(self):
         number = self.new_request(tech_support_request())
         self.expect_events(number, ("received", HOAVANG), ("acknowledged", "phieu"))
