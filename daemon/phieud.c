@@ -51,6 +51,7 @@
 #include "notify.h"
 #include "outbox.h"
 #include "procedure.h"
+#include "service.h"
 #include "store.h"
 #include "worker.h"
 
@@ -231,6 +232,85 @@ reconnect_wait(int n)
 	return wait > 600 ? 600 : wait;
 }
 
+/* ---- health and the service manager (health.h, service.h) ---------------- */
+
+/* The daemon's store, for recording health where no daemon is at hand. */
+static struct store *health_store;
+
+/* Health: the mailbox was polled (searched, or its IDLE session is alive). */
+static void
+health_ok(struct mbox *b)
+{
+	char *cause = NULL;
+
+	if (health_store != NULL &&
+	    store_health_ok(health_store, b->cfg->name, now_s(), &cause) != 0)
+		log_debug("store", "%s: recording its health: %s", b->cfg->name, cause);
+	g_free(cause);
+}
+
+/* Health: the mailbox waits in IDLE now. */
+static void
+health_idle(struct mbox *b)
+{
+	char *cause = NULL;
+
+	if (health_store != NULL &&
+	    store_health_idle(health_store, b->cfg->name, TRUE, now_s(), &cause) != 0)
+		log_debug("store", "%s: recording its health: %s", b->cfg->name, cause);
+	g_free(cause);
+}
+
+/* Health: the mailbox failed with b->last_error. */
+static void
+health_error(struct mbox *b)
+{
+	char *cause = NULL;
+
+	if (health_store != NULL &&
+	    store_health_error(health_store, b->cfg->name, b->last_error, now_s(), &cause) != 0)
+		log_debug("store", "%s: recording its health: %s", b->cfg->name, cause);
+	g_free(cause);
+}
+
+/* The one-line summary for the service manager's STATUS=. */
+static char *
+service_line(struct daemon *dm)
+{
+	int idle = 0, failing = 0, req = 0, dup = 0, fol = 0, aut = 0;
+
+	for (guint i = 0; i < dm->nboxes; i++) {
+		idle += dm->boxes[i].idling;
+		failing += dm->boxes[i].failed && dm->boxes[i].conn == NULL;
+	}
+	intake_counts(dm->in, &req, &dup, &fol, &aut);
+	return g_strdup_printf("%u mailbox(es): %d in IDLE, %d failing; %d request(s), "
+	                       "%d follow-up(s) since start",
+	                       dm->nboxes, idle, failing, req, fol);
+}
+
+/* Once per loop turn: READY=1 when every mailbox was polled (or failed) once,
+   STATUS= when it changed, WATCHDOG=1 when due. */
+static void
+service_tick(struct daemon *dm)
+{
+	gboolean all = TRUE;
+	char *line;
+
+	if (dm->once)
+		return;
+	for (guint i = 0; i < dm->nboxes; i++)
+		all = all && (dm->boxes[i].polled || dm->boxes[i].failed);
+	line = service_line(dm);
+	if (all)
+		service_ready(line);
+	service_status(line);
+	g_free(line);
+	service_watchdog();
+}
+
+/* ---- end of health and the service manager -------------------------------- */
+
 /* Drop a session after an error and schedule the reconnection: a command
    the server refused (res NET_NO) stops intake and is logged as an error,
    a lost connection as a warning.  The search follows the reconnection. */
@@ -250,6 +330,7 @@ mbox_fail(struct mbox *b, const char *what, enum net_result res, char *cause)
 	mbox_forget(b);
 	g_free(b->last_error);
 	b->last_error = g_strdup_printf("%s: %s", what, cause != NULL ? cause : "error");
+	health_error(b);
 	if (res == NET_NO)
 		log_err("imap", "%s: %s: %s; retrying in %" G_GINT64_FORMAT " s", b->cfg->name,
 		        what, cause != NULL ? cause : "error", wait);
@@ -469,6 +550,7 @@ mbox_search(struct daemon *dm, struct mbox *b)
 		         now_s() - b->last_read);
 	b->alerted = FALSE;
 	b->last_read = now_s();
+	health_ok(b);
 	b->polled = TRUE;
 	b->failed = FALSE;
 	b->left_out = FALSE;
@@ -623,6 +705,8 @@ batch_store(struct daemon *dm, struct mbox *b)
 			gap = TRUE;
 			continue;
 		}
+		log_context(b->cfg->name, NULL,
+		            it->a != NULL && it->a->m != NULL ? it->a->m->message_id : NULL);
 		r = item_store(dm, b, it, &set_aside, &cause);
 		if (r < 0) {
 			ok = FALSE;
@@ -702,7 +786,9 @@ on_answer(void *tag, struct answer *a, void *arg)
 	if (--b->waiting > 0)
 		return;
 	/* stored even if the session broke meanwhile: marked at the next poll */
+	log_context(b->cfg->name, NULL, NULL);
 	batch_store(dm, b);
+	log_context(NULL, NULL, NULL);
 }
 
 /* Fetch the next batch of a mailbox's new UIDs: up to batch_size messages
@@ -777,6 +863,7 @@ mbox_idle(struct mbox *b)
 	}
 	b->idling = TRUE;
 	b->idle_since = now_s();
+	health_idle(b);
 	log_trace(TRACE_IMAP, "imap", "%s: waiting in IDLE", b->cfg->name);
 }
 
@@ -854,6 +941,7 @@ mbox_step(struct daemon *dm, struct mbox *b)
 	if (b->idling && now - b->idle_since >= IDLE_REFRESH && mbox_unidle(b) != 0)
 		return;
 	if (b->idling && now >= b->next_poll) {
+		health_ok(b); /* the IDLE session is alive: polled as well as searched */
 		/* staff may have asked for a quarantined message to be tried again */
 		GArray *retry = g_array_new(FALSE, FALSE, sizeof(uint32_t));
 		char *cause = NULL;
@@ -991,6 +1079,7 @@ reload(struct daemon *dm)
 	dm->in = in;
 	log_init(dm->verbose ? LOG_DEBUG : (enum log_level)log_level_parse(cfg->log_level),
 	         dm->trace);
+	log_output(cfg->log_to);
 	intake_attach_opts(cfg, &dm->aopts);
 	if ((dm->pool = pool_new(cfg, &dm->aopts, &cause)) == NULL)
 		log_fatal("starting the readers: %s", cause);
@@ -1082,10 +1171,18 @@ run(struct daemon *dm)
 		gint64 wait;
 		int nfds, nbox;
 
-		if (reloading && quiet(dm))
+		if (reloading && quiet(dm)) {
+			service_reloading();
 			reload(dm);
-		for (guint i = 0; i < dm->nboxes && !stopping; i++)
+			char *line = service_line(dm);
+			service_reloaded(line);
+			g_free(line);
+		}
+		for (guint i = 0; i < dm->nboxes && !stopping; i++) {
+			log_context(dm->boxes[i].cfg->name, NULL, NULL);
 			mbox_step(dm, &dm->boxes[i]);
+		}
+		log_context(NULL, NULL, NULL);
 		/* start the readings just queued (and take those done in-process) */
 		pool_collect(dm->pool, on_answer, dm);
 		outbox_step(dm->ob);
@@ -1109,7 +1206,10 @@ run(struct daemon *dm)
 			dm->next_timers = now_s() + TIMER_PERIOD;
 			continue;
 		}
+		service_tick(dm);
 		nfds = poll_set(dm, fds, which, &nbox, &wait);
+		if (service_wait_ms() >= 0 && service_wait_ms() < wait)
+			wait = service_wait_ms(); /* the watchdog is never late */
 		if (stopping)
 			break;
 		int r = poll(fds, (nfds_t)nfds, (int)MIN(wait, 3600 * 1000));
@@ -1134,8 +1234,10 @@ run(struct daemon *dm)
 				b->next_poll = 0;
 		}
 	}
-	if (!dm->once)
+	if (!dm->once) {
 		log_info("phieud", "stopping");
+		service_stopping();
+	}
 	outbox_stop(dm->ob, STOP_WAIT_MS);
 	gboolean left = stopping;
 	for (guint i = 0; i < dm->nboxes; i++) {
@@ -1310,6 +1412,13 @@ main(int argc, char **argv)
 		return status;
 	}
 	signals_init();
+	service_init();
+	/* not for -n above: a check speaks to the terminal */
+	if (service_journal_available())
+		log_register_journal(service_journal);
+	if (log_output(dm.cfg->log_to) != 0)
+		log_warn("phieud", "log = \"%s\" is not available here: logging to stderr",
+		         dm.cfg->log_to);
 	/* the readers are started before the database is opened (they never
 	   hold it) and while phieud is still root (they become reader_user) */
 	intake_attach_opts(dm.cfg, &dm.aopts);
@@ -1336,8 +1445,21 @@ main(int argc, char **argv)
 	dm.ob = outbox_new(dm.cfg, dm.st, intake_notify(dm.in), intake_spool(dm.in));
 	boxes_new(&dm);
 	dm.once = once;
+	health_store = dm.st;
+	if (!once && store_health_daemon(dm.st, (int)getpid(), dm.cfg->workers + 1,
+	                                 dm.cfg->poll_interval, now_s(), &cause) != 0) {
+		log_warn("store", "recording the daemon's start: %s", cause);
+		g_free(cause);
+		cause = NULL;
+	}
 
 	status = run(&dm);
+
+	if (!once && store_health_daemon(dm.st, 0, 0, 0, now_s(), &cause) != 0) {
+		log_warn("store", "recording the daemon's stop: %s", cause);
+		g_free(cause);
+	}
+	health_store = NULL;
 
 	int req, dup, fol, aut;
 	intake_counts(dm.in, &req, &dup, &fol, &aut);

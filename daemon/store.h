@@ -269,4 +269,37 @@ struct query_plan {
    plan, ordered by SQL text; the array frees its elements. */
 GPtrArray *store_query_plans(struct store *st);
 
+/* Health (phieuctl status, metrics): a mailbox polled successfully, in or
+   out of IDLE, failing with an error; the daemon started (pid > 0) or
+   stopped (pid 0).  Each is one statement, outside or inside a transaction. */
+int store_health_ok(struct store *st, const char *mailbox, gint64 now, char **cause);
+int store_health_idle(struct store *st, const char *mailbox, gboolean idle, gint64 now,
+                      char **cause);
+int store_health_error(struct store *st, const char *mailbox, const char *error, gint64 now,
+                       char **cause);
+int store_health_daemon(struct store *st, int pid, int readers, int poll_interval, gint64 now,
+                        char **cause);
+/* The recorded facts: {mailboxes: [{name, last_ok, idle, last_error,
+   last_error_at, failing_since}], daemon: {pid, started, readers,
+   poll_interval, stopped} or null, outbox: {queued, oldest_queued_at, failed},
+   quarantined}; NULL with *cause on error. */
+JsonObject *store_health_report(struct store *st, char **cause);
+
+/* Backup and verify (phieuctl backup, verify): the database copied to path
+   with SQLite's online backup API, consistent while phieud writes; PRAGMA
+   integrity_check (-1 with what it found); every spool path the database
+   names, appended to paths (char*). */
+int store_backup(struct store *st, const char *path, char **cause);
+int store_integrity(struct store *st, char **cause);
+int store_spool_refs(struct store *st, GPtrArray *paths, char **cause);
+
+/* Retention (phieuctl prune): the final requests last changed before cutoff
+   (ISO 8601 UTC) whose spool files are still there (no spool_pruned event),
+   appended to ids (gint64); the spool files of one request (paths, char*),
+   with the requests naming each (owners: pairs of gint64 path index and
+   request id, 0 for a row of no request or the quarantine). */
+int store_retention_due(struct store *st, const char *cutoff, GArray *ids, char **cause);
+int store_request_spool(struct store *st, gint64 id, GPtrArray *paths, GArray *owners,
+                        char **cause);
+
 #endif

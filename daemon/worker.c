@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "paths.h"
 #include "readwire.h"
 
 #define WORKER_MEMORY ((guint64)3 << 30) /* 3 GiB of address space */
@@ -49,22 +50,11 @@ struct pool {
 };
 
 /* The reader program: next to the running binary (a build tree), else in
-   the libexecdir it was installed to. */
+   the installed libexecdir/phieu (paths.h). */
 static char *
 reader_program(void)
 {
-	char *self = g_file_read_link("/proc/self/exe", NULL);
-
-	if (self != NULL) {
-		char *dir = g_path_get_dirname(self);
-		char *p = g_build_filename(dir, READER_NAME, NULL);
-		g_free(dir);
-		g_free(self);
-		if (access(p, X_OK) == 0)
-			return p;
-		g_free(p);
-	}
-	return g_build_filename(PHIEU_LIBEXECDIR, READER_NAME, NULL);
+	return paths_libexec(READER_NAME);
 }
 
 /* Reap the readers killed before, without waiting. */
