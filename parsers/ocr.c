@@ -47,6 +47,9 @@ struct page {
 	gboolean ascii_ready; /* tess_ascii has the page */
 };
 
+/* the paper of a page lit evenly varies less than this (gray levels) */
+#define FLAT_SPREAD 40
+
 static TessBaseAPI *tess;       /* the first language: whole pages */
 static TessBaseAPI *tess_ascii; /* the others: addresses and numbers again */
 static char *tess_langs;
@@ -711,6 +714,30 @@ page_upright(PIX *g)
 	return r;
 }
 
+/* The page with its paper made even (takes g): light falling off across a
+   phone photo or a photocopy puts the text of the dark part under any one
+   threshold.  A page whose paper is evenly lit is left as it is. */
+static PIX *
+page_flatten(PIX *g)
+{
+	PIX *map = NULL, *t;
+	l_int32 lo = 0, hi = 0;
+
+	if (pixGetBackgroundGrayMap(g, NULL, 64, 64, 100, 50, &map) != 0 || map == NULL)
+		return g;
+	/* the paper's darkest and lightest parts, a tile of 64 pixels each */
+	int ok = pixGetRangeValues(map, 1, L_SELECT_MIN, &lo, &hi);
+	pixDestroy(&map);
+	if (ok != 0 || hi - lo < FLAT_SPREAD)
+		return g;
+	t = pixBackgroundNorm(g, NULL, NULL, 64, 64, 100, 50, 230, 2, 1);
+	if (t == NULL)
+		return g;
+	pixCopyResolution(t, g);
+	pixDestroy(&g);
+	return t;
+}
+
 /* Gray, upright, at a resolution Tesseract reads well (but not over
    max_pixels), binarised and cleaned: the page Tesseract will read.  Takes
    pix. */
@@ -736,6 +763,7 @@ page_prepare(struct page *p, PIX *pix, int dpi, gint64 max_pixels)
 			dpi = (int)(dpi * f);
 		}
 	}
+	g = page_flatten(g);
 	t = page_upright(g);
 	if (t != NULL) {
 		pixDestroy(&g);
