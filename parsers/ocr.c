@@ -10,6 +10,7 @@
 #include <tesseract/capi.h>
 
 #include "fields.h"
+#include "gazetteer.h"
 #include "text.h"
 
 /* What a piece of a line is. */
@@ -49,6 +50,8 @@ struct page {
 
 /* the paper of a page lit evenly varies less than this (gray levels) */
 #define FLAT_SPREAD 40
+/* confidence taken off a word with diacritics (see word_conf) */
+#define DIACRITIC_DOUBT 10
 
 static TessBaseAPI *tess;       /* the first language: whole pages */
 static TessBaseAPI *tess_ascii; /* the others: addresses and numbers again */
@@ -1246,6 +1249,22 @@ static const char *const name_labels[] = {
     "ho va ten can bo",
 };
 
+/* Folded labels whose value is a unit's name. */
+static const char *const unit_labels[] = {
+    "ten don vi",
+    "don vi",
+    "don vi yeu cau",
+    "ten co quan",
+    "co quan",
+    "co quan/don vi",
+    "co quan, don vi",
+    "ten co quan/don vi",
+    "ten co quan, don vi",
+    "ten don vi yeu cau",
+    "don vi de nghi",
+    "don vi cong tac",
+};
+
 /* A word's letters without diacritics but with đ, lower case, and its
    marks in order: two words with the same of both differ only in where the
    tone mark sits ("hoà", "hòa"). */
@@ -1399,9 +1418,10 @@ tokens_known(char **toks, int from, int to, int name)
 	}
 }
 
-/* Whether a label (folded, numbering and bullets gone) names a person. */
+/* Whether a label (numbering and bullets gone) is one of a list of folded
+   labels, as it is or as fields_label_fuzzy() knows it. */
 static gboolean
-name_label(const char *label)
+label_in(const char *label, const char *const *list, gsize n)
 {
 	const char *l = label;
 	gboolean found = FALSE;
@@ -1410,16 +1430,23 @@ name_label(const char *label)
 		l++;
 	char *f = text_fold(l);
 	g_strstrip(f);
-	for (guint i = 0; i < G_N_ELEMENTS(name_labels) && !found; i++)
-		found = strcmp(f, name_labels[i]) == 0;
+	for (gsize i = 0; i < n && !found; i++)
+		found = strcmp(f, list[i]) == 0;
 	if (!found && *f != '\0') {
 		char *near = fields_label_fuzzy(l);
-		for (guint i = 0; near != NULL && i < G_N_ELEMENTS(name_labels) && !found; i++)
-			found = strcmp(near, name_labels[i]) == 0;
+		for (gsize i = 0; near != NULL && i < n && !found; i++)
+			found = strcmp(near, list[i]) == 0;
 		g_free(near);
 	}
 	g_free(f);
 	return found;
+}
+
+/* Whether a label names a person. */
+static gboolean
+name_label(const char *label)
+{
+	return label_in(label, name_labels, G_N_ELEMENTS(name_labels));
 }
 
 /* Correct a line (or a table cell, name: TRUE in a column of names) with
@@ -1480,6 +1507,77 @@ line_known(GString *line, gboolean name)
 	g_string_assign(line, out->str);
 	g_string_free(out, TRUE);
 	g_strfreev(toks);
+}
+
+/* Whether a token is a leader's dots. */
+static gboolean
+token_leader(const char *t)
+{
+	return *t != '\0' && strspn(t, ".…") == strlen(t);
+}
+
+/* Repair the value of a unit's line ("Tên đơn vị: UBND quận Liên Chiếu")
+   towards the unit it is within a letter in ten (gazetteer_match(): the
+   gazetteer and the configured units); specks read as punctuation at the
+   end of a unit's name dropped.  Returns FALSE when the line holds a
+   unit's name that is no known unit (its reading cannot be checked). */
+static gboolean
+line_unit(GString *line, const struct ocr_opts *o)
+{
+	char **toks = g_strsplit(line->str, " ", -1);
+	int n = (int)g_strv_length(toks), label_end = -1, first, end;
+	gboolean known = TRUE;
+
+	for (int i = 0; i < n && label_end < 0 && i < 8; i++)
+		if (g_str_has_suffix(toks[i], ":"))
+			label_end = i;
+	if (label_end < 0)
+		goto out;
+	char *label = g_strjoinv(" ", toks);
+	*strchr(label, ':') = '\0';
+	gboolean unit = label_in(label, unit_labels, G_N_ELEMENTS(unit_labels));
+	g_free(label);
+	if (!unit)
+		goto out;
+	for (first = label_end + 1;
+	     first < n && (*toks[first] == '\0' || token_leader(toks[first]));)
+		first++;
+	for (end = first; end < n && !token_leader(toks[end]);)
+		end++;
+	if (end == first)
+		goto out;
+	/* "Thanh Khê:." */
+	char *last = toks[end - 1];
+	gsize len = strlen(last);
+	while (len > 1 && strchr(".,:;'`", last[len - 1]) != NULL)
+		last[--len] = '\0';
+	char **vals = g_new0(char *, end - first + 1);
+	for (int i = first; i < end; i++)
+		vals[i - first] = toks[i];
+	char *value = g_strjoinv(" ", vals);
+	g_free(vals);
+	int d = -1;
+	const char *found = gazetteer_match(value, o != NULL ? o->units : NULL, &d);
+	known = found != NULL;
+	if (found != NULL && d > 0) {
+		g_free(toks[first]);
+		toks[first] = g_strdup(found);
+		for (int i = first + 1; i < end; i++)
+			*toks[i] = '\0';
+	}
+	g_free(value);
+	GString *outl = g_string_new(NULL);
+	for (int i = 0; i < n; i++)
+		if (*toks[i] != '\0') {
+			if (outl->len > 0)
+				g_string_append_c(outl, ' ');
+			g_string_append(outl, toks[i]);
+		}
+	g_string_assign(line, outl->str);
+	g_string_free(outl, TRUE);
+out:
+	g_strfreev(toks);
+	return known;
 }
 
 /* ---- lines ---- */
@@ -1583,6 +1681,19 @@ label_ahead(GPtrArray *pcs, guint i)
 	return FALSE;
 }
 
+/* How far a word's reading can be trusted: Tesseract's confidence, less
+   for a word with tone marks or other diacritics, whose misreadings
+   ("Hiên" for "Hiền", "Biến" for "Biển") are still valid Vietnamese and so
+   slip past every later check. */
+static double
+word_conf(const struct piece *it)
+{
+	for (const char *c = it->text; *c != '\0'; c++)
+		if ((guchar)*c >= 0x80)
+			return it->conf - DIACRITIC_DOUBT;
+	return it->conf;
+}
+
 /* Write one row of pieces (sorted left to right) as a line; returns its
    confidence. */
 static double
@@ -1615,6 +1726,10 @@ row_text(struct page *p, GPtrArray *pcs, GString *out)
 	/* the confidence of a line is that of its values, not its labels: a
 	   label may be misread and still be known ("E-manl:") */
 	label = label_ahead(pcs, 0);
+	/* (the options beside check boxes are matched loosely: not doubted) */
+	gboolean boxes = FALSE;
+	for (guint i = 0; i < pcs->len; i++)
+		boxes = boxes || ((struct piece *)g_ptr_array_index(pcs, i))->kind == P_BOX;
 	for (guint i = 0; i < pcs->len; i++) {
 		struct piece *it = g_ptr_array_index(pcs, i);
 		if (i > 0) {
@@ -1638,7 +1753,7 @@ row_text(struct page *p, GPtrArray *pcs, GString *out)
 		if (it->conf >= 0) {
 			conf = MIN(conf, it->conf);
 			if (!label)
-				vconf = MIN(vconf, it->conf), any = TRUE;
+				vconf = MIN(vconf, boxes ? it->conf : word_conf(it)), any = TRUE;
 		}
 		if (it->kind == P_WORD && label && g_str_has_suffix(it->text, ":"))
 			label = FALSE;
@@ -1714,7 +1829,7 @@ table_text(struct page *p, struct table *t, GPtrArray *cells_pieces, GString *ou
 					/* (a row's number in the first column is no value) */
 					if (it->conf >= 0 && !(c == 0 && strlen(it->text) <= 3 &&
 					                       g_ascii_isdigit(*it->text)))
-						rc = MIN(rc, it->conf), any = TRUE;
+						rc = MIN(rc, word_conf(it)), any = TRUE;
 					it->base = -1000000; /* written */
 				}
 			g_array_free(lines, TRUE);
@@ -1799,6 +1914,7 @@ page_text(struct page *p, GString *out, GArray *conf)
 				double c = row_text(p, row, line);
 				line_tidy(line);
 				line_known(line, FALSE);
+				line_unit(line, p->o);
 				g_string_append(out, line->str);
 				g_string_append_c(out, '\n');
 				g_string_free(line, TRUE);
