@@ -1380,6 +1380,30 @@ surname_of(const char *word)
 	return found;
 }
 
+/* A speck read as a full stop between two words ("Tòa nhà.Công viên"):
+   a lower-case Vietnamese word (it has diacritics, so it is no address
+   nor abbreviation) before it, a capital after it; made a space. */
+static void
+token_speck_dot(char **tok)
+{
+	const char *dot = strchr(*tok, '.');
+
+	if (dot == NULL || dot == *tok || strchr(*tok, '@') != NULL)
+		return;
+	gboolean viet = FALSE, lower = TRUE;
+	for (const char *c = *tok; c < dot; c = g_utf8_next_char(c)) {
+		gunichar u = g_utf8_get_char(c);
+		viet = viet || u >= 0x80;
+		lower = lower && g_unichar_islower(u);
+	}
+	gunichar next = g_utf8_get_char(dot + 1);
+	if (!viet || !lower || !g_unichar_isupper(next))
+		return;
+	char *t = g_strdup_printf("%.*s %s", (int)(dot - *tok), *tok, dot + 1);
+	g_free(*tok);
+	*tok = t;
+}
+
 /* Write the known names in toks[from..to) as they are spelled, and the
    family name at toks[name] (when name >= 0). */
 static void
@@ -1482,6 +1506,8 @@ line_known(GString *line, gboolean name)
 			g_free(toks[i]);
 			toks[i] = g_strdup("");
 		}
+	for (int i = 0; i < n; i++)
+		token_speck_dot(&toks[i]);
 	tokens_known(toks, 0, n, name ? first : -1);
 	/* the day, month and year of a date are digits: "ngày L7" */
 	for (int i = 1; i < n; i++) {
@@ -1688,6 +1714,11 @@ label_ahead(GPtrArray *pcs, guint i)
 static double
 word_conf(const struct piece *it)
 {
+	const char *at = strchr(it->text, '@');
+
+	/* an address of one letter before the "@" lost the rest ("1@gmail.com") */
+	if (at != NULL && at - it->text <= 1)
+		return 0;
 	for (const char *c = it->text; *c != '\0'; c++)
 		if ((guchar)*c >= 0x80)
 			return it->conf - DIACRITIC_DOUBT;
