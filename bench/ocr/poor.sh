@@ -5,9 +5,11 @@
 #
 #   bench/ocr/poor.sh [CORPUS_DIR] [--list]
 #
-# CORPUS_DIR (default ../shared/corpus): its scan-style mails are the forms.
+# CORPUS_DIR (default ../shared/corpus): its scan-style mails are the forms,
+# with the 4 golden scans' forms drawn anew.
 # Needs a built tree and python3-pil; one page at a time (2 cores shared).
-# OCR_POOR_KEEP=1 keeps the work directory.
+# OCR_POOR_KEEP=1 keeps the work directory; PHIEUCTL=PATH reads with another
+# build (a "before" figure).
 set -eu
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 CORPUS=$ROOT/../shared/corpus
@@ -20,7 +22,7 @@ for a in "$@"; do
 done
 PY=python3
 [ -x /usr/bin/python3 ] && PY=/usr/bin/python3
-PHIEUCTL=$ROOT/build/daemon/phieuctl
+PHIEUCTL=${PHIEUCTL:-$ROOT/build/daemon/phieuctl}
 [ -x "$PHIEUCTL" ] || { echo "poor.sh: build first (ninja -C build)" >&2; exit 1; }
 DIR=$(mktemp -d /tmp/ocr_poor.XXXXXX)
 [ "${OCR_POOR_KEEP:-0}" = 1 ] && echo "work files in $DIR" || trap 'rm -rf "$DIR"' EXIT
