@@ -11,6 +11,7 @@
 
 #include "fields.h"
 #include "gazetteer.h"
+#include "legacy.h"
 #include "text.h"
 
 /* What a piece of a line is. */
@@ -1606,6 +1607,68 @@ out:
 	return known;
 }
 
+/* Whether a word of a name or a unit cannot be Vietnamese as read: letters
+   and digits mixed ("Đ1"), or a word with diacritics that is no syllable
+   ("Chiũu").  Words in plain ASCII (foreign names) and acronyms pass. */
+static gboolean
+word_garbled(const char *w)
+{
+	gboolean digit = FALSE, alpha = FALSE, viet = FALSE;
+	GString *core = g_string_new(NULL);
+
+	for (const char *c = w; *c != '\0'; c = g_utf8_next_char(c)) {
+		gunichar u = g_utf8_get_char(c);
+		if (g_unichar_isdigit(u))
+			digit = TRUE;
+		else if (g_unichar_isalpha(u) || g_unichar_ismark(u))
+			alpha = TRUE, viet = viet || u >= 0x80, g_string_append_unichar(core, u);
+	}
+	/* an acronym: capitals without marks ("HĐND") */
+	char *up = g_utf8_strup(core->str, -1),
+	     *nfd = g_utf8_normalize(core->str, -1, G_NORMALIZE_NFD);
+	gboolean acronym = strcmp(up, core->str) == 0 && nfd != NULL && strcmp(nfd, core->str) == 0;
+	g_free(up);
+	g_free(nfd);
+	gboolean bad = (digit && alpha) || (viet && !acronym && !legacy_syllable(core->str));
+	g_string_free(core, TRUE);
+	return bad;
+}
+
+/* Whether the value of a line naming a person, or a unit that is not a
+   known one (known: line_unit()'s answer), holds a garbled word: such a
+   line is not to be trusted whatever Tesseract's confidence. */
+static gboolean
+line_garbled(const char *line, gboolean known_unit)
+{
+	const char *colon = strchr(line, ':');
+	gboolean bad = FALSE;
+
+	if (colon == NULL || colon - line > 80)
+		return FALSE;
+	char *label = g_strndup(line, (gsize)(colon - line));
+	gboolean name = name_label(label),
+	         unit = !known_unit && label_in(label, unit_labels, G_N_ELEMENTS(unit_labels));
+	g_free(label);
+	if (!name && !unit)
+		return FALSE;
+	char **toks = g_strsplit(colon + 1, " ", -1);
+	/* the value: up to the first leader after it */
+	gboolean seen = FALSE;
+	for (int i = 0; toks[i] != NULL && !bad; i++) {
+		if (token_leader(toks[i])) {
+			if (seen)
+				break;
+			continue;
+		}
+		if (*toks[i] == '\0')
+			continue;
+		seen = TRUE;
+		bad = word_garbled(toks[i]);
+	}
+	g_strfreev(toks);
+	return bad;
+}
+
 /* ---- lines ---- */
 
 /* Order pieces by baseline. */
@@ -1945,7 +2008,8 @@ page_text(struct page *p, GString *out, GArray *conf)
 				double c = row_text(p, row, line);
 				line_tidy(line);
 				line_known(line, FALSE);
-				line_unit(line, p->o);
+				if (line_garbled(line->str, line_unit(line, p->o)))
+					c = 0;
 				g_string_append(out, line->str);
 				g_string_append_c(out, '\n');
 				g_string_free(line, TRUE);
