@@ -1250,6 +1250,13 @@ static const char *const name_labels[] = {
     "ho va ten can bo",
 };
 
+/* Words that stand before a number in an address (folded, spelled). */
+static const char *const numbered_words[][2] = {
+    {"tang", "tầng"},
+    {"phong", "phòng"},
+    {"lau", "lầu"},
+};
+
 /* Folded labels whose value is a unit's name. */
 static const char *const unit_labels[] = {
     "ten don vi",
@@ -1510,6 +1517,17 @@ line_known(GString *line, gboolean name)
 	for (int i = 0; i < n; i++)
 		token_speck_dot(&toks[i]);
 	tokens_known(toks, 0, n, name ? first : -1);
+	/* words of an address before its number, their tone misread ("tâng 12") */
+	for (int i = 0; i + 1 < n; i++) {
+		if (!g_ascii_isdigit(*toks[i + 1]))
+			continue;
+		char *f = text_fold(toks[i]);
+		for (guint k = 0; k < G_N_ELEMENTS(numbered_words); k++)
+			if (strcmp(f, numbered_words[k][0]) == 0 &&
+			    !same_word(toks[i], numbered_words[k][1]))
+				token_set(toks, i, numbered_words[k][1]);
+		g_free(f);
+	}
 	/* the day, month and year of a date are digits: "ngày L7" */
 	for (int i = 1; i < n; i++) {
 		char *prev = text_fold(toks[i - 1]);
@@ -1816,6 +1834,16 @@ row_text(struct page *p, GPtrArray *pcs, GString *out)
 		if (last->kind == P_WORD && before->kind == P_LEADER &&
 		    g_utf8_strlen(last->text, -1) == 1 && last->conf < 60)
 			g_ptr_array_remove_index(pcs, pcs->len - 1);
+	}
+	/* so is a lone mark after a leader and before another leader or label
+	   ("214 ........ 1  Địa chỉ email:") */
+	for (guint i = 1; i + 1 < pcs->len; i++) {
+		struct piece *it = g_ptr_array_index(pcs, i);
+		if (it->kind == P_WORD && g_utf8_strlen(it->text, -1) == 1 && it->conf < 75 &&
+		    ((struct piece *)g_ptr_array_index(pcs, i - 1))->kind == P_LEADER &&
+		    (((struct piece *)g_ptr_array_index(pcs, i + 1))->kind == P_LEADER ||
+		     label_ahead(pcs, i + 1)))
+			g_ptr_array_remove_index(pcs, i--);
 	}
 	/* the confidence of a line is that of its values, not its labels: a
 	   label may be misread and still be known ("E-manl:") */
