@@ -24,8 +24,9 @@
                                        as expected) that are not listed in
                                        "doubtful"; --list prints them
 
-Each degradation is seeded by the form's number: the set is the same on
-every run.  Needs python3-pil.  bench/ocr/poor.sh runs it all.
+Each degradation is seeded by the form's number (plus POOR_SEED, 0 unless
+set): the set is the same on every run; another POOR_SEED gives other
+photos and PDFs of the same forms.  Needs python3-pil.  bench/ocr/poor.sh runs it all.
 """
 
 import io
@@ -39,6 +40,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 import scans  # noqa: E402
 
 KINDS = ("clean", "photo", "pdf")
+SEED = int(os.environ.get("POOR_SEED", "0"))
 
 
 def photo(im, seed):
@@ -135,11 +137,11 @@ def make(corpus, out):
         base = part.get_filename().rsplit(".", 1)[0]
         for kind in KINDS:
             if kind == "photo":
-                data, what = photo(im, int(ident))
+                data, what = photo(im, int(ident) + SEED)
                 part.set_content(data, maintype="image", subtype="jpeg",
                                  filename=base + ".jpg", disposition="attachment")
             elif kind == "pdf":
-                data, what = lowres_pdf(im, int(ident))
+                data, what = lowres_pdf(im, int(ident) + SEED)
                 part.set_content(data, maintype="application", subtype="pdf",
                                  filename=base + ".pdf", disposition="attachment")
             else:

@@ -9,7 +9,7 @@
 # with the 4 golden scans' forms drawn anew.
 # Needs a built tree and python3-pil; one page at a time (2 cores shared).
 # OCR_POOR_KEEP=1 keeps the work directory; PHIEUCTL=PATH reads with another
-# build (a "before" figure).
+# build (a "before" figure); POOR_SEED=N other photos and PDFs (poor.py).
 set -eu
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 CORPUS=$ROOT/../shared/corpus
@@ -34,5 +34,5 @@ for kind in clean photo pdf; do
 		OMP_THREAD_LIMIT=1 "$PHIEUCTL" parse "$eml" >"$DIR/parsed/$kind/$id.json" 2>/dev/null || true
 	done
 done
-echo "$(date -u +%F), commit $(git -C "$ROOT" rev-parse --short HEAD), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "$(date -u +%F), POOR_SEED=${POOR_SEED:-0}, commit $(git -C "$ROOT" rev-parse --short HEAD), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
 "$PY" "$ROOT/bench/ocr/poor.py" score "$DIR/set" "$DIR/parsed" $LIST
