@@ -473,6 +473,26 @@ t_body_labels(void **state)
 	}
 }
 
+/* Words as OCR reads names: valid syllables or not. */
+static void
+t_syllable(void **state)
+{
+	static const struct {
+		const char *word;
+		gboolean valid;
+	} rows[] = {
+	    {"Nguyễn", TRUE}, {"Hiền", TRUE},   {"HOÀNG", TRUE}, {"Thủy", TRUE}, {"Thuỷ", TRUE},
+	    {"quyên", TRUE},  {"Chiũu", FALSE}, {"Thũ", TRUE},   {"Hũng", TRUE}, {"Cãm", TRUE},
+	    {"lñp", FALSE},   {"Đ1", FALSE},    {"", FALSE},     {"ghê", TRUE},  {"gê", FALSE},
+	};
+	(void)state;
+	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
+		if (legacy_syllable(rows[i].word) != rows[i].valid)
+			fail_msg("\"%s\": want %s", rows[i].word,
+			         rows[i].valid ? "valid" : "invalid");
+	assert_false(legacy_syllable(NULL));
+}
+
 int
 main(void)
 {
@@ -487,6 +507,7 @@ main(void)
 	    cmocka_unit_test(t_names_and_edges),
 	    cmocka_unit_test(t_normalize_pieces),
 	    cmocka_unit_test(t_body_labels),
+	    cmocka_unit_test(t_syllable),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
