@@ -622,7 +622,7 @@ inner_command(const char *line)
 	char *found = NULL;
 	gsize len;
 
-	for (const char *h = strchr(f + 1, '#'); f[0] != '\0' && h != NULL && found == NULL;
+	for (const char *h = f[0] != '\0' ? strchr(f + 1, '#') : NULL; h != NULL && found == NULL;
 	     h = strchr(h + 1, '#'))
 		if (g_unichar_isalpha(g_utf8_get_char(h + 1)) && find_row(h + 1, &len) != NULL)
 			found = g_strdup(orig_at(line, f, h));
