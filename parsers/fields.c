@@ -367,9 +367,13 @@ index_build(const struct aliases *tab, gsize n)
 {
 	GHashTable *h = g_hash_table_new(g_str_hash, g_str_equal);
 
-	/* from the last entry to the first, so the first one's index stays */
+	/* the built-in aliases from the last entry to the first, so the first
+	   one's index stays; then the rules file's, which win over them */
 	for (gsize i = n; i-- > 0;)
-		for (int k = 0; k < tab[i].n; k++)
+		for (int k = 0; k < tab[i].builtin; k++)
+			g_hash_table_insert(h, tab[i].v[k], GINT_TO_POINTER((int)i + 1));
+	for (gsize i = 0; i < n; i++)
+		for (int k = tab[i].builtin; k < tab[i].n; k++)
 			g_hash_table_insert(h, tab[i].v[k], GINT_TO_POINTER((int)i + 1));
 	return h;
 }

@@ -83,7 +83,7 @@ POLL_STEP = 0.1      # seconds between looks while waiting
 
 DOMAIN = "cangdanang.com.vn"      # the senders of the generated requests
 # one more label for the contact's name, which label_mail() uses
-LABEL_RULES = 'labels = {\n  contact_name = [ "Cán bộ đầu mối" ];\n};\n'
+LABEL_RULES = 'labels = {\n  contact_name = [ "Đầu mối kết nối hồ sơ" ];\n};\n'
 CONTACT = "Trần Đình Khoa"
 
 
@@ -199,7 +199,7 @@ class DaemonMode(IntegrationCase):
         body = ("Kính gửi Trung tâm,\n\n"
                 "Đề nghị Trung tâm cử cán bộ sửa camera hành lang tầng 3.\n\n"
                 "Tên cơ quan, đơn vị: Cảng Đà Nẵng\n"
-                f"Cán bộ đầu mối: {CONTACT}\n"
+                f"Đầu mối kết nối hồ sơ: {CONTACT}\n"
                 "Di động: 0913 482 650\n"
                 f"Email: {local}@{DOMAIN}\n\n"
                 "Trân trọng,\n")

@@ -500,6 +500,23 @@ t_configured(void **state)
 	decision_free(d);
 	reading_free(rd);
 	message_free(m);
+	/* a rules-file label wins over a built-in one of another field */
+	const char *taken = "From: a@b.vn\r\nTo: pkt-iid@danang.gov.vn\r\n"
+	                    "Subject: Hong may in\r\nMessage-ID: <k2@b>\r\n\r\n"
+	                    "Don vi yeu cau: Cong ty A\r\nNguoi lien he: Le Van C\r\n";
+	d = decide_text(taken, &rd, &m);
+	assert_string_equal(json_object_get_string_member(d->fields, "contact_name"), "Le Van C");
+	decision_free(d);
+	reading_free(rd);
+	message_free(m);
+	assert_true(fields_add_label("location", "Nguoi lien he"));
+	d = decide_text(taken, &rd, &m);
+	assert_false(json_object_has_member(d->fields, "contact_name"));
+	assert_string_equal(json_object_get_string_member(d->fields, "location"), "Le Van C");
+	decision_free(d);
+	reading_free(rd);
+	message_free(m);
+	fields_reset_labels();
 }
 
 /* Text in decomposed form (NFD) is composed before labels are read. */
