@@ -1506,6 +1506,16 @@ line_known(GString *line, gboolean name)
 	while (first < n &&
 	       (*toks[first] == '\0' || strspn(toks[first], ".…") == strlen(toks[first])))
 		first++;
+	/* a name does not end in a colon or a comma: specks ("Nhung:") */
+	int end = first;
+	while (name && end < n &&
+	       !(*toks[end] != '\0' && strspn(toks[end], ".…") == strlen(toks[end])))
+		end++;
+	if (name && end > first) {
+		gsize len = strlen(toks[end - 1]);
+		while (len > 1 && strchr(",:;'`", toks[end - 1][len - 1]) != NULL)
+			toks[end - 1][--len] = '\0';
+	}
 	/* a dash alone after the label or at the end is a speck */
 	for (int i = n - 1; i >= 0; i--)
 		if ((i == n - 1 || (i == first && label_end >= 0)) &&
@@ -1799,6 +1809,17 @@ word_conf(const struct piece *it)
 
 	/* an address of one letter before the "@" lost the rest ("1@gmail.com") */
 	if (at != NULL && at - it->text <= 1)
+		return 0;
+	/* a phone number of a length no Vietnamese number has: a mobile (03,
+	   05, 07, 08, 09) has 10 digits, a landline (02) 11 */
+	char digits[16];
+	gsize nd = 0;
+	const char *d = it->text;
+	for (; *d != '\0' && nd < sizeof digits - 1 && strchr("0123456789.-", *d) != NULL; d++)
+		if (g_ascii_isdigit(*d))
+			digits[nd++] = *d;
+	if (*d == '\0' && nd >= 10 && nd <= 12 && digits[0] == '0' &&
+	    (digits[1] == '2' ? nd != 11 : digits[1] >= '3' && nd != 10))
 		return 0;
 	for (const char *c = it->text; *c != '\0'; c++)
 		if ((guchar)*c >= 0x80)

@@ -4,14 +4,18 @@
  *
  * Images (JPEG, PNG, TIFF with several pages) are decoded by Leptonica from
  * memory; PDF pages come rendered by pdf.c.  Each page is converted to
- * gray, deskewed, despeckled and binarised before Tesseract (C API, "vie+eng",
- * one thread) reads it.  The text is then cleaned of what OCR makes of the
- * form: dotted leaders, check boxes read as letters, label words with
- * letters confused (fields_label_fuzzy()), well-known values mangled
- * ("danang.øov.vn").  Every line carries Tesseract's confidence so that
- * fields read from doubtful lines are marked doubtful.  Tesseract loads
- * its language data once per process (ocr_init); calling ocr_* before
- * that initialises it.  No I/O besides reading the language data.
+ * gray, brought to about 300 dpi, its paper made even when the light
+ * varies across it (phone photos, photocopies), deskewed, despeckled and
+ * binarised before Tesseract (C API, "vie+eng", one thread) reads it.  The
+ * text is then cleaned of what OCR makes of the form: dotted leaders, check
+ * boxes read as letters, label words with letters confused
+ * (fields_label_fuzzy()), well-known values mangled ("danang.øov.vn"),
+ * units' names a letter or two off (gazetteer.h and o->units).  Every line
+ * carries Tesseract's confidence, lowered for words with diacritics and for
+ * names and units that cannot be Vietnamese as read, so that fields read
+ * from doubtful lines are marked doubtful.  Tesseract loads its language
+ * data once per process (ocr_init); calling ocr_* before that initialises
+ * it.  No I/O besides reading the language data.
  */
 #ifndef PHIEU_OCR_H
 #define PHIEU_OCR_H
