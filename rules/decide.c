@@ -104,6 +104,21 @@ rules_reset_types(void)
 	type_table = NULL;
 }
 
+/* The strings rules files gave: small, kept for the process's life (a row
+   may point at them after a reload), and reachable so that a leak checker
+   does not count them. */
+static GPtrArray *kept_strings;
+
+/* Keep a string a rules file gave; returns it. */
+static char *
+kept(char *s)
+{
+	if (kept_strings == NULL)
+		kept_strings = g_ptr_array_new();
+	g_ptr_array_add(kept_strings, s);
+	return s;
+}
+
 /* Change or add a request type from the rules file; strings are copied. */
 void
 rules_configure_type(const char *key, int form_no, const char *mailbox, const char *words,
@@ -118,7 +133,7 @@ rules_configure_type(const char *key, int form_no, const char *mailbox, const ch
 	if (row == NULL) {
 		/* a new type: known by its form code and words only */
 		row = g_new0(struct type_row, 1);
-		row->key = g_strdup(key);
+		row->key = kept(g_strdup(key));
 		row->mailbox = "pkt-iid";
 		row->words = "";
 		row->evidence = "";
@@ -132,17 +147,17 @@ rules_configure_type(const char *key, int form_no, const char *mailbox, const ch
 	if (form_no > 0)
 		row->form_no = form_no;
 	if (mailbox != NULL)
-		row->mailbox = *mailbox != '\0' ? g_strdup(mailbox) : NULL;
+		row->mailbox = *mailbox != '\0' ? kept(g_strdup(mailbox)) : NULL;
 	if (words != NULL && *words != '\0')
-		row->words = *row->words != '\0' ? g_strdup_printf("%s|%s", row->words, words)
-		                                 : g_strdup(words);
+		row->words = *row->words != '\0' ? kept(g_strdup_printf("%s|%s", row->words, words))
+		                                 : kept(g_strdup(words));
 	if (required != NULL)
-		row->required = g_strdup(required);
+		row->required = kept(g_strdup(required));
 	if (sign_off >= 0)
 		row->sign_off = sign_off != 0;
 	if (title != NULL)
 		row->title_vi = row->title_en =
-		    g_strdup(title); /* the rules file's, in any language */
+		    kept(g_strdup(title)); /* the rules file's, in any language */
 }
 
 /* A request type's name for people in a language ("vi", "en"). */
