@@ -189,6 +189,8 @@ put_message(JsonBuilder *b, const struct message *m, GByteArray *blob)
 	json_builder_begin_array(b);
 	for (guint i = 0; i < m->headers->len && i < WIRE_ITEMS_MAX; i++) {
 		const struct msg_header *h = g_ptr_array_index(m->headers, i);
+		if (h->name == NULL || *h->name == '\0')
+			continue; /* a header without a name is none */
 		char *name = wire_line(h->name), *value = wire_line(h->value ? h->value : "");
 		json_builder_begin_array(b);
 		json_builder_add_string_value(b, name);
