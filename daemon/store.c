@@ -2481,6 +2481,27 @@ store_integrity(struct store *st, char **cause)
 	return 0;
 }
 
+/* Step a prepared statement (NULL: its preparation failed) to its end,
+   appending its first column of each row to out (char*); -1 with *cause
+   ("database: what: …") on an error. */
+static int
+store_column_strings(struct store *st, sqlite3_stmt *s, GPtrArray *out, const char *what,
+                     char **cause)
+{
+	int rc;
+
+	if (s == NULL)
+		return -1;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		g_ptr_array_add(out, col_str(s, 0));
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE) {
+		*cause = store_error(st, what);
+		return -1;
+	}
+	return 0;
+}
+
 /* Every spool file the database names (raw messages, attachments, sent
    replies, quarantined messages) but those of requests whose files retention
    removed, each once, appended to paths (char*, g_free).  Reads whole
@@ -2498,18 +2519,8 @@ store_spool_refs(struct store *st, GPtrArray *paths, char **cause)
 	    "AND (request_id IS NULL OR request_id NOT IN pruned) "
 	    "UNION SELECT spool_path FROM quarantine WHERE spool_path IS NOT NULL",
 	    cause, "");
-	int rc;
 
-	if (s == NULL)
-		return -1;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
-		g_ptr_array_add(paths, col_str(s, 0));
-	sqlite3_reset(s);
-	if (rc != SQLITE_DONE) {
-		*cause = store_error(st, "spool references");
-		return -1;
-	}
-	return 0;
+	return store_column_strings(st, s, paths, "spool references", cause);
 }
 
 /* Retention: the requests final (closed, rejected, cancelled) since before
@@ -2556,15 +2567,8 @@ store_request_spool(struct store *st, gint64 id, GPtrArray *paths, GArray *owner
 	                cause, "III", id, id, id);
 	int rc;
 
-	if (s == NULL)
+	if (store_column_strings(st, s, paths, "retention", cause) != 0)
 		return -1;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
-		g_ptr_array_add(paths, col_str(s, 0));
-	sqlite3_reset(s);
-	if (rc != SQLITE_DONE) {
-		*cause = store_error(st, "retention");
-		return -1;
-	}
 	for (guint i = 0; i < paths->len; i++) {
 		const char *p = g_ptr_array_index(paths, i);
 		s = store_query(
