@@ -1204,6 +1204,13 @@ table_row(struct ctx *c, const char *line)
 	return TRUE;
 }
 
+/* The longest line read as one person or as people after a list's label,
+   and the part of a value searched for a second field: people and labels
+   are written in the first few hundred characters, and what goes on is
+   text (a 10 MB line is never cut into 100000 people). */
+#define PERSON_LINE_MAX   4000
+#define SECOND_FIELD_SPAN 1000
+
 /* Whether a piece after a comma starts a cell of its own: a number, an
    address, or a labelled value ("CCCD 0480…", "ĐT: 0905…"). */
 static gboolean
@@ -1259,6 +1266,8 @@ person_cells(const char *line)
 static gboolean
 dash_row(struct ctx *c, const char *rest)
 {
+	if (strnlen(rest, PERSON_LINE_MAX + 1) > PERSON_LINE_MAX)
+		return FALSE;
 	char **cells = person_cells(rest);
 	int n = (int)g_strv_length(cells);
 
@@ -1640,7 +1649,8 @@ list_inline(struct ctx *c, const char *value)
 	JsonObject *p = NULL;
 	int texts = 0;
 
-	if (strspn(value, " \t") == strlen(value))
+	if (strspn(value, " \t") == strlen(value) ||
+	    strnlen(value, PERSON_LINE_MAX + 1) > PERSON_LINE_MAX)
 		return;
 	if (joint == NULL)
 		joint = g_regex_new("\\s+(?:và|va|and|&)\\s+", G_REGEX_CASELESS, 0, NULL);
@@ -1861,9 +1871,19 @@ value_fits(enum kind kind, const char *s)
 		const char *at = strchr(s, '@'), *space = strchr(s, ' ');
 		return at != NULL && at > s && (space == NULL || at < space);
 	}
-	if (kind == K_PHONE || kind == K_ID)
-		return g_ascii_isdigit(*s) || *s == '+' || *s == '(';
-	return FALSE;
+	if (kind != K_PHONE && kind != K_ID)
+		return FALSE;
+	if (!g_ascii_isdigit(*s) && *s != '+' && *s != '(')
+		return FALSE;
+	/* a whole number right there, not "ĐT 3 phòng" */
+	gsize n = strnlen(s, 24);
+	while (n > 0 && s[n] != '\0' && ((guchar)s[n] & 0xC0) == 0x80)
+		n--;
+	char *head = g_strndup(s, n), *v = kind == K_PHONE ? norm_phone(head) : read_id(head);
+	gboolean fits = v != NULL;
+	g_free(v);
+	g_free(head);
+	return fits;
 }
 
 /* A known label at the start of s: up to six words whose folded form is a
@@ -1931,7 +1951,10 @@ value_cut(const struct slot *cur, const char *value, char **tail_label, char **t
 		return -1;
 	if (sep == NULL)
 		sep = g_regex_new("\\s+[-–—/]\\s+|\\s*[,;]\\s*|\\s{2,}|\\s*\\(\\s*", 0, 0, NULL);
-	g_regex_match(sep, value, 0, &mi);
+	gsize span = strnlen(value, SECOND_FIELD_SPAN);
+	while (span > 0 && span < strlen(value) && ((guchar)value[span] & 0xC0) == 0x80)
+		span--;
+	g_regex_match_full(sep, value, (gssize)span, 0, 0, &mi, NULL);
 	for (; cut < 0 && g_match_info_matches(mi); g_match_info_next(mi, NULL)) {
 		int start, end, a, b;
 		const char *after;
@@ -2105,6 +2128,8 @@ line_is_place_date(const char *line)
 static gboolean
 person_row(const char *rest)
 {
+	if (strnlen(rest, PERSON_LINE_MAX + 1) > PERSON_LINE_MAX)
+		return FALSE;
 	char **cells = person_cells(rest);
 	gboolean yes = cells[0] != NULL && cells[1] != NULL && looks_like_name(cells[0]);
 	gboolean some = FALSE;
