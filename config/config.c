@@ -1,5 +1,6 @@
 /* config.c - schema-driven configuration loader over libconfig; see config.h. */
 #include "config.h"
+#include "paths.h"
 
 #include <stddef.h>
 #include <stdlib.h>
@@ -43,6 +44,8 @@ static const struct ckey top_keys[] = {
     {"max_retry_hours", C_INT, TOP(max_retry_hours), "72", 1, 8760, NULL, FALSE},
     {"quarantine_after", C_INT, TOP(quarantine_after), "3", 1, 100, NULL, FALSE},
     {"alert_after", C_INT, TOP(alert_after), "900", 0, 604800, NULL, FALSE},
+    {"stale_after", C_INT, TOP(stale_after), "900", 10, 604800, NULL, FALSE},
+    {"retention_days", C_INT, TOP(retention_days), "0", 0, 36500, NULL, FALSE},
     {"limit_address_hour", C_INT, TOP(limit_address_hour), "10", 1, 100000, NULL, FALSE},
     {"limit_address_day", C_INT, TOP(limit_address_day), "40", 1, 100000, NULL, FALSE},
     {"limit_reack_day", C_INT, TOP(limit_reack_day), "3", 1, 1000, NULL, FALSE},
@@ -55,13 +58,15 @@ static const struct ckey top_keys[] = {
     {"mark", C_ENUM, TOP(mark), "flag", 0, 0, "flag|move", FALSE},
     {"mark_keyword", C_STR, TOP(mark_keyword), "$PhieuDone", 0, 0, NULL, FALSE},
     {"mark_folder", C_STR, TOP(mark_folder), "Phieu", 0, 0, NULL, FALSE},
-    {"templates", C_STR, TOP(templates), PHIEU_TEMPLATES_DIR, 0, 0, NULL, FALSE},
+    /* default: datadir/phieu/templates, or the source tree's (paths.h) */
+    {"templates", C_STR, TOP(templates), NULL, 0, 0, NULL, FALSE},
     {"language", C_ENUM, TOP(language), "vi", 0, 0, "vi|en", FALSE},
     {"centre_name", C_STR, TOP(centre_name), "Trung tâm Phát triển Hạ tầng CNTT Đà Nẵng", 0, 0,
      NULL, FALSE},
     {"domain", C_STR, TOP(domain), "danang.gov.vn", 0, 0, NULL, FALSE},
     {"helo", C_STR, TOP(helo), NULL, 0, 0, NULL, FALSE},
     {"log_level", C_ENUM, TOP(log_level), "info", 0, 0, "error|warning|info|debug", FALSE},
+    {"log", C_ENUM, TOP(log_to), "stderr", 0, 0, "stderr|syslog|journal", FALSE},
     {"workers", C_INT, TOP(workers), "2", 1, 16, NULL, FALSE},
     {"read_timeout", C_INT, TOP(read_timeout), "300", 5, 86400, NULL, FALSE},
     {"max_attachment_size", C_INT, TOP(max_attachment), "26214400", 1024, 1073741823, NULL, FALSE},
@@ -741,6 +746,8 @@ config_load(const char *path, char **cause)
 		c->staff = g_new0(char *, 1);
 	if (err == NULL && c->helo == NULL)
 		c->helo = g_strdup(g_get_host_name());
+	if (err == NULL && c->templates == NULL)
+		c->templates = paths_data("templates");
 out:
 	config_destroy(&cf);
 	if (err != NULL) {

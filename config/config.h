@@ -72,6 +72,8 @@ struct config {
 	int max_retry_hours;      /* a reply not sent within this fails and staff are told */
 	int quarantine_after;     /* failures of one message before it is set aside */
 	int alert_after;          /* seconds a mailbox may go unread before staff are told */
+	int stale_after;          /* seconds a mailbox may fail before status is critical */
+	int retention_days;       /* final requests lose their spool files after; 0: never */
 	/* limits against loops and floods (daemon/notify.c) */
 	int limit_address_hour; /* messages to one outside address an hour */
 	int limit_address_day;  /* ... and a day */
@@ -93,6 +95,7 @@ struct config {
 	char *domain; /* "danang.gov.vn" */
 	char *helo;
 	char *log_level;
+	char *log_to;      /* "stderr" | "syslog" | "journal" (key "log") */
 	char *user;        /* started as root, phieud runs as this user (may be NULL) */
 	char *reader_user; /* started as root, the reader processes run as this user */
 	/* reading attachments */

@@ -11,7 +11,6 @@
 #include <libpsl.h>
 
 #include "attach.h"
-#include "authres.h"
 #include "decide.h"
 #include "fields.h"
 #include "log.h"
@@ -28,15 +27,14 @@ struct intake {
 	struct store *st;
 	struct rules_opts ropts;
 	struct attach_opts aopts;
-	struct notify *nt;       /* the templates */
-	struct procedure *pr;    /* what happens after intake */
-	GRegex *number_re;       /* "[IID-KT #2026-000123]" */
-	const psl_ctx_t *psl;    /* the public suffix list: organisations' domains */
-	struct auth_policy auth; /* what makes a sender authentic */
-	gboolean authentic;      /* the verdict on the message being handled */
-	char *auth_why;          /* ... and why */
-	struct spool *sp;        /* raw messages and attachments */
-	gboolean fault;          /* the last failure was the storage's */
+	struct notify *nt;    /* the templates */
+	struct procedure *pr; /* what happens after intake */
+	GRegex *number_re;    /* "[IID-KT #2026-000123]" */
+	const psl_ctx_t *psl; /* the public suffix list: organisations' domains */
+	gboolean authentic;   /* the verdict on the message being handled */
+	char *auth_why;       /* ... and why */
+	struct spool *sp;     /* raw messages and attachments */
+	gboolean fault;       /* the last failure was the storage's */
 	int requests, duplicates, followups, automatic;
 };
 
@@ -96,16 +94,6 @@ intake_reset_rules(void)
 	rules_reset_types();
 }
 
-/* The organisational domain of a domain: its registrable domain by the
-   public suffix list (relaxed alignment of authentication results). */
-static const char *
-org_of(void *ctx, const char *domain)
-{
-	const struct intake *in = ctx;
-
-	return in->psl != NULL ? psl_registrable_domain(in->psl, domain) : NULL;
-}
-
 /* Set up intake for one configuration. */
 struct intake *
 intake_new(const struct config *cfg, struct store *st, char **cause)
@@ -127,11 +115,6 @@ intake_new(const struct config *cfg, struct store *st, char **cause)
 	in->pr = procedure_new(cfg, st, in->nt, &in->ropts);
 	/* the system's list when newer, else the one built into libpsl */
 	in->psl = psl_latest(NULL);
-	in->auth.authserv_id = cfg->auth_id;
-	in->auth.require = cfg->auth_id != NULL ? cfg->auth_require : NULL;
-	in->auth.trusted_relays = (const char *const *)cfg->auth_relays;
-	in->auth.org = org_of;
-	in->auth.org_ctx = in;
 	in->authentic = TRUE;
 	esc = g_regex_escape_string(cfg->subject_prefix, -1);
 	char *pat = g_strdup_printf("%s\\s*#\\s*(\\d{4}-\\d{6})", esc);
@@ -286,19 +269,21 @@ find_thread(struct intake *in, const struct message *m, char **cause)
 }
 
 /* Whether the sender may add to this request: the requester, staff or the
-   Department.  Anyone else starts a request of their own. */
-static gboolean
-may_follow_up(struct intake *in, gint64 request_id, const struct message *m)
+   Department (1; 0 no: anyone else starts a request of their own; -1 with
+   *cause when the database failed). */
+static int
+may_follow_up(struct intake *in, gint64 request_id, const struct message *m, char **cause)
 {
-	char *cause = NULL, *sender = NULL;
-	gboolean ok = FALSE;
+	char *sender = NULL;
+	int ok;
 
 	if (m->from_addr == NULL)
-		return FALSE;
+		return 0;
 	if (config_is_staff(in->cfg, m->from_addr) ||
 	    g_ascii_strcasecmp(m->from_addr, in->cfg->department_ict) == 0)
-		return TRUE;
-	sender = store_request_sender(in->st, request_id);
+		return 1;
+	if (store_request_sender(in->st, request_id, &sender, cause) < 0)
+		return -1;
 	ok = sender != NULL && g_ascii_strcasecmp(sender, m->from_addr) == 0;
 	/* a colleague writing from the same unit's office mailbox */
 	if (!ok && sender != NULL) {
@@ -306,7 +291,6 @@ may_follow_up(struct intake *in, gint64 request_id, const struct message *m)
 		ok = a != NULL && a == config_unit_of(in->cfg, m->from_addr);
 	}
 	g_free(sender);
-	g_free(cause);
 	return ok;
 }
 
@@ -335,16 +319,13 @@ queue_ack(struct intake *in, gint64 id, const char *number, const struct decisio
 	                       ? json_object_get_string_member(d->fields, "requesting_unit")
 	                       : (strcmp(lang, "en") == 0 ? "Sir or Madam" : "Quý đơn vị");
 	gboolean known = strcmp(d->type, "unknown") != 0;
-	const char *action = json_object_has_member(d->fields, "mailbox_action")
-	                         ? json_object_get_string_member(d->fields, "mailbox_action")
-	                         : "";
 	struct thread_ref t = thread_of(m);
 	int rc;
 
 	if (from == NULL)
 		from = rules_mailbox_address(&in->ropts, mailbox);
 	notify_set(v, "greeting", name, FALSE);
-	notify_set(v, "title", d->title_vi, FALSE);
+	notify_set(v, "title", rules_type_title(d->type, lang), FALSE);
 	notify_set(v, "form_code", d->form_code, FALSE);
 	g_hash_table_insert(v, "fields", reply_fields_text(d->fields, d->doubtful, lang));
 	notify_set(v, "doubtful", d->doubtful->len > 0 ? "yes" : "", FALSE);
@@ -352,9 +333,7 @@ queue_ack(struct intake *in, gint64 id, const char *number, const struct decisio
 	notify_set(v, "wrong_mailbox", d->wrong_mailbox ? "yes" : "", FALSE);
 	notify_set(v, "proper_address",
 	           d->proper != NULL ? rules_mailbox_address(&in->ropts, d->proper) : "", FALSE);
-	notify_set(v, "via_department",
-	           strcmp(d->type, "mailbox") == 0 && strcmp(action, "change") != 0 ? "yes" : "",
-	           FALSE);
+	notify_set(v, "via_department", d->via_department ? "yes" : "", FALSE);
 	char *next = reply_lookup_line(notify_template(in->nt, "next_steps"), d->type);
 	notify_set(v, "next_step", next, FALSE);
 	notify_set(v, "hold", hold, FALSE);
@@ -505,8 +484,7 @@ new_request(struct intake *in, const char *mailbox, struct stored_message *sm,
 	rc = store_event_add(in->st, id, m->from_addr != NULL ? m->from_addr : "(unknown sender)",
 	                     "received", NULL, "received", mid, detail, cause);
 	g_free(detail);
-	if (rc == 0 && strcmp(d->type, "mailbox") == 0 && d->proper != NULL &&
-	    strcmp(d->proper, "cntt") == 0)
+	if (rc == 0 && d->via_department)
 		rc =
 		    store_event_add(in->st, id, "phieu", "routed", "received", "received", mid,
 		                    "mailbox create/cancel: received via the Department of ICT and "
@@ -555,40 +533,6 @@ new_request(struct intake *in, const char *mailbox, struct stored_message *sm,
 	return rc;
 }
 
-/* The length of the header block of a raw message (up to its blank line). */
-static gsize
-header_length(const char *data, gsize len)
-{
-	for (gsize i = 0; i + 1 < len; i++) {
-		if (data[i] != '\n')
-			continue;
-		if (data[i + 1] == '\n')
-			return i + 2;
-		if (i + 2 < len && data[i + 1] == '\r' && data[i + 2] == '\n')
-			return i + 3;
-	}
-	return len;
-}
-
-/* Parse a raw message for intake; of one over max_message_size (of which
-   only the start was fetched) only the headers are read. */
-struct message *
-intake_parse(struct intake *in, const char *data, gsize len, gsize full)
-{
-	struct message *m;
-
-	if (full <= (gsize)in->cfg->max_message_size && len >= full)
-		return message_parse(data, len);
-	/* kept in the spool as fetched; a person looks at it */
-	m = message_parse(data, header_length(data, len));
-	g_ptr_array_add(m->problems,
-	                g_strdup_printf("message of %zu bytes is over max_message_size (%d bytes): "
-	                                "only its first %zu bytes were fetched and kept, the rest "
-	                                "is on the mail server",
-	                                full, in->cfg->max_message_size, len));
-	return m;
-}
-
 /* Whether the message is a copy of one stored before. */
 static int
 is_copy(struct intake *in, const struct message *m, const char *data, gsize len, gint64 *request_id,
@@ -601,10 +545,39 @@ is_copy(struct intake *in, const struct message *m, const char *data, gsize len,
 	return seen;
 }
 
-/* Whether the message needs its attachments read: anything but a copy of
-   a message already received (a best guess: intake_message checks again). */
+/* Keep a forward of a message already received with that message's
+   request, as a `forwarded` event: 1 joined, 0 not such a forward, -1 on
+   a database error. */
+static int
+join_forward(struct intake *in, struct stored_message *sm, const struct message *m,
+             const struct reading *rd, const char *mailbox, char **cause)
+{
+	gint64 id, mid;
+
+	if (rd->forwarded_from == NULL)
+		return 0;
+	id = store_request_of_original(in->st, rd->forwarded_id, rd->forwarded_from,
+	                               rd->forwarded_subject, cause);
+	if (id <= 0)
+		return id < 0 ? -1 : 0;
+	sm->outcome = "followup";
+	sm->request_id = id;
+	sm->detail = "a forward of a message already received";
+	if ((mid = store_message_add(in->st, sm, cause)) < 0 ||
+	    store_event_add(in->st, id, m->from_addr != NULL ? m->from_addr : "?", "forwarded",
+	                    NULL, NULL, mid, rd->forwarded_from, cause) != 0)
+		return -1;
+	log_info("intake",
+	         "%s: forward by %s of %s's message already received, kept with request "
+	         "%" G_GINT64_FORMAT,
+	         mailbox, m->from_addr != NULL ? m->from_addr : "?", rd->forwarded_from, id);
+	in->followups++;
+	return 1;
+}
+
+/* Whether a message's documents need reading: not a copy. */
 gboolean
-intake_needs_reading(struct intake *in, const struct message *m, const char *data, gsize len)
+intake_needs_documents(struct intake *in, const struct message *m, const char *data, gsize len)
 {
 	char *cause = NULL;
 	gint64 request = 0;
@@ -612,18 +585,6 @@ intake_needs_reading(struct intake *in, const struct message *m, const char *dat
 
 	g_free(cause);
 	return needs;
-}
-
-/* Read what the daemon itself may read of a message that no reader process
-   read (fetched in part, or wrongly guessed a copy): the body and attached
-   messages; each document is reported not read, never opened here. */
-static struct reading *
-read_body(struct intake *in, const struct message *m)
-{
-	struct attach_opts o = in->aopts;
-
-	o.documents_refused = "not read: the message was not given to a reader process";
-	return attach_read(m, &o);
 }
 
 /* Whether a message carries staff commands. */
@@ -640,14 +601,13 @@ commands_in(const struct message *m)
 /* Handle one message; see intake.h. */
 int
 intake_message(struct intake *in, const char *mailbox, uint32_t uidvalidity, uint32_t uid,
-               const char *data, gsize len, gsize full, const struct message *m,
-               const struct reading *given, char **cause)
+               const char *data, gsize len, gsize full, struct answer *a, char **cause)
 {
 	char *sha = g_compute_checksum_for_data(G_CHECKSUM_SHA256, (const guchar *)data, len);
 	char *path = NULL;
 	struct stored_message sm = {0};
-	struct reading *own = NULL;
-	const struct reading *rd = given;
+	const struct message *m = a->m;
+	const struct reading *rd = a->rd;
 	struct decision *d = NULL;
 	gint64 seen_request = 0, thread;
 	int rc = -1, seen;
@@ -659,6 +619,14 @@ intake_message(struct intake *in, const char *mailbox, uint32_t uidvalidity, uin
 	}
 	if (spool_keep(in, "raw", TRUE, data, len, &path, cause) != 0)
 		goto out;
+	gboolean partial = full > len || full > (gsize)in->cfg->max_message_size;
+	if (partial)
+		/* kept in the spool as fetched; a person looks at it */
+		g_ptr_array_add(a->m->problems,
+		                g_strdup_printf("message of %zu bytes is over max_message_size (%d "
+		                                "bytes): only its first %zu bytes were fetched and "
+		                                "kept, the rest is on the mail server",
+		                                full, in->cfg->max_message_size, len));
 	sm.mailbox = mailbox;
 	sm.uid = uid;
 	sm.uidvalidity = uidvalidity;
@@ -689,9 +657,10 @@ intake_message(struct intake *in, const char *mailbox, uint32_t uidvalidity, uin
 		rc = 0;
 		goto out;
 	}
-	/* who really sent it, by the centre's own mail server */
+	/* who really sent it, by the centre's own mail server (read in the reader) */
 	g_clear_pointer(&in->auth_why, g_free);
-	in->authentic = authres_check(m, &in->auth, &in->auth_why);
+	in->authentic = a->authentic;
+	in->auth_why = g_strdup(a->auth_why);
 	log_trace(TRACE_RULES, "rules", "%s uid %u: from %s %s: %s", mailbox, uid,
 	          m->from_addr != NULL ? m->from_addr : "?",
 	          in->authentic ? "authentic" : "NOT authenticated", in->auth_why);
@@ -702,14 +671,15 @@ intake_message(struct intake *in, const char *mailbox, uint32_t uidvalidity, uin
 	g_free(automatic);
 	if (thread < 0)
 		goto out;
-	if (thread > 0 && may_follow_up(in, thread, m)) {
+	int may = thread > 0 ? may_follow_up(in, thread, m, cause) : 0;
+	if (may < 0)
+		goto out;
+	if (may > 0) {
 		sm.outcome = "followup";
 		sm.request_id = thread;
 		gint64 mid = store_message_add(in->st, &sm, cause);
 		if (mid < 0)
 			goto out;
-		if (rd == NULL)
-			rd = own = read_body(in, m);
 		rc =
 		    procedure_reply(in->pr, thread, mid, m, rd, in->authentic, in->auth_why, cause);
 		log_info("intake", "%s: follow-up from %s kept with request %" G_GINT64_FORMAT,
@@ -734,12 +704,17 @@ intake_message(struct intake *in, const char *mailbox, uint32_t uidvalidity, uin
 			in->requests++;
 			goto out;
 		}
+		/* a forward of a message already received (the Department passing
+		   on a unit's mail that reached cntt@ too) joins its request */
+		int joined = join_forward(in, &sm, m, rd, mailbox, cause);
+		if (joined != 0) {
+			rc = joined > 0 ? 0 : -1;
+			goto out;
+		}
 	}
 
-	if (rd == NULL)
-		rd = own = read_body(in, m);
 	d = rules_decide(m, rd, mailbox, &in->ropts);
-	if (full > len && strcmp(d->type, "unknown") != 0) {
+	if (partial && strcmp(d->type, "unknown") != 0) {
 		/* fetched in part: only its headers were read, the subject alone
 		   does not make it a request of a type; a person looks at it */
 		char *why = g_strdup_printf("%s; fetched in part, so left unknown", d->why);
@@ -766,7 +741,6 @@ intake_message(struct intake *in, const char *mailbox, uint32_t uidvalidity, uin
 	rc = new_request(in, mailbox, &sm, m, d, cause);
 out:
 	decision_free(d);
-	reading_free(own);
 	g_free(path);
 	g_free(sha);
 	return rc;

@@ -3,7 +3,7 @@
  *
  * intake_message() runs inside the caller's open transaction: it keeps the
  * raw message in the spool (content-addressed, written before the commit
- * and synced by intake_sync()), parses it (parsers/), decides about it
+ * and synced by intake_sync()), takes what a reader made of it, decides about it
  * (rules/), and records the outcome: a new request with its first events
  * and its acknowledgement queued in the outbox; or a duplicate copy (same
  * Message-ID seen before, e.g. Cc'd to two polled mailboxes); or a follow-up
@@ -23,6 +23,7 @@
 #include "spool.h"
 #include "store.h"
 #include "notify.h"
+#include "readwire.h"
 
 struct intake;
 
@@ -37,19 +38,17 @@ int intake_apply_rules(const struct config *cfg, char **cause);
 void intake_reset_rules(void);
 /* Load the templates for the configured language; NULL with *cause. */
 struct intake *intake_new(const struct config *cfg, struct store *st, char **cause);
-/* Parse a raw message of which len of full bytes were fetched (a message
-   over max_message_size is fetched only in part: its headers are read and
-   the problem noted). */
-struct message *intake_parse(struct intake *in, const char *data, gsize len, gsize full);
-/* Whether its attachments need reading in a reader process: not a copy. */
-gboolean intake_needs_reading(struct intake *in, const struct message *m, const char *data,
-                              gsize len);
-/* Handle one message of a mailbox with what a reader process read from it
-   (rd NULL: its body is read now, its documents are not: the daemon never
-   opens one); 0 done, -1 database or spool failure. */
+/* Whether a message's documents need reading: anything but a copy of a
+   message already received (a best guess: intake_message checks again). */
+gboolean intake_needs_documents(struct intake *in, const struct message *m, const char *data,
+                                gsize len);
+/* Handle one message of a mailbox, of which len of full bytes were fetched
+   (one over max_message_size only in part, its header block read alone: the
+   problem is noted), with what a reader process made of it (the daemon
+   never reads a message's bytes itself); 0 done, -1 database or spool
+   failure. */
 int intake_message(struct intake *in, const char *mailbox, uint32_t uidvalidity, uint32_t uid,
-                   const char *data, gsize len, gsize full, const struct message *m,
-                   const struct reading *rd, char **cause);
+                   const char *data, gsize len, gsize full, struct answer *a, char **cause);
 /* Whether the last failure was the storage's (database fault, spool write):
    then the whole batch is rolled back; any other failure is the message's. */
 gboolean intake_faulted(const struct intake *in);

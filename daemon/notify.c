@@ -3,51 +3,21 @@
 
 #include <string.h>
 
+#include "decide.h"
+#include "jsonget.h"
 #include "lifecycle.h"
 #include "log.h"
 #include "reply.h"
 
 /* Every template phieu sends; next_steps is a "type: text" list, not a mail. */
 static const char *const template_names[] = {
-    "ack",
-    "ack_unknown",
-    "notice_staff",
-    "next_steps",
-    "notice_new",
-    "scheduled",
-    "started",
-    "completed",
-    "needinfo",
-    "reack",
-    "rejected",
-    "cancelled",
-    "closed",
-    "autoclosed",
-    "reminder_needinfo",
-    "report_copy",
-    "cost",
-    "refused_command",
-    "correspondence",
-    "emergency_reminder",
-    "capacity",
-    "send_failed",
-    "quarantine",
-    "mailbox_stalled",
-    "limit_reached",
-    "unauthenticated",
-    NULL,
-};
-
-/* The names of the request types for people, by language. */
-static const struct {
-	const char *type, *vi, *en;
-} titles[] = {
-    {"website_update", "Cập nhật mã nguồn website", "Website source update"},
-    {"mailbox", "Cấp mới/thay đổi/hủy bỏ hộp thư điện tử", "Mailbox create/change/cancel"},
-    {"subdomain", "Tạo tên miền con của danang.gov.vn", "Sub-domain of danang.gov.vn"},
-    {"server_room", "Vào ra Phòng Hệ thống", "Server-room access"},
-    {"tech_support", "Hỗ trợ kỹ thuật trong tòa nhà", "Technical support in the buildings"},
-    {"unknown", "Yêu cầu chưa xác định loại", "Request of unknown type"},
+    "ack",           "ack_unknown",     "notice_staff",      "next_steps",
+    "notice_new",    "scheduled",       "started",           "completed",
+    "needinfo",      "reack",           "rejected",          "cancelled",
+    "closed",        "autoclosed",      "reminder_needinfo", "report_copy",
+    "cost",          "refused_command", "correspondence",    "emergency_reminder",
+    "capacity",      "send_failed",     "quarantine",        "mailbox_stalled",
+    "limit_reached", "unauthenticated", "nothing_done",      NULL,
 };
 
 struct notify {
@@ -132,21 +102,11 @@ notify_vars(const struct notify *n, const char *number, const char *original_sub
 	return v;
 }
 
-/* A string member of a JSON object, or NULL. */
-static const char *
-member(JsonObject *o, const char *key)
-{
-	if (o == NULL || !json_object_has_member(o, key) ||
-	    !JSON_NODE_HOLDS_VALUE(json_object_get_member(o, key)))
-		return NULL;
-	return json_object_get_string_member(o, key);
-}
-
 /* Add a stored request's values. */
 void
 notify_request_vars(const struct notify *n, GHashTable *v, JsonObject *request)
 {
-	const char *type = member(request, "type");
+	const char *type = jsonget_str(request, "type");
 	JsonObject *fields = json_object_get_object_member(request, "fields");
 	GPtrArray *doubtful = g_ptr_array_new();
 	JsonArray *d = json_object_has_member(request, "doubtful")
@@ -157,32 +117,30 @@ notify_request_vars(const struct notify *n, GHashTable *v, JsonObject *request)
 
 	for (guint i = 0; d != NULL && i < json_array_get_length(d); i++)
 		g_ptr_array_add(doubtful, (gpointer)json_array_get_string_element(d, i));
-	notify_set(v, "number", member(request, "id"), FALSE);
-	notify_set(v, "original_subject", member(request, "subject"), FALSE);
+	notify_set(v, "number", jsonget_str(request, "id"), FALSE);
+	notify_set(v, "original_subject", jsonget_str(request, "subject"), FALSE);
 	notify_set(v, "type", type, FALSE);
-	notify_set(v, "state", member(request, "state"), FALSE);
-	for (gsize i = 0; type != NULL && i < G_N_ELEMENTS(titles); i++)
-		if (strcmp(titles[i].type, type) == 0)
-			notify_set(v, "title",
-			           strcmp(lang, "en") == 0 ? titles[i].en : titles[i].vi, FALSE);
+	notify_set(v, "state", jsonget_str(request, "state"), FALSE);
+	if (type != NULL)
+		notify_set(v, "title", rules_type_title(type, lang), FALSE);
 	key = g_strdup_printf("type_%s", type != NULL ? type : "unknown");
 	/* the key string must outlive the table: keep one per type */
 	g_hash_table_insert(v, (gpointer)g_intern_string(key), g_strdup("yes"));
 	g_free(key);
 	g_hash_table_insert(v, "fields", reply_fields_text(fields, doubtful, lang));
-	const char *name = member(fields, "contact_name");
-	const char *unit = member(fields, "requesting_unit");
+	const char *name = jsonget_str(fields, "contact_name");
+	const char *unit = jsonget_str(fields, "requesting_unit");
 	notify_set(v, "unit", unit, FALSE);
 	notify_set(v, "greeting",
 	           name != NULL   ? name
 	           : unit != NULL ? unit
 	                          : (strcmp(lang, "en") == 0 ? "Sir or Madam" : "Quý đơn vị"),
 	           FALSE);
-	notify_set(v, "location", member(fields, "location"), FALSE);
-	const char *proper = member(request, "proper_mailbox");
+	notify_set(v, "location", jsonget_str(fields, "location"), FALSE);
+	const char *proper = jsonget_str(request, "proper_mailbox");
 	const struct mailbox_cfg *mb = config_mailbox(n->cfg, proper);
 	notify_set(v, "proper_address", mb != NULL ? mb->address : "", FALSE);
-	notify_set(v, "sign_off", type != NULL && lifecycle_sign_off(type) ? "yes" : "", FALSE);
+	notify_set(v, "sign_off", type != NULL && rules_sign_off(type) ? "yes" : "", FALSE);
 	char *days = g_strdup_printf("%d", n->cfg->close_after);
 	notify_set(v, "close_days", days, FALSE);
 	g_free(days);
@@ -333,7 +291,12 @@ tell_limit(struct notify *n, gint64 request_id, const char *over, const char *wh
 	first = store_limit_note(n->st, over, day, cause);
 	if (first == 1 && n->cfg->staff != NULL && n->cfg->staff[0] != NULL) {
 		GHashTable *v = notify_vars(n, "", "");
-		char *number = request_id != 0 ? store_request_number(n->st, request_id) : NULL;
+		char *number = NULL;
+		if (request_id != 0 &&
+		    store_request_number(n->st, request_id, &number, cause) < 0) {
+			g_hash_table_destroy(v);
+			return -1;
+		}
 		notify_set(v, "address", strcmp(over, "*") == 0 ? "" : over, FALSE);
 		notify_set(v, "why", why, FALSE);
 		notify_set(v, "request", number != NULL ? number : "", FALSE);

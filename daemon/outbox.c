@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "lifecycle.h"
 #include "log.h"
 #include "smtp.h"
 
@@ -264,21 +265,23 @@ fail_message(struct outbox *ob, const struct due *d, const char *why, char **cau
 	return rc;
 }
 
-/* After a 250: sent, an acknowledged request (the body goes to the spool
-   later, many at a time: outbox_tidy). */
+/* After a 250: sent, and the request moves as the lifecycle says of a sent
+   acknowledgement (the body goes to the spool later, many at a time:
+   outbox_tidy). */
 static int
 record_sent(struct outbox *ob, const struct due *d, char **cause)
 {
 	int rc = store_outbox_sent(ob->st, d->id, NULL, cause);
 
 	if (rc == 0 && strcmp(d->kind, "ack") == 0 && d->request_id > 0) {
-		char *state = store_request_state(ob->st, d->request_id);
-		if (state != NULL && strcmp(state, "received") == 0) {
-			rc = store_request_set_state(ob->st, d->request_id, "acknowledged", cause);
+		char *state = NULL;
+		rc = store_request_state(ob->st, d->request_id, &state, cause) < 0 ? -1 : 0;
+		const char *to = rc == 0 ? lifecycle_after(ACT_ACK_SENT, state) : NULL;
+		if (to != NULL) {
+			rc = store_request_set_state(ob->st, d->request_id, to, cause);
 			if (rc == 0)
-				rc = store_event_add(ob->st, d->request_id, "phieu", "acknowledged",
-				                     "received", "acknowledged", 0, d->rcpt[0],
-				                     cause);
+				rc = store_event_add(ob->st, d->request_id, "phieu", to, state, to,
+				                     0, d->rcpt[0], cause);
 		}
 		g_free(state);
 	}

@@ -2,22 +2,28 @@
  * phieuctl.c - the operator's tool: parse a message, list and show requests,
  * look at the outbox and the quarantine, and ask for a failed reply or a
  * quarantined message to be tried again (the running daemon picks that up
- * within poll_interval).  Uses the database; never talks to the mail servers.
+ * within poll_interval); report the daemon's health (status, metrics); back
+ * the data up and verify it.  Uses the database; never talks to the mail
+ * servers.
  */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "config.h"
 #include "attach.h"
+#include "backup.h"
+#include "config.h"
 #include "decide.h"
 #include "fields.h"
+#include "health.h"
 #include "intake.h"
+#include "jsonget.h"
 #include "message.h"
 #include "store.h"
 
-#define EXIT_USAGE 2
+#define EXIT_USAGE   2
+#define EXIT_UNKNOWN 3 /* status: the health could not be read (Nagios UNKNOWN) */
 
 /* Print usage and exit. */
 static void G_GNUC_NORETURN
@@ -31,7 +37,14 @@ usage(int status)
 	        "       phieuctl -c FILE outbox --retry ID\n"
 	        "       phieuctl -c FILE quarantine [--json]\n"
 	        "       phieuctl -c FILE quarantine --retry UID|MAILBOX:UID|all\n"
-	        "       phieuctl -c FILE logbook [--json]\n");
+	        "       phieuctl -c FILE logbook [--json]\n"
+	        "       phieuctl -c FILE status [--json]   (exit 0 ok, 1 warning, 2 critical, 3 "
+	        "unknown)\n"
+	        "       phieuctl -c FILE metrics           (Prometheus text format)\n"
+	        "       phieuctl -c FILE backup DIR        (database snapshot, spool, manifest)\n"
+	        "       phieuctl -c FILE verify [DIR]      (exit 0 sound, 1 damaged or missing "
+	        "files)\n"
+	        "       phieuctl -c FILE prune             (spool files past retention_days)\n");
 	exit(status);
 }
 
@@ -65,9 +78,9 @@ print_array(JsonArray *a)
 static const char *
 str(JsonObject *o, const char *key)
 {
-	if (!json_object_has_member(o, key) || json_object_get_null_member(o, key))
-		return "";
-	return json_object_get_string_member(o, key);
+	const char *v = jsonget_str(o, key);
+
+	return v != NULL ? v : "";
 }
 
 /* phieuctl parse: the parse result of one file, no config, no network. */
@@ -338,6 +351,111 @@ cmd_logbook(struct store *st, gboolean json)
 	return 0;
 }
 
+/* phieuctl status and metrics: the recorded health, judged (health.h). */
+static int
+cmd_health(struct store *st, const struct config *cfg, gboolean json, gboolean metrics)
+{
+	char *cause = NULL, *text;
+	gint64 now = g_get_real_time() / G_USEC_PER_SEC;
+	JsonObject *report = store_health_report(st, &cause);
+	enum health_level level;
+
+	if (report == NULL) {
+		fprintf(stderr, "phieuctl: %s\n", cause);
+		g_free(cause);
+		return EXIT_UNKNOWN;
+	}
+	level = health_judge(report, cfg, now);
+	if (json) {
+		JsonNode *n = json_node_new(JSON_NODE_OBJECT);
+		json_node_take_object(n, report);
+		print_json(n);
+		json_node_unref(n);
+		return (int)level;
+	}
+	text = metrics ? health_metrics(report, now) : health_text(report, now);
+	fputs(text, stdout);
+	g_free(text);
+	json_object_unref(report);
+	/* metrics are read by a collector, not judged by their exit status */
+	return metrics ? 0 : (int)level;
+}
+
+/* phieuctl backup DIR. */
+static int
+cmd_backup(struct store *st, const struct config *cfg, const char *dir)
+{
+	GString *report = g_string_new(NULL);
+	char *cause = NULL;
+	int rc = backup_run(st, cfg, dir, report, &cause);
+
+	fputs(report->str, stdout);
+	g_string_free(report, TRUE);
+	if (rc != 0) {
+		fprintf(stderr, "phieuctl: backup: %s\n", cause);
+		g_free(cause);
+		return 1;
+	}
+	return 0;
+}
+
+/* phieuctl prune: retention_days. */
+static int
+cmd_prune(struct store *st, const struct config *cfg)
+{
+	GString *report = g_string_new(NULL);
+	char *cause = NULL;
+	int rc = backup_prune(st, cfg, g_get_real_time() / G_USEC_PER_SEC, report, &cause);
+
+	fputs(report->str, stdout);
+	g_string_free(report, TRUE);
+	if (rc < 0) {
+		fprintf(stderr, "phieuctl: prune: %s\n", cause);
+		g_free(cause);
+		return 1;
+	}
+	return 0;
+}
+
+/* phieuctl verify [DIR]: the live data, or a backup in DIR. */
+static int
+cmd_verify(struct store *st, const struct config *cfg, const char *dir)
+{
+	GString *report = g_string_new(NULL);
+	char *cause = NULL, *db = NULL, *spool = NULL;
+	struct store *bst = st;
+	int problems;
+
+	if (dir != NULL) {
+		db = g_build_filename(dir, "phieu.db", NULL);
+		spool = g_build_filename(dir, "spool", NULL);
+		if (!g_file_test(db, G_FILE_TEST_EXISTS) ||
+		    (bst = store_open(db, &cause)) == NULL) {
+			fprintf(stderr, "phieuctl: %s: %s\n", db,
+			        cause != NULL ? cause : "no backup here");
+			g_free(cause);
+			g_free(db);
+			g_free(spool);
+			return 2;
+		}
+	}
+	problems =
+	    backup_verify(bst, cfg->spool, spool != NULL ? spool : cfg->spool, report, &cause);
+	fputs(report->str, stdout);
+	g_string_free(report, TRUE);
+	if (bst != st)
+		store_close(bst);
+	g_free(db);
+	g_free(spool);
+	if (problems < 0) {
+		fprintf(stderr, "phieuctl: verify: %s\n", cause);
+		g_free(cause);
+		return 2;
+	}
+	printf("%s\n", problems == 0 ? "verify OK" : "verify FAILED");
+	return problems == 0 ? 0 : 1;
+}
+
 /* Entry point. */
 int
 main(int argc, char **argv)
@@ -416,7 +534,7 @@ main(int argc, char **argv)
 	if (st == NULL) {
 		fprintf(stderr, "phieuctl: %s\n", cause);
 		config_free(cfg);
-		return 1;
+		return strcmp(cmd, "status") == 0 ? EXIT_UNKNOWN : 1;
 	}
 	if (strcmp(cmd, "list") == 0 && nargs == 0)
 		rc = cmd_list(st, json);
@@ -432,6 +550,16 @@ main(int argc, char **argv)
 		rc = cmd_quarantine_retry(st, retry);
 	else if (strcmp(cmd, "quarantine") == 0 && nargs == 0)
 		rc = cmd_quarantine(st, json);
+	else if (strcmp(cmd, "status") == 0 && nargs == 0)
+		rc = cmd_health(st, cfg, json, FALSE);
+	else if (strcmp(cmd, "metrics") == 0 && nargs == 0)
+		rc = cmd_health(st, cfg, FALSE, TRUE);
+	else if (strcmp(cmd, "backup") == 0 && nargs == 1)
+		rc = cmd_backup(st, cfg, args[0]);
+	else if (strcmp(cmd, "prune") == 0 && nargs == 0)
+		rc = cmd_prune(st, cfg);
+	else if (strcmp(cmd, "verify") == 0 && nargs <= 1)
+		rc = cmd_verify(st, cfg, nargs == 1 ? args[0] : NULL);
 	else
 		usage(EXIT_USAGE);
 	store_close(st);

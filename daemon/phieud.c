@@ -51,6 +51,7 @@
 #include "notify.h"
 #include "outbox.h"
 #include "procedure.h"
+#include "service.h"
 #include "store.h"
 #include "worker.h"
 
@@ -74,12 +75,12 @@ struct mbox;
 struct item {
 	struct mbox *box;
 	uint32_t uid;
-	uint32_t size; /* RFC822.SIZE */
-	GBytes *raw;   /* NULL: the server did not return it */
-	struct message *m;
-	struct reading *rd;
-	char *failure;    /* the reader crashed or overran: why */
-	gboolean waiting; /* its reading has not come back */
+	uint32_t size;    /* RFC822.SIZE */
+	GBytes *raw;      /* NULL: the server did not return it */
+	struct answer *a; /* what a reader made of it */
+	char *failure;    /* the reader crashed, overran or answered wrong: why */
+	gboolean waiting; /* its answer has not come back */
+	gboolean partial; /* fetched in part: its header block read alone */
 	gboolean held;    /* in quarantine already: set aside */
 };
 
@@ -202,8 +203,7 @@ item_free(gpointer p)
 
 	if (it->raw != NULL)
 		g_bytes_unref(it->raw);
-	message_free(it->m);
-	reading_free(it->rd);
+	answer_free(it->a);
 	g_free(it->failure);
 	g_free(it);
 }
@@ -232,6 +232,85 @@ reconnect_wait(int n)
 	return wait > 600 ? 600 : wait;
 }
 
+/* ---- health and the service manager (health.h, service.h) ---------------- */
+
+/* The daemon's store, for recording health where no daemon is at hand. */
+static struct store *health_store;
+
+/* Health: the mailbox was polled (searched, or its IDLE session is alive). */
+static void
+health_ok(struct mbox *b)
+{
+	char *cause = NULL;
+
+	if (health_store != NULL &&
+	    store_health_ok(health_store, b->cfg->name, now_s(), &cause) != 0)
+		log_debug("store", "%s: recording its health: %s", b->cfg->name, cause);
+	g_free(cause);
+}
+
+/* Health: the mailbox waits in IDLE now. */
+static void
+health_idle(struct mbox *b)
+{
+	char *cause = NULL;
+
+	if (health_store != NULL &&
+	    store_health_idle(health_store, b->cfg->name, TRUE, now_s(), &cause) != 0)
+		log_debug("store", "%s: recording its health: %s", b->cfg->name, cause);
+	g_free(cause);
+}
+
+/* Health: the mailbox failed with b->last_error. */
+static void
+health_error(struct mbox *b)
+{
+	char *cause = NULL;
+
+	if (health_store != NULL &&
+	    store_health_error(health_store, b->cfg->name, b->last_error, now_s(), &cause) != 0)
+		log_debug("store", "%s: recording its health: %s", b->cfg->name, cause);
+	g_free(cause);
+}
+
+/* The one-line summary for the service manager's STATUS=. */
+static char *
+service_line(struct daemon *dm)
+{
+	int idle = 0, failing = 0, req = 0, dup = 0, fol = 0, aut = 0;
+
+	for (guint i = 0; i < dm->nboxes; i++) {
+		idle += dm->boxes[i].idling;
+		failing += dm->boxes[i].failed && dm->boxes[i].conn == NULL;
+	}
+	intake_counts(dm->in, &req, &dup, &fol, &aut);
+	return g_strdup_printf("%u mailbox(es): %d in IDLE, %d failing; %d request(s), "
+	                       "%d follow-up(s) since start",
+	                       dm->nboxes, idle, failing, req, fol);
+}
+
+/* Once per loop turn: READY=1 when every mailbox was polled (or failed) once,
+   STATUS= when it changed, WATCHDOG=1 when due. */
+static void
+service_tick(struct daemon *dm)
+{
+	gboolean all = TRUE;
+	char *line;
+
+	if (dm->once)
+		return;
+	for (guint i = 0; i < dm->nboxes; i++)
+		all = all && (dm->boxes[i].polled || dm->boxes[i].failed);
+	line = service_line(dm);
+	if (all)
+		service_ready(line);
+	service_status(line);
+	g_free(line);
+	service_watchdog();
+}
+
+/* ---- end of health and the service manager -------------------------------- */
+
 /* Drop a session after an error and schedule the reconnection: a command
    the server refused (res NET_NO) stops intake and is logged as an error,
    a lost connection as a warning.  The search follows the reconnection. */
@@ -251,6 +330,7 @@ mbox_fail(struct mbox *b, const char *what, enum net_result res, char *cause)
 	mbox_forget(b);
 	g_free(b->last_error);
 	b->last_error = g_strdup_printf("%s: %s", what, cause != NULL ? cause : "error");
+	health_error(b);
 	if (res == NET_NO)
 		log_err("imap", "%s: %s: %s; retrying in %" G_GINT64_FORMAT " s", b->cfg->name,
 		        what, cause != NULL ? cause : "error", wait);
@@ -470,6 +550,7 @@ mbox_search(struct daemon *dm, struct mbox *b)
 		         now_s() - b->last_read);
 	b->alerted = FALSE;
 	b->last_read = now_s();
+	health_ok(b);
 	b->polled = TRUE;
 	b->failed = FALSE;
 	b->left_out = FALSE;
@@ -512,21 +593,19 @@ on_message(uint32_t uid, GBytes *raw, void *arg)
 	if (it == NULL || it->raw != NULL)
 		return 0;
 	it->raw = g_bytes_ref(raw);
-	it->m = intake_parse(dm->in, data, len, it->size > len ? it->size : len);
 	int held = store_quarantine_held(dm->st, fc->b->cfg->name, fc->b->uidvalidity, uid, &cause);
 	g_free(cause);
 	if (held == 1) {
 		it->held = TRUE; /* set aside before; its UID was searched again */
 		return 0;
 	}
-	/* a typed body is read at once in the daemon; documents and scans go to
-	   a reader process, so a long OCR never holds up the other mail */
-	if (it->size <= (uint32_t)dm->cfg->max_message_size && attach_has_documents(it->m) &&
-	    intake_needs_reading(dm->in, it->m, data, len)) {
-		it->waiting = TRUE;
-		fc->b->waiting++;
-		pool_submit(dm->pool, data, len, it);
-	}
+	/* every message is read in a reader process, never here: first in the
+	   quick lane; one fetched in part (over max_message_size) for its header
+	   block alone */
+	it->partial = it->size > (uint32_t)dm->cfg->max_message_size || len < it->size;
+	it->waiting = TRUE;
+	fc->b->waiting++;
+	pool_submit(dm->pool, data, len, it->partial ? READWIRE_HEADERS_ONLY : 0, it);
 	return 0;
 }
 
@@ -572,7 +651,7 @@ item_store(struct daemon *dm, struct mbox *b, struct item *it, gboolean *held, c
 		if (store_savepoint(dm->st, cause) != 0)
 			return -1;
 		ok = intake_message(dm->in, b->cfg->name, b->uidvalidity, it->uid, data, len,
-		                    it->size > len ? it->size : len, it->m, it->rd, &why) == 0;
+		                    it->size > len ? it->size : len, it->a, &why) == 0;
 		if (!ok && intake_faulted(dm->in)) {
 			*cause = why;
 			return -1;
@@ -587,8 +666,9 @@ item_store(struct daemon *dm, struct mbox *b, struct item *it, gboolean *held, c
 		log_err("intake", "%s: uid %u not stored: %s", b->cfg->name, it->uid, why);
 	}
 	/* the message's own failure: counted, set aside when it keeps failing */
-	if (intake_failure(dm->in, b->cfg->name, b->uidvalidity, it->uid, data, len, it->m,
-	                   it->failure != NULL ? it->failure : why, held, cause) != 0) {
+	if (intake_failure(dm->in, b->cfg->name, b->uidvalidity, it->uid, data, len,
+	                   it->a != NULL ? it->a->m : NULL, it->failure != NULL ? it->failure : why,
+	                   held, cause) != 0) {
 		g_free(why);
 		return -1;
 	}
@@ -625,6 +705,8 @@ batch_store(struct daemon *dm, struct mbox *b)
 			gap = TRUE;
 			continue;
 		}
+		log_context(b->cfg->name, NULL,
+		            it->a != NULL && it->a->m != NULL ? it->a->m->message_id : NULL);
 		r = item_store(dm, b, it, &set_aside, &cause);
 		if (r < 0) {
 			ok = FALSE;
@@ -672,26 +754,41 @@ batch_store(struct daemon *dm, struct mbox *b)
 	g_ptr_array_free(batch, TRUE);
 }
 
-/* A reading came back from the pool. */
+/* An answer came back from the pool. */
 static void
-on_reading(void *tag, struct reading *rd, void *arg)
+on_answer(void *tag, struct answer *a, void *arg)
 {
 	struct item *it = tag;
 	struct mbox *b = it->box;
 	struct daemon *dm = arg;
 
-	if (rd->failed != NULL) {
-		/* the reader died or overran: counted against the message */
-		it->failure = g_strdup(rd->failed);
-		reading_free(rd);
-		rd = NULL;
+	gsize len;
+	const char *data = g_bytes_get_data(it->raw, &len);
+
+	if (a->failed != NULL) {
+		/* the reader died, overran or answered wrong: counted against the
+		   message, which the quick pass's answer (if any) still names */
+		it->failure = g_strdup(a->failed);
+		answer_free(a);
+	} else if (a->documents && !it->partial &&
+	           intake_needs_documents(dm->in, a->m, data, len)) {
+		/* its documents and scans are read in the document lane, so a long
+		   OCR never holds up other mail; the quick answer is kept meanwhile */
+		answer_free(it->a);
+		it->a = a;
+		pool_submit(dm->pool, data, len, READWIRE_DOCUMENTS, it);
+		return;
+	} else {
+		answer_free(it->a);
+		it->a = a;
 	}
-	it->rd = rd;
 	it->waiting = FALSE;
 	if (--b->waiting > 0)
 		return;
 	/* stored even if the session broke meanwhile: marked at the next poll */
+	log_context(b->cfg->name, NULL, NULL);
 	batch_store(dm, b);
+	log_context(NULL, NULL, NULL);
 }
 
 /* Fetch the next batch of a mailbox's new UIDs: up to batch_size messages
@@ -766,6 +863,7 @@ mbox_idle(struct mbox *b)
 	}
 	b->idling = TRUE;
 	b->idle_since = now_s();
+	health_idle(b);
 	log_trace(TRACE_IMAP, "imap", "%s: waiting in IDLE", b->cfg->name);
 }
 
@@ -843,6 +941,7 @@ mbox_step(struct daemon *dm, struct mbox *b)
 	if (b->idling && now - b->idle_since >= IDLE_REFRESH && mbox_unidle(b) != 0)
 		return;
 	if (b->idling && now >= b->next_poll) {
+		health_ok(b); /* the IDLE session is alive: polled as well as searched */
 		/* staff may have asked for a quarantined message to be tried again */
 		GArray *retry = g_array_new(FALSE, FALSE, sizeof(uint32_t));
 		char *cause = NULL;
@@ -980,6 +1079,7 @@ reload(struct daemon *dm)
 	dm->in = in;
 	log_init(dm->verbose ? LOG_DEBUG : (enum log_level)log_level_parse(cfg->log_level),
 	         dm->trace);
+	log_output(cfg->log_to);
 	intake_attach_opts(cfg, &dm->aopts);
 	if ((dm->pool = pool_new(cfg, &dm->aopts, &cause)) == NULL)
 		log_fatal("starting the readers: %s", cause);
@@ -1071,12 +1171,20 @@ run(struct daemon *dm)
 		gint64 wait;
 		int nfds, nbox;
 
-		if (reloading && quiet(dm))
+		if (reloading && quiet(dm)) {
+			service_reloading();
 			reload(dm);
-		for (guint i = 0; i < dm->nboxes && !stopping; i++)
+			char *line = service_line(dm);
+			service_reloaded(line);
+			g_free(line);
+		}
+		for (guint i = 0; i < dm->nboxes && !stopping; i++) {
+			log_context(dm->boxes[i].cfg->name, NULL, NULL);
 			mbox_step(dm, &dm->boxes[i]);
+		}
+		log_context(NULL, NULL, NULL);
 		/* start the readings just queued (and take those done in-process) */
-		pool_collect(dm->pool, on_reading, dm);
+		pool_collect(dm->pool, on_answer, dm);
 		outbox_step(dm->ob);
 		if (dm->once && once_intake_done(dm)) {
 			if (!dm->timers_done) {
@@ -1098,7 +1206,10 @@ run(struct daemon *dm)
 			dm->next_timers = now_s() + TIMER_PERIOD;
 			continue;
 		}
+		service_tick(dm);
 		nfds = poll_set(dm, fds, which, &nbox, &wait);
+		if (service_wait_ms() >= 0 && service_wait_ms() < wait)
+			wait = service_wait_ms(); /* the watchdog is never late */
 		if (stopping)
 			break;
 		int r = poll(fds, (nfds_t)nfds, (int)MIN(wait, 3600 * 1000));
@@ -1108,7 +1219,7 @@ run(struct daemon *dm)
 			continue;
 		}
 		drain_signals();
-		pool_collect(dm->pool, on_reading, dm);
+		pool_collect(dm->pool, on_answer, dm);
 		for (int k = 0; k < nbox && r > 0; k++)
 			if (fds[k].revents != 0) {
 				struct mbox *b = &dm->boxes[which[k]];
@@ -1123,8 +1234,10 @@ run(struct daemon *dm)
 				b->next_poll = 0;
 		}
 	}
-	if (!dm->once)
+	if (!dm->once) {
 		log_info("phieud", "stopping");
+		service_stopping();
+	}
 	outbox_stop(dm->ob, STOP_WAIT_MS);
 	gboolean left = stopping;
 	for (guint i = 0; i < dm->nboxes; i++) {
@@ -1299,6 +1412,13 @@ main(int argc, char **argv)
 		return status;
 	}
 	signals_init();
+	service_init();
+	/* not for -n above: a check speaks to the terminal */
+	if (service_journal_available())
+		log_register_journal(service_journal);
+	if (log_output(dm.cfg->log_to) != 0)
+		log_warn("phieud", "log = \"%s\" is not available here: logging to stderr",
+		         dm.cfg->log_to);
 	/* the readers are started before the database is opened (they never
 	   hold it) and while phieud is still root (they become reader_user) */
 	intake_attach_opts(dm.cfg, &dm.aopts);
@@ -1325,8 +1445,21 @@ main(int argc, char **argv)
 	dm.ob = outbox_new(dm.cfg, dm.st, intake_notify(dm.in), intake_spool(dm.in));
 	boxes_new(&dm);
 	dm.once = once;
+	health_store = dm.st;
+	if (!once && store_health_daemon(dm.st, (int)getpid(), dm.cfg->workers + 1,
+	                                 dm.cfg->poll_interval, now_s(), &cause) != 0) {
+		log_warn("store", "recording the daemon's start: %s", cause);
+		g_free(cause);
+		cause = NULL;
+	}
 
 	status = run(&dm);
+
+	if (!once && store_health_daemon(dm.st, 0, 0, 0, now_s(), &cause) != 0) {
+		log_warn("store", "recording the daemon's stop: %s", cause);
+		g_free(cause);
+	}
+	health_store = NULL;
 
 	int req, dup, fol, aut;
 	intake_counts(dm.in, &req, &dup, &fol, &aut);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "commands.h"
+#include "jsonget.h"
 #include "lifecycle.h"
 #include "log.h"
 #include "reply.h"
@@ -56,16 +57,6 @@ now_s(void)
 	return g_get_real_time() / G_USEC_PER_SEC;
 }
 
-/* A string member or NULL. */
-static const char *
-str(JsonObject *o, const char *key)
-{
-	if (o == NULL || !json_object_has_member(o, key) ||
-	    !JSON_NODE_HOLDS_VALUE(json_object_get_member(o, key)))
-		return NULL;
-	return json_object_get_string_member(o, key);
-}
-
 /* Load a request; FALSE when it is not there. */
 static gboolean
 req_load(struct procedure *p, gint64 id, struct req *r, char **cause)
@@ -78,13 +69,13 @@ req_load(struct procedure *p, gint64 id, struct req *r, char **cause)
 	if (r->o == NULL)
 		return FALSE;
 	r->id = id;
-	r->number = str(r->o, "id");
-	r->state = str(r->o, "state");
-	r->type = str(r->o, "type");
-	r->sender = str(r->o, "sender");
-	r->mailbox = str(r->o, "mailbox");
-	r->proper = str(r->o, "proper_mailbox");
-	r->message_id = str(r->o, "message_id");
+	r->number = jsonget_str(r->o, "id");
+	r->state = jsonget_str(r->o, "state");
+	r->type = jsonget_str(r->o, "type");
+	r->sender = jsonget_str(r->o, "sender");
+	r->mailbox = jsonget_str(r->o, "mailbox");
+	r->proper = jsonget_str(r->o, "proper_mailbox");
+	r->message_id = jsonget_str(r->o, "message_id");
 	r->fields = json_object_get_object_member(r->o, "fields");
 	return TRUE;
 }
@@ -113,7 +104,7 @@ req_from(struct procedure *p, const struct req *r)
 static GHashTable *
 req_vars(struct procedure *p, const struct req *r)
 {
-	GHashTable *v = notify_vars(p->nt, r->number, str(r->o, "subject"));
+	GHashTable *v = notify_vars(p->nt, r->number, jsonget_str(r->o, "subject"));
 
 	notify_request_vars(p->nt, v, r->o);
 	return v;
@@ -156,6 +147,41 @@ req_move(struct procedure *p, struct req *r, const char *to, const char *event, 
 		                     detail, cause);
 	if (rc == 0 && to != NULL)
 		r->state = to; /* the loaded object keeps the old one; the steps read r->state */
+	return rc;
+}
+
+/* Tell a staff member whose mail in a request's thread held no command but
+   lines that look meant as one (commands_hints) that nothing was done, and
+   what each line may have meant; nothing when there are none. */
+static int
+hint_staff(struct procedure *p, const struct req *r, const struct message *m, const char *to,
+           char **cause)
+{
+	GPtrArray *hints = commands_hints(m->text);
+	GString *lines = g_string_new(NULL);
+	int rc = 0;
+
+	/* the template says what "=>" (the line as it would work) means */
+	for (guint i = 0; i < hints->len; i++) {
+		char **two = g_strsplit(g_ptr_array_index(hints, i), "\t", 2);
+		g_string_append_printf(lines, "  > %s\n", two[0]);
+		if (two[1] != NULL)
+			g_string_append_printf(lines, "    => %s\n", two[1]);
+		g_strfreev(two);
+	}
+	if (hints->len > 0) {
+		const char *rcpt[] = {to, NULL};
+		GHashTable *v = req_vars(p, r);
+		notify_set(v, "lines", lines->str, TRUE);
+		rc = notify_queue(p->nt, r->id, "notice", "nothing_done", v, req_from(p, r), rcpt,
+		                  NULL, cause);
+		log_info("procedure",
+		         "%s: mail from %s holds no command; told what it may have meant",
+		         r->number, to);
+		g_hash_table_destroy(v);
+	}
+	g_string_free(lines, TRUE);
+	g_ptr_array_unref(hints);
 	return rc;
 }
 
@@ -214,12 +240,12 @@ static int
 step_schedule(struct procedure *p, struct req *r, const struct step *s, const struct command *c,
               const char *actor, gint64 mid, char **cause)
 {
-	const char *date = c->date != NULL ? c->date : str(r->fields, "visit_date");
-	const char *time = c->time != NULL ? c->time : str(r->fields, "time_from");
+	const char *date = c->date != NULL ? c->date : jsonget_str(r->fields, "visit_date");
+	const char *time = c->time != NULL ? c->time : jsonget_str(r->fields, "time_from");
 	/* the end: as given, else the form's when the start is the form's, else an hour */
-	const char *form_to = str(r->fields, "time_to");
+	const char *form_to = jsonget_str(r->fields, "time_to");
 	gboolean form_slot =
-	    c->time == NULL || g_strcmp0(c->time, str(r->fields, "time_from")) == 0;
+	    c->time == NULL || g_strcmp0(c->time, jsonget_str(r->fields, "time_from")) == 0;
 	char *until_t = c->until != NULL               ? g_strdup(c->until)
 	                : form_to != NULL && form_slot ? g_strdup(form_to)
 	                                               : time_plus(time, 60);
@@ -249,16 +275,16 @@ step_schedule(struct procedure *p, struct req *r, const struct step *s, const st
 	if (rc == 0)
 		rc = store_request_set_due(p->st, r->id, 0, NULL, cause);
 	if (rc == 0 && strcmp(r->type, "server_room") == 0) {
-		/* at most 2 people in the room: count overlapping scheduled visits */
+		/* the room's limit of people: count overlapping scheduled visits */
 		int others = store_room_overlap(p->st, r->id, at, until, &who, cause);
 		int people = checks_people(r->fields);
 		if (others < 0)
 			rc = -1;
-		else if (others + people > 2) {
+		else if (others + people > CHECKS_ROOM_LIMIT) {
 			char *detail =
 			    g_strdup_printf("%d people in the room at once with %s; the limit "
-			                    "is 2",
-			                    others + people, who);
+			                    "is %d",
+			                    others + people, who, CHECKS_ROOM_LIMIT);
 			rc = store_event_add(p->st, r->id, "phieu", "capacity", r->state, r->state,
 			                     mid, detail, cause);
 			g_free(detail);
@@ -374,6 +400,17 @@ step_plain(struct procedure *p, struct req *r, const struct step *s, const struc
 	return rc;
 }
 
+/* The commands whose step does more than step_plain: one row each. */
+typedef int (*step_fn)(struct procedure *p, struct req *r, const struct step *s,
+                       const struct command *c, const char *actor, gint64 mid, char **cause);
+static const struct {
+	enum command_kind kind;
+	step_fn fn;
+} step_fns[] = {
+    {CMD_SCHEDULE, step_schedule},
+    {CMD_COST, step_cost},
+};
+
 /* One staff command on a request. */
 static int
 apply_command(struct procedure *p, struct req *r, const struct command *c, const char *actor,
@@ -406,10 +443,9 @@ apply_command(struct procedure *p, struct req *r, const struct command *c, const
 	}
 	log_info("procedure", "%s: %s by %s (%s -> %s)", r->number, c->name, actor, r->state,
 	         s->to != NULL ? s->to : r->state);
-	if (c->kind == CMD_SCHEDULE)
-		return step_schedule(p, r, s, c, actor, mid, cause);
-	if (c->kind == CMD_COST)
-		return step_cost(p, r, s, c, actor, mid, cause);
+	for (gsize i = 0; i < G_N_ELEMENTS(step_fns); i++)
+		if (step_fns[i].kind == c->kind)
+			return step_fns[i].fn(p, r, s, c, actor, mid, cause);
 	return step_plain(p, r, s, c, actor, mid, cause);
 }
 
@@ -603,6 +639,8 @@ procedure_reply(struct procedure *p, gint64 id, gint64 mid, const struct message
 	} else if (staff) {
 		rc = store_event_add(p->st, id, from, "correspondence", r.state, r.state, mid,
 		                     m->subject, cause);
+		if (rc == 0)
+			rc = hint_staff(p, &r, m, m->from_addr, cause);
 	} else if (!authentic && strcmp(r.state, "completed") == 0 &&
 	           commands_is_confirmation(m->text)) {
 		rc = refuse_unauthenticated(p, &r, mid, from, "xác nhận hoàn thành", auth_why,
@@ -684,7 +722,7 @@ static int
 link_emergency(struct procedure *p, struct req *r, gint64 mid, char **cause)
 {
 	const struct unit_cfg *u = config_unit_of(p->cfg, r->sender);
-	const char *unit = str(r->fields, "requesting_unit");
+	const char *unit = jsonget_str(r->fields, "requesting_unit");
 	gint64 em;
 	int rc;
 
@@ -724,7 +762,7 @@ account_addresses(JsonObject *fields)
 		for (guint i = 0; i < json_array_get_length(a); i++) {
 			JsonNode *e = json_array_get_element(a, i);
 			const char *addr = JSON_NODE_HOLDS_OBJECT(e)
-			                       ? str(json_node_get_object(e), "address")
+			                       ? jsonget_str(json_node_get_object(e), "address")
 			                       : NULL;
 			if (addr != NULL)
 				g_ptr_array_add(out, (gpointer)addr);
@@ -759,7 +797,7 @@ procedure_new_request(struct procedure *p, gint64 id, gint64 mid, const struct m
 	                      (d->forwarded_by != NULL &&
 	                       g_ascii_strcasecmp(d->forwarded_by, p->cfg->department_ict) == 0);
 	ci.domain = p->cfg->domain;
-	if ((sub = str(d->fields, "subdomain")) != NULL)
+	if ((sub = jsonget_str(d->fields, "subdomain")) != NULL)
 		ci.subdomain_holder = holder =
 		    store_subdomain_holder(p->st, sub, d->requester, cause);
 	if (strcmp(d->type, "mailbox") == 0) {
@@ -932,7 +970,7 @@ timer_fire(struct procedure *p, struct req *r, const char *kind, gint64 now, cha
 	GHashTable *v = req_vars(p, r);
 	char *n = g_strdup_printf("%" G_GINT64_FORMAT, reminders + 1);
 	char *of = g_strdup_printf("%d", limit);
-	const char *created = str(r->o, "created");
+	const char *created = jsonget_str(r->o, "created");
 	char *since = created != NULL ? g_strndup(created, 10) : NULL;
 	char *since_text = when_text(p->cfg->language, since, NULL);
 	JsonArray *missing = json_object_get_array_member(r->o, "missing");
@@ -940,7 +978,9 @@ timer_fire(struct procedure *p, struct req *r, const char *kind, gint64 now, cha
 	for (guint i = 0; missing != NULL && i < json_array_get_length(missing); i++)
 		g_ptr_array_add(keys, (gpointer)json_array_get_string_element(missing, i));
 	g_hash_table_insert(v, "missing", reply_keys_text(keys, p->cfg->language));
-	notify_set(v, "text", emergency ? str(r->fields, "description") : str(r->o, "hold"), FALSE);
+	notify_set(v, "text",
+	           emergency ? jsonget_str(r->fields, "description") : jsonget_str(r->o, "hold"),
+	           FALSE);
 	notify_set(v, "reminder", n, FALSE);
 	notify_set(v, "reminders", of, FALSE);
 	notify_set(v, "since", since_text, FALSE);
@@ -988,7 +1028,7 @@ procedure_timers(struct procedure *p, gint64 now)
 			store_rollback(p->st);
 			continue;
 		}
-		char *kind = g_strdup(str(r.o, "due_kind"));
+		char *kind = g_strdup(jsonget_str(r.o, "due_kind"));
 		rc = timer_fire(p, &r, kind != NULL ? kind : "remind", now, &cause);
 		g_free(kind);
 		req_clear(&r);

@@ -4,7 +4,9 @@
  * Started by the daemon's pool (worker.c) with an empty environment and its
  * options as arguments (readwire.h); it confines itself (confine.h) before
  * it reads anything, then reads one raw message at a time from stdin and
- * answers its reading on stdout, until stdin closes.
+ * answers everything the daemon uses of it on stdout (readwire.h: the
+ * message, its reading and whether its sender is authentic), until stdin
+ * closes.
  *
  *   phieu-reader --selftest-confinement   try the forbidden acts, confined
  */
@@ -13,6 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include <libpsl.h>
 
 #include "attach.h"
 #include "confine.h"
@@ -29,6 +33,13 @@
 #endif
 #endif
 
+/* The organisational domain of a domain by the public suffix list. */
+static const char *
+org_of(void *ctx, const char *domain)
+{
+	return ctx != NULL ? psl_registrable_domain(ctx, domain) : NULL;
+}
+
 /* Entry point. */
 int
 main(int argc, char **argv)
@@ -36,6 +47,7 @@ main(int argc, char **argv)
 	struct attach_opts o;
 	struct reader_conf rc = {0};
 	struct confine_opts co = {0};
+	struct auth_policy policy = {0};
 	GString *report = g_string_new(NULL);
 	const char *paths[2] = {NULL, NULL};
 	char *cause = NULL;
@@ -67,7 +79,18 @@ main(int argc, char **argv)
 		log_err("reader", "%s", cause);
 		return 3;
 	}
-	/* Tesseract's language data is loaded before the door closes */
+	/* the public suffix list and Tesseract's language data are loaded
+	   before the door closes */
+	if (rc.auth_id != NULL) {
+		policy.authserv_id = rc.auth_id;
+		policy.require = rc.auth_require != NULL ? rc.auth_require : "dkim";
+		if (rc.relays != NULL)
+			g_ptr_array_add(rc.relays, NULL);
+		policy.trusted_relays =
+		    rc.relays != NULL ? (const char *const *)rc.relays->pdata : NULL;
+		policy.org = org_of;
+		policy.org_ctx = (void *)psl_latest(NULL);
+	}
 	if (o.ocr_enabled && !ocr_init(&o.ocr, &cause)) {
 		log_warn("reader", "%s", cause);
 		g_clear_pointer(&cause, g_free);
@@ -82,14 +105,16 @@ main(int argc, char **argv)
 	confine_seal();
 	for (;;) {
 		gsize len;
-		char *data = readwire_read_frame(STDIN_FILENO, &len), *answer;
+		gsize alen;
+		char *data = readwire_read_frame(STDIN_FILENO, &len);
 		if (data == NULL)
 			_exit(0); /* stdin closed: no destructors to run (Tesseract's caches) */
 		confine_cpu_job(rc.timeout);
-		answer = readwire_read_message(data, len, &o);
-		if (readwire_write_frame(STDOUT_FILENO, answer, strlen(answer)) != 0)
+		GBytes *answer = readwire_read_message(data, len, &o, &policy);
+		const void *a = g_bytes_get_data(answer, &alen);
+		if (readwire_write_frame(STDOUT_FILENO, a, alen) != 0)
 			_exit(0);
-		g_free(answer);
+		g_bytes_unref(answer);
 		g_free(data);
 	}
 }

@@ -240,6 +240,26 @@ static const char *const migrations[] = {
     "  GROUP BY at / 3600;"
     "DROP INDEX sends_address;"
     "DROP INDEX sends_at;",
+    /* 11: a forward found by the sender and subject of the message it carries */
+    "CREATE INDEX messages_from_subject ON messages(from_addr, subject);",
+    /* 12: health, for phieuctl status and metrics: per mailbox the last
+       successful poll, whether it waits in IDLE, the last error and since when
+       it fails; one row on the running daemon */
+    "CREATE TABLE health ("
+    "  mailbox TEXT PRIMARY KEY,"
+    "  last_ok INTEGER,"
+    "  idle INTEGER NOT NULL DEFAULT 0,"
+    "  last_error TEXT,"
+    "  last_error_at INTEGER,"
+    "  failing_since INTEGER,"
+    "  updated INTEGER NOT NULL) WITHOUT ROWID;"
+    "CREATE TABLE daemon_run ("
+    "  id INTEGER PRIMARY KEY CHECK (id = 1),"
+    "  pid INTEGER NOT NULL,"
+    "  started INTEGER NOT NULL,"
+    "  readers INTEGER NOT NULL,"
+    "  poll_interval INTEGER NOT NULL,"
+    "  stopped INTEGER);",
 };
 
 /* Now as an ISO 8601 UTC timestamp. */
@@ -998,42 +1018,103 @@ store_request_by_message_id(struct store *st, const char *message_id, char **cau
 	return id;
 }
 
-/* One text column of a request, or NULL. */
-static char *
-store_request_column(struct store *st, const char *sql, gint64 id)
+/* The open request an earlier message belongs to: by its Message-ID (any
+   state), else by its sender and subject within the last 30 days (a request
+   not closed, rejected or cancelled); 0 when none, -1 on error. */
+gint64
+store_request_of_original(struct store *st, const char *message_id, const char *from,
+                          const char *subject, char **cause)
 {
-	char *cause = NULL, *value = NULL;
-	sqlite3_stmt *s = store_query(st, sql, &cause, "I", id);
+	sqlite3_stmt *s;
+	gint64 id = 0;
+	int rc;
 
-	if (s == NULL) {
-		g_free(cause);
-		return NULL;
+	if (message_id != NULL) {
+		s = store_query(st,
+		                "SELECT request_id FROM messages WHERE message_id = ? AND "
+		                "request_id IS NOT NULL ORDER BY id LIMIT 1",
+		                cause, "s", message_id);
+		if (s == NULL)
+			return -1;
+		if ((rc = sqlite3_step(s)) == SQLITE_ROW)
+			id = sqlite3_column_int64(s, 0);
+		sqlite3_reset(s);
+		if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+			*cause = store_error(st, "forward lookup");
+			return -1;
+		}
+		if (id != 0)
+			return id;
 	}
-	if (sqlite3_step(s) == SQLITE_ROW)
-		value = col_str(s, 0);
+	if (from == NULL || subject == NULL || *subject == '\0')
+		return 0;
+	GDateTime *now = g_date_time_new_now_utc(), *then = g_date_time_add_days(now, -30);
+	char *since = g_date_time_format(then, "%Y-%m-%dT%H:%M:%SZ");
+	g_date_time_unref(then);
+	g_date_time_unref(now);
+	s = store_query(
+	    st,
+	    "SELECT m.request_id FROM messages m JOIN requests r ON r.id = m.request_id "
+	    "WHERE m.from_addr = ? AND m.subject = ? AND m.received >= ? AND "
+	    "r.state NOT IN ('closed', 'rejected', 'cancelled') "
+	    "ORDER BY m.id DESC LIMIT 1",
+	    cause, "sss", from, subject, since);
+	g_free(since);
+	if (s == NULL)
+		return -1;
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		id = sqlite3_column_int64(s, 0);
 	sqlite3_reset(s);
-	return value;
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		*cause = store_error(st, "forward lookup");
+		return -1;
+	}
+	return id;
+}
+
+/* One text column of a request: 1 with *value (NULL when the column is
+   empty), 0 when there is no such request, -1 with *cause on an error. */
+static int
+store_request_column(struct store *st, const char *sql, gint64 id, char **value, char **cause)
+{
+	sqlite3_stmt *s = store_query(st, sql, cause, "I", id);
+	int rc;
+
+	*value = NULL;
+	if (s == NULL)
+		return -1;
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		*value = col_str(s, 0);
+	sqlite3_reset(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		*cause = store_error(st, "request lookup");
+		return -1;
+	}
+	return rc == SQLITE_ROW;
 }
 
 /* Current state of a request. */
-char *
-store_request_state(struct store *st, gint64 id)
+int
+store_request_state(struct store *st, gint64 id, char **state, char **cause)
 {
-	return store_request_column(st, "SELECT state FROM requests WHERE id = ?", id);
+	return store_request_column(st, "SELECT state FROM requests WHERE id = ?", id, state,
+	                            cause);
 }
 
-/* The number of a request ("2026-000123"), or NULL. */
-char *
-store_request_number(struct store *st, gint64 id)
+/* The number of a request ("2026-000123"). */
+int
+store_request_number(struct store *st, gint64 id, char **number, char **cause)
 {
-	return store_request_column(st, "SELECT number FROM requests WHERE id = ?", id);
+	return store_request_column(st, "SELECT number FROM requests WHERE id = ?", id, number,
+	                            cause);
 }
 
 /* Sender of a request. */
-char *
-store_request_sender(struct store *st, gint64 id)
+int
+store_request_sender(struct store *st, gint64 id, char **sender, char **cause)
 {
-	return store_request_column(st, "SELECT sender FROM requests WHERE id = ?", id);
+	return store_request_column(st, "SELECT sender FROM requests WHERE id = ?", id, sender,
+	                            cause);
 }
 
 /* Move a request to a state. */
@@ -1666,9 +1747,11 @@ store_request_set_fields(struct store *st, gint64 id, JsonObject *fields, GPtrAr
 	int rc =
 	    store_exec(st, "UPDATE requests SET fields = ?, missing = ?, updated = ? WHERE id = ?",
 	               cause, "sssI", f, m, now, id);
-	char *type =
-	    rc == 0 ? store_request_column(st, "SELECT type FROM requests WHERE id = ?", id) : NULL;
+	char *type = NULL;
 
+	if (rc == 0 && store_request_column(st, "SELECT type FROM requests WHERE id = ?", id, &type,
+	                                    cause) < 0)
+		rc = -1;
 	if (rc == 0)
 		rc = store_request_keys(st, id, type, fields, cause);
 	g_free(type);
@@ -2176,4 +2259,332 @@ store_query_plans(struct store *st)
 	}
 	g_ptr_array_sort(out, query_plan_cmp);
 	return out;
+}
+
+/* Health: a mailbox polled successfully (searched, or its IDLE session alive)
+   at now; it no longer fails. */
+int
+store_health_ok(struct store *st, const char *mailbox, gint64 now, char **cause)
+{
+	return store_exec(st,
+	                  "INSERT INTO health(mailbox, last_ok, updated) VALUES (?, ?, ?) "
+	                  "ON CONFLICT(mailbox) DO UPDATE SET last_ok = excluded.last_ok, "
+	                  "failing_since = NULL, updated = excluded.updated",
+	                  cause, "sII", mailbox, now, now);
+}
+
+/* Health: a mailbox entered (idle) or left IDLE. */
+int
+store_health_idle(struct store *st, const char *mailbox, gboolean idle, gint64 now, char **cause)
+{
+	return store_exec(st,
+	                  "INSERT INTO health(mailbox, idle, updated) VALUES (?, ?, ?) "
+	                  "ON CONFLICT(mailbox) DO UPDATE SET idle = excluded.idle, "
+	                  "updated = excluded.updated",
+	                  cause, "siI", mailbox, idle ? 1 : 0, now);
+}
+
+/* Health: a mailbox failed at now with error; it fails since the first
+   failure after its last success. */
+int
+store_health_error(struct store *st, const char *mailbox, const char *error, gint64 now,
+                   char **cause)
+{
+	return store_exec(
+	    st,
+	    "INSERT INTO health(mailbox, idle, last_error, last_error_at, "
+	    "failing_since, updated) VALUES (?, 0, ?, ?, ?, ?) "
+	    "ON CONFLICT(mailbox) DO UPDATE SET idle = 0, "
+	    "last_error = excluded.last_error, last_error_at = excluded.last_error_at, "
+	    "failing_since = coalesce(health.failing_since, excluded.failing_since), "
+	    "updated = excluded.updated",
+	    cause, "ssIII", mailbox, error, now, now, now);
+}
+
+/* Health: the daemon started (pid, its reader processes, its poll interval),
+   or stopped (pid 0: the row keeps the last run, marked stopped). */
+int
+store_health_daemon(struct store *st, int pid, int readers, int poll_interval, gint64 now,
+                    char **cause)
+{
+	if (pid == 0)
+		return store_exec(st, "UPDATE daemon_run SET stopped = ? WHERE id = 1", cause, "I",
+		                  now);
+	return store_exec(st,
+	                  "INSERT OR REPLACE INTO daemon_run(id, pid, started, readers, "
+	                  "poll_interval, stopped) VALUES (1, ?, ?, ?, ?, NULL)",
+	                  cause, "iIii", pid, now, readers, poll_interval);
+}
+
+/* One integer column, or NULL when it is NULL. */
+static JsonNode *
+col_int_node(sqlite3_stmt *s, int i)
+{
+	JsonNode *n = json_node_new(JSON_NODE_VALUE);
+
+	if (sqlite3_column_type(s, i) == SQLITE_NULL)
+		json_node_init_null(n);
+	else
+		json_node_set_int(n, sqlite3_column_int64(s, i));
+	return n;
+}
+
+/* The facts behind phieuctl status: mailboxes (health rows), daemon (the last
+   run), outbox (queued, oldest_queued_at, failed), quarantined. */
+JsonObject *
+store_health_report(struct store *st, char **cause)
+{
+	JsonObject *o = json_object_new(), *ob = json_object_new();
+	JsonArray *boxes = json_array_new();
+	sqlite3_stmt *s;
+	int rc;
+
+	/* a row per configured mailbox: a whole table of three rows */
+	s = store_query(st,
+	                "SELECT mailbox, last_ok, idle, last_error, last_error_at, failing_since "
+	                "FROM health ORDER BY mailbox",
+	                cause, "");
+	while (s != NULL && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+		JsonObject *b = json_object_new();
+		json_object_set_string_member(b, "name", (const char *)sqlite3_column_text(s, 0));
+		json_object_set_member(b, "last_ok", col_int_node(s, 1));
+		json_object_set_boolean_member(b, "idle", sqlite3_column_int(s, 2) != 0);
+		if (sqlite3_column_type(s, 3) == SQLITE_NULL)
+			json_object_set_null_member(b, "last_error");
+		else
+			json_object_set_string_member(b, "last_error",
+			                              (const char *)sqlite3_column_text(s, 3));
+		json_object_set_member(b, "last_error_at", col_int_node(s, 4));
+		json_object_set_member(b, "failing_since", col_int_node(s, 5));
+		json_array_add_object_element(boxes, b);
+	}
+	json_object_set_array_member(o, "mailboxes", boxes);
+	if (s == NULL)
+		goto fail;
+	sqlite3_reset(s);
+	s = store_query(st, "SELECT pid, started, readers, poll_interval, stopped FROM daemon_run",
+	                cause, "");
+	if (s == NULL)
+		goto fail;
+	if (sqlite3_step(s) == SQLITE_ROW) {
+		JsonObject *d = json_object_new();
+		json_object_set_int_member(d, "pid", sqlite3_column_int(s, 0));
+		json_object_set_int_member(d, "started", sqlite3_column_int64(s, 1));
+		json_object_set_int_member(d, "readers", sqlite3_column_int(s, 2));
+		json_object_set_int_member(d, "poll_interval", sqlite3_column_int(s, 3));
+		json_object_set_member(d, "stopped", col_int_node(s, 4));
+		json_object_set_object_member(o, "daemon", d);
+	} else {
+		json_object_set_null_member(o, "daemon");
+	}
+	sqlite3_reset(s);
+	s = store_query(st,
+	                "SELECT count(*), min(queued_at) FROM outbox "
+	                "WHERE state IN ('queued', 'sending')",
+	                cause, "");
+	if (s == NULL || sqlite3_step(s) != SQLITE_ROW)
+		goto fail_reset;
+	json_object_set_int_member(ob, "queued", sqlite3_column_int64(s, 0));
+	json_object_set_member(ob, "oldest_queued_at", col_int_node(s, 1));
+	sqlite3_reset(s);
+	s = store_query(st, "SELECT count(*) FROM outbox WHERE state = 'failed'", cause, "");
+	if (s == NULL || sqlite3_step(s) != SQLITE_ROW)
+		goto fail_reset;
+	json_object_set_int_member(ob, "failed", sqlite3_column_int64(s, 0));
+	sqlite3_reset(s);
+	json_object_set_object_member(o, "outbox", ob);
+	ob = NULL;
+	s = store_query(st, "SELECT count(*) FROM quarantine WHERE state IN ('held', 'retry')",
+	                cause, "");
+	if (s == NULL || sqlite3_step(s) != SQLITE_ROW)
+		goto fail_reset;
+	json_object_set_int_member(o, "quarantined", sqlite3_column_int64(s, 0));
+	sqlite3_reset(s);
+	return o;
+fail_reset:
+	if (s != NULL) {
+		*cause = store_error(st, "health");
+		sqlite3_reset(s);
+	}
+fail:
+	if (ob != NULL)
+		json_object_unref(ob);
+	json_object_unref(o);
+	return NULL;
+}
+
+/* Backup: the whole database copied to path with SQLite's online backup API,
+   a consistent snapshot while phieud writes (path is replaced). */
+int
+store_backup(struct store *st, const char *path, char **cause)
+{
+	sqlite3 *dst = NULL;
+	sqlite3_backup *b;
+	int rc;
+
+	if (sqlite3_open_v2(path, &dst, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
+	    SQLITE_OK) {
+		*cause = g_strdup_printf("%s: %s", path,
+		                         dst != NULL ? sqlite3_errmsg(dst) : "cannot open");
+		sqlite3_close(dst);
+		return -1;
+	}
+	b = sqlite3_backup_init(dst, "main", st->db, "main");
+	if (b == NULL) {
+		*cause = g_strdup_printf("%s: %s", path, sqlite3_errmsg(dst));
+		sqlite3_close(dst);
+		return -1;
+	}
+	/* all pages in one step: the source is read under one read transaction */
+	while ((rc = sqlite3_backup_step(b, -1)) == SQLITE_OK || rc == SQLITE_BUSY ||
+	       rc == SQLITE_LOCKED)
+		sqlite3_sleep(50);
+	sqlite3_backup_finish(b);
+	if (rc != SQLITE_DONE) {
+		*cause = g_strdup_printf("%s: backup: %s", path, sqlite3_errstr(rc));
+		sqlite3_close(dst);
+		return -1;
+	}
+	if (sqlite3_close(dst) != SQLITE_OK) {
+		*cause = g_strdup_printf("%s: closing the copy", path);
+		return -1;
+	}
+	return 0;
+}
+
+/* PRAGMA integrity_check: 0 when "ok", else -1 with what it found. */
+int
+store_integrity(struct store *st, char **cause)
+{
+	sqlite3_stmt *s;
+	GString *found = g_string_new(NULL);
+	int rc;
+
+	if (sqlite3_prepare_v2(st->db, "PRAGMA integrity_check", -1, &s, NULL) != SQLITE_OK) {
+		*cause = store_error(st, "integrity_check");
+		g_string_free(found, TRUE);
+		return -1;
+	}
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		const char *line = (const char *)sqlite3_column_text(s, 0);
+		if (line != NULL && strcmp(line, "ok") != 0)
+			g_string_append_printf(found, "%s%s", found->len ? "; " : "", line);
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE && found->len == 0)
+		g_string_append(found, sqlite3_errmsg(st->db));
+	if (found->len > 0) {
+		*cause = g_string_free(found, FALSE);
+		return -1;
+	}
+	g_string_free(found, TRUE);
+	return 0;
+}
+
+/* Every spool file the database names (raw messages, attachments, sent
+   replies, quarantined messages) but those of requests whose files retention
+   removed, each once, appended to paths (char*, g_free).  Reads whole
+   tables: phieuctl verify only. */
+int
+store_spool_refs(struct store *st, GPtrArray *paths, char **cause)
+{
+	/* not the files of requests whose spool retention removed */
+	sqlite3_stmt *s = store_query(
+	    st,
+	    "WITH pruned AS (SELECT request_id FROM events WHERE kind = 'spool_pruned') "
+	    "SELECT spool_path FROM messages WHERE request_id IS NULL OR request_id NOT IN pruned "
+	    "UNION SELECT spool_path FROM attachments WHERE request_id NOT IN pruned "
+	    "UNION SELECT spool_path FROM outbox WHERE spool_path IS NOT NULL "
+	    "AND (request_id IS NULL OR request_id NOT IN pruned) "
+	    "UNION SELECT spool_path FROM quarantine WHERE spool_path IS NOT NULL",
+	    cause, "");
+	int rc;
+
+	if (s == NULL)
+		return -1;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		g_ptr_array_add(paths, col_str(s, 0));
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE) {
+		*cause = store_error(st, "spool references");
+		return -1;
+	}
+	return 0;
+}
+
+/* Retention: the requests final (closed, rejected, cancelled) since before
+   cutoff (ISO 8601 UTC) whose spool files were not removed yet, appended to
+   ids (gint64).  Reads the requests table: phieuctl only. */
+int
+store_retention_due(struct store *st, const char *cutoff, GArray *ids, char **cause)
+{
+	sqlite3_stmt *s = store_query(
+	    st,
+	    "SELECT id FROM requests WHERE state IN ('closed', 'rejected', 'cancelled') "
+	    "AND updated < ? AND NOT EXISTS (SELECT 1 FROM events e WHERE e.request_id = "
+	    "requests.id AND e.kind = 'spool_pruned') ORDER BY id",
+	    cause, "s", cutoff);
+	int rc;
+
+	if (s == NULL)
+		return -1;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		gint64 id = sqlite3_column_int64(s, 0);
+		g_array_append_val(ids, id);
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE) {
+		*cause = store_error(st, "retention");
+		return -1;
+	}
+	return 0;
+}
+
+/* Retention: the spool files of a request (its messages, attachments, sent
+   replies), with every request naming the same file (gint64 pairs in
+   owners: path index, request id; 0: a row of no request, or a quarantine
+   row).  paths gets char*. */
+int
+store_request_spool(struct store *st, gint64 id, GPtrArray *paths, GArray *owners, char **cause)
+{
+	sqlite3_stmt *s =
+	    store_query(st,
+	                "SELECT spool_path FROM messages WHERE request_id = ? UNION "
+	                "SELECT spool_path FROM attachments WHERE request_id = ? UNION "
+	                "SELECT spool_path FROM outbox WHERE request_id = ? "
+	                "AND spool_path IS NOT NULL",
+	                cause, "III", id, id, id);
+	int rc;
+
+	if (s == NULL)
+		return -1;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		g_ptr_array_add(paths, col_str(s, 0));
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE) {
+		*cause = store_error(st, "retention");
+		return -1;
+	}
+	for (guint i = 0; i < paths->len; i++) {
+		const char *p = g_ptr_array_index(paths, i);
+		s = store_query(
+		    st,
+		    "SELECT coalesce(request_id, 0) FROM messages WHERE spool_path = ? "
+		    "UNION ALL SELECT request_id FROM attachments WHERE spool_path = ? "
+		    "UNION ALL SELECT coalesce(request_id, 0) FROM outbox WHERE "
+		    "spool_path = ? UNION ALL SELECT 0 FROM quarantine WHERE spool_path = ?",
+		    cause, "ssss", p, p, p, p);
+		if (s == NULL)
+			return -1;
+		while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+			gint64 pair[2] = {i, sqlite3_column_int64(s, 0)};
+			g_array_append_vals(owners, pair, 2);
+		}
+		sqlite3_reset(s);
+		if (rc != SQLITE_DONE) {
+			*cause = store_error(st, "retention");
+			return -1;
+		}
+	}
+	return 0;
 }

@@ -149,18 +149,23 @@ gint64 store_request_add(struct store *st, const struct new_request *r, char **n
 int store_attachment_add(struct store *st, const struct stored_attachment *a, char **cause);
 /* Request id by number, 0 when none, -1 on error; *sender gets its sender. */
 gint64 store_request_by_number(struct store *st, const char *number, char **sender, char **cause);
+/* The open request an earlier message belongs to, for a forward carrying
+   it: by its Message-ID (any state), else by its sender and subject within
+   the last 30 days (a request still open); 0 when none, -1 on error. */
+gint64 store_request_of_original(struct store *st, const char *message_id, const char *from,
+                                 const char *subject, char **cause);
 /* Request id that sent or received this Message-ID, 0 when none. */
 gint64 store_request_by_message_id(struct store *st, const char *message_id, char **cause);
 int store_request_set_state(struct store *st, gint64 id, const char *state, char **cause);
 int store_event_add(struct store *st, gint64 request_id, const char *actor, const char *kind,
                     const char *from_state, const char *to_state, gint64 message,
                     const char *detail, char **cause);
-/* Sender address of a request, or NULL. */
-char *store_request_sender(struct store *st, gint64 id);
-/* Current state of a request, or NULL. */
-char *store_request_state(struct store *st, gint64 id);
-/* The number of a request ("2026-000123"), or NULL. */
-char *store_request_number(struct store *st, gint64 id);
+/* A request's sender address, current state, number ("2026-000123"): 1
+   with the value (g_free), 0 when there is no such request, -1 with *cause
+   when the database failed (never mistaken for "absent"). */
+int store_request_sender(struct store *st, gint64 id, char **sender, char **cause);
+int store_request_state(struct store *st, gint64 id, char **state, char **cause);
+int store_request_number(struct store *st, gint64 id, char **number, char **cause);
 
 /* The limits against loops and floods (daemon/notify.c): sends since a
    time to an address, of a request and kind, or in all; record one; note a
@@ -263,5 +268,38 @@ struct query_plan {
 /* For tests and operators: every statement prepared so far on this connection with its
    plan, ordered by SQL text; the array frees its elements. */
 GPtrArray *store_query_plans(struct store *st);
+
+/* Health (phieuctl status, metrics): a mailbox polled successfully, in or
+   out of IDLE, failing with an error; the daemon started (pid > 0) or
+   stopped (pid 0).  Each is one statement, outside or inside a transaction. */
+int store_health_ok(struct store *st, const char *mailbox, gint64 now, char **cause);
+int store_health_idle(struct store *st, const char *mailbox, gboolean idle, gint64 now,
+                      char **cause);
+int store_health_error(struct store *st, const char *mailbox, const char *error, gint64 now,
+                       char **cause);
+int store_health_daemon(struct store *st, int pid, int readers, int poll_interval, gint64 now,
+                        char **cause);
+/* The recorded facts: {mailboxes: [{name, last_ok, idle, last_error,
+   last_error_at, failing_since}], daemon: {pid, started, readers,
+   poll_interval, stopped} or null, outbox: {queued, oldest_queued_at, failed},
+   quarantined}; NULL with *cause on error. */
+JsonObject *store_health_report(struct store *st, char **cause);
+
+/* Backup and verify (phieuctl backup, verify): the database copied to path
+   with SQLite's online backup API, consistent while phieud writes; PRAGMA
+   integrity_check (-1 with what it found); every spool path the database
+   names, appended to paths (char*). */
+int store_backup(struct store *st, const char *path, char **cause);
+int store_integrity(struct store *st, char **cause);
+int store_spool_refs(struct store *st, GPtrArray *paths, char **cause);
+
+/* Retention (phieuctl prune): the final requests last changed before cutoff
+   (ISO 8601 UTC) whose spool files are still there (no spool_pruned event),
+   appended to ids (gint64); the spool files of one request (paths, char*),
+   with the requests naming each (owners: pairs of gint64 path index and
+   request id, 0 for a row of no request or the quarantine). */
+int store_retention_due(struct store *st, const char *cutoff, GArray *ids, char **cause);
+int store_request_spool(struct store *st, gint64 id, GPtrArray *paths, GArray *owners,
+                        char **cause);
 
 #endif

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "paths.h"
 #include "readwire.h"
 
 #define WORKER_MEMORY ((guint64)3 << 30) /* 3 GiB of address space */
@@ -16,10 +17,17 @@
 
 struct job {
 	GBytes *data;
+	guint8 flags; /* READWIRE_HEADERS_ONLY */
 	void *tag;
 };
 
+/* The two lanes: messages are read first in the quick lane (everything but
+   documents, one reader, no OCR), then, when they hold documents, in the
+   document lane (cfg->workers readers): a long OCR never holds up mail. */
+enum lane { LANE_QUICK, LANE_DOCUMENTS, LANES };
+
 struct worker {
+	enum lane lane;
 	pid_t pid;
 	int to;   /* the reader's stdin, non-blocking */
 	int from; /* the reader's stdout, non-blocking */
@@ -33,31 +41,20 @@ struct worker {
 struct pool {
 	int n;
 	struct worker *w;
-	GQueue queue;    /* struct job*, not started */
-	GArray *zombies; /* pid_t of readers killed but not yet reaped */
-	char **argv;     /* how a reader is started */
+	GQueue queue[LANES]; /* struct job*, not started */
+	GArray *zombies;     /* pid_t of readers killed but not yet reaped */
+	char **argv[LANES];  /* how a reader of each lane is started */
 	int timeout;
 	gboolean root;   /* started as root: readers run as reader_user */
 	gboolean warned; /* a reader was restarted without root: said once */
 };
 
 /* The reader program: next to the running binary (a build tree), else in
-   the libexecdir it was installed to. */
+   the installed libexecdir/phieu (paths.h). */
 static char *
 reader_program(void)
 {
-	char *self = g_file_read_link("/proc/self/exe", NULL);
-
-	if (self != NULL) {
-		char *dir = g_path_get_dirname(self);
-		char *p = g_build_filename(dir, READER_NAME, NULL);
-		g_free(dir);
-		g_free(self);
-		if (access(p, X_OK) == 0)
-			return p;
-		g_free(p);
-	}
-	return g_build_filename(PHIEU_LIBEXECDIR, READER_NAME, NULL);
+	return paths_libexec(READER_NAME);
 }
 
 /* Reap the readers killed before, without waiting. */
@@ -112,7 +109,8 @@ worker_start(struct pool *p, int i, char **cause)
 		sigemptyset(&none);
 		sigprocmask(SIG_SETMASK, &none, NULL);
 		signal(SIGPIPE, SIG_DFL);
-		execve(p->argv[0], p->argv, envp);
+		char **argv = p->argv[p->w[i].lane];
+		execve(argv[0], argv, envp);
 		_exit(127);
 	}
 	close(to[0]);
@@ -134,23 +132,27 @@ worker_start(struct pool *p, int i, char **cause)
 	return 0;
 }
 
-/* Start n readers. */
+/* Start the quick reader and n document readers. */
 struct pool *
 pool_new(const struct config *cfg, const struct attach_opts *o, char **cause)
 {
 	struct pool *p = g_new0(struct pool, 1);
 	struct reader_conf rc = {0};
+	struct attach_opts quick = *o;
 	char *program = reader_program();
 
-	p->n = cfg->workers;
+	p->n = cfg->workers + 1;
 	p->root = geteuid() == 0;
 	p->timeout = cfg->read_timeout;
-	p->w = g_new0(struct worker, p->n > 0 ? p->n : 1);
+	p->w = g_new0(struct worker, p->n);
 	p->zombies = g_array_new(FALSE, FALSE, sizeof(pid_t));
-	g_queue_init(&p->queue);
-	for (int i = 0; i < p->n; i++)
+	for (int l = 0; l < LANES; l++)
+		g_queue_init(&p->queue[l]);
+	for (int i = 0; i < p->n; i++) {
 		p->w[i].to = p->w[i].from = -1;
-	if (p->n < 1) {
+		p->w[i].lane = i == 0 ? LANE_QUICK : LANE_DOCUMENTS;
+	}
+	if (cfg->workers < 1) {
 		*cause = g_strdup("at least one reader is needed: documents are never read in the "
 		                  "daemon itself");
 		g_free(program);
@@ -169,19 +171,29 @@ pool_new(const struct config *cfg, const struct attach_opts *o, char **cause)
 		const struct rule_label *l = g_ptr_array_index(cfg->rule_labels, i);
 		g_ptr_array_add(rc.labels, g_strdup_printf("%s=%s", l->key, l->label));
 	}
+	/* the reader decides whether a sender is authentic, as configured */
+	rc.auth_id = cfg->auth_id;
+	rc.auth_require = cfg->auth_require;
+	rc.relays = g_ptr_array_new();
+	for (int i = 0; cfg->auth_relays != NULL && cfg->auth_relays[i] != NULL; i++)
+		g_ptr_array_add(rc.relays, cfg->auth_relays[i]);
+	/* the quick reader reads no document: it needs no OCR data */
+	quick.ocr_enabled = FALSE;
+	p->argv[LANE_DOCUMENTS] = readwire_argv(program, o, &rc);
 	/* the first reader says which confinement applies on this kernel */
 	rc.announce = TRUE;
-	char **first = readwire_argv(program, o, &rc);
+	char **first = readwire_argv(program, &quick, &rc);
 	rc.announce = FALSE;
-	p->argv = readwire_argv(program, o, &rc);
+	p->argv[LANE_QUICK] = readwire_argv(program, &quick, &rc);
 	g_ptr_array_free(rc.labels, TRUE);
+	g_ptr_array_free(rc.relays, TRUE);
 	g_free(program);
 	for (int i = 0; i < p->n; i++) {
-		char **keep = p->argv;
+		char **keep = p->argv[LANE_QUICK];
 		if (i == 0)
-			p->argv = first;
+			p->argv[LANE_QUICK] = first;
 		int rcode = worker_start(p, i, cause);
-		p->argv = keep;
+		p->argv[LANE_QUICK] = keep;
 		if (rcode != 0) {
 			g_strfreev(first);
 			return pool_free(p);
@@ -197,10 +209,11 @@ worker_send(struct pool *p, int i, struct job *j)
 {
 	gsize len;
 	const char *data = g_bytes_get_data(j->data, &len);
-	guint64 l = len;
-	GByteArray *frame = g_byte_array_sized_new((guint)(sizeof l + len));
+	guint64 l = len + 1;
+	GByteArray *frame = g_byte_array_sized_new((guint)(sizeof l + 1 + len));
 
 	g_byte_array_append(frame, (const guint8 *)&l, sizeof l);
+	g_byte_array_append(frame, &j->flags, 1);
 	g_byte_array_append(frame, (const guint8 *)data, (guint)len);
 	p->w[i].job = j;
 	p->w[i].out = g_byte_array_free_to_bytes(frame);
@@ -209,11 +222,11 @@ worker_send(struct pool *p, int i, struct job *j)
 	p->w[i].started = g_get_monotonic_time() / G_USEC_PER_SEC;
 }
 
-/* Finish a job with a reading from a worker. */
+/* Finish a job with a worker's answer. */
 static void
-job_finish(struct job *j, struct reading *rd, pool_done_fn done, void *arg)
+job_finish(struct job *j, struct answer *a, pool_done_fn done, void *arg)
 {
-	done(j->tag, rd, arg);
+	done(j->tag, a, arg);
 	g_bytes_unref(j->data);
 	g_free(j);
 }
@@ -286,7 +299,7 @@ worker_lost(struct pool *p, int i, const char *why, pool_done_fn done, void *arg
 		text = g_strdup("the reader stopped answering while reading this message");
 	log_warn("worker", "reader %d (pid %d): %s", i, (int)pid, text);
 	if (w->job != NULL)
-		job_finish(w->job, reading_failed(text), done, arg);
+		job_finish(w->job, answer_failed(text), done, arg);
 	w->job = NULL;
 	g_free(text);
 	if (worker_start(p, i, &cause) != 0) {
@@ -299,22 +312,24 @@ worker_lost(struct pool *p, int i, const char *why, pool_done_fn done, void *arg
 static void
 pool_dispatch(struct pool *p)
 {
-	for (int i = 0; i < p->n && !g_queue_is_empty(&p->queue); i++) {
-		if (p->w[i].job != NULL || p->w[i].to < 0)
+	for (int i = 0; i < p->n; i++) {
+		GQueue *q = &p->queue[p->w[i].lane];
+		if (p->w[i].job != NULL || p->w[i].to < 0 || g_queue_is_empty(q))
 			continue;
-		worker_send(p, i, g_queue_pop_head(&p->queue));
+		worker_send(p, i, g_queue_pop_head(q));
 	}
 }
 
 /* Queue a raw message. */
 void
-pool_submit(struct pool *p, const char *data, gsize len, void *tag)
+pool_submit(struct pool *p, const char *data, gsize len, guint8 flags, void *tag)
 {
 	struct job *j = g_new0(struct job, 1);
 
 	j->data = g_bytes_new(data, len);
+	j->flags = flags;
 	j->tag = tag;
-	g_queue_push_tail(&p->queue, j);
+	g_queue_push_tail(&p->queue[flags & READWIRE_DOCUMENTS ? LANE_DOCUMENTS : LANE_QUICK], j);
 	pool_dispatch(p);
 }
 
@@ -387,20 +402,13 @@ worker_pump(struct worker *w)
 	return w->in->len == sizeof alen + alen ? 1 : -1;
 }
 
-/* The reading in a worker's whole answer; NULL when it is not one. */
-static struct reading *
-worker_answer(struct worker *w)
+/* The checked answer in a worker's whole frame; NULL with *cause when it
+   fails a check (readwire_answer_parse). */
+static struct answer *
+worker_answer(struct worker *w, char **cause)
 {
-	const char *text = (const char *)w->in->data + sizeof(guint64);
-	gssize len = (gssize)(w->in->len - sizeof(guint64));
-	JsonParser *parser = json_parser_new();
-	struct reading *rd = NULL;
-
-	if (json_parser_load_from_data(parser, text, len, NULL) &&
-	    JSON_NODE_HOLDS_OBJECT(json_parser_get_root(parser)))
-		rd = reading_from_json(json_node_get_object(json_parser_get_root(parser)));
-	g_object_unref(parser);
-	return rd;
+	return readwire_answer_parse(w->in->data + sizeof(guint64), w->in->len - sizeof(guint64),
+	                             cause);
 }
 
 /* Collect answers, replace dead or late workers, start queued jobs. */
@@ -425,18 +433,21 @@ pool_collect(struct pool *p, pool_done_fn done, void *arg)
 			continue;
 		}
 		if (r == 1) {
-			struct reading *rd = worker_answer(w);
-			if (rd == NULL) {
-				worker_lost(p, i,
-				            "the reader answered something that is not a reading",
-				            done, arg);
+			char *why = NULL;
+			struct answer *a = worker_answer(w, &why);
+			if (a == NULL) {
+				char *text =
+				    g_strdup_printf("the reader's answer was refused: %s", why);
+				worker_lost(p, i, text, done, arg);
+				g_free(text);
+				g_free(why);
 				continue;
 			}
 			struct job *j = w->job;
 			w->job = NULL;
 			g_byte_array_free(w->in, TRUE);
 			w->in = NULL;
-			job_finish(j, rd, done, arg);
+			job_finish(j, a, done, arg);
 		} else if (now - w->started > p->timeout) {
 			char *why = g_strdup_printf("reading this message took longer than %d s; "
 			                            "the attachments were not read",
@@ -452,7 +463,8 @@ pool_collect(struct pool *p, pool_done_fn done, void *arg)
 int
 pool_busy(const struct pool *p)
 {
-	int busy = (int)g_queue_get_length((GQueue *)&p->queue);
+	int busy = (int)(g_queue_get_length((GQueue *)&p->queue[LANE_QUICK]) +
+	                 g_queue_get_length((GQueue *)&p->queue[LANE_DOCUMENTS]));
 
 	for (int i = 0; i < p->n; i++)
 		busy += p->w[i].job != NULL;
@@ -503,14 +515,16 @@ pool_free(struct pool *p)
 		if (w->in != NULL)
 			g_byte_array_free(w->in, TRUE);
 	}
-	while (!g_queue_is_empty(&p->queue)) {
-		struct job *j = g_queue_pop_head(&p->queue);
-		g_bytes_unref(j->data);
-		g_free(j);
-	}
+	for (int l = 0; l < LANES; l++)
+		while (!g_queue_is_empty(&p->queue[l])) {
+			struct job *j = g_queue_pop_head(&p->queue[l]);
+			g_bytes_unref(j->data);
+			g_free(j);
+		}
 	reap_zombies(p);
 	g_array_free(p->zombies, TRUE);
-	g_strfreev(p->argv);
+	g_strfreev(p->argv[LANE_QUICK]);
+	g_strfreev(p->argv[LANE_DOCUMENTS]);
 	g_free(p->w);
 	g_free(p);
 	return NULL;

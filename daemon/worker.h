@@ -14,10 +14,10 @@
  * (confine.h) and, when the daemon was started as root, runs as
  * reader_user; a reader restarted after phieud left root runs as phieud's
  * user.  A reader that crashes or overruns its time is killed and replaced;
- * its job comes back as a reading that says so, and the message is still
- * recorded.  Every reading of documents happens in a reader, never in the
- * daemon.  The daemon never blocks on a reader: the pipes are non-blocking,
- * polled in the main loop next to the IMAP sockets, and a job has a
+ * its job comes back as an answer that says so, counted against the
+ * message (set aside after quarantine_after failures).  Every reading of a
+ * message's bytes happens in a reader, never in the daemon.  The daemon never blocks on a reader:
+ * the pipes are non-blocking, polled in the main loop next to the IMAP sockets, and a job has a
  * deadline, so the mailboxes are served while a scan is read.
  */
 #ifndef PHIEU_WORKER_H
@@ -28,17 +28,19 @@
 
 #include "attach.h"
 #include "config.h"
+#include "readwire.h"
 
 struct pool;
 
-/* Called for each finished job with its reading (the callee owns it). */
-typedef void (*pool_done_fn)(void *tag, struct reading *rd, void *arg);
+/* Called for each finished job with its answer (the callee owns it). */
+typedef void (*pool_done_fn)(void *tag, struct answer *a, void *arg);
 
 /* Start cfg->workers readers (at least 1: a document is never read in the
    calling process) reading with o; NULL with *cause. */
 struct pool *pool_new(const struct config *cfg, const struct attach_opts *o, char **cause);
-/* Queue a raw message; tag comes back with its reading. */
-void pool_submit(struct pool *p, const char *data, gsize len, void *tag);
+/* Queue a raw message (flags: READWIRE_HEADERS_ONLY or 0); tag comes back
+   with its answer. */
+void pool_submit(struct pool *p, const char *data, gsize len, guint8 flags, void *tag);
 /* Fill pollfds for the workers that are busy (answer to read, job to
    send); returns how many. */
 int pool_pollfds(struct pool *p, struct pollfd *fds, int max);

@@ -3,6 +3,8 @@
 
 #include <string.h>
 
+#include "forward.h"
+#include "jsonget.h"
 #include "office.h"
 #include "pdf.h"
 #include "sheet.h"
@@ -111,16 +113,54 @@ attach_has_documents(const struct message *m)
 	return FALSE;
 }
 
-/* One text read from the message: the body, a document, a scan. */
+/* One text read from the message: the body, a document, a scan, a
+   forwarder's note. */
 struct source_text {
 	const char *source;
+	int rank;      /* source_rank(), or NOTE_RANK */
+	int msg_depth; /* 0: the message itself, 1: a message attached to it… */
+	gboolean note; /* a forwarder's note above a forward: fills gaps only */
 	struct fields_result *fx;
 };
 
-/* Read the fields of a text from one source and keep them. */
+/* A forwarder's note comes after every other text. */
+#define NOTE_RANK 10
+
+/* Keys a forwarder's note never gives: who wrote it and when, and what it
+   says, are the forwarder's, not the request's. */
+static const char *const note_withheld[] = {
+    "requesting_unit", "contact_name", "contact_phone",
+    "contact_email",   "request_date", "description",
+};
+
+/* The state of one reading. */
+struct read_ctx {
+	struct reading *rd;
+	GPtrArray *texts; /* struct source_text* */
+	int sender_depth; /* how deep the forward rd->forwarded_from came from, 0 none */
+};
+
+/* Keep the sender (and the Message-ID and subject, when known) of a
+   forwarded message found depth levels down when it is the deepest so far:
+   the innermost sender is the requester. */
 static void
+keep_sender(struct read_ctx *x, const char *addr, int depth, const char *id, const char *subject)
+{
+	if (addr == NULL || depth <= x->sender_depth)
+		return;
+	g_free(x->rd->forwarded_from);
+	g_free(x->rd->forwarded_id);
+	g_free(x->rd->forwarded_subject);
+	x->rd->forwarded_from = g_ascii_strdown(addr, -1);
+	x->rd->forwarded_id = g_strdup(id);
+	x->rd->forwarded_subject = g_strdup(subject);
+	x->sender_depth = depth;
+}
+
+/* Read the fields of a text from one source and keep them. */
+static struct source_text *
 add_text(GPtrArray *texts, const char *source, const char *text, const GArray *line_conf,
-         const struct message *m, const struct attach_opts *o)
+         const struct message *m, const struct attach_opts *o, int depth)
 {
 	struct fields_opts fo;
 	struct source_text *st = g_new0(struct source_text, 1);
@@ -132,8 +172,11 @@ add_text(GPtrArray *texts, const char *source, const char *text, const GArray *l
 		fo.doubt_below = o->doubt_below;
 	}
 	st->source = source;
+	st->rank = source_rank(source);
+	st->msg_depth = depth;
 	st->fx = fields_extract(text, &fo);
 	g_ptr_array_add(texts, st);
+	return st;
 }
 
 /* A report for a part. */
@@ -163,7 +206,7 @@ report_doc(struct part_report *r, const struct doc_text *d)
 static void
 read_pdf_images(struct reading *rd, GPtrArray *texts, struct part_report *r, const guint8 *data,
                 gsize len, const GArray *pages, const struct message *m,
-                const struct attach_opts *o)
+                const struct attach_opts *o, int depth)
 {
 	char *cause = NULL;
 	GPtrArray *images = pdf_render(data, len, &o->limits, pages, &cause);
@@ -179,7 +222,7 @@ read_pdf_images(struct reading *rd, GPtrArray *texts, struct part_report *r, con
 	g_ptr_array_free(images, TRUE);
 	report_doc(r, &d);
 	if (d.status == DOC_OK) {
-		add_text(texts, "ocr", d.text, d.line_conf, m, o);
+		add_text(texts, "ocr", d.text, d.line_conf, m, o, depth);
 		r->fields = (int)json_object_get_size(
 		    ((struct source_text *)g_ptr_array_index(texts, texts->len - 1))->fx->fields);
 	} else {
@@ -188,14 +231,16 @@ read_pdf_images(struct reading *rd, GPtrArray *texts, struct part_report *r, con
 	doc_text_clear(&d);
 }
 
-static void read_message(struct reading *rd, GPtrArray *texts, const struct message *m,
-                         const struct attach_opts *o, int depth);
+static void read_message(struct read_ctx *x, const struct message *m, const struct attach_opts *o,
+                         int depth, int fwd);
 
-/* Read one part by its kind. */
+/* Read one part by its kind (fwd: how deep in forwards the message is). */
 static void
-read_part(struct reading *rd, GPtrArray *texts, const struct message *m, const struct msg_part *p,
-          const struct attach_opts *o, int depth)
+read_part(struct read_ctx *x, const struct message *m, const struct msg_part *p,
+          const struct attach_opts *o, int depth, int fwd)
 {
+	struct reading *rd = x->rd;
+	GPtrArray *texts = x->texts;
 	const struct kind_row *row;
 	enum kind kind = part_kind(p, &row);
 	struct part_report *r;
@@ -207,7 +252,7 @@ read_part(struct reading *rd, GPtrArray *texts, const struct message *m, const s
 		return; /* a signature, a calendar invitation…: not a form */
 	r = report_new(rd->parts, p);
 	if (o->documents_refused != NULL && kind != K_MESSAGE) {
-		/* the reader process failed on this message: the body alone is read */
+		/* the quick pass: documents wait for the document lane */
 		r->status = DOC_REFUSED;
 		r->cause = g_strdup(o->documents_refused);
 		rd->needs_person = TRUE;
@@ -260,10 +305,9 @@ read_part(struct reading *rd, GPtrArray *texts, const struct message *m, const s
 		/* a forward: the attached message is the unit's own request */
 		struct message *inner = message_parse((const char *)data, len);
 		r->reader = "message";
-		if (inner->from_addr != NULL && rd->forwarded_from == NULL)
-			rd->forwarded_from = g_strdup(inner->from_addr);
+		keep_sender(x, inner->from_addr, fwd + 1, inner->message_id, inner->subject);
 		if (depth < 3)
-			read_message(rd, texts, inner, o, depth + 1);
+			read_message(x, inner, o, depth + 1, fwd + 1);
 		message_free(inner);
 		return;
 	}
@@ -272,51 +316,76 @@ read_part(struct reading *rd, GPtrArray *texts, const struct message *m, const s
 	}
 	report_doc(r, &d);
 	if (d.status == DOC_OK) {
-		add_text(texts, d.source, d.text, d.line_conf, m, o);
+		add_text(texts, d.source, d.text, d.line_conf, m, o, depth);
 		r->fields = (int)json_object_get_size(
 		    ((struct source_text *)g_ptr_array_index(texts, texts->len - 1))->fx->fields);
 	}
 	if (kind == K_PDF && d.image_pages != NULL && d.image_pages->len > 0 && o->ocr_enabled)
-		read_pdf_images(rd, texts, r, data, len, d.image_pages, m, o);
+		read_pdf_images(rd, texts, r, data, len, d.image_pages, m, o, depth);
 	else if (d.status != DOC_OK && d.status != DOC_EMPTY)
 		rd->needs_person = TRUE;
 	doc_text_clear(&d);
 }
 
-/* The sender of a forward typed into the body ("---------- Forwarded
-   message ---------" then "From: A <a@b>"), or NULL. */
-static char *
-inline_forward_sender(const char *text)
+/* The fields a text gave, "_" keys aside. */
+static guint
+fields_found(const struct source_text *st)
 {
-	static GRegex *re;
-	GMatchInfo *mi = NULL;
-	char *addr = NULL;
+	GList *keys = json_object_get_members(st->fx->fields);
+	guint n = 0;
 
-	if (re == NULL)
-		re = g_regex_new(
-		    "(?:forwarded message|chuyển tiếp|begin forwarded message|original "
-		    "message)[^\\n]*\\n(?:[^\\n]*\\n){0,3}?\\s*\\*?(?:from|từ|tu|người "
-		    "gửi)\\*?\\s*:[^\\n]*?([A-Za-z0-9._%+\\-]+@[A-Za-z0-9.\\-]+\\.[A-Za-z]{2,})",
-		    G_REGEX_CASELESS, 0, NULL);
-	if (g_regex_match(re, text, 0, &mi)) {
-		char *a = g_match_info_fetch(mi, 1);
-		addr = g_ascii_strdown(a, -1);
-		g_free(a);
-	}
-	g_match_info_free(mi);
-	return addr;
+	for (GList *k = keys; k != NULL; k = k->next)
+		n += ((const char *)k->data)[0] != '_';
+	g_list_free(keys);
+	return n;
 }
 
-/* Read the body and the parts of a message (or of an attached one). */
+/* Read the body and the parts of a message (or of an attached one).  The
+   body is cut into levels at the forwards typed into it (forward.h): every
+   level but the innermost is a forwarder's note.  The body is a note too
+   when the message forwards an attached message (the subject says so, or
+   the attached message gives more fields than the body). */
 static void
-read_message(struct reading *rd, GPtrArray *texts, const struct message *m,
-             const struct attach_opts *o, int depth)
+read_message(struct read_ctx *x, const struct message *m, const struct attach_opts *o, int depth,
+             int fwd)
 {
-	add_text(texts, depth == 0 ? "body" : "forwarded", m->text, NULL, m, o);
-	if (depth == 0 && rd->forwarded_from == NULL)
-		rd->forwarded_from = inline_forward_sender(m->text);
+	struct fields_opts fo;
+	struct attach_opts local = *o;
+	struct source_text *own = NULL;
+	guint attached = 0;
+
+	fields_opts_init(&fo, m->date_year, m->date_month, o->domain);
+	GPtrArray *levels = forward_split(m->text, m->subject, &fo);
+	for (guint i = 0; i < levels->len; i++) {
+		struct forward_level *l = g_ptr_array_index(levels, i);
+		own = add_text(x->texts, depth == 0 ? "body" : "forwarded", l->text, NULL, m, o,
+		               depth);
+		if (i + 1 < levels->len) {
+			own->note = TRUE;
+			own->rank = NOTE_RANK;
+		}
+		if (i > 0)
+			keep_sender(x, l->from_addr, fwd + (int)i, NULL, l->subject);
+	}
+	int inline_levels = (int)levels->len - 1;
+	forward_levels_free(levels);
+	/* a scan's e-mail addresses are repaired towards the requester's */
+	if (x->rd->forwarded_from != NULL)
+		local.ocr.sender = x->rd->forwarded_from;
+	guint before = x->texts->len;
 	for (guint i = 0; i < m->parts->len; i++)
-		read_part(rd, texts, m, g_ptr_array_index(m->parts, i), o, depth);
+		read_part(x, m, g_ptr_array_index(m->parts, i), &local, depth, fwd + inline_levels);
+	for (guint i = before; i < x->texts->len; i++) {
+		struct source_text *st = g_ptr_array_index(x->texts, i);
+		if (st->msg_depth == depth + 1 && !st->note)
+			attached = MAX(attached, fields_found(st) + 1);
+	}
+	if (attached > 0 && !own->note &&
+	    (forward_subject_kind(m->subject) == FWD_SUBJECT_FORWARD ||
+	     fields_found(own) + 1 < attached)) {
+		own->note = TRUE;
+		own->rank = NOTE_RANK;
+	}
 }
 
 /* A value as text for comparing two sources. */
@@ -352,7 +421,38 @@ by_rank(gconstpointer a, gconstpointer b)
 	const struct source_text *x = *(struct source_text *const *)a;
 	const struct source_text *y = *(struct source_text *const *)b;
 
-	return source_rank(x->source) - source_rank(y->source);
+	return x->rank - y->rank;
+}
+
+/* Whether a forwarder's note may give key. */
+static gboolean
+note_may_give(const char *key)
+{
+	for (gsize i = 0; i < G_N_ELEMENTS(note_withheld); i++)
+		if (strcmp(note_withheld[i], key) == 0)
+			return FALSE;
+	return TRUE;
+}
+
+/* Fill the gaps from a forwarder's note: never its contact, never a
+   conflict; its list of people only when no other text has one. */
+static void
+merge_note(struct reading *rd, const struct source_text *st, gboolean no_people)
+{
+	GList *members = json_object_get_members(st->fx->fields);
+
+	for (GList *l = members; l != NULL; l = l->next) {
+		const char *key = l->data;
+		if (!note_may_give(key) || json_object_has_member(rd->fx->fields, key) ||
+		    (strcmp(key, "_people") == 0 && !no_people))
+			continue;
+		json_object_set_member(rd->fx->fields, key,
+		                       json_node_copy(json_object_get_member(st->fx->fields, key)));
+		json_object_set_string_member(rd->sources, key, st->source);
+		if (g_ptr_array_find_with_equal_func(st->fx->doubtful, key, g_str_equal, NULL))
+			add_once(rd->fx->doubtful, key);
+	}
+	g_list_free(members);
 }
 
 /* Merge the fields of every text into the reading. */
@@ -372,6 +472,11 @@ merge(struct reading *rd, GPtrArray *texts)
 		if (out->form_code == NULL && st->fx->form_code != NULL)
 			out->form_code = g_strdup(st->fx->form_code);
 		out->password = out->password || st->fx->password;
+		if (st->note) {
+			merge_note(rd, st, people == NULL);
+			g_list_free(members);
+			continue;
+		}
 		out->labels += st->fx->labels;
 		/* the longest list of people from the best-ranked sources */
 		if (people_of(st->fx) > 0 &&
@@ -423,10 +528,13 @@ merge(struct reading *rd, GPtrArray *texts)
 		                                     NULL))
 			add_once(out->doubtful, "_people");
 	}
-	/* one source for everything, or "mixed" */
+	/* one source for everything, or "mixed": a forwarded message's text is
+	   mail text like the body */
 	GList *keys = json_object_get_members(rd->sources);
 	for (GList *l = keys; l != NULL; l = l->next) {
 		const char *s = json_object_get_string_member(rd->sources, l->data);
+		if (strcmp(s, "forwarded") == 0)
+			s = "body";
 		if (only == NULL)
 			only = s;
 		else if (strcmp(only, s) != 0)
@@ -434,8 +542,6 @@ merge(struct reading *rd, GPtrArray *texts)
 	}
 	g_list_free(keys);
 	rd->source = mixed ? "mixed" : only != NULL ? only : "body";
-	if (strcmp(rd->source, "forwarded") == 0)
-		rd->source = "body";
 }
 
 /* A fresh reading. */
@@ -474,9 +580,10 @@ attach_read(const struct message *m, const struct attach_opts *o)
 	struct reading *rd = reading_new();
 	GPtrArray *texts = g_ptr_array_new();
 	struct attach_opts local = *o;
+	struct read_ctx x = {rd, texts, 0};
 
 	local.ocr.sender = m->from_addr;
-	read_message(rd, texts, m, &local, 0);
+	read_message(&x, m, &local, 0, 0);
 	merge(rd, texts);
 	for (guint i = 0; i < texts->len; i++) {
 		struct source_text *st = g_ptr_array_index(texts, i);
@@ -508,15 +615,6 @@ strings_from_json(JsonObject *o, const char *key, GPtrArray *out)
 		g_ptr_array_add(out, g_strdup(json_array_get_string_element(a, i)));
 }
 
-/* A string member, or NULL. */
-static const char *
-str_member(JsonObject *o, const char *key)
-{
-	if (!json_object_has_member(o, key) || json_object_get_null_member(o, key))
-		return NULL;
-	return json_object_get_string_member(o, key);
-}
-
 /* The names of the statuses, in enum order. */
 static const char *const status_names[] = {"read", "empty", "refused", "broken", "unsupported"};
 
@@ -538,6 +636,10 @@ reading_to_json(const struct reading *r)
 	json_object_set_array_member(o, "conflicts", strings_json(r->conflicts));
 	if (r->forwarded_from != NULL)
 		json_object_set_string_member(o, "forwarded_from", r->forwarded_from);
+	if (r->forwarded_id != NULL)
+		json_object_set_string_member(o, "forwarded_id", r->forwarded_id);
+	if (r->forwarded_subject != NULL)
+		json_object_set_string_member(o, "forwarded_subject", r->forwarded_subject);
 	json_object_set_boolean_member(o, "needs_person", r->needs_person);
 	for (guint i = 0; i < r->parts->len; i++) {
 		struct part_report *p = g_ptr_array_index(r->parts, i);
@@ -572,35 +674,37 @@ reading_from_json(JsonObject *o)
 	json_object_unref(r->sources);
 	r->fx->fields = json_object_ref(json_object_get_object_member(o, "fields"));
 	r->sources = json_object_ref(json_object_get_object_member(o, "sources"));
-	const char *src = str_member(o, "source");
+	const char *src = jsonget_str(o, "source");
 	/* the source names are the readers' static strings */
 	static const char *const known[] = {"body", "docx", "odt", "pdf_text",
 	                                    "ocr",  "xlsx", "csv", "mixed"};
 	for (gsize i = 0; src != NULL && i < G_N_ELEMENTS(known); i++)
 		if (strcmp(src, known[i]) == 0)
 			r->source = known[i];
-	r->fx->form_code = g_strdup(str_member(o, "form_code"));
+	r->fx->form_code = g_strdup(jsonget_str(o, "form_code"));
 	r->fx->labels = (int)json_object_get_int_member_with_default(o, "labels", 0);
 	r->fx->password = json_object_get_boolean_member_with_default(o, "password", FALSE);
 	strings_from_json(o, "doubtful", r->fx->doubtful);
 	strings_from_json(o, "conflicts", r->conflicts);
-	r->forwarded_from = g_strdup(str_member(o, "forwarded_from"));
+	r->forwarded_from = g_strdup(jsonget_str(o, "forwarded_from"));
+	r->forwarded_id = g_strdup(jsonget_str(o, "forwarded_id"));
+	r->forwarded_subject = g_strdup(jsonget_str(o, "forwarded_subject"));
 	r->needs_person = json_object_get_boolean_member_with_default(o, "needs_person", FALSE);
 	JsonArray *parts =
 	    json_object_has_member(o, "parts") ? json_object_get_array_member(o, "parts") : NULL;
 	for (guint i = 0; parts != NULL && i < json_array_get_length(parts); i++) {
 		JsonObject *j = json_array_get_object_element(parts, i);
 		struct part_report *p = g_new0(struct part_report, 1);
-		const char *status = str_member(j, "status");
-		p->filename = g_strdup(str_member(j, "filename"));
-		p->content_type = g_strdup(str_member(j, "content_type"));
+		const char *status = jsonget_str(j, "status");
+		p->filename = g_strdup(jsonget_str(j, "filename"));
+		p->content_type = g_strdup(jsonget_str(j, "content_type"));
 		for (gsize k = 0; status != NULL && k < G_N_ELEMENTS(status_names); k++)
 			if (strcmp(status, status_names[k]) == 0)
 				p->status = (enum doc_status)k;
-		p->cause = g_strdup(str_member(j, "cause"));
+		p->cause = g_strdup(jsonget_str(j, "cause"));
 		p->fields = (int)json_object_get_int_member_with_default(j, "fields", 0);
 		p->size = (gsize)json_object_get_int_member_with_default(j, "size", 0);
-		const char *reader = str_member(j, "reader");
+		const char *reader = jsonget_str(j, "reader");
 		for (gsize k = 0; reader != NULL && k < G_N_ELEMENTS(known); k++)
 			if (strcmp(reader, known[k]) == 0)
 				p->reader = known[k];
@@ -608,17 +712,6 @@ reading_from_json(JsonObject *o)
 			p->reader = "message";
 		g_ptr_array_add(r->parts, p);
 	}
-	return r;
-}
-
-/* A reading for a message whose reader failed: only the reason. */
-struct reading *
-reading_failed(const char *why)
-{
-	struct reading *r = reading_new();
-
-	r->failed = g_strdup(why);
-	r->needs_person = TRUE;
 	return r;
 }
 
@@ -640,7 +733,8 @@ reading_free(struct reading *r)
 	g_ptr_array_free(r->parts, TRUE);
 	g_ptr_array_free(r->conflicts, TRUE);
 	g_free(r->forwarded_from);
-	g_free(r->failed);
+	g_free(r->forwarded_id);
+	g_free(r->forwarded_subject);
 	g_free(r);
 	return NULL;
 }

@@ -11,8 +11,16 @@
  * a conflict: kept from the higher source, listed in conflicts and in
  * doubtful.  Each field remembers its source.  Parts that cannot be read
  * (legacy .doc, over a limit, broken) are listed with the reason; the rest
- * of the message is still used.  An attached message (message/rfc822) is a
- * forward: its sender is the requester and its parts are read too.
+ * of the message is still used.
+ *
+ * Forwards: the body is cut into levels by forward_split() (forward.h); the
+ * innermost forwarded message is read as the body, every level above it is
+ * a forwarder's note that only fills gaps and never gives the contact
+ * (name, phone, e-mail, unit, date, description) nor a conflict.  An
+ * attached message (message/rfc822) is a forward too: its parts are read,
+ * and the body above it is a note when the subject says forward or the
+ * attached message gives more fields.  forwarded_from is the sender of the
+ * deepest forwarded message that names an address.
  *
  * A reading owns everything; reading_free() releases it.  The reading
  * travels between the parse worker and the daemon as JSON
@@ -36,7 +44,7 @@ struct attach_opts {
 	double doubt_below; /* OCR line confidence (0..100) under which fields are doubtful */
 	const char *domain; /* "danang.gov.vn" */
 	/* set: no document is read, each is reported refused with this cause
-	   (the reader process failed on the message: the body is still used) */
+	   (the quick pass: the body and attached messages are still read) */
 	const char *documents_refused;
 };
 
@@ -57,9 +65,10 @@ struct reading {
 	const char *source;       /* the one source of all fields, or "mixed" */
 	GPtrArray *parts;         /* struct part_report* */
 	GPtrArray *conflicts;     /* char*: "contact_phone: docx 0905… / body 0914…" */
-	char *forwarded_from;     /* sender of an attached or inline forwarded message */
+	char *forwarded_from;     /* sender of the innermost forwarded message, or NULL */
+	char *forwarded_id;       /* its Message-ID (an attached message), or NULL */
+	char *forwarded_subject;  /* its subject, or NULL */
 	gboolean needs_person;    /* a part that may hold the form could not be read */
-	char *failed;             /* the reader process failed: why (nothing else is set) */
 };
 
 /* The default options: doc.h's limits, OCR on in "vie+eng", doubtful under 70. */
@@ -72,9 +81,6 @@ struct reading *attach_read(const struct message *m, const struct attach_opts *o
 /* The reading as JSON, and back (NULL when the JSON is not a reading). */
 JsonObject *reading_to_json(const struct reading *r);
 struct reading *reading_from_json(JsonObject *o);
-/* A reading that only says the reader failed (died, overran): the daemon then
-   reads the body itself with documents_refused set to this reason. */
-struct reading *reading_failed(const char *why);
 struct reading *reading_free(struct reading *r);
 
 #endif

@@ -754,6 +754,13 @@ syl_valid(const char *word)
 	return FALSE;
 }
 
+/* Whether a word is a valid Vietnamese syllable; see legacy.h. */
+gboolean
+legacy_syllable(const char *word)
+{
+	return word != NULL && syl_valid(word);
+}
+
 /* Whether a character separates words: white space, ASCII punctuation,
    general punctuation.  The Latin-1 symbols are no separators: in
    mojibake they are letters of the word ("®iÖn" is one word). */

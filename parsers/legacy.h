@@ -26,6 +26,9 @@ enum legacy_enc legacy_detect(const char *utf8);
 char *legacy_convert(const char *utf8, enum legacy_enc enc);
 /* The encoding a font name implies (".VnTime" TCVN3, "VNI-Times" VNI). */
 enum legacy_enc legacy_font(const char *font_name);
+/* Whether a word (any case, NFC or NFD) is a valid Vietnamese syllable:
+   onset, vowels, coda and one tone where Vietnamese allows them. */
+gboolean legacy_syllable(const char *word);
 /* "TCVN3", "VNI", "windows-1258" or NULL. */
 const char *legacy_name(enum legacy_enc enc);
 

@@ -419,7 +419,7 @@ message_raw_body(const char *data, gsize len)
 }
 
 /* A fresh, empty message. */
-static struct message *
+struct message *
 message_new(gsize len)
 {
 	struct message *m = g_new0(struct message, 1);

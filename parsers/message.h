@@ -52,6 +52,8 @@ struct message {
 
 /* Initialise GMime once per process (reading and composing both need it). */
 void message_init(void);
+/* An empty message of size bytes (the daemon fills one from a reader's answer). */
+struct message *message_new(gsize size);
 /* Read one message; never NULL. */
 struct message *message_parse(const char *data, gsize len);
 /* First top-level header of that name (case-insensitive), or NULL. */

@@ -10,6 +10,8 @@
 #include <tesseract/capi.h>
 
 #include "fields.h"
+#include "gazetteer.h"
+#include "legacy.h"
 #include "text.h"
 
 /* What a piece of a line is. */
@@ -46,6 +48,11 @@ struct page {
 	const struct ocr_opts *o;
 	gboolean ascii_ready; /* tess_ascii has the page */
 };
+
+/* the paper of a page lit evenly varies less than this (gray levels) */
+#define FLAT_SPREAD 40
+/* confidence taken off a word with diacritics (see word_conf) */
+#define DIACRITIC_DOUBT 10
 
 static TessBaseAPI *tess;       /* the first language: whole pages */
 static TessBaseAPI *tess_ascii; /* the others: addresses and numbers again */
@@ -711,6 +718,30 @@ page_upright(PIX *g)
 	return r;
 }
 
+/* The page with its paper made even (takes g): light falling off across a
+   phone photo or a photocopy puts the text of the dark part under any one
+   threshold.  A page whose paper is evenly lit is left as it is. */
+static PIX *
+page_flatten(PIX *g)
+{
+	PIX *map = NULL, *t;
+	l_int32 lo = 0, hi = 0;
+
+	if (pixGetBackgroundGrayMap(g, NULL, 64, 64, 100, 50, &map) != 0 || map == NULL)
+		return g;
+	/* the paper's darkest and lightest parts, a tile of 64 pixels each */
+	int ok = pixGetRangeValues(map, 1, L_SELECT_MIN, &lo, &hi);
+	pixDestroy(&map);
+	if (ok != 0 || hi - lo < FLAT_SPREAD)
+		return g;
+	t = pixBackgroundNorm(g, NULL, NULL, 64, 64, 100, 50, 230, 2, 1);
+	if (t == NULL)
+		return g;
+	pixCopyResolution(t, g);
+	pixDestroy(&g);
+	return t;
+}
+
 /* Gray, upright, at a resolution Tesseract reads well (but not over
    max_pixels), binarised and cleaned: the page Tesseract will read.  Takes
    pix. */
@@ -736,6 +767,7 @@ page_prepare(struct page *p, PIX *pix, int dpi, gint64 max_pixels)
 			dpi = (int)(dpi * f);
 		}
 	}
+	g = page_flatten(g);
 	t = page_upright(g);
 	if (t != NULL) {
 		pixDestroy(&g);
@@ -1218,6 +1250,29 @@ static const char *const name_labels[] = {
     "ho va ten can bo",
 };
 
+/* Words that stand before a number in an address (folded, spelled). */
+static const char *const numbered_words[][2] = {
+    {"tang", "tầng"},
+    {"phong", "phòng"},
+    {"lau", "lầu"},
+};
+
+/* Folded labels whose value is a unit's name. */
+static const char *const unit_labels[] = {
+    "ten don vi",
+    "don vi",
+    "don vi yeu cau",
+    "ten co quan",
+    "co quan",
+    "co quan/don vi",
+    "co quan, don vi",
+    "ten co quan/don vi",
+    "ten co quan, don vi",
+    "ten don vi yeu cau",
+    "don vi de nghi",
+    "don vi cong tac",
+};
+
 /* A word's letters without diacritics but with đ, lower case, and its
    marks in order: two words with the same of both differ only in where the
    tone mark sits ("hoà", "hòa"). */
@@ -1333,6 +1388,30 @@ surname_of(const char *word)
 	return found;
 }
 
+/* A speck read as a full stop between two words ("Tòa nhà.Công viên"):
+   a lower-case Vietnamese word (it has diacritics, so it is no address
+   nor abbreviation) before it, a capital after it; made a space. */
+static void
+token_speck_dot(char **tok)
+{
+	const char *dot = strchr(*tok, '.');
+
+	if (dot == NULL || dot == *tok || strchr(*tok, '@') != NULL)
+		return;
+	gboolean viet = FALSE, lower = TRUE;
+	for (const char *c = *tok; c < dot; c = g_utf8_next_char(c)) {
+		gunichar u = g_utf8_get_char(c);
+		viet = viet || u >= 0x80;
+		lower = lower && g_unichar_islower(u);
+	}
+	gunichar next = g_utf8_get_char(dot + 1);
+	if (!viet || !lower || !g_unichar_isupper(next))
+		return;
+	char *t = g_strdup_printf("%.*s %s", (int)(dot - *tok), *tok, dot + 1);
+	g_free(*tok);
+	*tok = t;
+}
+
 /* Write the known names in toks[from..to) as they are spelled, and the
    family name at toks[name] (when name >= 0). */
 static void
@@ -1371,9 +1450,10 @@ tokens_known(char **toks, int from, int to, int name)
 	}
 }
 
-/* Whether a label (folded, numbering and bullets gone) names a person. */
+/* Whether a label (numbering and bullets gone) is one of a list of folded
+   labels, as it is or as fields_label_fuzzy() knows it. */
 static gboolean
-name_label(const char *label)
+label_in(const char *label, const char *const *list, gsize n)
 {
 	const char *l = label;
 	gboolean found = FALSE;
@@ -1382,16 +1462,23 @@ name_label(const char *label)
 		l++;
 	char *f = text_fold(l);
 	g_strstrip(f);
-	for (guint i = 0; i < G_N_ELEMENTS(name_labels) && !found; i++)
-		found = strcmp(f, name_labels[i]) == 0;
+	for (gsize i = 0; i < n && !found; i++)
+		found = strcmp(f, list[i]) == 0;
 	if (!found && *f != '\0') {
 		char *near = fields_label_fuzzy(l);
-		for (guint i = 0; near != NULL && i < G_N_ELEMENTS(name_labels) && !found; i++)
-			found = strcmp(near, name_labels[i]) == 0;
+		for (gsize i = 0; near != NULL && i < n && !found; i++)
+			found = strcmp(near, list[i]) == 0;
 		g_free(near);
 	}
 	g_free(f);
 	return found;
+}
+
+/* Whether a label names a person. */
+static gboolean
+name_label(const char *label)
+{
+	return label_in(label, name_labels, G_N_ELEMENTS(name_labels));
 }
 
 /* Correct a line (or a table cell, name: TRUE in a column of names) with
@@ -1427,7 +1514,20 @@ line_known(GString *line, gboolean name)
 			g_free(toks[i]);
 			toks[i] = g_strdup("");
 		}
+	for (int i = 0; i < n; i++)
+		token_speck_dot(&toks[i]);
 	tokens_known(toks, 0, n, name ? first : -1);
+	/* words of an address before its number, their tone misread ("tâng 12") */
+	for (int i = 0; i + 1 < n; i++) {
+		if (!g_ascii_isdigit(*toks[i + 1]))
+			continue;
+		char *f = text_fold(toks[i]);
+		for (guint k = 0; k < G_N_ELEMENTS(numbered_words); k++)
+			if (strcmp(f, numbered_words[k][0]) == 0 &&
+			    !same_word(toks[i], numbered_words[k][1]))
+				token_set(toks, i, numbered_words[k][1]);
+		g_free(f);
+	}
 	/* the day, month and year of a date are digits: "ngày L7" */
 	for (int i = 1; i < n; i++) {
 		char *prev = text_fold(toks[i - 1]);
@@ -1452,6 +1552,139 @@ line_known(GString *line, gboolean name)
 	g_string_assign(line, out->str);
 	g_string_free(out, TRUE);
 	g_strfreev(toks);
+}
+
+/* Whether a token is a leader's dots. */
+static gboolean
+token_leader(const char *t)
+{
+	return *t != '\0' && strspn(t, ".…") == strlen(t);
+}
+
+/* Repair the value of a unit's line ("Tên đơn vị: UBND quận Liên Chiếu")
+   towards the unit it is within a letter in ten (gazetteer_match(): the
+   gazetteer and the configured units); specks read as punctuation at the
+   end of a unit's name dropped.  Returns FALSE when the line holds a
+   unit's name that is no known unit (its reading cannot be checked). */
+static gboolean
+line_unit(GString *line, const struct ocr_opts *o)
+{
+	char **toks = g_strsplit(line->str, " ", -1);
+	int n = (int)g_strv_length(toks), label_end = -1, first, end;
+	gboolean known = TRUE;
+
+	for (int i = 0; i < n && label_end < 0 && i < 8; i++)
+		if (g_str_has_suffix(toks[i], ":"))
+			label_end = i;
+	if (label_end < 0)
+		goto out;
+	char *label = g_strjoinv(" ", toks);
+	*strchr(label, ':') = '\0';
+	gboolean unit = label_in(label, unit_labels, G_N_ELEMENTS(unit_labels));
+	g_free(label);
+	if (!unit)
+		goto out;
+	for (first = label_end + 1;
+	     first < n && (*toks[first] == '\0' || token_leader(toks[first]));)
+		first++;
+	for (end = first; end < n && !token_leader(toks[end]);)
+		end++;
+	if (end == first)
+		goto out;
+	/* "Thanh Khê:." */
+	char *last = toks[end - 1];
+	gsize len = strlen(last);
+	while (len > 1 && strchr(".,:;'`", last[len - 1]) != NULL)
+		last[--len] = '\0';
+	char **vals = g_new0(char *, end - first + 1);
+	for (int i = first; i < end; i++)
+		vals[i - first] = toks[i];
+	char *value = g_strjoinv(" ", vals);
+	g_free(vals);
+	int d = -1;
+	const char *found = gazetteer_match(value, o != NULL ? o->units : NULL, &d);
+	known = found != NULL;
+	if (found != NULL && d > 0) {
+		g_free(toks[first]);
+		toks[first] = g_strdup(found);
+		for (int i = first + 1; i < end; i++)
+			*toks[i] = '\0';
+	}
+	g_free(value);
+	GString *outl = g_string_new(NULL);
+	for (int i = 0; i < n; i++)
+		if (*toks[i] != '\0') {
+			if (outl->len > 0)
+				g_string_append_c(outl, ' ');
+			g_string_append(outl, toks[i]);
+		}
+	g_string_assign(line, outl->str);
+	g_string_free(outl, TRUE);
+out:
+	g_strfreev(toks);
+	return known;
+}
+
+/* Whether a word of a name or a unit cannot be Vietnamese as read: letters
+   and digits mixed ("Đ1"), or a word with diacritics that is no syllable
+   ("Chiũu").  Words in plain ASCII (foreign names) and acronyms pass. */
+static gboolean
+word_garbled(const char *w)
+{
+	gboolean digit = FALSE, alpha = FALSE, viet = FALSE;
+	GString *core = g_string_new(NULL);
+
+	for (const char *c = w; *c != '\0'; c = g_utf8_next_char(c)) {
+		gunichar u = g_utf8_get_char(c);
+		if (g_unichar_isdigit(u))
+			digit = TRUE;
+		else if (g_unichar_isalpha(u) || g_unichar_ismark(u))
+			alpha = TRUE, viet = viet || u >= 0x80, g_string_append_unichar(core, u);
+	}
+	/* an acronym: capitals without marks ("HĐND") */
+	char *up = g_utf8_strup(core->str, -1),
+	     *nfd = g_utf8_normalize(core->str, -1, G_NORMALIZE_NFD);
+	gboolean acronym = strcmp(up, core->str) == 0 && nfd != NULL && strcmp(nfd, core->str) == 0;
+	g_free(up);
+	g_free(nfd);
+	gboolean bad = (digit && alpha) || (viet && !acronym && !legacy_syllable(core->str));
+	g_string_free(core, TRUE);
+	return bad;
+}
+
+/* Whether the value of a line naming a person, or a unit that is not a
+   known one (known: line_unit()'s answer), holds a garbled word: such a
+   line is not to be trusted whatever Tesseract's confidence. */
+static gboolean
+line_garbled(const char *line, gboolean known_unit)
+{
+	const char *colon = strchr(line, ':');
+	gboolean bad = FALSE;
+
+	if (colon == NULL || colon - line > 80)
+		return FALSE;
+	char *label = g_strndup(line, (gsize)(colon - line));
+	gboolean name = name_label(label),
+	         unit = !known_unit && label_in(label, unit_labels, G_N_ELEMENTS(unit_labels));
+	g_free(label);
+	if (!name && !unit)
+		return FALSE;
+	char **toks = g_strsplit(colon + 1, " ", -1);
+	/* the value: up to the first leader after it */
+	gboolean seen = FALSE;
+	for (int i = 0; toks[i] != NULL && !bad; i++) {
+		if (token_leader(toks[i])) {
+			if (seen)
+				break;
+			continue;
+		}
+		if (*toks[i] == '\0')
+			continue;
+		seen = TRUE;
+		bad = word_garbled(toks[i]);
+	}
+	g_strfreev(toks);
+	return bad;
 }
 
 /* ---- lines ---- */
@@ -1555,6 +1788,24 @@ label_ahead(GPtrArray *pcs, guint i)
 	return FALSE;
 }
 
+/* How far a word's reading can be trusted: Tesseract's confidence, less
+   for a word with tone marks or other diacritics, whose misreadings
+   ("Hiên" for "Hiền", "Biến" for "Biển") are still valid Vietnamese and so
+   slip past every later check. */
+static double
+word_conf(const struct piece *it)
+{
+	const char *at = strchr(it->text, '@');
+
+	/* an address of one letter before the "@" lost the rest ("1@gmail.com") */
+	if (at != NULL && at - it->text <= 1)
+		return 0;
+	for (const char *c = it->text; *c != '\0'; c++)
+		if ((guchar)*c >= 0x80)
+			return it->conf - DIACRITIC_DOUBT;
+	return it->conf;
+}
+
 /* Write one row of pieces (sorted left to right) as a line; returns its
    confidence. */
 static double
@@ -1584,9 +1835,23 @@ row_text(struct page *p, GPtrArray *pcs, GString *out)
 		    g_utf8_strlen(last->text, -1) == 1 && last->conf < 60)
 			g_ptr_array_remove_index(pcs, pcs->len - 1);
 	}
+	/* so is a lone mark after a leader and before another leader or label
+	   ("214 ........ 1  Địa chỉ email:") */
+	for (guint i = 1; i + 1 < pcs->len; i++) {
+		struct piece *it = g_ptr_array_index(pcs, i);
+		if (it->kind == P_WORD && g_utf8_strlen(it->text, -1) == 1 && it->conf < 75 &&
+		    ((struct piece *)g_ptr_array_index(pcs, i - 1))->kind == P_LEADER &&
+		    (((struct piece *)g_ptr_array_index(pcs, i + 1))->kind == P_LEADER ||
+		     label_ahead(pcs, i + 1)))
+			g_ptr_array_remove_index(pcs, i--);
+	}
 	/* the confidence of a line is that of its values, not its labels: a
 	   label may be misread and still be known ("E-manl:") */
 	label = label_ahead(pcs, 0);
+	/* (the options beside check boxes are matched loosely: not doubted) */
+	gboolean boxes = FALSE;
+	for (guint i = 0; i < pcs->len; i++)
+		boxes = boxes || ((struct piece *)g_ptr_array_index(pcs, i))->kind == P_BOX;
 	for (guint i = 0; i < pcs->len; i++) {
 		struct piece *it = g_ptr_array_index(pcs, i);
 		if (i > 0) {
@@ -1610,7 +1875,7 @@ row_text(struct page *p, GPtrArray *pcs, GString *out)
 		if (it->conf >= 0) {
 			conf = MIN(conf, it->conf);
 			if (!label)
-				vconf = MIN(vconf, it->conf), any = TRUE;
+				vconf = MIN(vconf, boxes ? it->conf : word_conf(it)), any = TRUE;
 		}
 		if (it->kind == P_WORD && label && g_str_has_suffix(it->text, ":"))
 			label = FALSE;
@@ -1686,7 +1951,7 @@ table_text(struct page *p, struct table *t, GPtrArray *cells_pieces, GString *ou
 					/* (a row's number in the first column is no value) */
 					if (it->conf >= 0 && !(c == 0 && strlen(it->text) <= 3 &&
 					                       g_ascii_isdigit(*it->text)))
-						rc = MIN(rc, it->conf), any = TRUE;
+						rc = MIN(rc, word_conf(it)), any = TRUE;
 					it->base = -1000000; /* written */
 				}
 			g_array_free(lines, TRUE);
@@ -1771,6 +2036,8 @@ page_text(struct page *p, GString *out, GArray *conf)
 				double c = row_text(p, row, line);
 				line_tidy(line);
 				line_known(line, FALSE);
+				if (line_garbled(line->str, line_unit(line, p->o)))
+					c = 0;
 				g_string_append(out, line->str);
 				g_string_append_c(out, '\n');
 				g_string_free(line, TRUE);

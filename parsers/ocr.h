@@ -19,10 +19,11 @@
 #include "doc.h"
 
 struct ocr_opts {
-	const char *languages; /* "vie+eng" */
-	const char *tessdata;  /* NULL: Tesseract's default */
-	const char *domain;    /* "danang.gov.vn": a known suffix to repair */
-	const char *sender;    /* the sender's address: a known value to repair */
+	const char *languages;    /* "vie+eng" */
+	const char *tessdata;     /* NULL: Tesseract's default */
+	const char *domain;       /* "danang.gov.vn": a known suffix to repair */
+	const char *sender;       /* the sender's address: a known value to repair */
+	const char *const *units; /* NULL-terminated names of the configured units, or NULL */
 };
 
 /* Load Tesseract once; FALSE with *cause when the language data is missing. */

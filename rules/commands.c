@@ -613,6 +613,48 @@ commands_parse(const char *text, int ref_year, int ref_month, GPtrArray *unknown
 	return out;
 }
 
+/* The command written inside a line (a '#' word past its start that names
+   one), from its '#' to the line's end; NULL when none. */
+static char *
+inner_command(const char *line)
+{
+	char *f = text_fold(line);
+	char *found = NULL;
+	gsize len;
+
+	for (const char *h = f[0] != '\0' ? strchr(f + 1, '#') : NULL; h != NULL && found == NULL;
+	     h = strchr(h + 1, '#'))
+		if (g_unichar_isalpha(g_utf8_get_char(h + 1)) && find_row(h + 1, &len) != NULL)
+			found = g_strdup(orig_at(line, f, h));
+	g_free(f);
+	return found;
+}
+
+/* Lines that look meant as commands but are none. */
+GPtrArray *
+commands_hints(const char *text)
+{
+	GPtrArray *out = g_ptr_array_new_with_free_func(g_free);
+	GPtrArray *lines = new_lines(text);
+
+	for (guint i = 0; i < lines->len; i++) {
+		const char *line = lines->pdata[i];
+		GPtrArray *unknown = g_ptr_array_new_with_free_func(g_free);
+		struct command *c = parse_line(line, 0, 0, unknown);
+		char *inner = c == NULL && unknown->len == 0 ? inner_command(line) : NULL;
+		if (unknown->len > 0)
+			g_ptr_array_add(out, g_strdup(line));
+		else if (inner != NULL)
+			g_ptr_array_add(out, g_strdup_printf("%s\t%s", line, inner));
+		if (c != NULL)
+			command_free(c);
+		g_free(inner);
+		g_ptr_array_unref(unknown);
+	}
+	g_ptr_array_unref(lines);
+	return out;
+}
+
 /* Whether s is one of the n words of list. */
 static gboolean
 in_list(const char *s, const char *const *list, gsize n)

@@ -53,6 +53,12 @@ struct command {
    missing year); an empty array when there are none.  Lines that start
    with '#' but name no command are listed in *unknown (may be NULL). */
 GPtrArray *commands_parse(const char *text, int ref_year, int ref_month, GPtrArray *unknown);
+/* Lines of the new text that look meant as commands but are none: a '#'
+   word that names no command ("#lihc 05/12"), or a command written inside
+   a sentence ("… thì #lich 05/12 9h nhé").  Each entry is the line, and
+   for the second kind "\t" and the command as it would read on a line of
+   its own; an empty array when there are none. */
+GPtrArray *commands_hints(const char *text);
 /* Whether a unit's reply confirms that the work is complete. */
 gboolean commands_is_confirmation(const char *text);
 /* Release one command (GDestroyNotify for the array). */

@@ -22,6 +22,7 @@ struct type_row {
 	const char *title_vi; /* for people */
 	finish_fn finish;
 	gboolean sign_off; /* the unit signs the completion off (forms 01, 03, 05) */
+	const char *title_en;
 };
 
 static void finish_mailbox(struct decision *d, JsonObject *raw, const struct message *m);
@@ -41,33 +42,34 @@ static const struct type_row builtin_types[] = {
      "nang cap website",
      "website_url:3", "website_url",
      "requesting_unit|contact_name|contact_phone|website_url|description",
-     "Cập nhật mã nguồn website", finish_plain, TRUE},
+     "Cập nhật mã nguồn website", finish_plain, TRUE, "Website source update"},
     {"mailbox", 2, NULL,
      "hop thu|tai khoan email|tai khoan thu|email cong vu|thu cong vu|thu dien tu cong vu|"
      "cap moi tai khoan|cap lai mat khau|mailbox|email account|reset password|"
      "tai khoan thu dien tu|dia chi thu dien tu cong vu",
      "accounts:3|mailbox_action:1|change_detail:2", "mailbox_action|accounts|change_detail",
      "requesting_unit|contact_name|contact_phone|mailbox_action|accounts",
-     "Cấp mới/thay đổi/hủy bỏ hộp thư điện tử", finish_mailbox, FALSE},
+     "Cấp mới/thay đổi/hủy bỏ hộp thư điện tử", finish_mailbox, FALSE,
+     "Mailbox create/change/cancel"},
     {"subdomain", 3, "pkt-iid",
      "ten mien con|subdomain|sub-domain|tao ten mien|dang ky ten mien|ten mien",
      "subdomain:3|approval_ref:2|target_ip:2|admin_name:1",
      "subdomain|approval_ref|target_ip|purpose|admin_name|admin_phone|admin_email",
      "requesting_unit|contact_name|contact_phone|subdomain|approval_ref|target_ip|purpose",
-     "Tạo tên miền con của danang.gov.vn", finish_plain, TRUE},
+     "Tạo tên miền con của danang.gov.vn", finish_plain, TRUE, "Sub-domain of danang.gov.vn"},
     {"server_room", 4, "pkt-iid",
      "phong he thong|phong may chu|vao ra phong|vao phong|server room|data center|tu rack|"
      "phong server|trung tam du lieu|vao ra",
      "visitors:3|visit_date:2|time_from:2|equipment:1",
      "visit_date|time_from|time_to|visitors|purpose|equipment|emergency",
      "requesting_unit|contact_name|contact_phone|visit_date|time_from|visitors|purpose",
-     "Vào ra Phòng Hệ thống", finish_server_room, FALSE},
+     "Vào ra Phòng Hệ thống", finish_server_room, FALSE, "Server-room access"},
     {"tech_support", 5, "pkt-iid",
      "ho tro ky thuat|technical support|tech support|it support|su co|dang ky ho tro|"
      "yeu cau ho tro|khac phuc",
      "category:3|location:1|priority:1", "category|location|priority|emergency",
      "requesting_unit|contact_name|contact_phone|location|description",
-     "Hỗ trợ kỹ thuật trong tòa nhà", finish_plain, TRUE},
+     "Hỗ trợ kỹ thuật trong tòa nhà", finish_plain, TRUE, "Technical support in the buildings"},
 };
 
 /* The request types in use: the built-in rows, changed and extended by
@@ -123,6 +125,7 @@ rules_configure_type(const char *key, int form_no, const char *mailbox, const ch
 		row->keys = "";
 		row->required = "requesting_unit|contact_name|contact_phone|description";
 		row->title_vi = row->key;
+		row->title_en = row->key;
 		row->finish = finish_plain;
 		g_ptr_array_add(t, row);
 	}
@@ -138,7 +141,22 @@ rules_configure_type(const char *key, int form_no, const char *mailbox, const ch
 	if (sign_off >= 0)
 		row->sign_off = sign_off != 0;
 	if (title != NULL)
-		row->title_vi = g_strdup(title);
+		row->title_vi = row->title_en =
+		    g_strdup(title); /* the rules file's, in any language */
+}
+
+/* A request type's name for people in a language ("vi", "en"). */
+const char *
+rules_type_title(const char *key, const char *lang)
+{
+	gboolean en = lang != NULL && strcmp(lang, "en") == 0;
+
+	for (guint i = 0; key != NULL && i < table()->len; i++) {
+		const struct type_row *row = g_ptr_array_index(table(), i);
+		if (strcmp(row->key, key) == 0)
+			return en ? row->title_en : row->title_vi;
+	}
+	return en ? "Request of unknown type" : "Yêu cầu chưa xác định loại";
 }
 
 /* Where an answer to a sender goes: From, or Reply-To where it may be trusted. */
@@ -277,6 +295,7 @@ finish_mailbox(struct decision *d, JsonObject *raw, const struct message *m)
 	else
 		d->proper =
 		    d->mailbox != NULL && strcmp(d->mailbox, "admin") == 0 ? "admin" : "cntt";
+	d->via_department = strcmp(d->proper, "cntt") == 0;
 }
 
 /* Server-room requests: visitors from the list, the bare "Thời gian" as
@@ -425,6 +444,13 @@ rules_automatic(const struct message *m)
 	return NULL;
 }
 
+/* A form's code from its number: 2 -> "02/IID-KT", 12 -> "12/IID-KT". */
+static void
+form_code_of(int no, char *buf, gsize size)
+{
+	g_snprintf(buf, size, "%02d/IID-KT", no);
+}
+
 /* Score every type for this message; returns the best row or NULL. */
 static const struct type_row *
 classify(const struct message *m, const struct fields_result *fx, const char *mailbox,
@@ -451,7 +477,7 @@ classify(const struct message *m, const struct fields_result *fx, const char *ma
 		int score = 0;
 		char code[16];
 
-		g_snprintf(code, sizeof code, "0%d/IID-KT", row->form_no);
+		form_code_of(row->form_no, code, sizeof code);
 		if (form_code != NULL && strcmp(form_code, code) == 0)
 			score += 20;
 		score += 4 * words_found(row->words, subj, 2);
@@ -651,8 +677,11 @@ rules_decide(const struct message *m, const struct reading *rd, const char *mail
 	row = classify(m, fx, d->mailbox, d->form_code, with_form, &d->why);
 	d->type = row != NULL ? row->key : "unknown";
 	d->title_vi = row != NULL ? row->title_vi : "Yêu cầu chưa xác định loại";
-	if (row != NULL && d->form_code == NULL)
-		d->form_code = g_strdup_printf("0%d/IID-KT", row->form_no);
+	if (row != NULL && d->form_code == NULL) {
+		char code[16];
+		form_code_of(row->form_no, code, sizeof code);
+		d->form_code = g_strdup(code);
+	}
 	place_fields(d, row, fx->fields, m);
 	place_notes(d, rd);
 	if (row != NULL && row->mailbox != NULL)

@@ -34,15 +34,17 @@ struct rules_opts {
 };
 
 struct decision {
-	const char *type;    /* "mailbox", … or "unknown" */
-	char *form_code;     /* "02/IID-KT" or NULL */
-	const char *source;  /* "body" … */
-	JsonObject *fields;  /* DOMAIN.md keys only */
-	GPtrArray *missing;  /* char*: required keys not found */
-	GPtrArray *doubtful; /* char*: keys a person should check */
-	double confidence;   /* 0..1 */
-	const char *mailbox; /* name of the mailbox it came to, or NULL */
-	const char *proper;  /* name of the mailbox it belongs to, or NULL */
+	const char *type;        /* "mailbox", … or "unknown" */
+	char *form_code;         /* "02/IID-KT" or NULL */
+	const char *source;      /* "body" … */
+	JsonObject *fields;      /* DOMAIN.md keys only */
+	GPtrArray *missing;      /* char*: required keys not found */
+	GPtrArray *doubtful;     /* char*: keys a person should check */
+	double confidence;       /* 0..1 */
+	const char *mailbox;     /* name of the mailbox it came to, or NULL */
+	const char *proper;      /* name of the mailbox it belongs to, or NULL */
+	gboolean via_department; /* handled through the Department of ICT (mailbox
+	                            create/cancel): recorded as routed, said in the ack */
 	gboolean wrong_mailbox;
 	char *automatic;       /* why the mail is automatic, or NULL */
 	gboolean password;     /* carries a credential: never echo the body */
@@ -70,6 +72,9 @@ void rules_reset_types(void);
    are added to the type's words; required ('|') replaces its list. */
 void rules_configure_type(const char *key, int form_no, const char *mailbox, const char *words,
                           const char *required, int sign_off, const char *title);
+/* A request type's name for people in a language ("vi", "en"): the rules
+   file's title when it set one; for an unknown key, "request of unknown type". */
+const char *rules_type_title(const char *key, const char *lang);
 /* Where an answer to a sender goes.  Reply-To is followed only when it is a
    configured unit address (unit_reply_to) or lies in the organisation
    (registrable domain) of a From that is trusted (same_org, from_trusted);

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "decide.h"
+#include "jsonget.h"
 #include "text.h"
 
 /* States where work has not finished. */
@@ -43,18 +44,29 @@ lifecycle_step(enum command_kind k, const char *state, const char *type, char **
 	return NULL;
 }
 
+/* The moves phieu's own acts make: from a state, to a state. */
+static const struct {
+	enum lifecycle_act act;
+	const char *from, *to;
+} acts[] = {
+    {ACT_ACK_SENT, "received", "acknowledged"},
+};
+
+/* The state an act moves a request to, or NULL. */
+const char *
+lifecycle_after(enum lifecycle_act act, const char *state)
+{
+	for (gsize i = 0; state != NULL && i < G_N_ELEMENTS(acts); i++)
+		if (acts[i].act == act && strcmp(acts[i].from, state) == 0)
+			return acts[i].to;
+	return NULL;
+}
+
 /* Whether a state is final. */
 gboolean
 lifecycle_final(const char *state)
 {
 	return text_list_has("closed|rejected|cancelled", state);
-}
-
-/* Whether the type needs the unit's sign-off. */
-gboolean
-lifecycle_sign_off(const char *type)
-{
-	return rules_sign_off(type);
 }
 
 /* The procedures' words for what is banned in the server room. */
@@ -67,16 +79,6 @@ static const char *const banned_work[] = {"lap rap",      "lap dat thiet bi",  "
                                           "van hanh thu", "chay thu",          "cai dat thiet bi",
                                           "assemble",     "assembly",          "test run",
                                           "test-run",     "install equipment", NULL};
-
-/* A string member or NULL. */
-static const char *
-str(JsonObject *f, const char *key)
-{
-	return f != NULL && json_object_has_member(f, key) &&
-	               JSON_NODE_HOLDS_VALUE(json_object_get_member(f, key))
-	           ? json_object_get_string_member(f, key)
-	           : NULL;
-}
 
 /* Add a note for staff. */
 static void note(struct check_result *r, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
@@ -127,7 +129,7 @@ valid_label(const char *name, const char *domain)
 static void
 check_subdomain(const struct check_input *in, struct check_result *r)
 {
-	const char *name = str(in->fields, "subdomain");
+	const char *name = jsonget_str(in->fields, "subdomain");
 
 	if (name != NULL && !valid_label(name, in->domain)) {
 		r->state = "needs_info";
@@ -148,7 +150,7 @@ check_subdomain(const struct check_input *in, struct check_result *r)
 		note(r, "sub-domain %s already requested by %s", name, in->subdomain_holder);
 		return;
 	}
-	if (str(in->fields, "approval_ref") == NULL) {
+	if (jsonget_str(in->fields, "approval_ref") == NULL) {
 		r->state = "needs_info";
 		r->approval = TRUE;
 		r->reason =
@@ -161,7 +163,7 @@ check_subdomain(const struct check_input *in, struct check_result *r)
 static void
 check_server_room(const struct check_input *in, struct check_result *r)
 {
-	const char *purpose = str(in->fields, "purpose");
+	const char *purpose = jsonget_str(in->fields, "purpose");
 	char *f = purpose != NULL ? text_fold(purpose) : NULL;
 
 	for (int i = 0; f != NULL && banned_work[i] != NULL; i++)
@@ -175,10 +177,10 @@ check_server_room(const struct check_input *in, struct check_result *r)
 			break;
 		}
 	g_free(f);
-	if (r->state == NULL && checks_people(in->fields) > 2) {
+	if (r->state == NULL && checks_people(in->fields) > CHECKS_ROOM_LIMIT) {
 		r->review = TRUE;
-		note(r, "%d people would be in the server room at once; the limit is 2",
-		     checks_people(in->fields));
+		note(r, "%d people would be in the server room at once; the limit is %d",
+		     checks_people(in->fields), CHECKS_ROOM_LIMIT);
 	}
 }
 
@@ -186,7 +188,7 @@ check_server_room(const struct check_input *in, struct check_result *r)
 static void
 check_mailbox(const struct check_input *in, struct check_result *r)
 {
-	const char *action = str(in->fields, "mailbox_action");
+	const char *action = jsonget_str(in->fields, "mailbox_action");
 	JsonArray *accounts = json_object_has_member(in->fields, "accounts")
 	                          ? json_object_get_array_member(in->fields, "accounts")
 	                          : NULL;
@@ -214,7 +216,7 @@ check_mailbox(const struct check_input *in, struct check_result *r)
 	}
 	for (guint i = 0; i < json_array_get_length(accounts); i++) {
 		JsonObject *a = json_array_get_object_element(accounts, i);
-		const char *addr = str(a, "address");
+		const char *addr = jsonget_str(a, "address");
 		if (addr == NULL)
 			continue;
 		if (strcmp(action, "create") == 0 && !g_str_has_suffix(addr, in->domain)) {

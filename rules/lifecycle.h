@@ -43,10 +43,14 @@ struct step {
  *why (for the staff member) when it is not allowed there. */
 const struct step *lifecycle_step(enum command_kind k, const char *state, const char *type,
                                   char **why);
+/* What phieu's own acts do to a request, besides staff commands. */
+enum lifecycle_act {
+	ACT_ACK_SENT, /* the acknowledgement was accepted by the mail server */
+};
+/* The state a request in state moves to when phieu did act, or NULL (stays). */
+const char *lifecycle_after(enum lifecycle_act act, const char *state);
 /* Whether a state is final (closed, rejected, cancelled). */
 gboolean lifecycle_final(const char *state);
-/* Whether the type needs the unit's sign-off on completion (01, 03, 05). */
-gboolean lifecycle_sign_off(const char *type);
 
 /* What the daemon found out for the checks of a new request. */
 struct check_input {
@@ -72,6 +76,8 @@ struct check_result {
 
 /* Run the procedures' checks on a new request. */
 void checks_new(const struct check_input *in, struct check_result *out);
+/* The most people in the server room at once (the procedure's rule). */
+#define CHECKS_ROOM_LIMIT 2
 /* The number of people in a server-room request (its visitors, at least 1). */
 int checks_people(JsonObject *fields);
 /* Release what a check_result holds. */

@@ -23,6 +23,8 @@ readonly PACKAGES=(
 	build-essential meson ninja-build pkg-config
 	libetpan-dev libgmime-3.0-dev libsqlite3-dev libconfig-dev libjson-glib-dev
 	libxml2-dev libgnutls28-dev libpsl-dev publicsuffix
+	# sd_notify for phieud.service: readiness, status, watchdog, reload
+	libsystemd-dev
 	# the reader processes' system call allow-list
 	libseccomp-dev
 	# attachments: zip containers, PDF, OCR in Vietnamese and English
@@ -30,6 +32,8 @@ readonly PACKAGES=(
 	tesseract-ocr tesseract-ocr-vie tesseract-ocr-eng
 	# tests
 	libcmocka-dev sqlite3 python3 ca-certificates openssl
+	# the Debian package and its test (tests/package/deb.sh)
+	debhelper fakeroot lintian
 	dovecot-imapd dovecot-lmtpd postfix
 	# sender authentication tests: a DKIM signer and verifier milter in the test Postfix
 	opendkim opendkim-tools

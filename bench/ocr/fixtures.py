@@ -3,8 +3,10 @@
 
 Writes OUT_DIR/scan_png_tech_support.eml (a clean 200 dpi PNG scan),
 OUT_DIR/scan_jpeg_mailbox_create.eml (a poor scan: noisy.py, 200 dpi JPEG
-q60, turned, specks) and OUT_DIR/scan_pdf_subdomain.eml (a PDF holding only
-a scanned page).  The expected results (NAME.json) are written by hand from
+q60, turned, specks), OUT_DIR/scan_pdf_subdomain.eml (a PDF holding only
+a scanned page) and OUT_DIR/scan_photo_website.eml (a phone photo:
+poor.py's, 160 dpi, 1.4 degrees, light falling off across the page, specks,
+JPEG).  The expected results (NAME.json) are written by hand from
 the forms below, not by this program.  Needs python3-pil and
 fonts-liberation; the output is the same on every run.
 """
@@ -81,6 +83,23 @@ SUBDOMAIN = [
 ]
 
 
+WEBSITE = [
+    ("header", ["UBND QUẬN LIÊN CHIỂU", "*VĂN PHÒNG HĐND VÀ UBND"], NATION),
+    ("right", "Biểu mẫu số 01/IID-KT"),
+    ("title", "PHIẾU YÊU CẦU"),
+    ("center", "Về việc cập nhật mã nguồn website"),
+    ("center", "Kính gửi: Trung tâm Phát triển Hạ tầng CNTT Đà Nẵng"),
+    ("field", "1. Cơ quan/đơn vị", "UBND quận Liên Chiểu"),
+    ("field", "2. Cán bộ phụ trách", "Đỗ Thị Hồng Nhung"),
+    ("pair", "3. ĐT", "0905 887 214", "Địa chỉ email", "nhungdth@danang.gov.vn"),
+    ("field", "4. Tên miền website", "lienchieu.danang.gov.vn"),
+    ("field", "5. Nội dung yêu cầu", "Cập nhật mã nguồn cổng thông tin điện tử của quận"),
+    ("field", "6. Thời gian thực hiện", "22/07/2026"),
+    ("date", "Đà Nẵng, ngày 17 tháng 07 năm 2026"),
+    ("sign", "NGƯỜI LẬP PHIẾU", "CHÁNH VĂN PHÒNG"),
+]
+
+
 def mail(name, sender, to, subject, date, body, filename, ctype, data):
     m = EmailMessage(policy=email.policy.SMTP)
     m["From"] = Address(sender[0], addr_spec=sender[1])
@@ -96,6 +115,17 @@ def mail(name, sender, to, subject, date, body, filename, ctype, data):
 
 
 def main(out):
+    # a phone photo: 170 dpi, turned, light falling off, specks, JPEG (poor.py)
+    import poor
+    jpg, _ = poor.photo(form.render(WEBSITE, 300), 8)
+    eml = mail("scan_photo_website", ("Văn phòng UBND quận Liên Chiểu", "vanphong@lienchieu.danang.gov.vn"),
+               "pkt-iid@danang.gov.vn", "Đề nghị cập nhật mã nguồn website quận",
+               "Fri, 17 Jul 2026 16:12:09 +0700",
+               "Kính gửi Trung tâm,\n\nVăn phòng gửi phiếu yêu cầu (ảnh chụp đính kèm).\n\n"
+               "Trân trọng.\n", "IMG_20260717_161002.jpg", "image/jpeg", jpg)
+    with open(os.path.join(out, "scan_photo_website.eml"), "wb") as f:
+        f.write(eml)
+
     # a clean scan at 200 dpi, PNG
     buf = io.BytesIO()
     form.render(TECH_SUPPORT, 200).save(buf, "PNG", dpi=(200, 200), optimize=True)

@@ -19,12 +19,18 @@ list of rows (see FORMS in fixtures.py):
   ("sign", left, right)                     two bold titles, a scribble
 
 Text is Liberation Serif 13 pt, A4, margins 25 mm; render(rows, dpi) gives
-a gray PIL image.  Needs python3-pil and fonts-liberation.
+a gray PIL image.  Needs python3-pil and fonts-liberation2 (or
+fonts-liberation, whose 1.x fonts lack most Vietnamese letters).
 """
 
 from PIL import Image, ImageDraw, ImageFont
 
-FONTS = "/usr/share/fonts/truetype/liberation/LiberationSerif-%s.ttf"
+import os
+
+# Liberation 2 has the Vietnamese letters; Debian's fonts-liberation (1.x)
+# draws boxes for most of them
+FONTS = "/usr/share/fonts/truetype/liberation%s/LiberationSerif-%%s.ttf" % (
+    "2" if os.path.isdir("/usr/share/fonts/truetype/liberation2") else "")
 
 
 class Page:

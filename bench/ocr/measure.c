@@ -166,7 +166,7 @@ int
 main(int argc, char **argv)
 {
 	struct ocr_opts oo = {g_getenv("PHIEU_OCR_LANGS") ? g_getenv("PHIEU_OCR_LANGS") : "vie+eng",
-	                      NULL, "danang.gov.vn", NULL};
+	                      NULL, "danang.gov.vn", NULL, NULL};
 	struct doc_limits lim;
 	char *cause = NULL;
 

@@ -18,7 +18,7 @@ set -u
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 BUILD=$ROOT/build-fuzz
 SECS=${1:-60}
-TARGETS=(message fields commands office sheet pdf legacy config)
+TARGETS=(message fields commands office sheet pdf legacy config answer)
 OUT=$BUILD/fuzz
 cd "$ROOT" || exit 1
 

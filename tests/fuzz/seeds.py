@@ -18,7 +18,8 @@ import shutil
 import sys
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
-TARGETS = ["message", "fields", "commands", "office", "sheet", "pdf", "legacy", "config"]
+TARGETS = ["message", "fields", "commands", "office", "sheet", "pdf", "legacy", "config",
+           "answer"]
 KINDS = {
     "office": (".docx", ".odt", "wordprocessingml", "opendocument.text"),
     "sheet": (".xlsx", ".csv", "spreadsheetml", "text/csv"),
@@ -45,6 +46,7 @@ def from_message(out, path):
     """A message as a whole, its attachments and its text bodies."""
     raw = path.read_bytes()
     put(out, "message", raw, path.stem)
+    put(out, "answer", b"\0" + raw, path.stem)  # 0 and a job: flags 0 (the quick pass), the message
     msg = email.message_from_bytes(raw, policy=email.policy.compat32)
     for part in msg.walk():
         if part.is_multipart():

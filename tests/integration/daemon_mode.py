@@ -41,6 +41,14 @@ clock of a request starts when Postfix has answered 250 to its content.
       every recipient has every reply, and only the interrupted one may have
       arrived twice (with the same Message-ID).
 
+  test_status_health
+      phieuctl status (exit 0 ok, 1 warning, 2 critical) of a running daemon
+      whose SMTP server cannot be reached: healthy once every mailbox is in
+      IDLE (0); a reply queued (0 while young; 1 once it has waited over an
+      hour, its queued_at moved back in the database); the mail server
+      stopped: the mailboxes fail, warning (1), then critical (2) after
+      stale_after (10 s here); metrics say the same in Prometheus text.
+
 phieuctl is given a configuration of its own (same database): the daemon's is
 broken on purpose in test_sighup_broken_keeps_old.  The daemon runs with
 --trace imap,smtp; its log says "NAME: waiting in IDLE" when a session is back
@@ -50,6 +58,8 @@ overrides the base port of the private mail server.
 
 import email
 import email.message
+import json
+import sqlite3
 import email.policy
 import email.utils
 import os
@@ -343,6 +353,62 @@ class DaemonMode(IntegrationCase):
         late = {s: t for s, t in took.items() if t is None or t > ACK_BUDGET}
         self.assertEqual(late, {}, f"{what}: not acknowledged within {ACK_BUDGET} s "
                          f"(None: not within {ACK_BUDGET + IDLE_BUDGET} s)")
+
+    def status(self, expect, conf):
+        """phieuctl status --json, expecting an exit status; the report."""
+        p = harness.run([harness.PHIEUCTL, "-c", conf, "status", "--json"])
+        self.assertEqual(p.returncode, expect, f"status exited {p.returncode}, expected {expect}:"
+                         f"\n{p.stdout}{p.stderr}\n{self.daemon_log()}")
+        return json.loads(p.stdout)
+
+    def test_status_health(self):
+        conf = self.write_config(name="nosmtp.conf", smtp_port=9)
+        ctl = self.write_config(name="status.conf", extra=self.EXTRA_CONFIG + "stale_after = 10;\n")
+        proc = self.start_daemon(conf)
+        self.settle(proc)
+        report = self.status(0, ctl)
+        self.assertEqual(report["level"], "ok")
+        self.assertTrue(report["daemon"]["running"])
+        self.assertEqual([b["name"] for b in report["mailboxes"]], [n for n, _ in harness.MAILBOXES])
+        for b in report["mailboxes"]:
+            self.assertTrue(b["idle"], b)
+            self.assertIsNotNone(b["last_ok"], b)
+
+        # a request whose acknowledgement cannot be sent: queued, young: still ok
+        self.ms.send(harness.fixture("05-server_room.eml"))
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and self.status(0, ctl)["outbox"]["queued"] == 0:
+            time.sleep(0.5)
+        report = self.status(0, ctl)
+        self.assertGreaterEqual(report["outbox"]["queued"], 1)
+        # ... waiting for more than an hour: a warning
+        with sqlite3.connect(os.path.join(self.work, "phieu.db")) as db:
+            db.execute("UPDATE outbox SET queued_at = queued_at - 7200 WHERE state = 'queued'")
+        report = self.status(1, ctl)
+        self.assertEqual(report["level"], "warning")
+        self.assertTrue(any("waited in the outbox" in p for p in report["problems"]), report)
+
+        # the mail server stopped: the mailboxes fail, then for longer than stale_after
+        self.ms.stop()
+        t0 = time.monotonic()
+        while time.monotonic() - t0 < 10:
+            report = self.status(1, ctl)
+            if all(b["failing_since"] for b in report["mailboxes"]):
+                break
+            time.sleep(0.5)
+        self.assertTrue(all(b["level"] == "warning" for b in report["mailboxes"]), report)
+        time.sleep(11)
+        report = self.status(2, ctl)
+        self.assertEqual(report["level"], "critical")
+        for b in report["mailboxes"]:
+            self.assertEqual(b["level"], "critical", b)
+            self.assertIn("failing for", b["problems"][0])
+        p = harness.run([harness.PHIEUCTL, "-c", ctl, "metrics"])
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertIn('phieu_mailbox_level{mailbox="pkt-iid"} 2', p.stdout)
+        self.assertIn("phieu_health_level 2", p.stdout)
+        self.assertRegex(p.stdout, r"phieu_outbox_queued [1-9]")
+        self.stop_daemon(proc)
 
     def test_idle_one_after_another(self):
         proc = self.start_daemon()

@@ -89,6 +89,7 @@ CLOSED = "Đã đóng yêu cầu"            # closed and autoclosed
 REPORT = "Báo cáo kết quả xử lý hộp thư điện tử"
 COST = "Phát sinh chi phí hỗ trợ kỹ thuật"
 REFUSED = "Lệnh không được thực hiện"
+NOTHING_DONE = "Không có lệnh nào được thực hiện"
 CAPACITY = "Quá 2 người trong Phòng Hệ thống"
 REJECTED = "Yêu cầu không được chấp nhận"
 REACK = "Đã nhận thông tin bổ sung"
@@ -623,6 +624,61 @@ class Checks(ProcedureCase):
         told = self.expect_unit(HOAVANG, number, REJECTED, frm=PKT)
         self.assertIn("đơn vị đã tự khắc phục", told["body"], "the reason")
         self.expect_nothing_else()
+
+    def test_staff_command_inside_a_sentence(self):
+        number = self.new_request(tech_support_request())
+        self.expect_events(number, ("received", HOAVANG), ("acknowledged", "phieu"))
+        # staff writing a command inside a sentence: nothing changes, and that
+        # staff member alone is told, with the line as it would have worked
+        self.staff_reply(number, "Em đặt #lich 05/12 9h nhé, anh xem giúp.")
+        self.run_once()
+        self.expect_state(number, "acknowledged", ("correspondence", STAFF[0]))
+        hint = self.expect_mail(STAFF[0], number, NOTHING_DONE)
+        self.assertIn("#lich 05/12 9h", hint["body"], "the command as it would read")
+        self.expect_nothing_else()
+        # a plain answer holding nothing like a command is only kept
+        self.staff_reply(number, "Cảm ơn anh, em sẽ gọi lại đơn vị.")
+        self.run_once()
+        self.expect_state(number, "acknowledged", ("correspondence", STAFF[0]))
+        self.expect_nothing_else()
+
+    def test_forward_of_a_request_already_received_joins_it(self):
+        # the unit's request reached cntt@, which phieu polls: a request
+        request = mailbox_create_request(to=CNTT)
+        number = self.new_request(request)
+        self.expect_events(number, ("received", SCT), ("routed", "phieu"),
+                           ("acknowledged", "phieu"))
+        original = os.path.join(self.work, f"mail-{self.sent:03d}.eml")
+        # the Department passes the same mail on to pkt-iid@, attached
+        fwd = email.message.EmailMessage(policy=email.policy.SMTP)
+        fwd["From"] = DEPARTMENT
+        fwd["To"] = PKT
+        fwd["Subject"] = f"Fwd: {request[3]}"
+        fwd["Date"] = email.utils.formatdate(localtime=True)
+        fwd["Message-ID"] = email.utils.make_msgid("fwd-attached", "danang.gov.vn")
+        fwd.set_content("Chuyển Trung tâm IID xử lý.\n", charset="utf-8", cte="8bit")
+        with open(original, "rb") as f:
+            fwd.add_attachment(email.message_from_bytes(f.read(), policy=email.policy.SMTP))
+        path = os.path.join(self.work, "forward-attached.eml")
+        with open(path, "wb") as f:
+            f.write(fwd.as_bytes())
+        self.deliver(path, fwd["Message-ID"], DEPARTMENT, [PKT])
+        self.run_once()
+        self.assertEqual([r["id"] for r in self.requests()], [number],
+                         "the forward of a message already received made a request")
+        self.expect_state(number, "acknowledged", ("forwarded", DEPARTMENT))
+        # the same passed on inline (Gmail's shape): found by sender and subject
+        self.send_mail(DEPARTMENT, PKT, f"Fwd: {request[3]}",
+                       "Chuyển IID.\n\n---------- Forwarded message ---------\n"
+                       f"From: {request[2]} <{SCT}>\n"
+                       "Date: Mon, 7 Dec 2026 at 08:12\n"
+                       f"Subject: {request[3]}\n"
+                       f"To: <{CNTT}>\n\n" + request[4])
+        self.run_once()
+        self.assertEqual([r["id"] for r in self.requests()], [number],
+                         "the inline forward made a request")
+        self.expect_state(number, "acknowledged", ("forwarded", DEPARTMENT))
+        self.expect_nothing_else()      # the unit has its one number already
 
     def test_other_units_reply_does_not_attach(self):
         number = self.new_request(tech_support_request())

@@ -7,6 +7,8 @@
 #include <cmocka.h>
 
 #include "commands.h"
+#include "decide.h"
+#include "lifecycle.h"
 
 #define REF_YEAR  2026
 #define REF_MONTH 11
@@ -438,13 +440,82 @@ t_confirmations(void **state)
 }
 
 /* The tests. */
+/* phieu's own acts move a request only from the states the table names. */
+static void
+t_after_acts(void **state)
+{
+	(void)state;
+	assert_string_equal(lifecycle_after(ACT_ACK_SENT, "received"), "acknowledged");
+	assert_null(lifecycle_after(ACT_ACK_SENT, "needs_info"));
+	assert_null(lifecycle_after(ACT_ACK_SENT, "rejected"));
+	assert_null(lifecycle_after(ACT_ACK_SENT, NULL));
+}
+
+/* Type titles come from the one type table: built in per language, the
+   rules file's in every language. */
+static void
+t_type_titles(void **state)
+{
+	(void)state;
+	assert_string_equal(rules_type_title("server_room", "vi"), "Vào ra Phòng Hệ thống");
+	assert_string_equal(rules_type_title("server_room", "en"), "Server-room access");
+	assert_string_equal(rules_type_title("nothing", "en"), "Request of unknown type");
+	rules_configure_type("server_room", 0, NULL, NULL, NULL, -1, "Ra vào phòng máy chủ");
+	assert_string_equal(rules_type_title("server_room", "en"), "Ra vào phòng máy chủ");
+	rules_reset_types();
+	assert_string_equal(rules_type_title("server_room", "vi"), "Vào ra Phòng Hệ thống");
+}
+
+/* A staff mail holding no command: the lines that look meant as one. */
+struct hint_row {
+	const char *text;
+	int hints;              /* how many */
+	const char *suggestion; /* of the first, or NULL */
+};
+
+static const struct hint_row hint_rows[] = {
+    {"Anh Khoa ơi, em đặt #lich 05/12 9h nhé, cảm ơn anh.\n", 1, "#lich 05/12 9h nhé, cảm ơn anh."},
+    {"Done, see you then — #done configured the DNS\n", 1, "#done configured the DNS"},
+    {"#lihc 05/12 9h\n", 1, NULL},
+    {"Cảm ơn chị, em sẽ gọi lại đơn vị.\n", 0, NULL},
+    {"#lich 05/12 9h\n", 0, NULL},                /* a command: no hint */
+    {"Xem mục #3 của phiếu giúp em.\n", 0, NULL}, /* '#' and a number: no command */
+    {"Cảm ơn.\n\nOn Mon, 1 Dec 2026 at 09:00, A <a@x> wrote:\n> #lihc 05/12\n", 0, NULL},
+};
+
+static void
+t_hints(void **state)
+{
+	(void)state;
+	failures = 0;
+
+	for (gsize i = 0; i < G_N_ELEMENTS(hint_rows); i++) {
+		const struct hint_row *r = &hint_rows[i];
+		GPtrArray *h = commands_hints(r->text);
+		const char *first = h->len > 0 ? g_ptr_array_index(h, 0) : NULL;
+		const char *tab = first != NULL ? strchr(first, '\t') : NULL;
+		if ((int)h->len != r->hints) {
+			print_error("%s: %u hints, expected %d\n", r->text, h->len, r->hints);
+			failures++;
+		} else if (g_strcmp0(tab != NULL ? tab + 1 : NULL, r->suggestion) != 0) {
+			print_error("%s: suggestion %s, expected %s\n", r->text,
+			            tab ? tab + 1 : "(none)",
+			            r->suggestion ? r->suggestion : "(none)");
+			failures++;
+		}
+		g_ptr_array_unref(h);
+	}
+	assert_int_equal(failures, 0);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(t_spellings),     cmocka_unit_test(t_cases),
 	    cmocka_unit_test(t_unknown),       cmocka_unit_test(t_several),
-	    cmocka_unit_test(t_confirmations),
+	    cmocka_unit_test(t_confirmations), cmocka_unit_test(t_hints),
+	    cmocka_unit_test(t_after_acts),    cmocka_unit_test(t_type_titles),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -14,8 +14,8 @@
 #define FONT  "DejaVu Sans"
 #define WIDTH 2480 /* an A4 page across at 300 dpi */
 
-static const struct ocr_opts opts = {"vie+eng", NULL, "danang.gov.vn",
-                                     "vanphong@stp.danang.gov.vn"};
+static const struct ocr_opts opts = {"vie+eng", NULL, "danang.gov.vn", "vanphong@stp.danang.gov.vn",
+                                     NULL};
 
 /* Collect what cairo writes into a byte array. */
 static cairo_status_t

@@ -542,8 +542,21 @@ exercise(struct store *st)
 	assert_int_equal(store_request_by_message_id(st, "ack@x", &cause), id);
 	assert_int_equal(store_request_by_message_id(st, "w@x", &cause), id);
 	g_free(sender);
-	g_free(store_request_sender(st, id));
-	g_free(store_request_state(st, id));
+	char *value = NULL;
+	assert_int_equal(store_request_sender(st, id, &value, &cause), 1);
+	assert_non_null(value);
+	g_free(value);
+	assert_int_equal(store_request_state(st, id, &value, &cause), 1);
+	g_free(value);
+	assert_int_equal(store_request_number(st, id, &value, &cause), 1);
+	assert_string_equal(value, num);
+	g_free(value);
+	/* absent is not an error, and not a value */
+	assert_int_equal(store_request_sender(st, id + 1000, &value, &cause), 0);
+	assert_null(value);
+	/* a forward's original: by Message-ID, then by sender and subject */
+	assert_int_equal(store_request_of_original(st, "w@x", NULL, NULL, &cause), id);
+	assert_true(store_request_of_original(st, "none@x", "nobody@x", "s", &cause) == 0);
 	JsonObject *shown = store_request_show(st, num, &cause);
 	assert_non_null(shown);
 	json_object_unref(shown);

@@ -1,0 +1,17 @@
+/*
+ * jsonget.h - members of JSON objects that may be absent, null or of
+ * another type than expected: the readings, decisions and stored requests
+ * phieu passes around as JSON are read through these, never with
+ * json-glib's getters alone (which warn and return nonsense on a wrong
+ * type).  No I/O.
+ */
+#ifndef PHIEU_JSONGET_H
+#define PHIEU_JSONGET_H
+
+#include <json-glib/json-glib.h>
+
+/* A string member, or NULL when o is NULL or the member is absent, null or
+   not a string. */
+const char *jsonget_str(JsonObject *o, const char *key);
+
+#endif
