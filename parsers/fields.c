@@ -1841,7 +1841,7 @@ label_is_item(const char *ln)
 	static GRegex *re;
 	if (re == NULL)
 		re = g_regex_new("^(nguoi|khach|can bo|thanh vien|visitor|person|nhan su|tai khoan|"
-		                 "account|hop thu)( thu)? ?(\\d{1,2}|[a-z])$",
+		                 "account|hop thu)( thu)?(?: ?\\d{1,2}| [a-z])$",
 		                 0, 0, NULL);
 	return g_regex_match(re, ln, 0, NULL);
 }
@@ -2304,6 +2304,27 @@ field_table(struct ctx *c, const char *rest)
 	return done;
 }
 
+/* Whether a line is the letter's closing ("Trân trọng,", "Best regards"). */
+static gboolean
+line_is_closing(const char *rest)
+{
+	static GRegex *re;
+	char *f;
+	gboolean yes;
+
+	if (strnlen(rest, 61) > 60)
+		return FALSE;
+	if (re == NULL)
+		re = g_regex_new("^(?:tran trong|xin cam on|xin chan thanh cam on|cam on|kinh thu|"
+		                 "thanks|thank you|many thanks|best regards|kind regards|"
+		                 "warm regards|regards|sincerely|yours sincerely|best)\\b",
+		                 0, 0, NULL);
+	f = text_fold(rest);
+	yes = g_regex_match(re, f, 0, NULL);
+	g_free(f);
+	return yes;
+}
+
 /* A line with no label: continuation, list row, or a dated signature line. */
 static void
 plain_line(struct ctx *c, const char *line, const char *rest, gboolean marked)
@@ -2330,6 +2351,22 @@ plain_line(struct ctx *c, const char *line, const char *rest, gboolean marked)
 		item_end(c);
 		if (dash_row(c, rest))
 			return;
+	}
+	/* the closing words end a list: the signature's name is no visitor */
+	if (line_is_closing(rest)) {
+		item_end(c);
+		c->section = S_NONE;
+		c->last_key = NULL;
+		return;
+	}
+	/* a list of names alone under its heading */
+	if ((c->section == S_LIST || c->section == S_LIST_ITEM) && c->ncolumns == 0 &&
+	    looks_like_name(rest)) {
+		item_end(c);
+		JsonObject *p = json_object_new();
+		put(p, "full_name", read_name(rest));
+		people_add(c, p);
+		return;
 	}
 	if (c->last_key != NULL && !marked && c->continued < 4) {
 		put_append(c->r->fields, c->last_key, rest);
