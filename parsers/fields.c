@@ -55,7 +55,7 @@ static const struct slot slots[] = {
      "so/ban/nganh|name of organization|organization name|organisation name|unit name|"
      "name of unit|agency name|company name|name of company|requesting organization|"
      "requesting organisation|requesting agency|requesting department|customer|"
-     "customer name|client|applicant organization"},
+     "customer name|client|applicant organization|department|requesting office"},
     {"contact_name", K_TEXT,
      "nguoi lien he|ho ten nguoi lien he|ho va ten nguoi lien he|ho va ten|ho ten|"
      "can bo phu trach|can bo lien he|nguoi de nghi|nguoi yeu cau|nguoi dang ky|nguoi gui|"
@@ -211,7 +211,9 @@ static const struct slot slots[] = {
      "hop thu de nghi thay doi|hop thu can huy|hop thu de nghi huy|hop thu de nghi cap|"
      "hop thu can cap|tai khoan can thay doi|tai khoan de nghi thay doi|tai khoan can huy|"
      "danh sach hop thu can thay doi|danh sach hop thu de nghi huy|mailbox to change|"
-     "mailboxes to change|mailboxes to cancel|accounts to change|accounts to cancel"},
+     "mailboxes to change|mailboxes to cancel|accounts to change|accounts to cancel|mailbox|"
+     "hop thu|dia chi hop thu|hop thu cong vu|tai khoan email|email account|"
+     "tai khoan thu dien tu"},
     {"_password", K_PASSWORD,
      "mat khau|password|mat khau ftp|mat khau truy cap|pass|mk|mat khau hosting"},
     {NULL, K_IGNORE,

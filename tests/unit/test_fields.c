@@ -95,6 +95,8 @@ static const struct row rows[] = {
      "Michael Brown"},
     {"English organisation", "Organisation name: Danang Heritage Centre", "requesting_unit",
      "Danang Heritage Centre"},
+    {"English department is the unit", "Department: Danang Department of Health", "requesting_unit",
+     "Danang Department of Health"},
     {"label alone, value below", "Tên đơn vị\nSở Tư pháp", "requesting_unit", "Sở Tư pháp"},
     {"label alone in capitals", "NGƯỜI LIÊN HỆ\nTrần Thị Hoa", "contact_name", "Trần Thị Hoa"},
     {"a label alone is no value of the label above", "Địa điểm\nNội dung yêu cầu\nCài lại máy",
@@ -285,6 +287,9 @@ t_people_forms(void **state)
 	     "Visitors\nJohn Smith, passport C1234567\nJane Roe, ID 048095001234\n\nBest "
 	     "regards,\nJohn Smith",
 	     2, 0, "id_no", "C1234567"},
+	    {"the mailbox to change",
+	     "Type of request: Password reset\nMailbox: linhnt@danang.gov.vn", 1, 0, "address",
+	     "linhnt@danang.gov.vn"},
 	    {"a header of two columns", "Họ tên | Email\nTrần Văn A | atv\nLê Thị B | bltb", 2, 1,
 	     "address", "bltb@danang.gov.vn"},
 	    {"pairs without a number",
