@@ -1863,7 +1863,7 @@ item_end(struct ctx *c)
 }
 
 /* Whether the kind of value a label announces starts s: a number for a
-   phone or an identity card, an address for an e-mail. */
+   phone or an identity card, an address for an e-mail, a dotted IP. */
 static gboolean
 value_fits(enum kind kind, const char *s)
 {
@@ -1873,15 +1873,19 @@ value_fits(enum kind kind, const char *s)
 		const char *at = strchr(s, '@'), *space = strchr(s, ' ');
 		return at != NULL && at > s && (space == NULL || at < space);
 	}
-	if (kind != K_PHONE && kind != K_ID)
+	if (kind != K_PHONE && kind != K_ID && kind != K_IP)
 		return FALSE;
-	if (!g_ascii_isdigit(*s) && *s != '+' && *s != '(')
+	if (!g_ascii_isdigit(*s) && *s != '+' && *s != '(' &&
+	    !(kind == K_ID && g_ascii_isalpha(*s)))
 		return FALSE;
 	/* a whole number right there, not "ĐT 3 phòng" */
 	gsize n = strnlen(s, 24);
 	while (n > 0 && s[n] != '\0' && ((guchar)s[n] & 0xC0) == 0x80)
 		n--;
-	char *head = g_strndup(s, n), *v = kind == K_PHONE ? norm_phone(head) : read_id(head);
+	char *head = g_strndup(s, n);
+	char *v = kind == K_PHONE ? norm_phone(head)
+	          : kind == K_IP  ? norm_ipv4(head)
+	                          : read_id(head);
 	gboolean fits = v != NULL;
 	g_free(v);
 	g_free(head);
