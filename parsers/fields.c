@@ -55,7 +55,7 @@ static const struct slot slots[] = {
      "so/ban/nganh|name of organization|organization name|organisation name|unit name|"
      "name of unit|agency name|company name|name of company|requesting organization|"
      "requesting organisation|requesting agency|requesting department|customer|"
-     "customer name|client|applicant organization"},
+     "customer name|client|applicant organization|department|requesting office"},
     {"contact_name", K_TEXT,
      "nguoi lien he|ho ten nguoi lien he|ho va ten nguoi lien he|ho va ten|ho ten|"
      "can bo phu trach|can bo lien he|nguoi de nghi|nguoi yeu cau|nguoi dang ky|nguoi gui|"
@@ -211,7 +211,9 @@ static const struct slot slots[] = {
      "hop thu de nghi thay doi|hop thu can huy|hop thu de nghi huy|hop thu de nghi cap|"
      "hop thu can cap|tai khoan can thay doi|tai khoan de nghi thay doi|tai khoan can huy|"
      "danh sach hop thu can thay doi|danh sach hop thu de nghi huy|mailbox to change|"
-     "mailboxes to change|mailboxes to cancel|accounts to change|accounts to cancel"},
+     "mailboxes to change|mailboxes to cancel|accounts to change|accounts to cancel|mailbox|"
+     "hop thu|dia chi hop thu|hop thu cong vu|tai khoan email|email account|"
+     "tai khoan thu dien tu"},
     {"_password", K_PASSWORD,
      "mat khau|password|mat khau ftp|mat khau truy cap|pass|mk|mat khau hosting"},
     {NULL, K_IGNORE,
@@ -1208,6 +1210,13 @@ table_row(struct ctx *c, const char *line)
 	return TRUE;
 }
 
+/* The longest line read as one person or as people after a list's label,
+   and the part of a value searched for a second field: people and labels
+   are written in the first few hundred characters, and what goes on is
+   text (a 10 MB line is never cut into 100000 people). */
+#define PERSON_LINE_MAX   4000
+#define SECOND_FIELD_SPAN 1000
+
 /* Whether a piece after a comma starts a cell of its own: a number, an
    address, or a labelled value ("CCCD 0480…", "ĐT: 0905…"). */
 static gboolean
@@ -1263,6 +1272,8 @@ person_cells(const char *line)
 static gboolean
 dash_row(struct ctx *c, const char *rest)
 {
+	if (strnlen(rest, PERSON_LINE_MAX + 1) > PERSON_LINE_MAX)
+		return FALSE;
 	char **cells = person_cells(rest);
 	int n = (int)g_strv_length(cells);
 
@@ -1644,7 +1655,8 @@ list_inline(struct ctx *c, const char *value)
 	JsonObject *p = NULL;
 	int texts = 0;
 
-	if (strspn(value, " \t") == strlen(value))
+	if (strspn(value, " \t") == strlen(value) ||
+	    strnlen(value, PERSON_LINE_MAX + 1) > PERSON_LINE_MAX)
 		return;
 	if (joint == NULL)
 		joint = g_regex_new("\\s+(?:và|va|and|&)\\s+", G_REGEX_CASELESS, 0, NULL);
@@ -1835,7 +1847,7 @@ label_is_item(const char *ln)
 	static GRegex *re;
 	if (re == NULL)
 		re = g_regex_new("^(nguoi|khach|can bo|thanh vien|visitor|person|nhan su|tai khoan|"
-		                 "account|hop thu)( thu)? ?(\\d{1,2}|[a-z])$",
+		                 "account|hop thu)( thu)?(?: ?\\d{1,2}| [a-z])$",
 		                 0, 0, NULL);
 	return g_regex_match(re, ln, 0, NULL);
 }
@@ -1855,7 +1867,7 @@ item_end(struct ctx *c)
 }
 
 /* Whether the kind of value a label announces starts s: a number for a
-   phone or an identity card, an address for an e-mail. */
+   phone or an identity card, an address for an e-mail, a dotted IP. */
 static gboolean
 value_fits(enum kind kind, const char *s)
 {
@@ -1865,9 +1877,23 @@ value_fits(enum kind kind, const char *s)
 		const char *at = strchr(s, '@'), *space = strchr(s, ' ');
 		return at != NULL && at > s && (space == NULL || at < space);
 	}
-	if (kind == K_PHONE || kind == K_ID)
-		return g_ascii_isdigit(*s) || *s == '+' || *s == '(';
-	return FALSE;
+	if (kind != K_PHONE && kind != K_ID && kind != K_IP)
+		return FALSE;
+	if (!g_ascii_isdigit(*s) && *s != '+' && *s != '(' &&
+	    !(kind == K_ID && g_ascii_isalpha(*s)))
+		return FALSE;
+	/* a whole number right there, not "ĐT 3 phòng" */
+	gsize n = strnlen(s, 24);
+	while (n > 0 && s[n] != '\0' && ((guchar)s[n] & 0xC0) == 0x80)
+		n--;
+	char *head = g_strndup(s, n);
+	char *v = kind == K_PHONE ? norm_phone(head)
+	          : kind == K_IP  ? norm_ipv4(head)
+	                          : read_id(head);
+	gboolean fits = v != NULL;
+	g_free(v);
+	g_free(head);
+	return fits;
 }
 
 /* A known label at the start of s: up to six words whose folded form is a
@@ -1935,7 +1961,10 @@ value_cut(const struct slot *cur, const char *value, char **tail_label, char **t
 		return -1;
 	if (sep == NULL)
 		sep = g_regex_new("\\s+[-–—/]\\s+|\\s*[,;]\\s*|\\s{2,}|\\s*\\(\\s*", 0, 0, NULL);
-	g_regex_match(sep, value, 0, &mi);
+	gsize span = strnlen(value, SECOND_FIELD_SPAN);
+	while (span > 0 && span < strlen(value) && ((guchar)value[span] & 0xC0) == 0x80)
+		span--;
+	g_regex_match_full(sep, value, (gssize)span, 0, 0, &mi, NULL);
 	for (; cut < 0 && g_match_info_matches(mi); g_match_info_next(mi, NULL)) {
 		int start, end, a, b;
 		const char *after;
@@ -2109,6 +2138,8 @@ line_is_place_date(const char *line)
 static gboolean
 person_row(const char *rest)
 {
+	if (strnlen(rest, PERSON_LINE_MAX + 1) > PERSON_LINE_MAX)
+		return FALSE;
 	char **cells = person_cells(rest);
 	gboolean yes = cells[0] != NULL && cells[1] != NULL && looks_like_name(cells[0]);
 	gboolean some = FALSE;
@@ -2283,6 +2314,27 @@ field_table(struct ctx *c, const char *rest)
 	return done;
 }
 
+/* Whether a line is the letter's closing ("Trân trọng,", "Best regards"). */
+static gboolean
+line_is_closing(const char *rest)
+{
+	static GRegex *re;
+	char *f;
+	gboolean yes;
+
+	if (strnlen(rest, 61) > 60)
+		return FALSE;
+	if (re == NULL)
+		re = g_regex_new("^(?:tran trong|xin cam on|xin chan thanh cam on|cam on|kinh thu|"
+		                 "thanks|thank you|many thanks|best regards|kind regards|"
+		                 "warm regards|regards|sincerely|yours sincerely|best)\\b",
+		                 0, 0, NULL);
+	f = text_fold(rest);
+	yes = g_regex_match(re, f, 0, NULL);
+	g_free(f);
+	return yes;
+}
+
 /* A line with no label: continuation, list row, or a dated signature line. */
 static void
 plain_line(struct ctx *c, const char *line, const char *rest, gboolean marked)
@@ -2309,6 +2361,22 @@ plain_line(struct ctx *c, const char *line, const char *rest, gboolean marked)
 		item_end(c);
 		if (dash_row(c, rest))
 			return;
+	}
+	/* the closing words end a list: the signature's name is no visitor */
+	if (line_is_closing(rest)) {
+		item_end(c);
+		c->section = S_NONE;
+		c->last_key = NULL;
+		return;
+	}
+	/* a list of names alone under its heading */
+	if ((c->section == S_LIST || c->section == S_LIST_ITEM) && c->ncolumns == 0 &&
+	    looks_like_name(rest)) {
+		item_end(c);
+		JsonObject *p = json_object_new();
+		put(p, "full_name", read_name(rest));
+		people_add(c, p);
+		return;
 	}
 	if (c->last_key != NULL && !marked && c->continued < 4) {
 		put_append(c->r->fields, c->last_key, rest);

@@ -3,15 +3,23 @@
  *
  * fields_extract() reads the lines of a body (or of any text a form was
  * turned into) and returns what it found under DOMAIN.md's keys, values
- * normalised: "Label: value" lines with labels in Vietnamese with or
- * without diacritics or in English, numbered or bulleted, with dotted
- * leaders; check boxes (☑/☐, [x]/[ ]); lists of people as tables (pipes,
- * tabs), "1. A - B - C" rows, "Người 1:" blocks or "Label: v; Label: v" lines;
- * the administrator block of a sub-domain form.  Quoted history and the
- * signature are never read.  Which request type the fields belong to is not
- * decided here: keys that depend on it (a bare "Thời gian:") are returned
- * under names starting with "_" for rules/ to place, and list rows as
- * generic people under "_people".
+ * normalised.  Labels are the wordings people use (several per field, in
+ * Vietnamese with or without diacritics, old or new tones, in English), in
+ * any case, numbered or bulleted, with remarks in brackets; the value after
+ * a colon, after leaders of any character, on the line(s) below a label
+ * alone, in the next cell or under a row of labels; a second field after a
+ * value ("Nguyễn Thị Hoa - ĐT: 0905…").  Check boxes (☑ ☒ ✓ ☐, [x]/[ ]) on
+ * the label's line or on lines under it give the ticked option, never the
+ * boxes.  Headings scope the lines under them: the sub-domain's technical
+ * administrator, a list of visitors or accounts.  Lists of people as tables
+ * (pipes, tabs), "1. A - B - C" rows whose cells may name themselves ("CCCD
+ * 0480…"), "Người 1:" blocks, repeated "Name:"/"ID:" lines, "Label: v;
+ * Label: v" lines, names alone, or people after the list's label.  An
+ * approval letter cited in any sentence is the approval when no label names
+ * one.  Quoted history and the signature are never read.  Which request
+ * type the fields belong to is not decided here: keys that depend on it (a
+ * bare "Thời gian:") are returned under names starting with "_" for rules/
+ * to place, and list rows as generic people under "_people".
  *
  * Labels live in tables in fields.c; adding a label is adding a row.
  * The result is owned by the caller (fields_result_free).  No I/O.

@@ -761,11 +761,11 @@ norm_text(const char *s)
 		if (prev == NULL)
 			break;
 		gunichar c = g_utf8_get_char(prev);
-		gunichar before = prev > out ? g_utf8_get_char(g_utf8_find_prev_char(out, prev)) : 0;
+		gunichar before =
+		    prev > out ? g_utf8_get_char(g_utf8_find_prev_char(out, prev)) : 0;
 		if (c == ' ' || c == ';' || c == ',' || c == 0x2026 || c == '_' || c == '~' ||
 		    c == '=' || c == '|' || c == 0x2500 || c == 0xB7 ||
-		    ((c == '.' || norm_is_dash(c)) && prev > out &&
-		     (before == c || before == ' ')))
+		    ((c == '.' || norm_is_dash(c)) && prev > out && (before == c || before == ' ')))
 			end = prev;
 		else
 			break;

@@ -628,18 +628,18 @@ static gboolean
 line_fits(const struct line *c, const struct line *grid)
 {
 	int last = -1;
+	guint i = 0;
 
 	for (guint k = 0; k < c->cells->len; k++) {
-		double x1 = g_array_index(c->cell_x, double, k);
-		/* the cell ends where the last word before the next cell ends */
-		double x2 = x1;
-		for (guint i = 0; i < c->words->len; i++) {
+		double x1 = g_array_index(c->cell_x, double, k), x2 = x1;
+		double next =
+		    k + 1 < c->cells->len ? g_array_index(c->cell_x, double, k + 1) : G_MAXDOUBLE;
+		/* the cell ends where its last word ends (words are in order) */
+		for (; i < c->words->len; i++) {
 			const struct word *w = &g_array_index(c->words, struct word, i);
-			double next = k + 1 < c->cells->len
-			                  ? g_array_index(c->cell_x, double, k + 1)
-			                  : G_MAXDOUBLE;
-			if (w->x1 >= x1 - 0.01 && w->x1 < next - 0.01)
-				x2 = MAX(x2, w->x2);
+			if (w->x1 >= next - 0.01)
+				break;
+			x2 = MAX(x2, w->x2);
 		}
 		int col = row_column(grid, x1, x2);
 		if (col < 0 || col < last)
