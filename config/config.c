@@ -1,5 +1,6 @@
 /* config.c - schema-driven configuration loader over libconfig; see config.h. */
 #include "config.h"
+#include "calendar.h"
 #include "paths.h"
 
 #include <stddef.h>
@@ -11,7 +12,7 @@
 
 #include <libconfig.h>
 
-enum ctype { C_STR, C_INT, C_BOOL, C_ENUM, C_ADDR, C_LIST, C_SECRET, C_IPLIST };
+enum ctype { C_STR, C_INT, C_BOOL, C_ENUM, C_ADDR, C_LIST, C_SECRET, C_IPLIST, C_DATES };
 
 /* One key of the schema: where it goes and what it may hold. */
 struct ckey {
@@ -52,6 +53,7 @@ static const struct ckey top_keys[] = {
     {"limit_notice_hour", C_INT, TOP(limit_notice_hour), "6", 1, 1000, NULL, FALSE},
     {"limit_hour", C_INT, TOP(limit_hour), "1000", 1, 1000000, NULL, FALSE},
     {"staff", C_LIST, TOP(staff), NULL, 0, 0, NULL, FALSE},
+    {"holidays", C_DATES, TOP(holidays), NULL, 0, 0, NULL, FALSE},
     {"department_ict", C_ADDR, TOP(department_ict), "cntt@danang.gov.vn", 0, 0, NULL, FALSE},
     {"finance", C_ADDR, TOP(finance), NULL, 0, 0, NULL, FALSE},
     {"subject_prefix", C_STR, TOP(subject_prefix), "IID-KT", 0, 0, NULL, FALSE},
@@ -228,13 +230,15 @@ cfg_set(const char *file, const char *path, const struct ckey *k, config_setting
 		*(int *)at = config_setting_get_bool(s);
 		return NULL;
 	case C_IPLIST:
+	case C_DATES:
 	case C_LIST: {
 		int n;
-		gboolean ip = k->type == C_IPLIST;
+		gboolean ip = k->type == C_IPLIST, dates = k->type == C_DATES;
 		if (t != CONFIG_TYPE_ARRAY && t != CONFIG_TYPE_LIST)
 			return cfg_error(file, s, path,
 			                 ip ? "must be a list of IP addresses [ \"10.0.0.1\", … ]"
-			                    : "must be a list of addresses [ \"a@b\", … ]");
+			                 : dates ? "must be a list of dates [ \"2027-02-05\", … ]"
+			                         : "must be a list of addresses [ \"a@b\", … ]");
 		n = config_setting_length(s);
 		char **v = g_new0(char *, n + 1);
 		for (int i = 0; i < n; i++) {
@@ -244,7 +248,12 @@ cfg_set(const char *file, const char *path, const struct ckey *k, config_setting
 				return cfg_error(file, s, path, "element %d is not an IP address",
 				                 i + 1);
 			}
-			if (!ip && (e == NULL || strchr(e, '@') == NULL)) {
+			if (dates && !calendar_valid(e)) {
+				g_strfreev(v);
+				return cfg_error(file, s, path,
+				                 "element %d is not a date YYYY-MM-DD", i + 1);
+			}
+			if (!ip && !dates && (e == NULL || strchr(e, '@') == NULL)) {
 				g_strfreev(v);
 				return cfg_error(file, s, path,
 				                 "element %d is not an e-mail address", i + 1);
@@ -289,6 +298,7 @@ cfg_default(const struct ckey *k, void *base)
 		break;
 	case C_LIST:
 	case C_IPLIST:
+	case C_DATES:
 		break;
 	default:
 		*(char **)at = g_strdup(k->def);
@@ -744,6 +754,8 @@ config_load(const char *path, char **cause)
 		err = cfg_error(path, root, "retry_min", "is larger than retry_max");
 	if (err == NULL && c->staff == NULL)
 		c->staff = g_new0(char *, 1);
+	if (err == NULL && c->holidays == NULL)
+		c->holidays = g_new0(char *, 1);
 	if (err == NULL && c->helo == NULL)
 		c->helo = g_strdup(g_get_host_name());
 	if (err == NULL && c->templates == NULL)
@@ -862,12 +874,13 @@ config_free(struct config *c)
 	g_ptr_array_free(c->rule_types, TRUE);
 	g_ptr_array_free(c->rule_labels, TRUE);
 	g_strfreev(c->staff);
+	g_strfreev(c->holidays);
 	g_free(c->auth_id);
 	g_free(c->auth_require);
 	g_strfreev(c->auth_relays);
 	for (int i = 0; top_keys[i].name != NULL; i++)
 		if (top_keys[i].type != C_INT && top_keys[i].type != C_BOOL &&
-		    top_keys[i].type != C_LIST)
+		    top_keys[i].type != C_LIST && top_keys[i].type != C_DATES)
 			g_free(*(char **)((char *)c + top_keys[i].offset));
 	g_free(c->mailbox_names);
 	g_free(c->mailbox_addrs);

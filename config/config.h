@@ -83,6 +83,7 @@ struct config {
 	struct server_cfg imap, smtp;
 	GPtrArray *mailboxes; /* struct mailbox_cfg* */
 	char **staff;         /* NULL-terminated, lower case */
+	char **holidays;      /* "YYYY-MM-DD", NULL-terminated, maybe empty (rules/calendar.h) */
 	char *department_ict;
 	char *finance;
 	char *subject_prefix; /* "IID-KT" */

@@ -1,4 +1,5 @@
 /* backup.c - database snapshot, incremental spool copy, manifest, verify; see backup.h. */
+#include "clock.h"
 #include "backup.h"
 
 #include <errno.h>
@@ -142,7 +143,7 @@ write_manifest(const char *dir, const char *db, int version, guint files, gint64
 	json_builder_set_member_name(b, "phieu");
 	json_builder_add_string_value(b, PHIEU_VERSION);
 	json_builder_set_member_name(b, "created");
-	json_builder_add_int_value(b, g_get_real_time() / G_USEC_PER_SEC);
+	json_builder_add_int_value(b, clock_now());
 	json_builder_set_member_name(b, "database");
 	json_builder_begin_object(b);
 	json_builder_set_member_name(b, "file");

@@ -1,4 +1,5 @@
 /* intake.c - one received message to a stored request; see intake.h. */
+#include "clock.h"
 #include "intake.h"
 
 #include <errno.h>
@@ -466,7 +467,7 @@ new_request(struct intake *in, const char *mailbox, struct stored_message *sm,
 	r.missing = d->missing;
 	r.doubtful = d->doubtful;
 	r.confidence = d->confidence;
-	r.when = g_get_real_time() / G_USEC_PER_SEC;
+	r.when = clock_now();
 	r.sources = d->sources;
 	r.conflicts = d->conflicts;
 	r.review = d->doubtful->len > 0 || d->needs_person;

@@ -1,4 +1,5 @@
 /* notify.c - mail to people from the templates; see notify.h. */
+#include "clock.h"
 #include "notify.h"
 
 #include <string.h>
@@ -180,7 +181,7 @@ queue_now(struct notify *n, gint64 request_id, const char *kind, const char *tmp
 	r.message_id = id;
 	r.in_reply_to = thread != NULL ? thread->in_reply_to : NULL;
 	r.references = thread != NULL ? thread->references : NULL;
-	r.date = g_get_real_time() / G_USEC_PER_SEC;
+	r.date = clock_now();
 	r.auto_submitted = strcmp(kind, "ack") == 0 ? "auto-replied" : "auto-generated";
 	data = reply_compose(&r, &len);
 	o.request_id = request_id;
@@ -319,7 +320,7 @@ notify_queue(struct notify *n, gint64 request_id, const char *kind, const char *
              GHashTable *vars, const char *from, const char *const *rcpt,
              const struct thread_ref *thread, char **cause)
 {
-	gint64 now = g_get_real_time() / G_USEC_PER_SEC;
+	gint64 now = clock_now();
 	const char *over;
 	gboolean failed;
 	char *why;

@@ -1,4 +1,5 @@
 /* outbox.c - sending queued mail once, in a thread of its own; see outbox.h. */
+#include "clock.h"
 #include "outbox.h"
 
 #include <errno.h>
@@ -66,13 +67,6 @@ struct outbox {
 	int server_failures;
 	gboolean recovered; /* what an interrupted run was sending is queued again */
 };
-
-/* Now, in microseconds. */
-static gint64
-now_us(void)
-{
-	return g_get_real_time();
-}
 
 /* Release a job. */
 static void
@@ -218,8 +212,8 @@ for_staff_only(const struct outbox *ob, const struct due *d)
 static gboolean
 expired(const struct outbox *ob, const struct due *d)
 {
-	return d->queued_at > 0 &&
-	       now_us() / G_USEC_PER_SEC > d->queued_at + (gint64)ob->cfg->max_retry_hours * 3600;
+	return d->queued_at > 0 && clock_now_us() / G_USEC_PER_SEC >
+	                               d->queued_at + (gint64)ob->cfg->max_retry_hours * 3600;
 }
 
 /* Record a message that will not be sent: failed, its request's history, a
@@ -310,9 +304,10 @@ record(struct outbox *ob, const struct due *d, const struct result *r, char **ca
 		rc = fail_message(ob, d, last, cause);
 		g_free(last);
 	} else {
-		rc = store_outbox_retry(
-		    ob->st, d->id, now_us() / G_USEC_PER_SEC + backoff(ob->cfg, d->attempts + 1),
-		    why, TRUE, cause);
+		rc = store_outbox_retry(ob->st, d->id,
+		                        clock_now_us() / G_USEC_PER_SEC +
+		                            backoff(ob->cfg, d->attempts + 1),
+		                        why, TRUE, cause);
 	}
 	if (rc != 0 || store_commit(ob->st, cause) != 0) {
 		store_rollback(ob->st);
@@ -330,7 +325,7 @@ log_result(struct outbox *ob, const struct due *d, const struct result *r)
 	} else if (!r->reached) {
 		ob->server_failures++;
 		ob->server_retry =
-		    now_us() + backoff(ob->cfg, ob->server_failures) * G_USEC_PER_SEC;
+		    clock_now_us() + backoff(ob->cfg, ob->server_failures) * G_USEC_PER_SEC;
 		log_warn("outbox", "SMTP %s:%d unreachable, the queued messages wait: %s",
 		         ob->cfg->smtp.host, ob->cfg->smtp.port, r->cause != NULL ? r->cause : "?");
 	} else {
@@ -372,14 +367,14 @@ record_all(struct outbox *ob, int *n)
 {
 	struct unrecorded *u;
 
-	if (g_queue_is_empty(&ob->unrecorded) || now_us() < ob->record_retry)
+	if (g_queue_is_empty(&ob->unrecorded) || clock_now_us() < ob->record_retry)
 		return g_queue_is_empty(&ob->unrecorded) ? 0 : -1;
 	while ((u = g_queue_peek_head(&ob->unrecorded)) != NULL) {
 		char *cause = NULL;
 		if (record(ob, u->d, u->r, &cause) != 0) {
 			ob->record_failures++;
 			gint64 wait = db_backoff_ms(ob->record_failures);
-			ob->record_retry = now_us() + wait * 1000;
+			ob->record_retry = clock_now_us() + wait * 1000;
 			log_err("outbox",
 			        "cannot record that %s %s %s: %s; nothing more is sent until it is "
 			        "recorded (again in %" G_GINT64_FORMAT " ms)",
@@ -405,7 +400,7 @@ db_failed(struct outbox *ob, const char *what, char *cause)
 {
 	ob->db_failures++;
 	gint64 wait = db_backoff_ms(ob->db_failures);
-	ob->db_retry = now_us() + wait * 1000;
+	ob->db_retry = clock_now_us() + wait * 1000;
 	log_err("outbox", "%s: %s; sending waits %" G_GINT64_FORMAT " ms", what, cause, wait);
 	g_free(cause);
 }
@@ -475,7 +470,7 @@ expire(struct outbox *ob, const struct due *d)
 static void
 dispatch(struct outbox *ob)
 {
-	gint64 now = now_us();
+	gint64 now = clock_now_us();
 
 	if (ob->inflight != NULL || now < ob->server_retry || now < ob->db_retry)
 		return;
@@ -596,7 +591,7 @@ outbox_fd(const struct outbox *ob)
 gint64
 outbox_wait_ms(struct outbox *ob)
 {
-	gint64 now = now_us(), at, next;
+	gint64 now = clock_now_us(), at, next;
 
 	if (!g_queue_is_empty(&ob->unrecorded))
 		return ob->record_retry > now ? (ob->record_retry - now) / 1000 + 1 : 0;

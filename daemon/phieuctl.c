@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clock.h"
 #include "attach.h"
 #include "backup.h"
 #include "config.h"
@@ -356,7 +357,7 @@ static int
 cmd_health(struct store *st, const struct config *cfg, gboolean json, gboolean metrics)
 {
 	char *cause = NULL, *text;
-	gint64 now = g_get_real_time() / G_USEC_PER_SEC;
+	gint64 now = clock_now();
 	JsonObject *report = store_health_report(st, &cause);
 	enum health_level level;
 
@@ -405,7 +406,7 @@ cmd_prune(struct store *st, const struct config *cfg)
 {
 	GString *report = g_string_new(NULL);
 	char *cause = NULL;
-	int rc = backup_prune(st, cfg, g_get_real_time() / G_USEC_PER_SEC, report, &cause);
+	int rc = backup_prune(st, cfg, clock_now(), report, &cause);
 
 	fputs(report->str, stdout);
 	g_string_free(report, TRUE);

@@ -42,6 +42,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "check.h"
 #include "config.h"
 #include "imap.h"
@@ -146,13 +147,6 @@ on_signal(int sig)
 	errno = saved;
 }
 
-/* Now, in seconds. */
-static gint64
-now_s(void)
-{
-	return g_get_real_time() / G_USEC_PER_SEC;
-}
-
 /* Print usage and exit. */
 static void G_GNUC_NORETURN
 usage(int status)
@@ -244,7 +238,7 @@ health_ok(struct mbox *b)
 	char *cause = NULL;
 
 	if (health_store != NULL &&
-	    store_health_ok(health_store, b->cfg->name, now_s(), &cause) != 0)
+	    store_health_ok(health_store, b->cfg->name, clock_now(), &cause) != 0)
 		log_debug("store", "%s: recording its health: %s", b->cfg->name, cause);
 	g_free(cause);
 }
@@ -256,7 +250,7 @@ health_idle(struct mbox *b)
 	char *cause = NULL;
 
 	if (health_store != NULL &&
-	    store_health_idle(health_store, b->cfg->name, TRUE, now_s(), &cause) != 0)
+	    store_health_idle(health_store, b->cfg->name, TRUE, clock_now(), &cause) != 0)
 		log_debug("store", "%s: recording its health: %s", b->cfg->name, cause);
 	g_free(cause);
 }
@@ -268,7 +262,7 @@ health_error(struct mbox *b)
 	char *cause = NULL;
 
 	if (health_store != NULL &&
-	    store_health_error(health_store, b->cfg->name, b->last_error, now_s(), &cause) != 0)
+	    store_health_error(health_store, b->cfg->name, b->last_error, clock_now(), &cause) != 0)
 		log_debug("store", "%s: recording its health: %s", b->cfg->name, cause);
 	g_free(cause);
 }
@@ -324,7 +318,7 @@ mbox_fail(struct mbox *b, const char *what, enum net_result res, char *cause)
 	b->failed = TRUE;
 	b->failures++;
 	wait = reconnect_wait(b->failures);
-	b->next_connect = now_s() + wait;
+	b->next_connect = clock_now() + wait;
 	/* the wait logged is the wait: not the poll timer of the last search */
 	b->next_poll = 0;
 	mbox_forget(b);
@@ -349,7 +343,7 @@ mbox_connect(struct daemon *dm, struct mbox *b)
 
 	if (b->conn != NULL)
 		return 0;
-	if (now_s() < b->next_connect)
+	if (clock_now() < b->next_connect)
 		return -1;
 	b->conn = imap_connect(&dm->cfg->imap.ep, b->cfg->login, b->cfg->password, &res, &cause);
 	if (b->conn == NULL) {
@@ -495,7 +489,7 @@ mbox_search(struct daemon *dm, struct mbox *b)
 		log_err("store", "%s", cause);
 		g_free(cause);
 		b->failed = TRUE;
-		b->next_poll = now_s() + RETRY_DELAY;
+		b->next_poll = clock_now() + RETRY_DELAY;
 		goto fail;
 	}
 	if (stored_validity != 0 && stored_validity != b->uidvalidity) {
@@ -547,15 +541,15 @@ mbox_search(struct daemon *dm, struct mbox *b)
 	g_array_free(retry, TRUE);
 	if (b->alerted)
 		log_info("imap", "%s: read again after %" G_GINT64_FORMAT " s", b->cfg->name,
-		         now_s() - b->last_read);
+		         clock_now() - b->last_read);
 	b->alerted = FALSE;
-	b->last_read = now_s();
+	b->last_read = clock_now();
 	health_ok(b);
 	b->polled = TRUE;
 	b->failed = FALSE;
 	b->left_out = FALSE;
 	b->failures = 0;
-	b->next_poll = now_s() + dm->cfg->poll_interval;
+	b->next_poll = clock_now() + dm->cfg->poll_interval;
 	return 0;
 fail:
 	g_array_free(retry, TRUE);
@@ -628,7 +622,7 @@ batch_fault(struct daemon *dm, struct mbox *b, char *cause)
 	/* not into IDLE meanwhile: the batch is searched for again after the wait */
 	b->left_out = TRUE;
 	g_array_set_size(b->todo, 0);
-	b->next_poll = now_s() + wait;
+	b->next_poll = clock_now() + wait;
 	(void)dm;
 }
 
@@ -743,7 +737,7 @@ batch_store(struct daemon *dm, struct mbox *b)
 			b->left_out = TRUE;
 			b->retry_now = failed;
 			g_array_set_size(b->todo, 0);
-			b->next_poll = now_s() + (dm->once ? 0 : RETRY_DELAY);
+			b->next_poll = clock_now() + (dm->once ? 0 : RETRY_DELAY);
 		} else if (b->todo->len == 0) {
 			/* mail that arrived meanwhile is not told again in IDLE */
 			b->next_poll = 0;
@@ -862,7 +856,7 @@ mbox_idle(struct mbox *b)
 		return;
 	}
 	b->idling = TRUE;
-	b->idle_since = now_s();
+	b->idle_since = clock_now();
 	health_idle(b);
 	log_trace(TRACE_IMAP, "imap", "%s: waiting in IDLE", b->cfg->name);
 }
@@ -891,7 +885,7 @@ mbox_alert(struct daemon *dm, struct mbox *b)
 	GDateTime *t;
 
 	if (dm->once || b->alerted || dm->cfg->alert_after <= 0 ||
-	    now_s() - b->last_read < dm->cfg->alert_after || b->last_error == NULL)
+	    clock_now() - b->last_read < dm->cfg->alert_after || b->last_error == NULL)
 		return;
 	t = g_date_time_new_from_unix_local(b->last_read);
 	since = g_date_time_format(t, "%H:%M %d/%m/%Y");
@@ -933,7 +927,7 @@ once_may_search(struct mbox *b)
 static void
 mbox_step(struct daemon *dm, struct mbox *b)
 {
-	gint64 now = now_s();
+	gint64 now = clock_now();
 
 	mbox_alert(dm, b);
 	if (b->batch != NULL || stopping)
@@ -990,7 +984,7 @@ boxes_new(struct daemon *dm)
 	for (guint i = 0; i < dm->nboxes; i++) {
 		dm->boxes[i].cfg = g_ptr_array_index(dm->cfg->mailboxes, i);
 		dm->boxes[i].todo = g_array_new(FALSE, FALSE, sizeof(struct todo));
-		dm->boxes[i].last_read = now_s();
+		dm->boxes[i].last_read = clock_now();
 	}
 }
 
@@ -1104,7 +1098,7 @@ drain_signals(void)
 static int
 poll_set(struct daemon *dm, struct pollfd *fds, int *which, int *nbox, gint64 *wait_ms)
 {
-	gint64 now = now_s(), wait = (gint64)dm->cfg->poll_interval * 1000, t;
+	gint64 now = clock_now(), wait = (gint64)dm->cfg->poll_interval * 1000, t;
 	int nfds = 0;
 
 	for (guint i = 0; i < dm->nboxes; i++) {
@@ -1150,8 +1144,8 @@ poll_set(struct daemon *dm, struct pollfd *fds, int *which, int *nbox, gint64 *w
 		wait = due;
 	if (deadline >= 0 && deadline * 1000 < wait)
 		wait = deadline * 1000;
-	if (!dm->once && dm->next_timers * 1000 - g_get_real_time() / 1000 < wait)
-		wait = dm->next_timers * 1000 - g_get_real_time() / 1000;
+	if (!dm->once && dm->next_timers * 1000 - clock_now_us() / 1000 < wait)
+		wait = dm->next_timers * 1000 - clock_now_us() / 1000;
 	*wait_ms = wait < 0 ? 0 : wait;
 	return nfds;
 }
@@ -1189,7 +1183,7 @@ run(struct daemon *dm)
 		if (dm->once && once_intake_done(dm)) {
 			if (!dm->timers_done) {
 				/* reminders and closings due now go out with the rest */
-				procedure_timers(intake_procedure(dm->in), now_s());
+				procedure_timers(intake_procedure(dm->in), clock_now());
 				dm->timers_done = TRUE;
 				continue;
 			}
@@ -1201,9 +1195,9 @@ run(struct daemon *dm)
 		}
 		if (!dm->once && outbox_idle(dm->ob) && !outbox_has_due(dm->ob))
 			outbox_tidy(dm->ob, TIDY_BATCH);
-		if (!dm->once && now_s() >= dm->next_timers) {
-			procedure_timers(intake_procedure(dm->in), now_s());
-			dm->next_timers = now_s() + TIMER_PERIOD;
+		if (!dm->once && clock_now() >= dm->next_timers) {
+			procedure_timers(intake_procedure(dm->in), clock_now());
+			dm->next_timers = clock_now() + TIMER_PERIOD;
 			continue;
 		}
 		service_tick(dm);
@@ -1447,7 +1441,7 @@ main(int argc, char **argv)
 	dm.once = once;
 	health_store = dm.st;
 	if (!once && store_health_daemon(dm.st, (int)getpid(), dm.cfg->workers + 1,
-	                                 dm.cfg->poll_interval, now_s(), &cause) != 0) {
+	                                 dm.cfg->poll_interval, clock_now(), &cause) != 0) {
 		log_warn("store", "recording the daemon's start: %s", cause);
 		g_free(cause);
 		cause = NULL;
@@ -1455,7 +1449,7 @@ main(int argc, char **argv)
 
 	status = run(&dm);
 
-	if (!once && store_health_daemon(dm.st, 0, 0, 0, now_s(), &cause) != 0) {
+	if (!once && store_health_daemon(dm.st, 0, 0, 0, clock_now(), &cause) != 0) {
 		log_warn("store", "recording the daemon's stop: %s", cause);
 		g_free(cause);
 	}

@@ -1,4 +1,5 @@
 /* procedure.c - a request's life after it arrived; see procedure.h. */
+#include "clock.h"
 #include "procedure.h"
 
 #include <stdio.h>
@@ -48,13 +49,6 @@ procedure_free(struct procedure *p)
 {
 	g_free(p);
 	return NULL;
-}
-
-/* Now, in seconds. */
-static gint64
-now_s(void)
-{
-	return g_get_real_time() / G_USEC_PER_SEC;
 }
 
 /* Load a request; FALSE when it is not there. */
@@ -347,7 +341,7 @@ step_cost(struct procedure *p, struct req *r, const struct step *s, const struct
 static char *
 today_text(const char *lang)
 {
-	GDateTime *now = g_date_time_new_now_local();
+	GDateTime *now = g_date_time_new_from_unix_local(clock_now());
 	char *date = g_date_time_format(now, "%Y-%m-%d");
 	char *t = when_text(lang, date, NULL);
 
@@ -368,9 +362,9 @@ step_plain(struct procedure *p, struct req *r, const struct step *s, const struc
 	if (rc != 0)
 		return rc;
 	if (s->to != NULL && strcmp(s->to, "needs_info") == 0)
-		due = now_s() + (gint64)p->cfg->remind_after * DAY, kind = "remind";
+		due = clock_now() + (gint64)p->cfg->remind_after * DAY, kind = "remind";
 	else if (s->to != NULL && strcmp(s->to, "completed") == 0)
-		due = now_s() + (gint64)p->cfg->close_after * DAY, kind = "close";
+		due = clock_now() + (gint64)p->cfg->close_after * DAY, kind = "close";
 	if (s->to != NULL)
 		rc = store_request_set_due(p->st, r->id, due, kind, cause);
 	if (rc == 0 && s->to != NULL)
@@ -822,7 +816,7 @@ procedure_new_request(struct procedure *p, gint64 id, gint64 mid, const struct m
 		}
 		if (rc == 0 && strcmp(cr.state, "needs_info") == 0) {
 			rc = store_request_set_due(p->st, id,
-			                           now_s() + (gint64)p->cfg->remind_after * DAY,
+			                           clock_now() + (gint64)p->cfg->remind_after * DAY,
 			                           "remind", cause);
 		}
 	}
@@ -908,7 +902,7 @@ procedure_staff_mail(struct procedure *p, struct stored_message *sm, const struc
 	nr.missing = none;
 	nr.doubtful = none;
 	nr.confidence = 1;
-	nr.when = now_s();
+	nr.when = clock_now();
 	*rc = -1;
 	if ((id = store_request_add(p->st, &nr, &number, cause)) > 0) {
 		sm->outcome = "request";
@@ -920,7 +914,7 @@ procedure_staff_mail(struct procedure *p, struct stored_message *sm, const struc
 			*rc = 0;
 			if (u != NULL)
 				*rc = store_request_set_due(
-				    p->st, id, now_s() + (gint64)p->cfg->emergency_remind * DAY,
+				    p->st, id, clock_now() + (gint64)p->cfg->emergency_remind * DAY,
 				    "emergency", cause);
 			else
 				*rc = store_event_add(

@@ -1,4 +1,5 @@
 /* store.c - the SQLite database; see store.h. */
+#include "clock.h"
 #include "store.h"
 
 #include <errno.h>
@@ -266,7 +267,7 @@ static const char *const migrations[] = {
 static char *
 store_now(void)
 {
-	GDateTime *now = g_date_time_new_now_utc();
+	GDateTime *now = g_date_time_new_from_unix_utc(clock_now());
 	char *s = g_date_time_format(now, "%Y-%m-%dT%H:%M:%SZ");
 
 	g_date_time_unref(now);
@@ -1048,7 +1049,8 @@ store_request_of_original(struct store *st, const char *message_id, const char *
 	}
 	if (from == NULL || subject == NULL || *subject == '\0')
 		return 0;
-	GDateTime *now = g_date_time_new_now_utc(), *then = g_date_time_add_days(now, -30);
+	GDateTime *now = g_date_time_new_from_unix_utc(clock_now()),
+	          *then = g_date_time_add_days(now, -30);
 	char *since = g_date_time_format(then, "%Y-%m-%dT%H:%M:%SZ");
 	g_date_time_unref(then);
 	g_date_time_unref(now);
@@ -1165,7 +1167,7 @@ store_outbox_add(struct store *st, const struct outgoing *o, gint64 not_before, 
 	                "INSERT INTO outbox(request_id, kind, mail_from, rcpt, message_id, "
 	                "next_attempt, created, queued_at) VALUES (?,?,?,?,?,?,?,?)",
 	                cause, "NssssIsI", o->request_id, o->kind, o->mail_from, rcpt,
-	                o->message_id, not_before, now, g_get_real_time() / G_USEC_PER_SEC);
+	                o->message_id, not_before, now, clock_now());
 	if (rc == 0) {
 		id = sqlite3_last_insert_rowid(st->db);
 		rc = store_exec(st, "INSERT INTO outbox_bodies(id, data) VALUES (?, ?)", cause,
@@ -1432,7 +1434,7 @@ store_outbox_requeue(struct store *st, gint64 id, char **cause)
 	    st, store_exec(st,
 	                   "UPDATE outbox SET state = 'queued', next_attempt = 0, queued_at = ?, "
 	                   "last_error = NULL WHERE id = ? AND state IN ('failed', 'queued')",
-	                   cause, "II", g_get_real_time() / G_USEC_PER_SEC, id));
+	                   cause, "II", clock_now(), id));
 }
 
 /* How many outbox messages are still to be sent. */

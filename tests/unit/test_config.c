@@ -66,6 +66,8 @@ t_good(void **state)
 	assert_true(config_is_staff(c, "thang.ltv@danang.gov.vn"));
 	assert_false(config_is_staff(c, "someone@danang.gov.vn"));
 	assert_null(c->auth_id); /* no authentication group: From: alone */
+	assert_non_null(c->holidays); /* none given: an empty list */
+	assert_null(c->holidays[0]);
 	config_free(c);
 	unlink(path);
 	unlink(secret);
@@ -122,6 +124,11 @@ t_bad(void **state)
 	    {"finance = ",
 	     "authentication = { authserv_id = \"mx.test\"; dkim = true; };\nfinance = ",
 	     ":11: authentication.dkim: unknown key"},
+	    /* holidays are real days written YYYY-MM-DD */
+	    {"finance = ", "holidays = [ \"2027-01-01\", \"2027-02-29\" ];\nfinance = ",
+	     ":11: holidays: element 2 is not a date YYYY-MM-DD"},
+	    {"finance = ", "holidays = [ \"05/02/2027\" ];\nfinance = ",
+	     ":11: holidays: element 1 is not a date YYYY-MM-DD"},
 	};
 	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
 		char *at = strstr(good, cases[i].from);
