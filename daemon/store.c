@@ -261,6 +261,12 @@ static const char *const migrations[] = {
     "  readers INTEGER NOT NULL,"
     "  poll_interval INTEGER NOT NULL,"
     "  stopped INTEGER);",
+    /* 13: who works on a request (a staff address, NULL: nobody yet) and the
+       day it is due ("YYYY-MM-DD", working days after receipt; NULL: none) */
+    "ALTER TABLE requests ADD COLUMN owner TEXT;"
+    "ALTER TABLE requests ADD COLUMN due_date TEXT;"
+    "CREATE INDEX requests_owner ON requests(owner);"
+    "CREATE INDEX requests_due ON requests(due_date);",
 };
 
 /* Now as an ISO 8601 UTC timestamp. */
