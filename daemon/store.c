@@ -266,7 +266,7 @@ static const char *const migrations[] = {
     "ALTER TABLE requests ADD COLUMN owner TEXT;"
     "ALTER TABLE requests ADD COLUMN due_date TEXT;"
     "CREATE INDEX requests_owner ON requests(owner);"
-    "CREATE INDEX requests_due ON requests(due_date);",
+    "CREATE INDEX requests_due_date ON requests(due_date);",
 };
 
 /* Now as an ISO 8601 UTC timestamp. */
