@@ -383,12 +383,14 @@ text_clean_lines(const char *s)
 	return g_string_free(out, FALSE);
 }
 
-/* Whether a '|' list holds word. */
+/* Whether a '|' list holds word (one word: empty or with a '|', none). */
 gboolean
 text_list_has(const char *list, const char *word)
 {
 	gsize n = strlen(word);
 
+	if (n == 0 || strchr(word, '|') != NULL)
+		return FALSE;
 	for (const char *p = list; (p = strstr(p, word)) != NULL; p += n)
 		if ((p == list || p[-1] == '|') && (p[n] == '|' || p[n] == '\0'))
 			return TRUE;

@@ -1,0 +1,155 @@
+/* test_lifecycle.c - every (state, command, type) step, phieu's own acts, final states. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "lifecycle.h"
+
+static const char *const states[] = {"received",  "acknowledged", "needs_info",
+                                     "scheduled", "in_progress",  "completed",
+                                     "closed",    "rejected",     "cancelled"};
+static const char *const types[] = {"website_update", "mailbox",      "subdomain",
+                                    "server_room",    "tech_support", "unknown"};
+
+/* What the procedure says each command does, written out state by state:
+   for each state (in the order of states[]) the state the request moves to,
+   "=" when the step is allowed and leaves the state, "-" when refused. */
+static const struct {
+	enum command_kind k;
+	const char *to[9];
+	unsigned notify;         /* besides the unit, for every type but mailbox */
+	unsigned notify_mailbox; /* for mailbox work */
+	const char *event;
+} expect[] = {
+    {CMD_SCHEDULE,
+     {"scheduled", "scheduled", "scheduled", "scheduled", "scheduled", "-", "-", "-", "-"},
+     NOTIFY_UNIT,
+     NOTIFY_UNIT,
+     "scheduled"},
+    {CMD_START,
+     {"in_progress", "in_progress", "in_progress", "in_progress", "-", "-", "-", "-", "-"},
+     NOTIFY_UNIT,
+     NOTIFY_UNIT,
+     "started"},
+    {CMD_DONE,
+     {"completed", "completed", "completed", "completed", "completed", "-", "-", "-", "-"},
+     NOTIFY_UNIT,
+     NOTIFY_UNIT | NOTIFY_DEPT,
+     "completed"},
+    {CMD_NEEDINFO,
+     {"needs_info", "needs_info", "needs_info", "needs_info", "needs_info", "-", "-", "-", "-"},
+     NOTIFY_UNIT,
+     NOTIFY_UNIT,
+     "needs_info"},
+    {CMD_REJECT,
+     {"rejected", "rejected", "rejected", "rejected", "rejected", "-", "-", "-", "-"},
+     NOTIFY_UNIT,
+     NOTIFY_UNIT,
+     "rejected"},
+    {CMD_CANCEL,
+     {"cancelled", "cancelled", "cancelled", "cancelled", "cancelled", "-", "-", "-", "-"},
+     NOTIFY_UNIT,
+     NOTIFY_UNIT,
+     "cancelled"},
+    {CMD_COST,
+     {"=", "=", "=", "=", "=", "=", "=", "-", "-"},
+     NOTIFY_FINANCE,
+     NOTIFY_FINANCE,
+     "cost"},
+    {CMD_NOTE, {"=", "=", "=", "=", "=", "=", "=", "=", "="}, 0, 0, "note"},
+    /* an emergency opens a request: it is no step of an existing one */
+    {CMD_EMERGENCY, {"-", "-", "-", "-", "-", "-", "-", "-", "-"}, 0, 0, NULL},
+};
+
+/* Every command from every state for every type does what expect[] says. */
+static void
+t_steps(void **state)
+{
+	G_STATIC_ASSERT(G_N_ELEMENTS(states) == 9);
+	for (size_t c = 0; c < G_N_ELEMENTS(expect); c++)
+		for (size_t s = 0; s < G_N_ELEMENTS(states); s++)
+			for (size_t t = 0; t < G_N_ELEMENTS(types); t++) {
+				char *why = NULL;
+				const struct step *st =
+				    lifecycle_step(expect[c].k, states[s], types[t], &why);
+				const char *want = expect[c].to[s];
+				if (strcmp(want, "-") == 0) {
+					if (st != NULL)
+						fail_msg(
+						    "command %d from %s (%s) allowed, want refused",
+						    expect[c].k, states[s], types[t]);
+					assert_non_null(why); /* staff are told why */
+					g_free(why);
+					continue;
+				}
+				if (st == NULL)
+					fail_msg("command %d from %s (%s) refused: %s", expect[c].k,
+					         states[s], types[t], why);
+				if (strcmp(want, "=") == 0)
+					assert_null(st->to);
+				else
+					assert_string_equal(st->to, want);
+				unsigned n = strcmp(types[t], "mailbox") == 0
+				                 ? expect[c].notify_mailbox
+				                 : expect[c].notify;
+				assert_int_equal(st->notify, n);
+				assert_string_equal(st->event, expect[c].event);
+				/* the unit gets a template exactly when it is told */
+				assert_int_equal(st->template != NULL, (n & NOTIFY_UNIT) != 0);
+			}
+}
+
+/* The refusal says whether the command exists for a request at all. */
+static void
+t_why(void **state)
+{
+	char *why = NULL;
+
+	assert_null(lifecycle_step(CMD_DONE, "closed", "mailbox", &why));
+	assert_non_null(strstr(why, "closed"));
+	g_free(why);
+	why = NULL;
+	assert_null(lifecycle_step(CMD_EMERGENCY, "received", "mailbox", &why));
+	assert_non_null(strstr(why, "not a command"));
+	g_free(why);
+}
+
+/* The acknowledgement moves a received request on, and nothing else. */
+static void
+t_acts(void **state)
+{
+	for (size_t s = 0; s < G_N_ELEMENTS(states); s++) {
+		const char *to = lifecycle_after(ACT_ACK_SENT, states[s]);
+		if (strcmp(states[s], "received") == 0)
+			assert_string_equal(to, "acknowledged");
+		else
+			assert_null(to);
+	}
+	assert_null(lifecycle_after(ACT_ACK_SENT, NULL));
+}
+
+/* Exactly closed, rejected and cancelled are final. */
+static void
+t_final(void **state)
+{
+	for (size_t s = 0; s < G_N_ELEMENTS(states); s++)
+		assert_int_equal(lifecycle_final(states[s]), s >= 6);
+	assert_false(lifecycle_final("closed|rejected"));
+	assert_false(lifecycle_final(""));
+}
+
+/* Run the lifecycle tests. */
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(t_steps),
+	    cmocka_unit_test(t_why),
+	    cmocka_unit_test(t_acts),
+	    cmocka_unit_test(t_final),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
