@@ -430,11 +430,19 @@ store_version(struct store *st)
 	return v;
 }
 
-/* Apply the migrations the database has not had, one transaction each. */
-static int
-store_migrate(struct store *st, char **cause)
+/* The schema version this phieu brings a database to. */
+int
+store_schema_latest(void)
 {
-	int have = store_version(st), want = (int)G_N_ELEMENTS(migrations);
+	return (int)G_N_ELEMENTS(migrations);
+}
+
+/* Apply the migrations the database has not had up to version want, one
+   transaction each. */
+static int
+store_migrate(struct store *st, int want, char **cause)
+{
+	int have = store_version(st);
 
 	if (have < 0) {
 		*cause = store_error(st, "reading the schema version");
@@ -530,6 +538,13 @@ store_open_transient(void)
 struct store *
 store_open(const char *path, char **cause)
 {
+	return store_open_version(path, store_schema_latest(), cause);
+}
+
+/* Open the database with its schema brought to version (at most the latest). */
+struct store *
+store_open_version(const char *path, int version, char **cause)
+{
 	struct store *st = g_new0(struct store, 1);
 
 	open_transient = FALSE;
@@ -551,7 +566,7 @@ store_open(const char *path, char **cause)
 	                 "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;"
 	                 "PRAGMA foreign_keys = ON;",
 	                 cause) != 0 ||
-	    store_migrate(st, cause) != 0) {
+	    store_migrate(st, MIN(version, store_schema_latest()), cause) != 0) {
 		int code = sqlite3_extended_errcode(st->db) & 0xff;
 		open_transient = code == SQLITE_FULL || code == SQLITE_IOERR ||
 		                 code == SQLITE_BUSY || code == SQLITE_LOCKED;

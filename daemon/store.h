@@ -99,6 +99,11 @@ struct due {
 };
 
 struct store *store_open(const char *path, char **cause);
+/* The same with the schema brought only to version (tests of the
+   migrations build an old database with it). */
+struct store *store_open_version(const char *path, int version, char **cause);
+/* The schema version store_open() brings a database to. */
+int store_schema_latest(void);
 /* Whether the last failed store_open() may work later (disk full, I/O
    error, locked): phieud then exits 75, not 2. */
 gboolean store_open_transient(void);

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <glib/gstdio.h>
 #include <sqlite3.h>
 
 #include "config.h"
@@ -59,6 +60,15 @@ teardown(void **state)
 
 	store_close(f->st);
 	config_free(f->cfg);
+	/* the directory holds phieu.conf, t.db and its -wal and -shm */
+	for (const char *const *x =
+	         (const char *const[]){"phieu.conf", "t.db", "t.db-wal", "t.db-shm", NULL};
+	     *x != NULL; x++) {
+		char *p = g_build_filename(f->dir, *x, NULL);
+		g_unlink(p);
+		g_free(p);
+	}
+	g_rmdir(f->dir);
 	g_free(f->db);
 	g_free(f->dir);
 	g_free(f);

@@ -29,10 +29,30 @@ setup(void **state)
 	return 0;
 }
 
+/* Remove a database's files and its temporary directory. */
+static void
+remove_db(const char *path)
+{
+	char *dir = g_path_get_dirname(path);
+
+	for (const char *const *x = (const char *const[]){"", "-wal", "-shm", "-journal", NULL};
+	     *x != NULL; x++) {
+		char *f = g_strconcat(path, *x, NULL);
+		g_unlink(f);
+		g_free(f);
+	}
+	g_rmdir(dir);
+	g_free(dir);
+}
+
 static int
 teardown(void **state)
 {
+	char *path = g_strdup(store_path(*state));
+
 	store_close(*state);
+	remove_db(path);
+	g_free(path);
 	return 0;
 }
 
@@ -40,7 +60,95 @@ teardown(void **state)
 static void
 t_schema(void **state)
 {
-	assert_true(store_version(*state) >= 1);
+	assert_int_equal(store_version(*state), store_schema_latest());
+}
+
+/* The schema as SQLite holds it: every object's SQL, sorted. */
+static char *
+schema_of(const char *path)
+{
+	sqlite3 *db;
+	sqlite3_stmt *s;
+	GString *out = g_string_new(NULL);
+
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db,
+	                                    "SELECT type || ' ' || name || ': ' || "
+	                                    "coalesce(sql, '') FROM sqlite_master ORDER BY 1",
+	                                    -1, &s, NULL),
+	                 SQLITE_OK);
+	while (sqlite3_step(s) == SQLITE_ROW)
+		g_string_append_printf(out, "%s\n", sqlite3_column_text(s, 0));
+	sqlite3_finalize(s);
+	sqlite3_close(db);
+	return g_string_free(out, FALSE);
+}
+
+/* A database left at every older version, holding a request, is brought to
+   the latest schema (the same as a new database's), the request kept. */
+static void
+t_upgrade(void **state)
+{
+	char *dir = g_dir_make_tmp("phieu-store-XXXXXX", NULL);
+	char *fresh = g_build_filename(dir, "fresh.db", NULL), *cause = NULL;
+	struct store *st = store_open(fresh, &cause);
+
+	assert_non_null(st);
+	store_close(st);
+	char *want = schema_of(fresh);
+	assert_true(store_schema_latest() >= 13);
+	for (int v = 1; v < store_schema_latest(); v++) {
+		char *path = g_strdup_printf("%s/v%d.db", dir, v), *sender = NULL;
+		sqlite3 *db;
+		st = store_open_version(path, v, &cause);
+		if (st == NULL)
+			fail_msg("version %d: %s", v, cause);
+		assert_int_equal(store_version(st), v);
+		store_close(st);
+		/* a request as the first schema stored it */
+		assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+		assert_int_equal(sqlite3_exec(db,
+		                              "INSERT INTO requests(number, type, state, sender, "
+		                              "fields, missing, doubtful, created, updated) VALUES "
+		                              "('2025-000042', 'mailbox', 'scheduled', "
+		                              "'vp@stp.danang.gov.vn', '{}', '[]', '[]', "
+		                              "'2025-03-01T02:00:00Z', '2025-03-01T02:00:00Z')",
+		                              NULL, NULL, NULL),
+		                 SQLITE_OK);
+		sqlite3_close(db);
+		st = store_open(path, &cause);
+		if (st == NULL)
+			fail_msg("from version %d: %s", v, cause);
+		assert_int_equal(store_version(st), store_schema_latest());
+		gint64 id = store_request_by_number(st, "2025-000042", &sender, &cause);
+		assert_true(id > 0);
+		assert_string_equal(sender, "vp@stp.danang.gov.vn");
+		store_close(st);
+		char *got = schema_of(path);
+		if (strcmp(got, want) != 0)
+			fail_msg("from version %d the schema differs:\n%s\nwant:\n%s", v, got,
+			         want);
+		g_free(got);
+		g_free(sender);
+		remove_db(path);
+		g_rmdir(dir); /* fails while files remain: recreated below */
+		g_mkdir(dir, 0700);
+		g_free(path);
+	}
+	/* a database newer than this phieu is refused, not damaged */
+	sqlite3 *db;
+	assert_int_equal(sqlite3_open(fresh, &db), SQLITE_OK);
+	char *bump = g_strdup_printf("PRAGMA user_version = %d", store_schema_latest() + 1);
+	assert_int_equal(sqlite3_exec(db, bump, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	assert_null(store_open(fresh, &cause));
+	assert_non_null(strstr(cause, "newer than this phieu"));
+	g_free(cause);
+	g_free(bump);
+	g_free(want);
+	remove_db(fresh);
+	g_free(fresh);
+	g_free(dir);
 }
 
 /* A request with its first event, numbered per year, found by number. */
@@ -346,6 +454,7 @@ t_damaged(void **state)
 	assert_non_null(strstr(cause, "damaged"));
 	g_free(cause);
 	g_string_free(big, TRUE);
+	remove_db(path);
 	g_free(path);
 	g_free(dir);
 }
@@ -731,6 +840,7 @@ t_plans(void **state)
 	store_close(st);
 	unlink(path);
 	g_rmdir(dir);
+	remove_db(path);
 	g_free(path);
 	g_free(dir);
 	if (bad > 0)
@@ -779,6 +889,7 @@ t_concurrent_open(void **state)
 	assert_true(store_version(sa) >= 1);
 	store_close(sa);
 	store_close(sb);
+	remove_db(path);
 	g_free(path);
 	g_free(dir);
 }
@@ -832,6 +943,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(t_schema, setup, teardown),
+	    cmocka_unit_test(t_upgrade),
 	    cmocka_unit_test_setup_teardown(t_request, setup, teardown),
 	    cmocka_unit_test_setup_teardown(t_rollback, setup, teardown),
 	    cmocka_unit_test_setup_teardown(t_seen, setup, teardown),
