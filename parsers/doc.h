@@ -40,11 +40,11 @@ enum doc_status {
 
 struct doc_text {
 	enum doc_status status;
-	char *text;         /* lines, NULL unless DOC_OK */
-	const char *source; /* "docx", "odt", "pdf_text", "ocr", "xlsx", "csv" */
-	char *cause;        /* for people, when status is not DOC_OK */
-	double confidence;  /* 1 for born-digital text; OCR's mean word confidence */
-	GArray *line_conf;  /* double per line of text (OCR), or NULL */
+	char *text;          /* lines, NULL unless DOC_OK */
+	const char *source;  /* "docx", "odt", "pdf_text", "ocr", "xlsx", "csv" */
+	char *cause;         /* for people, when status is not DOC_OK */
+	double confidence;   /* 1 for born-digital text; OCR's mean word confidence */
+	GArray *line_conf;   /* double per line of text (OCR), or NULL */
 	GArray *image_pages; /* int: 0-based PDF pages with no text layer, or NULL */
 };
 

@@ -14,10 +14,8 @@
 #include "doc.h"
 
 /* Text of a DOCX (source "docx"). */
-void office_docx(const guint8 *data, gsize len, const struct doc_limits *lim,
-                 struct doc_text *out);
+void office_docx(const guint8 *data, gsize len, const struct doc_limits *lim, struct doc_text *out);
 /* Text of an ODT (source "odt"). */
-void office_odt(const guint8 *data, gsize len, const struct doc_limits *lim,
-                struct doc_text *out);
+void office_odt(const guint8 *data, gsize len, const struct doc_limits *lim, struct doc_text *out);
 
 #endif

@@ -45,6 +45,8 @@ readonly PACKAGES=(
 	# sanitizer runtimes (libclang-rt, only recommended by clang), and
 	# llvm-symbolizer (llvm) for readable crash stacks
 	clang libclang-rt-14-dev llvm
+	# the format check (tests/format.sh): every C file as .clang-format says
+	clang-format
 )
 readonly POLICY=/usr/sbin/policy-rc.d
 readonly CYRUS_ROOT=${CYRUS_ROOT:-/var/cache/phieu-test/cyrus}

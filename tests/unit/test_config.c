@@ -65,7 +65,7 @@ t_good(void **state)
 	assert_string_equal(c->subject_prefix, "IID-KT");
 	assert_true(config_is_staff(c, "thang.ltv@danang.gov.vn"));
 	assert_false(config_is_staff(c, "someone@danang.gov.vn"));
-	assert_null(c->auth_id); /* no authentication group: From: alone */
+	assert_null(c->auth_id);      /* no authentication group: From: alone */
 	assert_non_null(c->holidays); /* none given: an empty list */
 	assert_null(c->holidays[0]);
 	config_free(c);
