@@ -180,22 +180,14 @@ sender_new(const struct config *cfg)
 static gint64
 backoff(const struct config *cfg, int n)
 {
-	gint64 d = cfg->retry_min;
-
-	for (int i = 1; i < n && d < cfg->retry_max; i++)
-		d *= 2;
-	return d > cfg->retry_max ? cfg->retry_max : d;
+	return clock_backoff(cfg->retry_min, cfg->retry_max, n);
 }
 
 /* The wait after n failed recordings or claims, milliseconds. */
 static gint64
 db_backoff_ms(int n)
 {
-	gint64 d = RECORD_BACKOFF1;
-
-	for (int i = 1; i < n && d < RECORD_BACKOFF9; i++)
-		d *= 2;
-	return d > RECORD_BACKOFF9 ? RECORD_BACKOFF9 : d;
+	return clock_backoff(RECORD_BACKOFF1, RECORD_BACKOFF9, n);
 }
 
 /* Whether every recipient is a member of staff. */

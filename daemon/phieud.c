@@ -219,11 +219,7 @@ mbox_forget(struct mbox *b)
 static gint64
 reconnect_wait(int n)
 {
-	gint64 wait = 5;
-
-	for (int i = 1; i < n && wait < 600; i++)
-		wait *= 2;
-	return wait > 600 ? 600 : wait;
+	return clock_backoff(5, 600, n);
 }
 
 /* ---- health and the service manager (health.h, service.h) ---------------- */
@@ -607,13 +603,8 @@ on_message(uint32_t uid, GBytes *raw, void *arg)
 static void
 batch_fault(struct daemon *dm, struct mbox *b, char *cause)
 {
-	gint64 wait = RETRY_DELAY;
+	gint64 wait = clock_backoff(RETRY_DELAY, DB_BACKOFF_MAX, ++b->db_failures);
 
-	b->db_failures++;
-	for (int i = 1; i < b->db_failures && wait < DB_BACKOFF_MAX; i++)
-		wait *= 2;
-	if (wait > DB_BACKOFF_MAX)
-		wait = DB_BACKOFF_MAX;
 	log_err("intake",
 	        "%s: batch not stored (nothing marked), again in %" G_GINT64_FORMAT " s: %s",
 	        b->cfg->name, wait, cause != NULL ? cause : "?");

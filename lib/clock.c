@@ -51,6 +51,17 @@ clock_now(void)
 	return g_get_real_time() / G_USEC_PER_SEC + offset_s();
 }
 
+/* The wait after n failures: first doubling up to max. */
+gint64
+clock_backoff(gint64 first, gint64 max, int n)
+{
+	gint64 d = first;
+
+	for (int i = 1; i < n && d < max; i++)
+		d *= 2;
+	return d > max ? max : d;
+}
+
 /* The same clock in microseconds. */
 gint64
 clock_now_us(void)

@@ -17,5 +17,8 @@
 gint64 clock_now(void);
 /* The same clock in microseconds. */
 gint64 clock_now_us(void);
+/* The wait after n failures (n >= 1): first, doubling on each further
+   failure, never more than max. */
+gint64 clock_backoff(gint64 first, gint64 max, int n);
 
 #endif

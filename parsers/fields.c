@@ -450,41 +450,6 @@ column_match(const char *label, int *score)
 	return index_match(column_index, label, score);
 }
 
-/* Edit distance of two ASCII strings, capped at cap + 1. */
-static int
-edit_distance(const char *a, const char *b, int cap)
-{
-	int la = (int)strlen(a), lb = (int)strlen(b);
-	int *prev, *cur, best = cap + 1;
-
-	if (abs(la - lb) > cap)
-		return cap + 1;
-	prev = g_new(int, lb + 1);
-	cur = g_new(int, lb + 1);
-	for (int j = 0; j <= lb; j++)
-		prev[j] = j;
-	for (int i = 1; i <= la; i++) {
-		int row_min;
-		cur[0] = row_min = i;
-		for (int j = 1; j <= lb; j++) {
-			int sub = prev[j - 1] + (a[i - 1] != b[j - 1]);
-			int del = prev[j] + 1, ins = cur[j - 1] + 1;
-			cur[j] = sub < del ? (sub < ins ? sub : ins) : (del < ins ? del : ins);
-			if (cur[j] < row_min)
-				row_min = cur[j];
-		}
-		int *t = prev;
-		prev = cur, cur = t;
-		if (row_min > cap)
-			break;
-	}
-	if (prev[lb] < best)
-		best = prev[lb];
-	g_free(prev);
-	g_free(cur);
-	return best;
-}
-
 /* The closest alias of a table to a normalised label, and its distance. */
 static const char *
 aliases_closest(const struct aliases *tab, gsize n, const char *ln, int *dist)
@@ -497,7 +462,7 @@ aliases_closest(const struct aliases *tab, gsize n, const char *ln, int *dist)
 			int len = (int)strlen(al);
 			/* short labels ("dt", "ip") are never guessed */
 			int cap = len < 6 ? 0 : len < 12 ? 1 : len < 20 ? 2 : 3;
-			int d = cap > 0 ? edit_distance(ln, al, cap) : cap + 1;
+			int d = cap > 0 ? text_distance(ln, al, cap) : cap + 1;
 			if (d <= cap && d < *dist)
 				best = al, *dist = d;
 		}

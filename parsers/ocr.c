@@ -926,34 +926,6 @@ page_read(struct page *p)
 
 /* ---- reading again, repairing what is known ---- */
 
-/* Edit distance between two strings, by characters. */
-static int
-edit_distance(const char *a, const char *b)
-{
-	glong na, nb;
-	gunichar *ua = g_utf8_to_ucs4_fast(a, -1, &na), *ub = g_utf8_to_ucs4_fast(b, -1, &nb);
-	int *row = g_new(int, nb + 1);
-
-	for (glong j = 0; j <= nb; j++)
-		row[j] = (int)j;
-	for (glong i = 1; i <= na; i++) {
-		int diag = row[0];
-		row[0] = (int)i;
-		for (glong j = 1; j <= nb; j++) {
-			int up = row[j];
-			int sub =
-			    diag + (g_unichar_tolower(ua[i - 1]) != g_unichar_tolower(ub[j - 1]));
-			row[j] = MIN(MIN(up + 1, row[j - 1] + 1), sub);
-			diag = up;
-		}
-	}
-	int d = row[nb];
-	g_free(row);
-	g_free(ua);
-	g_free(ub);
-	return d;
-}
-
 /* Whether a word looks like an address: e-mail, web address, domain. */
 static gboolean
 looks_address(const char *w)
@@ -1017,7 +989,7 @@ address_repair(const char *w, const struct ocr_opts *o)
 				end--;
 			char *tail = g_strndup(s->str + i, end - i);
 			glong tl = g_utf8_strlen(tail, -1);
-			int d = edit_distance(tail, o->domain);
+			int d = text_distance(tail, o->domain, -1);
 			if (d > 0 && d <= 2 && tl >= (glong)dl - 2) {
 				char *dom = mostly_upper(tail) ? g_ascii_strup(o->domain, -1)
 				                               : g_strdup(o->domain);
@@ -1043,8 +1015,8 @@ address_repair(const char *w, const struct ocr_opts *o)
 			char *label = g_strndup(q, n);
 			const char *use = label;
 			for (int k = 0; known[k] != NULL && n >= 5; k++)
-				if (strlen(known[k]) >= 5 && edit_distance(label, known[k]) == 1 &&
-				    !mostly_upper(label))
+				if (strlen(known[k]) >= 5 &&
+				    text_distance(label, known[k], -1) == 1 && !mostly_upper(label))
 					use = known[k];
 			g_string_append(fixed, use);
 			g_free(label);
@@ -1063,7 +1035,7 @@ address_repair(const char *w, const struct ocr_opts *o)
 		while (end > 0 && strchr(".,;:)", s->str[end - 1]) != NULL)
 			end--;
 		char *addr = g_strndup(s->str, end);
-		int d = edit_distance(addr, o->sender);
+		int d = text_distance(addr, o->sender, -1);
 		if (d > 0 && d <= 2) {
 			char *fix =
 			    mostly_upper(addr) ? g_ascii_strup(o->sender, -1) : g_strdup(o->sender);
@@ -1123,7 +1095,7 @@ page_addresses(struct page *p)
 		gboolean at = strchr(it->text, '@') != NULL || strchr(it->text, '(') != NULL;
 		if (t != NULL && strchr(t, ' ') == NULL &&
 		    (at == (strchr(t, '@') != NULL) ||
-		     edit_distance(t, it->text) <= MAX(2, (int)strlen(t) / 8))) {
+		     text_distance(t, it->text, -1) <= MAX(2, (int)strlen(t) / 8))) {
 			/* read the same twice: the surer of the two */
 			it->conf = strcmp(t, it->text) == 0 ? MAX(c, it->conf) : c;
 			g_free(it->text);

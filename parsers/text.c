@@ -383,6 +383,46 @@ text_clean_lines(const char *s)
 	return g_string_free(out, FALSE);
 }
 
+/* Edit distance of two strings by characters, letters compared without
+   case; at most cap + 1 (cap < 0: no cap). */
+int
+text_distance(const char *a, const char *b, int cap)
+{
+	glong na, nb;
+	gunichar *ua = g_utf8_to_ucs4_fast(a, -1, &na), *ub = g_utf8_to_ucs4_fast(b, -1, &nb);
+	int *row, d;
+
+	if (cap >= 0 && ABS(na - nb) > cap) {
+		g_free(ua);
+		g_free(ub);
+		return cap + 1;
+	}
+	row = g_new(int, nb + 1);
+	for (glong j = 0; j <= nb; j++)
+		row[j] = (int)j;
+	for (glong i = 1; i <= na; i++) {
+		int diag = row[0], row_min;
+		row[0] = row_min = (int)i;
+		for (glong j = 1; j <= nb; j++) {
+			int up = row[j];
+			int sub =
+			    diag + (g_unichar_tolower(ua[i - 1]) != g_unichar_tolower(ub[j - 1]));
+			row[j] = MIN(MIN(up + 1, row[j - 1] + 1), sub);
+			row_min = MIN(row_min, row[j]);
+			diag = up;
+		}
+		if (cap >= 0 && row_min > cap) { /* every later row is larger still */
+			row[nb] = cap + 1;
+			break;
+		}
+	}
+	d = row[nb];
+	g_free(row);
+	g_free(ua);
+	g_free(ub);
+	return cap >= 0 && d > cap ? cap + 1 : d;
+}
+
 /* Whether a '|' list holds word (one word: empty or with a '|', none). */
 gboolean
 text_list_has(const char *list, const char *word)

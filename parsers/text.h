@@ -41,6 +41,9 @@ char *text_clean_lines(const char *s);
    text) to UTF-8 NFC on one line.  Adjacent encoded words are joined
    before charset conversion, so a character split across words survives. */
 char *text_decode_header(const char *raw);
+/* Edit distance of a and b by characters, letters compared without case;
+   at most cap + 1 (cap < 0: not capped). */
+int text_distance(const char *a, const char *b, int cap);
 /* Whether a '|'-separated list holds word as one of its items. */
 gboolean text_list_has(const char *list, const char *word);
 /* Whether folded text contains the folded needle at word boundaries. */

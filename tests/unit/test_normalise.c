@@ -7,6 +7,7 @@
 #include <cmocka.h>
 
 #include "normalise.h"
+#include "text.h"
 
 struct row {
 	const char *label, *input, *want; /* want NULL: no value */
@@ -286,15 +287,32 @@ t_id(void **state)
 	assert_null(norm_id_no("0905123456"));
 }
 
+/* Edit distance by characters, without case, capped. */
+static void
+t_distance(void **state)
+{
+	assert_int_equal(text_distance("ho ten", "ho ten", -1), 0);
+	assert_int_equal(text_distance("dien thoai", "dien thaoi", -1), 2);
+	assert_int_equal(text_distance("Đường", "đường", -1), 0);
+	assert_int_equal(text_distance("Nguyễn", "Nguyên", -1), 1); /* one character, 2 bytes */
+	assert_int_equal(text_distance("", "abc", -1), 3);
+	assert_int_equal(text_distance("abcdefgh", "stuvwxyz", 2), 3); /* capped at cap + 1 */
+	assert_int_equal(text_distance("a", "abcdef", 2), 3);
+	assert_int_equal(text_distance("kitten", "sitting", 3), 3);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(t_phone),  cmocka_unit_test(t_email),      cmocka_unit_test(t_date),
-	    cmocka_unit_test(t_time),   cmocka_unit_test(t_datetime),   cmocka_unit_test(t_range),
-	    cmocka_unit_test(t_letter), cmocka_unit_test(t_subdomain),  cmocka_unit_test(t_ip),
-	    cmocka_unit_test(t_url),    cmocka_unit_test(t_text),       cmocka_unit_test(t_bool),
-	    cmocka_unit_test(t_id),     cmocka_unit_test(t_phone_best),
+	    cmocka_unit_test(t_distance),   cmocka_unit_test(t_phone),
+	    cmocka_unit_test(t_email),      cmocka_unit_test(t_date),
+	    cmocka_unit_test(t_time),       cmocka_unit_test(t_datetime),
+	    cmocka_unit_test(t_range),      cmocka_unit_test(t_letter),
+	    cmocka_unit_test(t_subdomain),  cmocka_unit_test(t_ip),
+	    cmocka_unit_test(t_url),        cmocka_unit_test(t_text),
+	    cmocka_unit_test(t_bool),       cmocka_unit_test(t_id),
+	    cmocka_unit_test(t_phone_best),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
