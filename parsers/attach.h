@@ -22,9 +22,7 @@
  * attached message gives more fields.  forwarded_from is the sender of the
  * deepest forwarded message that names an address.
  *
- * A reading owns everything; reading_free() releases it.  The reading
- * travels between the parse worker and the daemon as JSON
- * (reading_to_json / reading_from_json).  No I/O.
+ * The result is a struct reading (reading.h).  No I/O.
  */
 #ifndef PHIEU_ATTACH_H
 #define PHIEU_ATTACH_H
@@ -36,6 +34,7 @@
 #include "fields.h"
 #include "message.h"
 #include "ocr.h"
+#include "reading.h"
 
 struct attach_opts {
 	struct doc_limits limits;
@@ -48,29 +47,6 @@ struct attach_opts {
 	const char *documents_refused;
 };
 
-/* What happened to one part. */
-struct part_report {
-	char *filename; /* may be NULL */
-	char *content_type;
-	const char *reader; /* "docx", "pdf_text", "ocr", … or NULL when skipped */
-	enum doc_status status;
-	char *cause; /* when not read */
-	int fields;  /* fields it gave */
-	gsize size;
-};
-
-struct reading {
-	struct fields_result *fx; /* merged; fx->doubtful holds doubtful and conflicting keys */
-	JsonObject *sources;      /* key -> "body", "docx", … */
-	const char *source;       /* the one source of all fields, or "mixed" */
-	GPtrArray *parts;         /* struct part_report* */
-	GPtrArray *conflicts;     /* char*: "contact_phone: docx 0905… / body 0914…" */
-	char *forwarded_from;     /* sender of the innermost forwarded message, or NULL */
-	char *forwarded_id;       /* its Message-ID (an attached message), or NULL */
-	char *forwarded_subject;  /* its subject, or NULL */
-	gboolean needs_person;    /* a part that may hold the form could not be read */
-};
-
 /* The default options: doc.h's limits, OCR on in "vie+eng", doubtful under 70. */
 void attach_opts_default(struct attach_opts *o);
 /* Whether any part of the message needs a document reader (DOCX, PDF, a scan,
@@ -78,9 +54,5 @@ void attach_opts_default(struct attach_opts *o);
 gboolean attach_has_documents(const struct message *m);
 /* Read a parsed message and its parts. */
 struct reading *attach_read(const struct message *m, const struct attach_opts *o);
-/* The reading as JSON, and back (NULL when the JSON is not a reading). */
-JsonObject *reading_to_json(const struct reading *r);
-struct reading *reading_from_json(JsonObject *o);
-struct reading *reading_free(struct reading *r);
 
 #endif

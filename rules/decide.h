@@ -19,8 +19,7 @@
 #include <glib.h>
 #include <json-glib/json-glib.h>
 
-#include "attach.h"
-#include "attach.h"
+#include "reading.h"
 #include "fields.h"
 #include "message.h"
 

@@ -6,6 +6,7 @@
 
 #include <cmocka.h>
 
+#include "attach.h"
 #include "decide.h"
 #include "fields.h"
 #include "message.h"
