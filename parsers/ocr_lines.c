@@ -1,0 +1,410 @@
+/* ocr_lines.c - a page's pieces made into lines of text; see ocr_parts.h. */
+#include "ocr.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fields.h"
+#include "gazetteer.h"
+#include "legacy.h"
+#include "ocr_parts.h"
+#include "text.h"
+
+/* ---- lines ---- */
+
+/* Short labels as OCR misreads them (folded), and what they are: too
+   short for fields_label_fuzzy() to guess. */
+static const char *const label_misreads[][2] = {
+    {"di", "ĐT"}, {"dl", "ĐT"}, {"d1", "ĐT"}, {"sdi", "SĐT"}, {"st", "SĐT"},
+};
+
+/* Order pieces by baseline. */
+static int
+piece_by_base(const void *a, const void *b)
+{
+	const struct piece *p = a, *q = b;
+
+	return p->base != q->base ? p->base - q->base : p->x0 - q->x0;
+}
+
+/* Order pieces left to right. */
+static int
+piece_by_x(const void *a, const void *b)
+{
+	const struct piece *const *p = a, *const *q = b;
+
+	return (*p)->x0 - (*q)->x0;
+}
+
+/* A row of pieces about to become a line of text. */
+struct row {
+	GPtrArray *pieces; /* struct piece*, not owned */
+	int base, top, bottom;
+	int table; /* index in tables when a table row, else -1 */
+	int trow;  /* the table's row */
+};
+
+/* Tidy the numbering OCR mangles at the start of a form's line: "5:" and
+   "6G." for "5." and "6.", "4.SĐT" for "4. SĐT", a speck before "2.". */
+static void
+line_tidy(GString *line)
+{
+	static GRegex *re;
+
+	if (re == NULL)
+		re = g_regex_new("^(?:[-'`.,_~\"]\\s?)?(\\d{1,2})(?:[A-Za-z]?\\.|[:;])\\s*(?=\\pL)",
+		                 0, 0, NULL);
+	char *fixed = g_regex_replace(re, line->str, -1, 0, "\\1. ", 0, NULL);
+	if (fixed != NULL)
+		g_string_assign(line, fixed);
+	g_free(fixed);
+	/* specks before the bullet or the first word: "_- IP", ".-Đà Nẵng" */
+	static GRegex *junk;
+	if (junk == NULL)
+		junk = g_regex_new("^[_~`'\".,¬]+\\s*(?=[-–•]\\s)|^[_~`'\".,¬\\-–—]+(?=\\pL)", 0, 0,
+		                   NULL);
+	fixed = g_regex_replace(junk, line->str, -1, 0, "", 0, NULL);
+	if (fixed != NULL)
+		g_string_assign(line, fixed);
+	g_free(fixed);
+	/* "5, Thời gian:" when a known label follows the comma */
+	static GRegex *comma;
+	GMatchInfo *mi = NULL;
+	if (comma == NULL)
+		comma = g_regex_new("^(\\d{1,2}), ([^:]{2,40}):", 0, 0, NULL);
+	if (g_regex_match(comma, line->str, 0, &mi)) {
+		char *label = g_match_info_fetch(mi, 2), *near = fields_label_fuzzy(label);
+		char *num = g_match_info_fetch(mi, 1);
+		if (near != NULL)
+			line->str[strlen(num)] = '.';
+		g_free(label);
+		g_free(near);
+		g_free(num);
+	}
+	g_match_info_free(mi);
+	/* short labels fields.c cannot guess: "ĐI:" */
+	static GRegex *shortl;
+	if (shortl == NULL)
+		shortl = g_regex_new("^((?:[-–•]|\\d{1,2}\\.)\\s*)?(\\S{1,3}):", 0, 0, NULL);
+	if (g_regex_match(shortl, line->str, 0, &mi)) {
+		int a, b;
+		char *label = g_match_info_fetch(mi, 2), *f = text_fold(label);
+		g_match_info_fetch_pos(mi, 2, &a, &b);
+		for (guint i = 0; i < G_N_ELEMENTS(label_misreads); i++)
+			if (strcmp(f, label_misreads[i][0]) == 0) {
+				g_string_erase(line, a, b - a);
+				g_string_insert(line, a, label_misreads[i][1]);
+				break;
+			}
+		g_free(label);
+		g_free(f);
+	}
+	g_match_info_free(mi);
+}
+
+/* Whether the words from i on start a "Label:" (a colon within a dozen
+   words, before any leader). */
+static gboolean
+label_ahead(GPtrArray *pcs, guint i)
+{
+	for (guint k = i; k < pcs->len && k < i + 12; k++) {
+		struct piece *it = g_ptr_array_index(pcs, k);
+		if (it->kind != P_WORD)
+			return FALSE;
+		if (g_str_has_suffix(it->text, ":"))
+			return TRUE;
+	}
+	return FALSE;
+}
+
+/* How far a word's reading can be trusted: Tesseract's confidence, less
+   for a word with tone marks or other diacritics, whose misreadings
+   ("Hiên" for "Hiền", "Biến" for "Biển") are still valid Vietnamese and so
+   slip past every later check. */
+static double
+word_conf(const struct piece *it)
+{
+	const char *at = strchr(it->text, '@');
+
+	/* an address of one letter before the "@" lost the rest ("1@gmail.com") */
+	if (at != NULL && at - it->text <= 1)
+		return 0;
+	/* a phone number of a length no Vietnamese number has: a mobile (03,
+	   05, 07, 08, 09) has 10 digits, a landline (02) 11 */
+	char digits[16];
+	gsize nd = 0;
+	const char *d = it->text;
+	for (; *d != '\0' && nd < sizeof digits - 1 && strchr("0123456789.-", *d) != NULL; d++)
+		if (g_ascii_isdigit(*d))
+			digits[nd++] = *d;
+	if (*d == '\0' && nd >= 10 && nd <= 12 && digits[0] == '0' &&
+	    (digits[1] == '2' ? nd != 11 : digits[1] >= '3' && nd != 10))
+		return 0;
+	for (const char *c = it->text; *c != '\0'; c++)
+		if ((guchar)*c >= 0x80)
+			return it->conf - DIACRITIC_DOUBT;
+	return it->conf;
+}
+
+/* Write one row of pieces (sorted left to right) as a line; returns its
+   confidence. */
+static double
+row_text(struct page *p, GPtrArray *pcs, GString *out)
+{
+	double conf = 100, vconf = 100;
+	gboolean label = FALSE, any = FALSE;
+
+	g_ptr_array_sort(pcs, piece_by_x);
+	/* a dash against a leader is a leader's dots read as one */
+	for (guint i = 0; i < pcs->len; i++) {
+		struct piece *it = g_ptr_array_index(pcs, i);
+		struct piece *l = i > 0 ? g_ptr_array_index(pcs, i - 1) : NULL;
+		struct piece *r = i + 1 < pcs->len ? g_ptr_array_index(pcs, i + 1) : NULL;
+		if (it->kind == P_WORD &&
+		    strspn(it->text, "-_~") + (g_str_has_prefix(it->text, "—") ? 3 : 0) ==
+		        strlen(it->text) &&
+		    ((l != NULL && l->kind == P_LEADER && it->x0 - l->x1 < 0.5 * p->xh) ||
+		     (r != NULL && r->kind == P_LEADER && r->x0 - it->x1 < 0.5 * p->xh)))
+			g_ptr_array_remove_index(pcs, i--);
+	}
+	/* a doubtful mark after the last leader is a speck ("......1") */
+	if (pcs->len >= 2) {
+		struct piece *last = g_ptr_array_index(pcs, pcs->len - 1);
+		struct piece *before = g_ptr_array_index(pcs, pcs->len - 2);
+		if (last->kind == P_WORD && before->kind == P_LEADER &&
+		    g_utf8_strlen(last->text, -1) == 1 && last->conf < 60)
+			g_ptr_array_remove_index(pcs, pcs->len - 1);
+	}
+	/* so is a lone mark after a leader and before another leader or label
+	   ("214 ........ 1  Địa chỉ email:") */
+	for (guint i = 1; i + 1 < pcs->len; i++) {
+		struct piece *it = g_ptr_array_index(pcs, i);
+		if (it->kind == P_WORD && g_utf8_strlen(it->text, -1) == 1 && it->conf < 75 &&
+		    ((struct piece *)g_ptr_array_index(pcs, i - 1))->kind == P_LEADER &&
+		    (((struct piece *)g_ptr_array_index(pcs, i + 1))->kind == P_LEADER ||
+		     label_ahead(pcs, i + 1)))
+			g_ptr_array_remove_index(pcs, i--);
+	}
+	/* the confidence of a line is that of its values, not its labels: a
+	   label may be misread and still be known ("E-manl:") */
+	label = label_ahead(pcs, 0);
+	/* (the options beside check boxes are matched loosely: not doubted) */
+	gboolean boxes = FALSE;
+	for (guint i = 0; i < pcs->len; i++)
+		boxes = boxes || ((struct piece *)g_ptr_array_index(pcs, i))->kind == P_BOX;
+	for (guint i = 0; i < pcs->len; i++) {
+		struct piece *it = g_ptr_array_index(pcs, i);
+		if (i > 0) {
+			struct piece *prev = g_ptr_array_index(pcs, i - 1);
+			/* a leader touching the word before it ("20.....") is written
+			   against it */
+			if (!(it->kind == P_LEADER && prev->kind == P_WORD &&
+			      it->x0 - prev->x1 < 0.3 * p->xh))
+				g_string_append_c(out, ' ');
+			/* a wide gap before another label ("0988.811254      Địa chỉ
+			   email:") is a leader nobody printed: fields.c splits there */
+			if (it->kind != P_LEADER && prev->kind != P_LEADER &&
+			    it->x0 - prev->x1 > 3 * p->xh && label_ahead(pcs, i)) {
+				g_string_append(out, ".... ");
+				label = TRUE;
+			}
+		}
+		g_string_append(out, it->text);
+		if (it->kind == P_LEADER && label_ahead(pcs, i + 1))
+			label = TRUE;
+		if (it->conf >= 0) {
+			conf = MIN(conf, it->conf);
+			if (!label)
+				vconf = MIN(vconf, boxes ? it->conf : word_conf(it)), any = TRUE;
+		}
+		if (it->kind == P_WORD && label && g_str_has_suffix(it->text, ":"))
+			label = FALSE;
+	}
+	return any ? vconf : conf;
+}
+
+/* Index of the rule interval of v holding pos, or -1. */
+static int
+interval_of(GArray *v, int pos)
+{
+	for (guint i = 0; i + 1 < v->len; i++)
+		if (pos >= g_array_index(v, int, i) && pos < g_array_index(v, int, i + 1))
+			return (int)i;
+	return -1;
+}
+
+/* Whether a table's first header cell is that of row numbers ("STT",
+   read "SIT", "TT", "Số TT"). */
+static gboolean
+row_number_header(const char *cell)
+{
+	char *f = text_fold(cell);
+	gboolean yes = strlen(f) <= 8 && (strstr(f, "tt") != NULL || strstr(f, "it") != NULL ||
+	                                  strcmp(f, "so") == 0 || strcmp(f, "no") == 0);
+
+	g_free(f);
+	return yes;
+}
+
+/* Write the rows of a table: one line per row, " | " between cells, a
+   cell's own lines joined by spaces. */
+static void
+table_text(struct page *p, struct table *t, GPtrArray *cells_pieces, GString *out, GArray *conf)
+{
+	int nr = (int)t->rows->len - 1, nc = (int)t->cols->len - 1;
+
+	int name_col = -1;
+	gboolean numbered = FALSE;
+
+	for (int r = 0; r < nr; r++) {
+		double rc = 100;
+		gboolean any = FALSE;
+		GString *line = g_string_new(NULL);
+		for (int c = 0; c < nc; c++) {
+			GPtrArray *cp = g_ptr_array_index(cells_pieces, r * nc + c);
+			GString *cell = g_string_new(NULL);
+			if (c > 0)
+				g_string_append(line, " | ");
+			/* the cell's lines top to bottom, each left to right */
+			g_ptr_array_sort(cp, piece_by_x);
+			GArray *lines = g_array_new(FALSE, FALSE, sizeof(int));
+			for (guint i = 0; i < cp->len; i++) {
+				struct piece *it = g_ptr_array_index(cp, i);
+				gboolean seen = FALSE;
+				for (guint k = 0; k < lines->len; k++)
+					if (abs(g_array_index(lines, int, k) - it->base) <
+					    p->xh / 2)
+						seen = TRUE;
+				if (!seen)
+					g_array_append_val(lines, it->base);
+			}
+			qsort(lines->data, lines->len, sizeof(int), ocr_int_cmp);
+			for (guint k = 0; k < lines->len; k++)
+				for (guint i = 0; i < cp->len; i++) {
+					struct piece *it = g_ptr_array_index(cp, i);
+					if (abs(g_array_index(lines, int, k) - it->base) >=
+					    p->xh / 2)
+						continue;
+					if (cell->len > 0)
+						g_string_append_c(cell, ' ');
+					g_string_append(cell, it->text);
+					/* (a row's number in the first column is no value) */
+					if (it->conf >= 0 && !(c == 0 && strlen(it->text) <= 3 &&
+					                       g_ascii_isdigit(*it->text)))
+						rc = MIN(rc, word_conf(it)), any = TRUE;
+					it->base = -1000000; /* written */
+				}
+			g_array_free(lines, TRUE);
+			any = any || cp->len > 0;
+			/* the column of names, by its header */
+			if (r == 0 && name_col < 0 && ocr_name_label(cell->str))
+				name_col = c;
+			/* a row's number lost in the first column would shift the
+			   cells (an empty first cell is dropped): it is the row's */
+			if (r == 0 && c == 0)
+				numbered = row_number_header(cell->str);
+			if (r > 0 && c == 0 && cell->len == 0 && numbered)
+				g_string_printf(cell, "%d", r);
+			if (r > 0)
+				ocr_line_known(cell, c == name_col);
+			g_string_append(line, cell->str);
+			g_string_free(cell, TRUE);
+		}
+		if (any) {
+			g_string_append(out, line->str);
+			g_string_append_c(out, '\n');
+			g_array_append_val(conf, rc);
+		}
+		g_string_free(line, TRUE);
+	}
+}
+
+/* Whether a row holds leaders only. */
+static gboolean
+only_leaders(GPtrArray *row)
+{
+	for (guint i = 0; i < row->len; i++)
+		if (((struct piece *)g_ptr_array_index(row, i))->kind != P_LEADER)
+			return FALSE;
+	return TRUE;
+}
+
+/* Put the page's pieces into lines of text, top to bottom, with a
+   confidence per line. */
+void
+ocr_page_text(struct page *p, GString *out, GArray *conf)
+{
+	GArray *it = p->items;
+	int nt = (int)p->tables->len;
+	GPtrArray **cells = g_new0(GPtrArray *, nt);
+
+	/* pieces inside a table go to its cells */
+	for (int k = 0; k < nt; k++) {
+		struct table *t = g_ptr_array_index(p->tables, k);
+		int n = ((int)t->rows->len - 1) * ((int)t->cols->len - 1);
+		cells[k] = g_ptr_array_new_with_free_func((GDestroyNotify)g_ptr_array_unref);
+		for (int i = 0; i < n; i++)
+			g_ptr_array_add(cells[k], g_ptr_array_new());
+	}
+	g_array_sort(it, piece_by_base);
+	for (guint i = 0; i < it->len; i++) {
+		struct piece *pc = &g_array_index(it, struct piece, i);
+		int cx = (pc->x0 + pc->x1) / 2, cy = (pc->y0 + pc->y1) / 2;
+		for (int k = 0; k < nt; k++) {
+			struct table *t = g_ptr_array_index(p->tables, k);
+			int r = interval_of(t->rows, cy), c = interval_of(t->cols, cx);
+			if (r >= 0 && c >= 0) {
+				int nc = (int)t->cols->len - 1;
+				g_ptr_array_add(g_ptr_array_index(cells[k], r * nc + c), pc);
+				pc->cell = k;
+				break;
+			}
+		}
+	}
+	/* the other pieces in rows by baseline; tables where they stand */
+	GPtrArray *row = g_ptr_array_new();
+	int row_base = 0;
+	gboolean *table_done = g_new0(gboolean, nt);
+	for (guint i = 0; i <= it->len; i++) {
+		struct piece *pc = i < it->len ? &g_array_index(it, struct piece, i) : NULL;
+		if (pc != NULL && pc->cell >= 0)
+			continue;
+		/* (a row of nothing but dots is no text: specks in a line) */
+		if (row->len > 0 && (pc == NULL || pc->base - row_base > 0.5 * p->xh)) {
+			if (!only_leaders(row)) {
+				GString *line = g_string_new(NULL);
+				double c = row_text(p, row, line);
+				line_tidy(line);
+				ocr_line_known(line, FALSE);
+				if (ocr_line_garbled(line->str, ocr_line_unit(line, p->o)))
+					c = 0;
+				g_string_append(out, line->str);
+				g_string_append_c(out, '\n');
+				g_string_free(line, TRUE);
+				g_array_append_val(conf, c);
+			}
+			g_ptr_array_set_size(row, 0);
+		}
+		if (pc == NULL)
+			break;
+		for (int k = 0; k < nt; k++) {
+			struct table *t = g_ptr_array_index(p->tables, k);
+			if (!table_done[k] && pc->base > t->y0 && row->len == 0) {
+				table_text(p, t, cells[k], out, conf);
+				table_done[k] = TRUE;
+			}
+		}
+		if (row->len == 0)
+			row_base = pc->base;
+		g_ptr_array_add(row, pc);
+	}
+	for (int k = 0; k < nt; k++) {
+		if (!table_done[k])
+			table_text(p, g_ptr_array_index(p->tables, k), cells[k], out, conf);
+		g_ptr_array_unref(cells[k]);
+	}
+	g_free(table_done);
+	g_free(cells);
+	g_ptr_array_free(row, TRUE);
+}
