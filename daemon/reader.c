@@ -91,6 +91,11 @@ main(int argc, char **argv)
 		policy.org = org_of;
 		policy.org_ctx = (void *)psl_latest(NULL);
 	}
+	/* scans' unit names are repaired towards the configured units too */
+	if (rc.units != NULL) {
+		g_ptr_array_add(rc.units, NULL);
+		o.ocr.units = (const char *const *)rc.units->pdata;
+	}
 	if (o.ocr_enabled && !ocr_init(&o.ocr, &cause)) {
 		log_warn("reader", "%s", cause);
 		g_clear_pointer(&cause, g_free);

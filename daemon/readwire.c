@@ -699,6 +699,7 @@ static const struct arg_row args[] = {
     {"auth-id", A_STR, RCO(auth_id)},
     {"auth-require", A_STR, RCO(auth_require)},
     {"relay", A_LIST, RCO(relays)},
+    {"unit", A_LIST, RCO(units)},
 };
 
 /* Where a row's value lives. */

@@ -51,6 +51,7 @@ struct reader_conf {
 	/* sender authentication (authres.h); auth_id NULL: From: is taken at its word */
 	const char *auth_id, *auth_require;
 	GPtrArray *relays; /* char*, trusted relays' addresses; may be NULL */
+	GPtrArray *units;  /* char*, the configured units' names (OCR repairs towards them) */
 };
 
 /* What a reader makes of one message: all the daemon uses of it. */

@@ -177,6 +177,10 @@ pool_new(const struct config *cfg, const struct attach_opts *o, char **cause)
 	rc.relays = g_ptr_array_new();
 	for (int i = 0; cfg->auth_relays != NULL && cfg->auth_relays[i] != NULL; i++)
 		g_ptr_array_add(rc.relays, cfg->auth_relays[i]);
+	rc.units = g_ptr_array_new();
+	for (guint i = 0; cfg->units != NULL && i < cfg->units->len; i++)
+		g_ptr_array_add(rc.units,
+		                ((struct unit_cfg *)g_ptr_array_index(cfg->units, i))->name);
 	/* the quick reader reads no document: it needs no OCR data */
 	quick.ocr_enabled = FALSE;
 	p->argv[LANE_DOCUMENTS] = readwire_argv(program, o, &rc);
@@ -187,6 +191,7 @@ pool_new(const struct config *cfg, const struct attach_opts *o, char **cause)
 	p->argv[LANE_QUICK] = readwire_argv(program, &quick, &rc);
 	g_ptr_array_free(rc.labels, TRUE);
 	g_ptr_array_free(rc.relays, TRUE);
+	g_ptr_array_free(rc.units, TRUE);
 	g_free(program);
 	for (int i = 0; i < p->n; i++) {
 		char **keep = p->argv[LANE_QUICK];

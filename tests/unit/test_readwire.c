@@ -311,13 +311,63 @@ test_refusals(void **state)
 }
 
 /* Entry point. */
+/* The reader's arguments carry the options and the policy there and back:
+   limits, OCR, the authentication policy, trusted relays, the units. */
+static void
+test_arguments(void **state)
+{
+	struct attach_opts o, back;
+	struct reader_conf rc = {0}, rback = {0};
+	char *cause = NULL;
+
+	attach_opts_default(&o);
+	o.limits.max_pages = 7;
+	o.ocr.languages = "vie";
+	o.doubt_below = 55.5;
+	rc.user = "phieu-reader";
+	rc.timeout = 120;
+	rc.memory = (guint64)3 << 30;
+	rc.auth_id = "mx.danang.gov.vn";
+	rc.auth_require = "dmarc";
+	rc.relays = g_ptr_array_new();
+	g_ptr_array_add(rc.relays, "10.11.41.98");
+	rc.units = g_ptr_array_new();
+	g_ptr_array_add(rc.units, "Sở Tư pháp");
+	g_ptr_array_add(rc.units, "UBND quận Liên Chiểu");
+	char **argv = readwire_argv("/usr/libexec/phieu/phieu-reader", &o, &rc);
+	attach_opts_default(&back);
+	if (readwire_parse((int)g_strv_length(argv), argv, &back, &rback, &cause) != 0)
+		fail_msg("%s", cause);
+	assert_int_equal(back.limits.max_pages, 7);
+	assert_string_equal(back.ocr.languages, "vie");
+	assert_true(back.doubt_below == 55.5);
+	assert_string_equal(rback.user, "phieu-reader");
+	assert_int_equal(rback.timeout, 120);
+	assert_true(rback.memory == ((guint64)3 << 30));
+	assert_string_equal(rback.auth_id, "mx.danang.gov.vn");
+	assert_string_equal(rback.auth_require, "dmarc");
+	assert_int_equal(rback.relays->len, 1);
+	assert_string_equal(g_ptr_array_index(rback.relays, 0), "10.11.41.98");
+	assert_int_equal(rback.units->len, 2);
+	assert_string_equal(g_ptr_array_index(rback.units, 1), "UBND quận Liên Chiểu");
+	/* an unknown option is refused */
+	char *bad_argv[] = {"phieu-reader", "--unknown=1", NULL};
+	assert_int_equal(readwire_parse(2, bad_argv, &back, &rback, &cause), -1);
+	assert_non_null(strstr(cause, "unknown option"));
+	g_free(cause);
+	g_ptr_array_free(rc.relays, TRUE);
+	g_ptr_array_free(rc.units, TRUE);
+	g_ptr_array_free(rback.relays, TRUE);
+	g_ptr_array_free(rback.units, TRUE);
+	g_strfreev(argv);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_round_trip),
-	    cmocka_unit_test(test_headers_only),
-	    cmocka_unit_test(test_lines_cleaned),
+	    cmocka_unit_test(test_round_trip),   cmocka_unit_test(test_arguments),
+	    cmocka_unit_test(test_headers_only), cmocka_unit_test(test_lines_cleaned),
 	    cmocka_unit_test(test_refusals),
 	};
 	message_init();
