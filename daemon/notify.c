@@ -10,15 +10,38 @@
 #include "log.h"
 #include "reply.h"
 
-/* Every template phieu sends; next_steps is a "type: text" list, not a mail. */
+/* Every template phieu sends; next_steps and phrases are "key: text" lists,
+   not mails. */
 static const char *const template_names[] = {
-    "ack",           "ack_unknown",     "notice_staff",      "next_steps",
-    "notice_new",    "scheduled",       "started",           "completed",
-    "needinfo",      "reack",           "rejected",          "cancelled",
-    "closed",        "autoclosed",      "reminder_needinfo", "report_copy",
-    "cost",          "refused_command", "correspondence",    "emergency_reminder",
-    "capacity",      "send_failed",     "quarantine",        "mailbox_stalled",
-    "limit_reached", "unauthenticated", "nothing_done",      NULL,
+    "ack",
+    "ack_unknown",
+    "notice_staff",
+    "next_steps",
+    "notice_new",
+    "scheduled",
+    "started",
+    "completed",
+    "needinfo",
+    "reack",
+    "rejected",
+    "cancelled",
+    "closed",
+    "autoclosed",
+    "reminder_needinfo",
+    "report_copy",
+    "cost",
+    "refused_command",
+    "correspondence",
+    "emergency_reminder",
+    "capacity",
+    "send_failed",
+    "quarantine",
+    "mailbox_stalled",
+    "limit_reached",
+    "unauthenticated",
+    "nothing_done",
+    "phrases",
+    NULL,
 };
 
 struct notify {
@@ -48,6 +71,7 @@ notify_new(const struct config *cfg, struct store *st, char **cause)
 			return notify_free(n);
 		}
 		if (strcmp(template_names[i], "next_steps") != 0 &&
+		    strcmp(template_names[i], "phrases") != 0 &&
 		    g_ascii_strncasecmp(text, "Subject:", 8) != 0) {
 			*cause = g_strdup_printf(
 			    "template %s: the first line must be \"Subject: …\"", file);
@@ -57,6 +81,18 @@ notify_new(const struct config *cfg, struct store *st, char **cause)
 		}
 		g_hash_table_insert(n->templates, (gpointer)template_names[i], text);
 		g_free(file);
+	}
+	/* every phrase the checks may give is there */
+	for (int i = 0; checks_phrase_keys[i] != NULL; i++) {
+		char *line =
+		    reply_lookup_line(notify_template(n, "phrases"), checks_phrase_keys[i]);
+		if (line == NULL) {
+			*cause =
+			    g_strdup_printf("template %s/phrases.%s.txt: no line \"%s: …\"",
+			                    cfg->templates, cfg->language, checks_phrase_keys[i]);
+			return notify_free(n);
+		}
+		g_free(line);
 	}
 	return n;
 }
@@ -77,6 +113,24 @@ const char *
 notify_template(const struct notify *n, const char *name)
 {
 	return g_hash_table_lookup(n->templates, name);
+}
+
+/* A phrase of the configured language, {{value}} filled; NULL for a NULL key. */
+char *
+notify_phrase(const struct notify *n, const char *key, const char *value)
+{
+	char *line = key != NULL ? reply_lookup_line(notify_template(n, "phrases"), key) : NULL;
+	GHashTable *v;
+	char *out;
+
+	if (line == NULL)
+		return key != NULL ? g_strdup(key) : NULL; /* checked at start: cannot happen */
+	v = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, g_free);
+	notify_set(v, "value", value != NULL ? value : "", FALSE);
+	out = reply_render(line, v);
+	g_hash_table_destroy(v);
+	g_free(line);
+	return out;
 }
 
 /* Set a value. */

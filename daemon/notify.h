@@ -36,6 +36,9 @@ const char *notify_template(const struct notify *n, const char *name);
 GHashTable *notify_vars(const struct notify *n, const char *number, const char *original_subject);
 /* Add a stored request's values (store_request_show's object). */
 void notify_request_vars(const struct notify *n, GHashTable *v, JsonObject *request);
+/* A line of the "phrases" template ("key: text") with {{value}} filled; NULL
+   for a NULL key. */
+char *notify_phrase(const struct notify *n, const char *key, const char *value);
 /* Set a value (a copy, cleaned to one line unless multiline). */
 void notify_set(GHashTable *v, const char *key, const char *value, gboolean multiline);
 /* Render template tmpl and queue it; kind names it in the outbox ("ack", …). */

@@ -678,7 +678,8 @@ procedure_reply(struct procedure *p, gint64 id, gint64 mid, const struct message
 
 /* The reasons a person must look at a new request, as "- " lines. */
 static char *
-review_lines(const struct decision *d, const struct check_result *cr, const struct message *m)
+review_lines(const struct decision *d, const struct check_result *cr, const char *reason,
+             const struct message *m)
 {
 	GString *s = g_string_new(NULL);
 
@@ -702,8 +703,8 @@ review_lines(const struct decision *d, const struct check_result *cr, const stru
 			                                               "tệp đính kèm"),
 			    json_object_get_string_member_with_default(o, "cause", status));
 	}
-	if (cr->reason != NULL)
-		g_string_append_printf(s, "- %s\n", cr->reason);
+	if (reason != NULL)
+		g_string_append_printf(s, "- %s\n", reason);
 	for (guint i = 0; i < cr->notes->len; i++)
 		g_string_append_printf(s, "- %s\n", (char *)g_ptr_array_index(cr->notes, i));
 	if (s->len > 0)
@@ -775,7 +776,7 @@ procedure_new_request(struct procedure *p, gint64 id, gint64 mid, const struct m
 	struct check_result cr;
 	struct req r;
 	const char *sub;
-	char *holder = NULL;
+	char *holder = NULL, *reason, *rule;
 	GPtrArray *taken = NULL;
 	int rc = 0;
 
@@ -801,18 +802,21 @@ procedure_new_request(struct procedure *p, gint64 id, gint64 mid, const struct m
 		g_ptr_array_free(addrs, TRUE);
 	}
 	checks_new(&ci, &cr);
+	/* what the unit is told, in the configured language */
+	reason = notify_phrase(p->nt, cr.reason_key, cr.reason_value);
+	rule = notify_phrase(p->nt, cr.rule_key, NULL);
 	if (cr.state != NULL) {
-		rc = req_move(p, &r, cr.state, cr.state, "phieu", mid, cr.reason, cause);
+		rc = req_move(p, &r, cr.state, cr.state, "phieu", mid, reason, cause);
 		if (rc == 0 && strcmp(cr.state, "rejected") == 0) {
 			GHashTable *v = req_vars(p, &r);
-			notify_set(v, "text", cr.reason, FALSE);
-			notify_set(v, "rule", cr.rule, FALSE);
+			notify_set(v, "text", reason, FALSE);
+			notify_set(v, "rule", rule, FALSE);
 			rc = mail_unit(p, &r, "rejected", "rejected", v, cause);
 			g_hash_table_destroy(v);
 			*refused = TRUE;
 		} else if (rc == 0) {
-			*ack_hold = g_strdup(cr.reason);
-			rc = store_request_set_hold(p->st, id, cr.reason, cause);
+			*ack_hold = g_strdup(reason);
+			rc = store_request_set_hold(p->st, id, reason, cause);
 		}
 		if (rc == 0 && strcmp(cr.state, "needs_info") == 0) {
 			rc = store_request_set_due(p->st, id,
@@ -829,7 +833,7 @@ procedure_new_request(struct procedure *p, gint64 id, gint64 mid, const struct m
 	/* staff hear of every new request, with its number in the subject */
 	if (rc == 0 && p->cfg->staff[0] != NULL) {
 		GHashTable *v = req_vars(p, &r);
-		char *review = review_lines(d, &cr, m);
+		char *review = review_lines(d, &cr, reason, m);
 		char *missing = reply_keys_text(d->missing, p->cfg->language);
 		notify_set(v, "sender", d->requester, FALSE);
 		notify_set(v, "mailbox", d->mailbox, FALSE);
@@ -843,6 +847,8 @@ procedure_new_request(struct procedure *p, gint64 id, gint64 mid, const struct m
 		g_free(missing);
 	}
 	check_result_clear(&cr);
+	g_free(reason);
+	g_free(rule);
 	g_free(holder);
 	if (taken != NULL)
 		g_ptr_array_free(taken, TRUE);

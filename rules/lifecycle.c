@@ -69,10 +69,21 @@ lifecycle_final(const char *state)
 	return text_list_has("closed|rejected|cancelled", state);
 }
 
-/* The procedures' words for what is banned in the server room. */
-static const char server_room_rule[] =
-    "Không vào Phòng Hệ thống cùng lúc quá 02 người; tuyệt đối không lắp ráp, cài đặt, vận "
-    "hành thử thiết bị trong Phòng Hệ thống.";
+/* The phrases the checks give (lines of the phrases templates). */
+const char *const checks_phrase_keys[] = {
+    "subdomain_invalid", "subdomain_taken",    "approval_missing",    "room_banned_work",
+    "room_rule",         "mailbox_not_office", "mailbox_no_accounts", NULL,
+};
+
+/* Set the outcome: a state and the phrase saying why, about value. */
+static void
+decide_check(struct check_result *r, const char *state, const char *key, const char *value)
+{
+	r->state = state;
+	r->reason_key = key;
+	g_free(r->reason_value);
+	r->reason_value = g_strdup(value);
+}
 
 /* Folded words that describe assembling, installing or test-running equipment. */
 static const char *const banned_work[] = {"lap rap",      "lap dat thiet bi",  "lap dat may",
@@ -132,30 +143,18 @@ check_subdomain(const struct check_input *in, struct check_result *r)
 	const char *name = jsonget_str(in->fields, "subdomain");
 
 	if (name != NULL && !valid_label(name, in->domain)) {
-		r->state = "needs_info";
-		r->reason =
-		    g_strdup_printf("Tên miền \"%s\" không hợp lệ: mỗi nhãn chỉ gồm chữ, số và "
-		                    "dấu gạch ngang, không bắt đầu hay kết thúc bằng dấu gạch "
-		                    "ngang, tối đa 63 ký tự.",
-		                    name);
+		decide_check(r, "needs_info", "subdomain_invalid", name);
 		return;
 	}
 	if (name != NULL && in->subdomain_holder != NULL) {
-		r->state = "needs_info";
+		decide_check(r, "needs_info", "subdomain_taken", name);
 		r->review = TRUE;
-		r->reason =
-		    g_strdup_printf("Tên miền %s đã được đơn vị khác đăng ký; đề nghị Quý đơn "
-		                    "vị chọn tên khác.",
-		                    name);
 		note(r, "sub-domain %s already requested by %s", name, in->subdomain_holder);
 		return;
 	}
 	if (jsonget_str(in->fields, "approval_ref") == NULL) {
-		r->state = "needs_info";
+		decide_check(r, "needs_info", "approval_missing", NULL);
 		r->approval = TRUE;
-		r->reason =
-		    g_strdup("Chưa có văn bản chấp thuận của UBND thành phố (số công văn, ví dụ "
-		             "4242/UBND-KTN, hoặc bản đính kèm).");
 	}
 }
 
@@ -168,12 +167,8 @@ check_server_room(const struct check_input *in, struct check_result *r)
 
 	for (int i = 0; f != NULL && banned_work[i] != NULL; i++)
 		if (strstr(f, banned_work[i]) != NULL) {
-			r->state = "rejected";
-			r->reason =
-			    g_strdup_printf("Nội dung công việc \"%s\" không được phép thực hiện "
-			                    "trong Phòng Hệ thống.",
-			                    purpose);
-			r->rule = g_strdup(server_room_rule);
+			decide_check(r, "rejected", "room_banned_work", purpose);
+			r->rule_key = "room_rule";
 			break;
 		}
 	g_free(f);
@@ -199,19 +194,11 @@ check_mailbox(const struct check_input *in, struct check_result *r)
 		return;
 	}
 	if (in->units_known && !in->sender_is_office) {
-		r->state = "needs_info";
-		r->reason =
-		    g_strdup_printf("Yêu cầu cấp mới/hủy bỏ hộp thư phải được gửi từ hộp thư của "
-		                    "văn phòng đơn vị; %s không có trong danh sách hộp thư văn "
-		                    "phòng các đơn vị.",
-		                    in->sender);
+		decide_check(r, "needs_info", "mailbox_not_office", in->sender);
 		return;
 	}
 	if (accounts == NULL || json_array_get_length(accounts) == 0) {
-		r->state = "needs_info";
-		r->reason =
-		    g_strdup("Chưa có danh sách hộp thư cần cấp mới/hủy bỏ (họ tên, chức vụ, "
-		             "phòng ban, địa chỉ hộp thư, điện thoại).");
+		decide_check(r, "needs_info", "mailbox_no_accounts", NULL);
 		return;
 	}
 	for (guint i = 0; i < json_array_get_length(accounts); i++) {
@@ -258,8 +245,7 @@ checks_new(const struct check_input *in, struct check_result *out)
 void
 check_result_clear(struct check_result *r)
 {
-	g_free(r->reason);
-	g_free(r->rule);
+	g_free(r->reason_value);
 	if (r->notes != NULL)
 		g_ptr_array_free(r->notes, TRUE);
 	memset(r, 0, sizeof *r);

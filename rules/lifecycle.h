@@ -64,18 +64,25 @@ struct check_input {
 	const char *domain;           /* "danang.gov.vn" */
 };
 
-/* What the checks decided. */
+/* What the checks decided.  What the unit is told is named, not written:
+   reason_key is a line of the "phrases" template of the configured language
+   (config/templates/phrases.LANG.txt), rendered by the daemon with
+   {{value}} = reason_value; rule_key likewise names the procedure's words. */
 struct check_result {
-	const char *state; /* "needs_info", "rejected", or NULL (go ahead) */
-	char *reason;      /* for the unit, in Vietnamese */
-	char *rule;        /* the procedure's words when rejected by a rule */
-	gboolean approval; /* needs_info for the City's approval letter */
-	gboolean review;   /* staff should look (collision, capacity) */
-	GPtrArray *notes;  /* char*: what staff should know */
+	const char *state;      /* "needs_info", "rejected", or NULL (go ahead) */
+	const char *reason_key; /* why, for the unit: a phrase; NULL when state is NULL */
+	char *reason_value;     /* the value the phrase is about, or NULL */
+	const char *rule_key;   /* the procedure's rule when rejected by one, or NULL */
+	gboolean approval;      /* needs_info for the City's approval letter */
+	gboolean review;        /* staff should look (collision, capacity) */
+	GPtrArray *notes;       /* char*: what staff should know */
 };
 
 /* Run the procedures' checks on a new request. */
 void checks_new(const struct check_input *in, struct check_result *out);
+/* Every phrase key checks_new() may give (NULL-terminated): each must be a
+   line of every language's phrases template. */
+extern const char *const checks_phrase_keys[];
 /* The most people in the server room at once (the procedure's rule). */
 #define CHECKS_ROOM_LIMIT 2
 /* The number of people in a server-room request (its visitors, at least 1). */

@@ -141,15 +141,78 @@ t_final(void **state)
 	assert_false(lifecycle_final(""));
 }
 
+/* The checks name their outcome by phrase, about the value in question. */
+static void
+t_checks(void **state)
+{
+	static const struct {
+		const char *type, *fields_json, *sender;
+		gboolean office;
+		const char *state, *key, *value, *rule;
+	} rows[] = {
+	    {"subdomain", "{\"subdomain\":\"-bad.danang.gov.vn\"}", "a@x", TRUE, "needs_info",
+	     "subdomain_invalid", "-bad.danang.gov.vn", NULL},
+	    {"subdomain", "{\"subdomain\":\"qlvb.danang.gov.vn\"}", "a@x", TRUE, "needs_info",
+	     "approval_missing", NULL, NULL},
+	    {"subdomain",
+	     "{\"subdomain\":\"qlvb.danang.gov.vn\",\"approval_ref\":\"4242/UBND-KTN\"}", "a@x",
+	     TRUE, NULL, NULL, NULL, NULL},
+	    {"server_room", "{\"purpose\":\"Lắp ráp máy chủ mới\"}", "a@x", TRUE, "rejected",
+	     "room_banned_work", "Lắp ráp máy chủ mới", "room_rule"},
+	    {"server_room", "{\"purpose\":\"Bảo trì máy chủ\"}", "a@x", TRUE, NULL, NULL, NULL,
+	     NULL},
+	    {"mailbox", "{\"mailbox_action\":\"create\"}", "clerk@gmail.example", FALSE,
+	     "needs_info", "mailbox_not_office", "clerk@gmail.example", NULL},
+	    {"mailbox", "{\"mailbox_action\":\"cancel\"}", "vp@stp.danang.gov.vn", TRUE,
+	     "needs_info", "mailbox_no_accounts", NULL, NULL},
+	};
+	for (gsize i = 0; i < G_N_ELEMENTS(rows); i++) {
+		JsonNode *n = json_from_string(rows[i].fields_json, NULL);
+		struct check_input in = {0};
+		struct check_result r;
+		in.type = rows[i].type;
+		in.fields = json_node_get_object(n);
+		in.sender = rows[i].sender;
+		in.units_known = TRUE;
+		in.sender_is_office = rows[i].office;
+		in.domain = "danang.gov.vn";
+		checks_new(&in, &r);
+		if (g_strcmp0(r.state, rows[i].state) != 0 ||
+		    g_strcmp0(r.reason_key, rows[i].key) != 0 ||
+		    g_strcmp0(r.reason_value, rows[i].value) != 0 ||
+		    g_strcmp0(r.rule_key, rows[i].rule) != 0)
+			fail_msg("row %zu: %s %s %s %s", i, r.state, r.reason_key, r.reason_value,
+			         r.rule_key);
+		check_result_clear(&r);
+		json_node_unref(n);
+	}
+}
+
+/* Every phrase the checks may give is a line of every language's phrases. */
+static void
+t_phrases(void **state)
+{
+	for (const char *const *lang = (const char *const[]){"vi", "en", NULL}; *lang; lang++) {
+		char *file = g_strdup_printf("../../config/templates/phrases.%s.txt", *lang), *text;
+		assert_true(g_file_get_contents(file, &text, NULL, NULL));
+		for (int i = 0; checks_phrase_keys[i] != NULL; i++) {
+			char *want = g_strdup_printf("\n%s: ", checks_phrase_keys[i]);
+			if (strstr(text, want) == NULL)
+				fail_msg("%s has no line for %s", file, checks_phrase_keys[i]);
+			g_free(want);
+		}
+		g_free(text);
+		g_free(file);
+	}
+}
+
 /* Run the lifecycle tests. */
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(t_steps),
-	    cmocka_unit_test(t_why),
-	    cmocka_unit_test(t_acts),
-	    cmocka_unit_test(t_final),
+	    cmocka_unit_test(t_steps), cmocka_unit_test(t_why),    cmocka_unit_test(t_acts),
+	    cmocka_unit_test(t_final), cmocka_unit_test(t_checks), cmocka_unit_test(t_phrases),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
