@@ -181,12 +181,13 @@ intake_counts(const struct intake *in, int *requests, int *duplicates, int *foll
 	*automatic = in->automatic;
 }
 
-/* Keep bytes in the spool; a failure there is the storage's. */
+/* Keep bytes in the spool, *path and *sha (their SHA-256, computed once)
+   set; a failure there is the storage's. */
 static int
 spool_keep(struct intake *in, const char *kind, gboolean mail, const char *data, gsize len,
-           char **path, char **cause)
+           char **path, char **sha, char **cause)
 {
-	if (spool_put(in->sp, kind, mail, data, len, path, NULL, cause) != 0) {
+	if (spool_put(in->sp, kind, mail, data, len, path, sha, cause) != 0) {
 		in->fault = TRUE;
 		return -1;
 	}
@@ -368,16 +369,13 @@ keep_attachments(struct intake *in, gint64 id, gint64 mid, const struct message 
 		gsize len = 0;
 		const char *data = p->data != NULL ? g_bytes_get_data(p->data, &len) : NULL;
 		struct stored_attachment a = {0};
-		char *sha, *path = NULL;
+		char *sha = NULL, *path = NULL;
 		int rc;
 
 		if (data == NULL || len == 0)
 			continue;
-		sha = g_compute_checksum_for_data(G_CHECKSUM_SHA256, (const guchar *)data, len);
-		if (spool_keep(in, "att", FALSE, data, len, &path, cause) != 0) {
-			g_free(sha);
+		if (spool_keep(in, "att", FALSE, data, len, &path, &sha, cause) != 0)
 			return -1;
-		}
 		JsonObject *report = part_report(d, p, len);
 		a.request_id = id;
 		a.message = mid;
@@ -604,8 +602,7 @@ int
 intake_message(struct intake *in, const char *mailbox, uint32_t uidvalidity, uint32_t uid,
                const char *data, gsize len, gsize full, struct answer *a, char **cause)
 {
-	char *sha = g_compute_checksum_for_data(G_CHECKSUM_SHA256, (const guchar *)data, len);
-	char *path = NULL;
+	char *sha = NULL, *path = NULL;
 	struct stored_message sm = {0};
 	const struct message *m = a->m;
 	const struct reading *rd = a->rd;
@@ -618,7 +615,7 @@ intake_message(struct intake *in, const char *mailbox, uint32_t uidvalidity, uin
 		g_free(sha);
 		return seen < 0 ? -1 : 0;
 	}
-	if (spool_keep(in, "raw", TRUE, data, len, &path, cause) != 0)
+	if (spool_keep(in, "raw", TRUE, data, len, &path, &sha, cause) != 0)
 		goto out;
 	gboolean partial = full > len || full > (gsize)in->cfg->max_message_size;
 	if (partial)
