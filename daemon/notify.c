@@ -12,13 +12,37 @@
 
 /* Every template phieu sends; next_steps is a "type: text" list, not a mail. */
 static const char *const template_names[] = {
-    "ack",           "ack_unknown",     "notice_staff",      "next_steps",
-    "notice_new",    "scheduled",       "started",           "completed",
-    "needinfo",      "reack",           "rejected",          "cancelled",
-    "closed",        "autoclosed",      "reminder_needinfo", "report_copy",
-    "cost",          "refused_command", "correspondence",    "emergency_reminder",
-    "capacity",      "send_failed",     "quarantine",        "mailbox_stalled",
-    "limit_reached", "unauthenticated", "nothing_done",      NULL,
+    "ack",
+    "ack_unknown",
+    "notice_staff",
+    "next_steps",
+    "notice_new",
+    "scheduled",
+    "started",
+    "completed",
+    "needinfo",
+    "reack",
+    "rejected",
+    "cancelled",
+    "closed",
+    "autoclosed",
+    "reminder_needinfo",
+    "report_copy",
+    "cost",
+    "refused_command",
+    "correspondence",
+    "emergency_reminder",
+    "capacity",
+    "send_failed",
+    "quarantine",
+    "mailbox_stalled",
+    "limit_reached",
+    "unauthenticated",
+    "nothing_done",
+    "report",
+    "files",
+    "files_too_big",
+    NULL,
 };
 
 struct notify {
@@ -151,7 +175,8 @@ notify_request_vars(const struct notify *n, GHashTable *v, JsonObject *request)
 /* Render a template and queue it. */
 static int
 queue_now(struct notify *n, gint64 request_id, const char *kind, const char *tmpl, GHashTable *vars,
-          const char *from, const char *const *rcpt, const struct thread_ref *thread, char **cause)
+          const char *from, const char *const *rcpt, const struct thread_ref *thread,
+          const struct reply_part *parts, gsize n_parts, char **cause)
 {
 	const char *text = g_hash_table_lookup(n->templates, tmpl);
 	char *rendered, *subject = NULL, *body = NULL, *id, *data;
@@ -183,6 +208,8 @@ queue_now(struct notify *n, gint64 request_id, const char *kind, const char *tmp
 	r.references = thread != NULL ? thread->references : NULL;
 	r.date = clock_now();
 	r.auto_submitted = strcmp(kind, "ack") == 0 ? "auto-replied" : "auto-generated";
+	r.parts = parts;
+	r.n_parts = n_parts;
 	data = reply_compose(&r, &len);
 	o.request_id = request_id;
 	o.kind = kind;
@@ -304,7 +331,7 @@ tell_limit(struct notify *n, gint64 request_id, const char *over, const char *wh
 		notify_set(v, "day", day, FALSE);
 		/* not limited itself: at most one per address and day */
 		rc = queue_now(n, 0, "notice", "limit_reached", v, n->cfg->mailbox_addrs[0],
-		               (const char *const *)n->cfg->staff, NULL, cause);
+		               (const char *const *)n->cfg->staff, NULL, NULL, 0, cause);
 		g_hash_table_destroy(v);
 		g_free(number);
 	}
@@ -319,6 +346,17 @@ int
 notify_queue(struct notify *n, gint64 request_id, const char *kind, const char *tmpl,
              GHashTable *vars, const char *from, const char *const *rcpt,
              const struct thread_ref *thread, char **cause)
+{
+	return notify_queue_parts(n, request_id, kind, tmpl, vars, from, rcpt, thread, NULL, 0,
+	                          cause);
+}
+
+/* The same with attachments after the text. */
+int
+notify_queue_parts(struct notify *n, gint64 request_id, const char *kind, const char *tmpl,
+                   GHashTable *vars, const char *from, const char *const *rcpt,
+                   const struct thread_ref *thread, const struct reply_part *parts, gsize n_parts,
+                   char **cause)
 {
 	gint64 now = clock_now();
 	const char *over;
@@ -341,7 +379,8 @@ notify_queue(struct notify *n, gint64 request_id, const char *kind, const char *
 		g_free(why);
 		return rc;
 	}
-	if ((rc = queue_now(n, request_id, kind, tmpl, vars, from, rcpt, thread, cause)) != 0)
+	if ((rc = queue_now(n, request_id, kind, tmpl, vars, from, rcpt, thread, parts, n_parts,
+	                    cause)) != 0)
 		return rc;
 	for (int i = 0; rcpt[i] != NULL && rc == 0; i++)
 		rc = store_sends_add(n->st, rcpt[i], request_id, kind, now, cause);

@@ -111,7 +111,9 @@ t_compose(void **state)
 	                       "orig@stp",
 	                       refs,
 	                       1795822270,
-	                       "auto-replied"};
+	                       "auto-replied",
+	                       NULL,
+	                       0};
 	gsize len;
 	char *data = reply_compose(&r, &len);
 	struct message *m;
