@@ -198,6 +198,20 @@ row_overdue(JsonObject *row, const char *state, gint64 done, gint64 until)
 	return strcmp(due, day_iso(until, day)) < 0;
 }
 
+/* The reason of a rejection or cancellation: the staff command's text
+   without its "#tuchoi" word (the history keeps the line as written). */
+static const char *
+row_reason(JsonObject *row)
+{
+	const char *v = jsonget_str(row, "reason");
+
+	if (v != NULL && v[0] == '#') {
+		v += strcspn(v, " \t");
+		v += strspn(v, " \t");
+	}
+	return v;
+}
+
 /* The number of visitors a server-room request names. */
 static gint64
 row_visitors(JsonObject *row)
@@ -255,9 +269,9 @@ report_compute(JsonArray *rows, const char *month, gint64 until, char *const *ho
 		if (row_overdue(row, state, done, until))
 			g_ptr_array_add(r->overdue, item_new(row, jsonget_str(row, "due_date"), 0));
 		if (strcmp(state, "rejected") == 0)
-			g_ptr_array_add(r->rejected, item_new(row, jsonget_str(row, "reason"), 0));
+			g_ptr_array_add(r->rejected, item_new(row, row_reason(row), 0));
 		if (strcmp(state, "cancelled") == 0)
-			g_ptr_array_add(r->cancelled, item_new(row, jsonget_str(row, "reason"), 0));
+			g_ptr_array_add(r->cancelled, item_new(row, row_reason(row), 0));
 		if (json_object_get_boolean_member_with_default(row, "emergency", FALSE))
 			g_ptr_array_add(r->emergencies, item_new(row, type, 0));
 		if (cost > 0) {
@@ -508,7 +522,9 @@ report_cells(JsonObject *row)
 	for (int i = 10; columns[i] != NULL; i++) {
 		gboolean top = strcmp(columns[i], "emergency") == 0 ||
 		               strcmp(columns[i], "cost") == 0 || strcmp(columns[i], "reason") == 0;
-		char *v = member_text(top ? row : f, columns[i]);
+		char *v = strcmp(columns[i], "reason") == 0
+		              ? g_strdup(row_reason(row) != NULL ? row_reason(row) : "")
+		              : member_text(top ? row : f, columns[i]);
 		if (strcmp(columns[i], "cost") == 0 && strcmp(v, "0") == 0) {
 			g_free(v);
 			v = g_strdup("");

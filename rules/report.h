@@ -13,7 +13,8 @@
  * (a due_date before the day of completion, or, still open at the end of
  * the period, before the period's last day + 1; no due_date: never
  * overdue; rejected and cancelled: never overdue), the rejected and the
- * cancelled with their reasons, the emergencies, the costs told to the
+ * cancelled with their reasons (the text of the staff command, without its
+ * "#tuchoi"/"#huy" word), the emergencies, the costs told to the
  * Admin–General department and the server-room visits (scheduled or done).
  *
  * Median: the middle value, or the mean of the two middle values.  90th
