@@ -194,7 +194,7 @@ monthly_queue(struct monthly *m, const struct config *cfg, struct store *st, str
 		    {"image/png", pname, pd, pl},
 		};
 		GHashTable *v = report_vars(cfg, nt, m->report);
-		rc = notify_queue_parts(nt, 0, "report", "report", v, cfg->mailbox_addrs[0],
+		rc = notify_queue_parts(nt, 0, "monthly_report", "report", v, cfg->mailbox_addrs[0],
 		                        (const char *const *)rcpt->pdata, NULL, parts,
 		                        G_N_ELEMENTS(parts), cause);
 		g_hash_table_destroy(v);

@@ -248,12 +248,12 @@ class Monthly(ReportCase):
         for when in ("2026-11-30T09:00", "2026-12-01T09:00"):
             set_clock(when)
             self.run_once()
-            self.assertEqual([o for o in self.outbox() if o["kind"] == "report"], [],
+            self.assertEqual([o for o in self.outbox() if o["kind"] == "monthly_report"], [],
                              f"a report was queued on {when}")
         # Wednesday 2 December, the first working day: one report
         set_clock("2026-12-02T08:00")
         self.run_once()
-        reports = [o for o in self.outbox() if o["kind"] == "report"]
+        reports = [o for o in self.outbox() if o["kind"] == "monthly_report"]
         self.assertEqual(len(reports), 1, reports)
         self.assertEqual(sorted(reports[0]["to"]), sorted([DEPARTMENT, BOSS]))
         mails = self.wait_raw(BOSS, REPORT_SUBJECT)
@@ -261,7 +261,7 @@ class Monthly(ReportCase):
         self.assertEqual(len(self.wait_raw(DEPARTMENT, REPORT_SUBJECT)), 1)
         set_clock("2026-12-02T09:30")
         self.run_once()
-        self.assertEqual(len([o for o in self.outbox() if o["kind"] == "report"]), 1,
+        self.assertEqual(len([o for o in self.outbox() if o["kind"] == "monthly_report"]), 1,
                          "the report was queued twice")
         time.sleep(harness.QUIET_WAIT)
         self.assertEqual(len(self.wait_raw(BOSS, REPORT_SUBJECT, timeout=0)), 1)
@@ -343,6 +343,11 @@ class Monthly(ReportCase):
         self.assertEqual(sorted(cells), sorted([web, support, room, other]))
         self.assertEqual(cells[support]["subject"], FORMULA_SUBJECT, "a string cell, not a formula")
         self.assertEqual(cells[room]["unit"], "Công ty Cổ phần Cảng Đà Nẵng")
+        # on demand: --send queues October's report (empty) and records it
+        self.ctl("report", "--month", "2026-10", "--send")
+        self.assertEqual(len([o for o in self.outbox() if o["kind"] == "monthly_report"]), 2)
+        self.assertEqual(sorted(m for (m,) in self.db("SELECT month FROM reports_sent")),
+                         ["2026-10", "2026-11"])
         # bad arguments
         p = harness.run([harness.PHIEUCTL, "-c", self.conf, "export", "--since", "2026-11-30",
                          "--until", "2026-11-01", "--format", "csv"])
