@@ -8,7 +8,8 @@
 #include "decide.h"
 #include "jsonget.h"
 
-/* The columns of an export: the request, then its key fields. */
+/* The columns of an export (report_columns()), filled from the table
+   export_cols in the same order. */
 static const char *const columns[] = {
     "number",      "type",           "unit",      "sender",       "subject",      "state",
     "received",    "completed",      "owner",     "due_date",     "contact_name", "contact_phone",
@@ -501,38 +502,93 @@ member_text(JsonObject *o, const char *key)
 	}
 }
 
+/* A member of the request's row as text. */
+static char *
+cell_row(JsonObject *row, const char *key)
+{
+	return member_text(row, key);
+}
+
+/* A member of the request's fields as text. */
+static char *
+cell_field(JsonObject *row, const char *key)
+{
+	return member_text(json_object_get_object_member(row, "fields"), key);
+}
+
+/* A stored instant of the row as local time. */
+static char *
+cell_time(JsonObject *row, const char *key)
+{
+	return local_time(jsonget_str(row, key));
+}
+
+/* The unit of the request. */
+static char *
+cell_unit(JsonObject *row, const char *key)
+{
+	const char *u = row_unit(row);
+
+	return g_strdup(u != NULL ? u : "");
+}
+
+/* The reason of a rejection or cancellation. */
+static char *
+cell_reason(JsonObject *row, const char *key)
+{
+	const char *r = row_reason(row);
+
+	return g_strdup(r != NULL ? r : "");
+}
+
+/* A cost, empty when none. */
+static char *
+cell_cost(JsonObject *row, const char *key)
+{
+	gint64 c = json_object_get_int_member_with_default(row, key, 0);
+
+	return c > 0 ? g_strdup_printf("%" G_GINT64_FORMAT, c) : g_strdup("");
+}
+
+/* Where each column's value comes from: one row per column, in order. */
+static const struct {
+	const char *key; /* the member it reads */
+	char *(*get)(JsonObject *row, const char *key);
+} export_cols[] = {
+    {"id", cell_row},
+    {"type", cell_row},
+    {"unit", cell_unit},
+    {"sender", cell_row},
+    {"subject", cell_row},
+    {"state", cell_row},
+    {"created", cell_time},
+    {"completed", cell_time},
+    {"owner", cell_row},
+    {"due_date", cell_row},
+    {"contact_name", cell_field},
+    {"contact_phone", cell_field},
+    {"website_url", cell_field},
+    {"mailbox_action", cell_field},
+    {"subdomain", cell_field},
+    {"approval_ref", cell_field},
+    {"visit_date", cell_field},
+    {"category", cell_field},
+    {"priority", cell_field},
+    {"emergency", cell_row},
+    {"cost", cell_cost},
+    {"reason", cell_reason},
+};
+G_STATIC_ASSERT(G_N_ELEMENTS(export_cols) == G_N_ELEMENTS(columns) - 1);
+
 /* One row's cells in the order of columns. */
 char **
 report_cells(JsonObject *row)
 {
-	JsonObject *f = json_object_get_object_member(row, "fields");
-	GPtrArray *cells = g_ptr_array_new();
-	const char *unit = row_unit(row);
+	char **cells = g_new0(char *, G_N_ELEMENTS(export_cols) + 1);
 
-	g_ptr_array_add(cells, member_text(row, "id"));
-	g_ptr_array_add(cells, member_text(row, "type"));
-	g_ptr_array_add(cells, g_strdup(unit != NULL ? unit : ""));
-	g_ptr_array_add(cells, member_text(row, "sender"));
-	g_ptr_array_add(cells, member_text(row, "subject"));
-	g_ptr_array_add(cells, member_text(row, "state"));
-	g_ptr_array_add(cells, local_time(jsonget_str(row, "created")));
-	g_ptr_array_add(cells, local_time(jsonget_str(row, "completed")));
-	g_ptr_array_add(cells, member_text(row, "owner"));
-	g_ptr_array_add(cells, member_text(row, "due_date"));
-	for (int i = 10; columns[i] != NULL; i++) {
-		gboolean top = strcmp(columns[i], "emergency") == 0 ||
-		               strcmp(columns[i], "cost") == 0 || strcmp(columns[i], "reason") == 0;
-		char *v = strcmp(columns[i], "reason") == 0
-		              ? g_strdup(row_reason(row) != NULL ? row_reason(row) : "")
-		              : member_text(top ? row : f, columns[i]);
-		if (strcmp(columns[i], "cost") == 0 && strcmp(v, "0") == 0) {
-			g_free(v);
-			v = g_strdup("");
-		}
-		g_ptr_array_add(cells, v);
-	}
-	g_ptr_array_add(cells, NULL);
-	return (char **)g_ptr_array_free(cells, FALSE);
+	for (gsize i = 0; i < G_N_ELEMENTS(export_cols); i++)
+		cells[i] = export_cols[i].get(row, export_cols[i].key);
+	return cells;
 }
 
 /* A cell made safe for a spreadsheet. */
