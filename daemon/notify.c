@@ -12,44 +12,52 @@
 
 /* Every template phieu sends; next_steps is a "type: text" list, not a mail. */
 static const char *const template_names[] = {
-    "ack",
-    "ack_unknown",
-    "notice_staff",
-    "next_steps",
-    "notice_new",
-    "scheduled",
-    "started",
-    "completed",
-    "needinfo",
-    "reack",
-    "rejected",
-    "cancelled",
-    "closed",
-    "autoclosed",
-    "reminder_needinfo",
-    "report_copy",
-    "cost",
-    "refused_command",
-    "correspondence",
-    "emergency_reminder",
-    "capacity",
-    "send_failed",
-    "quarantine",
-    "mailbox_stalled",
-    "limit_reached",
-    "unauthenticated",
-    "nothing_done",
-    "report",
-    "files",
-    "files_too_big",
-    NULL,
+    "ack",           "ack_unknown",     "notice_staff",      "next_steps",
+    "notice_new",    "scheduled",       "started",           "completed",
+    "needinfo",      "reack",           "rejected",          "cancelled",
+    "closed",        "autoclosed",      "reminder_needinfo", "report_copy",
+    "cost",          "refused_command", "correspondence",    "emergency_reminder",
+    "capacity",      "send_failed",     "quarantine",        "mailbox_stalled",
+    "limit_reached", "unauthenticated", "nothing_done",      NULL,
 };
+
+/* The monthly report (daemon/monthly.c) and #tep's answers. */
+static const char *const report_template_names[] = {"report", "files", "files_too_big", NULL};
+
+/* Every list of templates. */
+static const char *const *const template_lists[] = {template_names, report_template_names};
 
 struct notify {
 	const struct config *cfg;
 	struct store *st;
 	GHashTable *templates; /* name -> text */
 };
+
+/* Read one template of the configured language; -1 with *cause naming the file. */
+static int
+notify_load(struct notify *n, const char *name, char **cause)
+{
+	char *file = g_strdup_printf("%s/%s.%s.txt", n->cfg->templates, name, n->cfg->language);
+	char *text = NULL;
+	GError *err = NULL;
+
+	if (!g_file_get_contents(file, &text, NULL, &err)) {
+		*cause = g_strdup_printf("template %s: %s", file, err->message);
+		g_error_free(err);
+		g_free(file);
+		return -1;
+	}
+	if (strcmp(name, "next_steps") != 0 && g_ascii_strncasecmp(text, "Subject:", 8) != 0) {
+		*cause =
+		    g_strdup_printf("template %s: the first line must be \"Subject: …\"", file);
+		g_free(text);
+		g_free(file);
+		return -1;
+	}
+	g_hash_table_insert(n->templates, (gpointer)name, text);
+	g_free(file);
+	return 0;
+}
 
 /* Read the templates of the configured language. */
 struct notify *
@@ -60,28 +68,10 @@ notify_new(const struct config *cfg, struct store *st, char **cause)
 	n->cfg = cfg;
 	n->st = st;
 	n->templates = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, g_free);
-	for (int i = 0; template_names[i] != NULL; i++) {
-		char *file = g_strdup_printf("%s/%s.%s.txt", cfg->templates, template_names[i],
-		                             cfg->language);
-		char *text = NULL;
-		GError *err = NULL;
-		if (!g_file_get_contents(file, &text, NULL, &err)) {
-			*cause = g_strdup_printf("template %s: %s", file, err->message);
-			g_error_free(err);
-			g_free(file);
-			return notify_free(n);
-		}
-		if (strcmp(template_names[i], "next_steps") != 0 &&
-		    g_ascii_strncasecmp(text, "Subject:", 8) != 0) {
-			*cause = g_strdup_printf(
-			    "template %s: the first line must be \"Subject: …\"", file);
-			g_free(text);
-			g_free(file);
-			return notify_free(n);
-		}
-		g_hash_table_insert(n->templates, (gpointer)template_names[i], text);
-		g_free(file);
-	}
+	for (gsize l = 0; l < G_N_ELEMENTS(template_lists); l++)
+		for (int i = 0; template_lists[l][i] != NULL; i++)
+			if (notify_load(n, template_lists[l][i], cause) != 0)
+				return notify_free(n);
 	return n;
 }
 
