@@ -268,10 +268,12 @@ static const char *const migrations[] = {
     "CREATE INDEX requests_owner ON requests(owner);"
     "CREATE INDEX requests_due_date ON requests(due_date);",
     /* 14: the monthly reports mailed ("YYYY-MM" of the month reported on),
-       so that each goes out once however often the timers run */
+       so that each goes out once however often the timers run; the
+       requests of a period (reports, exports) found by when they came */
     "CREATE TABLE reports_sent ("
     "  month TEXT PRIMARY KEY,"
-    "  sent_at INTEGER NOT NULL) WITHOUT ROWID;",
+    "  sent_at INTEGER NOT NULL) WITHOUT ROWID;"
+    "CREATE INDEX requests_created ON requests(created);",
 };
 
 /* Now as an ISO 8601 UTC timestamp. */
@@ -2618,7 +2620,7 @@ store_report_rows(struct store *st, const char *since, const char *until, char *
 	    " AND e.to_state IN ('completed', 'closed')), "
 	    "(SELECT e.detail FROM events e WHERE e.request_id = r.id "
 	    " AND e.to_state IN ('rejected', 'cancelled') ORDER BY e.id DESC LIMIT 1) "
-	    "FROM requests r WHERE r.created >= ? AND r.created < ? ORDER BY r.id",
+	    "FROM requests r WHERE r.created >= ? AND r.created < ? ORDER BY r.created, r.id",
 	    cause, "ss", since, until);
 	JsonArray *a;
 	int rc;

@@ -303,7 +303,7 @@ int store_request_spool(struct store *st, gint64 id, GPtrArray *paths, GArray *o
                         char **cause);
 
 /* Reports and exports: the requests created in [since, until) (ISO 8601
-   UTC), oldest first, as {id (the number), type, state, sender, subject,
+   UTC, through the index on created), oldest first, as {id (the number), type, state, sender, subject,
    created, owner, due_date, fields, cost, emergency, scheduled_at,
    completed (the first move to completed or closed, or null), reason (of
    the last rejection or cancellation, or null)}; NULL with *cause. */

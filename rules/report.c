@@ -595,7 +595,7 @@ report_cells(JsonObject *row)
 char *
 report_cell_safe(const char *v)
 {
-	if (v != NULL && v[0] != '\0' && strchr("=+-@", v[0]) != NULL)
+	if (v != NULL && v[0] != '\0' && strchr("=+-@\t\r", v[0]) != NULL)
 		return g_strconcat("'", v, NULL);
 	return g_strdup(v != NULL ? v : "");
 }

@@ -24,9 +24,9 @@
  * report_text_*() render parts of the mail body as plain-text table rows
  * (the headings are in the template, config/templates/report.*.txt);
  * report_csv() writes an export as CSV: UTF-8 with a byte-order mark,
- * CRLF, RFC 4180 quoting, and a cell that starts with '=', '+', '-' or
- * '@' (which a spreadsheet would run as a formula: the values come from
- * mail) gets a leading apostrophe.  The caller owns what it is given and
+ * CRLF, RFC 4180 quoting, and a cell that starts with '=', '+', '-', '@',
+ * a tab or a CR (which a spreadsheet would run as a formula: the values
+ * come from mail) gets a leading apostrophe.  The caller owns what it is given and
  * everything returned.
  */
 #ifndef PHIEU_REPORT_H

@@ -226,7 +226,7 @@ t_csv(void **state)
 	assert_string_equal(csv + len - 2, "\r\n");
 	g_free(csv);
 	json_array_unref(rows);
-	for (const char *const *v = (const char *const[]){"-1", "+1", "=1", "@a", NULL}; *v; v++) {
+	for (const char *const *v = (const char *const[]){"-1", "+1", "=1", "@a", "\t=1", "\r=1", NULL}; *v; v++) {
 		char *safe = report_cell_safe(*v);
 		assert_int_equal(safe[0], '\'');
 		g_free(safe);
