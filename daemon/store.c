@@ -269,11 +269,13 @@ static const char *const migrations[] = {
     "CREATE INDEX requests_due_date ON requests(due_date);",
     /* 14: the monthly reports mailed ("YYYY-MM" of the month reported on),
        so that each goes out once however often the timers run; the
-       requests of a period (reports, exports) found by when they came */
+       requests of a period (reports, exports) found by when they came; the
+       messages of a request (#tep mails its original) */
     "CREATE TABLE reports_sent ("
     "  month TEXT PRIMARY KEY,"
     "  sent_at INTEGER NOT NULL) WITHOUT ROWID;"
-    "CREATE INDEX requests_created ON requests(created);",
+    "CREATE INDEX requests_created ON requests(created);"
+    "CREATE INDEX messages_request ON messages(request_id);",
 };
 
 /* Now as an ISO 8601 UTC timestamp. */
@@ -2683,23 +2685,15 @@ store_report_mark(struct store *st, const char *month, gint64 at, char **cause)
 	                  cause, "sI", month, at);
 }
 
-/* The original message of a request and every attachment kept with it. */
-JsonArray *
-store_request_originals(struct store *st, gint64 id, char **cause)
+/* Append the rows of a statement (kind, filename, content_type, size,
+   path) as objects; -1 on error. */
+static int
+store_originals_add(struct store *st, sqlite3_stmt *s, JsonArray *a, char **cause)
 {
-	sqlite3_stmt *s = store_query(
-	    st,
-	    "SELECT * FROM (SELECT 'message', NULL, 'message/rfc822', size, spool_path FROM "
-	    " messages WHERE request_id = ? AND outcome = 'request' ORDER BY id LIMIT 1) "
-	    "UNION ALL SELECT 'attachment', filename, content_type, size, spool_path "
-	    "FROM attachments WHERE request_id = ?",
-	    cause, "II", id, id);
-	JsonArray *a;
 	int rc;
 
 	if (s == NULL)
-		return NULL;
-	a = json_array_new();
+		return -1;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		JsonObject *o = json_object_new();
 		set_str(o, "kind", s, 0);
@@ -2712,6 +2706,31 @@ store_request_originals(struct store *st, gint64 id, char **cause)
 	sqlite3_reset(s);
 	if (rc != SQLITE_DONE) {
 		*cause = store_error(st, "originals");
+		return -1;
+	}
+	return 0;
+}
+
+/* The original message of a request and every attachment kept with it. */
+JsonArray *
+store_request_originals(struct store *st, gint64 id, char **cause)
+{
+	JsonArray *a = json_array_new();
+
+	if (store_originals_add(st,
+	                        store_query(st,
+	                                    "SELECT 'message', NULL, 'message/rfc822', size, "
+	                                    "spool_path FROM messages WHERE request_id = ? AND "
+	                                    "outcome = 'request' ORDER BY id LIMIT 1",
+	                                    cause, "I", id),
+	                        a, cause) != 0 ||
+	    store_originals_add(st,
+	                        store_query(st,
+	                                    "SELECT 'attachment', filename, content_type, size, "
+	                                    "spool_path FROM attachments WHERE request_id = ? "
+	                                    "ORDER BY id",
+	                                    cause, "I", id),
+	                        a, cause) != 0) {
 		json_array_unref(a);
 		return NULL;
 	}
