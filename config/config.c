@@ -56,6 +56,8 @@ static const struct ckey top_keys[] = {
     {"holidays", C_DATES, TOP(holidays), NULL, 0, 0, NULL, FALSE},
     {"department_ict", C_ADDR, TOP(department_ict), "cntt@danang.gov.vn", 0, 0, NULL, FALSE},
     {"finance", C_ADDR, TOP(finance), NULL, 0, 0, NULL, FALSE},
+    {"report_to", C_LIST, TOP(report_to), NULL, 0, 0, NULL, FALSE},
+    {"max_files_mail", C_INT, TOP(max_files_mail), "20971520", 1024, 1073741823, NULL, FALSE},
     {"subject_prefix", C_STR, TOP(subject_prefix), "IID-KT", 0, 0, NULL, FALSE},
     {"mark", C_ENUM, TOP(mark), "flag", 0, 0, "flag|move", FALSE},
     {"mark_keyword", C_STR, TOP(mark_keyword), "$PhieuDone", 0, 0, NULL, FALSE},
@@ -756,6 +758,8 @@ config_load(const char *path, char **cause)
 		c->staff = g_new0(char *, 1);
 	if (err == NULL && c->holidays == NULL)
 		c->holidays = g_new0(char *, 1);
+	if (err == NULL && c->report_to == NULL)
+		c->report_to = g_new0(char *, 1);
 	if (err == NULL && c->helo == NULL)
 		c->helo = g_strdup(g_get_host_name());
 	if (err == NULL && c->templates == NULL)
@@ -875,6 +879,7 @@ config_free(struct config *c)
 	g_ptr_array_free(c->rule_labels, TRUE);
 	g_strfreev(c->staff);
 	g_strfreev(c->holidays);
+	g_strfreev(c->report_to);
 	g_free(c->auth_id);
 	g_free(c->auth_require);
 	g_strfreev(c->auth_relays);

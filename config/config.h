@@ -86,6 +86,8 @@ struct config {
 	char **holidays;      /* "YYYY-MM-DD", NULL-terminated, maybe empty (rules/calendar.h) */
 	char *department_ict;
 	char *finance;
+	int max_files_mail;   /* #tep: the most bytes of originals one mail carries */
+	char **report_to;     /* the monthly report's readers besides the Department; maybe empty */
 	char *subject_prefix; /* "IID-KT" */
 	char *mark;           /* "flag" | "move" */
 	char *mark_keyword;   /* "$PhieuDone" */

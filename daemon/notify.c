@@ -44,11 +44,44 @@ static const char *const template_names[] = {
     NULL,
 };
 
+/* The monthly report (daemon/monthly.c) and #tep's answers. */
+static const char *const report_template_names[] = {"report", "files", "files_too_big", NULL};
+
+/* Every list of templates. */
+static const char *const *const template_lists[] = {template_names, report_template_names};
+
 struct notify {
 	const struct config *cfg;
 	struct store *st;
 	GHashTable *templates; /* name -> text */
 };
+
+/* Read one template of the configured language; -1 with *cause naming the file. */
+static int
+notify_load(struct notify *n, const char *name, char **cause)
+{
+	char *file = g_strdup_printf("%s/%s.%s.txt", n->cfg->templates, name, n->cfg->language);
+	char *text = NULL;
+	GError *err = NULL;
+
+	if (!g_file_get_contents(file, &text, NULL, &err)) {
+		*cause = g_strdup_printf("template %s: %s", file, err->message);
+		g_error_free(err);
+		g_free(file);
+		return -1;
+	}
+	if (strcmp(name, "next_steps") != 0 && strcmp(name, "phrases") != 0 &&
+	    g_ascii_strncasecmp(text, "Subject:", 8) != 0) {
+		*cause =
+		    g_strdup_printf("template %s: the first line must be \"Subject: …\"", file);
+		g_free(text);
+		g_free(file);
+		return -1;
+	}
+	g_hash_table_insert(n->templates, (gpointer)name, text);
+	g_free(file);
+	return 0;
+}
 
 /* Read the templates of the configured language. */
 struct notify *
@@ -59,29 +92,10 @@ notify_new(const struct config *cfg, struct store *st, char **cause)
 	n->cfg = cfg;
 	n->st = st;
 	n->templates = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, g_free);
-	for (int i = 0; template_names[i] != NULL; i++) {
-		char *file = g_strdup_printf("%s/%s.%s.txt", cfg->templates, template_names[i],
-		                             cfg->language);
-		char *text = NULL;
-		GError *err = NULL;
-		if (!g_file_get_contents(file, &text, NULL, &err)) {
-			*cause = g_strdup_printf("template %s: %s", file, err->message);
-			g_error_free(err);
-			g_free(file);
-			return notify_free(n);
-		}
-		if (strcmp(template_names[i], "next_steps") != 0 &&
-		    strcmp(template_names[i], "phrases") != 0 &&
-		    g_ascii_strncasecmp(text, "Subject:", 8) != 0) {
-			*cause = g_strdup_printf(
-			    "template %s: the first line must be \"Subject: …\"", file);
-			g_free(text);
-			g_free(file);
-			return notify_free(n);
-		}
-		g_hash_table_insert(n->templates, (gpointer)template_names[i], text);
-		g_free(file);
-	}
+	for (gsize l = 0; l < G_N_ELEMENTS(template_lists); l++)
+		for (int i = 0; template_lists[l][i] != NULL; i++)
+			if (notify_load(n, template_lists[l][i], cause) != 0)
+				return notify_free(n);
 	/* every phrase the checks may give is there */
 	for (int i = 0; checks_phrase_keys[i] != NULL; i++) {
 		char *line =
@@ -205,7 +219,8 @@ notify_request_vars(const struct notify *n, GHashTable *v, JsonObject *request)
 /* Render a template and queue it. */
 static int
 queue_now(struct notify *n, gint64 request_id, const char *kind, const char *tmpl, GHashTable *vars,
-          const char *from, const char *const *rcpt, const struct thread_ref *thread, char **cause)
+          const char *from, const char *const *rcpt, const struct thread_ref *thread,
+          const struct reply_part *parts, gsize n_parts, char **cause)
 {
 	const char *text = g_hash_table_lookup(n->templates, tmpl);
 	char *rendered, *subject = NULL, *body = NULL, *id, *data;
@@ -237,6 +252,8 @@ queue_now(struct notify *n, gint64 request_id, const char *kind, const char *tmp
 	r.references = thread != NULL ? thread->references : NULL;
 	r.date = clock_now();
 	r.auto_submitted = strcmp(kind, "ack") == 0 ? "auto-replied" : "auto-generated";
+	r.parts = parts;
+	r.n_parts = n_parts;
 	data = reply_compose(&r, &len);
 	o.request_id = request_id;
 	o.kind = kind;
@@ -358,7 +375,7 @@ tell_limit(struct notify *n, gint64 request_id, const char *over, const char *wh
 		notify_set(v, "day", day, FALSE);
 		/* not limited itself: at most one per address and day */
 		rc = queue_now(n, 0, "notice", "limit_reached", v, n->cfg->mailbox_addrs[0],
-		               (const char *const *)n->cfg->staff, NULL, cause);
+		               (const char *const *)n->cfg->staff, NULL, NULL, 0, cause);
 		g_hash_table_destroy(v);
 		g_free(number);
 	}
@@ -373,6 +390,17 @@ int
 notify_queue(struct notify *n, gint64 request_id, const char *kind, const char *tmpl,
              GHashTable *vars, const char *from, const char *const *rcpt,
              const struct thread_ref *thread, char **cause)
+{
+	return notify_queue_parts(n, request_id, kind, tmpl, vars, from, rcpt, thread, NULL, 0,
+	                          cause);
+}
+
+/* The same with attachments after the text. */
+int
+notify_queue_parts(struct notify *n, gint64 request_id, const char *kind, const char *tmpl,
+                   GHashTable *vars, const char *from, const char *const *rcpt,
+                   const struct thread_ref *thread, const struct reply_part *parts, gsize n_parts,
+                   char **cause)
 {
 	gint64 now = clock_now();
 	const char *over;
@@ -395,7 +423,8 @@ notify_queue(struct notify *n, gint64 request_id, const char *kind, const char *
 		g_free(why);
 		return rc;
 	}
-	if ((rc = queue_now(n, request_id, kind, tmpl, vars, from, rcpt, thread, cause)) != 0)
+	if ((rc = queue_now(n, request_id, kind, tmpl, vars, from, rcpt, thread, parts, n_parts,
+	                    cause)) != 0)
 		return rc;
 	for (int i = 0; rcpt[i] != NULL && rc == 0; i++)
 		rc = store_sends_add(n->st, rcpt[i], request_id, kind, now, cause);

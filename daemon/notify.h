@@ -17,6 +17,7 @@
 #include <json-glib/json-glib.h>
 
 #include "config.h"
+#include "reply.h"
 #include "store.h"
 
 struct notify;
@@ -45,5 +46,10 @@ void notify_set(GHashTable *v, const char *key, const char *value, gboolean mult
 int notify_queue(struct notify *n, gint64 request_id, const char *kind, const char *tmpl,
                  GHashTable *vars, const char *from, const char *const *rcpt,
                  const struct thread_ref *thread, char **cause);
+/* The same with attachments (rules/reply.h) after the text. */
+int notify_queue_parts(struct notify *n, gint64 request_id, const char *kind, const char *tmpl,
+                       GHashTable *vars, const char *from, const char *const *rcpt,
+                       const struct thread_ref *thread, const struct reply_part *parts,
+                       gsize n_parts, char **cause);
 
 #endif

@@ -3,8 +3,9 @@
  * look at the outbox and the quarantine, and ask for a failed reply or a
  * quarantined message to be tried again (the running daemon picks that up
  * within poll_interval); report the daemon's health (status, metrics); back
- * the data up and verify it.  Uses the database; never talks to the mail
- * servers.
+ * the data up and verify it; export requests (CSV, XLSX) and produce the
+ * monthly report (the table, its JSON, or the mail queued for the daemon to
+ * send).  Uses the database; never talks to the mail servers.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -19,8 +20,11 @@
 #include "fields.h"
 #include "health.h"
 #include "intake.h"
+#include "export.h"
 #include "jsonget.h"
 #include "message.h"
+#include "monthly.h"
+#include "notify.h"
 #include "store.h"
 
 #define EXIT_USAGE   2
@@ -45,7 +49,10 @@ usage(int status)
 	        "       phieuctl -c FILE backup DIR        (database snapshot, spool, manifest)\n"
 	        "       phieuctl -c FILE verify [DIR]      (exit 0 sound, 1 damaged or missing "
 	        "files)\n"
-	        "       phieuctl -c FILE prune             (spool files past retention_days)\n");
+	        "       phieuctl -c FILE prune             (spool files past retention_days)\n"
+	        "       phieuctl -c FILE export --since YYYY-MM-DD --until YYYY-MM-DD "
+	        "--format csv|xlsx [-o FILE]\n"
+	        "       phieuctl -c FILE report --month YYYY-MM [--send] [--json]\n");
 	exit(status);
 }
 
@@ -457,6 +464,127 @@ cmd_verify(struct store *st, const struct config *cfg, const char *dir)
 	return problems == 0 ? 0 : 1;
 }
 
+/* Write data to path, or to standard output when path is NULL. */
+static int
+write_out(const char *path, const char *data, gsize len)
+{
+	GError *e = NULL;
+
+	if (path == NULL) {
+		if (fwrite(data, 1, len, stdout) != len || fflush(stdout) != 0) {
+			perror("phieuctl: export");
+			return 1;
+		}
+		return 0;
+	}
+	if (!g_file_set_contents(path, data, (gssize)len, &e)) {
+		fprintf(stderr, "phieuctl: %s\n", e->message);
+		g_error_free(e);
+		return 1;
+	}
+	return 0;
+}
+
+/* phieuctl export: the requests received from since to until (local days,
+   inclusive) as CSV or XLSX. */
+static int
+cmd_export(struct store *st, const char *since, const char *until, const char *format,
+           const char *out)
+{
+	char *from = NULL, *to = NULL, *cause = NULL;
+	gint64 until_t;
+	JsonArray *rows;
+	int rc;
+
+	if (since == NULL || until == NULL || format == NULL ||
+	    (strcmp(format, "csv") != 0 && strcmp(format, "xlsx") != 0))
+		usage(EXIT_USAGE);
+	if (!monthly_period(since, until, &from, &to, &until_t)) {
+		fprintf(stderr, "phieuctl: export: --since and --until must be dates YYYY-MM-DD, "
+		                "since not after until\n");
+		return EXIT_USAGE;
+	}
+	rows = store_report_rows(st, from, to, &cause);
+	g_free(from);
+	g_free(to);
+	if (rows == NULL) {
+		fprintf(stderr, "phieuctl: %s\n", cause);
+		g_free(cause);
+		return 1;
+	}
+	if (strcmp(format, "csv") == 0) {
+		gsize len;
+		char *csv = report_csv(rows, &len);
+		rc = write_out(out, csv, len);
+		g_free(csv);
+	} else {
+		GBytes *x = export_xlsx_bytes(rows, NULL, &cause);
+		if (x == NULL) {
+			fprintf(stderr, "phieuctl: %s\n", cause);
+			g_free(cause);
+			rc = 1;
+		} else {
+			gsize len;
+			const char *d = g_bytes_get_data(x, &len);
+			rc = write_out(out, d, len);
+			g_bytes_unref(x);
+		}
+	}
+	json_array_unref(rows);
+	return rc;
+}
+
+/* phieuctl report: a month's report as the mail's table or JSON; with
+   send, the mail is queued (and the month recorded as sent). */
+static int
+cmd_report(struct store *st, const struct config *cfg, const char *month, gboolean send,
+           gboolean json)
+{
+	char *cause = NULL;
+	struct notify *nt;
+	struct monthly *m;
+	int rc = 0;
+
+	if (month == NULL)
+		usage(EXIT_USAGE);
+	if ((nt = notify_new(cfg, st, &cause)) == NULL) {
+		fprintf(stderr, "phieuctl: %s\n", cause);
+		g_free(cause);
+		return 1;
+	}
+	if (send && store_begin(st, &cause) != 0) {
+		fprintf(stderr, "phieuctl: %s\n", cause);
+		g_free(cause);
+		notify_free(nt);
+		return 1;
+	}
+	m = monthly_build(cfg, st, nt, month, &cause);
+	if (m != NULL && send &&
+	    (monthly_queue(m, cfg, st, nt, &cause) != 0 || store_commit(st, &cause) != 0))
+		rc = 1;
+	if (m == NULL || rc != 0) {
+		if (send)
+			store_rollback(st);
+		fprintf(stderr, "phieuctl: report: %s\n", cause);
+		g_free(cause);
+		monthly_free(m);
+		notify_free(nt);
+		return 1;
+	}
+	if (json) {
+		JsonNode *n = json_node_new(JSON_NODE_OBJECT);
+		json_node_take_object(n, report_to_json(m->report));
+		print_json(n);
+		json_node_unref(n);
+	} else
+		printf("Subject: %s\n\n%s", m->subject, m->body);
+	if (send)
+		fprintf(stderr, "phieuctl: report %s queued\n", month);
+	monthly_free(m);
+	notify_free(nt);
+	return 0;
+}
+
 /* Entry point. */
 int
 main(int argc, char **argv)
@@ -466,7 +594,8 @@ main(int argc, char **argv)
 	                                         {"help", no_argument, NULL, 'h'},
 	                                         {NULL, 0, NULL, 0}};
 	const char *path = NULL, *mailbox = NULL, *retry = NULL, *cmd;
-	gboolean json = FALSE;
+	const char *since = NULL, *until = NULL, *format = NULL, *out = NULL, *month = NULL;
+	gboolean json = FALSE, send = FALSE;
 	char *cause = NULL;
 	int ch, rc;
 
@@ -503,6 +632,18 @@ main(int argc, char **argv)
 			path = argv[++i];
 		else if (strcmp(argv[i], "--retry") == 0 && i + 1 < argc)
 			retry = argv[++i];
+		else if (strcmp(argv[i], "--since") == 0 && i + 1 < argc)
+			since = argv[++i];
+		else if (strcmp(argv[i], "--until") == 0 && i + 1 < argc)
+			until = argv[++i];
+		else if (strcmp(argv[i], "--format") == 0 && i + 1 < argc)
+			format = argv[++i];
+		else if (strcmp(argv[i], "-o") == 0 && i + 1 < argc)
+			out = argv[++i];
+		else if (strcmp(argv[i], "--month") == 0 && i + 1 < argc)
+			month = argv[++i];
+		else if (strcmp(argv[i], "--send") == 0)
+			send = TRUE;
 		else if (argv[i][0] == '-' && argv[i][1] != '\0')
 			usage(EXIT_USAGE);
 		else
@@ -559,6 +700,10 @@ main(int argc, char **argv)
 		rc = cmd_backup(st, cfg, args[0]);
 	else if (strcmp(cmd, "prune") == 0 && nargs == 0)
 		rc = cmd_prune(st, cfg);
+	else if (strcmp(cmd, "export") == 0 && nargs == 0)
+		rc = cmd_export(st, since, until, format, out);
+	else if (strcmp(cmd, "report") == 0 && nargs == 0)
+		rc = cmd_report(st, cfg, month, send, json);
 	else if (strcmp(cmd, "verify") == 0 && nargs <= 1)
 		rc = cmd_verify(st, cfg, nargs == 1 ? args[0] : NULL);
 	else

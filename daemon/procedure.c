@@ -9,6 +9,7 @@
 #include "jsonget.h"
 #include "lifecycle.h"
 #include "log.h"
+#include "monthly.h"
 #include "reply.h"
 
 #define DAY                 (24 * 60 * 60)
@@ -337,6 +338,78 @@ step_cost(struct procedure *p, struct req *r, const struct step *s, const struct
 	return rc;
 }
 
+/* #tep: mail the staff member the original message and the attachments
+   kept with the request, or say they are too large for one mail. */
+static int
+step_files(struct procedure *p, struct req *r, const struct step *s, const struct command *c,
+           const char *actor, gint64 mid, char **cause)
+{
+	JsonArray *a = store_request_originals(p->st, r->id, cause);
+	const char *to[] = {actor, NULL};
+	struct thread_ref t = {r->message_id, NULL};
+	GArray *parts = g_array_new(FALSE, TRUE, sizeof(struct reply_part));
+	GPtrArray *data = g_ptr_array_new_with_free_func(g_free);
+	GString *list = g_string_new(NULL);
+	gint64 total = 0;
+	guint n;
+	int rc;
+
+	if (a == NULL)
+		return -1;
+	n = json_array_get_length(a);
+	for (guint i = 0; i < n; i++) {
+		JsonObject *f = json_array_get_object_element(a, i);
+		const char *name = jsonget_str(f, "filename");
+		total += json_object_get_int_member_with_default(f, "size", 0);
+		g_string_append_printf(list, "- %s (%s, %" G_GINT64_FORMAT ")\n",
+		                       name != NULL ? name : "original.eml",
+		                       jsonget_str(f, "content_type"),
+		                       json_object_get_int_member_with_default(f, "size", 0));
+	}
+	rc = req_move(p, r, NULL, s->event, actor, mid, c->line, cause);
+	for (guint i = 0; rc == 0 && total <= p->cfg->max_files_mail && i < n; i++) {
+		JsonObject *f = json_array_get_object_element(a, i);
+		const char *path = jsonget_str(f, "path");
+		char *bytes = NULL;
+		gsize len = 0;
+		if (path == NULL || !g_file_get_contents(path, &bytes, &len, NULL)) {
+			log_warn("procedure", "%s: #tep: %s is gone from the spool", r->number,
+			         path != NULL ? path : "?");
+			continue;
+		}
+		struct reply_part part = {jsonget_str(f, "content_type"),
+		                          jsonget_str(f, "filename"), bytes, len};
+		g_ptr_array_add(data, bytes);
+		g_array_append_val(parts, part);
+	}
+	if (rc == 0) {
+		GHashTable *v = req_vars(p, r);
+		char *count = g_strdup_printf("%u", n);
+		char *size = g_strdup_printf("%" G_GINT64_FORMAT, total);
+		char *limit = g_strdup_printf("%d", p->cfg->max_files_mail);
+		gboolean big = total > p->cfg->max_files_mail;
+		notify_set(v, "actor", actor, FALSE);
+		notify_set(v, "count", count, FALSE);
+		notify_set(v, "size", size, FALSE);
+		notify_set(v, "limit", limit, FALSE);
+		notify_set(v, "list", list->str, TRUE);
+		log_info("procedure", "%s: #tep for %s: %u files, %s bytes%s", r->number, actor, n,
+		         size, big ? ": too large to mail" : "");
+		rc = notify_queue_parts(p->nt, r->id, "files", big ? "files_too_big" : "files", v,
+		                        req_from(p, r), to, &t, (struct reply_part *)parts->data,
+		                        big ? 0 : parts->len, cause);
+		g_hash_table_destroy(v);
+		g_free(count);
+		g_free(size);
+		g_free(limit);
+	}
+	g_string_free(list, TRUE);
+	g_array_free(parts, TRUE);
+	g_ptr_array_free(data, TRUE);
+	json_array_unref(a);
+	return rc;
+}
+
 /* Today as the template language writes it. */
 static char *
 today_text(const char *lang)
@@ -403,6 +476,7 @@ static const struct {
 } step_fns[] = {
     {CMD_SCHEDULE, step_schedule},
     {CMD_COST, step_cost},
+    {CMD_FILES, step_files},
 };
 
 /* One staff command on a request. */
@@ -1042,5 +1116,8 @@ procedure_timers(struct procedure *p, gint64 now)
 		g_free(cause);
 	}
 	g_array_free(ids, TRUE);
+	/* the monthly report on the first working day (logged there on failure) */
+	if (rc == 0 && monthly_due(p->cfg, p->st, p->nt, now) < 0)
+		rc = -1;
 	return rc;
 }

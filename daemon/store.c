@@ -267,6 +267,15 @@ static const char *const migrations[] = {
     "ALTER TABLE requests ADD COLUMN due_date TEXT;"
     "CREATE INDEX requests_owner ON requests(owner);"
     "CREATE INDEX requests_due_date ON requests(due_date);",
+    /* 14: the monthly reports mailed ("YYYY-MM" of the month reported on),
+       so that each goes out once however often the timers run; the
+       requests of a period (reports, exports) found by when they came; the
+       messages of a request (#tep mails its original) */
+    "CREATE TABLE reports_sent ("
+    "  month TEXT PRIMARY KEY,"
+    "  sent_at INTEGER NOT NULL) WITHOUT ROWID;"
+    "CREATE INDEX requests_created ON requests(created);"
+    "CREATE INDEX messages_request ON messages(request_id);",
 };
 
 /* Now as an ISO 8601 UTC timestamp. */
@@ -2614,4 +2623,131 @@ store_request_spool(struct store *st, gint64 id, GPtrArray *paths, GArray *owner
 		}
 	}
 	return 0;
+}
+
+/* The requests received in [since, until) with what reports and exports show. */
+JsonArray *
+store_report_rows(struct store *st, const char *since, const char *until, char **cause)
+{
+	sqlite3_stmt *s = store_query(
+	    st,
+	    "SELECT r.number, r.type, r.state, r.sender, r.subject, r.created, r.owner, "
+	    "r.due_date, r.fields, r.cost, r.emergency, r.scheduled_at, "
+	    "(SELECT min(e.at) FROM events e WHERE e.request_id = r.id "
+	    " AND e.to_state IN ('completed', 'closed')), "
+	    "(SELECT e.detail FROM events e WHERE e.request_id = r.id "
+	    " AND e.to_state IN ('rejected', 'cancelled') ORDER BY e.id DESC LIMIT 1) "
+	    "FROM requests r WHERE r.created >= ? AND r.created < ? ORDER BY r.created, r.id",
+	    cause, "ss", since, until);
+	JsonArray *a;
+	int rc;
+
+	if (s == NULL)
+		return NULL;
+	a = json_array_new();
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		JsonObject *o = json_object_new();
+		set_str(o, "id", s, 0);
+		set_str(o, "type", s, 1);
+		set_str(o, "state", s, 2);
+		set_str(o, "sender", s, 3);
+		set_str(o, "subject", s, 4);
+		set_str(o, "created", s, 5);
+		set_str(o, "owner", s, 6);
+		set_str(o, "due_date", s, 7);
+		json_object_set_member(o, "fields",
+		                       json_from_text((const char *)sqlite3_column_text(s, 8)));
+		json_object_set_int_member(o, "cost", sqlite3_column_int64(s, 9));
+		json_object_set_boolean_member(o, "emergency", sqlite3_column_int(s, 10) != 0);
+		set_str(o, "scheduled_at", s, 11);
+		set_str(o, "completed", s, 12);
+		set_str(o, "reason", s, 13);
+		json_array_add_object_element(a, o);
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE) {
+		*cause = store_error(st, "report");
+		json_array_unref(a);
+		return NULL;
+	}
+	return a;
+}
+
+/* Whether the report of month was mailed: 1, 0, -1 on error. */
+int
+store_report_sent(struct store *st, const char *month, char **cause)
+{
+	sqlite3_stmt *s =
+	    store_query(st, "SELECT 1 FROM reports_sent WHERE month = ?", cause, "s", month);
+	int rc;
+
+	if (s == NULL)
+		return -1;
+	rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		*cause = store_error(st, "reports_sent");
+		return -1;
+	}
+	return rc == SQLITE_ROW;
+}
+
+/* Record that the report of month was queued at at. */
+int
+store_report_mark(struct store *st, const char *month, gint64 at, char **cause)
+{
+	return store_exec(st, "INSERT OR IGNORE INTO reports_sent(month, sent_at) VALUES (?, ?)",
+	                  cause, "sI", month, at);
+}
+
+/* Append the rows of a statement (kind, filename, content_type, size,
+   path) as objects; -1 on error. */
+static int
+store_originals_add(struct store *st, sqlite3_stmt *s, JsonArray *a, char **cause)
+{
+	int rc;
+
+	if (s == NULL)
+		return -1;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		JsonObject *o = json_object_new();
+		set_str(o, "kind", s, 0);
+		set_str(o, "filename", s, 1);
+		set_str(o, "content_type", s, 2);
+		json_object_set_int_member(o, "size", sqlite3_column_int64(s, 3));
+		set_str(o, "path", s, 4);
+		json_array_add_object_element(a, o);
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE) {
+		*cause = store_error(st, "originals");
+		return -1;
+	}
+	return 0;
+}
+
+/* The original message of a request and every attachment kept with it. */
+JsonArray *
+store_request_originals(struct store *st, gint64 id, char **cause)
+{
+	JsonArray *a = json_array_new();
+
+	if (store_originals_add(st,
+	                        store_query(st,
+	                                    "SELECT 'message', NULL, 'message/rfc822', size, "
+	                                    "spool_path FROM messages WHERE request_id = ? AND "
+	                                    "outcome = 'request' ORDER BY id LIMIT 1",
+	                                    cause, "I", id),
+	                        a, cause) != 0 ||
+	    store_originals_add(st,
+	                        store_query(st,
+	                                    "SELECT 'attachment', filename, content_type, size, "
+	                                    "spool_path FROM attachments WHERE request_id = ? "
+	                                    "ORDER BY id",
+	                                    cause, "I", id),
+	                        a, cause) != 0) {
+		json_array_unref(a);
+		return NULL;
+	}
+	return a;
 }

@@ -307,4 +307,19 @@ int store_retention_due(struct store *st, const char *cutoff, GArray *ids, char 
 int store_request_spool(struct store *st, gint64 id, GPtrArray *paths, GArray *owners,
                         char **cause);
 
+/* Reports and exports: the requests created in [since, until) (ISO 8601
+   UTC, through the index on created), oldest first, as {id (the number), type, state, sender,
+   subject, created, owner, due_date, fields, cost, emergency, scheduled_at, completed (the first
+   move to completed or closed, or null), reason (of the last rejection or cancellation, or null)};
+   NULL with *cause. */
+JsonArray *store_report_rows(struct store *st, const char *since, const char *until, char **cause);
+/* The monthly report of month ("YYYY-MM") was mailed: 1, not yet 0, -1;
+   record that it was (once: a second record is ignored). */
+int store_report_sent(struct store *st, const char *month, char **cause);
+int store_report_mark(struct store *st, const char *month, gint64 at, char **cause);
+/* What a request came with, for #tep: its original message first
+   ({kind "message", content_type message/rfc822, size, path}), then its
+   attachments ({kind "attachment", filename, content_type, size, path}). */
+JsonArray *store_request_originals(struct store *st, gint64 id, char **cause);
+
 #endif

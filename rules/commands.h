@@ -12,6 +12,7 @@
  *   #chiphi <amount> · #cost <amount>      a cost to settle
  *   #ghichu <text> · #note <text>          internal note
  *   #khancap <unit>: <what was done> · #emergency …   register a phoned-in emergency
+ *   #tep · #files                          mail me the original message and attachments
  * commands_parse() finds them in the new text of a reply (quoted history and
  * signatures are not read) and reads their arguments: dates and times in the
  * forms people write ("9h", "9h30", "09:00", "05/12", "05/12/2026",
@@ -36,6 +37,7 @@ enum command_kind {
 	CMD_COST,      /* #chiphi */
 	CMD_NOTE,      /* #ghichu */
 	CMD_EMERGENCY, /* #khancap */
+	CMD_FILES,     /* #tep */
 };
 
 struct command {

@@ -317,6 +317,70 @@ reply_message_id(const char *tag, const char *domain)
 	return g_strdup_printf("phieu.%s.%08x%08x@%s", tag, g_random_int(), g_random_int(), domain);
 }
 
+/* Whether data can travel as it is inside a mail: no NUL, no bare CR,
+   lines of at most 998 octets; *eight when a byte has the high bit. */
+static gboolean
+carriable(const char *data, gsize len, gboolean *eight)
+{
+	gsize line = 0;
+
+	*eight = FALSE;
+	for (gsize i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)data[i];
+		if (c == '\0' || (c == '\r' && (i + 1 >= len || data[i + 1] != '\n')))
+			return FALSE;
+		if (c == '\n')
+			line = 0;
+		else if (c != '\r' && ++line > 998)
+			return FALSE;
+		if (c >= 0x80)
+			*eight = TRUE;
+	}
+	return TRUE;
+}
+
+/* One attachment as a MIME part (see reply.h). */
+static GMimePart *
+attachment_part(const struct reply_part *p)
+{
+	const char *ct = p->content_type != NULL ? p->content_type : "application/octet-stream";
+	gboolean message = g_ascii_strcasecmp(ct, "message/rfc822") == 0, eight = FALSE;
+	gboolean whole = message && carriable(p->data, p->len, &eight);
+	GMimeContentEncoding enc = !whole  ? GMIME_CONTENT_ENCODING_BASE64
+	                           : eight ? GMIME_CONTENT_ENCODING_8BIT
+	                                   : GMIME_CONTENT_ENCODING_7BIT;
+	GMimeContentType *type = g_mime_content_type_parse(NULL, ct);
+	GMimeStream *stream = g_mime_stream_mem_new_with_buffer(p->data, p->len);
+	/* carried as it is, the wrapper says it is in the part's encoding already */
+	GMimeDataWrapper *w = g_mime_data_wrapper_new_with_stream(
+	    stream, whole ? enc : GMIME_CONTENT_ENCODING_DEFAULT);
+	GMimePart *part;
+
+	if (message && !whole)
+		part = g_mime_part_new_with_type("application", "octet-stream");
+	else if (type != NULL && g_mime_content_type_get_media_type(type) != NULL &&
+	         g_mime_content_type_get_media_subtype(type) != NULL)
+		part = g_mime_part_new_with_type(g_mime_content_type_get_media_type(type),
+		                                 g_mime_content_type_get_media_subtype(type));
+	else
+		part = g_mime_part_new_with_type("application", "octet-stream");
+	if (type != NULL)
+		g_object_unref(type);
+	g_mime_part_set_content(part, w);
+	g_mime_part_set_content_encoding(part, enc);
+	if (p->filename != NULL && *p->filename != '\0') {
+		char *name = reply_clean(p->filename);
+		g_mime_part_set_filename(part, name);
+		g_free(name);
+	} else if (message && !whole)
+		g_mime_part_set_filename(part, "original.eml");
+	else
+		g_mime_object_set_disposition(GMIME_OBJECT(part), whole ? "inline" : "attachment");
+	g_object_unref(w);
+	g_object_unref(stream);
+	return part;
+}
+
 /* Build the message. */
 char *
 reply_compose(const struct reply_mail *r, gsize *len)
@@ -364,7 +428,19 @@ reply_compose(const struct reply_mail *r, gsize *len)
 	g_mime_part_set_content_encoding(GMIME_PART(part), GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE);
 	g_free(text);
 	g_free(body);
-	g_mime_message_set_mime_part(msg, GMIME_OBJECT(part));
+	if (r->n_parts == 0) {
+		g_mime_message_set_mime_part(msg, GMIME_OBJECT(part));
+	} else {
+		GMimeMultipart *mixed = g_mime_multipart_new_with_subtype("mixed");
+		g_mime_multipart_add(mixed, GMIME_OBJECT(part));
+		for (gsize i = 0; i < r->n_parts; i++) {
+			GMimePart *a = attachment_part(&r->parts[i]);
+			g_mime_multipart_add(mixed, GMIME_OBJECT(a));
+			g_object_unref(a);
+		}
+		g_mime_message_set_mime_part(msg, GMIME_OBJECT(mixed));
+		g_object_unref(mixed);
+	}
 	g_object_unref(part);
 
 	fo = g_mime_format_options_clone(NULL);

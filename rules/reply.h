@@ -17,6 +17,16 @@
 #include <glib.h>
 #include <json-glib/json-glib.h>
 
+/* An attachment of a reply: a file, or (message/rfc822) a whole message
+   carried as it is (base64 as application/octet-stream when it is not
+   text a mail can carry: NUL bytes, lines over 998 octets). */
+struct reply_part {
+	const char *content_type; /* "type/subtype" */
+	const char *filename;     /* may be NULL */
+	const char *data;
+	gsize len;
+};
+
 struct reply_mail {
 	const char *from_name, *from_addr;
 	const char *const *to; /* NULL-terminated */
@@ -27,7 +37,9 @@ struct reply_mail {
 	const char *in_reply_to; /* without <>, may be NULL */
 	GPtrArray *references;   /* char*, may be NULL */
 	gint64 date;
-	const char *auto_submitted; /* "auto-replied", "auto-generated" */
+	const char *auto_submitted;     /* "auto-replied", "auto-generated" */
+	const struct reply_part *parts; /* attachments after the text, may be NULL */
+	gsize n_parts;
 };
 
 /* Render a template with string values (GHashTable char* -> char*). */
@@ -45,7 +57,8 @@ char *reply_lookup_line(const char *file_text, const char *key);
 char *reply_mask(const char *s);
 /* A value made safe for one line: no control characters, squeezed. */
 char *reply_clean(const char *s);
-/* The whole message, CRLF line ends; *len gets its length. */
+/* The whole message, CRLF line ends (multipart/mixed with the text first
+   when there are parts); *len gets its length. */
 char *reply_compose(const struct reply_mail *r, gsize *len);
 /* A new Message-ID (without <>) under domain. */
 char *reply_message_id(const char *tag, const char *domain);

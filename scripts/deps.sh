@@ -30,6 +30,9 @@ readonly PACKAGES=(
 	# attachments: zip containers, PDF, OCR in Vietnamese and English
 	libzip-dev libpoppler-glib-dev libcairo2-dev libtesseract-dev libleptonica-dev
 	tesseract-ocr tesseract-ocr-vie tesseract-ocr-eng
+	# exports and the monthly report: XLSX written with libxlsxwriter (its
+	# chart is drawn with cairo, above)
+	libxlsxwriter-dev
 	# tests
 	libcmocka-dev sqlite3 python3 ca-certificates openssl
 	# the Debian package and its test (tests/package/deb.sh)

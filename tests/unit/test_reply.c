@@ -2,6 +2,8 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -111,7 +113,9 @@ t_compose(void **state)
 	                       "orig@stp",
 	                       refs,
 	                       1795822270,
-	                       "auto-replied"};
+	                       "auto-replied",
+	                       NULL,
+	                       0};
 	gsize len;
 	char *data = reply_compose(&r, &len);
 	struct message *m;
@@ -139,6 +143,52 @@ t_lookup(void **state)
 	assert_string_equal(v, "C");
 	g_free(v);
 	assert_null(reply_lookup_line("mailbox: A\n", "server_room"));
+}
+
+/* Attachments: a message carried as it is (message/rfc822, 8bit), a file in
+   base64 with its name cleaned, a message that cannot travel as it is in
+   base64 as original.eml. */
+static void
+t_compose_parts(void **state)
+{
+	const char *to[] = {"thang.ltv@danang.gov.vn", NULL};
+	static const char original[] = "From: vp@stp.danang.gov.vn\r\nSubject: Xin chào\r\n"
+	                               "\r\nĐơn vị yêu cầu: Sở Tư pháp\r\n.\r\n";
+	static const char binary[] = {0, 1, 2};
+	static const char nul_message[] = "Subject: x\r\n\r\na\0b\r\n";
+	struct reply_part parts[] = {
+	    {"message/rfc822", NULL, original, sizeof original - 1},
+	    {"application/pdf", "công\r\nvăn.pdf", binary, sizeof binary},
+	    {"message/rfc822", NULL, nul_message, sizeof nul_message - 1},
+	};
+	struct reply_mail r = {"IID",
+	                       "pkt-iid@danang.gov.vn",
+	                       to,
+	                       NULL,
+	                       "Bản gốc",
+	                       "Kèm theo.\n",
+	                       "phieu.files.1@danang.gov.vn",
+	                       NULL,
+	                       NULL,
+	                       1795822270,
+	                       "auto-generated",
+	                       parts,
+	                       G_N_ELEMENTS(parts)};
+	gsize len;
+	char *data = reply_compose(&r, &len);
+
+	if (getenv("PHIEU_TEST_DUMP") != NULL)
+		fputs(data, stderr);
+	assert_non_null(strstr(data, "Content-Type: multipart/mixed"));
+	assert_non_null(strstr(data, "Content-Type: message/rfc822\r\n"
+	                             "Content-Transfer-Encoding: 8bit\r\n"));
+	assert_non_null(strstr(data, original));
+	assert_non_null(strstr(data, "Content-Type: application/pdf"));
+	assert_non_null(strstr(data, "AAEC"));
+	assert_null(strstr(data, "công\r\n"));
+	assert_non_null(strstr(data, "original.eml"));
+	assert_non_null(strstr(data, "U3ViamVjdDogeA0KDQphAGINCg=="));
+	g_free(data);
 }
 
 /* Reply-To is followed only where it cannot reflect mail to a stranger. */
@@ -184,7 +234,7 @@ main(void)
 	    cmocka_unit_test(t_render),       cmocka_unit_test(t_split),
 	    cmocka_unit_test(t_clean),        cmocka_unit_test(t_fields_text),
 	    cmocka_unit_test(t_compose),      cmocka_unit_test(t_lookup),
-	    cmocka_unit_test(t_reply_target),
+	    cmocka_unit_test(t_reply_target), cmocka_unit_test(t_compose_parts),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -719,6 +719,13 @@ exercise(struct store *st)
 	json_array_unref(list);
 	list = store_quarantine_list(st, &cause);
 	json_array_unref(list);
+	/* the monthly report, exports and #tep (issue 13) */
+	list = store_report_rows(st, "2026-11-01T00:00:00Z", "2026-12-01T00:00:00Z", &cause);
+	json_array_unref(list);
+	assert_int_equal(store_report_sent(st, "2026-11", &cause), 0);
+	assert_int_equal(store_report_mark(st, "2026-11", 1796000000, &cause), 0);
+	list = store_request_originals(st, id, &cause);
+	json_array_unref(list);
 	g_free(num);
 }
 
