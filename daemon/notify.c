@@ -2,6 +2,7 @@
 #include "clock.h"
 #include "notify.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "decide.h"
@@ -12,13 +13,37 @@
 
 /* Every template phieu sends; next_steps is a "type: text" list, not a mail. */
 static const char *const template_names[] = {
-    "ack",           "ack_unknown",     "notice_staff",      "next_steps",
-    "notice_new",    "scheduled",       "started",           "completed",
-    "needinfo",      "reack",           "rejected",          "cancelled",
-    "closed",        "autoclosed",      "reminder_needinfo", "report_copy",
-    "cost",          "refused_command", "correspondence",    "emergency_reminder",
-    "capacity",      "send_failed",     "quarantine",        "mailbox_stalled",
-    "limit_reached", "unauthenticated", "nothing_done",      NULL,
+    "ack",
+    "ack_unknown",
+    "notice_staff",
+    "next_steps",
+    "notice_new",
+    "scheduled",
+    "started",
+    "completed",
+    "needinfo",
+    "reack",
+    "rejected",
+    "cancelled",
+    "closed",
+    "autoclosed",
+    "reminder_needinfo",
+    "report_copy",
+    "cost",
+    "refused_command",
+    "correspondence",
+    "emergency_reminder",
+    "capacity",
+    "send_failed",
+    "quarantine",
+    "mailbox_stalled",
+    "limit_reached",
+    "unauthenticated",
+    "nothing_done",
+    "owner_unknown",
+    "overdue",
+    "digest",
+    NULL,
 };
 
 struct notify {
@@ -89,6 +114,17 @@ notify_set(GHashTable *v, const char *key, const char *value, gboolean multiline
 	                                  : reply_clean(value));
 }
 
+/* A date "YYYY-MM-DD" as people write it: "09/12/2026"; "" for NULL. */
+char *
+notify_date_text(const char *iso)
+{
+	int y, m, d;
+
+	if (iso == NULL || sscanf(iso, "%d-%d-%d", &y, &m, &d) != 3)
+		return g_strdup("");
+	return g_strdup_printf("%02d/%02d/%04d", d, m, y);
+}
+
 /* A table of values with those every message has. */
 GHashTable *
 notify_vars(const struct notify *n, const char *number, const char *original_subject)
@@ -142,6 +178,11 @@ notify_request_vars(const struct notify *n, GHashTable *v, JsonObject *request)
 	const struct mailbox_cfg *mb = config_mailbox(n->cfg, proper);
 	notify_set(v, "proper_address", mb != NULL ? mb->address : "", FALSE);
 	notify_set(v, "sign_off", type != NULL && rules_sign_off(type) ? "yes" : "", FALSE);
+	/* who works on it and by when: in every notice to staff */
+	char *due = notify_date_text(jsonget_str(request, "due_date"));
+	notify_set(v, "owner", jsonget_str(request, "owner"), FALSE);
+	notify_set(v, "due", due, FALSE);
+	g_free(due);
 	char *days = g_strdup_printf("%d", n->cfg->close_after);
 	notify_set(v, "close_days", days, FALSE);
 	g_free(days);

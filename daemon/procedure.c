@@ -10,6 +10,8 @@
 #include "lifecycle.h"
 #include "log.h"
 #include "reply.h"
+#include "text.h"
+#include "workload.h"
 
 #define DAY                 (24 * 60 * 60)
 #define EMERGENCY_REMINDERS 10
@@ -394,6 +396,85 @@ step_plain(struct procedure *p, struct req *r, const struct step *s, const struc
 	return rc;
 }
 
+/* Make owner (a staff address) the request's owner; the history says who
+   (actor) gave it to whom, and how (how: the command line). */
+static int
+req_set_owner(struct procedure *p, struct req *r, const char *owner, const char *actor, gint64 mid,
+              const char *how, char **cause)
+{
+	const char *before = jsonget_str(r->o, "owner");
+	char *detail = before != NULL && g_ascii_strcasecmp(before, owner) != 0
+	                   ? g_strdup_printf("owner %s (was %s): %s", owner, before, how)
+	                   : g_strdup_printf("owner %s: %s", owner, how);
+	int rc = store_request_set_owner(p->st, r->id, owner, cause);
+
+	if (rc == 0)
+		rc = store_event_add(p->st, r->id, actor, "assigned", r->state, r->state, mid,
+		                     detail, cause);
+	if (rc == 0) {
+		/* the notices that follow show the new owner */
+		json_object_set_string_member(r->o, "owner", owner);
+		log_info("procedure", "%s: %s made %s the owner", r->number, actor, owner);
+	}
+	g_free(detail);
+	return rc;
+}
+
+/* The configured spelling of a staff address (actor is one). */
+static const char *
+staff_address(struct procedure *p, const char *actor)
+{
+	const char *a = NULL;
+
+	return workload_owner(p->cfg->staff, actor, &a) == OWNER_FOUND ? a : actor;
+}
+
+/* #nhan: the sender takes the request. */
+static int
+step_take(struct procedure *p, struct req *r, const struct step *s, const struct command *c,
+          const char *actor, gint64 mid, char **cause)
+{
+	(void)s;
+	return req_set_owner(p, r, staff_address(p, actor), actor, mid, c->line, cause);
+}
+
+/* #giao <staff>: give the request to a staff member named by address or
+   short name; a name that is nobody's, or several people's, changes
+   nothing and the sender is told. */
+static int
+step_assign(struct procedure *p, struct req *r, const struct step *s, const struct command *c,
+            const char *actor, gint64 mid, char **cause)
+{
+	const char *owner = NULL;
+	enum owner_match m = workload_owner(p->cfg->staff, c->text, &owner);
+	const char *rcpt[] = {actor, NULL};
+	GString *staff = g_string_new(NULL);
+	int rc;
+
+	(void)s;
+	if (m == OWNER_FOUND)
+		return req_set_owner(p, r, owner, actor, mid, c->line, cause);
+	for (int i = 0; p->cfg->staff[i] != NULL; i++)
+		g_string_append_printf(staff, "- %s\n", p->cfg->staff[i]);
+	GHashTable *v = req_vars(p, r);
+	notify_set(v, "name", c->text, FALSE);
+	notify_set(v, "ambiguous", m == OWNER_AMBIGUOUS ? "yes" : "", FALSE);
+	notify_set(v, "staff", staff->str, TRUE);
+	notify_set(v, "command", c->line, FALSE);
+	rc = store_event_add(p->st, r->id, actor, "command_refused", r->state, r->state, mid,
+	                     m == OWNER_AMBIGUOUS ? "assign: the name fits several staff members"
+	                                          : "assign: no staff member of that name",
+	                     cause);
+	if (rc == 0)
+		rc = notify_queue(p->nt, r->id, "notice", "owner_unknown", v, req_from(p, r), rcpt,
+		                  NULL, cause);
+	log_info("procedure", "%s: %s refused: %s", r->number, c->line,
+	         m == OWNER_AMBIGUOUS ? "ambiguous name" : "unknown name");
+	g_hash_table_destroy(v);
+	g_string_free(staff, TRUE);
+	return rc;
+}
+
 /* The commands whose step does more than step_plain: one row each. */
 typedef int (*step_fn)(struct procedure *p, struct req *r, const struct step *s,
                        const struct command *c, const char *actor, gint64 mid, char **cause);
@@ -403,6 +484,8 @@ static const struct {
 } step_fns[] = {
     {CMD_SCHEDULE, step_schedule},
     {CMD_COST, step_cost},
+    {CMD_TAKE, step_take},
+    {CMD_ASSIGN, step_assign},
 };
 
 /* One staff command on a request. */
@@ -437,6 +520,11 @@ apply_command(struct procedure *p, struct req *r, const struct command *c, const
 	}
 	log_info("procedure", "%s: %s by %s (%s -> %s)", r->number, c->name, actor, r->state,
 	         s->to != NULL ? s->to : r->state);
+	/* whoever schedules or starts work nobody owns owns it */
+	if (s->to != NULL && text_list_has("scheduled|in_progress", s->to) &&
+	    jsonget_str(r->o, "owner") == NULL &&
+	    (rc = req_set_owner(p, r, staff_address(p, actor), actor, mid, c->line, cause)) != 0)
+		return rc;
 	for (gsize i = 0; i < G_N_ELEMENTS(step_fns); i++)
 		if (step_fns[i].kind == c->kind)
 			return step_fns[i].fn(p, r, s, c, actor, mid, cause);
@@ -907,8 +995,14 @@ procedure_staff_mail(struct procedure *p, struct stored_message *sm, const struc
 	if ((id = store_request_add(p->st, &nr, &number, cause)) > 0) {
 		sm->outcome = "request";
 		sm->request_id = id;
+		/* the staff member who registers it works on it (owner, no event:
+		   the "emergency" event names them) */
+		char *due = workload_due_date(p->cfg->holidays, nr.when, rules_due_days(nr.type));
 		if ((mid = store_message_add(p->st, sm, cause)) > 0 &&
 		    store_request_mark(p->st, id, TRUE, 0, cause) == 0 &&
+		    store_request_set_owner(p->st, id, staff_address(p, m->from_addr), cause) ==
+		        0 &&
+		    (due == NULL || store_request_set_due_date(p->st, id, due, cause) == 0) &&
 		    store_event_add(p->st, id, m->from_addr, "emergency", NULL, "in_progress", mid,
 		                    em->line, cause) == 0) {
 			*rc = 0;
@@ -926,6 +1020,7 @@ procedure_staff_mail(struct procedure *p, struct stored_message *sm, const struc
 			log_info("procedure", "%s: emergency at %s registered by %s", number, unit,
 			         m->from_addr);
 		}
+		g_free(due);
 	}
 	g_free(number);
 	g_free(unit);

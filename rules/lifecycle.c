@@ -22,6 +22,8 @@ static const struct step steps[] = {
     {CMD_CANCEL, OPEN, "cancelled", "cancelled", "cancelled", NOTIFY_UNIT, NULL},
     {CMD_COST, OPEN "|completed|closed", NULL, "cost", NULL, NOTIFY_FINANCE, NULL},
     {CMD_NOTE, OPEN "|completed|closed|rejected|cancelled", NULL, "note", NULL, 0, NULL},
+    {CMD_TAKE, OPEN "|completed", NULL, "assigned", NULL, 0, NULL},
+    {CMD_ASSIGN, OPEN "|completed", NULL, "assigned", NULL, 0, NULL},
 };
 
 /* The step a command makes. */
