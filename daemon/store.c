@@ -268,10 +268,17 @@ static const char *const migrations[] = {
     "CREATE INDEX requests_owner ON requests(owner);"
     "CREATE INDEX requests_due_date ON requests(due_date);",
     /* 14: the morning digests sent to staff, one row per local day, so that
-       each working day has one even across restarts */
+       each working day has one even across restarts; the open requests (few)
+       by owner and by due date, and requests by receipt, for the
+       overdue reminders and the digest */
     "CREATE TABLE digests ("
     "  day TEXT PRIMARY KEY,"
-    "  sent_at INTEGER NOT NULL) WITHOUT ROWID;",
+    "  sent_at INTEGER NOT NULL) WITHOUT ROWID;"
+    "CREATE INDEX requests_open_owner ON requests(owner)"
+    "  WHERE state IN ('received', 'acknowledged', 'needs_info', 'scheduled', 'in_progress');"
+    "CREATE INDEX requests_open_due ON requests(due_date)"
+    "  WHERE state IN ('received', 'acknowledged', 'needs_info', 'scheduled', 'in_progress');"
+    "CREATE INDEX requests_created ON requests(created);",
 };
 
 /* Now as an ISO 8601 UTC timestamp. */
@@ -1841,9 +1848,9 @@ store_requests_overdue(struct store *st, const char *today, char **cause)
 {
 	sqlite3_stmt *s = store_query(
 	    st,
-	    "SELECT r.id FROM requests r WHERE r.due_date IS NOT NULL AND r.due_date <= ? "
-	    "AND r.state IN " OPEN_STATES " AND NOT EXISTS (SELECT 1 FROM events e WHERE "
-	    "e.request_id = r.id AND e.kind = 'overdue') ORDER BY r.due_date, r.id LIMIT 500",
+	    "SELECT r.id FROM requests r WHERE r.state IN " OPEN_STATES " AND r.due_date <= ? "
+	    "AND NOT EXISTS (SELECT 1 FROM events e WHERE e.request_id = r.id AND "
+	    "e.kind = 'overdue') ORDER BY r.due_date LIMIT 500",
 	    cause, "s", today);
 	GArray *ids = g_array_new(FALSE, FALSE, sizeof(gint64));
 
@@ -1858,35 +1865,25 @@ store_requests_overdue(struct store *st, const char *today, char **cause)
 }
 
 /* The statements of the digest's sections: ?1 and ?2 as store_digest_section says. */
+#define DIGEST_COLUMNS                                                                             \
+	"SELECT number, type, state, json_extract(fields, '$.requesting_unit'), owner, due_date, " \
+	"scheduled_at, scheduled_until, json_extract(fields, '$.visitors') FROM requests "
 static const struct {
 	enum digest_section section;
-	const char *where;
+	const char *sql;
 } digest_sql[] = {
-    {DIGEST_NEW, "SELECT number, type, state, json_extract(fields, '$.requesting_unit'), "
-                 "owner, due_date, scheduled_at, scheduled_until, "
-                 "json_extract(fields, '$.visitors') FROM requests "
-                 "WHERE created >= ?1 ORDER BY id"},
-    {DIGEST_UNASSIGNED, "SELECT number, type, state, json_extract(fields, '$.requesting_unit'), "
-                        "owner, due_date, scheduled_at, scheduled_until, "
-                        "json_extract(fields, '$.visitors') FROM requests "
-                        "WHERE owner IS NULL AND state IN " OPEN_STATES " ORDER BY id"},
-    {DIGEST_DUE_TODAY, "SELECT number, type, state, json_extract(fields, '$.requesting_unit'), "
-                       "owner, due_date, scheduled_at, scheduled_until, "
-                       "json_extract(fields, '$.visitors') FROM requests "
-                       "WHERE due_date = ?1 AND state IN " OPEN_STATES " ORDER BY id"},
-    {DIGEST_OVERDUE, "SELECT number, type, state, json_extract(fields, '$.requesting_unit'), "
-                     "owner, due_date, scheduled_at, scheduled_until, "
-                     "json_extract(fields, '$.visitors') FROM requests "
-                     "WHERE due_date < ?1 AND state IN " OPEN_STATES " ORDER BY due_date, id"},
-    {DIGEST_WAITING, "SELECT number, type, state, json_extract(fields, '$.requesting_unit'), "
-                     "owner, due_date, scheduled_at, scheduled_until, "
-                     "json_extract(fields, '$.visitors') FROM requests "
-                     "WHERE state = 'needs_info' ORDER BY id"},
-    {DIGEST_VISITS, "SELECT number, type, state, json_extract(fields, '$.requesting_unit'), "
-                    "owner, due_date, scheduled_at, scheduled_until, "
-                    "json_extract(fields, '$.visitors') FROM requests "
-                    "WHERE type = 'server_room' AND state IN ('scheduled', 'in_progress') "
-                    "AND scheduled_at >= ?1 AND scheduled_at < ?2 ORDER BY scheduled_at, id"},
+    {DIGEST_NEW, DIGEST_COLUMNS "WHERE created >= ?1 ORDER BY created"},
+    {DIGEST_UNASSIGNED,
+     DIGEST_COLUMNS "WHERE state IN " OPEN_STATES " AND owner IS NULL ORDER BY id"},
+    {DIGEST_DUE_TODAY,
+     DIGEST_COLUMNS "WHERE state IN " OPEN_STATES " AND due_date = ?1 ORDER BY id"},
+    {DIGEST_OVERDUE,
+     DIGEST_COLUMNS "WHERE state IN " OPEN_STATES " AND due_date < ?1 ORDER BY due_date"},
+    {DIGEST_WAITING,
+     DIGEST_COLUMNS "WHERE state IN " OPEN_STATES " AND state = 'needs_info' ORDER BY due_date"},
+    {DIGEST_VISITS, DIGEST_COLUMNS "WHERE type = 'server_room' AND state IN ('scheduled', "
+                                   "'in_progress') AND scheduled_at >= ?1 AND scheduled_at < ?2 "
+                                   "ORDER BY scheduled_at"},
 };
 
 /* The requests of one section of the morning digest. */
@@ -1900,7 +1897,7 @@ store_digest_section(struct store *st, enum digest_section section, const char *
 
 	for (gsize i = 0; i < G_N_ELEMENTS(digest_sql); i++)
 		if (digest_sql[i].section == section)
-			s = store_query(st, digest_sql[i].where, cause, "ss", a, b);
+			s = store_query(st, digest_sql[i].sql, cause, "ss", a, b);
 	if (s == NULL)
 		return NULL;
 	out = json_array_new();
@@ -1932,7 +1929,8 @@ int
 store_digest_last(struct store *st, char **day, gint64 *sent_at, char **cause)
 {
 	sqlite3_stmt *s = store_query(
-	    st, "SELECT day, sent_at FROM digests ORDER BY day DESC LIMIT 1", cause, "");
+	    st, "SELECT day, sent_at FROM digests WHERE day = (SELECT max(day) FROM digests)",
+	    cause, "");
 	int rc, found = 0;
 
 	*day = NULL;

@@ -2,6 +2,7 @@
  * clock.c - the wall clock, fixed to a start instant for tests (clock.h).
  */
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "clock.h"
@@ -19,9 +20,12 @@ test_start(void)
 	n = g_ascii_strtoll(v, &end, 10);
 	if (*end == '\0' && end != v)
 		return n >= 0 ? n : -1;
+	/* GLib reads no time without seconds: "…THH:MM" gets ":00" */
+	char *full = strlen(v) == 16 ? g_strconcat(v, ":00", NULL) : g_strdup(v);
 	GTimeZone *tz = g_time_zone_new_local();
-	GDateTime *dt = g_date_time_new_from_iso8601(v, tz);
+	GDateTime *dt = g_date_time_new_from_iso8601(full, tz);
 	g_time_zone_unref(tz);
+	g_free(full);
 	if (dt == NULL)
 		return -1;
 	n = g_date_time_to_unix(dt);

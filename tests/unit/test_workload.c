@@ -8,6 +8,7 @@
 
 #include <cmocka.h>
 
+#include "clock.h"
 #include "decide.h"
 #include "workload.h"
 
@@ -180,14 +181,27 @@ t_due_by(void **state)
 	assert_false(workload_open(NULL));
 }
 
+/* The test clock from local "YYYY-MM-DDTHH:MM" (as the integration tests
+   give it): due dates are computed on that day. */
+static void
+t_clock_local(void **state)
+{
+	(void)state;
+	g_setenv("PHIEU_TEST_NOW", "2026-12-04T15:00", TRUE);
+	gint64 now = clock_now(), want = at(2026, 12, 4, 15, 0);
+	assert_true(now >= want && now < want + 5);
+	char *due = workload_due_date(holidays, now, 3);
+	assert_string_equal(due, "2026-12-10"); /* Mon, Tue, (Wed off), Thu */
+	g_free(due);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(t_owner),
-	    cmocka_unit_test(t_due),
-	    cmocka_unit_test(t_due_configured),
-	    cmocka_unit_test(t_due_by),
+	    cmocka_unit_test(t_owner),          cmocka_unit_test(t_due),
+	    cmocka_unit_test(t_due_configured), cmocka_unit_test(t_due_by),
+	    cmocka_unit_test(t_clock_local),
 	};
 
 	g_setenv("TZ", "Asia/Ho_Chi_Minh", TRUE);
