@@ -746,6 +746,9 @@ config_load(const char *path, char **cause)
 	for (int i = 0; err == NULL && top_keys[i].name != NULL; i++)
 		if (top_keys[i].required && *(char **)((char *)c + top_keys[i].offset) == NULL)
 			err = cfg_error(path, root, top_keys[i].name, "is required");
+	if (err == NULL && !valid_hhmm(c->digest_time))
+		err = cfg_error(path, config_setting_get_member(root, "digest_time"), "digest_time",
+		                "\"%s\" is not a time of day \"HH:MM\"", c->digest_time);
 	if (err == NULL)
 		err = cfg_auth(path, &cf, c);
 	if (err == NULL)
@@ -767,9 +770,6 @@ config_load(const char *path, char **cause)
 		}
 		err = cfg_rules(c);
 	}
-	if (err == NULL && !valid_hhmm(c->digest_time))
-		err = cfg_error(path, config_setting_get_member(root, "digest_time"), "digest_time",
-		                "\"%s\" is not a time of day \"HH:MM\"", c->digest_time);
 	if (err == NULL && c->retry_min > c->retry_max)
 		err = cfg_error(path, root, "retry_min", "is larger than retry_max");
 	if (err == NULL && c->staff == NULL)

@@ -6,7 +6,8 @@
 #include "calendar.h"
 #include "text.h"
 
-/* The address inside what people write: "Tên <a@b>" -> "a@b", lower case, trimmed. */
+/* The address inside what people write, lower case: "Tên <a@b>" -> "a@b";
+   otherwise the first word ("thang.ltv nhé" -> "thang.ltv"). */
 static char *
 bare_address(const char *name)
 {
@@ -17,6 +18,7 @@ bare_address(const char *name)
 	if (gt != NULL)
 		*gt = '\0';
 	g_strstrip(s);
+	s[strcspn(s, " \t,;")] = '\0';
 	char *low = g_ascii_strdown(s, -1);
 	g_free(s);
 	return low;

@@ -1,7 +1,8 @@
 /*
  * workload.h - who works on a request and by when.
  *
- * workload_owner() reads the name a staff member gives with #giao (#assign):
+ * workload_owner() reads the name a staff member gives with #giao (#assign),
+ * its first word unless it is "Name <address>":
  * a configured staff address (any case, "<…>" and a display name allowed),
  * the local part of one ("thang.ltv"), or a prefix of a local part that
  * only one staff address has ("thang").  workload_due_date() is the day a
