@@ -85,6 +85,8 @@ static const struct ckey top_keys[] = {
     {"reminders", C_INT, TOP(reminders), "3", 0, 100, NULL, FALSE},
     {"close_after_days", C_INT, TOP(close_after), "7", 0, 365, NULL, FALSE},
     {"emergency_remind_days", C_INT, TOP(emergency_remind), "1", 0, 365, NULL, FALSE},
+    {"digest", C_BOOL, TOP(digest), "true", 0, 0, NULL, FALSE},
+    {"digest_time", C_STR, TOP(digest_time), "07:30", 0, 0, NULL, FALSE},
     {NULL, 0, 0, NULL, 0, 0, NULL, FALSE},
 };
 
@@ -592,14 +594,15 @@ string_list(const char *file, config_setting_t *s, const char *path, char **err)
 static char *
 rules_type(const char *file, config_setting_t *e, int i, struct config *c)
 {
-	static const char *const known[] = {"key",      "form",     "mailbox", "keywords",
-	                                    "required", "sign_off", "title",   NULL};
+	static const char *const known[] = {"key",      "form",  "mailbox",  "keywords", "required",
+	                                    "sign_off", "title", "due_days", NULL};
 	struct rule_type *t = g_new0(struct rule_type, 1);
 	char *prefix = g_strdup_printf("types[%d]", i), *err = NULL;
 	const char *v;
 	int iv;
 
 	t->sign_off = -1;
+	t->due_days = -1;
 	t->line = config_setting_source_line(e);
 	g_ptr_array_add(c->rule_types, t);
 	for (int k = 0; k < config_setting_length(e) && err == NULL; k++) {
@@ -625,6 +628,11 @@ rules_type(const char *file, config_setting_t *e, int i, struct config *c)
 	}
 	if (err == NULL && config_setting_lookup_bool(e, "sign_off", &iv))
 		t->sign_off = iv;
+	if (err == NULL && config_setting_lookup_int(e, "due_days", &iv)) {
+		if (iv < 0 || iv > 365)
+			err = cfg_error(file, e, prefix, "due_days must be between 0 and 365");
+		t->due_days = iv;
+	}
 	if (err == NULL && config_setting_lookup_string(e, "title", &v))
 		t->title = g_strdup(v);
 	config_setting_t *s;
@@ -689,6 +697,15 @@ cfg_rules(struct config *c)
 	return err;
 }
 
+/* Whether s is a time of day "HH:MM" (24 h). */
+static gboolean
+valid_hhmm(const char *s)
+{
+	return s != NULL && strlen(s) == 5 && g_ascii_isdigit(s[0]) && g_ascii_isdigit(s[1]) &&
+	       s[2] == ':' && g_ascii_isdigit(s[3]) && g_ascii_isdigit(s[4]) &&
+	       (s[0] - '0') * 10 + (s[1] - '0') < 24 && s[3] < '6';
+}
+
 /* Read and check one configuration file. */
 struct config *
 config_load(const char *path, char **cause)
@@ -731,6 +748,9 @@ config_load(const char *path, char **cause)
 	for (int i = 0; err == NULL && top_keys[i].name != NULL; i++)
 		if (top_keys[i].required && *(char **)((char *)c + top_keys[i].offset) == NULL)
 			err = cfg_error(path, root, top_keys[i].name, "is required");
+	if (err == NULL && !valid_hhmm(c->digest_time))
+		err = cfg_error(path, config_setting_get_member(root, "digest_time"), "digest_time",
+		                "\"%s\" is not a time of day \"HH:MM\"", c->digest_time);
 	if (err == NULL)
 		err = cfg_auth(path, &cf, c);
 	if (err == NULL)

@@ -33,6 +33,7 @@ struct rule_type {
 	char **required; /* NULL: unchanged */
 	int sign_off;    /* -1: unchanged */
 	char *title;     /* NULL: unchanged */
+	int due_days;    /* working days from receipt to the due date, -1: unchanged */
 	int line;
 };
 
@@ -116,7 +117,10 @@ struct config {
 	int reminders;        /* at most this many reminders */
 	int close_after;      /* close a completed request nobody confirmed */
 	int emergency_remind; /* remind a unit to file the form after a phoned-in emergency */
-	GPtrArray *units;     /* struct unit_cfg*, maybe empty */
+	/* the morning digest for staff, on working days */
+	int digest;        /* send it (default true) */
+	char *digest_time; /* "HH:MM" local time, default "07:30" */
+	GPtrArray *units;  /* struct unit_cfg*, maybe empty */
 	/* sender authentication (the "authentication" group); auth_id NULL: not configured */
 	char *auth_id;      /* authserv-id of the centre's MTA */
 	char *auth_require; /* "dkim" | "dmarc" | "spf" | "none" */

@@ -22,6 +22,7 @@
 #include "notify.h"
 #include "procedure.h"
 #include "reply.h"
+#include "workload.h"
 
 struct intake {
 	const struct config *cfg;
@@ -81,6 +82,7 @@ intake_apply_rules(const struct config *cfg, char **cause)
 		char *required = t->required != NULL ? g_strjoinv("|", t->required) : NULL;
 		rules_configure_type(t->key, t->form, t->mailbox, words->str, required, t->sign_off,
 		                     t->title);
+		rules_configure_due(t->key, t->due_days);
 		g_free(required);
 		g_string_free(words, TRUE);
 	}
@@ -307,7 +309,8 @@ thread_of(const struct message *m)
 /* Queue the acknowledgement for a new request. */
 static int
 queue_ack(struct intake *in, gint64 id, const char *number, const struct decision *d,
-          const struct message *m, const char *mailbox, const char *hold, char **cause)
+          const struct message *m, const char *mailbox, const char *hold, const char *due,
+          char **cause)
 {
 	GHashTable *v = notify_vars(in->nt, number, m->subject);
 	const char *why;
@@ -339,6 +342,7 @@ queue_ack(struct intake *in, gint64 id, const char *number, const struct decisio
 	char *next = reply_lookup_line(notify_template(in->nt, "next_steps"), d->type);
 	notify_set(v, "next_step", next, FALSE);
 	notify_set(v, "hold", hold, FALSE);
+	g_hash_table_insert(v, "due", notify_date_text(due));
 	g_free(next);
 	rc = notify_queue(in->nt, id, "ack", known ? "ack" : "ack_unknown", v, from, to, &t, cause);
 	g_hash_table_destroy(v);
@@ -471,10 +475,18 @@ new_request(struct intake *in, const char *mailbox, struct stored_message *sm,
 	r.review = d->doubtful->len > 0 || d->needs_person;
 	if ((id = store_request_add(in->st, &r, &number, cause)) < 0)
 		return -1;
+	/* due the type's working days after receipt (rules/workload.h) */
+	char *due = workload_due_date(in->cfg->holidays, r.when, rules_due_days(d->type));
+	if (due != NULL && store_request_set_due_date(in->st, id, due, cause) != 0) {
+		g_free(due);
+		g_free(number);
+		return -1;
+	}
 	sm->outcome = "request";
 	sm->request_id = id;
 	if ((mid = store_message_add(in->st, sm, cause)) < 0) {
 		g_free(number);
+		g_free(due);
 		return -1;
 	}
 	detail = g_strdup_printf("%s; at %s%s%s", d->why, mailbox,
@@ -518,7 +530,7 @@ new_request(struct intake *in, const char *mailbox, struct stored_message *sm,
 	if (rc == 0)
 		rc = procedure_new_request(in->pr, id, mid, m, d, &hold, &refused, cause);
 	if (rc == 0 && !refused && d->automatic == NULL && !own && reply != NULL)
-		rc = queue_ack(in, id, number, d, m, mailbox, hold, cause);
+		rc = queue_ack(in, id, number, d, m, mailbox, hold, due, cause);
 	else if (rc == 0 && !refused)
 		rc = store_event_add(in->st, id, "phieu", "no_reply", "received", "received", mid,
 		                     d->automatic != NULL ? d->automatic
@@ -526,6 +538,7 @@ new_request(struct intake *in, const char *mailbox, struct stored_message *sm,
 		                                          : "no sender address to answer",
 		                     cause);
 	g_free(hold);
+	g_free(due);
 	g_free(refused_forward);
 	in->requests++;
 	g_free(number);

@@ -2,6 +2,7 @@
 #include "clock.h"
 #include "notify.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "decide.h"
@@ -41,6 +42,9 @@ static const char *const template_names[] = {
     "unauthenticated",
     "nothing_done",
     "phrases",
+    "owner_unknown",
+    "overdue",
+    "digest",
     NULL,
 };
 
@@ -157,6 +161,17 @@ notify_set(GHashTable *v, const char *key, const char *value, gboolean multiline
 	                                  : reply_clean(value));
 }
 
+/* A date "YYYY-MM-DD" as people write it: "09/12/2026"; "" for NULL. */
+char *
+notify_date_text(const char *iso)
+{
+	int y, m, d;
+
+	if (iso == NULL || sscanf(iso, "%d-%d-%d", &y, &m, &d) != 3)
+		return g_strdup("");
+	return g_strdup_printf("%02d/%02d/%04d", d, m, y);
+}
+
 /* A table of values with those every message has. */
 GHashTable *
 notify_vars(const struct notify *n, const char *number, const char *original_subject)
@@ -210,6 +225,11 @@ notify_request_vars(const struct notify *n, GHashTable *v, JsonObject *request)
 	const struct mailbox_cfg *mb = config_mailbox(n->cfg, proper);
 	notify_set(v, "proper_address", mb != NULL ? mb->address : "", FALSE);
 	notify_set(v, "sign_off", type != NULL && rules_sign_off(type) ? "yes" : "", FALSE);
+	/* who works on it and by when: in every notice to staff */
+	char *due = notify_date_text(jsonget_str(request, "due_date"));
+	notify_set(v, "owner", jsonget_str(request, "owner"), FALSE);
+	notify_set(v, "due", due, FALSE);
+	g_free(due);
 	char *days = g_strdup_printf("%d", n->cfg->close_after);
 	notify_set(v, "close_days", days, FALSE);
 	g_free(days);

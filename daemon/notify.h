@@ -6,7 +6,7 @@
  * `phieud -n` reports it).  notify_vars() starts a table of template
  * values with the ones every message has (prefix, number, centre…);
  * notify_request_vars() adds those of a stored request (type, title,
- * fields, unit…).  notify_queue() renders a template, composes the message
+ * fields, unit, owner, due…).  notify_queue() renders a template, composes the message
  * (rules/reply.c) and writes it to the outbox in the caller's transaction:
  * it is sent after the commit.
  */
@@ -40,6 +40,8 @@ void notify_request_vars(const struct notify *n, GHashTable *v, JsonObject *requ
 /* A line of the "phrases" template ("key: text") with {{value}} filled; NULL
    for a NULL key. */
 char *notify_phrase(const struct notify *n, const char *key, const char *value);
+/* A date "YYYY-MM-DD" as people read it, "09/12/2026" ("" for NULL). */
+char *notify_date_text(const char *iso);
 /* Set a value (a copy, cleaned to one line unless multiline). */
 void notify_set(GHashTable *v, const char *key, const char *value, gboolean multiline);
 /* Render template tmpl and queue it; kind names it in the outbox ("ack", …). */

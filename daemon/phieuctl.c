@@ -142,12 +142,13 @@ cmd_list(struct store *st, gboolean json)
 		print_array(a);
 		return 0;
 	}
-	printf("%-12s %-15s %-13s %-8s %-32s %s\n", "NUMBER", "TYPE", "STATE", "MAILBOX", "SENDER",
-	       "SUBJECT");
+	printf("%-12s %-15s %-13s %-8s %-32s %-28s %-10s %s\n", "NUMBER", "TYPE", "STATE",
+	       "MAILBOX", "SENDER", "OWNER", "DUE", "SUBJECT");
 	for (guint i = 0; i < json_array_get_length(a); i++) {
 		JsonObject *o = json_array_get_object_element(a, i);
-		printf("%-12s %-15s %-13s %-8s %-32s %s\n", str(o, "id"), str(o, "type"),
-		       str(o, "state"), str(o, "mailbox"), str(o, "sender"), str(o, "subject"));
+		printf("%-12s %-15s %-13s %-8s %-32s %-28s %-10s %s\n", str(o, "id"),
+		       str(o, "type"), str(o, "state"), str(o, "mailbox"), str(o, "sender"),
+		       str(o, "owner"), str(o, "due_date"), str(o, "subject"));
 	}
 	json_array_unref(a);
 	return 0;
@@ -170,6 +171,7 @@ cmd_show(struct store *st, const char *id, gboolean json)
 		printf("%s  %s  %s\n", str(o, "id"), str(o, "type"), str(o, "state"));
 		printf("from %s to %s: %s\n", str(o, "sender"), str(o, "mailbox"),
 		       str(o, "subject"));
+		printf("owner %s, due %s\n", str(o, "owner"), str(o, "due_date"));
 		GList *keys = json_object_get_members(f);
 		for (GList *l = keys; l != NULL; l = l->next) {
 			JsonNode *v = json_object_get_member(f, l->data);

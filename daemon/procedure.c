@@ -1,4 +1,5 @@
 /* procedure.c - a request's life after it arrived; see procedure.h. */
+#include "calendar.h"
 #include "clock.h"
 #include "procedure.h"
 
@@ -11,6 +12,8 @@
 #include "log.h"
 #include "monthly.h"
 #include "reply.h"
+#include "text.h"
+#include "workload.h"
 
 #define DAY                 (24 * 60 * 60)
 #define EMERGENCY_REMINDERS 10
@@ -467,6 +470,85 @@ step_plain(struct procedure *p, struct req *r, const struct step *s, const struc
 	return rc;
 }
 
+/* Make owner (a staff address) the request's owner; the history says who
+   (actor) gave it to whom, and how (how: the command line). */
+static int
+req_set_owner(struct procedure *p, struct req *r, const char *owner, const char *actor, gint64 mid,
+              const char *how, char **cause)
+{
+	const char *before = jsonget_str(r->o, "owner");
+	char *detail = before != NULL && g_ascii_strcasecmp(before, owner) != 0
+	                   ? g_strdup_printf("owner %s (was %s): %s", owner, before, how)
+	                   : g_strdup_printf("owner %s: %s", owner, how);
+	int rc = store_request_set_owner(p->st, r->id, owner, cause);
+
+	if (rc == 0)
+		rc = store_event_add(p->st, r->id, actor, "assigned", r->state, r->state, mid,
+		                     detail, cause);
+	if (rc == 0) {
+		/* the notices that follow show the new owner */
+		json_object_set_string_member(r->o, "owner", owner);
+		log_info("procedure", "%s: %s made %s the owner", r->number, actor, owner);
+	}
+	g_free(detail);
+	return rc;
+}
+
+/* The configured spelling of a staff address (actor is one). */
+static const char *
+staff_address(struct procedure *p, const char *actor)
+{
+	const char *a = NULL;
+
+	return workload_owner(p->cfg->staff, actor, &a) == OWNER_FOUND ? a : actor;
+}
+
+/* #nhan: the sender takes the request. */
+static int
+step_take(struct procedure *p, struct req *r, const struct step *s, const struct command *c,
+          const char *actor, gint64 mid, char **cause)
+{
+	(void)s;
+	return req_set_owner(p, r, staff_address(p, actor), actor, mid, c->line, cause);
+}
+
+/* #giao <staff>: give the request to a staff member named by address or
+   short name; a name that is nobody's, or several people's, changes
+   nothing and the sender is told. */
+static int
+step_assign(struct procedure *p, struct req *r, const struct step *s, const struct command *c,
+            const char *actor, gint64 mid, char **cause)
+{
+	const char *owner = NULL;
+	enum owner_match m = workload_owner(p->cfg->staff, c->text, &owner);
+	const char *rcpt[] = {actor, NULL};
+	GString *staff = g_string_new(NULL);
+	int rc;
+
+	(void)s;
+	if (m == OWNER_FOUND)
+		return req_set_owner(p, r, owner, actor, mid, c->line, cause);
+	for (int i = 0; p->cfg->staff[i] != NULL; i++)
+		g_string_append_printf(staff, "- %s\n", p->cfg->staff[i]);
+	GHashTable *v = req_vars(p, r);
+	notify_set(v, "name", c->text, FALSE);
+	notify_set(v, "ambiguous", m == OWNER_AMBIGUOUS ? "yes" : "", FALSE);
+	notify_set(v, "staff", staff->str, TRUE);
+	notify_set(v, "command", c->line, FALSE);
+	rc = store_event_add(p->st, r->id, actor, "command_refused", r->state, r->state, mid,
+	                     m == OWNER_AMBIGUOUS ? "assign: the name fits several staff members"
+	                                          : "assign: no staff member of that name",
+	                     cause);
+	if (rc == 0)
+		rc = notify_queue(p->nt, r->id, "notice", "owner_unknown", v, req_from(p, r), rcpt,
+		                  NULL, cause);
+	log_info("procedure", "%s: %s refused: %s", r->number, c->line,
+	         m == OWNER_AMBIGUOUS ? "ambiguous name" : "unknown name");
+	g_hash_table_destroy(v);
+	g_string_free(staff, TRUE);
+	return rc;
+}
+
 /* The commands whose step does more than step_plain: one row each. */
 typedef int (*step_fn)(struct procedure *p, struct req *r, const struct step *s,
                        const struct command *c, const char *actor, gint64 mid, char **cause);
@@ -474,9 +556,8 @@ static const struct {
 	enum command_kind kind;
 	step_fn fn;
 } step_fns[] = {
-    {CMD_SCHEDULE, step_schedule},
-    {CMD_COST, step_cost},
-    {CMD_FILES, step_files},
+    {CMD_SCHEDULE, step_schedule}, {CMD_COST, step_cost},     {CMD_FILES, step_files},
+    {CMD_TAKE, step_take},         {CMD_ASSIGN, step_assign},
 };
 
 /* One staff command on a request. */
@@ -511,6 +592,11 @@ apply_command(struct procedure *p, struct req *r, const struct command *c, const
 	}
 	log_info("procedure", "%s: %s by %s (%s -> %s)", r->number, c->name, actor, r->state,
 	         s->to != NULL ? s->to : r->state);
+	/* whoever schedules or starts work nobody owns owns it */
+	if (s->to != NULL && text_list_has("scheduled|in_progress", s->to) &&
+	    jsonget_str(r->o, "owner") == NULL &&
+	    (rc = req_set_owner(p, r, staff_address(p, actor), actor, mid, c->line, cause)) != 0)
+		return rc;
 	for (gsize i = 0; i < G_N_ELEMENTS(step_fns); i++)
 		if (step_fns[i].kind == c->kind)
 			return step_fns[i].fn(p, r, s, c, actor, mid, cause);
@@ -987,8 +1073,14 @@ procedure_staff_mail(struct procedure *p, struct stored_message *sm, const struc
 	if ((id = store_request_add(p->st, &nr, &number, cause)) > 0) {
 		sm->outcome = "request";
 		sm->request_id = id;
+		/* the staff member who registers it works on it (owner, no event:
+		   the "emergency" event names them) */
+		char *due = workload_due_date(p->cfg->holidays, nr.when, rules_due_days(nr.type));
 		if ((mid = store_message_add(p->st, sm, cause)) > 0 &&
 		    store_request_mark(p->st, id, TRUE, 0, cause) == 0 &&
+		    store_request_set_owner(p->st, id, staff_address(p, m->from_addr), cause) ==
+		        0 &&
+		    (due == NULL || store_request_set_due_date(p->st, id, due, cause) == 0) &&
 		    store_event_add(p->st, id, m->from_addr, "emergency", NULL, "in_progress", mid,
 		                    em->line, cause) == 0) {
 			*rc = 0;
@@ -1006,6 +1098,7 @@ procedure_staff_mail(struct procedure *p, struct stored_message *sm, const struc
 			log_info("procedure", "%s: emergency at %s registered by %s", number, unit,
 			         m->from_addr);
 		}
+		g_free(due);
 	}
 	g_free(number);
 	g_free(unit);
@@ -1083,6 +1176,280 @@ timer_fire(struct procedure *p, struct req *r, const char *kind, gint64 now, cha
 	return rc;
 }
 
+/* The local day of instant t as "YYYY-MM-DD" in buf (16 bytes). */
+static const char *
+day_iso(gint64 t, char *buf)
+{
+	GDate d = calendar_day(t);
+
+	return calendar_iso(&d, buf);
+}
+
+/* A request due today or before and not done: its owner, or all staff when
+   it has none, are reminded once (the "overdue" event says it was done). */
+static int
+overdue_fire(struct procedure *p, struct req *r, char **cause)
+{
+	const char *owner = jsonget_str(r->o, "owner");
+	const char *one[] = {owner, NULL};
+	const char *const *to = owner != NULL ? one : (const char *const *)p->cfg->staff;
+	char *detail = g_strdup_printf("due %s; reminded %s", jsonget_str(r->o, "due_date"),
+	                               owner != NULL ? owner : "all staff");
+	int rc =
+	    store_event_add(p->st, r->id, "phieu", "overdue", r->state, r->state, 0, detail, cause);
+
+	if (rc == 0) {
+		GHashTable *v = req_vars(p, r);
+		rc = notify_queue(p->nt, r->id, "overdue", "overdue", v, req_from(p, r), to, NULL,
+		                  cause);
+		g_hash_table_destroy(v);
+	}
+	log_info("procedure", "%s: %s", r->number, detail);
+	g_free(detail);
+	return rc;
+}
+
+/* Remind of the requests due by today, each in its own transaction. */
+static int
+overdue_timers(struct procedure *p, gint64 now, char **cause)
+{
+	char today[16];
+	GArray *ids = store_requests_overdue(p->st, day_iso(now, today), cause);
+	int rc = 0;
+
+	for (guint i = 0; rc == 0 && i < ids->len; i++) {
+		struct req r;
+		if ((rc = store_begin(p->st, cause)) != 0)
+			break;
+		if (!req_load(p, g_array_index(ids, gint64, i), &r, cause)) {
+			store_rollback(p->st);
+			continue;
+		}
+		rc = overdue_fire(p, &r, cause);
+		req_clear(&r);
+		if (rc == 0)
+			rc = store_commit(p->st, cause);
+		if (rc != 0)
+			store_rollback(p->st);
+	}
+	g_array_free(ids, TRUE);
+	return rc;
+}
+
+/* "YYYY-MM-DDTHH:MM" as "08/12/2026 09:00". */
+static char *
+slot_text(const char *at)
+{
+	int y, m, d, hh, mm;
+
+	if (at == NULL || sscanf(at, "%d-%d-%dT%d:%d", &y, &m, &d, &hh, &mm) != 5)
+		return g_strdup(at != NULL ? at : "");
+	return g_strdup_printf("%02d/%02d/%04d %02d:%02d", d, m, y, hh, mm);
+}
+
+/* One request as a line of the digest, its number as a reply target:
+   "- [IID-KT #2026-000123] title · unit · owner · due date". */
+static void
+digest_line(struct procedure *p, GString *out, JsonObject *o)
+{
+	const char *type = jsonget_str(o, "type"), *unit = jsonget_str(o, "unit");
+	const char *owner = jsonget_str(o, "owner");
+	char *due = notify_date_text(jsonget_str(o, "due_date"));
+	char *clean = reply_clean(unit != NULL ? unit : "-");
+
+	g_string_append_printf(out, "- [%s #%s] %s · %s · %s · %s\n", p->cfg->subject_prefix,
+	                       jsonget_str(o, "id"), rules_type_title(type, p->cfg->language),
+	                       clean, owner != NULL ? owner : "-", *due != '\0' ? due : "-");
+	g_free(clean);
+	g_free(due);
+}
+
+/* The number of people of a visit and their names ("A, B"). */
+static int
+visit_people(JsonObject *o, GString *names)
+{
+	JsonNode *n = json_object_get_member(o, "visitors");
+	int k = 0;
+
+	if (n != NULL && JSON_NODE_HOLDS_ARRAY(n)) {
+		JsonArray *a = json_node_get_array(n);
+		for (guint i = 0; i < json_array_get_length(a); i++) {
+			JsonNode *e = json_array_get_element(a, i);
+			const char *name = JSON_NODE_HOLDS_OBJECT(e)
+			                       ? jsonget_str(json_node_get_object(e), "full_name")
+			                       : NULL;
+			char *clean = reply_clean(name != NULL ? name : "?");
+			g_string_append_printf(names, "%s%s", names->len > 0 ? ", " : "", clean);
+			g_free(clean);
+			k++;
+		}
+	}
+	return k > 0 ? k : 1;
+}
+
+/* Whether two booked visits share some time ("YYYY-MM-DDTHH:MM" bounds). */
+static gboolean
+visits_overlap(JsonObject *a, JsonObject *b)
+{
+	const char *af = jsonget_str(a, "scheduled_at"), *bf = jsonget_str(b, "scheduled_at");
+	const char *au = jsonget_str(a, "scheduled_until"), *bu = jsonget_str(b, "scheduled_until");
+
+	if (af == NULL || bf == NULL)
+		return FALSE;
+	return strcmp(af, bu != NULL ? bu : bf) < 0 && strcmp(bf, au != NULL ? au : af) < 0;
+}
+
+/* The server-room visits as lines: when, unit, how many people and who;
+   " (!)" marks a visit during which more than the room's limit would be in
+   it, counting the visits that overlap it. */
+static void
+visit_lines(struct procedure *p, GString *out, JsonArray *visits)
+{
+	guint n = json_array_get_length(visits);
+
+	for (guint i = 0; i < n; i++) {
+		JsonObject *o = json_array_get_object_element(visits, i);
+		GString *names = g_string_new(NULL), *ignored = g_string_new(NULL);
+		int people = visit_people(o, names), together = people;
+		for (guint j = 0; j < n; j++) {
+			JsonObject *q = json_array_get_object_element(visits, j);
+			if (j != i && visits_overlap(o, q))
+				together += visit_people(q, ignored);
+		}
+		const char *unit = jsonget_str(o, "unit"),
+		           *until = jsonget_str(o, "scheduled_until");
+		char *from = slot_text(jsonget_str(o, "scheduled_at"));
+		char *clean = reply_clean(unit != NULL ? unit : "-");
+		g_string_append_printf(
+		    out, "- [%s #%s] %s%s%s · %s · %d · %s%s\n", p->cfg->subject_prefix,
+		    jsonget_str(o, "id"), from, until != NULL && strlen(until) >= 16 ? "–" : "",
+		    until != NULL && strlen(until) >= 16 ? until + 11 : "", clean, people,
+		    names->str, together > CHECKS_ROOM_LIMIT ? " (!)" : "");
+		g_free(from);
+		g_free(clean);
+		g_string_free(names, TRUE);
+		g_string_free(ignored, TRUE);
+	}
+}
+
+/* The digest's sections: the store's query, the template's name for the
+   lines and for their count. */
+static const struct {
+	enum digest_section section;
+	const char *var, *count;
+} digest_parts[] = {
+    {DIGEST_NEW, "new", "new_count"},
+    {DIGEST_UNASSIGNED, "unassigned", "unassigned_count"},
+    {DIGEST_DUE_TODAY, "due_today", "due_today_count"},
+    {DIGEST_OVERDUE, "overdue", "overdue_count"},
+    {DIGEST_WAITING, "waiting", "waiting_count"},
+    {DIGEST_VISITS, "visits", "visits_count"},
+};
+
+/* Fill the digest's values for the day of now; -1 when the database failed. */
+static int
+digest_vars(struct procedure *p, GHashTable *v, gint64 now, gint64 since, char **cause)
+{
+	char today[16], tomorrow[16], until[16], buf[16];
+	GDate d = calendar_day(now), next = calendar_add(p->cfg->holidays, now, 1);
+	GDateTime *s = g_date_time_new_from_unix_utc(since);
+	char *since_iso = g_date_time_format(s, "%Y-%m-%dT%H:%M:%SZ");
+	GDateTime *sl = g_date_time_new_from_unix_local(since);
+	char *since_text = g_date_time_format(sl, "%H:%M %d/%m/%Y");
+	int rc = 0;
+
+	calendar_iso(&d, today);
+	g_date_add_days(&d, 1);
+	calendar_iso(&d, tomorrow);
+	g_date_add_days(&next, 1);
+	calendar_iso(&next, until);
+	g_date_subtract_days(&next, 1);
+	for (gsize i = 0; rc == 0 && i < G_N_ELEMENTS(digest_parts); i++) {
+		enum digest_section k = digest_parts[i].section;
+		const char *a = k == DIGEST_NEW ? since_iso : k == DIGEST_VISITS ? tomorrow : today;
+		JsonArray *rows = store_digest_section(p->st, k, a, until, cause);
+		GString *lines = g_string_new(NULL);
+		if (rows == NULL) {
+			rc = -1;
+			g_string_free(lines, TRUE);
+			break;
+		}
+		if (k == DIGEST_VISITS)
+			visit_lines(p, lines, rows);
+		else
+			for (guint j = 0; j < json_array_get_length(rows); j++)
+				digest_line(p, lines, json_array_get_object_element(rows, j));
+		g_hash_table_insert(v, (gpointer)digest_parts[i].var, g_string_free(lines, FALSE));
+		g_hash_table_insert(v, (gpointer)digest_parts[i].count,
+		                    g_strdup_printf("%u", json_array_get_length(rows)));
+		json_array_unref(rows);
+	}
+	g_hash_table_insert(v, "day", notify_date_text(today));
+	g_hash_table_insert(v, "visit_day", notify_date_text(calendar_iso(&next, buf)));
+	g_hash_table_insert(v, "tomorrow", notify_date_text(tomorrow));
+	g_hash_table_insert(v, "room_limit", g_strdup_printf("%d", CHECKS_ROOM_LIMIT));
+	notify_set(v, "since", since_text, FALSE);
+	g_date_time_unref(s);
+	g_date_time_unref(sl);
+	g_free(since_iso);
+	g_free(since_text);
+	return rc;
+}
+
+/* The morning digest: on a working day from digest_time on, once a day
+   (the digests table), one mail to all staff.  "New" is since the last
+   digest, or since yesterday began when there was none. */
+static int
+procedure_digest(struct procedure *p, gint64 now, char **cause)
+{
+	char today[16];
+	GDate d = calendar_day(now);
+	GDateTime *lt = g_date_time_new_from_unix_local(now);
+	char *hm = g_date_time_format(lt, "%H:%M"), *last = NULL;
+	gboolean early = strcmp(hm, p->cfg->digest_time) < 0;
+	gint64 since = 0;
+	int rc, found;
+
+	g_date_time_unref(lt);
+	g_free(hm);
+	if (!p->cfg->digest || p->cfg->staff[0] == NULL || early ||
+	    !calendar_workday(p->cfg->holidays, &d))
+		return 0;
+	calendar_iso(&d, today);
+	if (store_begin(p->st, cause) != 0)
+		return -1;
+	found = store_digest_last(p->st, &last, &since, cause);
+	if (found < 0 || (found == 1 && strcmp(last, today) >= 0)) {
+		store_rollback(p->st);
+		g_free(last);
+		return found < 0 ? -1 : 0;
+	}
+	if (found == 0) {
+		g_date_subtract_days(&d, 1);
+		since = calendar_start(&d);
+	}
+	GHashTable *v = notify_vars(p->nt, "", "");
+	rc = digest_vars(p, v, now, since, cause);
+	if (rc == 0)
+		rc = notify_queue(p->nt, 0, "digest", "digest", v, p->cfg->mailbox_addrs[0],
+		                  (const char *const *)p->cfg->staff, NULL, cause);
+	if (rc == 0)
+		rc = store_digest_add(p->st, today, now, cause);
+	if (rc == 0)
+		rc = store_commit(p->st, cause);
+	if (rc != 0)
+		store_rollback(p->st);
+	else
+		log_info("procedure",
+		         "digest of %s sent to staff: %s new, %s overdue, %s due today", today,
+		         (char *)g_hash_table_lookup(v, "new_count"),
+		         (char *)g_hash_table_lookup(v, "overdue_count"),
+		         (char *)g_hash_table_lookup(v, "due_today_count"));
+	g_hash_table_destroy(v);
+	g_free(last);
+	return rc;
+}
+
 /* Send what the timers say is due. */
 int
 procedure_timers(struct procedure *p, gint64 now)
@@ -1111,6 +1478,10 @@ procedure_timers(struct procedure *p, gint64 now)
 		if (rc != 0)
 			store_rollback(p->st);
 	}
+	if (rc == 0)
+		rc = overdue_timers(p, now, &cause);
+	if (rc == 0)
+		rc = procedure_digest(p, now, &cause);
 	if (rc != 0) {
 		log_err("procedure", "timers: %s", cause != NULL ? cause : "error");
 		g_free(cause);

@@ -11,15 +11,17 @@
  * the Admin–General department; a command from anyone else changes nothing
  * and staff are told, and so does one whose sender the centre's mail server
  * did not authenticate (an "unauthenticated" event; staff told at their
- * configured addresses); the unit's confirmation closes a completed request;
- * its answer to a request waiting for information is merged into the fields
- * and acknowledged again; anything else is kept as correspondence and staff
- * are told.  procedure_staff_mail() handles a staff member's new mail that
- * registers an emergency (#khancap).  procedure_timers() sends what is due:
- * reminders for missing information, closing of completed requests nobody
- * confirmed, reminders to file the form after an emergency; the timers are
- * in the database and survive restarts.  Everything runs inside the
- * caller's transaction, except procedure_timers(), which has its own.
+ * configured addresses); #nhan and #giao set the owner, and whoever
+ * schedules or starts unowned work becomes its owner; the unit's confirmation closes a completed
+ * request; its answer to a request waiting for information is merged into the fields and
+ * acknowledged again; anything else is kept as correspondence and staff are told.
+ * procedure_staff_mail() handles a staff member's new mail that registers an emergency (#khancap).
+ * procedure_timers() sends what is due: reminders for missing information, closing of completed
+ * requests nobody confirmed, reminders to file the form after an emergency; one reminder to the
+ * owner (or all staff) of each open request on the day it falls due or at the first run after
+ * ("overdue" event); and on working days from digest_time on, the staff's morning digest, once a
+ * day (the digests table).  The timers are in the database and survive restarts.  Everything runs
+ * inside the caller's transaction, except procedure_timers(), which has its own.
  */
 #ifndef PHIEU_PROCEDURE_H
 #define PHIEU_PROCEDURE_H

@@ -276,6 +276,17 @@ static const char *const migrations[] = {
     "  sent_at INTEGER NOT NULL) WITHOUT ROWID;"
     "CREATE INDEX requests_created ON requests(created);"
     "CREATE INDEX messages_request ON messages(request_id);",
+    /* 15: the morning digests sent to staff, one row per local day, so that
+       each working day has one even across restarts; the open requests (few)
+       by owner and by due date, for the
+       overdue reminders and the digest */
+    "CREATE TABLE digests ("
+    "  day TEXT PRIMARY KEY,"
+    "  sent_at INTEGER NOT NULL) WITHOUT ROWID;"
+    "CREATE INDEX requests_open_owner ON requests(owner)"
+    "  WHERE state IN ('received', 'acknowledged', 'needs_info', 'scheduled', 'in_progress');"
+    "CREATE INDEX requests_open_due ON requests(due_date)"
+    "  WHERE state IN ('received', 'acknowledged', 'needs_info', 'scheduled', 'in_progress');",
 };
 
 /* Now as an ISO 8601 UTC timestamp. */
@@ -1541,7 +1552,7 @@ store_request_list(struct store *st, char **cause)
 	sqlite3_stmt *s =
 	    store_query(st,
 	                "SELECT number, type, state, mailbox, sender, subject, created, "
-	                "id FROM requests ORDER BY id",
+	                "id, owner, due_date FROM requests ORDER BY id",
 	                cause, "");
 	JsonArray *a;
 	int rc;
@@ -1558,6 +1569,8 @@ store_request_list(struct store *st, char **cause)
 		set_str(o, "sender", s, 4);
 		set_str(o, "subject", s, 5);
 		set_str(o, "created", s, 6);
+		set_str(o, "owner", s, 8);
+		set_str(o, "due_date", s, 9);
 		json_array_add_object_element(a, o);
 	}
 	sqlite3_reset(s);
@@ -1636,7 +1649,8 @@ store_request_show(struct store *st, const char *id_or_number, char **cause)
 	                "sender, subject, message_id, form_code, source, fields, "
 	                "missing, doubtful, confidence, created, updated, sources, "
 	                "conflicts, review, scheduled_at, scheduled_until, cost, due_at, "
-	                "due_kind, reminders, emergency, linked_to, hold FROM requests "
+	                "due_kind, reminders, emergency, linked_to, hold, owner, due_date "
+	                "FROM requests "
 	                "WHERE number = ? OR (id = ? AND ? GLOB '[0-9]*' AND ? NOT "
 	                "GLOB '*-*')",
 	                cause, "ssss", id_or_number, id_or_number, id_or_number, id_or_number);
@@ -1683,6 +1697,8 @@ store_request_show(struct store *st, const char *id_or_number, char **cause)
 		if (sqlite3_column_type(s, 27) != SQLITE_NULL)
 			json_object_set_int_member(o, "linked_to", sqlite3_column_int64(s, 27));
 		set_str(o, "hold", s, 28);
+		set_str(o, "owner", s, 29);
+		set_str(o, "due_date", s, 30);
 	}
 	sqlite3_reset(s);
 	if (o != NULL) {
@@ -1828,6 +1844,141 @@ store_requests_due(struct store *st, gint64 now, char **cause)
 	}
 	sqlite3_reset(s);
 	return ids;
+}
+
+/* Set (or clear, with NULL) who works on a request. */
+int
+store_request_set_owner(struct store *st, gint64 id, const char *owner, char **cause)
+{
+	return store_exec(st, "UPDATE requests SET owner = ? WHERE id = ?", cause, "sI", owner, id);
+}
+
+/* Set (or clear, with NULL) the day a request is due. */
+int
+store_request_set_due_date(struct store *st, gint64 id, const char *day, char **cause)
+{
+	return store_exec(st, "UPDATE requests SET due_date = ? WHERE id = ?", cause, "sI", day,
+	                  id);
+}
+
+/* The states in which a request still waits for the centre's work
+   (rules/workload.c workload_open). */
+#define OPEN_STATES "('received', 'acknowledged', 'needs_info', 'scheduled', 'in_progress')"
+
+/* Open requests due on or before today that were never reminded of it. */
+GArray *
+store_requests_overdue(struct store *st, const char *today, char **cause)
+{
+	sqlite3_stmt *s = store_query(
+	    st,
+	    "SELECT r.id FROM requests r WHERE r.state IN " OPEN_STATES " AND r.due_date <= ? "
+	    "AND NOT EXISTS (SELECT 1 FROM events e WHERE e.request_id = r.id AND "
+	    "e.kind = 'overdue') ORDER BY r.due_date LIMIT 500",
+	    cause, "s", today);
+	GArray *ids = g_array_new(FALSE, FALSE, sizeof(gint64));
+
+	if (s == NULL)
+		return ids;
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		gint64 id = sqlite3_column_int64(s, 0);
+		g_array_append_val(ids, id);
+	}
+	sqlite3_reset(s);
+	return ids;
+}
+
+/* The statements of the digest's sections: ?1 and ?2 as store_digest_section says. */
+#define DIGEST_COLUMNS                                                                             \
+	"SELECT number, type, state, json_extract(fields, '$.requesting_unit'), owner, due_date, " \
+	"scheduled_at, scheduled_until, json_extract(fields, '$.visitors') FROM requests "
+static const struct {
+	enum digest_section section;
+	const char *sql;
+} digest_sql[] = {
+    {DIGEST_NEW, DIGEST_COLUMNS "WHERE created >= ?1 ORDER BY created"},
+    {DIGEST_UNASSIGNED,
+     DIGEST_COLUMNS "WHERE state IN " OPEN_STATES " AND owner IS NULL ORDER BY id"},
+    {DIGEST_DUE_TODAY,
+     DIGEST_COLUMNS "WHERE state IN " OPEN_STATES " AND due_date = ?1 ORDER BY id"},
+    {DIGEST_OVERDUE,
+     DIGEST_COLUMNS "WHERE state IN " OPEN_STATES " AND due_date < ?1 ORDER BY due_date"},
+    {DIGEST_WAITING,
+     DIGEST_COLUMNS "WHERE state IN " OPEN_STATES " AND state = 'needs_info' ORDER BY due_date"},
+    {DIGEST_VISITS, DIGEST_COLUMNS "WHERE type = 'server_room' AND state IN ('scheduled', "
+                                   "'in_progress') AND scheduled_at >= ?1 AND scheduled_at < ?2 "
+                                   "ORDER BY scheduled_at"},
+};
+
+/* The requests of one section of the morning digest. */
+JsonArray *
+store_digest_section(struct store *st, enum digest_section section, const char *a, const char *b,
+                     char **cause)
+{
+	sqlite3_stmt *s = NULL;
+	JsonArray *out;
+	int rc;
+
+	for (gsize i = 0; i < G_N_ELEMENTS(digest_sql); i++)
+		if (digest_sql[i].section == section)
+			s = store_query(st, digest_sql[i].sql, cause, "ss", a, b);
+	if (s == NULL)
+		return NULL;
+	out = json_array_new();
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		JsonObject *o = json_object_new();
+		set_str(o, "id", s, 0);
+		set_str(o, "type", s, 1);
+		set_str(o, "state", s, 2);
+		set_str(o, "unit", s, 3);
+		set_str(o, "owner", s, 4);
+		set_str(o, "due_date", s, 5);
+		set_str(o, "scheduled_at", s, 6);
+		set_str(o, "scheduled_until", s, 7);
+		json_object_set_member(o, "visitors",
+		                       json_from_text((const char *)sqlite3_column_text(s, 8)));
+		json_array_add_object_element(out, o);
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE) {
+		*cause = store_error(st, "digest");
+		json_array_unref(out);
+		return NULL;
+	}
+	return out;
+}
+
+/* The newest digest sent: 1 with its day (g_free) and time, 0 when none, -1. */
+int
+store_digest_last(struct store *st, char **day, gint64 *sent_at, char **cause)
+{
+	sqlite3_stmt *s = store_query(
+	    st, "SELECT day, sent_at FROM digests WHERE day = (SELECT max(day) FROM digests)",
+	    cause, "");
+	int rc, found = 0;
+
+	*day = NULL;
+	*sent_at = 0;
+	if (s == NULL)
+		return -1;
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		*day = col_str(s, 0);
+		*sent_at = sqlite3_column_int64(s, 1);
+		found = 1;
+	} else if (rc != SQLITE_DONE) {
+		*cause = store_error(st, "digest lookup");
+		found = -1;
+	}
+	sqlite3_reset(s);
+	return found;
+}
+
+/* Record the digest of a day. */
+int
+store_digest_add(struct store *st, const char *day, gint64 sent_at, char **cause)
+{
+	return store_exec(st, "INSERT INTO digests(day, sent_at) VALUES (?, ?)", cause, "sI", day,
+	                  sent_at);
 }
 
 /* Record an appointment. */

@@ -245,6 +245,32 @@ int store_request_set_hold(struct store *st, gint64 id, const char *hold, char *
 GArray *store_requests_due(struct store *st, gint64 now, char **cause);
 int store_request_set_schedule(struct store *st, gint64 id, const char *at, const char *until,
                                char **cause);
+/* Who works on a request (a staff address; NULL: nobody) and the day it is
+   due ("YYYY-MM-DD"; NULL: none) (schema 13). */
+int store_request_set_owner(struct store *st, gint64 id, const char *owner, char **cause);
+int store_request_set_due_date(struct store *st, gint64 id, const char *day, char **cause);
+/* Ids of open requests due on or before today ("YYYY-MM-DD") without an
+   "overdue" event in their history (reminded once). */
+GArray *store_requests_overdue(struct store *st, const char *today, char **cause);
+
+/* The sections of the staff's morning digest. */
+enum digest_section {
+	DIGEST_NEW,        /* received since a (ISO 8601 UTC) */
+	DIGEST_UNASSIGNED, /* open, no owner */
+	DIGEST_DUE_TODAY,  /* open, due on a ("YYYY-MM-DD") */
+	DIGEST_OVERDUE,    /* open, due before a */
+	DIGEST_WAITING,    /* needs_info: waiting for the unit */
+	DIGEST_VISITS,     /* server-room visits booked from a to before b ("YYYY-MM-DD…") */
+};
+/* The requests of a section as [{id (number), type, state, unit, owner,
+   due_date, scheduled_at, scheduled_until, visitors}]; NULL on error. */
+JsonArray *store_digest_section(struct store *st, enum digest_section section, const char *a,
+                                const char *b, char **cause);
+/* The newest digest sent (schema 14): 1 with its local day and unix time,
+   0 when none yet, -1 on error; record one (the day is the key: a second
+   digest of one day fails). */
+int store_digest_last(struct store *st, char **day, gint64 *sent_at, char **cause);
+int store_digest_add(struct store *st, const char *day, gint64 sent_at, char **cause);
 int store_request_add_cost(struct store *st, gint64 id, gint64 amount, char **cause);
 int store_request_mark(struct store *st, gint64 id, gboolean emergency, gint64 linked_to,
                        char **cause);

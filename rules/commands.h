@@ -13,6 +13,8 @@
  *   #ghichu <text> · #note <text>          internal note
  *   #khancap <unit>: <what was done> · #emergency …   register a phoned-in emergency
  *   #tep · #files                          mail me the original message and attachments
+ *   #nhan · #take                         the sender takes the request (its owner)
+ *   #giao <staff> · #assign <staff>       give it to a staff member (address or short name)
  * commands_parse() finds them in the new text of a reply (quoted history and
  * signatures are not read) and reads their arguments: dates and times in the
  * forms people write ("9h", "9h30", "09:00", "05/12", "05/12/2026",
@@ -38,6 +40,8 @@ enum command_kind {
 	CMD_NOTE,      /* #ghichu */
 	CMD_EMERGENCY, /* #khancap */
 	CMD_FILES,     /* #tep */
+	CMD_TAKE,      /* #nhan: the sender works on it */
+	CMD_ASSIGN,    /* #giao <staff>: someone else does */
 };
 
 struct command {

@@ -23,6 +23,7 @@ struct type_row {
 	finish_fn finish;
 	gboolean sign_off; /* the unit signs the completion off (forms 01, 03, 05) */
 	const char *title_en;
+	int due_days; /* working days from receipt to the due date, 0: none */
 };
 
 static void finish_mailbox(struct decision *d, JsonObject *raw, const struct message *m);
@@ -42,7 +43,7 @@ static const struct type_row builtin_types[] = {
      "nang cap website",
      "website_url:3", "website_url",
      "requesting_unit|contact_name|contact_phone|website_url|description",
-     "Cập nhật mã nguồn website", finish_plain, TRUE, "Website source update"},
+     "Cập nhật mã nguồn website", finish_plain, TRUE, "Website source update", 3},
     {"mailbox", 2, NULL,
      "hop thu|tai khoan email|tai khoan thu|email cong vu|thu cong vu|thu dien tu cong vu|"
      "cap moi tai khoan|cap lai mat khau|mailbox|email account|reset password|"
@@ -50,26 +51,26 @@ static const struct type_row builtin_types[] = {
      "accounts:3|mailbox_action:1|change_detail:2", "mailbox_action|accounts|change_detail",
      "requesting_unit|contact_name|contact_phone|mailbox_action|accounts",
      "Cấp mới/thay đổi/hủy bỏ hộp thư điện tử", finish_mailbox, FALSE,
-     "Mailbox create/change/cancel"},
+     "Mailbox create/change/cancel", 2},
     {"subdomain", 3, "pkt-iid",
      "ten mien con|subdomain|sub-domain|tao ten mien|dang ky ten mien|ten mien",
      "subdomain:3|approval_ref:2|target_ip:2|admin_name:1",
      "subdomain|approval_ref|target_ip|purpose|admin_name|admin_phone|admin_email",
      "requesting_unit|contact_name|contact_phone|subdomain|approval_ref|target_ip|purpose",
-     "Tạo tên miền con của danang.gov.vn", finish_plain, TRUE, "Sub-domain of danang.gov.vn"},
+     "Tạo tên miền con của danang.gov.vn", finish_plain, TRUE, "Sub-domain of danang.gov.vn", 5},
     {"server_room", 4, "pkt-iid",
      "phong he thong|phong may chu|vao ra phong|vao phong|server room|data center|tu rack|"
      "phong server|trung tam du lieu|vao ra",
      "visitors:3|visit_date:2|time_from:2|equipment:1",
      "visit_date|time_from|time_to|visitors|purpose|equipment|emergency",
      "requesting_unit|contact_name|contact_phone|visit_date|time_from|visitors|purpose",
-     "Vào ra Phòng Hệ thống", finish_server_room, FALSE, "Server-room access"},
+     "Vào ra Phòng Hệ thống", finish_server_room, FALSE, "Server-room access", 1},
     {"tech_support", 5, "pkt-iid",
      "ho tro ky thuat|technical support|tech support|it support|su co|dang ky ho tro|"
      "yeu cau ho tro|khac phuc",
      "category:3|location:1|priority:1", "category|location|priority|emergency",
      "requesting_unit|contact_name|contact_phone|location|description",
-     "Hỗ trợ kỹ thuật trong tòa nhà", finish_plain, TRUE, "Technical support in the buildings"},
+     "Hỗ trợ kỹ thuật trong tòa nhà", finish_plain, TRUE, "Technical support in the buildings", 2},
 };
 
 /* The request types in use: the built-in rows, changed and extended by
@@ -158,6 +159,33 @@ rules_configure_type(const char *key, int form_no, const char *mailbox, const ch
 	if (title != NULL)
 		row->title_vi = row->title_en =
 		    kept(g_strdup(title)); /* the rules file's, in any language */
+}
+
+/* Change a request type's due days from the rules file (-1: unchanged). */
+void
+rules_configure_due(const char *key, int due_days)
+{
+	GPtrArray *t = table();
+
+	for (guint i = 0; due_days >= 0 && i < t->len; i++) {
+		struct type_row *row = g_ptr_array_index(t, i);
+		if (strcmp(row->key, key) == 0)
+			row->due_days = due_days;
+	}
+}
+
+/* Working days from receipt to a type's due date, 0 when it has none. */
+int
+rules_due_days(const char *type)
+{
+	GPtrArray *t = table();
+
+	for (guint i = 0; type != NULL && i < t->len; i++) {
+		const struct type_row *r = g_ptr_array_index(t, i);
+		if (strcmp(r->key, type) == 0)
+			return r->due_days;
+	}
+	return 0;
 }
 
 /* A request type's name for people in a language ("vi", "en"). */

@@ -71,6 +71,13 @@ void rules_reset_types(void);
    are added to the type's words; required ('|') replaces its list. */
 void rules_configure_type(const char *key, int form_no, const char *mailbox, const char *words,
                           const char *required, int sign_off, const char *title);
+/* Change a type's due_days (working days from receipt to the due date) from
+   the rules file, after rules_configure_type(); -1 leaves it as it is.  The
+   built-in ones: website_update 3, mailbox 2, subdomain 5, server_room 1,
+   tech_support 2; a new type has none (0) unless the rules file gives it. */
+void rules_configure_due(const char *key, int due_days);
+/* Working days from receipt to a type's due date; 0: no due date. */
+int rules_due_days(const char *type);
 /* A request type's name for people in a language ("vi", "en"): the rules
    file's title when it set one; for an unknown key, "request of unknown type". */
 const char *rules_type_title(const char *key, const char *lang);

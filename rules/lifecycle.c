@@ -23,6 +23,8 @@ static const struct step steps[] = {
     {CMD_COST, OPEN "|completed|closed", NULL, "cost", NULL, NOTIFY_FINANCE, NULL},
     {CMD_NOTE, OPEN "|completed|closed|rejected|cancelled", NULL, "note", NULL, 0, NULL},
     {CMD_FILES, OPEN "|completed|closed|rejected|cancelled", NULL, "files", NULL, 0, NULL},
+    {CMD_TAKE, OPEN "|completed", NULL, "assigned", NULL, 0, NULL},
+    {CMD_ASSIGN, OPEN "|completed", NULL, "assigned", NULL, 0, NULL},
 };
 
 /* The step a command makes. */

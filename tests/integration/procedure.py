@@ -451,7 +451,7 @@ class Lifecycle(ProcedureCase):
 
         self.staff_reply(number, schedule, sender=actor)
         self.run_once()
-        shown = self.expect_state(number, "scheduled", ("scheduled", actor))
+        shown = self.expect_state(number, "scheduled", ("assigned", actor), ("scheduled", actor))
         self.assertEqual(shown["scheduled_at"], at, f"the appointment of {schedule!r}")
         told = self.expect_unit(sender, number, SCHEDULED, frm=unit_from)
         day, hour = at.split("T")
@@ -741,7 +741,7 @@ class Checks(ProcedureCase):
         self.staff_told_of_answer(number)
         self.staff_reply(number, "#lich 09/12/2026 14h")
         self.run_once()
-        self.expect_state(number, "scheduled", ("scheduled", STAFF[0]))
+        self.expect_state(number, "scheduled", ("assigned", STAFF[0]), ("scheduled", STAFF[0]))
         self.expect_unit(STP, number, SCHEDULED, frm=PKT)
         self.expect_nothing_else()
 
@@ -800,7 +800,7 @@ class Checks(ProcedureCase):
         self.staff_reply(two, "#lich 15/12/2026 9h-11h")
         self.run_once()
         self.expect_state(two, "scheduled", ("received", CANG), ("acknowledged", "phieu"),
-                          ("scheduled", STAFF[0]))
+                          ("assigned", STAFF[0]), ("scheduled", STAFF[0]))
         self.expect_unit(CANG, two, SCHEDULED)
 
         one = self.new_request(server_room_request(
@@ -810,7 +810,8 @@ class Checks(ProcedureCase):
         self.staff_reply(one, "#lich 15/12/2026 10h-11h")
         self.run_once()
         shown = self.expect_state(one, "scheduled", ("received", STP), ("acknowledged", "phieu"),
-                                  ("scheduled", STAFF[0]), ("capacity", "phieu"))
+                                  ("assigned", STAFF[0]), ("scheduled", STAFF[0]),
+                                  ("capacity", "phieu"))
         self.assertEqual(shown["scheduled_at"], "2026-12-15T10:00")
         warning = self.expect_staff(one, CAPACITY)
         self.assertIn(two, warning["body"], "the visit it overlaps")
@@ -824,7 +825,7 @@ class Checks(ProcedureCase):
         self.staff_reply(later, "#lich 15/12/2026 11h-12h")
         self.run_once()
         self.expect_state(later, "scheduled", ("received", SNV), ("acknowledged", "phieu"),
-                          ("scheduled", STAFF[0]))
+                          ("assigned", STAFF[0]), ("scheduled", STAFF[0]))
         self.expect_unit(SNV, later, SCHEDULED)
         self.expect_nothing_else()
 

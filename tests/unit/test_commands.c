@@ -25,6 +25,7 @@ static const char *const names[] = {
     [CMD_SCHEDULE] = "lich",   [CMD_START] = "batdau",  [CMD_DONE] = "xong",
     [CMD_NEEDINFO] = "bosung", [CMD_REJECT] = "tuchoi", [CMD_CANCEL] = "huy",
     [CMD_COST] = "chiphi",     [CMD_NOTE] = "ghichu",   [CMD_EMERGENCY] = "khancap",
+    [CMD_TAKE] = "nhan",       [CMD_ASSIGN] = "giao",
 };
 
 /* Compare a string field with a row's want (ANY: not checked). */
@@ -62,6 +63,9 @@ static const struct spelling_row spellings[] = {
     {"#chiphi", CMD_COST},        {"#cost", CMD_COST},         {"#ghi chú", CMD_NOTE},
     {"#ghichu", CMD_NOTE},        {"#GHICHU", CMD_NOTE},       {"#note", CMD_NOTE},
     {"#khẩn cấp", CMD_EMERGENCY}, {"#khancap", CMD_EMERGENCY}, {"#emergency", CMD_EMERGENCY},
+    {"#nhận", CMD_TAKE},          {"#nhan", CMD_TAKE},         {"#take", CMD_TAKE},
+    {"#Nhận việc", CMD_TAKE},     {"#giao", CMD_ASSIGN},       {"#giao việc", CMD_ASSIGN},
+    {"#assign", CMD_ASSIGN},      {"#phân công", CMD_ASSIGN},  {"#ASSIGN", CMD_ASSIGN},
 };
 
 /* Each spelling alone (no text) and with a text after it. */
@@ -291,7 +295,7 @@ static const struct unknown_case unknowns[] = {
     {"unknown word", "#lichsu xem lại", 0, "#lichsu xem lại"},
     {"typo", "  #xongg  ", 0, "#xongg"},
     {"with a command", "#hoanthanh\n#chuyen cho anh B", 1, "#chuyen cho anh B"},
-    {"unknown in english", "#assign tuan", 0, "#assign tuan"},
+    {"unknown in english", "#escalate tuan", 0, "#escalate tuan"},
     {"number is not unknown", "#1 ưu tiên", 0, NULL},
     {"hash and space is not unknown", "# Ghi chú", 0, NULL},
     {"hashtag inside a sentence", "Theo dõi #chuyendoiso nhé", 0, NULL},

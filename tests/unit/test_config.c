@@ -68,6 +68,8 @@ t_good(void **state)
 	assert_null(c->auth_id);      /* no authentication group: From: alone */
 	assert_non_null(c->holidays); /* none given: an empty list */
 	assert_null(c->holidays[0]);
+	assert_int_equal(c->digest, 1); /* the morning digest, at 07:30 */
+	assert_string_equal(c->digest_time, "07:30");
 	config_free(c);
 	unlink(path);
 	unlink(secret);
@@ -129,6 +131,12 @@ t_bad(void **state)
 	     ":11: holidays: element 2 is not a date YYYY-MM-DD"},
 	    {"finance = ", "holidays = [ \"05/02/2027\" ];\nfinance = ",
 	     ":11: holidays: element 1 is not a date YYYY-MM-DD"},
+	    /* the digest's time of day is "HH:MM" */
+	    {"finance = ", "digest_time = \"7h30\";\nfinance = ",
+	     ":11: digest_time: \"7h30\" is not a time of day \"HH:MM\""},
+	    {"finance = ", "digest_time = \"24:00\";\nfinance = ",
+	     ":11: digest_time: \"24:00\" is not a time of day"},
+	    {"finance = ", "digest = \"yes\";\nfinance = ", ":11: digest:"},
 	};
 	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
 		char *at = strstr(good, cases[i].from);
@@ -244,7 +252,7 @@ t_rules(void **state)
 	g_file_set_contents(conf, s->str, -1, NULL);
 	g_file_set_contents(rules,
 	                    "types = ( { key = \"tech_support\"; keywords = [ \"máy in\" ]; "
-	                    "sign_off = false; },\n"
+	                    "sign_off = false; due_days = 4; },\n"
 	                    "  { key = \"network_cable\"; form = 6; mailbox = \"cntt\"; } );\n"
 	                    "labels = { contact_phone = [ \"Số máy bàn\" ]; };\n",
 	                    -1, NULL);
@@ -257,11 +265,21 @@ t_rules(void **state)
 	assert_string_equal(t->key, "tech_support");
 	assert_string_equal(t->keywords[0], "máy in");
 	assert_int_equal(t->sign_off, 0);
+	assert_int_equal(t->due_days, 4);
 	t = g_ptr_array_index(c->rule_types, 1);
 	assert_int_equal(t->form, 6);
 	assert_string_equal(t->mailbox, "cntt");
 	assert_int_equal(t->sign_off, -1);
+	assert_int_equal(t->due_days, -1); /* unchanged: the type's own */
 	config_free(c);
+
+	/* due days are working days, 0 (none) to 365 */
+	g_file_set_contents(rules, "types = (\n { key = \"mailbox\"; due_days = -2; } );\n", -1,
+	                    NULL);
+	assert_null(config_load(conf, &cause));
+	assert_non_null(
+	    strstr(cause, "rules.conf:2: types[0]: due_days must be between 0 and 365"));
+	g_free(cause);
 
 	/* a mailbox that is not configured, named with its line */
 	g_file_set_contents(rules, "types = (\n { key = \"x\"; mailbox = \"nowhere\"; } );\n", -1,

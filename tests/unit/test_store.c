@@ -703,6 +703,36 @@ exercise(struct store *st)
 	g_array_free(q, TRUE);
 
 	assert_int_equal(store_request_set_state(st, id, "needs_info", &cause), 0);
+	/* owners, due dates, the overdue reminders and the morning digest */
+	assert_int_equal(store_request_set_owner(st, id, "thang.ltv@danang.gov.vn", &cause), 0);
+	assert_int_equal(store_request_set_due_date(st, id, "2026-12-04", &cause), 0);
+	GArray *overdue = store_requests_overdue(st, "2026-12-07", &cause);
+	assert_int_equal(overdue->len, 1);
+	g_array_free(overdue, TRUE);
+	for (int k = DIGEST_NEW; k <= DIGEST_VISITS; k++) {
+		JsonArray *rows = store_digest_section(
+		    st, k, k == DIGEST_NEW ? "2000-01-01" : "2026-12-07", "2026-12-09", &cause);
+		assert_non_null(rows);
+		/* the request is new, owned, overdue (not due today) and waiting */
+		int listed = 0;
+		for (guint r = 0; r < json_array_get_length(rows); r++)
+			listed += g_strcmp0(json_object_get_string_member(
+			                        json_array_get_object_element(rows, r), "id"),
+			                    num) == 0;
+		assert_int_equal(listed,
+		                 k == DIGEST_NEW || k == DIGEST_OVERDUE || k == DIGEST_WAITING);
+		json_array_unref(rows);
+	}
+	char *day = NULL;
+	gint64 sent = 0;
+	assert_int_equal(store_digest_last(st, &day, &sent, &cause), 0);
+	assert_int_equal(store_digest_add(st, "2026-12-07", 1000, &cause), 0);
+	assert_int_equal(store_digest_last(st, &day, &sent, &cause), 1);
+	assert_string_equal(day, "2026-12-07");
+	assert_int_equal(sent, 1000);
+	g_free(day);
+	assert_int_equal(store_digest_add(st, "2026-12-07", 2000, &cause), -1);
+	g_clear_pointer(&cause, g_free);
 	assert_int_equal(store_request_set_hold(st, id, "the form", &cause), 0);
 	assert_int_equal(store_request_set_due(st, id, 1000, "remind", &cause), 0);
 	GArray *ids = store_requests_due(st, 2000, &cause);
