@@ -318,11 +318,12 @@ queue_ack(struct intake *in, gint64 id, const char *number, const struct decisio
 	const char *lang = in->cfg->language;
 	const char *from =
 	    rules_mailbox_address(&in->ropts, d->proper != NULL ? d->proper : mailbox);
+	char *greeting = notify_phrase(in->nt, "greeting", NULL, NULL);
 	const char *name = json_object_has_member(d->fields, "contact_name")
 	                       ? json_object_get_string_member(d->fields, "contact_name")
 	                   : json_object_has_member(d->fields, "requesting_unit")
 	                       ? json_object_get_string_member(d->fields, "requesting_unit")
-	                       : (strcmp(lang, "en") == 0 ? "Sir or Madam" : "Quý đơn vị");
+	                       : greeting;
 	gboolean known = strcmp(d->type, "unknown") != 0;
 	struct thread_ref t = thread_of(m);
 	int rc;
@@ -330,6 +331,7 @@ queue_ack(struct intake *in, gint64 id, const char *number, const struct decisio
 	if (from == NULL)
 		from = rules_mailbox_address(&in->ropts, mailbox);
 	notify_set(v, "greeting", name, FALSE);
+	g_free(greeting);
 	notify_set(v, "title", rules_type_title(d->type, lang), FALSE);
 	notify_set(v, "form_code", d->form_code, FALSE);
 	g_hash_table_insert(v, "fields", reply_fields_text(d->fields, d->doubtful, lang));

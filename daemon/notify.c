@@ -54,6 +54,23 @@ static const char *const report_template_names[] = {"report", "files", "files_to
 /* Every list of templates. */
 static const char *const *const template_lists[] = {template_names, report_template_names};
 
+/* The phrases the daemon's own mail uses (besides the checks'). */
+const char *const notify_phrase_keys[] = {
+    "greeting",
+    "time_on_date",
+    "amount",
+    "schedule_needs_date",
+    "command_refused",
+    "unauth_confirmation",
+    "unauth_information",
+    "review_unknown_type",
+    "review_doubtful",
+    "review_conflict",
+    "review_unreadable",
+    "attachment",
+    NULL,
+};
+
 struct notify {
 	const struct config *cfg;
 	struct store *st;
@@ -100,18 +117,19 @@ notify_new(const struct config *cfg, struct store *st, char **cause)
 		for (int i = 0; template_lists[l][i] != NULL; i++)
 			if (notify_load(n, template_lists[l][i], cause) != 0)
 				return notify_free(n);
-	/* every phrase the checks may give is there */
-	for (int i = 0; checks_phrase_keys[i] != NULL; i++) {
-		char *line =
-		    reply_lookup_line(notify_template(n, "phrases"), checks_phrase_keys[i]);
-		if (line == NULL) {
-			*cause =
-			    g_strdup_printf("template %s/phrases.%s.txt: no line \"%s: …\"",
-			                    cfg->templates, cfg->language, checks_phrase_keys[i]);
-			return notify_free(n);
+	/* every phrase the checks and the daemon may use is there */
+	const char *const *const lists[] = {checks_phrase_keys, notify_phrase_keys};
+	for (gsize l = 0; l < G_N_ELEMENTS(lists); l++)
+		for (int i = 0; lists[l][i] != NULL; i++) {
+			char *line = reply_lookup_line(notify_template(n, "phrases"), lists[l][i]);
+			if (line == NULL) {
+				*cause =
+				    g_strdup_printf("template %s/phrases.%s.txt: no line \"%s: …\"",
+				                    cfg->templates, cfg->language, lists[l][i]);
+				return notify_free(n);
+			}
+			g_free(line);
 		}
-		g_free(line);
-	}
 	return n;
 }
 
@@ -133,9 +151,10 @@ notify_template(const struct notify *n, const char *name)
 	return g_hash_table_lookup(n->templates, name);
 }
 
-/* A phrase of the configured language, {{value}} filled; NULL for a NULL key. */
+/* A phrase of the configured language, {{value}} and {{detail}} filled;
+   NULL for a NULL key. */
 char *
-notify_phrase(const struct notify *n, const char *key, const char *value)
+notify_phrase(const struct notify *n, const char *key, const char *value, const char *detail)
 {
 	char *line = key != NULL ? reply_lookup_line(notify_template(n, "phrases"), key) : NULL;
 	GHashTable *v;
@@ -145,6 +164,7 @@ notify_phrase(const struct notify *n, const char *key, const char *value)
 		return key != NULL ? g_strdup(key) : NULL; /* checked at start: cannot happen */
 	v = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, g_free);
 	notify_set(v, "value", value != NULL ? value : "", FALSE);
+	notify_set(v, "detail", detail != NULL ? detail : "", FALSE);
 	out = reply_render(line, v);
 	g_hash_table_destroy(v);
 	g_free(line);
@@ -214,12 +234,10 @@ notify_request_vars(const struct notify *n, GHashTable *v, JsonObject *request)
 	g_hash_table_insert(v, "fields", reply_fields_text(fields, doubtful, lang));
 	const char *name = jsonget_str(fields, "contact_name");
 	const char *unit = jsonget_str(fields, "requesting_unit");
+	char *greeting = notify_phrase(n, "greeting", NULL, NULL);
 	notify_set(v, "unit", unit, FALSE);
-	notify_set(v, "greeting",
-	           name != NULL   ? name
-	           : unit != NULL ? unit
-	                          : (strcmp(lang, "en") == 0 ? "Sir or Madam" : "Quý đơn vị"),
-	           FALSE);
+	notify_set(v, "greeting", name != NULL ? name : unit != NULL ? unit : greeting, FALSE);
+	g_free(greeting);
 	notify_set(v, "location", jsonget_str(fields, "location"), FALSE);
 	const char *proper = jsonget_str(request, "proper_mailbox");
 	const struct mailbox_cfg *mb = config_mailbox(n->cfg, proper);

@@ -37,9 +37,12 @@ const char *notify_template(const struct notify *n, const char *name);
 GHashTable *notify_vars(const struct notify *n, const char *number, const char *original_subject);
 /* Add a stored request's values (store_request_show's object). */
 void notify_request_vars(const struct notify *n, GHashTable *v, JsonObject *request);
-/* A line of the "phrases" template ("key: text") with {{value}} filled; NULL
-   for a NULL key. */
-char *notify_phrase(const struct notify *n, const char *key, const char *value);
+/* Every phrase key the daemon uses (NULL-terminated); notify_new() fails
+   when the phrases template lacks one of these or of checks_phrase_keys. */
+extern const char *const notify_phrase_keys[];
+/* A line of the "phrases" template ("key: text") with {{value}} and
+   {{detail}} filled (NULL: empty); NULL for a NULL key. */
+char *notify_phrase(const struct notify *n, const char *key, const char *value, const char *detail);
 /* A date "YYYY-MM-DD" as people read it, "09/12/2026" ("" for NULL). */
 char *notify_date_text(const char *iso);
 /* Set a value (a copy, cleaned to one line unless multiline). */

@@ -183,25 +183,27 @@ hint_staff(struct procedure *p, const struct req *r, const struct message *m, co
 	return rc;
 }
 
-/* A date "YYYY-MM-DD" and time as people read them: "09:00 ngày 05/12/2026". */
+/* A date "YYYY-MM-DD" and time as people read them: "09:00 ngày 05/12/2026"
+   (the phrase "time_on_date" of the language). */
 static char *
-when_text(const char *lang, const char *date, const char *time)
+when_text(const struct procedure *p, const char *date, const char *time)
 {
 	int y = 0, m = 0, d = 0;
 
 	if (date == NULL || sscanf(date, "%d-%d-%d", &y, &m, &d) != 3)
 		return g_strdup(time != NULL ? time : "");
+	char *day = g_strdup_printf("%02d/%02d/%04d", d, m, y);
 	/* a date alone is "05/12/2026": the templates say "ngày" themselves */
 	if (time == NULL)
-		return g_strdup_printf("%02d/%02d/%04d", d, m, y);
-	if (strcmp(lang, "en") == 0)
-		return g_strdup_printf("%s on %02d/%02d/%04d", time, d, m, y);
-	return g_strdup_printf("%s ngày %02d/%02d/%04d", time, d, m, y);
+		return day;
+	char *t = notify_phrase(p->nt, "time_on_date", time, day);
+	g_free(day);
+	return t;
 }
 
-/* An amount of đồng as people write it: "1.500.000 đ". */
+/* An amount of đồng as people write it: "1.500.000 đ" (the phrase "amount"). */
 static char *
-amount_text(gint64 amount)
+amount_text(const struct procedure *p, gint64 amount)
 {
 	char digits[32];
 	GString *out = g_string_new(NULL);
@@ -215,8 +217,9 @@ amount_text(gint64 amount)
 			g_string_append_c(out, '.');
 		g_string_append_c(out, digits[i]);
 	}
-	g_string_append(out, " đ");
-	return g_string_free(out, FALSE);
+	char *t = notify_phrase(p->nt, "amount", out->str, NULL);
+	g_string_free(out, TRUE);
+	return t;
 }
 
 /* "HH:MM" plus minutes. */
@@ -253,8 +256,9 @@ step_schedule(struct procedure *p, struct req *r, const struct step *s, const st
 	if (date == NULL || time == NULL) {
 		g_free(until_t);
 		GHashTable *v = req_vars(p, r);
-		notify_set(v, "reason", "#lich cần ngày và giờ, ví dụ: #lich 05/12/2026 09:00",
-		           FALSE);
+		char *why = notify_phrase(p->nt, "schedule_needs_date", NULL, NULL);
+		notify_set(v, "reason", why, FALSE);
+		g_free(why);
 		notify_set(v, "mailbox", r->mailbox, FALSE);
 		notify_set(v, "sender", actor, FALSE);
 		notify_set(v, "problems", c->line, FALSE);
@@ -288,7 +292,7 @@ step_schedule(struct procedure *p, struct req *r, const struct step *s, const st
 			g_free(detail);
 			if (rc == 0) {
 				GHashTable *v = req_vars(p, r);
-				char *w = when_text(p->cfg->language, date, time), *n;
+				char *w = when_text(p, date, time), *n;
 				n = g_strdup_printf("%d", others + people);
 				notify_set(v, "when", w, FALSE);
 				notify_set(v, "until", until_t, FALSE);
@@ -303,7 +307,7 @@ step_schedule(struct procedure *p, struct req *r, const struct step *s, const st
 	}
 	if (rc == 0) {
 		GHashTable *v = req_vars(p, r);
-		char *w = when_text(p->cfg->language, date, time);
+		char *w = when_text(p, date, time);
 		notify_set(v, "when", w, FALSE);
 		notify_set(v, "until", until_t, FALSE);
 		notify_set(v, "actor", actor, FALSE);
@@ -323,7 +327,7 @@ static int
 step_cost(struct procedure *p, struct req *r, const struct step *s, const struct command *c,
           const char *actor, gint64 mid, char **cause)
 {
-	char *amount = amount_text(c->amount);
+	char *amount = amount_text(p, c->amount);
 	int rc = store_request_add_cost(p->st, r->id, c->amount, cause);
 
 	if (rc == 0)
@@ -415,11 +419,11 @@ step_files(struct procedure *p, struct req *r, const struct step *s, const struc
 
 /* Today as the template language writes it. */
 static char *
-today_text(const char *lang)
+today_text(const struct procedure *p)
 {
 	GDateTime *now = g_date_time_new_from_unix_local(clock_now());
 	char *date = g_date_time_format(now, "%Y-%m-%d");
-	char *t = when_text(lang, date, NULL);
+	char *t = when_text(p, date, NULL);
 
 	g_free(date);
 	g_date_time_unref(now);
@@ -458,7 +462,7 @@ step_plain(struct procedure *p, struct req *r, const struct step *s, const struc
 		/* mailbox work: a report copy to the Department of ICT */
 		const char *to[] = {p->cfg->department_ict, NULL};
 		GHashTable *v = req_vars(p, r);
-		char *today = today_text(p->cfg->language);
+		char *today = today_text(p);
 		notify_set(v, "text", c->text, FALSE);
 		notify_set(v, "actor", actor, FALSE);
 		notify_set(v, "done_date", today, FALSE);
@@ -574,8 +578,7 @@ apply_command(struct procedure *p, struct req *r, const struct command *c, const
 	s = lifecycle_step(c->kind, r->state, r->type, &why);
 	if (s == NULL) {
 		GHashTable *v = req_vars(p, r);
-		char *reason =
-		    g_strdup_printf("lệnh \"%s\" không thực hiện được: %s", c->line, why);
+		char *reason = notify_phrase(p->nt, "command_refused", c->line, why);
 		notify_set(v, "reason", reason, FALSE);
 		notify_set(v, "mailbox", r->mailbox, FALSE);
 		notify_set(v, "sender", actor, FALSE);
@@ -797,14 +800,16 @@ procedure_reply(struct procedure *p, gint64 id, gint64 mid, const struct message
 			rc = hint_staff(p, &r, m, m->from_addr, cause);
 	} else if (!authentic && strcmp(r.state, "completed") == 0 &&
 	           commands_is_confirmation(m->text)) {
-		rc = refuse_unauthenticated(p, &r, mid, from, "xác nhận hoàn thành", auth_why,
-		                            cause);
+		char *what = notify_phrase(p->nt, "unauth_confirmation", NULL, NULL);
+		rc = refuse_unauthenticated(p, &r, mid, from, what, auth_why, cause);
+		g_free(what);
 	} else if (!authentic && !lifecycle_final(r.state) &&
 	           (strcmp(r.state, "needs_info") == 0 ||
 	            (json_object_get_boolean_member_with_default(r.o, "emergency", FALSE) &&
 	             rd != NULL && rd->fx->labels > 2))) {
-		rc = refuse_unauthenticated(p, &r, mid, from, "thông tin bổ sung cho yêu cầu",
-		                            auth_why, cause);
+		char *what = notify_phrase(p->nt, "unauth_information", NULL, NULL);
+		rc = refuse_unauthenticated(p, &r, mid, from, what, auth_why, cause);
+		g_free(what);
 	} else if (strcmp(r.state, "completed") == 0 && commands_is_confirmation(m->text)) {
 		rc = req_move(p, &r, "closed", "confirmed", from, mid, m->subject, cause);
 		if (rc == 0)
@@ -836,32 +841,42 @@ procedure_reply(struct procedure *p, gint64 id, gint64 mid, const struct message
 	return rc;
 }
 
+/* One "- " line of a phrase. */
+static void
+review_line(const struct procedure *p, GString *s, const char *key, const char *value,
+            const char *detail)
+{
+	char *t = notify_phrase(p->nt, key, value, detail);
+
+	g_string_append_printf(s, "- %s\n", t);
+	g_free(t);
+}
+
 /* The reasons a person must look at a new request, as "- " lines. */
 static char *
-review_lines(const struct decision *d, const struct check_result *cr, const char *reason,
-             const struct message *m)
+review_lines(const struct procedure *p, const struct decision *d, const struct check_result *cr,
+             const char *reason, const struct message *m)
 {
 	GString *s = g_string_new(NULL);
 
 	if (strcmp(d->type, "unknown") == 0)
-		g_string_append(s, "- không xác định được loại yêu cầu\n");
+		review_line(p, s, "review_unknown_type", NULL, NULL);
 	for (guint i = 0; i < m->problems->len; i++)
 		g_string_append_printf(s, "- %s\n", (char *)g_ptr_array_index(m->problems, i));
 	for (guint i = 0; i < d->doubtful->len; i++)
-		g_string_append_printf(s, "- cần kiểm tra: %s\n",
-		                       (char *)g_ptr_array_index(d->doubtful, i));
+		review_line(p, s, "review_doubtful", g_ptr_array_index(d->doubtful, i), NULL);
 	for (guint i = 0; i < d->conflicts->len; i++)
-		g_string_append_printf(s, "- không khớp: %s\n",
-		                       (char *)g_ptr_array_index(d->conflicts, i));
+		review_line(p, s, "review_conflict", g_ptr_array_index(d->conflicts, i), NULL);
 	for (guint i = 0; i < json_array_get_length(d->parts); i++) {
 		JsonObject *o = json_array_get_object_element(d->parts, i);
 		const char *status = json_object_get_string_member_with_default(o, "status", "");
+		const char *file = json_object_get_string_member_with_default(o, "filename", NULL);
+		char *unnamed =
+		    file == NULL ? notify_phrase(p->nt, "attachment", NULL, NULL) : NULL;
 		if (strcmp(status, "read") != 0 && strcmp(status, "empty") != 0)
-			g_string_append_printf(
-			    s, "- %s không đọc được: %s\n",
-			    json_object_get_string_member_with_default(o, "filename",
-			                                               "tệp đính kèm"),
-			    json_object_get_string_member_with_default(o, "cause", status));
+			review_line(p, s, "review_unreadable", file != NULL ? file : unnamed,
+			            json_object_get_string_member_with_default(o, "cause", status));
+		g_free(unnamed);
 	}
 	if (reason != NULL)
 		g_string_append_printf(s, "- %s\n", reason);
@@ -963,8 +978,8 @@ procedure_new_request(struct procedure *p, gint64 id, gint64 mid, const struct m
 	}
 	checks_new(&ci, &cr);
 	/* what the unit is told, in the configured language */
-	reason = notify_phrase(p->nt, cr.reason_key, cr.reason_value);
-	rule = notify_phrase(p->nt, cr.rule_key, NULL);
+	reason = notify_phrase(p->nt, cr.reason_key, cr.reason_value, NULL);
+	rule = notify_phrase(p->nt, cr.rule_key, NULL, NULL);
 	if (cr.state != NULL) {
 		rc = req_move(p, &r, cr.state, cr.state, "phieu", mid, reason, cause);
 		if (rc == 0 && strcmp(cr.state, "rejected") == 0) {
@@ -993,7 +1008,7 @@ procedure_new_request(struct procedure *p, gint64 id, gint64 mid, const struct m
 	/* staff hear of every new request, with its number in the subject */
 	if (rc == 0 && p->cfg->staff[0] != NULL) {
 		GHashTable *v = req_vars(p, &r);
-		char *review = review_lines(d, &cr, reason, m);
+		char *review = review_lines(p, d, &cr, reason, m);
 		char *missing = reply_keys_text(d->missing, p->cfg->language);
 		notify_set(v, "sender", d->requester, FALSE);
 		notify_set(v, "mailbox", d->mailbox, FALSE);
@@ -1139,7 +1154,7 @@ timer_fire(struct procedure *p, struct req *r, const char *kind, gint64 now, cha
 	char *of = g_strdup_printf("%d", limit);
 	const char *created = jsonget_str(r->o, "created");
 	char *since = created != NULL ? g_strndup(created, 10) : NULL;
-	char *since_text = when_text(p->cfg->language, since, NULL);
+	char *since_text = when_text(p, since, NULL);
 	JsonArray *missing = json_object_get_array_member(r->o, "missing");
 	GPtrArray *keys = g_ptr_array_new();
 	for (guint i = 0; missing != NULL && i < json_array_get_length(missing); i++)
