@@ -734,7 +734,7 @@ intake_message(struct intake *in, const char *mailbox, uint32_t uidvalidity, uin
 		g_free(d->why);
 		d->why = why;
 		d->type = "unknown";
-		d->title_vi = "Yêu cầu chưa xác định loại";
+		d->title_vi = rules_type_title("unknown", "vi");
 		g_clear_pointer(&d->form_code, g_free);
 		g_ptr_array_set_size(d->missing, 0);
 		d->proper = NULL;
