@@ -239,7 +239,8 @@ static const struct column columns[] = {
      "ho ten nguoi su dung|ho va ten nguoi su dung|nguoi su dung|ten nguoi dung|"
      "visitor name|name of visitor|staff name|user full name|fullname"},
     {"position", K_TEXT,
-     "chuc vu|position|title|chuc danh|chuc vu/chuc danh|job title|role|designation"},
+     "chuc vu|position|title|chuc danh|chuc vu/chuc danh|job title|role|designation|"
+     "position/title|title/position|chuc vu/chuc danh"},
     {"department", K_TEXT,
      "phong/ban|phong ban|bo phan|department|phong|don vi cong tac|"
      "phong/ban/don vi|noi cong tac|phong ban cong tac|bo phan cong tac|don vi truc thuoc|"
@@ -250,7 +251,10 @@ static const struct column columns[] = {
      "email address|ten hop thu|tai khoan email|dia chi mail|email de nghi|"
      "dia chi email de nghi|hop thu de nghi|ten hop thu de nghi|"
      "dia chi hop thu de nghi|email de nghi cap|tai khoan de nghi|dia chi email de nghi cap|"
-     "email account|account name|ten dang nhap|username|user name|e mail"},
+     "email account|account name|ten dang nhap|username|user name|e mail|requested address|"
+     "requested e-mail|requested email|requested mailbox|proposed address|proposed e-mail|"
+     "new address|new e-mail|desired address|e-mail requested|email requested|"
+     "mailbox address|dia chi hop thu moi|hop thu moi|email moi"},
     {"phone", K_PHONE,
      "dien thoai di dong|di dong|dien thoai|sdt|dt|phone|mobile|so dien thoai|"
      "dtdd|so di dong|mobile phone|so dien thoai di dong|dien thoai lien he|so dt|"
