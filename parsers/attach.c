@@ -128,6 +128,8 @@ struct source_text {
 #define NOTE_RANK 10
 /* A reply's quoted history comes after the texts of the message itself. */
 #define HISTORY_RANK 9
+/* A covering mail written as sentences comes after the form it covers. */
+#define COVER_RANK 5
 
 /* Keys a forwarder's note never gives: who wrote it and when, and what it
    says, are the forwarder's, not the request's. */
@@ -169,6 +171,7 @@ add_text(GPtrArray *texts, const char *source, const char *text, const GArray *l
 	struct source_text *st = g_new0(struct source_text, 1);
 
 	fields_opts_init(&fo, m->date_year, m->date_month, o->domain);
+	fo.prose = strcmp(source, "body") == 0 || strcmp(source, "forwarded") == 0;
 	if (strcmp(source, "ocr") == 0) {
 		fo.ocr = TRUE;
 		fo.line_conf = line_conf;
@@ -576,10 +579,13 @@ merge(struct reading *rd, GPtrArray *texts)
 			add_once(out->doubtful, "_people");
 	}
 	/* one source for everything, or "mixed": a forwarded message's text is
-	   mail text like the body */
+	   mail text like the body; the sentence of a request written as prose
+	   ("_said") is a hint, no field read */
 	GList *keys = json_object_get_members(rd->sources);
 	for (GList *l = keys; l != NULL; l = l->next) {
 		const char *s = json_object_get_string_member(rd->sources, l->data);
+		if (strcmp(l->data, "_said") == 0)
+			continue;
 		if (strcmp(s, "forwarded") == 0)
 			s = "body";
 		if (only == NULL)
@@ -589,6 +595,29 @@ merge(struct reading *rd, GPtrArray *texts)
 	}
 	g_list_free(keys);
 	rd->source = mixed ? "mixed" : only != NULL ? only : "body";
+}
+
+/* A mail written as sentences ("… gửi phiếu đính kèm") beside a document
+   or scan that gives the form's fields covers that form: it only fills the
+   form's gaps. */
+static void
+demote_covers(GPtrArray *texts)
+{
+	guint form = 0;
+
+	for (guint i = 0; i < texts->len; i++) {
+		struct source_text *st = g_ptr_array_index(texts, i);
+		if (!st->note && !st->history && strcmp(st->source, "body") != 0 &&
+		    strcmp(st->source, "forwarded") != 0)
+			form = MAX(form, fields_found(st));
+	}
+	for (guint i = 0; form >= 3 && i < texts->len; i++) {
+		struct source_text *st = g_ptr_array_index(texts, i);
+		if (st->fx->prose && !st->note) {
+			st->history = TRUE;
+			st->rank = COVER_RANK;
+		}
+	}
 }
 
 /* A fresh reading. */
@@ -631,6 +660,7 @@ attach_read(const struct message *m, const struct attach_opts *o)
 
 	local.ocr.sender = m->from_addr;
 	read_message(&x, m, &local, 0, 0);
+	demote_covers(texts);
 	merge(rd, texts);
 	for (guint i = 0; i < texts->len; i++) {
 		struct source_text *st = g_ptr_array_index(texts, i);

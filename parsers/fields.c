@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "normalise.h"
+#include "prose.h"
 #include "text.h"
 
 /* What a label's value is, and so how it is read. */
@@ -2474,6 +2475,7 @@ fields_opts_init(struct fields_opts *o, int year, int month, const char *domain_
 	o->ref_year = year;
 	o->ref_month = month;
 	o->domain_suffix = domain_suffix;
+	o->prose = TRUE;
 	if (year == 0) {
 		GDateTime *now = g_date_time_new_now_local();
 		o->ref_year = g_date_time_get_year(now);
@@ -2540,6 +2542,7 @@ fields_extract(const char *text, const struct fields_opts *opts)
 	static GRegex *second_label;
 	char *split, **lines;
 	int header_lines = 0;
+	GString *seen = g_string_new(NULL); /* the lines read, for prose_read() */
 
 	/* forms put two fields on one line, leaders between them:
 	   "Di động: 0905 111 222 ........ Email: a@b.vn"; each piece keeps the
@@ -2597,6 +2600,7 @@ fields_extract(const char *text, const struct fields_opts *opts)
 		const char *rest;
 
 		if (*line == '\0') {
+			g_string_append_c(seen, '\n');
 			c.pending = -1;
 			c.box_slot = -1;
 			c.nfield_cols = 0;
@@ -2647,6 +2651,8 @@ fields_extract(const char *text, const struct fields_opts *opts)
 		}
 		header_lines = 0;
 		g_free(folded);
+		g_string_append(seen, line);
+		g_string_append_c(seen, '\n');
 
 		rest = strip_marker(line, &marked);
 		gboolean box = line_starts_box(rest);
@@ -2717,6 +2723,12 @@ fields_extract(const char *text, const struct fields_opts *opts)
 		json_object_set_array_member(r->fields, "_people", c.people);
 	else
 		json_array_unref(c.people);
+	/* a request written as sentences: what its labels did not give */
+	if (opts->prose && !opts->ocr && r->labels < 3) {
+		prose_read(seen->str, opts, r->fields);
+		r->prose = TRUE;
+	}
+	g_string_free(seen, TRUE);
 	g_strfreev(lines);
 	return r;
 }
