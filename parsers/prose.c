@@ -47,6 +47,8 @@ enum pat {
 	P_POSITION,
 	P_DEPARTMENT,
 	P_PURPOSE_END,
+	P_ID_WORD,
+	P_ID_BARE,
 	P_COUNT
 };
 
@@ -70,7 +72,7 @@ static const char *const patterns[P_COUNT] = {
     [P_ADMIN] = "\\b(?:quan tri|administrator|admin|webmaster|technical contact)\\b",
     [P_LIST] = "\\b(?:hop thu|tai khoan email|tai khoan thu|thu cong vu|email cong vu|mailbox|"
                "mailboxes|email account|e-mail account|vao phong|phong may chu|phong he thong|"
-               "server room|visit|visitors|access|vao ra|can bo|cac ong|the following)\\b",
+               "server room|visit|visitors|access|vao ra|the following)\\b",
     [P_MAILBOX] = "\\b(?:hop thu|tai khoan email|tai khoan thu|thu cong vu|email cong vu|"
                   "dia chi thu|mailbox|mailboxes|email account|e-mail account|mail account|"
                   "email accounts)\\b",
@@ -109,6 +111,8 @@ static const char *const patterns[P_COUNT] = {
                      "van phong|to|khoa|division|department|section|office|unit)\\b[^,;()]"
                      "{1,80}?)\\s*(?:,|;|\\(|$)",
     [P_PURPOSE_END] = "\\s*(?::|;|\\(|\\.\\s|\\.$|$)",
+    [P_ID_WORD] = "\\b(?:cccd|cmnd|can cuoc|so dinh danh|dinh danh|id|passport|ho chieu)\\b",
+    [P_ID_BARE] = "^\\s*[:=-]?\\s*([a-z]?\\d{6,13})\\b",
 };
 
 static GRegex *res[P_COUNT];
@@ -360,14 +364,16 @@ capital(char *v)
 /* What the words after a person's name give, up to the next person:
    identity number, phone, e-mail, position, department. */
 static JsonObject *
-person_read(const struct sent *s, const char *name, gsize fb, gsize fe)
+person_read(const struct sent *s, const char *name, gsize fb, gsize fe, gboolean id_before)
 {
 	JsonObject *p = json_object_new();
 	char *seg = g_strndup(s->f + fb, fe - fb);
 	int b, e;
 
 	json_object_set_string_member(p, "full_name", name);
-	if (find(P_ID, seg, 0, strlen(seg), 1, &b, &e)) {
+	/* "CCCD của anh Trương Quốc Việt: 048092001122" */
+	if ((id_before && find(P_ID_BARE, seg, 0, strlen(seg), 1, &b, &e)) ||
+	    find(P_ID, seg, 0, strlen(seg), 1, &b, &e)) {
 		char *id = g_strndup(seg + b, (gsize)(e - b));
 		put(p, "id_no", norm_id_no(id));
 		g_free(id);
@@ -456,7 +462,9 @@ read_people(struct prose *x, const struct sent *s)
 
 	for (guint i = 0; i < people->len; i++) {
 		struct person *pp = &g_array_index(people, struct person, i);
-		JsonObject *p = person_read(s, pp->name, pp->ne, pp->end);
+		gsize from = i > 0 ? g_array_index(people, struct person, i - 1).end : 0;
+		char *before = g_strndup(s->f + from, pp->nb - from);
+		JsonObject *p = person_read(s, pp->name, pp->ne, pp->end, has(P_ID_WORD, before));
 		if (admin) {
 			put(x->fields, "admin_name", g_strdup(pp->name));
 			if (json_object_has_member(p, "phone"))
@@ -491,6 +499,7 @@ read_people(struct prose *x, const struct sent *s)
 			}
 			json_object_unref(p);
 		}
+		g_free(before);
 	}
 	for (guint i = 0; i < people->len; i++)
 		g_free(g_array_index(people, struct person, i).name);
