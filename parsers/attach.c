@@ -135,7 +135,7 @@ struct source_text {
    says, are the forwarder's, not the request's. */
 static const char *const note_withheld[] = {
     "requesting_unit", "contact_name", "contact_phone",
-    "contact_email",   "request_date", "description",
+    "contact_email",   "request_date", "description", "_said",
 };
 
 /* The state of one reading. */
@@ -614,6 +614,8 @@ demote_covers(GPtrArray *texts)
 	for (guint i = 0; form >= 3 && i < texts->len; i++) {
 		struct source_text *st = g_ptr_array_index(texts, i);
 		if (st->fx->prose && !st->note) {
+			/* its sentence speaks of the form, it is no description */
+			json_object_remove_member(st->fx->fields, "_said");
 			st->history = TRUE;
 			st->rank = COVER_RANK;
 		}

@@ -49,6 +49,7 @@ enum pat {
 	P_PURPOSE_END,
 	P_ID_WORD,
 	P_ID_BARE,
+	P_UNIT_END,
 	P_COUNT
 };
 
@@ -96,7 +97,8 @@ static const char *const patterns[P_COUNT] = {
     [P_FOR_AFTER_HOST] = "\\s(?:for|de|nham|phuc vu cho|phuc vu)\\s+",
     [P_LOCATION] = "\\b(?:tai|o|at|located at|located in)\\s+(?=(?:tang|phong|toa nha|toa|"
                    "nha|khu|so|building|floor|room|block|level|office)\\b)",
-    [P_LOCATION_END] = "\\s(?:de|va|nhung|lien he|from|to|and|since|tu)\\s|,\\s*(?:so dien "
+    [P_LOCATION_END] = "\\s(?:de|va|nhung|lien he|from|to|and|since|tu|khong|bi|da|dang|hien|"
+                       "can|nho|is|has|cannot|can't|se)\\s|,\\s*(?:so dien "
                        "thoai|dien thoai|sdt|lien he|contact|phone)\\b",
     [P_PROBLEM] = "\\b(?:ho tro ky thuat|su co|bi loi|loi|bi hong|hu hong|mat ket noi|"
                   "mat mang|khong truy cap|khong vao duoc|khong ket noi|khong hoat dong|"
@@ -112,6 +114,8 @@ static const char *const patterns[P_COUNT] = {
                      "{1,80}?)\\s*(?:,|;|\\(|$)",
     [P_PURPOSE_END] = "\\s*(?::|;|\\(|\\.\\s|\\.$|$)",
     [P_ID_WORD] = "\\b(?:cccd|cmnd|can cuoc|so dinh danh|dinh danh|id|passport|ho chieu)\\b",
+    [P_UNIT_END] = "\\s(?:khong|bi|da|dang|hien|de nghi|kinh de nghi|xin|can|nho|tu|vao|tai|o|"
+                    "trong|ngay|luc|de|for|from|on|in|is|has|would|will|se|va|and)\\b|[,.;:()]",
     [P_ID_BARE] = "^\\s*[:=-]?\\s*([a-z]?\\d{6,13})\\b",
 };
 
@@ -165,12 +169,14 @@ prose_init(void)
 	for (int i = 0; i < P_COUNT; i++)
 		res[i] = g_regex_new(patterns[i], G_REGEX_OPTIMIZE, 0, NULL);
 	/* a courtesy word, then two to six capitalised words */
-	name_re = g_regex_new("(?<![\\p{L}\\p{M}])(?i:ông|bà|anh|chị|cô|chú|ong|ba|chi|mr|mrs|ms|"
-	                      "miss|dr|madam)\\.?\\s+(\\p{Lu}[\\p{L}\\p{M}'’]*(?:\\s+\\p{Lu}"
+	name_re = g_regex_new("(?<![\\p{L}\\p{M}])((?i:em|tôi|toi|mình|minh)\\s+(?i:là|la)|"
+	                      "(?i:i am|i'm|my name is)|(?i:ông|bà|anh|chị|cô|chú|ong|ba|chi|mr|mrs|"
+	                      "ms|miss|dr|madam))\\.?\\s+(\\p{Lu}[\\p{L}\\p{M}'’]*(?:\\s+\\p{Lu}"
 	                      "[\\p{L}\\p{M}'’]*){1,5})",
 	                      G_REGEX_OPTIMIZE, 0, NULL);
 	/* a sentence ends at . ! ? before white space and a capital or digit */
-	split_re = g_regex_new("(?<![\\d.])[.!?]+\\s+(?=[\\p{Lu}\\d])", G_REGEX_OPTIMIZE, 0, NULL);
+	split_re = g_regex_new("(?<![\\d.])[.!?]+\\s+(?=[\\p{Lu}\\d])|(?<=\\d)[.!?]+\\s+(?=\\p{Lu})",
+	                       G_REGEX_OPTIMIZE, 0, NULL);
 	g_once_init_leave(&done, 1);
 }
 
@@ -270,12 +276,16 @@ unit_in(const struct sent *s, gsize b, gsize e)
 	g_strstrip(f);
 	while (*f != '\0' && (f[strlen(f) - 1] == ',' || f[strlen(f) - 1] == ' '))
 		f[strlen(f) - 1] = '\0';
-	for (g_regex_match(res[P_OF_UNIT], f, 0, &mi); g_match_info_matches(mi);
+	/* "Thực hiện Công văn … của UBND thành phố, UBND quận Thanh Khê đề nghị" */
+	char *comma = strrchr(f, ',');
+	if (comma != NULL && is_unit(comma + 1 + (comma[1] == ' ')))
+		at = (gsize)(comma + 1 + (comma[1] == ' ') - f);
+	for (g_regex_match(res[P_OF_UNIT], f + at, 0, &mi); g_match_info_matches(mi);
 	     g_match_info_next(mi, NULL)) {
 		int mb, me;
 		g_match_info_fetch_pos(mi, 0, &mb, &me);
-		if (is_unit(f + me))
-			at = (gsize)me;
+		if (is_unit(f + at + me))
+			at += (gsize)me;
 	}
 	g_match_info_free(mi);
 	if (strncmp(f + at, "the ", 4) == 0)
@@ -308,6 +318,35 @@ sentence_unit(const struct sent *s)
 	if (g_regex_match(res[P_SUBJECT_VERB], s->f, 0, &mi)) {
 		g_match_info_fetch_pos(mi, 0, &b, &e);
 		u = unit_in(s, 0, (gsize)b);
+	}
+	g_match_info_free(mi);
+	return u;
+}
+
+/* A unit after "của"/"thuộc" in a sentence ("… của UBND huyện Hòa Vang
+   không vào được mạng"), up to the verb or punctuation after it. */
+static char *
+unit_after_of(const struct sent *s)
+{
+	GMatchInfo *mi = NULL;
+	char *u = NULL;
+
+	for (g_regex_match(res[P_OF_UNIT], s->f, 0, &mi); g_match_info_matches(mi) && u == NULL;
+	     g_match_info_next(mi, NULL)) {
+		int b, e;
+		g_match_info_fetch_pos(mi, 0, &b, &e);
+		GMatchInfo *end = NULL;
+		gsize stop = strlen(s->f);
+		if (g_regex_match(res[P_UNIT_END], s->f + e, 0, &end)) {
+			int qb, qe;
+			g_match_info_fetch_pos(end, 0, &qb, &qe);
+			stop = (gsize)e + (gsize)qb;
+		}
+		g_match_info_free(end);
+		char *f = g_strndup(s->f + e, stop - (gsize)e);
+		if (is_unit(f))
+			u = o_of_f(s, (gsize)e, stop);
+		g_free(f);
 	}
 	g_match_info_free(mi);
 	return u;
@@ -395,6 +434,7 @@ person_read(const struct sent *s, const char *name, gsize fb, gsize fe, gboolean
 struct person {
 	char *name;
 	gsize nb, ne, end; /* folded offsets: name start and end, segment end */
+	gboolean self;     /* "em là …", "I am …": the writer, so the contact */
 };
 
 /* The people named in a sentence after a courtesy word (at most 20). */
@@ -406,9 +446,10 @@ people_in(const struct sent *s)
 
 	for (g_regex_match(name_re, s->o, 0, &mi); g_match_info_matches(mi) && out->len < 20;
 	     g_match_info_next(mi, NULL)) {
-		int b, e, nb, ne;
+		int b, e, nb, ne, cb, ce;
 		g_match_info_fetch_pos(mi, 0, &b, &e);
-		g_match_info_fetch_pos(mi, 1, &nb, &ne);
+		g_match_info_fetch_pos(mi, 1, &cb, &ce);
+		g_match_info_fetch_pos(mi, 2, &nb, &ne);
 		char *name = g_strndup(s->o + nb, (gsize)(ne - nb));
 		/* "ông Trần Văn Nam CCCD …": a word in capitals ends the name */
 		char **w = g_strsplit(name, " ", -1);
@@ -429,6 +470,11 @@ people_in(const struct sent *s)
 			w[keep] = cut;
 			p.nb = f_of_o(s, (gsize)b);
 			p.ne = f_of_o(s, (gsize)nb + strlen(p.name));
+			char *cf = text_fold(s->o + cb);
+			p.self = strncmp(cf, "em ", 3) == 0 || strncmp(cf, "toi ", 4) == 0 ||
+			         strncmp(cf, "minh ", 5) == 0 || strncmp(cf, "i'm", 3) == 0 ||
+			         strncmp(cf, "i am", 4) == 0 || strncmp(cf, "my name", 7) == 0;
+			g_free(cf);
 			g_array_append_val(out, p);
 		}
 		g_strfreev(w);
@@ -449,6 +495,8 @@ struct prose {
 	JsonArray *people;
 	char *other_name, *other_phone, *other_email; /* first person with no role */
 	gboolean when_done;
+	gboolean list_open; /* a sentence about a list ended with ':' */
+	gboolean mailbox;   /* a sentence so far spoke of a mailbox */
 };
 
 /* The people of a sentence, each by the sentence's role. */
@@ -459,13 +507,36 @@ read_people(struct prose *x, const struct sent *s)
 	int cb = -1, ce = -1;
 	gboolean contact = find(P_CONTACT, s->f, 0, strlen(s->f), 0, &cb, &ce);
 	gboolean admin = has(P_ADMIN, s->f), list = has(P_LIST, s->f);
+	gsize n = strlen(s->f);
+
+	/* "… cho các cán bộ sau:" then one line per person */
+	if (x->list_open && (s->f[0] == '-' || s->f[0] == '+' || g_ascii_isdigit(s->f[0]) ||
+	                     g_str_has_prefix(s->o, "•") || people->len > 0))
+		list = TRUE;
+	else
+		x->list_open = FALSE;
+	if (n > 0 && s->f[n - 1] == ':' && (list || has(P_REQUEST, s->f)))
+		x->list_open = TRUE;
 
 	for (guint i = 0; i < people->len; i++) {
 		struct person *pp = &g_array_index(people, struct person, i);
 		gsize from = i > 0 ? g_array_index(people, struct person, i - 1).end : 0;
 		char *before = g_strndup(s->f + from, pp->nb - from);
 		JsonObject *p = person_read(s, pp->name, pp->ne, pp->end, has(P_ID_WORD, before));
-		if (admin) {
+		if (pp->self) {
+			put(x->fields, "contact_name", g_strdup(pp->name));
+			if (json_object_has_member(p, "phone"))
+				put(x->fields, "contact_phone",
+				    g_strdup(json_object_get_string_member(p, "phone")));
+			/* the writer's own mailbox, when the sentence is about one */
+			if (x->people != NULL && list && json_object_has_member(p, "address")) {
+				JsonObject *a = json_object_new();
+				json_object_set_string_member(
+				    a, "address", json_object_get_string_member(p, "address"));
+				json_array_add_object_element(x->people, a);
+			}
+			json_object_unref(p);
+		} else if (admin) {
 			put(x->fields, "admin_name", g_strdup(pp->name));
 			if (json_object_has_member(p, "phone"))
 				put(x->fields, "admin_phone",
@@ -510,8 +581,14 @@ read_people(struct prose *x, const struct sent *s)
 static void
 read_action(struct prose *x, const struct sent *s)
 {
-	if (json_object_has_member(x->fields, "mailbox_action") || !has(P_MAILBOX, s->f))
+	gboolean here = has(P_MAILBOX, s->f);
+
+	if (json_object_has_member(x->fields, "mailbox_action") ||
+	    !(here || (x->mailbox && has(P_REQUEST, s->f)))) {
+		x->mailbox = x->mailbox || here;
 		return;
+	}
+	x->mailbox = TRUE;
 	for (gsize i = 0; i < G_N_ELEMENTS(actions); i++) {
 		char **w = g_strsplit(actions[i].words, "|", -1);
 		gboolean yes = FALSE;
@@ -597,7 +674,8 @@ read_when(struct prose *x, const struct sent *s)
 		f[b] = '\0';
 	blank_all(P_PHONE_RUN, f);
 	blank_all(P_LONG_NUMBER, f);
-	if (!norm_time_range(f, y, m, &d, &from, &to) || (d.y == 0 && from.h < 0)) {
+	norm_time_range(f, y, m, &d, &from, &to);
+	if (d.y == 0 && from.h < 0) {
 		g_free(f);
 		return;
 	}
@@ -787,7 +865,7 @@ prose_read(const char *text, const struct fields_opts *opts, JsonObject *fields)
 	char **lines = g_strsplit(text != NULL ? text : "", "\n", -1);
 	GString *para = g_string_new(NULL);
 	gboolean closed = FALSE, problem = FALSE;
-	struct prose x = {opts, fields, NULL, NULL, NULL, NULL, FALSE};
+	struct prose x = {opts, fields, NULL, NULL, NULL, NULL, FALSE, FALSE, FALSE};
 
 	prose_init();
 	for (int i = 0; lines[i] != NULL && sents->len < PROSE_MAX_SENTENCES; i++) {
@@ -841,9 +919,11 @@ prose_read(const char *text, const struct fields_opts *opts, JsonObject *fields)
 		read_purpose(&x, s);
 		read_support(&x, s, problem);
 		read_loose(&x, s);
-		if (has(P_REQUEST, s->f) && !has(P_GREETING, s->f))
+		if ((has(P_REQUEST, s->f) || has(P_PROBLEM, s->f)) && !has(P_GREETING, s->f))
 			put(fields, "_said", norm_text(s->o));
 	}
+	for (guint i = 0; i < sents->len && !json_object_has_member(fields, "requesting_unit"); i++)
+		put(fields, "requesting_unit", unit_after_of(sents->pdata[i]));
 	/* the signature: the signer, then the unit's line */
 	char *signer = NULL;
 	for (guint i = 0; i < signature->len; i++) {
