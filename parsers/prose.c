@@ -68,7 +68,7 @@ static const char *const patterns[P_COUNT] = {
                     "we are writing from|thay mat cho|thay mat|dai dien cho)\\s+(?:the\\s+)?"
                     "([^,.;:()]{3,120}?)\\s*(?:,|\\.|;|\\(|$|\\s(?:and|please|we|i|xin|de "
                     "nghi|kinh de nghi|would)\\b)",
-    [P_OF_UNIT] = "\\s(?:cua|thuoc)\\s+",
+    [P_OF_UNIT] = "\\s(?:cua|thuoc|belongs to|belonging to)\\s+",
     [P_CONTACT] = "\\b(?:lien he|lien lac|contact|dau moi|reach|phu trach)\\b",
     [P_ADMIN] = "\\b(?:quan tri|administrator|admin|webmaster|technical contact)\\b",
     [P_LIST] = "\\b(?:hop thu|tai khoan email|tai khoan thu|thu cong vu|email cong vu|mailbox|"
@@ -87,7 +87,8 @@ static const char *const patterns[P_COUNT] = {
              "passport|ho chieu)(?:\\s*(?:no\\.?|number|so))?\\s*[:.#]?\\s*([a-z]?\\d{6,13})\\b",
     [P_PHONE_RUN] = "(?<![\\d/])(?:\\+?84|0)[ .-]?\\d{2,3}[ .-]?\\d{3}[ .-]?\\d{3,4}(?![\\d/])",
     [P_LONG_NUMBER] = "(?<![\\d/])\\d{9,13}(?![\\d/])",
-    [P_REASON] = "\\s(?:do|vi|because|since|ly do)\\s",
+    [P_REASON] = "\\s(?:do|vi|because|since|ly do|who|which|whose|retired|nghi huu|nghi viec|"
+                 "chuyen cong tac|da nghi)\\s",
     [P_LETTER] = "\\d+/[a-z]",
     [P_PURPOSE] = "\\b(?:de(?! nghi| xuat| cap)|nham|voi muc dich|muc dich|phuc vu cho|phuc vu|"
                   "in order to|so as to|for the purpose of|to(?=\\s(?:install|replace|check|"
@@ -95,16 +96,20 @@ static const char *const patterns[P_COUNT] = {
                   "perform|carry out|service|fix|set up|host|run|update|test|collect|"
                   "deliver|relocate|connect)\\b))\\s+",
     [P_FOR_AFTER_HOST] = "\\s(?:for|de|nham|phuc vu cho|phuc vu)\\s+",
-    [P_LOCATION] = "\\b(?:tai|o|at|located at|located in)\\s+(?=(?:tang|phong|toa nha|toa|"
-                   "nha|khu|so|building|floor|room|block|level|office)\\b)",
-    [P_LOCATION_END] = "\\s(?:de|va|nhung|lien he|from|to|and|since|tu|khong|bi|da|dang|hien|"
+    [P_LOCATION] = "\\b(?:(?:tai|o|at|located at|located in)\\s+(?=(?:tang|phong|toa nha|toa|"
+                   "nha|khu|so|building|floor|room|block|level|office)\\b)|(?:on|in|at)\\s+"
+                   "(?:the\\s+)?(?=(?:\\d+(?:st|nd|rd|th)\\s+floor|room|floor|building|"
+                   "meeting room)\\b)|(?:dia diem|vi tri|location|place)\\s*(?:la|is|:)\\s+)",
+    [P_LOCATION_END] = "\\s(?:de|va|nhung|lien he|from|to|and|since|tu (?:ngay|sang|chieu|hom)|"
+                       "khong|bi|da (?:bi|khong|duoc)|dang|hien|"
                        "can|nho|is|has|cannot|can't|se)\\s|,\\s*(?:so dien "
                        "thoai|dien thoai|sdt|lien he|contact|phone)\\b",
     [P_PROBLEM] = "\\b(?:ho tro ky thuat|su co|bi loi|loi|bi hong|hu hong|mat ket noi|"
                   "mat mang|khong truy cap|khong vao duoc|khong ket noi|khong hoat dong|"
                   "khong in duoc|khong gui duoc|khong nhan duoc|cham|technical support|"
                   "tech support|it support|not working|cannot|can't|down|error|failure|"
-                  "broken|outage)\\b",
+                  "broken|outage|no internet|no network|no connection|khong co mang|"
+                  "not responding|khong on dinh|unstable|slow|khong nhan)\\b",
     [P_POSITION] = "^\\s*[,-]\\s*((?:pho |deputy )?(?:chuyen vien chinh|chuyen vien|"
                    "truong phong|pho phong|can bo|nhan vien|ke toan|van thu|giam doc|"
                    "chanh van phong|thanh tra vien|ky thuat vien|ky su|specialist|officer|"
@@ -114,7 +119,8 @@ static const char *const patterns[P_COUNT] = {
                      "{1,80}?)\\s*(?:,|;|\\(|$)",
     [P_PURPOSE_END] = "\\s*(?::|;|\\(|\\.\\s|\\.$|$)",
     [P_ID_WORD] = "\\b(?:cccd|cmnd|can cuoc|so dinh danh|dinh danh|id|passport|ho chieu)\\b",
-    [P_UNIT_END] = "\\s(?:khong|bi|da|dang|hien|de nghi|kinh de nghi|xin|can|nho|tu|vao|tai|o|"
+    [P_UNIT_END] = "\\s(?:khong|bi|da (?:bi|khong|duoc|gui|co)|dang|hien|de nghi|kinh de nghi|xin|"
+                    "can|nho|tu (?:ngay|sang|chieu|hom)|vao|tai|o|"
                     "trong|ngay|luc|de|for|from|on|in|is|has|would|will|se|va|and)\\b|[,.;:()]",
     [P_ID_BARE] = "^\\s*[:=-]?\\s*([a-z]?\\d{6,13})\\b",
 };
@@ -170,6 +176,8 @@ prose_init(void)
 		res[i] = g_regex_new(patterns[i], G_REGEX_OPTIMIZE, 0, NULL);
 	/* a courtesy word, then two to six capitalised words */
 	name_re = g_regex_new("(?<![\\p{L}\\p{M}])((?i:em|tôi|toi|mình|minh)\\s+(?i:là|la)|"
+	                      "(?i:liên hệ|lien he|contact person|contact|đầu mối|dau moi)\\s+"
+	                      "(?i:là|la|is)|"
 	                      "(?i:i am|i'm|my name is)|(?i:ông|bà|anh|chị|cô|chú|ong|ba|chi|mr|mrs|"
 	                      "ms|miss|dr|madam))\\.?\\s+(\\p{Lu}[\\p{L}\\p{M}'’]*(?:\\s+\\p{Lu}"
 	                      "[\\p{L}\\p{M}'’]*){1,5})",
@@ -335,6 +343,8 @@ unit_after_of(const struct sent *s)
 	     g_match_info_next(mi, NULL)) {
 		int b, e;
 		g_match_info_fetch_pos(mi, 0, &b, &e);
+		if (strncmp(s->f + e, "the ", 4) == 0)
+			e += 4;
 		GMatchInfo *end = NULL;
 		gsize stop = strlen(s->f);
 		if (g_regex_match(res[P_UNIT_END], s->f + e, 0, &end)) {
@@ -435,6 +445,7 @@ struct person {
 	char *name;
 	gsize nb, ne, end; /* folded offsets: name start and end, segment end */
 	gboolean self;     /* "em là …", "I am …": the writer, so the contact */
+	gboolean contact;  /* "liên hệ là …", "contact person is …" */
 };
 
 /* The people named in a sentence after a courtesy word (at most 20). */
@@ -471,6 +482,8 @@ people_in(const struct sent *s)
 			p.nb = f_of_o(s, (gsize)b);
 			p.ne = f_of_o(s, (gsize)nb + strlen(p.name));
 			char *cf = text_fold(s->o + cb);
+			p.contact = strncmp(cf, "lien he", 7) == 0 || strncmp(cf, "contact", 7) == 0 ||
+			            strncmp(cf, "dau moi", 7) == 0;
 			p.self = strncmp(cf, "em ", 3) == 0 || strncmp(cf, "toi ", 4) == 0 ||
 			         strncmp(cf, "minh ", 5) == 0 || strncmp(cf, "i'm", 3) == 0 ||
 			         strncmp(cf, "i am", 4) == 0 || strncmp(cf, "my name", 7) == 0;
@@ -523,7 +536,7 @@ read_people(struct prose *x, const struct sent *s)
 		gsize from = i > 0 ? g_array_index(people, struct person, i - 1).end : 0;
 		char *before = g_strndup(s->f + from, pp->nb - from);
 		JsonObject *p = person_read(s, pp->name, pp->ne, pp->end, has(P_ID_WORD, before));
-		if (pp->self) {
+		if (pp->self || pp->contact) {
 			put(x->fields, "contact_name", g_strdup(pp->name));
 			if (json_object_has_member(p, "phone"))
 				put(x->fields, "contact_phone",
