@@ -117,8 +117,8 @@ attach_has_documents(const struct message *m)
    forwarder's note. */
 struct source_text {
 	const char *source;
-	int rank;      /* source_rank(), or NOTE_RANK */
-	int msg_depth; /* 0: the message itself, 1: a message attached to it… */
+	int rank;         /* source_rank(), or NOTE_RANK */
+	int msg_depth;    /* 0: the message itself, 1: a message attached to it… */
 	gboolean note;    /* a forwarder's note above a forward: fills gaps only */
 	gboolean history; /* an earlier message quoted in a reply: fills gaps only */
 	struct fields_result *fx;
@@ -134,8 +134,8 @@ struct source_text {
 /* Keys a forwarder's note never gives: who wrote it and when, and what it
    says, are the forwarder's, not the request's. */
 static const char *const note_withheld[] = {
-    "requesting_unit", "contact_name", "contact_phone",
-    "contact_email",   "request_date", "description", "_said",
+    "requesting_unit", "contact_name", "contact_phone", "contact_email",
+    "request_date",    "description",  "_said",
 };
 
 /* The state of one reading. */
@@ -262,8 +262,8 @@ add_history(GPtrArray *texts, const char *source, const char *text, const struct
 	GPtrArray *old = g_ptr_array_new();
 
 	for (guint i = 0; own->fx->labels < 3 && i < history->len; i++) {
-		struct source_text *st = add_text(old, source, g_ptr_array_index(history, i), NULL,
-		                                  m, o, depth);
+		struct source_text *st =
+		    add_text(old, source, g_ptr_array_index(history, i), NULL, m, o, depth);
 		st->history = TRUE;
 		st->rank = HISTORY_RANK;
 	}

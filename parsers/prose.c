@@ -120,8 +120,8 @@ static const char *const patterns[P_COUNT] = {
     [P_PURPOSE_END] = "\\s*(?::|;|\\(|\\.\\s|\\.$|$)",
     [P_ID_WORD] = "\\b(?:cccd|cmnd|can cuoc|so dinh danh|dinh danh|id|passport|ho chieu)\\b",
     [P_UNIT_END] = "\\s(?:khong|bi|da (?:bi|khong|duoc|gui|co)|dang|hien|de nghi|kinh de nghi|xin|"
-                    "can|nho|tu (?:ngay|sang|chieu|hom)|vao|tai|o|"
-                    "trong|ngay|luc|de|for|from|on|in|is|has|would|will|se|va|and)\\b|[,.;:()]",
+                   "can|nho|tu (?:ngay|sang|chieu|hom)|vao|tai|o|"
+                   "trong|ngay|luc|de|for|from|on|in|is|has|would|will|se|va|and)\\b|[,.;:()]",
     [P_ID_BARE] = "^\\s*[:=-]?\\s*([a-z]?\\d{6,13})\\b",
 };
 
@@ -175,16 +175,18 @@ prose_init(void)
 	for (int i = 0; i < P_COUNT; i++)
 		res[i] = g_regex_new(patterns[i], G_REGEX_OPTIMIZE, 0, NULL);
 	/* a courtesy word, then two to six capitalised words */
-	name_re = g_regex_new("(?<![\\p{L}\\p{M}])((?i:em|tôi|toi|mình|minh)\\s+(?i:là|la)|"
-	                      "(?i:liên hệ|lien he|contact person|contact|đầu mối|dau moi)\\s+"
-	                      "(?i:là|la|is)|"
-	                      "(?i:i am|i'm|my name is)|(?i:ông|bà|anh|chị|cô|chú|ong|ba|chi|mr|mrs|"
-	                      "ms|miss|dr|madam))\\.?\\s+(\\p{Lu}[\\p{L}\\p{M}'’]*(?:\\s+\\p{Lu}"
-	                      "[\\p{L}\\p{M}'’]*){1,5})",
-	                      G_REGEX_OPTIMIZE, 0, NULL);
+	name_re =
+	    g_regex_new("(?<![\\p{L}\\p{M}])((?i:em|tôi|toi|mình|minh)\\s+(?i:là|la)|"
+	                "(?i:liên hệ|lien he|contact person|contact|đầu mối|dau moi)\\s+"
+	                "(?i:là|la|is)|"
+	                "(?i:i am|i'm|my name is)|(?i:ông|bà|anh|chị|cô|chú|ong|ba|chi|mr|mrs|"
+	                "ms|miss|dr|madam))\\.?\\s+(\\p{Lu}[\\p{L}\\p{M}'’]*(?:\\s+\\p{Lu}"
+	                "[\\p{L}\\p{M}'’]*){1,5})",
+	                G_REGEX_OPTIMIZE, 0, NULL);
 	/* a sentence ends at . ! ? before white space and a capital or digit */
-	split_re = g_regex_new("(?<![\\d.])[.!?]+\\s+(?=[\\p{Lu}\\d])|(?<=\\d)[.!?]+\\s+(?=\\p{Lu})",
-	                       G_REGEX_OPTIMIZE, 0, NULL);
+	split_re =
+	    g_regex_new("(?<![\\d.])[.!?]+\\s+(?=[\\p{Lu}\\d])|(?<=\\d)[.!?]+\\s+(?=\\p{Lu})",
+	                G_REGEX_OPTIMIZE, 0, NULL);
 	g_once_init_leave(&done, 1);
 }
 
@@ -482,7 +484,8 @@ people_in(const struct sent *s)
 			p.nb = f_of_o(s, (gsize)b);
 			p.ne = f_of_o(s, (gsize)nb + strlen(p.name));
 			char *cf = text_fold(s->o + cb);
-			p.contact = strncmp(cf, "lien he", 7) == 0 || strncmp(cf, "contact", 7) == 0 ||
+			p.contact = strncmp(cf, "lien he", 7) == 0 ||
+			            strncmp(cf, "contact", 7) == 0 ||
 			            strncmp(cf, "dau moi", 7) == 0;
 			p.self = strncmp(cf, "em ", 3) == 0 || strncmp(cf, "toi ", 4) == 0 ||
 			         strncmp(cf, "minh ", 5) == 0 || strncmp(cf, "i'm", 3) == 0 ||
@@ -496,7 +499,8 @@ people_in(const struct sent *s)
 	g_match_info_free(mi);
 	for (guint i = 0; i < out->len; i++) {
 		struct person *p = &g_array_index(out, struct person, i);
-		p->end = i + 1 < out->len ? g_array_index(out, struct person, i + 1).nb : strlen(s->f);
+		p->end =
+		    i + 1 < out->len ? g_array_index(out, struct person, i + 1).nb : strlen(s->f);
 	}
 	return out;
 }
@@ -558,8 +562,7 @@ read_people(struct prose *x, const struct sent *s)
 				put(x->fields, "admin_email",
 				    g_strdup(json_object_get_string_member(p, "address")));
 			json_object_unref(p);
-		} else if (!json_object_has_member(p, "id_no") && contact &&
-		           (gsize)cb <= pp->nb) {
+		} else if (!json_object_has_member(p, "id_no") && contact && (gsize)cb <= pp->nb) {
 			put(x->fields, "contact_name", g_strdup(pp->name));
 			if (json_object_has_member(p, "phone"))
 				put(x->fields, "contact_phone",
@@ -864,7 +867,8 @@ settle(JsonObject *o, const char *from, const char *to)
 {
 	if (json_object_has_member(o, from)) {
 		if (!json_object_has_member(o, to))
-			json_object_set_string_member(o, to, json_object_get_string_member(o, from));
+			json_object_set_string_member(o, to,
+			                              json_object_get_string_member(o, from));
 		json_object_remove_member(o, from);
 	}
 }
@@ -959,8 +963,8 @@ prose_read(const char *text, const struct fields_opts *opts, JsonObject *fields)
 			put(fields, "contact_email", g_strdup(x.other_email));
 		}
 		/* the signer is one of the people listed: their phone is the contact's */
-		for (guint i = 0; signer != NULL && x.people != NULL &&
-		                  i < json_array_get_length(x.people);
+		for (guint i = 0;
+		     signer != NULL && x.people != NULL && i < json_array_get_length(x.people);
 		     i++) {
 			JsonObject *p = json_array_get_object_element(x.people, i);
 			if (strcmp(json_object_get_string_member(p, "full_name"), signer) == 0 &&

@@ -37,7 +37,7 @@
 #include "fields.h"
 
 #define PROSE_MAX_SENTENCES 200
-#define PROSE_MAX_SENTENCE 2000
+#define PROSE_MAX_SENTENCE  2000
 
 /* Add the fields the sentences of text give to fields (absent keys only). */
 void prose_read(const char *text, const struct fields_opts *opts, JsonObject *fields);

@@ -61,8 +61,7 @@ static const struct type_row builtin_types[] = {
      "subdomain:3|approval_ref:2|target_ip:2|admin_name:1",
      "subdomain|approval_ref|target_ip|purpose|admin_name|admin_phone|admin_email",
      "requesting_unit|contact_name|contact_phone|subdomain|approval_ref|target_ip|purpose",
-     "Tạo tên miền con của danang.gov.vn", finish_plain, TRUE, "Sub-domain of danang.gov.vn",
-     NULL},
+     "Tạo tên miền con của danang.gov.vn", finish_plain, TRUE, "Sub-domain of danang.gov.vn", NULL},
     {"server_room", 4, "pkt-iid",
      "phong he thong|phong may chu|vao ra phong|vao phong|server room|data center|tu rack|"
      "phong server|trung tam du lieu|vao ra|vao phong may chu|phong may|server room access|"
