@@ -50,6 +50,7 @@ enum pat {
 	P_ID_WORD,
 	P_ID_BARE,
 	P_UNIT_END,
+	P_URGENT,
 	P_COUNT
 };
 
@@ -61,9 +62,10 @@ static const char *const patterns[P_COUNT] = {
                   "sincerely|yours sincerely|yours faithfully|best|than ai|chuc)\\b",
     [P_REQUEST] = "\\b(?:de nghi|xin|nho|please|would like|request|requests|requesting|kindly|"
                   "dang ky|we need|need|can ho tro|mong)\\b",
-    [P_SUBJECT_VERB] = "\\s(?:kinh de nghi|tran trong de nghi|de nghi|xin|dang ky|co nhu cau|gui|"
-                       "can|nho|muon|hien dang bi|hien bi|dang bi|bi|would like|wishes|"
-                       "kindly requests|hereby requests|requests|is requesting|needs|asks)\\b",
+    [P_SUBJECT_VERB] =
+        "\\s(?:kinh de nghi|tran trong de nghi|de nghi|xin|dang ky|co nhu cau|gui|cu|"
+        "can|nho|muon|hien dang bi|hien bi|dang bi|bi|would like|wishes|"
+        "kindly requests|hereby requests|requests|is requesting|needs|asks)\\b",
     [P_ON_BEHALF] = "\\b(?:on behalf of|we are from|we are with|i am writing from|"
                     "we are writing from|thay mat cho|thay mat|dai dien cho)\\s+(?:the\\s+)?"
                     "([^,.;:()]{3,120}?)\\s*(?:,|\\.|;|\\(|$|\\s(?:and|please|we|i|xin|de "
@@ -117,11 +119,13 @@ static const char *const patterns[P_COUNT] = {
     [P_DEPARTMENT] = "^\\s*(?:,\\s*)?(?:(?:of|cua|thuoc)\\s+)?(?:the\\s+)?((?:phong|ban|bo phan|"
                      "van phong|to|khoa|division|department|section|office|unit)\\b[^,;()]"
                      "{1,80}?)\\s*(?:,|;|\\(|$)",
-    [P_PURPOSE_END] = "\\s*(?::|;|\\(|\\.\\s|\\.$|$)",
+    [P_PURPOSE_END] = "\\s*(?::|;|\\(|\\.\\s|\\.$|$|,\\s*(?:theo|can cu|according to|as approved|"
+                      "per|approved)\\b)",
     [P_ID_WORD] = "\\b(?:cccd|cmnd|can cuoc|so dinh danh|dinh danh|id|passport|ho chieu)\\b",
     [P_UNIT_END] = "\\s(?:khong|bi|da (?:bi|khong|duoc|gui|co)|dang|hien|de nghi|kinh de nghi|xin|"
                    "can|nho|tu (?:ngay|sang|chieu|hom)|vao|tai|o|"
                    "trong|ngay|luc|de|for|from|on|in|is|has|would|will|se|va|and)\\b|[,.;:()]",
+    [P_URGENT] = "\\b(?:khan cap|rat gap|gap|hoa toc|urgent|urgently|asap|as soon as possible)\\b",
     [P_ID_BARE] = "^\\s*[:=-]?\\s*([a-z]?\\d{6,13})\\b",
 };
 
@@ -175,14 +179,14 @@ prose_init(void)
 	for (int i = 0; i < P_COUNT; i++)
 		res[i] = g_regex_new(patterns[i], G_REGEX_OPTIMIZE, 0, NULL);
 	/* a courtesy word, then two to six capitalised words */
-	name_re =
-	    g_regex_new("(?<![\\p{L}\\p{M}])((?i:em|tôi|toi|mình|minh)\\s+(?i:là|la)|"
-	                "(?i:liên hệ|lien he|contact person|contact|đầu mối|dau moi)\\s+"
-	                "(?i:là|la|is)|"
-	                "(?i:i am|i'm|my name is)|(?i:ông|bà|anh|chị|cô|chú|ong|ba|chi|mr|mrs|"
-	                "ms|miss|dr|madam))\\.?\\s+(\\p{Lu}[\\p{L}\\p{M}'’]*(?:\\s+\\p{Lu}"
-	                "[\\p{L}\\p{M}'’]*){1,5})",
-	                G_REGEX_OPTIMIZE, 0, NULL);
+	name_re = g_regex_new("(?<![\\p{L}\\p{M}])((?i:em|tôi|toi|mình|minh)\\s+(?i:là|la)|"
+	                      "(?i:liên hệ|lien he|contact person|contact|đầu mối|dau moi)\\s+"
+	                      "(?i:là|la|is)|"
+	                      "(?i:i am|i'm|my name is)|(?i:đồng chí|dong "
+	                      "chi|đ/c|d/c|ông|bà|anh|chị|cô|chú|ong|ba|chi|mr|mrs|"
+	                      "ms|miss|dr|madam))\\.?\\s+(\\p{Lu}[\\p{L}\\p{M}'’]*(?:\\s+\\p{Lu}"
+	                      "[\\p{L}\\p{M}'’]*){1,5})",
+	                      G_REGEX_OPTIMIZE, 0, NULL);
 	/* a sentence ends at . ! ? before white space and a capital or digit */
 	split_re =
 	    g_regex_new("(?<![\\d.])[.!?]+\\s+(?=[\\p{Lu}\\d])|(?<=\\d)[.!?]+\\s+(?=\\p{Lu})",
@@ -735,6 +739,8 @@ read_support(struct prose *x, const struct sent *s, gboolean problem)
 			v[--n] = '\0';
 		put(x->fields, "location", v);
 	}
+	if (has(P_URGENT, s->f) && (problem || has(P_REQUEST, s->f)))
+		put(x->fields, "priority", g_strdup("urgent"));
 	if (!problem || json_object_has_member(x->fields, "category") || !has(P_PROBLEM, s->f))
 		return;
 	for (gsize i = 0; i < G_N_ELEMENTS(categories); i++) {
@@ -926,8 +932,7 @@ prose_read(const char *text, const struct fields_opts *opts, JsonObject *fields)
 		problem = problem || has(P_PROBLEM, ((struct sent *)sents->pdata[i])->f);
 	for (guint i = 0; i < sents->len; i++) {
 		const struct sent *s = sents->pdata[i];
-		if (!json_object_has_member(fields, "requesting_unit") &&
-		    (has(P_REQUEST, s->f) || has(P_ON_BEHALF, s->f) || has(P_PROBLEM, s->f)))
+		if (!json_object_has_member(fields, "requesting_unit"))
 			put(fields, "requesting_unit", sentence_unit(s));
 		read_people(&x, s);
 		read_action(&x, s);
