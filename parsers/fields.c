@@ -2544,6 +2544,8 @@ fields_extract(const char *text, const struct fields_opts *opts)
 	int header_lines = 0;
 	GString *seen = g_string_new(NULL); /* the lines read, for prose_read() */
 
+	/* the label tables first: labelled_cells() below matches labels */
+	tables_load();
 	/* forms put two fields on one line, leaders between them:
 	   "Di động: 0905 111 222 ........ Email: a@b.vn"; each piece keeps the
 	   number of the line it came from (for OCR confidences) */
