@@ -56,7 +56,10 @@ static const struct slot slots[] = {
      "so/ban/nganh|name of organization|organization name|organisation name|unit name|"
      "name of unit|agency name|company name|name of company|requesting organization|"
      "requesting organisation|requesting agency|requesting department|customer|"
-     "customer name|client|applicant organization|department|requesting office"},
+     "customer name|client|applicant organization|department|requesting office|"
+     "name of requesting organization|name of requesting organisation|name of organisation|"
+     "requesting organization name|requesting company|company requesting|contractor|"
+     "vendor|requesting party|applicant company|name of requesting unit|name of agency"},
     {"contact_name", K_TEXT,
      "nguoi lien he|ho ten nguoi lien he|ho va ten nguoi lien he|ho va ten|ho ten|"
      "can bo phu trach|can bo lien he|nguoi de nghi|nguoi yeu cau|nguoi dang ky|nguoi gui|"
@@ -67,7 +70,7 @@ static const struct slot slots[] = {
      "can bo phu trach lien he|person in charge|contact person name|name of contact person|"
      "name of contact|applicant|applicant name|submitted by|focal point|representative|"
      "requester name|requestor|requestor name|contact details|nguoi lap|nguoi viet phieu|"
-     "nguoi gui yeu cau"},
+     "nguoi gui yeu cau|point of contact|contact point|poc"},
     {"contact_phone", K_PHONE,
      "dien thoai|dt|sdt|so dien thoai|di dong|dien thoai di dong|dien thoai lien he|so dt|dtdd|"
      "so di dong|dt di dong|dt lien he|phone|telephone|tel|mobile|phone number|mobile phone|"
@@ -139,7 +142,8 @@ static const struct slot slots[] = {
      "ip may chu|dia chi ip|tro ve dia chi ip|ip|target ip|server ip|ip address|"
      "dia chi ip may chu|tro ve ip|ip dich|dia chi ip tro ve|ip tro ve|tro den ip|ip server|"
      "ip hosting|ip may chu hosting|host ip|ip of the server|ip of server|points to|"
-     "point to|ban ghi a|a record"},
+     "point to|ban ghi a|a record|target server ip|server ip address|ip of target server|"
+     "target server|target ip address|hosting ip|destination ip"},
     {"purpose", K_TEXT,
      "muc dich|muc dich su dung|noi dung cong viec|cong viec|muc dich vao phong|"
      "noi dung lam viec|purpose|purpose of visit|work|cong viec thuc hien|"
@@ -213,6 +217,9 @@ static const struct slot slots[] = {
      "hop thu can cap|tai khoan can thay doi|tai khoan de nghi thay doi|tai khoan can huy|"
      "danh sach hop thu can thay doi|danh sach hop thu de nghi huy|mailbox to change|"
      "mailboxes to change|mailboxes to cancel|accounts to change|accounts to cancel|mailbox|"
+     "account to change|account to be changed|mailbox to be changed|account to reset|"
+     "account to cancel|account to delete|mailbox to cancel|mailbox to delete|"
+     "mailbox to be cancelled|account to be cancelled|"
      "hop thu|dia chi hop thu|hop thu cong vu|tai khoan email|email account|"
      "tai khoan thu dien tu"},
     {"_password", K_PASSWORD,

@@ -50,7 +50,8 @@ static const struct type_row builtin_types[] = {
      "hop thu|tai khoan email|tai khoan thu|email cong vu|thu cong vu|thu dien tu cong vu|"
      "cap moi tai khoan|cap lai mat khau|mailbox|email account|reset password|"
      "tai khoan thu dien tu|dia chi thu dien tu cong vu|tao hop thu|cap hop thu|huy hop thu|"
-     "hop thu cong vu|mailboxes|official mailbox|email accounts|mail account",
+     "hop thu cong vu|mailboxes|official mailbox|email accounts|mail account|password reset|"
+     "reset the password|forgotten password|forgot password|quen mat khau|doi mat khau",
      "accounts:3|mailbox_action:1|change_detail:2", "mailbox_action|accounts|change_detail",
      "requesting_unit|contact_name|contact_phone|mailbox_action|accounts",
      "Cấp mới/thay đổi/hủy bỏ hộp thư điện tử", finish_mailbox, FALSE,
