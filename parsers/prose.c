@@ -51,6 +51,7 @@ enum pat {
 	P_ID_BARE,
 	P_UNIT_END,
 	P_URGENT,
+	P_QUESTION,
 	P_COUNT
 };
 
@@ -70,7 +71,7 @@ static const char *const patterns[P_COUNT] = {
                     "we are writing from|thay mat cho|thay mat|dai dien cho)\\s+(?:the\\s+)?"
                     "([^,.;:()]{3,120}?)\\s*(?:,|\\.|;|\\(|$|\\s(?:and|please|we|i|xin|de "
                     "nghi|kinh de nghi|would)\\b)",
-    [P_OF_UNIT] = "\\s(?:cua|thuoc|belongs to|belonging to)\\s+",
+    [P_OF_UNIT] = "\\s(?:cua|thuoc|belongs to|belonging to|tru so)\\s+",
     [P_CONTACT] = "\\b(?:lien he|lien lac|contact|dau moi|reach|phu trach)\\b",
     [P_ADMIN] = "\\b(?:quan tri|administrator|admin|webmaster|technical contact)\\b",
     [P_LIST] = "\\b(?:hop thu|tai khoan email|tai khoan thu|thu cong vu|email cong vu|mailbox|"
@@ -122,10 +123,18 @@ static const char *const patterns[P_COUNT] = {
     [P_PURPOSE_END] = "\\s*(?::|;|\\(|\\.\\s|\\.$|$|,\\s*(?:theo|can cu|according to|as approved|"
                       "per|approved)\\b)",
     [P_ID_WORD] = "\\b(?:cccd|cmnd|can cuoc|so dinh danh|dinh danh|id|passport|ho chieu)\\b",
-    [P_UNIT_END] = "\\s(?:khong|bi|da (?:bi|khong|duoc|gui|co)|dang|hien|de nghi|kinh de nghi|xin|"
-                   "can|nho|tu (?:ngay|sang|chieu|hom)|vao|tai|o|"
-                   "trong|ngay|luc|de|for|from|on|in|is|has|would|will|se|va|and)\\b|[,.;:()]",
+    /* where a unit's name ends: folded words that are never syllables of a
+       name alone ("tai" is "Tài" in "Sở Tài chính") come in pairs */
+    [P_UNIT_END] = "\\s(?:khong (?:gui|vao|truy|ket|in|hoat|nhan|duoc|the|co)|bi (?:loi|mat|hong|"
+                   "treo|chap)|da (?:bi|khong|duoc|gui|co)|dang bi|hien dang|hien bi|de nghi|"
+                   "kinh de nghi|xin (?:cap|dang|gui|de|phep)|can (?:ho tro|duoc)|nho (?:trung "
+                   "tam|anh|chi)|tu (?:ngay|sang|chieu|hom)|vao (?:ngay|luc|phong)|tai (?:tang|"
+                   "phong|toa|so)|trong (?:ngay|thang|tuan)|ngay \\d|luc \\d|for|from|on|is|has|"
+                   "would|will|se (?:co|den))\\b|[,.;:()]|\\s(?:khong|bi|da|dang|hien|van)$",
     [P_URGENT] = "\\b(?:khan cap|rat gap|gap|hoa toc|urgent|urgently|asap|as soon as possible)\\b",
+    [P_QUESTION] = "\\b(?:cho (?:em |toi |minh )?hoi|xin hoi|thu tuc|lam the nao|nhu the nao|"
+                   "bao lau|khi nao|co duoc khong|how do|how can i|how to|what is|what are|"
+                   "is it possible)\\b",
     [P_ID_BARE] = "^\\s*[:=-]?\\s*([a-z]?\\d{6,13})\\b",
 };
 
@@ -304,6 +313,14 @@ unit_in(const struct sent *s, gsize b, gsize e)
 	g_match_info_free(mi);
 	if (strncmp(f + at, "the ", 4) == 0)
 		at += 4;
+	/* "… của Sở Tài chính không gửi được": the unit ends at its verb */
+	GMatchInfo *stop = NULL;
+	if (g_regex_match(res[P_UNIT_END], f + at, 0, &stop)) {
+		int qb, qe;
+		g_match_info_fetch_pos(stop, 0, &qb, &qe);
+		f[at + (gsize)qb] = '\0';
+	}
+	g_match_info_free(stop);
 	char *out = NULL;
 	if (is_unit(f + at)) {
 		gsize lead = (gsize)(strchr(s->f + b, f[0]) - (s->f + b));
@@ -935,6 +952,9 @@ prose_read(const char *text, const struct fields_opts *opts, JsonObject *fields)
 		if (!json_object_has_member(fields, "requesting_unit"))
 			put(fields, "requesting_unit", sentence_unit(s));
 		read_people(&x, s);
+		/* a question about a service asks for nothing yet */
+		if (has(P_QUESTION, s->f))
+			continue;
 		read_action(&x, s);
 		read_names(&x, s);
 		read_when(&x, s);
