@@ -16,7 +16,10 @@
  * 0480…"), "Người 1:" blocks, repeated "Name:"/"ID:" lines, "Label: v;
  * Label: v" lines, names alone, or people after the list's label.  An
  * approval letter cited in any sentence is the approval when no label names
- * one.  Quoted history and the signature are never read.  Which request
+ * one.  Quoted history and the signature are never read.  A mail's text
+ * with fewer than three labelled lines is read as sentences too (prose.h:
+ * "Sở Tư pháp đề nghị tạo hộp thư cho bà …"), filling what the labels did
+ * not give; the request sentence comes back as "_said".  Which request
  * type the fields belong to is not decided here: keys that depend on it (a
  * bare "Thời gian:") are returned under names starting with "_" for rules/
  * to place, and list rows as generic people under "_people".
