@@ -71,7 +71,7 @@ static const char *const patterns[P_COUNT] = {
                     "we are writing from|thay mat cho|thay mat|dai dien cho)\\s+(?:the\\s+)?"
                     "([^,.;:()]{3,120}?)\\s*(?:,|\\.|;|\\(|$|\\s(?:and|please|we|i|xin|de "
                     "nghi|kinh de nghi|would)\\b)",
-    [P_OF_UNIT] = "\\s(?:cua|thuoc|belongs to|belonging to|tru so)\\s+",
+    [P_OF_UNIT] = "\\s(?:cua|thuoc|belongs to|belonging to|tru so|for)\\s+",
     [P_CONTACT] = "\\b(?:lien he|lien lac|contact|dau moi|reach|phu trach)\\b",
     [P_ADMIN] = "\\b(?:quan tri|administrator|admin|webmaster|technical contact)\\b",
     [P_LIST] = "\\b(?:hop thu|tai khoan email|tai khoan thu|thu cong vu|email cong vu|mailbox|"
@@ -667,7 +667,11 @@ read_names(struct prose *x, const struct sent *s)
 		if (find(P_FOR_AFTER_HOST, s->f, (gsize)e, strlen(s->f), 0, &pb, &pe)) {
 			int qb, qe;
 			find(P_PURPOSE_END, s->f, (gsize)pe, strlen(s->f), 0, &qb, &qe);
-			put(x->fields, "purpose", o_of_f(s, (gsize)pe, (gsize)qb));
+			char *what = g_strndup(s->f + pe, (gsize)(qb - pe));
+			/* "… for the Hai Chau District People's Committee": the unit */
+			if (!is_unit(what) && !(strncmp(what, "the ", 4) == 0 && is_unit(what + 4)))
+				put(x->fields, "purpose", o_of_f(s, (gsize)pe, (gsize)qb));
+			g_free(what);
 		}
 	}
 	if (has(P_WEBSITE_WORD, s->f) && !json_object_has_member(x->fields, "website_url")) {
@@ -935,6 +939,11 @@ prose_read(const char *text, const struct fields_opts *opts, JsonObject *fields)
 					g_string_append_c(para, ' ');
 				}
 			}
+			/* "Kính gửi Trung tâm, Sở Tư pháp đề nghị …" on one line */
+			const char *comma = strstr(line, ", ");
+			if (para->len == 0 && has(P_GREETING, f) && comma != NULL &&
+			    comma - line < 80)
+				line = (char *)comma + 2;
 			g_string_append(para, line);
 		}
 		g_free(f);
