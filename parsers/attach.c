@@ -117,20 +117,25 @@ attach_has_documents(const struct message *m)
    forwarder's note. */
 struct source_text {
 	const char *source;
-	int rank;      /* source_rank(), or NOTE_RANK */
-	int msg_depth; /* 0: the message itself, 1: a message attached to it… */
-	gboolean note; /* a forwarder's note above a forward: fills gaps only */
+	int rank;         /* source_rank(), or NOTE_RANK */
+	int msg_depth;    /* 0: the message itself, 1: a message attached to it… */
+	gboolean note;    /* a forwarder's note above a forward: fills gaps only */
+	gboolean history; /* an earlier message quoted in a reply: fills gaps only */
 	struct fields_result *fx;
 };
 
 /* A forwarder's note comes after every other text. */
 #define NOTE_RANK 10
+/* A reply's quoted history comes after the texts of the message itself. */
+#define HISTORY_RANK 9
+/* A covering mail written as sentences comes after the form it covers. */
+#define COVER_RANK 5
 
 /* Keys a forwarder's note never gives: who wrote it and when, and what it
    says, are the forwarder's, not the request's. */
 static const char *const note_withheld[] = {
-    "requesting_unit", "contact_name", "contact_phone",
-    "contact_email",   "request_date", "description",
+    "requesting_unit", "contact_name", "contact_phone", "contact_email",
+    "request_date",    "description",  "_said",
 };
 
 /* The state of one reading. */
@@ -166,6 +171,7 @@ add_text(GPtrArray *texts, const char *source, const char *text, const GArray *l
 	struct source_text *st = g_new0(struct source_text, 1);
 
 	fields_opts_init(&fo, m->date_year, m->date_month, o->domain);
+	fo.prose = strcmp(source, "body") == 0 || strcmp(source, "forwarded") == 0;
 	if (strcmp(source, "ocr") == 0) {
 		fo.ocr = TRUE;
 		fo.line_conf = line_conf;
@@ -229,6 +235,45 @@ read_pdf_images(struct reading *rd, GPtrArray *texts, struct part_report *r, con
 		rd->needs_person = TRUE;
 	}
 	doc_text_clear(&d);
+}
+
+/* Whether a text gave more labelled fields than another (for sorting). */
+static gint
+by_labels(gconstpointer a, gconstpointer b)
+{
+	const struct source_text *x = *(struct source_text *const *)a;
+	const struct source_text *y = *(struct source_text *const *)b;
+
+	return y->fx->labels - x->fx->labels;
+}
+
+/* Read a text that may be a reply: its own lines, then the earlier messages
+   it quotes, the one with the most labelled fields (the request) first.  A
+   reply that is a whole form again (three labelled lines or more) is read
+   alone: what it left out of the old form it left out on purpose.  Returns
+   the own text. */
+static struct source_text *
+add_history(GPtrArray *texts, const char *source, const char *text, const struct message *m,
+            const struct attach_opts *o, int depth)
+{
+	char *own_text = NULL;
+	GPtrArray *history = forward_history(text, &own_text);
+	struct source_text *own = add_text(texts, source, own_text, NULL, m, o, depth);
+	GPtrArray *old = g_ptr_array_new();
+
+	for (guint i = 0; own->fx->labels < 3 && i < history->len; i++) {
+		struct source_text *st =
+		    add_text(old, source, g_ptr_array_index(history, i), NULL, m, o, depth);
+		st->history = TRUE;
+		st->rank = HISTORY_RANK;
+	}
+	g_ptr_array_sort(old, by_labels);
+	for (guint i = 0; i < old->len; i++)
+		g_ptr_array_add(texts, g_ptr_array_index(old, i));
+	g_ptr_array_free(old, TRUE);
+	g_ptr_array_free(history, TRUE);
+	g_free(own_text);
+	return own;
 }
 
 static void read_message(struct read_ctx *x, const struct message *m, const struct attach_opts *o,
@@ -358,8 +403,10 @@ read_message(struct read_ctx *x, const struct message *m, const struct attach_op
 	GPtrArray *levels = forward_split(m->text, m->subject, &fo);
 	for (guint i = 0; i < levels->len; i++) {
 		struct forward_level *l = g_ptr_array_index(levels, i);
-		own = add_text(x->texts, depth == 0 ? "body" : "forwarded", l->text, NULL, m, o,
-		               depth);
+		const char *src = depth == 0 ? "body" : "forwarded";
+		/* the request's own text first; its quoted history fills gaps */
+		own = i + 1 == levels->len ? add_history(x->texts, src, l->text, m, o, depth)
+		                           : add_text(x->texts, src, l->text, NULL, m, o, depth);
 		if (i + 1 < levels->len) {
 			own->note = TRUE;
 			own->rank = NOTE_RANK;
@@ -424,18 +471,21 @@ by_rank(gconstpointer a, gconstpointer b)
 	return x->rank - y->rank;
 }
 
-/* Whether a forwarder's note may give key. */
+/* Whether a forwarder's note may give key (quoted history gives any). */
 static gboolean
-note_may_give(const char *key)
+note_may_give(const struct source_text *st, const char *key)
 {
+	if (st->history)
+		return TRUE;
 	for (gsize i = 0; i < G_N_ELEMENTS(note_withheld); i++)
 		if (strcmp(note_withheld[i], key) == 0)
 			return FALSE;
 	return TRUE;
 }
 
-/* Fill the gaps from a forwarder's note: never its contact, never a
-   conflict; its list of people only when no other text has one. */
+/* Fill the gaps from a forwarder's note (never its contact) or from a
+   reply's quoted history: never a conflict; its list of people only when no
+   other text has one. */
 static void
 merge_note(struct reading *rd, const struct source_text *st, gboolean no_people)
 {
@@ -443,7 +493,7 @@ merge_note(struct reading *rd, const struct source_text *st, gboolean no_people)
 
 	for (GList *l = members; l != NULL; l = l->next) {
 		const char *key = l->data;
-		if (!note_may_give(key) || json_object_has_member(rd->fx->fields, key) ||
+		if (!note_may_give(st, key) || json_object_has_member(rd->fx->fields, key) ||
 		    (strcmp(key, "_people") == 0 && !no_people))
 			continue;
 		json_object_set_member(rd->fx->fields, key,
@@ -472,7 +522,7 @@ merge(struct reading *rd, GPtrArray *texts)
 		if (out->form_code == NULL && st->fx->form_code != NULL)
 			out->form_code = g_strdup(st->fx->form_code);
 		out->password = out->password || st->fx->password;
-		if (st->note) {
+		if (st->note || st->history) {
 			merge_note(rd, st, people == NULL);
 			g_list_free(members);
 			continue;
@@ -529,10 +579,13 @@ merge(struct reading *rd, GPtrArray *texts)
 			add_once(out->doubtful, "_people");
 	}
 	/* one source for everything, or "mixed": a forwarded message's text is
-	   mail text like the body */
+	   mail text like the body; the sentence of a request written as prose
+	   ("_said") is a hint, no field read */
 	GList *keys = json_object_get_members(rd->sources);
 	for (GList *l = keys; l != NULL; l = l->next) {
 		const char *s = json_object_get_string_member(rd->sources, l->data);
+		if (strcmp(l->data, "_said") == 0)
+			continue;
 		if (strcmp(s, "forwarded") == 0)
 			s = "body";
 		if (only == NULL)
@@ -542,6 +595,31 @@ merge(struct reading *rd, GPtrArray *texts)
 	}
 	g_list_free(keys);
 	rd->source = mixed ? "mixed" : only != NULL ? only : "body";
+}
+
+/* A mail written as sentences ("… gửi phiếu đính kèm") beside a document
+   or scan that gives the form's fields covers that form: it only fills the
+   form's gaps. */
+static void
+demote_covers(GPtrArray *texts)
+{
+	guint form = 0;
+
+	for (guint i = 0; i < texts->len; i++) {
+		struct source_text *st = g_ptr_array_index(texts, i);
+		if (!st->note && !st->history && strcmp(st->source, "body") != 0 &&
+		    strcmp(st->source, "forwarded") != 0)
+			form = MAX(form, fields_found(st));
+	}
+	for (guint i = 0; form >= 3 && i < texts->len; i++) {
+		struct source_text *st = g_ptr_array_index(texts, i);
+		if (st->fx->prose && !st->note) {
+			/* its sentence speaks of the form, it is no description */
+			json_object_remove_member(st->fx->fields, "_said");
+			st->history = TRUE;
+			st->rank = COVER_RANK;
+		}
+	}
 }
 
 /* The default options. */
@@ -568,6 +646,7 @@ attach_read(const struct message *m, const struct attach_opts *o)
 
 	local.ocr.sender = m->from_addr;
 	read_message(&x, m, &local, 0, 0);
+	demote_covers(texts);
 	merge(rd, texts);
 	for (guint i = 0; i < texts->len; i++) {
 		struct source_text *st = g_ptr_array_index(texts, i);

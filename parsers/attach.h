@@ -22,6 +22,15 @@
  * attached message gives more fields.  forwarded_from is the sender of the
  * deepest forwarded message that names an address.
  *
+ * Replies: the innermost text is cut by forward_history() into the reply's
+ * own text, read as the body, and the earlier messages it quotes, which
+ * fill only the gaps the own text leaves (the one with the most labelled
+ * fields first), and are not read when the own text is a whole form again
+ * (three labelled lines or more).  A mail text read as sentences (few
+ * labels, fields.h) beside a document or scan giving three fields or more
+ * covers that form: it too only fills the form's gaps, and its sentence is
+ * no description.
+ *
  * The result is a struct reading (reading.h).  No I/O.
  */
 #ifndef PHIEU_ATTACH_H

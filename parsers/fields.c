@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "normalise.h"
+#include "prose.h"
 #include "text.h"
 
 /* What a label's value is, and so how it is read. */
@@ -55,7 +56,10 @@ static const struct slot slots[] = {
      "so/ban/nganh|name of organization|organization name|organisation name|unit name|"
      "name of unit|agency name|company name|name of company|requesting organization|"
      "requesting organisation|requesting agency|requesting department|customer|"
-     "customer name|client|applicant organization|department|requesting office"},
+     "customer name|client|applicant organization|department|requesting office|"
+     "name of requesting organization|name of requesting organisation|name of organisation|"
+     "requesting organization name|requesting company|company requesting|contractor|"
+     "vendor|requesting party|applicant company|name of requesting unit|name of agency"},
     {"contact_name", K_TEXT,
      "nguoi lien he|ho ten nguoi lien he|ho va ten nguoi lien he|ho va ten|ho ten|"
      "can bo phu trach|can bo lien he|nguoi de nghi|nguoi yeu cau|nguoi dang ky|nguoi gui|"
@@ -66,7 +70,7 @@ static const struct slot slots[] = {
      "can bo phu trach lien he|person in charge|contact person name|name of contact person|"
      "name of contact|applicant|applicant name|submitted by|focal point|representative|"
      "requester name|requestor|requestor name|contact details|nguoi lap|nguoi viet phieu|"
-     "nguoi gui yeu cau"},
+     "nguoi gui yeu cau|point of contact|contact point|poc"},
     {"contact_phone", K_PHONE,
      "dien thoai|dt|sdt|so dien thoai|di dong|dien thoai di dong|dien thoai lien he|so dt|dtdd|"
      "so di dong|dt di dong|dt lien he|phone|telephone|tel|mobile|phone number|mobile phone|"
@@ -138,7 +142,8 @@ static const struct slot slots[] = {
      "ip may chu|dia chi ip|tro ve dia chi ip|ip|target ip|server ip|ip address|"
      "dia chi ip may chu|tro ve ip|ip dich|dia chi ip tro ve|ip tro ve|tro den ip|ip server|"
      "ip hosting|ip may chu hosting|host ip|ip of the server|ip of server|points to|"
-     "point to|ban ghi a|a record"},
+     "point to|ban ghi a|a record|target server ip|server ip address|ip of target server|"
+     "target server|target ip address|hosting ip|destination ip"},
     {"purpose", K_TEXT,
      "muc dich|muc dich su dung|noi dung cong viec|cong viec|muc dich vao phong|"
      "noi dung lam viec|purpose|purpose of visit|work|cong viec thuc hien|"
@@ -212,6 +217,9 @@ static const struct slot slots[] = {
      "hop thu can cap|tai khoan can thay doi|tai khoan de nghi thay doi|tai khoan can huy|"
      "danh sach hop thu can thay doi|danh sach hop thu de nghi huy|mailbox to change|"
      "mailboxes to change|mailboxes to cancel|accounts to change|accounts to cancel|mailbox|"
+     "account to change|account to be changed|mailbox to be changed|account to reset|"
+     "account to cancel|account to delete|mailbox to cancel|mailbox to delete|"
+     "mailbox to be cancelled|account to be cancelled|"
      "hop thu|dia chi hop thu|hop thu cong vu|tai khoan email|email account|"
      "tai khoan thu dien tu"},
     {"_password", K_PASSWORD,
@@ -239,7 +247,8 @@ static const struct column columns[] = {
      "ho ten nguoi su dung|ho va ten nguoi su dung|nguoi su dung|ten nguoi dung|"
      "visitor name|name of visitor|staff name|user full name|fullname"},
     {"position", K_TEXT,
-     "chuc vu|position|title|chuc danh|chuc vu/chuc danh|job title|role|designation"},
+     "chuc vu|position|title|chuc danh|chuc vu/chuc danh|job title|role|designation|"
+     "position/title|title/position|chuc vu/chuc danh"},
     {"department", K_TEXT,
      "phong/ban|phong ban|bo phan|department|phong|don vi cong tac|"
      "phong/ban/don vi|noi cong tac|phong ban cong tac|bo phan cong tac|don vi truc thuoc|"
@@ -250,7 +259,10 @@ static const struct column columns[] = {
      "email address|ten hop thu|tai khoan email|dia chi mail|email de nghi|"
      "dia chi email de nghi|hop thu de nghi|ten hop thu de nghi|"
      "dia chi hop thu de nghi|email de nghi cap|tai khoan de nghi|dia chi email de nghi cap|"
-     "email account|account name|ten dang nhap|username|user name|e mail"},
+     "email account|account name|ten dang nhap|username|user name|e mail|requested address|"
+     "requested e-mail|requested email|requested mailbox|proposed address|proposed e-mail|"
+     "new address|new e-mail|desired address|e-mail requested|email requested|"
+     "mailbox address|dia chi hop thu moi|hop thu moi|email moi"},
     {"phone", K_PHONE,
      "dien thoai di dong|di dong|dien thoai|sdt|dt|phone|mobile|so dien thoai|"
      "dtdd|so di dong|mobile phone|so dien thoai di dong|dien thoai lien he|so dt|"
@@ -2435,6 +2447,7 @@ fields_opts_init(struct fields_opts *o, int year, int month, const char *domain_
 	o->ref_year = year;
 	o->ref_month = month;
 	o->domain_suffix = domain_suffix;
+	o->prose = TRUE;
 	if (year == 0) {
 		GDateTime *now = g_date_time_new_now_local();
 		o->ref_year = g_date_time_get_year(now);
@@ -2501,7 +2514,10 @@ fields_extract(const char *text, const struct fields_opts *opts)
 	static GRegex *second_label;
 	char *split, **lines;
 	int header_lines = 0;
+	GString *seen = g_string_new(NULL); /* the lines read, for prose_read() */
 
+	/* the label tables first: labelled_cells() below matches labels */
+	tables_load();
 	/* forms put two fields on one line, leaders between them:
 	   "Di động: 0905 111 222 ........ Email: a@b.vn"; each piece keeps the
 	   number of the line it came from (for OCR confidences) */
@@ -2558,6 +2574,7 @@ fields_extract(const char *text, const struct fields_opts *opts)
 		const char *rest;
 
 		if (*line == '\0') {
+			g_string_append_c(seen, '\n');
 			c.pending = -1;
 			c.box_slot = -1;
 			c.nfield_cols = 0;
@@ -2608,6 +2625,8 @@ fields_extract(const char *text, const struct fields_opts *opts)
 		}
 		header_lines = 0;
 		g_free(folded);
+		g_string_append(seen, line);
+		g_string_append_c(seen, '\n');
 
 		rest = strip_marker(line, &marked);
 		gboolean box = line_starts_box(rest);
@@ -2678,6 +2697,12 @@ fields_extract(const char *text, const struct fields_opts *opts)
 		json_object_set_array_member(r->fields, "_people", c.people);
 	else
 		json_array_unref(c.people);
+	/* a request written as sentences: what its labels did not give */
+	if (opts->prose && !opts->ocr && r->labels < 3) {
+		prose_read(seen->str, opts, r->fields);
+		r->prose = TRUE;
+	}
+	g_string_free(seen, TRUE);
 	g_strfreev(lines);
 	return r;
 }

@@ -16,7 +16,10 @@
  * 0480…"), "Người 1:" blocks, repeated "Name:"/"ID:" lines, "Label: v;
  * Label: v" lines, names alone, or people after the list's label.  An
  * approval letter cited in any sentence is the approval when no label names
- * one.  Quoted history and the signature are never read.  Which request
+ * one.  Quoted history and the signature are never read.  A mail's text
+ * with fewer than three labelled lines is read as sentences too (prose.h:
+ * "Sở Tư pháp đề nghị tạo hộp thư cho bà …"), filling what the labels did
+ * not give; the request sentence comes back as "_said".  Which request
  * type the fields belong to is not decided here: keys that depend on it (a
  * bare "Thời gian:") are returned under names starting with "_" for rules/
  * to place, and list rows as generic people under "_people".
@@ -39,6 +42,9 @@ struct fields_opts {
 	gboolean ocr;
 	const GArray *line_conf; /* double per line, or NULL */
 	double doubt_below;
+	/* a mail's own text: when it has few labels, its sentences are read
+	   too (prose.h); documents, sheets and scans are forms, not prose */
+	gboolean prose;
 };
 
 struct fields_result {
@@ -46,10 +52,12 @@ struct fields_result {
 	char *form_code;     /* "02/IID-KT" when the text names a form, else NULL */
 	int labels;          /* how many labelled lines were recognised */
 	gboolean password;   /* the text carries a password: never echo it */
+	gboolean prose;      /* few labels: the fields were read from sentences */
 	GPtrArray *doubtful; /* char*: keys read from doubtful lines ("_people" for lists) */
 };
 
-/* Options for a message dated year/month (0: undated, then today's). */
+/* Options for a message dated year/month (0: undated, then today's), for
+   a mail's text (prose on). */
 void fields_opts_init(struct fields_opts *o, int year, int month, const char *domain_suffix);
 /* Read the fields of one text. */
 struct fields_result *fields_extract(const char *text, const struct fields_opts *opts);

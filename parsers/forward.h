@@ -66,6 +66,15 @@ enum forward_subject { FWD_SUBJECT_NONE, FWD_SUBJECT_FORWARD, FWD_SUBJECT_REPLY 
    message's own (may be NULL), opts is used to count the fields above an
    ambiguous block. */
 GPtrArray *forward_split(const char *text, const char *subject, const struct fields_opts *opts);
+/* A reply's own text and its quoted history.  own gets the reply's new
+   text: every line before the history begins, quoted lines ("> …") blanked
+   but the answers typed between them kept.  Returned (char*, at least
+   none): the earlier messages' texts, one per message, newest first, each
+   without its attribution line or header block: the "> " quotes (one level
+   per message), and the text under "-----Original Message-----" or an
+   Outlook block (From:, Sent:, To:, Subject:) below the reply.  Used for
+   the fields the new text does not give; at most FORWARD_MAX_LEVELS. */
+GPtrArray *forward_history(const char *text, char **own);
 /* Whether the subject marks a forward, a reply or neither. */
 enum forward_subject forward_subject_kind(const char *subject);
 /* Release the levels; returns NULL. */

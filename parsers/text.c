@@ -253,9 +253,33 @@ text_newline(GString *out)
 		g_string_append_c(out, '\n');
 }
 
-/* Walk the HTML tree and write its text. */
+/* Inside a table cell, a paragraph or line break separates two parts of
+   the cell's value ("; "), so that a row stays one line ("Người liên hệ: |
+   Lê Thị Hà" from Outlook's <td><p class=MsoNormal>…</p></td>); cell is
+   where the cell's text began. */
 static void
-text_walk(xmlNode *node, GString *out, int depth)
+text_cell_break(GString *out, gsize cell)
+{
+	while (out->len > cell && out->str[out->len - 1] == ' ')
+		g_string_truncate(out, out->len - 1);
+	if (out->len > cell && out->str[out->len - 1] != ';')
+		g_string_append(out, "; ");
+	else if (out->len > cell)
+		g_string_append_c(out, ' ');
+}
+
+/* Remove the separators a cell's last paragraph left at its end. */
+static void
+text_cell_end(GString *out, gsize cell)
+{
+	while (out->len > cell && (out->str[out->len - 1] == ' ' || out->str[out->len - 1] == ';'))
+		g_string_truncate(out, out->len - 1);
+}
+
+/* Walk the HTML tree and write its text; cell is the offset where the
+   table cell being written began, or -1 outside cells. */
+static void
+text_walk(xmlNode *node, GString *out, int depth, gssize cell)
 {
 	static const char *const skip[] = {"script", "style", "head", "title", NULL};
 
@@ -282,7 +306,17 @@ text_walk(xmlNode *node, GString *out, int depth)
 		    xmlStrcasecmp(n->name, (const xmlChar *)"th") == 0) {
 			if (n->prev != NULL || (n->parent && n->parent->children != n))
 				g_string_append(out, " | ");
-			text_walk(n->children, out, depth + 1);
+			gsize start = out->len;
+			text_walk(n->children, out, depth + 1, (gssize)start);
+			text_cell_end(out, start);
+			continue;
+		}
+		/* a table inside a cell (Outlook's layout) has rows of its own */
+		gssize inner = xmlStrcasecmp(n->name, (const xmlChar *)"table") == 0 ? -1 : cell;
+		if (cell >= 0 && inner >= 0 && text_tag_in(n->name, text_block_tags)) {
+			text_cell_break(out, (gsize)cell);
+			text_walk(n->children, out, depth + 1, cell);
+			text_cell_break(out, (gsize)cell);
 			continue;
 		}
 		if (xmlStrcasecmp(n->name, (const xmlChar *)"br") == 0) {
@@ -291,7 +325,7 @@ text_walk(xmlNode *node, GString *out, int depth)
 		}
 		if (text_tag_in(n->name, text_block_tags))
 			text_newline(out);
-		text_walk(n->children, out, depth + 1);
+		text_walk(n->children, out, depth + 1, inner);
 		if (text_tag_in(n->name, text_block_tags))
 			text_newline(out);
 	}
@@ -311,7 +345,7 @@ text_from_html(const char *html, gsize len)
 	                     HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
 	                         HTML_PARSE_NONET | HTML_PARSE_NOBLANKS);
 	if (doc != NULL) {
-		text_walk(xmlDocGetRootElement(doc), out, 0);
+		text_walk(xmlDocGetRootElement(doc), out, 0, -1);
 		xmlFreeDoc(doc);
 	}
 	nfc = text_nfc(out->str);

@@ -23,7 +23,8 @@ struct type_row {
 	finish_fn finish;
 	gboolean sign_off; /* the unit signs the completion off (forms 01, 03, 05) */
 	const char *title_en;
-	int due_days; /* working days from receipt to the due date, 0: none */
+	int due_days;     /* working days from receipt to the due date, 0: none */
+	const char *said; /* the key a request written as sentences gives its sentence to */
 };
 
 static void finish_mailbox(struct decision *d, JsonObject *raw, const struct message *m);
@@ -40,37 +41,46 @@ static const struct type_row builtin_types[] = {
     {"website_update", 1, "pkt-iid",
      "cap nhat ma nguon|ma nguon website|ma nguon|cap nhat website|cap nhat trang thong tin|"
      "co so du lieu website|update website|website update|source code|cap nhat du lieu website|"
-     "nang cap website",
+     "nang cap website|cap nhat website|cap nhat trang web|update the website|"
+     "update our website|website source|source code update|cap nhat giao dien|"
+     "cap nhat phien ban",
      "website_url:3", "website_url",
      "requesting_unit|contact_name|contact_phone|website_url|description",
-     "Cập nhật mã nguồn website", finish_plain, TRUE, "Website source update", 3},
+     "Cập nhật mã nguồn website", finish_plain, TRUE, "Website source update", 3, "description"},
     {"mailbox", 2, NULL,
      "hop thu|tai khoan email|tai khoan thu|email cong vu|thu cong vu|thu dien tu cong vu|"
      "cap moi tai khoan|cap lai mat khau|mailbox|email account|reset password|"
-     "tai khoan thu dien tu|dia chi thu dien tu cong vu",
+     "tai khoan thu dien tu|dia chi thu dien tu cong vu|tao hop thu|cap hop thu|huy hop thu|"
+     "hop thu cong vu|mailboxes|official mailbox|email accounts|mail account|password reset|"
+     "reset the password|forgotten password|forgot password|quen mat khau|doi mat khau",
      "accounts:3|mailbox_action:1|change_detail:2", "mailbox_action|accounts|change_detail",
      "requesting_unit|contact_name|contact_phone|mailbox_action|accounts",
      "Cấp mới/thay đổi/hủy bỏ hộp thư điện tử", finish_mailbox, FALSE,
-     "Mailbox create/change/cancel", 2},
+     "Mailbox create/change/cancel", 2, NULL},
     {"subdomain", 3, "pkt-iid",
-     "ten mien con|subdomain|sub-domain|tao ten mien|dang ky ten mien|ten mien",
+     "ten mien con|subdomain|sub-domain|tao ten mien|dang ky ten mien|ten mien|sub domain|"
+     "domain name",
      "subdomain:3|approval_ref:2|target_ip:2|admin_name:1",
      "subdomain|approval_ref|target_ip|purpose|admin_name|admin_phone|admin_email",
      "requesting_unit|contact_name|contact_phone|subdomain|approval_ref|target_ip|purpose",
-     "Tạo tên miền con của danang.gov.vn", finish_plain, TRUE, "Sub-domain of danang.gov.vn", 5},
+     "Tạo tên miền con của danang.gov.vn", finish_plain, TRUE, "Sub-domain of danang.gov.vn", 5,
+     NULL},
     {"server_room", 4, "pkt-iid",
      "phong he thong|phong may chu|vao ra phong|vao phong|server room|data center|tu rack|"
-     "phong server|trung tam du lieu|vao ra",
-     "visitors:3|visit_date:2|time_from:2|equipment:1",
+     "phong server|trung tam du lieu|vao ra|vao phong may chu|phong may|server room access|"
+     "access to the server room|visit the server room|rack",
+     "visitors:3|visit_date:2|time_from:2|equipment:1|_when_from:1",
      "visit_date|time_from|time_to|visitors|purpose|equipment|emergency",
      "requesting_unit|contact_name|contact_phone|visit_date|time_from|visitors|purpose",
-     "Vào ra Phòng Hệ thống", finish_server_room, FALSE, "Server-room access", 1},
+     "Vào ra Phòng Hệ thống", finish_server_room, FALSE, "Server-room access", 1, NULL},
     {"tech_support", 5, "pkt-iid",
      "ho tro ky thuat|technical support|tech support|it support|su co|dang ky ho tro|"
-     "yeu cau ho tro|khac phuc",
+     "yeu cau ho tro|khac phuc|mat ket noi|mat mang|bi loi|khong truy cap|not working|"
+     "ho tro kiem tra",
      "category:3|location:1|priority:1", "category|location|priority|emergency",
      "requesting_unit|contact_name|contact_phone|location|description",
-     "Hỗ trợ kỹ thuật trong tòa nhà", finish_plain, TRUE, "Technical support in the buildings", 2},
+     "Hỗ trợ kỹ thuật trong tòa nhà", finish_plain, TRUE, "Technical support in the buildings", 2,
+     "description"},
 };
 
 /* The request types in use: the built-in rows, changed and extended by
@@ -587,6 +597,9 @@ place_fields(struct decision *d, const struct type_row *row, JsonObject *raw,
 	if (row != NULL && text_list_has(row->keys, "location") &&
 	    !json_object_has_member(raw, "_blank_location"))
 		move_member(raw, "_address", d->fields, "location");
+	/* a request written as sentences: its sentence describes it */
+	if (row != NULL && row->said != NULL)
+		move_member(raw, "_said", d->fields, row->said);
 	if (row != NULL)
 		row->finish(d, raw, m);
 	else

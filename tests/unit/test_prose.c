@@ -1,0 +1,189 @@
+/* test_prose.c - table-driven tests of requests written as sentences. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "forward.h"
+#include "prose.h"
+
+struct row {
+	const char *label, *text, *key, *want; /* want NULL: key absent */
+};
+
+static const struct row rows[] = {
+    {"unit as the subject", "Sở Tư pháp đề nghị tạo hộp thư công vụ cho bà Nguyễn Thị Hoa.",
+     "requesting_unit", "Sở Tư pháp"},
+    {"unit, last clause before the verb",
+     "Thực hiện Công văn số 4512/UBND-KTN của UBND thành phố, UBND quận Thanh Khê đề nghị "
+     "tạo tên miền con dvc.thanhkhe.danang.gov.vn.",
+     "requesting_unit", "UBND quận Thanh Khê"},
+    {"unit after của", "Phong Ke toan cua Trung tam Van hoa thanh pho bi mat mang.",
+     "requesting_unit", "Trung tam Van hoa thanh pho"},
+    {"unit on behalf of",
+     "On behalf of the Hai Chau District People's Committee, please create a sub-domain.",
+     "requesting_unit", "Hai Chau District People's Committee"},
+    {"unit we are from", "We are from VNPT Da Nang and would like to visit the server room.",
+     "requesting_unit", "VNPT Da Nang"},
+    {"a bare office word is no unit", "Văn phòng gửi phiếu đề nghị.", "requesting_unit", NULL},
+    {"contact after liên hệ",
+     "Mọi thông tin xin liên hệ ông Trần Văn Nam, số điện thoại 0935 246 810.", "contact_name",
+     "Trần Văn Nam"},
+    {"contact's phone", "Mọi thông tin xin liên hệ ông Trần Văn Nam, số điện thoại 0935 246 810.",
+     "contact_phone", "0935246810"},
+    {"the writer introduces themself", "Em là Nguyễn Thị Hoa ở Sở Tư pháp.", "contact_name",
+     "Nguyễn Thị Hoa"},
+    {"signature name", "Đề nghị hỗ trợ kiểm tra mạng.\n\nTrân trọng,\nLê Văn Tâm\n", "contact_name",
+     "Lê Văn Tâm"},
+    {"administrator", "Our technical administrator is Mr. Phan Quoc Bao (phone 0905 777 888).",
+     "admin_phone", "0905777888"},
+    {"mailbox create", "Đề nghị tạo hộp thư công vụ cho bà Nguyễn Thị Hoa.", "mailbox_action",
+     "create"},
+    {"mailbox cancel, no diacritics", "De nghi huy hop thu cong vu cua ong Nguyen Van Long.",
+     "mailbox_action", "cancel"},
+    {"mailbox change in the next sentence",
+     "Em bi quen mat khau hop thu. Nho anh chi cap lai mat khau giup em.", "mailbox_action",
+     "change"},
+    {"a question is no action", "Cho em hỏi cài chữ ký hộp thư ở đâu ạ?", "mailbox_action", NULL},
+    {"sub-domain", "Đề nghị tạo tên miền con dvc.thanhkhe.danang.gov.vn trỏ về IP 103.1.2.3.",
+     "subdomain", "dvc.thanhkhe.danang.gov.vn"},
+    {"an address's domain is no sub-domain", "Tên miền: gửi về a@tuphap.danang.gov.vn.",
+     "subdomain", NULL},
+    {"ip", "Please point the sub-domain to 10.1.2.3 for our system.", "target_ip", "10.1.2.3"},
+    {"purpose after để",
+     "Đăng ký vào phòng máy chủ ngày 12/12/2026 lúc 9h để bảo trì máy chủ: "
+     "ông Trần Văn Nam.",
+     "purpose", "bảo trì máy chủ"},
+    {"purpose after to <verb>", "We would like to access the server room to replace a switch.",
+     "purpose", "replace a switch"},
+    {"visit date", "Đăng ký vào phòng máy chủ ngày 12/12/2026 lúc 9h để bảo trì.", "_when_date",
+     "2026-12-12"},
+    {"visit time", "Đăng ký vào phòng máy chủ ngày 12/12/2026 lúc 9h để bảo trì.", "_when_from",
+     "09:00"},
+    {"a range in words", "Ngày 21/12/2026, từ 14h00 đến 16h00.", "_when_to", "16:00"},
+    {"a date in a reason clause",
+     "Đề nghị hủy hộp thư của ông Nguyễn Văn Long do đã nghỉ hưu từ "
+     "ngày 01/12/2026.",
+     "_when_date", NULL},
+    {"identity numbers are no time", "Đăng ký cho ông Trần Văn Nam (CCCD 048095001234).",
+     "_when_from", NULL},
+    {"place of support", "Mất mạng tại tầng 3, tòa nhà số 42 Phan Châu Trinh.", "location",
+     "tầng 3, tòa nhà số 42 Phan Châu Trinh"},
+    {"category from the problem", "Máy tính không truy cập được phần mềm kế toán.", "category",
+     "software"},
+    {"no problem, no category", "Đề nghị cập nhật mã nguồn website.", "category", NULL},
+    {"loose phone", "Dạ, số điện thoại liên hệ của chị Hạnh là 0905 668 112 ạ.", "contact_phone",
+     "0905668112"},
+};
+
+/* Each row through prose_read, on an empty field set. */
+static void
+t_rows(void **state)
+{
+	struct fields_opts o;
+
+	(void)state;
+	fields_opts_init(&o, 2026, 12, "danang.gov.vn");
+	for (size_t i = 0; i < G_N_ELEMENTS(rows); i++) {
+		JsonObject *f = json_object_new();
+		prose_read(rows[i].text, &o, f);
+		const char *got = json_object_has_member(f, rows[i].key)
+		                      ? json_object_get_string_member(f, rows[i].key)
+		                      : NULL;
+		if ((got == NULL) != (rows[i].want == NULL) ||
+		    (got != NULL && strcmp(got, rows[i].want) != 0))
+			fail_msg("%s: %s gave %s, want %s", rows[i].label, rows[i].key,
+			         got ? got : "(none)", rows[i].want ? rows[i].want : "(none)");
+		json_object_unref(f);
+	}
+}
+
+/* People of a list: two visitors with their identity numbers. */
+static void
+t_people(void **state)
+{
+	struct fields_opts o;
+	JsonObject *f = json_object_new();
+
+	(void)state;
+	fields_opts_init(&o, 2026, 12, "danang.gov.vn");
+	prose_read("Xin đăng ký cho 2 cán bộ vào phòng máy chủ: ông Trần Văn Nam (CCCD "
+	           "048095001234) và ông Lê Minh (CCCD 048096004321).",
+	           &o, f);
+	JsonArray *p = json_object_get_array_member(f, "_people");
+	assert_non_null(p);
+	assert_int_equal(json_array_get_length(p), 2);
+	assert_string_equal(
+	    json_object_get_string_member(json_array_get_object_element(p, 1), "id_no"),
+	    "048096004321");
+	json_object_unref(f);
+}
+
+/* A reply's own text and history: top-posted, bottom-posted, Outlook. */
+static void
+t_history(void **state)
+{
+	static const struct {
+		const char *text, *own, *first;
+		guint n;
+	} cases[] = {
+	    {"Số điện thoại 0905 123 456.\n\nOn Mon, 7 Dec 2026 at 9:00, A <a@b.vn> wrote:\n> "
+	     "Hỏi?\n",
+	     "Số điện thoại 0905 123 456.\n\n\n\n", "Hỏi?", 1},
+	    {"On Mon, 7 Dec 2026 at 9:00, A <a@b.vn> wrote:\n> Hỏi?\n\nĐáp.\n", "\n\n\nĐáp.\n",
+	     "Hỏi?", 1},
+	    {"Mới.\n\nFrom: A <a@b.vn>\nSent: Monday\nTo: b@c.vn\nSubject: X\n\nCũ.\n", "Mới.\n",
+	     "\nCũ.\n", 1},
+	    {"> a\n>> b\n", "\n\n", "a\n", 2},
+	};
+
+	(void)state;
+	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+		char *own = NULL;
+		GPtrArray *h = forward_history(cases[i].text, &own);
+		assert_string_equal(own, cases[i].own);
+		assert_int_equal(h->len, cases[i].n);
+		assert_string_equal(g_ptr_array_index(h, 0), cases[i].first);
+		g_ptr_array_free(h, TRUE);
+		g_free(own);
+	}
+}
+
+/* Pathological input stays fast: a long run of names, quotes and hosts. */
+static void
+t_bounds(void **state)
+{
+	struct fields_opts o;
+	GString *s = g_string_new(NULL);
+
+	(void)state;
+	fields_opts_init(&o, 2026, 12, "danang.gov.vn");
+	for (int i = 0; i < 3000; i++)
+		g_string_append(s, "ông Trần Văn Nam Lê Minh a.b.c.d.e.f.g.danang.gov.vn > ");
+	g_string_append(s, "\n");
+	for (int i = 0; i < 3000; i++)
+		g_string_append(s, ">>>>>>>>>> x\nOn a b c d wrote:\n");
+	gint64 t0 = g_get_monotonic_time();
+	JsonObject *f = json_object_new();
+	prose_read(s->str, &o, f);
+	char *own = NULL;
+	g_ptr_array_free(forward_history(s->str, &own), TRUE);
+	g_free(own);
+	json_object_unref(f);
+	assert_true(g_get_monotonic_time() - t0 < 5 * G_USEC_PER_SEC);
+	g_string_free(s, TRUE);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(t_rows),
+	    cmocka_unit_test(t_people),
+	    cmocka_unit_test(t_history),
+	    cmocka_unit_test(t_bounds),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
