@@ -84,7 +84,7 @@ import json, os, sqlite3, statistics, subprocess, sys, time
 
 ctl, conf, runs = sys.argv[1], sys.argv[2], int(sys.argv[3])
 # (with diacritics, as typed without them): a unit, a street, a ward, a fault,
-# a person, one word, a sub-domain, two words every request holds (the worst
+# a person, one word, a sub-domain's purpose, two words every request holds (the worst
 # case: every request matches), a phrase of a mailbox change, nothing at all
 QUERIES = [
     ("Sở Tư pháp", "so tu phap"),
@@ -93,7 +93,7 @@ QUERIES = [
     ("mất kết nối mạng", "mat ket noi mang"),
     ("Nguyễn Văn An", "nguyen van an"),
     ("Camera", "camera"),
-    ("tên miền tracuu", "ten mien tracuu"),
+    ("trang tra cứu hồ sơ", "trang tra cuu ho so"),
     ("Đà Nẵng", "da nang"),
     ("đặt lại mật khẩu", "dat lai mat khau"),
     ("Không có yêu cầu nào như thế", "khong co yeu cau nao nhu the"),
