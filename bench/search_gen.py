@@ -99,7 +99,8 @@ SUPPORT = {
     "email": ["Không gửi được thư có tệp đính kèm lớn", "Hộp thư đầy, không nhận được thư mới",
               "Thư gửi ra ngoài bị đánh dấu thư rác", "Quên mật khẩu hộp thư công vụ"],
     "website": ["Trang thông tin điện tử không truy cập được",
-                "Cổng thông tin hiển thị lỗi chứng chỉ SSL", "Trang web tải rất chậm vào giờ cao điểm"],
+                "Cổng thông tin hiển thị lỗi chứng chỉ SSL",
+                "Trang web tải rất chậm vào giờ cao điểm"],
     "software": ["Cài đặt phần mềm quản lý văn bản cho máy trạm mới",
                  "Phần mềm một cửa điện tử báo lỗi khi ký số",
                  "Cài chữ ký số cho lãnh đạo đơn vị", "Cập nhật phần mềm kế toán"],
@@ -130,7 +131,8 @@ LABELS = {"requesting_unit": "Đơn vị yêu cầu", "contact_name": "Người 
           "website_url": "Địa chỉ website", "mailbox_action": "Hình thức",
           "change_detail": "Nội dung thay đổi", "subdomain": "Tên miền đăng ký",
           "approval_ref": "Văn bản chấp thuận của UBND thành phố", "target_ip": "IP máy chủ",
-          "purpose": "Mục đích", "admin_name": "Người quản trị", "admin_phone": "Điện thoại quản trị",
+          "purpose": "Mục đích", "admin_name": "Người quản trị",
+          "admin_phone": "Điện thoại quản trị",
           "admin_email": "Email quản trị", "visit_date": "Ngày thực hiện", "time_from": "Giờ vào",
           "time_to": "Giờ ra", "equipment": "Thiết bị mang theo", "category": "Loại hỗ trợ",
           "location": "Địa điểm", "priority": "Mức độ"}
@@ -256,7 +258,7 @@ def make_request(i, when, rng, units):
               "contact_email": f"vanphong@{code}.danang.gov.vn", "request_date": iso(when)}
     fields.update(f)
     source = weighted(rng, SOURCES)
-    lines = [f"Kính gửi: Trung tâm Phát triển Hạ tầng CNTT Đà Nẵng", "",
+    lines = ["Kính gửi: Trung tâm Phát triển Hạ tầng CNTT Đà Nẵng", "",
              f"{unit} gửi phiếu yêu cầu (biểu mẫu {FORMS[kind]}):"]
     lines += [f"{LABELS.get(k, k)}: {v}" for k, v in fields.items() if isinstance(v, str)]
     lines += ["", "Trân trọng./.", "", "-- ", contact, unit,
