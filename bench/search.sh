@@ -115,9 +115,10 @@ def found(query):
     """The request numbers a search answers, from its JSON."""
     p = subprocess.run([ctl, "-c", conf, "search", query, "--json"], capture_output=True,
                        encoding="utf-8")
-    if p.returncode != 0:
+    try:
+        doc = json.loads(p.stdout)
+    except ValueError:
         sys.exit(f"phieuctl search {query!r} exited {p.returncode}: {p.stderr.strip()}")
-    doc = json.loads(p.stdout)
     rows = doc if isinstance(doc, list) else doc.get("results", doc.get("requests", []))
     return [r.get("number") for r in rows]
 
