@@ -7,17 +7,16 @@
  * monthly report (the table, its JSON, or the mail queued for the daemon to
  * send).  Uses the database; never talks to the mail servers.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "clock.h"
-#include "attach.h"
 #include "backup.h"
 #include "config.h"
-#include "decide.h"
-#include "fields.h"
 #include "health.h"
 #include "intake.h"
 #include "export.h"
@@ -25,6 +24,7 @@
 #include "message.h"
 #include "monthly.h"
 #include "notify.h"
+#include "paths.h"
 #include "store.h"
 
 #define EXIT_USAGE   2
@@ -91,40 +91,31 @@ str(JsonObject *o, const char *key)
 	return v != NULL ? v : "";
 }
 
-/* phieuctl parse: the parse result of one file, no config, no network. */
+/* phieuctl parse: run phieu-parse (libexec), which links the parsers so
+   that phieuctl need not load their libraries for every other command. */
 static int
-cmd_parse(const char *file, const char *mailbox)
+cmd_parse(const char *conf, const char *file, const char *mailbox)
 {
-	gchar *data = NULL;
-	gsize len = 0;
-	GError *err = NULL;
+	char *prog = paths_libexec("phieu-parse");
+	const char *argv[8];
+	int n = 0;
 
-	if (!g_file_get_contents(file, &data, &len, &err)) {
-		fprintf(stderr, "phieuctl: %s\n", err->message);
-		g_error_free(err);
-		return 1;
+	argv[n++] = prog;
+	if (conf != NULL) {
+		argv[n++] = "-c";
+		argv[n++] = conf;
 	}
-	struct message *m = message_parse(data, len);
-	struct attach_opts ao;
-	attach_opts_default(&ao);
-	struct reading *rd = attach_read(m, &ao);
-	struct decision *d = rules_decide(m, rd, mailbox, rules_opts_default());
-	JsonObject *o = decision_to_json(d);
-	if (m->problems->len > 0) {
-		JsonArray *a = json_array_new();
-		for (guint i = 0; i < m->problems->len; i++)
-			json_array_add_string_element(a, g_ptr_array_index(m->problems, i));
-		json_object_set_array_member(o, "problems", a);
+	argv[n++] = file;
+	if (mailbox != NULL) {
+		argv[n++] = "--mailbox";
+		argv[n++] = mailbox;
 	}
-	JsonNode *n = json_node_new(JSON_NODE_OBJECT);
-	json_node_take_object(n, o);
-	print_json(n);
-	json_node_unref(n);
-	decision_free(d);
-	reading_free(rd);
-	message_free(m);
-	g_free(data);
-	return 0;
+	argv[n] = NULL;
+	fflush(stdout);
+	execv(prog, (char *const *)argv);
+	fprintf(stderr, "phieuctl: %s: %s\n", prog, g_strerror(errno));
+	g_free(prog);
+	return 1;
 }
 
 /* phieuctl list. */
@@ -654,18 +645,7 @@ main(int argc, char **argv)
 	if (strcmp(cmd, "parse") == 0) {
 		if (nargs != 1)
 			usage(EXIT_USAGE);
-		if (path != NULL) {
-			/* with a configuration: its rules file's labels and types too */
-			struct config *pc = config_load(path, &cause);
-			if (pc == NULL || intake_apply_rules(pc, &cause) != 0) {
-				fprintf(stderr, "phieuctl: %s\n", cause);
-				return EXIT_USAGE;
-			}
-			int prc = cmd_parse(args[0], mailbox);
-			config_free(pc);
-			return prc;
-		}
-		return cmd_parse(args[0], mailbox);
+		return cmd_parse(path, args[0], mailbox);
 	}
 	if (path == NULL)
 		usage(EXIT_USAGE);

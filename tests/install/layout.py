@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """layout.py - `meson install --destdir` into a temporary directory, then check
-the installed tree: phieud in sbindir, phieuctl in bindir, phieu-reader in
-libexecdir/phieu, the templates in datadir/phieu/templates, the examples in
+the installed tree: phieud in sbindir, phieuctl in bindir, phieu-reader and
+phieu-parse in libexecdir/phieu, the templates in datadir/phieu/templates, the examples in
 sysconfdir/phieu, and that the installed phieud finds its templates and its
 reader there (not in the source or build tree).
 
@@ -10,6 +10,7 @@ reader there (not in the source or build tree).
 The directories are as meson's options give them (relative to PREFIX, or
 absolute); UNITDIR, when given, is where phieud.service must be.
 """
+import json
 import os
 import shutil
 import stat
@@ -80,6 +81,7 @@ class InstallLayout(unittest.TestCase):
         self.assert_program(os.path.join(self.sbindir, "phieud"))
         self.assert_program(os.path.join(self.bindir, "phieuctl"))
         self.assert_program(os.path.join(self.libexec, "phieu-reader"))
+        self.assert_program(os.path.join(self.libexec, "phieu-parse"))
         self.assertFalse(os.path.exists(os.path.join(self.bindir, "phieud")),
                          "phieud belongs in sbin, not bin")
         self.assertFalse(os.path.exists(os.path.join(os.path.dirname(self.libexec),
@@ -149,6 +151,31 @@ class InstallLayout(unittest.TestCase):
         r = run([os.path.join(self.bindir, "phieuctl"), "-c", conf, "list", "--json"])
         self.assertEqual(r.returncode, 0, r.stderr)
         self.assertEqual(r.stdout.strip(), "[]")
+
+    def test_installed_parse(self):
+        """The installed phieuctl parses through the installed phieu-parse, and
+        does not itself load the parsers' libraries (their start-up cost every
+        other command)."""
+        ctl = os.path.join(self.bindir, "phieuctl")
+        eml = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "golden",
+                           "body_vi_website.eml")
+        r = run([ctl, "parse", eml])
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(json.loads(r.stdout)["type"], "website_update")
+        r = run([ctl, "-c", self.config("parse.conf"), "parse", eml, "--mailbox", "pkt-iid"])
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(json.loads(r.stdout)["type"], "website_update")
+        r = run(["ldd", ctl])
+        for lib in ("libtesseract", "libpoppler", "libgmime"):
+            self.assertNotIn(lib, r.stdout, f"phieuctl links {lib}")
+        parse = os.path.join(self.libexec, "phieu-parse")
+        os.rename(parse, parse + ".away")
+        try:
+            r = run([ctl, "parse", eml])
+        finally:
+            os.rename(parse + ".away", parse)
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("phieu-parse", r.stderr)
 
 
 if __name__ == "__main__":

@@ -63,10 +63,11 @@ dpkg -i "$deb" >"$WORK/install.log" 2>&1 || {
 }
 # the reader where debhelper's meson puts libexecdir: /usr/libexec (or /usr/lib/TRIPLET)
 reader=$(dpkg -L phieu | grep -E '^/usr/(libexec|lib/[^/]+)/phieu/phieu-reader$' || true)
-for f in /usr/sbin/phieud /usr/bin/phieuctl "$reader"; do
+parse=$(dpkg -L phieu | grep -E '^/usr/(libexec|lib/[^/]+)/phieu/phieu-parse$' || true)
+for f in /usr/sbin/phieud /usr/bin/phieuctl "$reader" "$parse"; do
 	[ -n "$f" ] && [ -x "$f" ] || {
 		dpkg -L phieu | grep -v /templates/
-		fail "${f:-phieu-reader} not installed"
+		fail "${f:-phieu-reader or phieu-parse} not installed"
 	}
 done
 [ -f /usr/share/phieu/templates/ack.vi.txt ] || fail "templates not in /usr/share/phieu"
