@@ -477,6 +477,11 @@ new_request(struct intake *in, const char *mailbox, struct stored_message *sm,
 	r.review = d->doubtful->len > 0 || d->needs_person;
 	if ((id = store_request_add(in->st, &r, &number, cause)) < 0)
 		return -1;
+	/* its mail's text found by search, in the same transaction */
+	if (store_request_index_body(in->st, id, m->text, cause) != 0) {
+		g_free(number);
+		return -1;
+	}
 	/* due the type's working days after receipt (rules/workload.h) */
 	char *due = workload_due_date(in->cfg->holidays, r.when, rules_due_days(d->type));
 	if (due != NULL && store_request_set_due_date(in->st, id, due, cause) != 0) {

@@ -45,6 +45,7 @@ static const char *const template_names[] = {
     "owner_unknown",
     "overdue",
     "digest",
+    "search_result",
     NULL,
 };
 

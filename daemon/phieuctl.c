@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "calendar.h"
 #include "clock.h"
 #include "backup.h"
 #include "config.h"
@@ -118,17 +119,29 @@ cmd_parse(const char *conf, const char *file, const char *mailbox)
 	return 1;
 }
 
-/* phieuctl list. */
-static int
-cmd_list(struct store *st, gboolean json)
+/* A local day "YYYY-MM-DD" (plus days) as the UTC stamp the store keeps; NULL
+   when it is no date. */
+static char *
+day_stamp(const char *day, int plus)
 {
-	char *cause = NULL;
-	JsonArray *a = store_request_list(st, &cause);
+	GDate d;
+	unsigned y, m, dd;
 
-	if (a == NULL) {
-		fprintf(stderr, "phieuctl: %s\n", cause);
-		return 1;
-	}
+	if (day == NULL || !calendar_valid(day) || sscanf(day, "%u-%u-%u", &y, &m, &dd) != 3)
+		return NULL;
+	g_date_clear(&d, 1);
+	g_date_set_dmy(&d, (GDateDay)dd, (GDateMonth)m, (GDateYear)y);
+	g_date_add_days(&d, (guint)plus);
+	GDateTime *t = g_date_time_new_from_unix_utc(calendar_start(&d));
+	char *s = g_date_time_format(t, "%Y-%m-%dT%H:%M:%SZ");
+	g_date_time_unref(t);
+	return s;
+}
+
+/* Print requests as a table, or as JSON. */
+static int
+print_requests(JsonArray *a, gboolean json)
+{
 	if (json) {
 		print_array(a);
 		return 0;
@@ -143,6 +156,57 @@ cmd_list(struct store *st, gboolean json)
 	}
 	json_array_unref(a);
 	return 0;
+}
+
+/* phieuctl list [filters]: since and until are local days, until included. */
+static int
+cmd_list(struct store *st, struct list_filter *f, const char *since, const char *until,
+         gboolean json)
+{
+	char *cause = NULL, *from = day_stamp(since, 0), *to = day_stamp(until, 1);
+	JsonArray *a;
+
+	if ((since != NULL && from == NULL) || (until != NULL && to == NULL)) {
+		fprintf(stderr, "phieuctl: list: --since and --until take a date YYYY-MM-DD\n");
+		g_free(from);
+		g_free(to);
+		return EXIT_USAGE;
+	}
+	f->since = from;
+	f->until = to;
+	a = store_request_list_filtered(st, f, &cause);
+	g_free(from);
+	g_free(to);
+	if (a == NULL) {
+		fprintf(stderr, "phieuctl: %s\n", cause);
+		return 1;
+	}
+	return print_requests(a, json);
+}
+
+/* phieuctl search WORDS: the requests holding every word, newest first. */
+static int
+cmd_search(struct store *st, char **words, int n, gint64 limit, gboolean json)
+{
+	GString *t = g_string_new(NULL);
+	char *cause = NULL, *text;
+	JsonArray *a;
+
+	for (int i = 0; i < n; i++)
+		g_string_append_printf(t, "%s%s", i > 0 ? " " : "", words[i]);
+	text = g_string_free(t, FALSE);
+	a = store_search(st, text, limit > 0 ? (int)limit : 50, &cause);
+	g_free(text);
+	if (a == NULL) {
+		fprintf(stderr, "phieuctl: %s\n", cause);
+		return 1;
+	}
+	if (json_array_get_length(a) == 0 && !json) {
+		json_array_unref(a);
+		fprintf(stderr, "phieuctl: search: nothing found\n");
+		return 1;
+	}
+	return print_requests(a, json);
 }
 
 /* phieuctl show. */
@@ -589,6 +653,8 @@ main(int argc, char **argv)
 	const char *path = NULL, *mailbox = NULL, *retry = NULL, *cmd;
 	const char *since = NULL, *until = NULL, *format = NULL, *out = NULL, *month = NULL;
 	gboolean json = FALSE, send = FALSE;
+	struct list_filter lf = {0};
+	char today[11];
 	char *cause = NULL;
 	int ch, rc;
 
@@ -637,6 +703,25 @@ main(int argc, char **argv)
 			month = argv[++i];
 		else if (strcmp(argv[i], "--send") == 0)
 			send = TRUE;
+		else if (strcmp(argv[i], "--state") == 0 && i + 1 < argc)
+			lf.state = argv[++i];
+		else if (strcmp(argv[i], "--type") == 0 && i + 1 < argc)
+			lf.type = argv[++i];
+		else if (strcmp(argv[i], "--unit") == 0 && i + 1 < argc)
+			lf.unit = argv[++i];
+		else if (strcmp(argv[i], "--owner") == 0 && i + 1 < argc)
+			lf.owner = argv[++i];
+		else if (strcmp(argv[i], "--overdue") == 0) {
+			GDate d = calendar_day(clock_now());
+			lf.overdue = calendar_iso(&d, today);
+		} else if (strcmp(argv[i], "--open") == 0)
+			lf.open = "yes";
+		else if (strcmp(argv[i], "--newest") == 0)
+			lf.newest_first = TRUE;
+		else if (strcmp(argv[i], "--limit") == 0 && i + 1 < argc)
+			lf.limit = g_ascii_strtoll(argv[++i], NULL, 10);
+		else if (strcmp(argv[i], "--offset") == 0 && i + 1 < argc)
+			lf.offset = g_ascii_strtoll(argv[++i], NULL, 10);
 		else if (argv[i][0] == '-' && argv[i][1] != '\0')
 			usage(EXIT_USAGE);
 		else
@@ -661,7 +746,9 @@ main(int argc, char **argv)
 		return strcmp(cmd, "status") == 0 ? EXIT_UNKNOWN : 1;
 	}
 	if (strcmp(cmd, "list") == 0 && nargs == 0)
-		rc = cmd_list(st, json);
+		rc = cmd_list(st, &lf, since, until, json);
+	else if (strcmp(cmd, "search") == 0 && nargs > 0)
+		rc = cmd_search(st, args, nargs, lf.limit, json);
 	else if (strcmp(cmd, "show") == 0 && nargs == 1)
 		rc = cmd_show(st, args[0], json);
 	else if (strcmp(cmd, "logbook") == 0 && nargs == 0)

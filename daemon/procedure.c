@@ -1031,7 +1031,60 @@ procedure_new_request(struct procedure *p, gint64 id, gint64 mid, const struct m
 	return rc;
 }
 
-/* A staff member's new mail registering a phoned-in emergency. */
+/* Requests a #tim answer lists at most. */
+#define SEARCH_MAIL_LIMIT 30
+
+/* #tim: mail the staff member the requests holding the words, newest
+   first, each line beginning with its number as a reply target. */
+static int
+staff_search(struct procedure *p, struct stored_message *sm, const struct message *m,
+             const char *mailbox, const struct command *c, char **cause)
+{
+	const char *words = c->text != NULL ? c->text : "";
+	const struct mailbox_cfg *mb = config_mailbox(p->cfg, mailbox);
+	const char *rcpt[] = {m->from_addr, NULL};
+	struct thread_ref t = {m->message_id, NULL};
+	GString *lines = g_string_new(NULL);
+	JsonArray *found;
+	GHashTable *v;
+	int rc;
+
+	sm->outcome = "search";
+	if (store_message_add(p->st, sm, cause) < 0 ||
+	    (found = store_search(p->st, words, SEARCH_MAIL_LIMIT, cause)) == NULL) {
+		g_string_free(lines, TRUE);
+		return -1;
+	}
+	for (guint i = 0; i < json_array_get_length(found); i++) {
+		JsonObject *o = json_array_get_object_element(found, i);
+		const char *created = jsonget_str(o, "created"), *unit = jsonget_str(o, "unit");
+		const char *subject = jsonget_str(o, "subject");
+		char *day = g_strndup(created != NULL ? created : "", 10);
+		g_string_append_printf(lines, "[%s #%s] %s — %s — %s — %s — %s\n",
+		                       p->cfg->subject_prefix, jsonget_str(o, "id"),
+		                       rules_type_title(jsonget_str(o, "type"), p->cfg->language),
+		                       unit != NULL ? unit : "?", jsonget_str(o, "state"), day,
+		                       subject != NULL ? subject : "");
+		g_free(day);
+	}
+	guint n = json_array_get_length(found);
+	char *count = g_strdup_printf("%u", n);
+	v = notify_vars(p->nt, "", m->subject);
+	notify_set(v, "query", words, FALSE);
+	notify_set(v, "results", lines->str, TRUE);
+	notify_set(v, "count", n > 0 ? count : "", FALSE);
+	notify_set(v, "more", n >= SEARCH_MAIL_LIMIT ? "yes" : "", FALSE);
+	rc = notify_queue(p->nt, 0, "notice", "search_result", v,
+	                  mb != NULL ? mb->address : p->cfg->mailbox_addrs[0], rcpt, &t, cause);
+	log_info("procedure", "#tim \"%s\" from %s: %u request(s)", words, m->from_addr, n);
+	g_free(count);
+	g_hash_table_destroy(v);
+	json_array_unref(found);
+	g_string_free(lines, TRUE);
+	return rc;
+}
+
+/* A staff member's new mail registering a phoned-in emergency, or a #tim. */
 gboolean
 procedure_staff_mail(struct procedure *p, struct stored_message *sm, const struct message *m,
                      const char *mailbox, gboolean authentic, int *rc, char **cause)
@@ -1053,6 +1106,12 @@ procedure_staff_mail(struct procedure *p, struct stored_message *sm, const struc
 		         "%s from %s not carried out: sender not authenticated; kept "
 		         "as a new mail",
 		         em->line, m->from_addr);
+	for (guint i = 0; em == NULL && authentic && i < cmds->len; i++)
+		if (((struct command *)g_ptr_array_index(cmds, i))->kind == CMD_SEARCH) {
+			*rc = staff_search(p, sm, m, mailbox, g_ptr_array_index(cmds, i), cause);
+			g_ptr_array_free(cmds, TRUE);
+			return TRUE;
+		}
 	if (em == NULL || !authentic) {
 		g_ptr_array_free(cmds, TRUE);
 		return FALSE;

@@ -38,6 +38,12 @@ store_note_fault(struct store *st, int code)
  * The schema, one migration per version.  A migration is never edited once
  * released: a change to the schema is a new entry at the end.
  */
+/* A request's indexed head, as SQL over a row of requests. */
+#define SEARCH_HEAD                                                                                \
+	"phieu_fold(number || ' ' || coalesce(subject, '') || ' ' || coalesce(sender, '') || "     \
+	"' ' || coalesce((SELECT group_concat(value, ' ') FROM json_tree(requests.fields) "        \
+	"WHERE type = 'text'), ''))"
+
 static const char *const migrations[] = {
     /* 1: the first schema */
     "CREATE TABLE mailbox_state ("
@@ -287,6 +293,15 @@ static const char *const migrations[] = {
     "  WHERE state IN ('received', 'acknowledged', 'needs_info', 'scheduled', 'in_progress');"
     "CREATE INDEX requests_open_due ON requests(due_date)"
     "  WHERE state IN ('received', 'acknowledged', 'needs_info', 'scheduled', 'in_progress');",
+    /* 16: full-text search (phieuctl search, #tim): per request its head
+       (number, subject, sender, the fields' values) and body (the text of
+       its mail and documents), folded by phieu_fold() (đ as d) and by the
+       tokenizer (case, other diacritics); only which requests hold a word is
+       kept (detail = none: searches are words, not phrases, newest first);
+       the requests already stored are indexed by their head */
+    "CREATE VIRTUAL TABLE search USING fts5(head, body,"
+    "  tokenize = 'unicode61 remove_diacritics 2', detail = none);"
+    "INSERT INTO search(rowid, head, body) SELECT id, " SEARCH_HEAD ", '' FROM requests;",
 };
 
 /* Now as an ISO 8601 UTC timestamp. */
@@ -554,6 +569,49 @@ store_open_transient(void)
 	return open_transient;
 }
 
+/* phieu_fold(text) in SQL: store_fold() (the search index's folding). */
+static void
+sql_fold(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	const char *t = (const char *)sqlite3_value_text(argv[0]);
+	char *f;
+
+	if (t == NULL) {
+		sqlite3_result_null(ctx);
+		return;
+	}
+	f = store_fold(t);
+	sqlite3_result_text(ctx, f, -1, g_free);
+}
+
+/* phieu_plain(text) in SQL: lower case, without diacritics, đ as d ("Hải
+   Châu" is "hai chau"), for comparing what people type. */
+static void
+sql_plain(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	const char *t = (const char *)sqlite3_value_text(argv[0]);
+	char *f, *nfd, *low;
+	GString *out;
+
+	if (t == NULL || !g_utf8_validate(t, -1, NULL)) {
+		sqlite3_result_text(ctx, "", 0, SQLITE_STATIC);
+		return;
+	}
+	f = store_fold(t);
+	nfd = g_utf8_normalize(f, -1, G_NORMALIZE_NFD);
+	low = g_utf8_strdown(nfd != NULL ? nfd : f, -1);
+	out = g_string_new(NULL);
+	for (const char *p = low; *p != '\0'; p = g_utf8_next_char(p)) {
+		gunichar c = g_utf8_get_char(p);
+		if (g_unichar_type(c) != G_UNICODE_NON_SPACING_MARK)
+			g_string_append_unichar(out, c);
+	}
+	sqlite3_result_text(ctx, g_string_free(out, FALSE), -1, g_free);
+	g_free(f);
+	g_free(nfd);
+	g_free(low);
+}
+
 /* Open the database, WAL mode, schema up to date. */
 struct store *
 store_open(const char *path, char **cause)
@@ -581,6 +639,10 @@ store_open_version(const char *path, int version, char **cause)
 		return store_close(st);
 	}
 	sqlite3_busy_timeout(st->db, 10000);
+	sqlite3_create_function(st->db, "phieu_fold", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
+	                        sql_fold, NULL, NULL);
+	sqlite3_create_function(st->db, "phieu_plain", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
+	                        sql_plain, NULL, NULL);
 	sqlite3_extended_result_codes(st->db, 1);
 	if (store_script(st,
 	                 "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;"
@@ -993,6 +1055,11 @@ store_request_add(struct store *st, const struct new_request *r, char **number, 
 	g_free(conflicts);
 	g_free(now);
 	id = rc == 0 ? sqlite3_last_insert_rowid(st->db) : -1;
+	if (id > 0 && store_exec(st,
+	                         "INSERT INTO search(rowid, head, body) SELECT id, " SEARCH_HEAD
+	                         ", '' FROM requests WHERE id = ?",
+	                         cause, "I", id) != 0)
+		id = -1;
 	if (id < 0 || store_request_keys(st, id, r->type, r->fields, cause) != 0) {
 		g_free(num);
 		return -1;
@@ -1549,16 +1616,64 @@ set_str(JsonObject *o, const char *key, sqlite3_stmt *s, int col)
 JsonArray *
 store_request_list(struct store *st, char **cause)
 {
-	sqlite3_stmt *s =
-	    store_query(st,
-	                "SELECT number, type, state, mailbox, sender, subject, created, "
-	                "id, owner, due_date FROM requests ORDER BY id",
-	                cause, "");
+	struct list_filter none = {0};
+
+	return store_request_list_filtered(st, &none, cause);
+}
+
+/* The filters of a listing: a condition each, on a string of the filter. */
+#define LF(f) offsetof(struct list_filter, f)
+static const struct {
+	gsize at;
+	const char *sql;
+} list_filters[] = {
+    {LF(state), "state = ?"},
+    {LF(type), "type = ?"},
+    {LF(unit), "instr(phieu_plain(json_extract(fields, '$.requesting_unit')), "
+               "phieu_plain(?)) > 0"},
+    {LF(owner), "owner = lower(?)"},
+    /* created is UTC: the local day's bounds come as UTC stamps */
+    {LF(since), "created >= ?"},
+    {LF(until), "created < ?"},
+    {LF(overdue), "due_date < ? AND state IN ('received', 'acknowledged', 'needs_info', "
+                  "'scheduled', 'in_progress')"},
+    {LF(open), "state IN ('received', 'acknowledged', 'needs_info', 'scheduled', "
+               "'in_progress') AND ? IS NOT NULL"},
+};
+
+/* The requests a filter lets through. */
+JsonArray *
+store_request_list_filtered(struct store *st, const struct list_filter *f, char **cause)
+{
+	GString *sql =
+	    g_string_new("SELECT number, type, state, mailbox, sender, subject, created, "
+	                 "id, owner, due_date FROM requests");
+	const char *vals[G_N_ELEMENTS(list_filters)];
+	int n = 0;
+	sqlite3_stmt *s;
 	JsonArray *a;
 	int rc;
 
+	for (gsize i = 0; i < G_N_ELEMENTS(list_filters); i++) {
+		const char *v = *(const char *const *)((const char *)f + list_filters[i].at);
+		if (v == NULL)
+			continue;
+		g_string_append_printf(sql, " %s %s", n == 0 ? "WHERE" : "AND",
+		                       list_filters[i].sql);
+		vals[n++] = v;
+	}
+	g_string_append_printf(sql, " ORDER BY id %s LIMIT ? OFFSET ?",
+	                       f->newest_first ? "DESC" : "ASC");
+	/* one statement per shape of filter: a prepared one, kept with the store */
+	const char *text = g_intern_string(sql->str);
+	g_string_free(sql, TRUE);
+	s = store_stmt(st, text, cause);
 	if (s == NULL)
 		return NULL;
+	for (int i = 0; i < n; i++)
+		sqlite3_bind_text(s, i + 1, vals[i], -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(s, n + 1, f->limit > 0 ? f->limit : -1);
+	sqlite3_bind_int64(s, n + 2, f->offset > 0 ? f->offset : 0);
 	a = json_array_new();
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		JsonObject *o = json_object_new();
@@ -1576,6 +1691,108 @@ store_request_list(struct store *st, char **cause)
 	sqlite3_reset(s);
 	if (rc != SQLITE_DONE) {
 		*cause = store_error(st, "list");
+		json_array_unref(a);
+		return NULL;
+	}
+	return a;
+}
+
+/* đ and Đ as d and D, the rest as it is: what the index and a query hold
+   besides the tokenizer's own folding (case, other diacritics). */
+char *
+store_fold(const char *text)
+{
+	GString *out = g_string_sized_new(strlen(text));
+
+	for (const char *p = text; *p != '\0'; p++) {
+		if ((guchar)p[0] == 0xC4 && ((guchar)p[1] == 0x91 || (guchar)p[1] == 0x90)) {
+			g_string_append_c(out, (guchar)p[1] == 0x91 ? 'd' : 'D');
+			p++;
+			continue;
+		}
+		g_string_append_c(out, *p);
+	}
+	return g_string_free(out, FALSE);
+}
+
+/* Index the text of a request's mail and documents. */
+int
+store_request_index_body(struct store *st, gint64 id, const char *text, char **cause)
+{
+	return store_exec(st, "UPDATE search SET body = phieu_fold(?) WHERE rowid = ?", cause, "sI",
+	                  text != NULL ? text : "", id);
+}
+
+/* The FTS5 query of words people typed: each word (letters and digits)
+   quoted, the last one a prefix (it may be cut short), all of them
+   required; NULL when there is none. */
+static char *
+search_query(const char *words)
+{
+	char *folded = store_fold(words);
+	GString *q = g_string_new(NULL), *w = g_string_new(NULL);
+	int n = 0;
+
+	for (const char *p = folded;; p = g_utf8_next_char(p)) {
+		gunichar c = *p != '\0' ? g_utf8_get_char_validated(p, -1) : 0;
+		if (c != 0 && c != (gunichar)-1 && c != (gunichar)-2 && g_unichar_isalnum(c)) {
+			g_string_append_unichar(w, c);
+		} else if (w->len > 0) {
+			if (n++ < 16) /* a query of more words is no search */
+				g_string_append_printf(q, "%s\"%s\"", q->len > 0 ? " " : "",
+				                       w->str);
+			g_string_truncate(w, 0);
+		}
+		if (c == 0 || c == (gunichar)-1 || c == (gunichar)-2)
+			break;
+	}
+	g_string_free(w, TRUE);
+	g_free(folded);
+	if (q->len == 0) {
+		g_string_free(q, TRUE);
+		return NULL;
+	}
+	g_string_append_c(q, '*');
+	return g_string_free(q, FALSE);
+}
+
+/* The requests whose text holds every word, newest first. */
+JsonArray *
+store_search(struct store *st, const char *words, int limit, char **cause)
+{
+	char *q = search_query(words);
+	JsonArray *a = json_array_new();
+	sqlite3_stmt *s;
+	int rc;
+
+	if (q == NULL)
+		return a;
+	s = store_query(st,
+	                "SELECT r.number, r.type, r.state, r.subject, r.created, r.owner, "
+	                "r.due_date, json_extract(r.fields, '$.requesting_unit') FROM search "
+	                "JOIN requests r ON r.id = search.rowid WHERE search MATCH ? "
+	                "ORDER BY search.rowid DESC LIMIT ?",
+	                cause, "si", q, limit);
+	g_free(q);
+	if (s == NULL) {
+		json_array_unref(a);
+		return NULL;
+	}
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		JsonObject *o = json_object_new();
+		set_str(o, "id", s, 0);
+		set_str(o, "type", s, 1);
+		set_str(o, "state", s, 2);
+		set_str(o, "subject", s, 3);
+		set_str(o, "created", s, 4);
+		set_str(o, "owner", s, 5);
+		set_str(o, "due_date", s, 6);
+		set_str(o, "unit", s, 7);
+		json_array_add_object_element(a, o);
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE) {
+		*cause = store_error(st, "search");
 		json_array_unref(a);
 		return NULL;
 	}
@@ -1802,6 +2019,11 @@ store_request_set_fields(struct store *st, gint64 id, JsonObject *fields, GPtrAr
 		rc = -1;
 	if (rc == 0)
 		rc = store_request_keys(st, id, type, fields, cause);
+	if (rc == 0)
+		rc = store_exec(st,
+		                "UPDATE search SET head = (SELECT " SEARCH_HEAD
+		                " FROM requests WHERE id = ?1) WHERE rowid = ?1",
+		                cause, "I", id);
 	g_free(type);
 	g_free(now);
 	g_free(f);

@@ -101,6 +101,31 @@ struct due {
 struct store *store_open(const char *path, char **cause);
 /* The same with the schema brought only to version (tests of the
    migrations build an old database with it). */
+/* đ/Đ as d/D (the search index's folding besides the tokenizer's case and
+   diacritics). */
+char *store_fold(const char *text);
+/* Index the text of a request's mail and documents for search. */
+int store_request_index_body(struct store *st, gint64 id, const char *text, char **cause);
+/* The requests (as in store_request_list, plus "unit") whose number,
+   subject, sender, fields, mail or documents hold every word given, as a
+   prefix, without regard to case or diacritics ("so tu phap" finds "Sở Tư
+   pháp", "duong" finds "đường"); newest first, at most limit.  An empty
+   array when no word is given; NULL with *cause on a database error. */
+/* What a listing keeps: each string NULL for no condition. */
+struct list_filter {
+	const char *state, *type;
+	const char *unit;    /* part of the requesting unit, any case or diacritics */
+	const char *owner;   /* a staff address */
+	const char *since;   /* "YYYY-MM-DDTHH:MM:SSZ": received at or after */
+	const char *until;   /* ... and before */
+	const char *overdue; /* today "YYYY-MM-DD": open and due before it */
+	const char *open;    /* any non-NULL: not in a final state */
+	gboolean newest_first;
+	gint64 limit, offset; /* 0: all, from the first */
+};
+/* The requests a filter lets through, as store_request_list's. */
+JsonArray *store_request_list_filtered(struct store *st, const struct list_filter *f, char **cause);
+JsonArray *store_search(struct store *st, const char *words, int limit, char **cause);
 struct store *store_open_version(const char *path, int version, char **cause);
 /* The schema version store_open() brings a database to. */
 int store_schema_latest(void);

@@ -33,6 +33,7 @@ static const struct cmd_row {
     {CMD_FILES, "tep", {"tep", "files", "tep goc", "ban goc"}, NULL},
     {CMD_TAKE, "nhan", {"nhan", "nhan viec", "take"}, NULL},
     {CMD_ASSIGN, "giao", {"giao", "giao viec", "phan cong", "assign"}, NULL},
+    {CMD_SEARCH, "tim", {"tim", "tim kiem", "search"}, NULL},
 };
 
 /* Labels that make a plain line a command: "Lịch: 9h00 ngày 05/12/2026". */

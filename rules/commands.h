@@ -12,6 +12,7 @@
  *   #chiphi <amount> · #cost <amount>      a cost to settle
  *   #ghichu <text> · #note <text>          internal note
  *   #khancap <unit>: <what was done> · #emergency …   register a phoned-in emergency
+ *   #tim <words> · #search <words>         (a new mail) the requests holding the words
  *   #tep · #files                          mail me the original message and attachments
  *   #nhan · #take                         the sender takes the request (its owner)
  *   #giao <staff> · #assign <staff>       give it to a staff member (address or short name)
@@ -42,6 +43,7 @@ enum command_kind {
 	CMD_FILES,     /* #tep */
 	CMD_TAKE,      /* #nhan: the sender works on it */
 	CMD_ASSIGN,    /* #giao <staff>: someone else does */
+	CMD_SEARCH,    /* #tim <words>: the requests holding them (a new mail) */
 };
 
 struct command {

@@ -18,6 +18,9 @@ morning digest are checked on known calendar days: 2026-12-04 is a Friday,
 - The overdue reminder: nothing before the due day; on it, one reminder to the
   owner only; a request nobody owns, due while phieud did not run, reminds all
   staff at the first run after; never a second time.
+- Search: `phieuctl search` with and without diacritics and đ, over the
+  fields and the mail's text; `list` filters combined; "#tim" by mail from
+  staff answered to that staff member only, opening no request.
 - The morning digest (digest_time 07:30): nothing at 07:00; at 07:31 on a
   Monday one mail to all staff with the new requests (since yesterday), those
   nobody owns, due today, overdue, waiting for the unit, and Tuesday's
@@ -31,6 +34,7 @@ By hand: python3 tests/integration/workload.py --phieud build/daemon/phieud \
 
 import os
 import re
+import time
 
 import harness
 from procedure import (CAPACITY, CANG, CORRESPONDENCE, HOAVANG, PKT, PREFIX, REMINDER,
@@ -138,6 +142,58 @@ class Owners(WorkloadCase):
         self.expect_state(number, "in_progress", ("started", STAFF[0]))
         self.assertEqual(self.listed(number)["owner"], STAFF[1])
         self.expect_nothing_else()
+
+
+class Search(WorkloadCase):
+    """Search and listings: phieuctl search with and without diacritics (đ as
+    d), list filters combined, and #tim by mail from staff."""
+
+    EXTRA_CONFIG = units_config()
+
+    def found(self, *words):
+        return [r["id"] for r in self.ctl_json("search", *words)]
+
+    def test_search_and_filters(self):
+        self.at("2026-12-07T09:00")
+        web = self.new_request(website_request())
+        sub = self.new_request(subdomain_request())
+
+        # the unit, with and without diacritics, any case; đ as d
+        self.assertEqual(self.found("Sở Giao thông"), [web])
+        self.assertEqual(self.found("so giao THONG"), [web])
+        self.assertEqual(self.found("du lich"), [sub])
+        self.assertEqual(self.found("Du Lịch", "phaohoa2027"), [sub])
+        # the mail's text is searched too ("Đà Nẵng" in both bodies: đ as d)
+        self.assertEqual(sorted(self.found("da nang")), sorted([web, sub]))
+        self.assertEqual(self.found("tra cuu"), [web])
+        self.assertEqual(self.found("giao thong", "du lich"), [])
+
+        # listings: filters combined, in the JSON too
+        ids = lambda *a: [r["id"] for r in self.ctl_json("list", *a)]
+        self.assertEqual(ids("--type", "subdomain"), [sub])
+        self.assertEqual(ids("--open", "--unit", "giao thong"), [web])
+        self.assertEqual(ids("--since", "2026-12-07", "--until", "2026-12-07", "--newest"),
+                         [sub, web])
+        self.assertEqual(ids("--state", "closed"), [])
+        self.assertEqual(ids("--limit", "1", "--offset", "1"), [sub])
+
+        # by mail: a staff member's #tim gets the matching requests back
+        self.send_mail(STAFF[1], PKT, "tìm yêu cầu", "#tim so du lich\n\n-- \nPKT")
+        self.run_once()
+        deadline = time.monotonic() + harness.DELIVERY_TIMEOUT
+        while True:
+            got = [m for m in self.ms.fetch(STAFF[1])
+                   if (m["subject"] or "").startswith('Kết quả tìm "so du lich"')]
+            if got or time.monotonic() > deadline:
+                break
+            time.sleep(0.3)
+        self.assertEqual(len(got), 1, "one answer to #tim")
+        self.assertIn(f"[{PREFIX} #{sub}]", got[0]["body"])
+        self.assertNotIn(f"#{web}]", got[0]["body"])
+        self.assertEqual(len(self.requests()), 2, "#tim opens no request")
+        self.assertFalse([m for m in self.ms.fetch(STAFF[0])
+                          if (m["subject"] or "").startswith("Kết quả tìm")],
+                         "the answer goes to the one who asked")
 
 
 class DueDates(WorkloadCase):
