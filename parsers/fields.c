@@ -1683,122 +1683,213 @@ list_inline(struct ctx *c, const char *value)
 	g_free(flat);
 }
 
+/* How each kind of label sets its field: one row per kind. */
+struct slot_ctx {
+	struct ctx *c;
+	const struct slot *s;
+	int si;
+	JsonObject *o;
+	int y, m; /* the reference year and month of dates without one */
+};
+
+/* Free text. */
+static void
+set_text(const struct slot_ctx *x, const char *value)
+{
+	apply_text(x->c, x->si, value);
+}
+
+/* A phone: the best of the numbers given. */
+static void
+set_phone(const struct slot_ctx *x, const char *value)
+{
+	put(x->o, x->s->key, norm_phone_best(value));
+}
+
+/* An e-mail address. */
+static void
+set_email(const struct slot_ctx *x, const char *value)
+{
+	put(x->o, x->s->key, norm_email(value));
+}
+
+/* A date. */
+static void
+set_date(const struct slot_ctx *x, const char *value)
+{
+	put(x->o, x->s->key, norm_date(value, x->y, x->m));
+}
+
+/* A date and time whose meaning the type decides ("_when"), the first given. */
+static void
+set_when(const struct slot_ctx *x, const char *value)
+{
+	struct norm_date d = {0, 0, 0};
+	struct norm_time from, to;
+
+	if (json_object_has_member(x->o, "_when_dt") || json_object_has_member(x->o, "_when_from"))
+		return;
+	norm_time_range(value, x->y, x->m, &d, &from, &to);
+	if (d.y > 0)
+		put(x->o, "_when_date", norm_date_iso(&d));
+	if (from.h >= 0)
+		put(x->o, "_when_from", norm_time_str(&from));
+	if (to.h >= 0)
+		put(x->o, "_when_to", norm_time_str(&to));
+	put(x->o, "_when_dt", norm_datetime(value, x->y, x->m));
+}
+
+/* A server-room visit: its date and time range. */
+static void
+set_visit(const struct slot_ctx *x, const char *value)
+{
+	struct norm_date d = {0, 0, 0};
+	struct norm_time from, to;
+
+	norm_time_range(value, x->y, x->m, &d, &from, &to);
+	if (d.y > 0)
+		put(x->o, "visit_date", norm_date_iso(&d));
+	if (from.h >= 0)
+		put(x->o, "time_from", norm_time_str(&from));
+	if (to.h >= 0)
+		put(x->o, "time_to", norm_time_str(&to));
+}
+
+/* An entry or exit time (an entry's range gives the exit too, a date the day). */
+static void
+set_time(const struct slot_ctx *x, const char *value)
+{
+	struct norm_date d = {0, 0, 0};
+	struct norm_time from, to;
+
+	norm_time_range(value, x->y, x->m, &d, &from, &to);
+	if (from.h >= 0)
+		put(x->o, x->s->key, norm_time_str(&from));
+	if (to.h >= 0 && x->s->kind == K_TIME_FROM)
+		put(x->o, "time_to", norm_time_str(&to));
+	if (d.y > 0)
+		put(x->o, "visit_date", norm_date_iso(&d));
+}
+
+/* A website address. */
+static void
+set_url(const struct slot_ctx *x, const char *value)
+{
+	put(x->o, x->s->key, norm_url(value));
+}
+
+/* An IPv4 address. */
+static void
+set_ip(const struct slot_ctx *x, const char *value)
+{
+	put(x->o, x->s->key, norm_ipv4(value));
+}
+
+/* An official letter's number. */
+static void
+set_letter(const struct slot_ctx *x, const char *value)
+{
+	put(x->o, x->s->key, norm_letter_ref(value));
+}
+
+/* A sub-domain of the configured domain. */
+static void
+set_subdomain(const struct slot_ctx *x, const char *value)
+{
+	put(x->o, x->s->key, norm_subdomain(value, x->c->opts->domain_suffix));
+}
+
+/* Yes or no, maybe as check boxes; the first answer stays. */
+static void
+set_bool(const struct slot_ctx *x, const char *value)
+{
+	int v = read_bool(value);
+
+	if (v >= 0 && !json_object_has_member(x->o, x->s->key))
+		json_object_set_boolean_member(x->o, x->s->key, v == 1);
+}
+
+/* One of the key's options. */
+static void
+set_choice(const struct slot_ctx *x, const char *value)
+{
+	const char *v = read_choice(x->s->key, value);
+
+	if (v != NULL)
+		put(x->o, x->s->key, g_strdup(v));
+}
+
+/* A credential: noted, never kept. */
+static void
+set_password(const struct slot_ctx *x, const char *value)
+{
+	x->c->r->password = TRUE;
+}
+
+/* The sub-domain administrator's block, maybe with "name - phone - e-mail". */
+static void
+set_admin(const struct slot_ctx *x, const char *value)
+{
+	char *v = norm_text(value);
+
+	x->c->section = S_ADMIN;
+	if (v == NULL)
+		return;
+	/* "Cán bộ quản trị: Nguyễn Văn A - 0905… - a@b" */
+	put(x->o, "admin_phone", norm_phone(v));
+	put(x->o, "admin_email", norm_email(v));
+	char **bits = g_regex_split_simple("\\s+[-–]\\s+|,\\s*|;\\s*", v, 0, 0);
+	char *ph = bits[0] != NULL ? norm_phone(bits[0]) : NULL;
+	if (bits[0] != NULL && ph == NULL && strchr(bits[0], '@') == NULL)
+		put(x->o, "admin_name", read_name(bits[0]));
+	g_free(ph);
+	g_strfreev(bits);
+	g_free(v);
+}
+
+/* A list of people starts (its first names may follow the label). */
+static void
+set_list(const struct slot_ctx *x, const char *value)
+{
+	x->c->section = S_LIST;
+	x->c->ncolumns = 0;
+	list_inline(x->c, value);
+}
+
+/* What each kind of label does with its value; NULL: nothing (a known label
+   whose value phieu does not keep, or an identity number read elsewhere). */
+static void (*const slot_setters[])(const struct slot_ctx *, const char *) = {
+    [K_TEXT] = set_text,
+    [K_PHONE] = set_phone,
+    [K_EMAIL] = set_email,
+    [K_DATE] = set_date,
+    [K_WHEN] = set_when,
+    [K_VISIT] = set_visit,
+    [K_TIME_FROM] = set_time,
+    [K_TIME_TO] = set_time,
+    [K_URL] = set_url,
+    [K_IP] = set_ip,
+    [K_LETTER] = set_letter,
+    [K_SUBDOMAIN] = set_subdomain,
+    [K_BOOL] = set_bool,
+    [K_CHOICE] = set_choice,
+    [K_IGNORE] = NULL,
+    [K_PASSWORD] = set_password,
+    [K_ADMIN] = set_admin,
+    [K_LIST] = set_list,
+    [K_ID] = NULL,
+};
+
 /* Set the field for one top-level label. */
 static void
 apply_slot(struct ctx *c, int si, const char *value)
 {
 	const struct slot *s = &slots[si];
-	JsonObject *o = c->r->fields;
-	int y = c->opts->ref_year, m = c->opts->ref_month;
+	struct slot_ctx x = {c, s, si, c->r->fields, c->opts->ref_year, c->opts->ref_month};
 
 	c->last_key = NULL;
-	switch (s->kind) {
-	case K_TEXT:
-		apply_text(c, si, value);
-		break;
-	case K_PHONE:
-		put(o, s->key, norm_phone_best(value));
-		break;
-	case K_EMAIL:
-		put(o, s->key, norm_email(value));
-		break;
-	case K_DATE:
-		put(o, s->key, norm_date(value, y, m));
-		break;
-	case K_WHEN: {
-		struct norm_date d = {0, 0, 0};
-		struct norm_time from, to;
-		if (json_object_has_member(o, "_when_dt") ||
-		    json_object_has_member(o, "_when_from"))
-			break;
-		norm_time_range(value, y, m, &d, &from, &to);
-		if (d.y > 0)
-			put(o, "_when_date", norm_date_iso(&d));
-		if (from.h >= 0)
-			put(o, "_when_from", norm_time_str(&from));
-		if (to.h >= 0)
-			put(o, "_when_to", norm_time_str(&to));
-		put(o, "_when_dt", norm_datetime(value, y, m));
-		break;
-	}
-	case K_VISIT: {
-		struct norm_date d = {0, 0, 0};
-		struct norm_time from, to;
-		norm_time_range(value, y, m, &d, &from, &to);
-		if (d.y > 0)
-			put(o, "visit_date", norm_date_iso(&d));
-		if (from.h >= 0)
-			put(o, "time_from", norm_time_str(&from));
-		if (to.h >= 0)
-			put(o, "time_to", norm_time_str(&to));
-		break;
-	}
-	case K_TIME_FROM:
-	case K_TIME_TO: {
-		struct norm_date d = {0, 0, 0};
-		struct norm_time from, to;
-		norm_time_range(value, y, m, &d, &from, &to);
-		if (from.h >= 0)
-			put(o, s->key, norm_time_str(&from));
-		if (to.h >= 0 && s->kind == K_TIME_FROM)
-			put(o, "time_to", norm_time_str(&to));
-		if (d.y > 0)
-			put(o, "visit_date", norm_date_iso(&d));
-		break;
-	}
-	case K_URL:
-		put(o, s->key, norm_url(value));
-		break;
-	case K_IP:
-		put(o, s->key, norm_ipv4(value));
-		break;
-	case K_LETTER:
-		put(o, s->key, norm_letter_ref(value));
-		break;
-	case K_SUBDOMAIN:
-		put(o, s->key, norm_subdomain(value, c->opts->domain_suffix));
-		break;
-	case K_BOOL: {
-		int v = read_bool(value);
-		if (v >= 0 && !json_object_has_member(o, s->key))
-			json_object_set_boolean_member(o, s->key, v == 1);
-		break;
-	}
-	case K_CHOICE: {
-		const char *v = read_choice(s->key, value);
-		if (v != NULL)
-			put(o, s->key, g_strdup(v));
-		break;
-	}
-	case K_PASSWORD:
-		c->r->password = TRUE;
-		break;
-	case K_ADMIN: {
-		char *v = norm_text(value);
-		c->section = S_ADMIN;
-		if (v != NULL) {
-			/* "Cán bộ quản trị: Nguyễn Văn A - 0905… - a@b" */
-			put(o, "admin_phone", norm_phone(v));
-			put(o, "admin_email", norm_email(v));
-			char **bits = g_regex_split_simple("\\s+[-–]\\s+|,\\s*|;\\s*", v, 0, 0);
-			char *ph = bits[0] != NULL ? norm_phone(bits[0]) : NULL;
-			if (bits[0] != NULL && ph == NULL && strchr(bits[0], '@') == NULL)
-				put(o, "admin_name", read_name(bits[0]));
-			g_free(ph);
-			g_strfreev(bits);
-			g_free(v);
-		}
-		break;
-	}
-	case K_LIST:
-		c->section = S_LIST;
-		c->ncolumns = 0;
-		list_inline(c, value);
-		break;
-	case K_ID:
-	case K_IGNORE:
-		break;
-	}
+	if ((gsize)s->kind < G_N_ELEMENTS(slot_setters) && slot_setters[s->kind] != NULL)
+		slot_setters[s->kind](&x, value);
 }
 
 /* In the administrator block, person labels name admin_* fields. */
