@@ -1,0 +1,63 @@
+/*
+ * store_parts.h - what the parts of the store share.  Private to daemon/store*.c:
+ *   store.c          the schema and its migrations, statements, opening, transactions,
+ *                    the helpers below
+ *   store_mail.c     mailboxes' state, the messages seen and kept, quarantine, originals
+ *   store_requests.c requests: adding, finding, changing, their events, the names they
+ *                    claim, timers, owners, due dates, the digest, search
+ *   store_outbox.c   the outbox and the sends counted for the limits
+ *   store_queries.c  listings for phieuctl, query plans, health, backup, retention, reports
+ */
+#ifndef PHIEU_STORE_PARTS_H
+#define PHIEU_STORE_PARTS_H
+
+#include <glib.h>
+#include <json-glib/json-glib.h>
+#include <sqlite3.h>
+
+#include "store.h"
+
+struct store {
+	sqlite3 *db;
+	char *path;
+	GHashTable *stmts; /* SQL text -> sqlite3_stmt*, prepared once */
+	gboolean fault;    /* an error of the storage since store_begin() */
+};
+
+/* A request's indexed head, as SQL over a row of requests. */
+#define SEARCH_HEAD                                                                                \
+	"phieu_fold(number || ' ' || coalesce(subject, '') || ' ' || coalesce(sender, '') || "     \
+	"' ' || coalesce((SELECT group_concat(value, ' ') FROM json_tree(requests.fields) "        \
+	"WHERE type = 'text'), ''))"
+
+/* Now as an ISO 8601 UTC timestamp. */
+char *store_now(void);
+/* The error text of the connection. */
+char *store_error(struct store *st, const char *what);
+/* A prepared statement for sql, reset and ready to bind. */
+sqlite3_stmt *store_stmt(struct store *st, const char *sql, char **cause);
+/* Prepare and bind; the statement is ready to step. */
+sqlite3_stmt *store_query(struct store *st, const char *sql, char **cause, const char *fmt, ...);
+/* Run a statement that returns no rows; -1 on error. */
+int store_exec(struct store *st, const char *sql, char **cause, const char *fmt, ...);
+/* A column as a new string (NULL stays NULL). */
+char *store_col_str(sqlite3_stmt *s, int i);
+/* JSON text of a string list. */
+char *store_list_json(GPtrArray *list);
+/* JSON text of an object. */
+char *store_object_json(JsonObject *o);
+/* A string member of an object, or NULL. */
+const char *store_member_str(JsonObject *o, const char *key);
+/* Parse stored JSON into a node (an empty object when unreadable). */
+JsonNode *store_json_from_text(const char *text);
+/* Set a string member, or null. */
+void store_set_str(JsonObject *o, const char *key, sqlite3_stmt *s, int col);
+/* Step a prepared statement (NULL: its preparation failed) to its end,
+   appending its first column of each row to out (char*); -1 with *cause
+   ("database: what: …") on an error. */
+int store_column_strings(struct store *st, sqlite3_stmt *s, GPtrArray *out, const char *what,
+                         char **cause);
+/* Rows changed by the last statement, or -1 when it failed. */
+int store_changed(struct store *st, int rc);
+
+#endif
