@@ -436,7 +436,7 @@ review_reason(const struct decision *d)
 /* Record a new request and what is sent about it. */
 static int
 new_request(struct intake *in, const char *mailbox, struct stored_message *sm,
-            const struct message *m, struct decision *d, char **cause)
+            const struct message *m, const struct reading *rd, struct decision *d, char **cause)
 {
 	struct new_request r = {0};
 	char *number = NULL, *detail, *refused_forward = NULL;
@@ -477,8 +477,13 @@ new_request(struct intake *in, const char *mailbox, struct stored_message *sm,
 	r.review = d->doubtful->len > 0 || d->needs_person;
 	if ((id = store_request_add(in->st, &r, &number, cause)) < 0)
 		return -1;
-	/* its mail's text found by search, in the same transaction */
-	if (store_request_index_body(in->st, id, m->text, cause) != 0) {
+	/* its mail's and documents' text found by search, in the same transaction */
+	char *all =
+	    g_strconcat(m->text != NULL ? m->text : "", "\n",
+	                rd != NULL && rd->document_text != NULL ? rd->document_text : "", NULL);
+	int indexed = store_request_index_body(in->st, id, all, cause);
+	g_free(all);
+	if (indexed != 0) {
 		g_free(number);
 		return -1;
 	}
@@ -756,7 +761,7 @@ intake_message(struct intake *in, const char *mailbox, uint32_t uidvalidity, uin
 		in->automatic++;
 		goto out;
 	}
-	rc = new_request(in, mailbox, &sm, m, d, cause);
+	rc = new_request(in, mailbox, &sm, m, rd, d, cause);
 out:
 	decision_free(d);
 	g_free(path);

@@ -122,6 +122,7 @@ struct source_text {
 	gboolean note;    /* a forwarder's note above a forward: fills gaps only */
 	gboolean history; /* an earlier message quoted in a reply: fills gaps only */
 	struct fields_result *fx;
+	char *document; /* a document's or scan's text (for search), or NULL */
 };
 
 /* A forwarder's note comes after every other text. */
@@ -181,6 +182,8 @@ add_text(GPtrArray *texts, const char *source, const char *text, const GArray *l
 	st->rank = source_rank(source);
 	st->msg_depth = depth;
 	st->fx = fields_extract(text, &fo);
+	if (strcmp(source, "body") != 0 && strcmp(source, "forwarded") != 0)
+		st->document = g_strdup(text);
 	g_ptr_array_add(texts, st);
 	return st;
 }
@@ -648,11 +651,26 @@ attach_read(const struct message *m, const struct attach_opts *o)
 	read_message(&x, m, &local, 0, 0);
 	demote_covers(texts);
 	merge(rd, texts);
+	GString *docs = g_string_new(NULL);
 	for (guint i = 0; i < texts->len; i++) {
 		struct source_text *st = g_ptr_array_index(texts, i);
+		if (st->document != NULL && docs->len < READING_DOCUMENT_TEXT_MAX) {
+			g_string_append_len(docs, st->document,
+			                    (gssize)MIN(strlen(st->document),
+			                                READING_DOCUMENT_TEXT_MAX - docs->len));
+			g_string_append_c(docs, '\n');
+		}
 		fields_result_free(st->fx);
+		g_free(st->document);
 		g_free(st);
 	}
+	/* cut on a character's boundary */
+	const char *end = NULL;
+	if (!g_utf8_validate(docs->str, (gssize)docs->len, &end))
+		g_string_truncate(docs, (gsize)(end - docs->str));
+	rd->document_text = docs->len > 0 ? g_string_free(docs, FALSE) : NULL;
+	if (rd->document_text == NULL)
+		g_string_free(docs, TRUE);
 	g_ptr_array_free(texts, TRUE);
 	return rd;
 }

@@ -67,6 +67,8 @@ reading_to_json(const struct reading *r)
 		json_object_set_string_member(o, "forwarded_id", r->forwarded_id);
 	if (r->forwarded_subject != NULL)
 		json_object_set_string_member(o, "forwarded_subject", r->forwarded_subject);
+	if (r->document_text != NULL)
+		json_object_set_string_member(o, "document_text", r->document_text);
 	json_object_set_boolean_member(o, "needs_person", r->needs_person);
 	for (guint i = 0; i < r->parts->len; i++) {
 		struct part_report *p = g_ptr_array_index(r->parts, i);
@@ -116,6 +118,7 @@ reading_from_json(JsonObject *o)
 	r->forwarded_from = g_strdup(jsonget_str(o, "forwarded_from"));
 	r->forwarded_id = g_strdup(jsonget_str(o, "forwarded_id"));
 	r->forwarded_subject = g_strdup(jsonget_str(o, "forwarded_subject"));
+	r->document_text = g_strdup(jsonget_str(o, "document_text"));
 	r->needs_person = json_object_get_boolean_member_with_default(o, "needs_person", FALSE);
 	JsonArray *parts =
 	    json_object_has_member(o, "parts") ? json_object_get_array_member(o, "parts") : NULL;
@@ -162,6 +165,7 @@ reading_free(struct reading *r)
 	g_free(r->forwarded_from);
 	g_free(r->forwarded_id);
 	g_free(r->forwarded_subject);
+	g_free(r->document_text);
 	g_free(r);
 	return NULL;
 }

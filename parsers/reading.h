@@ -39,7 +39,12 @@ struct reading {
 	char *forwarded_id;       /* its Message-ID (an attached message), or NULL */
 	char *forwarded_subject;  /* its subject, or NULL */
 	gboolean needs_person;    /* a part that may hold the form could not be read */
+	char *document_text;      /* the text of the documents and scans read, for search
+	                             (at most READING_DOCUMENT_TEXT_MAX bytes), or NULL */
 };
+
+/* The most text of a message's documents a reading keeps. */
+#define READING_DOCUMENT_TEXT_MAX (256 * 1024)
 
 /* An empty reading (no fields, source "body"). */
 struct reading *reading_new(void);

@@ -108,6 +108,10 @@ test_round_trip(void **state)
 		bad("not authentic: %s", a->auth_why);
 	if (a->rd == NULL || a->rd->parts->len != 1)
 		bad("reading lost");
+	/* the document's text comes through for search, the body's does not */
+	else if (a->rd->document_text == NULL || strstr(a->rd->document_text, "a@x") == NULL ||
+	         strstr(a->rd->document_text, "Sở Tư pháp") != NULL)
+		bad("document_text %s", a->rd->document_text);
 	if (a->documents)
 		bad("documents said unread after the document pass");
 	answer_free(a);
