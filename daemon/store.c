@@ -829,6 +829,57 @@ store_set_str(JsonObject *o, const char *key, sqlite3_stmt *s, int col)
 		json_object_set_null_member(o, key);
 }
 
+/* A result row as a JSON object; see store_parts.h. */
+JsonObject *
+store_row_json(sqlite3_stmt *s, const char *const *names, int n)
+{
+	JsonObject *o = json_object_new();
+
+	for (int i = 0; i < n; i++) {
+		const char *name = names[i];
+		if (name == NULL)
+			continue;
+		switch (name[0]) {
+		case '#':
+			json_object_set_int_member(o, name + 1, sqlite3_column_int64(s, i));
+			break;
+		case '?':
+			json_object_set_boolean_member(o, name + 1, sqlite3_column_int(s, i) != 0);
+			break;
+		case '@':
+			json_object_set_member(
+			    o, name + 1,
+			    store_json_from_text((const char *)sqlite3_column_text(s, i)));
+			break;
+		default:
+			store_set_str(o, name, s, i);
+		}
+	}
+	return o;
+}
+
+/* Every row of a statement as JSON objects; see store_parts.h. */
+JsonArray *
+store_rows_json(struct store *st, sqlite3_stmt *s, const char *const *names, int n,
+                const char *what, char **cause)
+{
+	JsonArray *a;
+	int rc;
+
+	if (s == NULL)
+		return NULL;
+	a = json_array_new();
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		json_array_add_object_element(a, store_row_json(s, names, n));
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE) {
+		*cause = store_error(st, what);
+		json_array_unref(a);
+		return NULL;
+	}
+	return a;
+}
+
 /* Step a prepared statement (NULL: its preparation failed) to its end,
    appending its first column of each row to out (char*); -1 with *cause
    ("database: what: …") on an error. */

@@ -50,6 +50,14 @@ char *store_object_json(JsonObject *o);
 const char *store_member_str(JsonObject *o, const char *key);
 /* Parse stored JSON into a node (an empty object when unreadable). */
 JsonNode *store_json_from_text(const char *text);
+/* A result row as a JSON object, a member per named column: "name" a
+   string (or null), "#name" a whole number, "?name" a boolean, "@name"
+   JSON text parsed; a NULL name leaves its column out. */
+JsonObject *store_row_json(sqlite3_stmt *s, const char *const *names, int n);
+/* Step s (NULL: its preparation failed, *cause set) to its end, each row a
+   store_row_json object; NULL with *cause ("database: what: …") on an error. */
+JsonArray *store_rows_json(struct store *st, sqlite3_stmt *s, const char *const *names, int n,
+                           const char *what, char **cause);
 /* Set a string member, or null. */
 void store_set_str(JsonObject *o, const char *key, sqlite3_stmt *s, int col);
 /* Step a prepared statement (NULL: its preparation failed) to its end,

@@ -40,6 +40,10 @@ static const struct {
                "'in_progress') AND ? IS NOT NULL"},
 };
 
+/* A listing's columns as JSON members (the number is "id"; the row id is left out). */
+static const char *const list_columns[] = {"id",      "type",    "state", "mailbox", "sender",
+                                           "subject", "created", NULL,    "owner",   "due_date"};
+
 /* The requests a filter lets through. */
 JsonArray *
 store_request_list_filtered(struct store *st, const struct list_filter *f, char **cause)
@@ -50,8 +54,6 @@ store_request_list_filtered(struct store *st, const struct list_filter *f, char 
 	const char *vals[G_N_ELEMENTS(list_filters)];
 	int n = 0;
 	sqlite3_stmt *s;
-	JsonArray *a;
-	int rc;
 
 	for (gsize i = 0; i < G_N_ELEMENTS(list_filters); i++) {
 		const char *v = *(const char *const *)((const char *)f + list_filters[i].at);
@@ -73,27 +75,7 @@ store_request_list_filtered(struct store *st, const struct list_filter *f, char 
 		sqlite3_bind_text(s, i + 1, vals[i], -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(s, n + 1, f->limit > 0 ? f->limit : -1);
 	sqlite3_bind_int64(s, n + 2, f->offset > 0 ? f->offset : 0);
-	a = json_array_new();
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		JsonObject *o = json_object_new();
-		store_set_str(o, "id", s, 0);
-		store_set_str(o, "type", s, 1);
-		store_set_str(o, "state", s, 2);
-		store_set_str(o, "mailbox", s, 3);
-		store_set_str(o, "sender", s, 4);
-		store_set_str(o, "subject", s, 5);
-		store_set_str(o, "created", s, 6);
-		store_set_str(o, "owner", s, 8);
-		store_set_str(o, "due_date", s, 9);
-		json_array_add_object_element(a, o);
-	}
-	sqlite3_reset(s);
-	if (rc != SQLITE_DONE) {
-		*cause = store_error(st, "list");
-		json_array_unref(a);
-		return NULL;
-	}
-	return a;
+	return store_rows_json(st, s, list_columns, G_N_ELEMENTS(list_columns), "list", cause);
 }
 
 /* The history of a request. */
@@ -105,23 +87,11 @@ store_history(struct store *st, gint64 id, char **cause)
 	                              "m.message_id, e.detail FROM events e LEFT JOIN messages m "
 	                              "ON m.id = e.message WHERE e.request_id = ? ORDER BY e.id",
 	                              cause, "I", id);
-	JsonArray *a = json_array_new();
+	static const char *const names[] = {"at",       "actor",      "event", "from_state",
+	                                    "to_state", "message_id", "detail"};
+	JsonArray *a = store_rows_json(st, s, names, G_N_ELEMENTS(names), "history", cause);
 
-	if (s == NULL)
-		return a;
-	while (sqlite3_step(s) == SQLITE_ROW) {
-		JsonObject *o = json_object_new();
-		store_set_str(o, "at", s, 0);
-		store_set_str(o, "actor", s, 1);
-		store_set_str(o, "event", s, 2);
-		store_set_str(o, "from_state", s, 3);
-		store_set_str(o, "to_state", s, 4);
-		store_set_str(o, "message_id", s, 5);
-		store_set_str(o, "detail", s, 6);
-		json_array_add_object_element(a, o);
-	}
-	sqlite3_reset(s);
-	return a;
+	return a != NULL ? a : json_array_new();
 }
 
 /* The attachments of a request. */
@@ -133,24 +103,11 @@ store_attachments(struct store *st, gint64 id, char **cause)
 	                "SELECT filename, content_type, size, sha256, spool_path, reader, "
 	                "status, cause FROM attachments WHERE request_id = ? ORDER BY id",
 	                cause, "I", id);
-	JsonArray *a = json_array_new();
+	static const char *const names[] = {"filename", "content_type", "#size",  "sha256",
+	                                    "path",     "reader",       "status", "cause"};
+	JsonArray *a = store_rows_json(st, s, names, G_N_ELEMENTS(names), "attachments", cause);
 
-	if (s == NULL)
-		return a;
-	while (sqlite3_step(s) == SQLITE_ROW) {
-		JsonObject *o = json_object_new();
-		store_set_str(o, "filename", s, 0);
-		store_set_str(o, "content_type", s, 1);
-		json_object_set_int_member(o, "size", sqlite3_column_int64(s, 2));
-		store_set_str(o, "sha256", s, 3);
-		store_set_str(o, "path", s, 4);
-		store_set_str(o, "reader", s, 5);
-		store_set_str(o, "status", s, 6);
-		store_set_str(o, "cause", s, 7);
-		json_array_add_object_element(a, o);
-	}
-	sqlite3_reset(s);
-	return a;
+	return a != NULL ? a : json_array_new();
 }
 
 /* One request with its fields and history. */
@@ -233,30 +190,11 @@ store_outbox_list(struct store *st, char **cause)
 	                "o.interrupted FROM outbox o "
 	                "LEFT JOIN requests r ON r.id = o.request_id ORDER BY o.id",
 	                cause, "");
-	JsonArray *a;
+	static const char *const names[] = {"#id",  "request",    "kind",       "state",
+	                                    "@to",  "#attempts",  "last_error", "created",
+	                                    "sent", "message_id", "body",       "#interrupted"};
 
-	if (s == NULL)
-		return NULL;
-	a = json_array_new();
-	while (sqlite3_step(s) == SQLITE_ROW) {
-		JsonObject *o = json_object_new();
-		json_object_set_int_member(o, "id", sqlite3_column_int64(s, 0));
-		store_set_str(o, "request", s, 1);
-		store_set_str(o, "kind", s, 2);
-		store_set_str(o, "state", s, 3);
-		json_object_set_member(
-		    o, "to", store_json_from_text((const char *)sqlite3_column_text(s, 4)));
-		json_object_set_int_member(o, "attempts", sqlite3_column_int64(s, 5));
-		store_set_str(o, "last_error", s, 6);
-		store_set_str(o, "created", s, 7);
-		store_set_str(o, "sent", s, 8);
-		store_set_str(o, "message_id", s, 9);
-		store_set_str(o, "body", s, 10);
-		json_object_set_int_member(o, "interrupted", sqlite3_column_int64(s, 11));
-		json_array_add_object_element(a, o);
-	}
-	sqlite3_reset(s);
-	return a;
+	return store_rows_json(st, s, names, G_N_ELEMENTS(names), "outbox", cause);
 }
 
 /* The server-room logbook: visits scheduled or done, oldest first. */
@@ -276,30 +214,11 @@ store_logbook(struct store *st, char **cause)
 	    "FROM requests r WHERE r.type = 'server_room' AND r.state IN ('scheduled', "
 	    "'in_progress', 'completed', 'closed') ORDER BY coalesce(r.scheduled_at, r.created)",
 	    cause, "");
-	JsonArray *a;
+	static const char *const names[] = {
+	    "id",        "state",          "from",           "until",        "unit",   "purpose",
+	    "@visitors", "requested_date", "requested_from", "requested_to", "escort", "completed"};
 
-	if (s == NULL)
-		return NULL;
-	a = json_array_new();
-	while (sqlite3_step(s) == SQLITE_ROW) {
-		JsonObject *o = json_object_new();
-		store_set_str(o, "id", s, 0);
-		store_set_str(o, "state", s, 1);
-		store_set_str(o, "from", s, 2);
-		store_set_str(o, "until", s, 3);
-		store_set_str(o, "unit", s, 4);
-		store_set_str(o, "purpose", s, 5);
-		json_object_set_member(
-		    o, "visitors", store_json_from_text((const char *)sqlite3_column_text(s, 6)));
-		store_set_str(o, "requested_date", s, 7);
-		store_set_str(o, "requested_from", s, 8);
-		store_set_str(o, "requested_to", s, 9);
-		store_set_str(o, "escort", s, 10);
-		store_set_str(o, "completed", s, 11);
-		json_array_add_object_element(a, o);
-	}
-	sqlite3_reset(s);
-	return a;
+	return store_rows_json(st, s, names, G_N_ELEMENTS(names), "logbook", cause);
 }
 
 /* The quarantine for phieuctl: held and retried messages with their failures. */

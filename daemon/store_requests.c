@@ -400,13 +400,13 @@ search_query(const char *words)
 JsonArray *
 store_search(struct store *st, const char *words, int limit, char **cause)
 {
+	static const char *const names[] = {"id",      "type",  "state",    "subject",
+	                                    "created", "owner", "due_date", "unit"};
 	char *q = search_query(words);
-	JsonArray *a = json_array_new();
 	sqlite3_stmt *s;
-	int rc;
 
 	if (q == NULL)
-		return a;
+		return json_array_new();
 	s = store_query(st,
 	                "SELECT r.number, r.type, r.state, r.subject, r.created, r.owner, "
 	                "r.due_date, json_extract(r.fields, '$.requesting_unit') FROM search "
@@ -414,29 +414,7 @@ store_search(struct store *st, const char *words, int limit, char **cause)
 	                "ORDER BY search.rowid DESC LIMIT ?",
 	                cause, "si", q, limit);
 	g_free(q);
-	if (s == NULL) {
-		json_array_unref(a);
-		return NULL;
-	}
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		JsonObject *o = json_object_new();
-		store_set_str(o, "id", s, 0);
-		store_set_str(o, "type", s, 1);
-		store_set_str(o, "state", s, 2);
-		store_set_str(o, "subject", s, 3);
-		store_set_str(o, "created", s, 4);
-		store_set_str(o, "owner", s, 5);
-		store_set_str(o, "due_date", s, 6);
-		store_set_str(o, "unit", s, 7);
-		json_array_add_object_element(a, o);
-	}
-	sqlite3_reset(s);
-	if (rc != SQLITE_DONE) {
-		*cause = store_error(st, "search");
-		json_array_unref(a);
-		return NULL;
-	}
-	return a;
+	return store_rows_json(st, s, names, G_N_ELEMENTS(names), "search", cause);
 }
 
 /* Replace a request's fields and missing keys. */
