@@ -880,6 +880,46 @@ store_rows_json(struct store *st, sqlite3_stmt *s, const char *const *names, int
 	return a;
 }
 
+/* Whether a prepared statement (NULL: its preparation failed) gives a row:
+   1, 0, or -1 with *cause ("database: what: …"). */
+int
+store_exists(struct store *st, sqlite3_stmt *s, const char *what, char **cause)
+{
+	int rc;
+
+	if (s == NULL)
+		return -1;
+	rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		*cause = store_error(st, what);
+		return -1;
+	}
+	return rc == SQLITE_ROW;
+}
+
+/* Step a prepared statement (NULL: its preparation failed) to its end,
+   appending its first column of each row to out (uint32_t: UIDs); -1 with
+   *cause ("database: what: …") on an error. */
+int
+store_column_uids(struct store *st, sqlite3_stmt *s, GArray *out, const char *what, char **cause)
+{
+	int rc;
+
+	if (s == NULL)
+		return -1;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		uint32_t uid = (uint32_t)sqlite3_column_int64(s, 0);
+		g_array_append_val(out, uid);
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE) {
+		*cause = store_error(st, what);
+		return -1;
+	}
+	return 0;
+}
+
 /* Step a prepared statement (NULL: its preparation failed) to its end,
    appending its first column of each row to out (char*); -1 with *cause
    ("database: what: …") on an error. */

@@ -95,17 +95,8 @@ store_uid_seen(struct store *st, const char *mailbox, uint32_t uidvalidity, uint
 	sqlite3_stmt *s = store_query(
 	    st, "SELECT 1 FROM messages WHERE mailbox = ? AND uidvalidity = ? AND uid = ?", cause,
 	    "sII", mailbox, (gint64)uidvalidity, (gint64)uid);
-	int rc;
 
-	if (s == NULL)
-		return -1;
-	rc = sqlite3_step(s);
-	sqlite3_reset(s);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-		*cause = store_error(st, "uid lookup");
-		return -1;
-	}
-	return rc == SQLITE_ROW;
+	return store_exists(st, s, "uid lookup", cause);
 }
 
 /* Store a received message. */
@@ -137,20 +128,8 @@ store_unmarked(struct store *st, const char *mailbox, uint32_t uidvalidity, GArr
 	                "SELECT uid FROM messages WHERE mailbox = ? AND uidvalidity = ? "
 	                "AND marked = 0 ORDER BY uid",
 	                cause, "sI", mailbox, (gint64)uidvalidity);
-	int rc;
 
-	if (s == NULL)
-		return -1;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		uint32_t uid = (uint32_t)sqlite3_column_int64(s, 0);
-		g_array_append_val(uids, uid);
-	}
-	sqlite3_reset(s);
-	if (rc != SQLITE_DONE) {
-		*cause = store_error(st, "unmarked messages");
-		return -1;
-	}
-	return 0;
+	return store_column_uids(st, s, uids, "unmarked messages", cause);
 }
 
 /* Record that these UIDs are marked on the server. */
@@ -274,20 +253,8 @@ store_quarantine_uids(struct store *st, const char *mailbox, uint32_t uidvalidit
 	                        "SELECT uid FROM quarantine WHERE mailbox = ? AND uidvalidity = ? "
 	                        "AND state = 'held' AND flagged = 0 ORDER BY uid",
 	                        cause, "sI", mailbox, (gint64)uidvalidity);
-	int rc;
 
-	if (s == NULL)
-		return -1;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		uint32_t uid = (uint32_t)sqlite3_column_int64(s, 0);
-		g_array_append_val(uids, uid);
-	}
-	sqlite3_reset(s);
-	if (rc != SQLITE_DONE) {
-		*cause = store_error(st, "quarantine");
-		return -1;
-	}
-	return 0;
+	return store_column_uids(st, s, uids, "quarantine", cause);
 }
 
 /* Record that held messages carry the quarantine keyword on the server. */

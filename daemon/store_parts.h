@@ -60,6 +60,14 @@ JsonArray *store_rows_json(struct store *st, sqlite3_stmt *s, const char *const 
                            const char *what, char **cause);
 /* Set a string member, or null. */
 void store_set_str(JsonObject *o, const char *key, sqlite3_stmt *s, int col);
+/* Whether a prepared statement (NULL: its preparation failed) gives a row:
+   1, 0, or -1 with *cause ("database: what: …"). */
+int store_exists(struct store *st, sqlite3_stmt *s, const char *what, char **cause);
+/* Step a prepared statement (NULL: its preparation failed) to its end,
+   appending its first column of each row to out (uint32_t: UIDs); -1 with
+   *cause ("database: what: …") on an error. */
+int store_column_uids(struct store *st, sqlite3_stmt *s, GArray *out, const char *what,
+                      char **cause);
 /* Step a prepared statement (NULL: its preparation failed) to its end,
    appending its first column of each row to out (char*); -1 with *cause
    ("database: what: …") on an error. */

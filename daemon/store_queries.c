@@ -713,17 +713,8 @@ store_report_sent(struct store *st, const char *month, char **cause)
 {
 	sqlite3_stmt *s =
 	    store_query(st, "SELECT 1 FROM reports_sent WHERE month = ?", cause, "s", month);
-	int rc;
 
-	if (s == NULL)
-		return -1;
-	rc = sqlite3_step(s);
-	sqlite3_reset(s);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-		*cause = store_error(st, "reports_sent");
-		return -1;
-	}
-	return rc == SQLITE_ROW;
+	return store_exists(st, s, "reports_sent", cause);
 }
 
 /* Record that the report of month was queued at at. */
