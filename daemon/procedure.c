@@ -871,11 +871,12 @@ review_lines(const struct procedure *p, const struct decision *d, const struct c
 		JsonObject *o = json_array_get_object_element(d->parts, i);
 		const char *status = json_object_get_string_member_with_default(o, "status", "");
 		const char *file = json_object_get_string_member_with_default(o, "filename", NULL);
+		if (strcmp(status, "read") == 0 || strcmp(status, "empty") == 0)
+			continue;
 		char *unnamed =
 		    file == NULL ? notify_phrase(p->nt, "attachment", NULL, NULL) : NULL;
-		if (strcmp(status, "read") != 0 && strcmp(status, "empty") != 0)
-			review_line(p, s, "review_unreadable", file != NULL ? file : unnamed,
-			            json_object_get_string_member_with_default(o, "cause", status));
+		review_line(p, s, "review_unreadable", file != NULL ? file : unnamed,
+		            json_object_get_string_member_with_default(o, "cause", status));
 		g_free(unnamed);
 	}
 	if (reason != NULL)
