@@ -3,7 +3,7 @@
  * came from, the outbox, and where each mailbox was read up to.
  *
  * store_open() opens (creating if needed) the database in WAL mode and
- * brings its schema up to date with the numbered migrations in store.c, in
+ * brings its schema up to date with the numbered migrations in store_schema.c, in
  * one transaction each; PRAGMA user_version holds the version.  Every
  * statement is prepared with bound parameters.  Writers group their work in
  * store_begin()/store_commit() (or store_rollback()); all other calls run

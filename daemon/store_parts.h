@@ -1,7 +1,7 @@
 /*
  * store_parts.h - what the parts of the store share.  Private to daemon/store*.c:
- *   store.c          the schema and its migrations, statements, opening, transactions,
- *                    the helpers below
+ *   store.c          statements, opening, transactions, the helpers below
+ *   store_schema.c   the schema, its migrations, and bringing a database up to a version
  *   store_mail.c     mailboxes' state, the messages seen and kept, quarantine, originals
  *   store_requests.c requests: adding, finding, changing, their events, the names they
  *                    claim, timers, owners, due dates, the digest, search
@@ -75,5 +75,11 @@ int store_column_strings(struct store *st, sqlite3_stmt *s, GPtrArray *out, cons
                          char **cause);
 /* Rows changed by the last statement, or -1 when it failed. */
 int store_changed(struct store *st, int rc);
+/* Run plain SQL without parameters (schema, pragmas); -1 with *cause
+   ("database: …") on an error, a fault of the storage noted. */
+int store_script(struct store *st, const char *sql, char **cause);
+/* Apply the migrations the database has not had up to version want, one
+   transaction each; -1 with *cause on an error (store_schema.c). */
+int store_migrate(struct store *st, int want, char **cause);
 
 #endif
