@@ -3,6 +3,7 @@
 #include "pdf_parts.h"
 
 #include <math.h>
+#include <string.h>
 
 #include <poppler.h>
 

@@ -4,6 +4,7 @@
 #include "pdf_parts.h"
 
 #include <math.h>
+#include <string.h>
 
 /* Release a line. */
 static void

@@ -3,6 +3,8 @@
 #include "pdf.h"
 #include "pdf_parts.h"
 
+#include <string.h>
+
 /* The column of a row a word at x1..x2 falls in, or -1 when it crosses a
    column boundary or lies before the row's first column boundary. */
 static int
