@@ -7,8 +7,6 @@
 
 #include "text.h"
 
-/* ---- Vietnamese syllables ---- */
-
 /* Letters of a syllable: onsets, codas, vowels (toneless, lower case). */
 static const char *const syl_onsets[] = {
     "ngh", "ng", "gh", "gi", "kh", "ph", "th", "tr", "ch", "nh", "qu", "b", "c", "d",
