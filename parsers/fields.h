@@ -24,7 +24,7 @@
  * bare "Thời gian:") are returned under names starting with "_" for rules/
  * to place, and list rows as generic people under "_people".
  *
- * Labels live in tables in fields.c; adding a label is adding a row.
+ * Labels live in tables in fields_labels.c; adding a label is adding a row.
  * The result is owned by the caller (fields_result_free).  No I/O.
  */
 #ifndef PHIEU_FIELDS_H

@@ -1,0 +1,394 @@
+/* prose_fields.c - what a sentence says: people, actions, names, dates, purposes, support; see
+ * prose_parts.h. */
+#include "prose.h"
+#include "prose_parts.h"
+
+#include <string.h>
+
+#include "normalise.h"
+#include "text.h"
+
+/* Categories of support, their words in a sentence about a problem, most
+   specific first. */
+static const struct {
+	const char *value, *words;
+} categories[] = {
+    {"network", "mang|internet|wifi|wi-fi|ket noi mang|mat ket noi|lan|duong truyen|network|"
+                "connection|connectivity"},
+    {"email", "hop thu|email|e-mail|thu dien tu|mail"},
+    {"website", "website|trang thong tin|cong thong tin|web"},
+    {"software", "phan mem|ung dung|software|application"},
+    {"server", "may chu|server"},
+    {"other", "may in|may tinh|may chieu|printer|computer|projector|camera|dien thoai"},
+};
+
+/* Mailbox actions by their verbs, the most specific first. */
+static const struct {
+	const char *value, *words;
+} actions[] = {
+    {"change", "cap lai mat khau|doi mat khau|dat lai mat khau|reset mat khau|khoi phuc mat khau|"
+               "doi ten|thay doi|reset|change|rename"},
+    {"cancel", "huy|huy bo|xoa|thu hoi|khoa|dong|ngung|cancel|delete|remove|close|deactivate|"
+               "disable"},
+    {"create", "tao|tao moi|cap|cap moi|mo|dang ky|them|create|open|set up|new|add"},
+};
+
+/* What the words after a person's name give, up to the next person:
+   identity number, phone, e-mail, position, department. */
+static JsonObject *
+person_read(const struct sent *s, const char *name, gsize fb, gsize fe, gboolean id_before)
+{
+	JsonObject *p = json_object_new();
+	char *seg = g_strndup(s->f + fb, fe - fb);
+	int b, e;
+
+	json_object_set_string_member(p, "full_name", name);
+	/* "CCCD của anh Trương Quốc Việt: 048092001122" */
+	if ((id_before && prose_find(P_ID_BARE, seg, 0, strlen(seg), 1, &b, &e)) ||
+	    prose_find(P_ID, seg, 0, strlen(seg), 1, &b, &e)) {
+		char *id = g_strndup(seg + b, (gsize)(e - b));
+		prose_put(p, "id_no", norm_id_no(id));
+		g_free(id);
+		memset(seg + b, ' ', (gsize)(e - b));
+	}
+	prose_put(p, "phone", norm_phone_best(seg));
+	prose_put(p, "address", norm_email(seg));
+	if (prose_find(P_POSITION, seg, 0, strlen(seg), 1, &b, &e)) {
+		prose_put(p, "position",
+		          prose_capital(prose_o_of_f(s, fb + (gsize)b, fb + (gsize)e)));
+		gsize after = (gsize)e;
+		if (prose_find(P_DEPARTMENT, seg, after, strlen(seg), 1, &b, &e))
+			prose_put(p, "department",
+			          prose_capital(prose_o_of_f(s, fb + (gsize)b, fb + (gsize)e)));
+	}
+	g_free(seg);
+	return p;
+}
+
+/* A person found in a sentence. */
+struct person {
+	char *name;
+	gsize nb, ne, end; /* folded offsets: name start and end, segment end */
+	gboolean self;     /* "em là …", "I am …": the writer, so the contact */
+	gboolean contact;  /* "liên hệ là …", "contact person is …" */
+};
+
+/* The people named in a sentence after a courtesy word (at most 20). */
+static GArray *
+people_in(const struct sent *s)
+{
+	GArray *out = g_array_new(FALSE, TRUE, sizeof(struct person));
+	GMatchInfo *mi = NULL;
+
+	for (g_regex_match(prose_name_re, s->o, 0, &mi); g_match_info_matches(mi) && out->len < 20;
+	     g_match_info_next(mi, NULL)) {
+		int b, e, nb, ne, cb, ce;
+		g_match_info_fetch_pos(mi, 0, &b, &e);
+		g_match_info_fetch_pos(mi, 1, &cb, &ce);
+		g_match_info_fetch_pos(mi, 2, &nb, &ne);
+		char *name = g_strndup(s->o + nb, (gsize)(ne - nb));
+		/* "ông Trần Văn Nam CCCD …": a word in capitals ends the name */
+		char **w = g_strsplit(name, " ", -1);
+		int keep = 0;
+		for (int i = 0; w[i] != NULL; i++) {
+			char *up = g_utf8_strup(w[i], -1);
+			gboolean caps = g_utf8_strlen(w[i], -1) >= 2 && strcmp(up, w[i]) == 0;
+			g_free(up);
+			if (caps && i > 0)
+				break;
+			keep = i + 1;
+		}
+		if (keep >= 2) {
+			struct person p = {0};
+			char *cut = w[keep];
+			w[keep] = NULL;
+			p.name = g_strjoinv(" ", w);
+			w[keep] = cut;
+			p.nb = prose_f_of_o(s, (gsize)b);
+			p.ne = prose_f_of_o(s, (gsize)nb + strlen(p.name));
+			char *cf = text_fold(s->o + cb);
+			p.contact = strncmp(cf, "lien he", 7) == 0 ||
+			            strncmp(cf, "contact", 7) == 0 ||
+			            strncmp(cf, "dau moi", 7) == 0;
+			p.self = strncmp(cf, "em ", 3) == 0 || strncmp(cf, "toi ", 4) == 0 ||
+			         strncmp(cf, "minh ", 5) == 0 || strncmp(cf, "i'm", 3) == 0 ||
+			         strncmp(cf, "i am", 4) == 0 || strncmp(cf, "my name", 7) == 0;
+			g_free(cf);
+			g_array_append_val(out, p);
+		}
+		g_strfreev(w);
+		g_free(name);
+	}
+	g_match_info_free(mi);
+	for (guint i = 0; i < out->len; i++) {
+		struct person *p = &g_array_index(out, struct person, i);
+		p->end =
+		    i + 1 < out->len ? g_array_index(out, struct person, i + 1).nb : strlen(s->f);
+	}
+	return out;
+}
+
+/* The people of a sentence, each by the sentence's role. */
+void
+prose_read_people(struct prose *x, const struct sent *s)
+{
+	GArray *people = people_in(s);
+	int cb = -1, ce = -1;
+	gboolean contact = prose_find(P_CONTACT, s->f, 0, strlen(s->f), 0, &cb, &ce);
+	gboolean admin = prose_has(P_ADMIN, s->f), list = prose_has(P_LIST, s->f);
+	gsize n = strlen(s->f);
+
+	/* "… cho các cán bộ sau:" then one line per person */
+	if (x->list_open && (s->f[0] == '-' || s->f[0] == '+' || g_ascii_isdigit(s->f[0]) ||
+	                     g_str_has_prefix(s->o, "•") || people->len > 0))
+		list = TRUE;
+	else
+		x->list_open = FALSE;
+	if (n > 0 && s->f[n - 1] == ':' && (list || prose_has(P_REQUEST, s->f)))
+		x->list_open = TRUE;
+
+	for (guint i = 0; i < people->len; i++) {
+		struct person *pp = &g_array_index(people, struct person, i);
+		gsize from = i > 0 ? g_array_index(people, struct person, i - 1).end : 0;
+		char *before = g_strndup(s->f + from, pp->nb - from);
+		JsonObject *p =
+		    person_read(s, pp->name, pp->ne, pp->end, prose_has(P_ID_WORD, before));
+		if (pp->self || pp->contact) {
+			prose_put(x->fields, "contact_name", g_strdup(pp->name));
+			if (json_object_has_member(p, "phone"))
+				prose_put(x->fields, "contact_phone",
+				          g_strdup(json_object_get_string_member(p, "phone")));
+			/* the writer's own mailbox, when the sentence is about one */
+			if (x->people != NULL && list && json_object_has_member(p, "address")) {
+				JsonObject *a = json_object_new();
+				json_object_set_string_member(
+				    a, "address", json_object_get_string_member(p, "address"));
+				json_array_add_object_element(x->people, a);
+			}
+			json_object_unref(p);
+		} else if (admin) {
+			prose_put(x->fields, "admin_name", g_strdup(pp->name));
+			if (json_object_has_member(p, "phone"))
+				prose_put(x->fields, "admin_phone",
+				          g_strdup(json_object_get_string_member(p, "phone")));
+			if (json_object_has_member(p, "address"))
+				prose_put(x->fields, "admin_email",
+				          g_strdup(json_object_get_string_member(p, "address")));
+			json_object_unref(p);
+		} else if (!json_object_has_member(p, "id_no") && contact && (gsize)cb <= pp->nb) {
+			prose_put(x->fields, "contact_name", g_strdup(pp->name));
+			if (json_object_has_member(p, "phone"))
+				prose_put(x->fields, "contact_phone",
+				          g_strdup(json_object_get_string_member(p, "phone")));
+			if (json_object_has_member(p, "address"))
+				prose_put(x->fields, "contact_email",
+				          g_strdup(json_object_get_string_member(p, "address")));
+			json_object_unref(p);
+			contact = FALSE;
+		} else if (x->people != NULL && (list || json_object_has_member(p, "id_no"))) {
+			json_array_add_object_element(x->people, p);
+		} else {
+			if (x->other_name == NULL) {
+				x->other_name = g_strdup(pp->name);
+				if (json_object_has_member(p, "phone"))
+					x->other_phone =
+					    g_strdup(json_object_get_string_member(p, "phone"));
+				if (json_object_has_member(p, "address"))
+					x->other_email =
+					    g_strdup(json_object_get_string_member(p, "address"));
+			}
+			json_object_unref(p);
+		}
+		g_free(before);
+	}
+	for (guint i = 0; i < people->len; i++)
+		g_free(g_array_index(people, struct person, i).name);
+	g_array_free(people, TRUE);
+}
+
+/* The mailbox action of a sentence about a mailbox. */
+void
+prose_read_action(struct prose *x, const struct sent *s)
+{
+	gboolean here = prose_has(P_MAILBOX, s->f);
+
+	if (json_object_has_member(x->fields, "mailbox_action") ||
+	    !(here || (x->mailbox && prose_has(P_REQUEST, s->f)))) {
+		x->mailbox = x->mailbox || here;
+		return;
+	}
+	x->mailbox = TRUE;
+	for (gsize i = 0; i < G_N_ELEMENTS(actions); i++) {
+		char **w = g_strsplit(actions[i].words, "|", -1);
+		gboolean yes = FALSE;
+		for (int k = 0; w[k] != NULL && !yes; k++)
+			yes = text_has_word(s->f, w[k]);
+		g_strfreev(w);
+		if (yes) {
+			prose_put(x->fields, "mailbox_action", g_strdup(actions[i].value));
+			return;
+		}
+	}
+}
+
+/* The sub-domain, website and IP address a sentence names; the purpose
+   of a sub-domain after it ("… for our document system"). */
+void
+prose_read_names(struct prose *x, const struct sent *s)
+{
+	GMatchInfo *mi = NULL;
+	const char *suffix = x->opts->domain_suffix;
+	gboolean sub_word = prose_has(P_SUBDOMAIN_WORD, s->f);
+	char *sub = NULL;
+	int b = 0, e = 0;
+
+	for (g_regex_match(prose_res[P_HOST], s->f, 0, &mi); g_match_info_matches(mi);
+	     g_match_info_next(mi, NULL)) {
+		char *host = g_match_info_fetch(mi, 1);
+		if (sub_word && suffix != NULL && g_str_has_suffix(host, suffix) &&
+		    strlen(host) > strlen(suffix) && sub == NULL) {
+			sub = norm_subdomain(host, suffix);
+			g_match_info_fetch_pos(mi, 1, &b, &e);
+		}
+		g_free(host);
+	}
+	g_match_info_free(mi);
+	if (sub != NULL && !json_object_has_member(x->fields, "subdomain")) {
+		int pb, pe;
+		prose_put(x->fields, "subdomain", g_strdup(sub));
+		if (prose_find(P_FOR_AFTER_HOST, s->f, (gsize)e, strlen(s->f), 0, &pb, &pe)) {
+			int qb, qe;
+			prose_find(P_PURPOSE_END, s->f, (gsize)pe, strlen(s->f), 0, &qb, &qe);
+			char *what = g_strndup(s->f + pe, (gsize)(qb - pe));
+			/* "… for the Hai Chau District People's Committee": the unit */
+			if (!prose_is_unit(what) &&
+			    !(strncmp(what, "the ", 4) == 0 && prose_is_unit(what + 4)))
+				prose_put(x->fields, "purpose",
+				          prose_o_of_f(s, (gsize)pe, (gsize)qb));
+			g_free(what);
+		}
+	}
+	if (prose_has(P_WEBSITE_WORD, s->f) && !json_object_has_member(x->fields, "website_url")) {
+		char *url = NULL;
+		if (g_regex_match(prose_res[P_URL], s->f, 0, &mi)) {
+			g_match_info_fetch_pos(mi, 0, &b, &e);
+			char *o = prose_o_of_f(s, (gsize)b, (gsize)e);
+			url = norm_url(o);
+			g_free(o);
+		}
+		g_match_info_free(mi);
+		mi = NULL;
+		if (url == NULL && !sub_word && g_regex_match(prose_res[P_HOST], s->f, 0, &mi)) {
+			char *host = g_match_info_fetch(mi, 1);
+			url = norm_url(host);
+			g_free(host);
+		}
+		g_match_info_free(mi);
+		if (url != NULL && (sub == NULL || strstr(url, sub) == NULL))
+			prose_put(x->fields, "website_url", url);
+		else
+			g_free(url);
+	}
+	g_free(sub);
+	prose_put(x->fields, "target_ip", norm_ipv4(s->f));
+}
+
+/* The date and times of the request, from the first sentence giving one
+   (a reason clause, a cited letter, phone and identity numbers aside). */
+void
+prose_read_when(struct prose *x, const struct sent *s)
+{
+	int y = x->opts->ref_year, m = x->opts->ref_month, b, e;
+	struct norm_date d = {0, 0, 0};
+	struct norm_time from, to;
+
+	if (x->when_done || prose_has(P_LETTER, s->f))
+		return;
+	char *f = g_strdup(s->f);
+	if (prose_find(P_REASON, f, 0, strlen(f), 0, &b, &e))
+		f[b] = '\0';
+	prose_blank_all(P_PHONE_RUN, f);
+	prose_blank_all(P_LONG_NUMBER, f);
+	norm_time_range(f, y, m, &d, &from, &to);
+	if (d.y == 0 && from.h < 0) {
+		g_free(f);
+		return;
+	}
+	x->when_done = TRUE;
+	if (d.y > 0)
+		prose_put(x->fields, "_when_date", norm_date_iso(&d));
+	if (from.h >= 0)
+		prose_put(x->fields, "_when_from", norm_time_str(&from));
+	if (to.h >= 0)
+		prose_put(x->fields, "_when_to", norm_time_str(&to));
+	prose_put(x->fields, "_when_dt", norm_datetime(f, y, m));
+	g_free(f);
+}
+
+/* The purpose after "để", "nhằm", "in order to", "to <verb>". */
+void
+prose_read_purpose(struct prose *x, const struct sent *s)
+{
+	int b, e, qb, qe;
+
+	if (json_object_has_member(x->fields, "purpose") ||
+	    !prose_find(P_PURPOSE, s->f, 0, strlen(s->f), 0, &b, &e))
+		return;
+	prose_find(P_PURPOSE_END, s->f, (gsize)e, strlen(s->f), 0, &qb, &qe);
+	prose_put(x->fields, "purpose", prose_o_of_f(s, (gsize)e, (gsize)qb));
+}
+
+/* The place of support ("tại tầng 3, tòa nhà …") and its category. */
+void
+prose_read_support(struct prose *x, const struct sent *s, gboolean problem)
+{
+	int b, e, qb, qe;
+
+	if (prose_find(P_LOCATION, s->f, 0, strlen(s->f), 0, &b, &e)) {
+		gsize end = strlen(s->f);
+		if (prose_find(P_LOCATION_END, s->f, (gsize)e, end, 0, &qb, &qe))
+			end = (gsize)qb;
+		char *v = prose_o_of_f(s, (gsize)e, end);
+		gsize n = v != NULL ? strlen(v) : 0;
+		while (n > 0 && (v[n - 1] == '.' || v[n - 1] == ','))
+			v[--n] = '\0';
+		prose_put(x->fields, "location", v);
+	}
+	if (prose_has(P_URGENT, s->f) && (problem || prose_has(P_REQUEST, s->f)))
+		prose_put(x->fields, "priority", g_strdup("urgent"));
+	if (!problem || json_object_has_member(x->fields, "category") ||
+	    !prose_has(P_PROBLEM, s->f))
+		return;
+	for (gsize i = 0; i < G_N_ELEMENTS(categories); i++) {
+		char **w = g_strsplit(categories[i].words, "|", -1);
+		gboolean yes = FALSE;
+		for (int k = 0; w[k] != NULL && !yes; k++)
+			yes = text_has_word(s->f, w[k]);
+		g_strfreev(w);
+		if (yes) {
+			prose_put(x->fields, "category", g_strdup(categories[i].value));
+			return;
+		}
+	}
+}
+
+/* A phone or e-mail written outside any person's words: the contact's
+   when nobody else gives one. */
+void
+prose_read_loose(struct prose *x, const struct sent *s)
+{
+	GArray *people = people_in(s);
+	char *f = g_strdup(s->f);
+
+	for (guint i = 0; i < people->len; i++) {
+		struct person *p = &g_array_index(people, struct person, i);
+		memset(f + p->nb, ' ', p->end - p->nb);
+		g_free(p->name);
+	}
+	g_array_free(people, TRUE);
+	prose_blank_all(P_ID, f);
+	prose_put(x->fields, "_prose_phone", norm_phone_best(f));
+	if (prose_has(P_CONTACT, f))
+		prose_put(x->fields, "_prose_email", norm_email(f));
+	g_free(f);
+}
