@@ -14,6 +14,7 @@
 #include "attach.h"
 #include "decide.h"
 #include "fields.h"
+#include "lifecycle.h"
 #include "log.h"
 #include "message.h"
 #include "commands.h"
@@ -442,6 +443,8 @@ new_request(struct intake *in, const char *mailbox, struct stored_message *sm,
 	char *number = NULL, *detail, *refused_forward = NULL;
 	gint64 id, mid;
 	const char *why_not, *reply;
+	/* the state of a new request, as the history writes it */
+	const char *received = lifecycle_state_name(STATE_RECEIVED);
 
 	if (!in->authentic && d->forwarded_by != NULL &&
 	    g_ascii_strcasecmp(d->requester, d->forwarded_by) != 0) {
@@ -459,7 +462,7 @@ new_request(struct intake *in, const char *mailbox, struct stored_message *sm,
 	int rc = 0;
 
 	r.type = d->type;
-	r.state = "received";
+	r.state = received;
 	r.mailbox = mailbox;
 	r.proper_mailbox = d->proper;
 	r.sender = d->requester;
@@ -505,36 +508,36 @@ new_request(struct intake *in, const char *mailbox, struct stored_message *sm,
 	                         d->wrong_mailbox ? ", belongs to " : "",
 	                         d->wrong_mailbox ? d->proper : "");
 	rc = store_event_add(in->st, id, m->from_addr != NULL ? m->from_addr : "(unknown sender)",
-	                     "received", NULL, "received", mid, detail, cause);
+	                     "received", NULL, received, mid, detail, cause);
 	g_free(detail);
 	if (rc == 0 && d->via_department)
 		rc =
-		    store_event_add(in->st, id, "phieu", "routed", "received", "received", mid,
+		    store_event_add(in->st, id, "phieu", "routed", received, received, mid,
 		                    "mailbox create/cancel: received via the Department of ICT and "
 		                    "passed on to IID",
 		                    cause);
 	log_info("intake", "%s: request %s %s from %s (%s)", mailbox, number, d->type,
 	         m->from_addr != NULL ? m->from_addr : "?", d->why);
 	if (rc == 0 && d->forwarded_by != NULL)
-		rc = store_event_add(in->st, id, d->forwarded_by, "forwarded", "received",
-		                     "received", mid, d->requester, cause);
+		rc = store_event_add(in->st, id, d->forwarded_by, "forwarded", received, received,
+		                     mid, d->requester, cause);
 	if (rc == 0 &&
 	    (refused_forward != NULL || (!in->authentic && config_is_staff(in->cfg, m->from_addr))))
 		rc = store_event_add(
-		    in->st, id, m->from_addr, "unauthenticated", "received", "received", mid,
+		    in->st, id, m->from_addr, "unauthenticated", received, received, mid,
 		    refused_forward != NULL ? refused_forward : in->auth_why, cause);
 	if (rc == 0 && why_not != NULL) {
 		char *text = g_strdup_printf("%s (Reply-To: %s)", why_not, m->reply_to_addr);
-		rc = store_event_add(in->st, id, "phieu", "reply_to_ignored", "received",
-		                     "received", mid, text, cause);
+		rc = store_event_add(in->st, id, "phieu", "reply_to_ignored", received, received,
+		                     mid, text, cause);
 		g_free(text);
 	}
 	if (rc == 0)
 		rc = keep_attachments(in, id, mid, m, d, cause);
 	if (rc == 0 && r.review) {
 		char *why = review_reason(d);
-		rc = store_event_add(in->st, id, "phieu", "needs_review", "received", "received",
-		                     mid, why, cause);
+		rc = store_event_add(in->st, id, "phieu", "needs_review", received, received, mid,
+		                     why, cause);
 		g_free(why);
 	}
 	char *hold = NULL;
@@ -544,7 +547,7 @@ new_request(struct intake *in, const char *mailbox, struct stored_message *sm,
 	if (rc == 0 && !refused && d->automatic == NULL && !own && reply != NULL)
 		rc = queue_ack(in, id, number, d, m, mailbox, hold, due, cause);
 	else if (rc == 0 && !refused)
-		rc = store_event_add(in->st, id, "phieu", "no_reply", "received", "received", mid,
+		rc = store_event_add(in->st, id, "phieu", "no_reply", received, received, mid,
 		                     d->automatic != NULL ? d->automatic
 		                     : own                ? "sender is one of phieu's own mailboxes"
 		                                          : "no sender address to answer",

@@ -29,9 +29,17 @@ struct procedure {
 struct req {
 	gint64 id;
 	JsonObject *o; /* store_request_show() */
-	const char *number, *state, *type, *sender, *mailbox, *proper, *message_id;
+	const char *number, *type, *sender, *mailbox, *proper, *message_id;
+	enum request_state state; /* the stored name, parsed */
 	JsonObject *fields;
 };
+
+/* The name of a loaded request's state, as the history writes it. */
+static const char *
+req_state(const struct req *r)
+{
+	return lifecycle_state_name(r->state);
+}
 
 /* Set up. */
 struct procedure *
@@ -68,7 +76,7 @@ req_load(struct procedure *p, gint64 id, struct req *r, char **cause)
 		return FALSE;
 	r->id = id;
 	r->number = jsonget_str(r->o, "id");
-	r->state = jsonget_str(r->o, "state");
+	r->state = lifecycle_state_parse(jsonget_str(r->o, "state"));
 	r->type = jsonget_str(r->o, "type");
 	r->sender = jsonget_str(r->o, "sender");
 	r->mailbox = jsonget_str(r->o, "mailbox");
@@ -132,18 +140,19 @@ mail_staff(struct procedure *p, const struct req *r, const char *kind, const cha
 
 /* Move a request to a state with its event. */
 static int
-req_move(struct procedure *p, struct req *r, const char *to, const char *event, const char *actor,
-         gint64 mid, const char *detail, char **cause)
+req_move(struct procedure *p, struct req *r, enum request_state to, const char *event,
+         const char *actor, gint64 mid, const char *detail, char **cause)
 {
-	const char *from = r->state;
+	enum request_state from = r->state;
 	int rc = 0;
 
-	if (to != NULL && strcmp(to, from) != 0)
-		rc = store_request_set_state(p->st, r->id, to, cause);
+	if (to != STATE_NONE && to != from)
+		rc = store_request_set_state(p->st, r->id, lifecycle_state_name(to), cause);
 	if (rc == 0)
-		rc = store_event_add(p->st, r->id, actor, event, from, to != NULL ? to : from, mid,
+		rc = store_event_add(p->st, r->id, actor, event, lifecycle_state_name(from),
+		                     lifecycle_state_name(to != STATE_NONE ? to : from), mid,
 		                     detail, cause);
-	if (rc == 0 && to != NULL)
+	if (rc == 0 && to != STATE_NONE)
 		r->state = to; /* the loaded object keeps the old one; the steps read r->state */
 	return rc;
 }
@@ -262,8 +271,8 @@ step_schedule(struct procedure *p, struct req *r, const struct step *s, const st
 		notify_set(v, "mailbox", r->mailbox, FALSE);
 		notify_set(v, "sender", actor, FALSE);
 		notify_set(v, "problems", c->line, FALSE);
-		rc = store_event_add(p->st, r->id, actor, "command_refused", r->state, r->state,
-		                     mid, "schedule without a date and time", cause);
+		rc = store_event_add(p->st, r->id, actor, "command_refused", req_state(r),
+		                     req_state(r), mid, "schedule without a date and time", cause);
 		if (rc == 0)
 			rc = mail_staff(p, r, "notice", "notice_staff", v, cause);
 		g_hash_table_destroy(v);
@@ -287,8 +296,8 @@ step_schedule(struct procedure *p, struct req *r, const struct step *s, const st
 			    g_strdup_printf("%d people in the room at once with %s; the limit "
 			                    "is %d",
 			                    others + people, who, CHECKS_ROOM_LIMIT);
-			rc = store_event_add(p->st, r->id, "phieu", "capacity", r->state, r->state,
-			                     mid, detail, cause);
+			rc = store_event_add(p->st, r->id, "phieu", "capacity", req_state(r),
+			                     req_state(r), mid, detail, cause);
 			g_free(detail);
 			if (rc == 0) {
 				GHashTable *v = req_vars(p, r);
@@ -331,7 +340,7 @@ step_cost(struct procedure *p, struct req *r, const struct step *s, const struct
 	int rc = store_request_add_cost(p->st, r->id, c->amount, cause);
 
 	if (rc == 0)
-		rc = req_move(p, r, NULL, s->event, actor, mid, c->line, cause);
+		rc = req_move(p, r, STATE_NONE, s->event, actor, mid, c->line, cause);
 	if (rc == 0 && p->cfg->finance != NULL) {
 		const char *to[] = {p->cfg->finance, NULL};
 		GHashTable *v = req_vars(p, r);
@@ -373,7 +382,7 @@ step_files(struct procedure *p, struct req *r, const struct step *s, const struc
 		                       jsonget_str(f, "content_type"),
 		                       json_object_get_int_member_with_default(f, "size", 0));
 	}
-	rc = req_move(p, r, NULL, s->event, actor, mid, c->line, cause);
+	rc = req_move(p, r, STATE_NONE, s->event, actor, mid, c->line, cause);
 	for (guint i = 0; rc == 0 && total <= p->cfg->max_files_mail && i < n; i++) {
 		JsonObject *f = json_array_get_object_element(a, i);
 		const char *path = jsonget_str(f, "path");
@@ -441,20 +450,20 @@ step_plain(struct procedure *p, struct req *r, const struct step *s, const struc
 
 	if (rc != 0)
 		return rc;
-	if (s->to != NULL && strcmp(s->to, "needs_info") == 0)
+	if (s->to == STATE_NEEDS_INFO)
 		due = clock_now() + (gint64)p->cfg->remind_after * DAY, kind = "remind";
-	else if (s->to != NULL && strcmp(s->to, "completed") == 0)
+	else if (s->to == STATE_COMPLETED)
 		due = clock_now() + (gint64)p->cfg->close_after * DAY, kind = "close";
-	if (s->to != NULL)
+	if (s->to != STATE_NONE)
 		rc = store_request_set_due(p->st, r->id, due, kind, cause);
-	if (rc == 0 && s->to != NULL)
-		rc = store_request_set_hold(
-		    p->st, r->id, strcmp(s->to, "needs_info") == 0 ? c->text : NULL, cause);
+	if (rc == 0 && s->to != STATE_NONE)
+		rc = store_request_set_hold(p->st, r->id,
+		                            s->to == STATE_NEEDS_INFO ? c->text : NULL, cause);
 	if (rc == 0 && s->template != NULL) {
 		GHashTable *v = req_vars(p, r);
 		notify_set(v, "text", c->text, FALSE);
 		notify_set(v, "actor", actor, FALSE);
-		notify_set(v, "state", r->state, FALSE);
+		notify_set(v, "state", req_state(r), FALSE);
 		rc = mail_unit(p, r, s->template, s->template, v, cause);
 		g_hash_table_destroy(v);
 	}
@@ -487,8 +496,8 @@ req_set_owner(struct procedure *p, struct req *r, const char *owner, const char 
 	int rc = store_request_set_owner(p->st, r->id, owner, cause);
 
 	if (rc == 0)
-		rc = store_event_add(p->st, r->id, actor, "assigned", r->state, r->state, mid,
-		                     detail, cause);
+		rc = store_event_add(p->st, r->id, actor, "assigned", req_state(r), req_state(r),
+		                     mid, detail, cause);
 	if (rc == 0) {
 		/* the notices that follow show the new owner */
 		json_object_set_string_member(r->o, "owner", owner);
@@ -539,10 +548,11 @@ step_assign(struct procedure *p, struct req *r, const struct step *s, const stru
 	notify_set(v, "ambiguous", m == OWNER_AMBIGUOUS ? "yes" : "", FALSE);
 	notify_set(v, "staff", staff->str, TRUE);
 	notify_set(v, "command", c->line, FALSE);
-	rc = store_event_add(p->st, r->id, actor, "command_refused", r->state, r->state, mid,
-	                     m == OWNER_AMBIGUOUS ? "assign: the name fits several staff members"
-	                                          : "assign: no staff member of that name",
-	                     cause);
+	rc =
+	    store_event_add(p->st, r->id, actor, "command_refused", req_state(r), req_state(r), mid,
+	                    m == OWNER_AMBIGUOUS ? "assign: the name fits several staff members"
+	                                         : "assign: no staff member of that name",
+	                    cause);
 	if (rc == 0)
 		rc = notify_queue(p->nt, r->id, "notice", "owner_unknown", v, req_from(p, r), rcpt,
 		                  NULL, cause);
@@ -574,7 +584,7 @@ apply_command(struct procedure *p, struct req *r, const struct command *c, const
 	int rc;
 
 	if (c->kind == CMD_EMERGENCY) /* only in a new mail: here it is a note */
-		return req_move(p, r, NULL, "note", actor, mid, c->line, cause);
+		return req_move(p, r, STATE_NONE, "note", actor, mid, c->line, cause);
 	s = lifecycle_step(c->kind, r->state, r->type, &why);
 	if (s == NULL) {
 		GHashTable *v = req_vars(p, r);
@@ -583,8 +593,8 @@ apply_command(struct procedure *p, struct req *r, const struct command *c, const
 		notify_set(v, "mailbox", r->mailbox, FALSE);
 		notify_set(v, "sender", actor, FALSE);
 		notify_set(v, "problems", "", FALSE);
-		rc = store_event_add(p->st, r->id, actor, "command_refused", r->state, r->state,
-		                     mid, why, cause);
+		rc = store_event_add(p->st, r->id, actor, "command_refused", req_state(r),
+		                     req_state(r), mid, why, cause);
 		if (rc == 0)
 			rc = mail_staff(p, r, "notice", "notice_staff", v, cause);
 		log_info("procedure", "%s: %s refused: %s", r->number, c->line, why);
@@ -593,10 +603,10 @@ apply_command(struct procedure *p, struct req *r, const struct command *c, const
 		g_free(why);
 		return rc;
 	}
-	log_info("procedure", "%s: %s by %s (%s -> %s)", r->number, c->name, actor, r->state,
-	         s->to != NULL ? s->to : r->state);
+	log_info("procedure", "%s: %s by %s (%s -> %s)", r->number, c->name, actor, req_state(r),
+	         lifecycle_state_name(s->to != STATE_NONE ? s->to : r->state));
 	/* whoever schedules or starts work nobody owns owns it */
-	if (s->to != NULL && text_list_has("scheduled|in_progress", s->to) &&
+	if ((s->to == STATE_SCHEDULED || s->to == STATE_IN_PROGRESS) &&
 	    jsonget_str(r->o, "owner") == NULL &&
 	    (rc = req_set_owner(p, r, staff_address(p, actor), actor, mid, c->line, cause)) != 0)
 		return rc;
@@ -656,13 +666,14 @@ reply_info(struct procedure *p, struct req *r, gint64 mid, const struct message 
 		g_string_append_printf(detail, " %s", (char *)g_ptr_array_index(added, i));
 	rc = store_request_set_fields(p->st, r->id, fields, missing, cause);
 	if (rc == 0 && missing->len == 0 && !approval)
-		rc = req_move(p, r, "acknowledged", "info_received", m->from_addr, mid, detail->str,
-		              cause);
+		rc = req_move(p, r, STATE_ACKNOWLEDGED, "info_received", m->from_addr, mid,
+		              detail->str, cause);
 	else if (rc == 0)
-		rc = req_move(p, r, NULL, "info_received", m->from_addr, mid, detail->str, cause);
-	if (rc == 0 && strcmp(r->state, "acknowledged") == 0)
+		rc = req_move(p, r, STATE_NONE, "info_received", m->from_addr, mid, detail->str,
+		              cause);
+	if (rc == 0 && r->state == STATE_ACKNOWLEDGED)
 		rc = store_request_set_due(p->st, r->id, 0, NULL, cause);
-	if (rc == 0 && strcmp(r->state, "acknowledged") == 0)
+	if (rc == 0 && r->state == STATE_ACKNOWLEDGED)
 		rc = store_request_set_hold(p->st, r->id, NULL, cause);
 	if (rc == 0) {
 		/* staff learn that the unit answered, on hold or not */
@@ -670,7 +681,7 @@ reply_info(struct procedure *p, struct req *r, gint64 mid, const struct message 
 		GHashTable *v = req_vars(p, r);
 		notify_set(v, "sender", m->from_addr, FALSE);
 		notify_set(v, "reply", excerpt, TRUE);
-		notify_set(v, "state", r->state, FALSE);
+		notify_set(v, "state", req_state(r), FALSE);
 		rc = mail_staff(p, r, "notice", "correspondence", v, cause);
 		g_hash_table_destroy(v);
 		g_free(excerpt);
@@ -720,7 +731,7 @@ reply_form_filed(struct procedure *p, struct req *r, gint64 mid, const struct me
 	}
 	rc = store_request_set_fields(p->st, r->id, fields, none, cause);
 	if (rc == 0)
-		rc = req_move(p, r, "closed", "form_filed", "phieu", mid, m->from_addr, cause);
+		rc = req_move(p, r, STATE_CLOSED, "form_filed", "phieu", mid, m->from_addr, cause);
 	if (rc == 0)
 		rc = store_request_set_due(p->st, r->id, 0, NULL, cause);
 	if (rc == 0) {
@@ -748,8 +759,8 @@ refuse_unauthenticated(struct procedure *p, struct req *r, gint64 mid, const cha
 	notify_set(v, "command", what, FALSE);
 	notify_set(v, "sender", from, FALSE);
 	notify_set(v, "why", why, FALSE);
-	rc = store_event_add(p->st, r->id, from, "unauthenticated", r->state, r->state, mid, detail,
-	                     cause);
+	rc = store_event_add(p->st, r->id, from, "unauthenticated", req_state(r), req_state(r), mid,
+	                     detail, cause);
 	if (rc == 0)
 		rc = mail_staff(p, r, "notice", "unauthenticated", v, cause);
 	log_warn("procedure", "%s: \"%s\" from %s not carried out: sender not authenticated (%s)",
@@ -779,8 +790,8 @@ procedure_reply(struct procedure *p, gint64 id, gint64 mid, const struct message
 		GHashTable *v = req_vars(p, &r);
 		notify_set(v, "command", c->line, FALSE);
 		notify_set(v, "sender", from, FALSE);
-		rc = store_event_add(p->st, id, from, "command_refused", r.state, r.state, mid,
-		                     "not a staff address", cause);
+		rc = store_event_add(p->st, id, from, "command_refused", req_state(&r),
+		                     req_state(&r), mid, "not a staff address", cause);
 		if (rc == 0)
 			rc = mail_staff(p, &r, "notice", "refused_command", v, cause);
 		log_warn("procedure", "%s: command \"%s\" from %s refused: not staff", r.number,
@@ -794,24 +805,23 @@ procedure_reply(struct procedure *p, gint64 id, gint64 mid, const struct message
 		for (guint i = 0; rc == 0 && i < cmds->len; i++)
 			rc = apply_command(p, &r, g_ptr_array_index(cmds, i), from, mid, cause);
 	} else if (staff) {
-		rc = store_event_add(p->st, id, from, "correspondence", r.state, r.state, mid,
-		                     m->subject, cause);
+		rc = store_event_add(p->st, id, from, "correspondence", req_state(&r),
+		                     req_state(&r), mid, m->subject, cause);
 		if (rc == 0)
 			rc = hint_staff(p, &r, m, m->from_addr, cause);
-	} else if (!authentic && strcmp(r.state, "completed") == 0 &&
-	           commands_is_confirmation(m->text)) {
+	} else if (!authentic && r.state == STATE_COMPLETED && commands_is_confirmation(m->text)) {
 		char *what = notify_phrase(p->nt, "unauth_confirmation", NULL, NULL);
 		rc = refuse_unauthenticated(p, &r, mid, from, what, auth_why, cause);
 		g_free(what);
 	} else if (!authentic && !lifecycle_final(r.state) &&
-	           (strcmp(r.state, "needs_info") == 0 ||
+	           (r.state == STATE_NEEDS_INFO ||
 	            (json_object_get_boolean_member_with_default(r.o, "emergency", FALSE) &&
 	             rd != NULL && rd->fx->labels > 2))) {
 		char *what = notify_phrase(p->nt, "unauth_information", NULL, NULL);
 		rc = refuse_unauthenticated(p, &r, mid, from, what, auth_why, cause);
 		g_free(what);
-	} else if (strcmp(r.state, "completed") == 0 && commands_is_confirmation(m->text)) {
-		rc = req_move(p, &r, "closed", "confirmed", from, mid, m->subject, cause);
+	} else if (r.state == STATE_COMPLETED && commands_is_confirmation(m->text)) {
+		rc = req_move(p, &r, STATE_CLOSED, "confirmed", from, mid, m->subject, cause);
 		if (rc == 0)
 			rc = store_request_set_due(p->st, id, 0, NULL, cause);
 		if (rc == 0) {
@@ -822,15 +832,15 @@ procedure_reply(struct procedure *p, gint64 id, gint64 mid, const struct message
 	} else if (json_object_get_boolean_member_with_default(r.o, "emergency", FALSE) &&
 	           !lifecycle_final(r.state) && rd != NULL && rd->fx->labels > 2) {
 		rc = reply_form_filed(p, &r, mid, m, rd, cause);
-	} else if (strcmp(r.state, "needs_info") == 0) {
+	} else if (r.state == STATE_NEEDS_INFO) {
 		rc = reply_info(p, &r, mid, m, rd, cause);
 	} else {
 		char *excerpt = reply_excerpt(m->text);
 		GHashTable *v = req_vars(p, &r);
 		notify_set(v, "sender", from, FALSE);
 		notify_set(v, "reply", excerpt, TRUE);
-		rc = store_event_add(p->st, id, from, "correspondence", r.state, r.state, mid,
-		                     m->subject, cause);
+		rc = store_event_add(p->st, id, from, "correspondence", req_state(&r),
+		                     req_state(&r), mid, m->subject, cause);
 		if (rc == 0)
 			rc = mail_staff(p, &r, "notice", "correspondence", v, cause);
 		g_hash_table_destroy(v);
@@ -906,13 +916,13 @@ link_emergency(struct procedure *p, struct req *r, gint64 mid, char **cause)
 	char *detail = g_strdup_printf("form for emergency %" G_GINT64_FORMAT, em);
 	rc = store_request_mark(p->st, r->id, FALSE, em, cause);
 	if (rc == 0)
-		rc = store_event_add(p->st, r->id, "phieu", "linked", r->state, r->state, mid,
-		                     detail, cause);
+		rc = store_event_add(p->st, r->id, "phieu", "linked", req_state(r), req_state(r),
+		                     mid, detail, cause);
 	g_free(detail);
 	struct req e;
 	if (rc == 0 && req_load(p, em, &e, cause)) {
 		detail = g_strdup_printf("the form arrived as %s", r->number);
-		rc = req_move(p, &e, "closed", "form_filed", "phieu", mid, detail, cause);
+		rc = req_move(p, &e, STATE_CLOSED, "form_filed", "phieu", mid, detail, cause);
 		if (rc == 0)
 			rc = store_request_set_due(p->st, em, 0, NULL, cause);
 		g_free(detail);
@@ -981,9 +991,10 @@ procedure_new_request(struct procedure *p, gint64 id, gint64 mid, const struct m
 	/* what the unit is told, in the configured language */
 	reason = notify_phrase(p->nt, cr.reason_key, cr.reason_value, NULL);
 	rule = notify_phrase(p->nt, cr.rule_key, NULL, NULL);
-	if (cr.state != NULL) {
-		rc = req_move(p, &r, cr.state, cr.state, "phieu", mid, reason, cause);
-		if (rc == 0 && strcmp(cr.state, "rejected") == 0) {
+	if (cr.state != STATE_NONE) {
+		rc = req_move(p, &r, cr.state, lifecycle_state_name(cr.state), "phieu", mid, reason,
+		              cause);
+		if (rc == 0 && cr.state == STATE_REJECTED) {
 			GHashTable *v = req_vars(p, &r);
 			notify_set(v, "text", reason, FALSE);
 			notify_set(v, "rule", rule, FALSE);
@@ -994,7 +1005,7 @@ procedure_new_request(struct procedure *p, gint64 id, gint64 mid, const struct m
 			*ack_hold = g_strdup(reason);
 			rc = store_request_set_hold(p->st, id, reason, cause);
 		}
-		if (rc == 0 && strcmp(cr.state, "needs_info") == 0) {
+		if (rc == 0 && cr.state == STATE_NEEDS_INFO) {
 			rc = store_request_set_due(p->st, id,
 			                           clock_now() + (gint64)p->cfg->remind_after * DAY,
 			                           "remind", cause);
@@ -1002,7 +1013,7 @@ procedure_new_request(struct procedure *p, gint64 id, gint64 mid, const struct m
 	}
 	if (rc == 0 && cr.review)
 		rc = store_event_add(
-		    p->st, id, "phieu", "needs_review", r.state, r.state, mid,
+		    p->st, id, "phieu", "needs_review", req_state(&r), req_state(&r), mid,
 		    cr.notes->len > 0 ? (char *)g_ptr_array_index(cr.notes, 0) : "", cause);
 	if (rc == 0)
 		rc = link_emergency(p, &r, mid, cause);
@@ -1131,7 +1142,7 @@ procedure_staff_mail(struct procedure *p, struct stored_message *sm, const struc
 		json_object_set_string_member(fields, "description", what);
 	json_object_set_boolean_member(fields, "emergency", TRUE);
 	nr.type = "tech_support";
-	nr.state = "in_progress";
+	nr.state = lifecycle_state_name(STATE_IN_PROGRESS);
 	nr.mailbox = mailbox;
 	nr.proper_mailbox = "pkt-iid";
 	nr.sender = u != NULL ? u->addresses[0] : NULL;
@@ -1156,7 +1167,7 @@ procedure_staff_mail(struct procedure *p, struct stored_message *sm, const struc
 		    store_request_set_owner(p->st, id, staff_address(p, m->from_addr), cause) ==
 		        0 &&
 		    (due == NULL || store_request_set_due_date(p->st, id, due, cause) == 0) &&
-		    store_event_add(p->st, id, m->from_addr, "emergency", NULL, "in_progress", mid,
+		    store_event_add(p->st, id, m->from_addr, "emergency", NULL, nr.state, mid,
 		                    em->line, cause) == 0) {
 			*rc = 0;
 			if (u != NULL)
@@ -1165,8 +1176,7 @@ procedure_staff_mail(struct procedure *p, struct stored_message *sm, const struc
 				    "emergency", cause);
 			else
 				*rc = store_event_add(
-				    p->st, id, "phieu", "needs_review", "in_progress",
-				    "in_progress", mid,
+				    p->st, id, "phieu", "needs_review", nr.state, nr.state, mid,
 				    "the unit is not in the configured list: nobody to "
 				    "remind to file the form",
 				    cause);
@@ -1192,9 +1202,10 @@ timer_fire(struct procedure *p, struct req *r, const char *kind, gint64 now, cha
 	int rc = 0;
 
 	if (strcmp(kind, "close") == 0) {
-		if (strcmp(r->state, "completed") != 0)
+		if (r->state != STATE_COMPLETED)
 			return store_request_set_due(p->st, r->id, 0, NULL, cause);
-		rc = req_move(p, r, "closed", "autoclosed", "phieu", 0, "no confirmation", cause);
+		rc = req_move(p, r, STATE_CLOSED, "autoclosed", "phieu", 0, "no confirmation",
+		              cause);
 		if (rc == 0)
 			rc = store_request_set_due(p->st, r->id, 0, NULL, cause);
 		if (rc == 0) {
@@ -1206,7 +1217,7 @@ timer_fire(struct procedure *p, struct req *r, const char *kind, gint64 now, cha
 	}
 	gboolean emergency = strcmp(kind, "emergency") == 0;
 	int limit = emergency ? EMERGENCY_REMINDERS : p->cfg->reminders;
-	if ((!emergency && strcmp(r->state, "needs_info") != 0) ||
+	if ((!emergency && r->state != STATE_NEEDS_INFO) ||
 	    (emergency && lifecycle_final(r->state)) || reminders >= limit)
 		return store_request_set_due(p->st, r->id, 0, NULL, cause);
 	GHashTable *v = req_vars(p, r);
@@ -1232,7 +1243,7 @@ timer_fire(struct procedure *p, struct req *r, const char *kind, gint64 now, cha
 	if (rc == 0)
 		rc =
 		    store_event_add(p->st, r->id, "phieu", emergency ? "form_reminder" : "reminder",
-		                    r->state, r->state, 0, n, cause);
+		                    req_state(r), req_state(r), 0, n, cause);
 	if (rc == 0)
 		rc = mail_unit(p, r, "reminder",
 		               emergency ? "emergency_reminder" : "reminder_needinfo", v, cause);
@@ -1270,8 +1281,8 @@ overdue_fire(struct procedure *p, struct req *r, char **cause)
 	const char *const *to = owner != NULL ? one : (const char *const *)p->cfg->staff;
 	char *detail = g_strdup_printf("due %s; reminded %s", jsonget_str(r->o, "due_date"),
 	                               owner != NULL ? owner : "all staff");
-	int rc =
-	    store_event_add(p->st, r->id, "phieu", "overdue", r->state, r->state, 0, detail, cause);
+	int rc = store_event_add(p->st, r->id, "phieu", "overdue", req_state(r), req_state(r), 0,
+	                         detail, cause);
 
 	if (rc == 0) {
 		GHashTable *v = req_vars(p, r);
