@@ -262,7 +262,10 @@ record_sent(struct outbox *ob, const struct due *d, char **cause)
 	if (rc == 0 && strcmp(d->kind, "ack") == 0 && d->request_id > 0) {
 		char *state = NULL;
 		rc = store_request_state(ob->st, d->request_id, &state, cause) < 0 ? -1 : 0;
-		const char *to = rc == 0 ? lifecycle_after(ACT_ACK_SENT, state) : NULL;
+		/* the event is named after the state it moves to ("acknowledged") */
+		const char *to = rc == 0 ? lifecycle_state_name(lifecycle_after(
+		                               ACT_ACK_SENT, lifecycle_state_parse(state)))
+		                         : NULL;
 		if (to != NULL) {
 			rc = store_request_set_state(ob->st, d->request_id, to, cause);
 			if (rc == 0)

@@ -7,29 +7,70 @@
 #include "jsonget.h"
 #include "text.h"
 
+/* The states' names, in the order of enum request_state. */
+static const char *const state_names[] = {
+    [STATE_RECEIVED] = "received",       [STATE_ACKNOWLEDGED] = "acknowledged",
+    [STATE_NEEDS_INFO] = "needs_info",   [STATE_SCHEDULED] = "scheduled",
+    [STATE_IN_PROGRESS] = "in_progress", [STATE_COMPLETED] = "completed",
+    [STATE_CLOSED] = "closed",           [STATE_REJECTED] = "rejected",
+    [STATE_CANCELLED] = "cancelled",     [STATE_UNKNOWN] = "unknown",
+};
+
+/* The name of a state. */
+const char *
+lifecycle_state_name(enum request_state s)
+{
+	return (unsigned)s < G_N_ELEMENTS(state_names) ? state_names[s] : NULL;
+}
+
+/* The state of a name. */
+enum request_state
+lifecycle_state_parse(const char *name)
+{
+	for (int s = STATE_RECEIVED; name != NULL && s < STATE_UNKNOWN; s++)
+		if (strcmp(state_names[s], name) == 0)
+			return (enum request_state)s;
+	return STATE_UNKNOWN;
+}
+
 /* States where work has not finished. */
-#define OPEN "received|acknowledged|needs_info|scheduled|in_progress"
+#define OPEN                                                                                       \
+	(STATE_BIT(STATE_RECEIVED) | STATE_BIT(STATE_ACKNOWLEDGED) | STATE_BIT(STATE_NEEDS_INFO) | \
+	 STATE_BIT(STATE_SCHEDULED) | STATE_BIT(STATE_IN_PROGRESS))
+/* The final states. */
+#define FINAL (STATE_BIT(STATE_CLOSED) | STATE_BIT(STATE_REJECTED) | STATE_BIT(STATE_CANCELLED))
 
 /* Every step a staff command can make.  Adding a command is adding a row. */
 static const struct step steps[] = {
-    {CMD_SCHEDULE, OPEN, "scheduled", "scheduled", "scheduled", NOTIFY_UNIT, NULL},
-    {CMD_START, "received|acknowledged|scheduled|needs_info", "in_progress", "started", "started",
-     NOTIFY_UNIT, NULL},
-    {CMD_DONE, OPEN, "completed", "completed", "completed", NOTIFY_UNIT | NOTIFY_DEPT, "mailbox"},
-    {CMD_DONE, OPEN, "completed", "completed", "completed", NOTIFY_UNIT, NULL},
-    {CMD_NEEDINFO, OPEN, "needs_info", "needs_info", "needinfo", NOTIFY_UNIT, NULL},
-    {CMD_REJECT, OPEN, "rejected", "rejected", "rejected", NOTIFY_UNIT, NULL},
-    {CMD_CANCEL, OPEN, "cancelled", "cancelled", "cancelled", NOTIFY_UNIT, NULL},
-    {CMD_COST, OPEN "|completed|closed", NULL, "cost", NULL, NOTIFY_FINANCE, NULL},
-    {CMD_NOTE, OPEN "|completed|closed|rejected|cancelled", NULL, "note", NULL, 0, NULL},
-    {CMD_FILES, OPEN "|completed|closed|rejected|cancelled", NULL, "files", NULL, 0, NULL},
-    {CMD_TAKE, OPEN "|completed", NULL, "assigned", NULL, 0, NULL},
-    {CMD_ASSIGN, OPEN "|completed", NULL, "assigned", NULL, 0, NULL},
+    {CMD_SCHEDULE, OPEN, STATE_SCHEDULED, "scheduled", "scheduled", NOTIFY_UNIT, NULL},
+    {CMD_START,
+     STATE_BIT(STATE_RECEIVED) | STATE_BIT(STATE_ACKNOWLEDGED) | STATE_BIT(STATE_SCHEDULED) |
+         STATE_BIT(STATE_NEEDS_INFO),
+     STATE_IN_PROGRESS, "started", "started", NOTIFY_UNIT, NULL},
+    {CMD_DONE, OPEN, STATE_COMPLETED, "completed", "completed", NOTIFY_UNIT | NOTIFY_DEPT,
+     "mailbox"},
+    {CMD_DONE, OPEN, STATE_COMPLETED, "completed", "completed", NOTIFY_UNIT, NULL},
+    {CMD_NEEDINFO, OPEN, STATE_NEEDS_INFO, "needs_info", "needinfo", NOTIFY_UNIT, NULL},
+    {CMD_REJECT, OPEN, STATE_REJECTED, "rejected", "rejected", NOTIFY_UNIT, NULL},
+    {CMD_CANCEL, OPEN, STATE_CANCELLED, "cancelled", "cancelled", NOTIFY_UNIT, NULL},
+    {CMD_COST, OPEN | STATE_BIT(STATE_COMPLETED) | STATE_BIT(STATE_CLOSED), STATE_NONE, "cost",
+     NULL, NOTIFY_FINANCE, NULL},
+    {CMD_NOTE, OPEN | STATE_BIT(STATE_COMPLETED) | FINAL, STATE_NONE, "note", NULL, 0, NULL},
+    {CMD_FILES, OPEN | STATE_BIT(STATE_COMPLETED) | FINAL, STATE_NONE, "files", NULL, 0, NULL},
+    {CMD_TAKE, OPEN | STATE_BIT(STATE_COMPLETED), STATE_NONE, "assigned", NULL, 0, NULL},
+    {CMD_ASSIGN, OPEN | STATE_BIT(STATE_COMPLETED), STATE_NONE, "assigned", NULL, 0, NULL},
 };
+
+/* Whether state is one of the set. */
+static gboolean
+state_in(unsigned set, enum request_state state)
+{
+	return state < STATE_UNKNOWN && (set & STATE_BIT(state)) != 0;
+}
 
 /* The step a command makes. */
 const struct step *
-lifecycle_step(enum command_kind k, const char *state, const char *type, char **why)
+lifecycle_step(enum command_kind k, enum request_state state, const char *type, char **why)
 {
 	gboolean known = FALSE;
 
@@ -38,11 +79,12 @@ lifecycle_step(enum command_kind k, const char *state, const char *type, char **
 		if (s->command != k || (s->types != NULL && !text_list_has(s->types, type)))
 			continue;
 		known = TRUE;
-		if (text_list_has(s->from, state))
+		if (state_in(s->from, state))
 			return s;
 		break;
 	}
-	*why = known ? g_strdup_printf("not allowed while the request is %s", state)
+	*why = known ? g_strdup_printf("not allowed while the request is %s",
+	                               lifecycle_state_name(state))
 	             : g_strdup("not a command for an existing request");
 	return NULL;
 }
@@ -50,26 +92,26 @@ lifecycle_step(enum command_kind k, const char *state, const char *type, char **
 /* The moves phieu's own acts make: from a state, to a state. */
 static const struct {
 	enum lifecycle_act act;
-	const char *from, *to;
+	enum request_state from, to;
 } acts[] = {
-    {ACT_ACK_SENT, "received", "acknowledged"},
+    {ACT_ACK_SENT, STATE_RECEIVED, STATE_ACKNOWLEDGED},
 };
 
-/* The state an act moves a request to, or NULL. */
-const char *
-lifecycle_after(enum lifecycle_act act, const char *state)
+/* The state an act moves a request to, or STATE_NONE. */
+enum request_state
+lifecycle_after(enum lifecycle_act act, enum request_state state)
 {
-	for (gsize i = 0; state != NULL && i < G_N_ELEMENTS(acts); i++)
-		if (acts[i].act == act && strcmp(acts[i].from, state) == 0)
+	for (gsize i = 0; i < G_N_ELEMENTS(acts); i++)
+		if (acts[i].act == act && acts[i].from == state)
 			return acts[i].to;
-	return NULL;
+	return STATE_NONE;
 }
 
 /* Whether a state is final. */
 gboolean
-lifecycle_final(const char *state)
+lifecycle_final(enum request_state state)
 {
-	return text_list_has("closed|rejected|cancelled", state);
+	return state_in(FINAL, state);
 }
 
 /* The phrases the checks give (lines of the phrases templates). */
@@ -80,7 +122,7 @@ const char *const checks_phrase_keys[] = {
 
 /* Set the outcome: a state and the phrase saying why, about value. */
 static void
-decide_check(struct check_result *r, const char *state, const char *key, const char *value)
+decide_check(struct check_result *r, enum request_state state, const char *key, const char *value)
 {
 	r->state = state;
 	r->reason_key = key;
@@ -146,17 +188,17 @@ check_subdomain(const struct check_input *in, struct check_result *r)
 	const char *name = jsonget_str(in->fields, "subdomain");
 
 	if (name != NULL && !valid_label(name, in->domain)) {
-		decide_check(r, "needs_info", "subdomain_invalid", name);
+		decide_check(r, STATE_NEEDS_INFO, "subdomain_invalid", name);
 		return;
 	}
 	if (name != NULL && in->subdomain_holder != NULL) {
-		decide_check(r, "needs_info", "subdomain_taken", name);
+		decide_check(r, STATE_NEEDS_INFO, "subdomain_taken", name);
 		r->review = TRUE;
 		note(r, "sub-domain %s already requested by %s", name, in->subdomain_holder);
 		return;
 	}
 	if (jsonget_str(in->fields, "approval_ref") == NULL) {
-		decide_check(r, "needs_info", "approval_missing", NULL);
+		decide_check(r, STATE_NEEDS_INFO, "approval_missing", NULL);
 		r->approval = TRUE;
 	}
 }
@@ -170,12 +212,12 @@ check_server_room(const struct check_input *in, struct check_result *r)
 
 	for (int i = 0; f != NULL && banned_work[i] != NULL; i++)
 		if (strstr(f, banned_work[i]) != NULL) {
-			decide_check(r, "rejected", "room_banned_work", purpose);
+			decide_check(r, STATE_REJECTED, "room_banned_work", purpose);
 			r->rule_key = "room_rule";
 			break;
 		}
 	g_free(f);
-	if (r->state == NULL && checks_people(in->fields) > CHECKS_ROOM_LIMIT) {
+	if (r->state == STATE_NONE && checks_people(in->fields) > CHECKS_ROOM_LIMIT) {
 		r->review = TRUE;
 		note(r, "%d people would be in the server room at once; the limit is %d",
 		     checks_people(in->fields), CHECKS_ROOM_LIMIT);
@@ -197,11 +239,11 @@ check_mailbox(const struct check_input *in, struct check_result *r)
 		return;
 	}
 	if (in->units_known && !in->sender_is_office) {
-		decide_check(r, "needs_info", "mailbox_not_office", in->sender);
+		decide_check(r, STATE_NEEDS_INFO, "mailbox_not_office", in->sender);
 		return;
 	}
 	if (accounts == NULL || json_array_get_length(accounts) == 0) {
-		decide_check(r, "needs_info", "mailbox_no_accounts", NULL);
+		decide_check(r, STATE_NEEDS_INFO, "mailbox_no_accounts", NULL);
 		return;
 	}
 	for (guint i = 0; i < json_array_get_length(accounts); i++) {
@@ -238,6 +280,7 @@ void
 checks_new(const struct check_input *in, struct check_result *out)
 {
 	memset(out, 0, sizeof *out);
+	out->state = STATE_NONE;
 	out->notes = g_ptr_array_new_with_free_func(g_free);
 	for (gsize i = 0; in->fields != NULL && i < G_N_ELEMENTS(checks); i++)
 		if (strcmp(checks[i].type, in->type) == 0)
@@ -252,4 +295,5 @@ check_result_clear(struct check_result *r)
 	if (r->notes != NULL)
 		g_ptr_array_free(r->notes, TRUE);
 	memset(r, 0, sizeof *r);
+	r->state = STATE_NONE;
 }

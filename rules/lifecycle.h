@@ -2,7 +2,9 @@
  * lifecycle.h - how a request moves through the procedure.
  *
  * The states are DOMAIN.md's: received, acknowledged, needs_info,
- * scheduled, in_progress, completed, closed, rejected, cancelled.  A staff
+ * scheduled, in_progress, completed, closed, rejected, cancelled, as enum
+ * request_state; the database keeps their names (lifecycle_state_name(),
+ * lifecycle_state_parse() convert at the boundary).  A staff
  * command makes one step: lifecycle_step() says, from the request's state,
  * whether the command is allowed and what it does — the new state (or
  * none), the history event, the template mailed to the unit, and who else
@@ -29,28 +31,52 @@ enum notify_who {
 	NOTIFY_FINANCE = 4, /* the Admin-General department: a cost */
 };
 
+/* A request's state.  The order is the names' table in lifecycle.c. */
+enum request_state {
+	STATE_RECEIVED,
+	STATE_ACKNOWLEDGED,
+	STATE_NEEDS_INFO,
+	STATE_SCHEDULED,
+	STATE_IN_PROGRESS,
+	STATE_COMPLETED,
+	STATE_CLOSED,
+	STATE_REJECTED,
+	STATE_CANCELLED,
+	STATE_UNKNOWN, /* a name that is none of the above (or NULL) */
+	STATE_NONE,    /* no state: a step or act that leaves the state, a check that lets go */
+};
+
+/* The bit of a state in a set of states. */
+#define STATE_BIT(s) (1u << (s))
+
+/* The name of a state as the database and the templates write it;
+   "unknown" for STATE_UNKNOWN, NULL for STATE_NONE. */
+const char *lifecycle_state_name(enum request_state s);
+/* The state of a name; STATE_UNKNOWN for NULL or a name that is no state. */
+enum request_state lifecycle_state_parse(const char *name);
+
 struct step {
 	enum command_kind command;
-	const char *from;     /* states it is allowed in, '|' between */
-	const char *to;       /* the new state, NULL: unchanged */
-	const char *event;    /* history event */
-	const char *template; /* mailed to the unit, NULL: nothing */
-	unsigned notify;      /* others told, besides the unit */
-	const char *types;    /* request types it applies to, NULL: all */
+	unsigned from;         /* states it is allowed in: STATE_BIT()s */
+	enum request_state to; /* the new state, STATE_NONE: unchanged */
+	const char *event;     /* history event */
+	const char *template;  /* mailed to the unit, NULL: nothing */
+	unsigned notify;       /* others told, besides the unit */
+	const char *types;     /* request types it applies to, NULL: all */
 };
 
 /* The step a command makes from state for a request of type; NULL with
  *why (for the staff member) when it is not allowed there. */
-const struct step *lifecycle_step(enum command_kind k, const char *state, const char *type,
+const struct step *lifecycle_step(enum command_kind k, enum request_state state, const char *type,
                                   char **why);
 /* What phieu's own acts do to a request, besides staff commands. */
 enum lifecycle_act {
 	ACT_ACK_SENT, /* the acknowledgement was accepted by the mail server */
 };
-/* The state a request in state moves to when phieu did act, or NULL (stays). */
-const char *lifecycle_after(enum lifecycle_act act, const char *state);
+/* The state a request in state moves to when phieu did act, or STATE_NONE (stays). */
+enum request_state lifecycle_after(enum lifecycle_act act, enum request_state state);
 /* Whether a state is final (closed, rejected, cancelled). */
-gboolean lifecycle_final(const char *state);
+gboolean lifecycle_final(enum request_state state);
 
 /* What the daemon found out for the checks of a new request. */
 struct check_input {
@@ -69,13 +95,13 @@ struct check_input {
    (config/templates/phrases.LANG.txt), rendered by the daemon with
    {{value}} = reason_value; rule_key likewise names the procedure's words. */
 struct check_result {
-	const char *state;      /* "needs_info", "rejected", or NULL (go ahead) */
-	const char *reason_key; /* why, for the unit: a phrase; NULL when state is NULL */
-	char *reason_value;     /* the value the phrase is about, or NULL */
-	const char *rule_key;   /* the procedure's rule when rejected by one, or NULL */
-	gboolean approval;      /* needs_info for the City's approval letter */
-	gboolean review;        /* staff should look (collision, capacity) */
-	GPtrArray *notes;       /* char*: what staff should know */
+	enum request_state state; /* STATE_NEEDS_INFO, STATE_REJECTED, or STATE_NONE (go ahead) */
+	const char *reason_key;   /* why, for the unit: a phrase; NULL when state is STATE_NONE */
+	char *reason_value;       /* the value the phrase is about, or NULL */
+	const char *rule_key;     /* the procedure's rule when rejected by one, or NULL */
+	gboolean approval;        /* needs_info for the City's approval letter */
+	gboolean review;          /* staff should look (collision, capacity) */
+	GPtrArray *notes;         /* char*: what staff should know */
 };
 
 /* Run the procedures' checks on a new request. */

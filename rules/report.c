@@ -7,6 +7,7 @@
 #include "calendar.h"
 #include "decide.h"
 #include "jsonget.h"
+#include "lifecycle.h"
 
 /* The columns of an export (report_columns()), filled from the table
    export_cols in the same order. */
@@ -18,7 +19,9 @@ static const char *const columns[] = {
 };
 
 /* States in which a request is in the logbook as a visit. */
-static const char *const visit_states[] = {"scheduled", "in_progress", "completed", "closed", NULL};
+#define VISIT_STATES                                                                               \
+	(STATE_BIT(STATE_SCHEDULED) | STATE_BIT(STATE_IN_PROGRESS) | STATE_BIT(STATE_COMPLETED) |  \
+	 STATE_BIT(STATE_CLOSED))
 
 /* Compare doubles for qsort. */
 static int
@@ -75,16 +78,6 @@ day_iso(gint64 t, char *buf)
 	GDate d = calendar_day(t);
 
 	return calendar_iso(&d, buf);
-}
-
-/* Whether s is one of list. */
-static gboolean
-in_list(const char *const *list, const char *s)
-{
-	for (int i = 0; s != NULL && list[i] != NULL; i++)
-		if (strcmp(list[i], s) == 0)
-			return TRUE;
-	return FALSE;
 }
 
 /* Release a count. */
@@ -187,12 +180,12 @@ item_new(JsonObject *row, const char *detail, gint64 amount)
 
 /* Whether a request was overdue (see report.h). */
 static gboolean
-row_overdue(JsonObject *row, const char *state, gint64 done, gint64 until)
+row_overdue(JsonObject *row, enum request_state state, gint64 done, gint64 until)
 {
 	const char *due = jsonget_str(row, "due_date");
 	char day[11];
 
-	if (due == NULL || strcmp(state, "rejected") == 0 || strcmp(state, "cancelled") == 0)
+	if (due == NULL || state == STATE_REJECTED || state == STATE_CANCELLED)
 		return FALSE;
 	if (done != 0 && done < until)
 		return strcmp(due, day_iso(done, day)) < 0;
@@ -254,6 +247,7 @@ report_compute(JsonArray *rows, const char *month, gint64 until, char *const *ho
 
 		type = type != NULL ? type : "unknown";
 		state = state != NULL ? state : "?";
+		enum request_state st = lifecycle_state_parse(state);
 		r->total++;
 		count_add(types, type);
 		count_add(units, row_unit(row));
@@ -267,11 +261,11 @@ report_compute(JsonArray *rows, const char *month, gint64 until, char *const *ho
 			}
 			g_array_append_val(a, d);
 		}
-		if (row_overdue(row, state, done, until))
+		if (row_overdue(row, st, done, until))
 			g_ptr_array_add(r->overdue, item_new(row, jsonget_str(row, "due_date"), 0));
-		if (strcmp(state, "rejected") == 0)
+		if (st == STATE_REJECTED)
 			g_ptr_array_add(r->rejected, item_new(row, row_reason(row), 0));
-		if (strcmp(state, "cancelled") == 0)
+		if (st == STATE_CANCELLED)
 			g_ptr_array_add(r->cancelled, item_new(row, row_reason(row), 0));
 		if (json_object_get_boolean_member_with_default(row, "emergency", FALSE))
 			g_ptr_array_add(r->emergencies, item_new(row, type, 0));
@@ -279,7 +273,7 @@ report_compute(JsonArray *rows, const char *month, gint64 until, char *const *ho
 			g_ptr_array_add(r->costs, item_new(row, type, cost));
 			r->cost_total += cost;
 		}
-		if (strcmp(type, "server_room") == 0 && in_list(visit_states, state)) {
+		if (strcmp(type, "server_room") == 0 && (VISIT_STATES & STATE_BIT(st)) != 0) {
 			gint64 people = row_visitors(row);
 			g_ptr_array_add(r->visits,
 			                item_new(row, jsonget_str(row, "scheduled_at"), people));

@@ -449,10 +449,14 @@ static void
 t_after_acts(void **state)
 {
 	(void)state;
-	assert_string_equal(lifecycle_after(ACT_ACK_SENT, "received"), "acknowledged");
-	assert_null(lifecycle_after(ACT_ACK_SENT, "needs_info"));
-	assert_null(lifecycle_after(ACT_ACK_SENT, "rejected"));
-	assert_null(lifecycle_after(ACT_ACK_SENT, NULL));
+	assert_string_equal(
+	    lifecycle_state_name(lifecycle_after(ACT_ACK_SENT, lifecycle_state_parse("received"))),
+	    "acknowledged");
+	assert_int_equal(lifecycle_after(ACT_ACK_SENT, lifecycle_state_parse("needs_info")),
+	                 STATE_NONE);
+	assert_int_equal(lifecycle_after(ACT_ACK_SENT, lifecycle_state_parse("rejected")),
+	                 STATE_NONE);
+	assert_int_equal(lifecycle_after(ACT_ACK_SENT, lifecycle_state_parse(NULL)), STATE_NONE);
 }
 
 /* Type titles come from the one type table: built in per language, the
