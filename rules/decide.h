@@ -10,8 +10,8 @@
  * (mailbox create/cancel via the Department of ICT, change via admin, the
  * rest pkt-iid) and whether the mail came to the wrong one; whether the
  * mail is automatic (never answered).  Each request type is one row of the
- * table in decide.c.  The decision owns its data; decision_free() releases
- * it.  No I/O.
+ * table in decide_types.c.  The decision owns its data; decision_free()
+ * releases it.  No I/O.
  */
 #ifndef PHIEU_DECIDE_H
 #define PHIEU_DECIDE_H
