@@ -108,6 +108,21 @@ kept(char *s)
 	return s;
 }
 
+/* A type's keys ('|') with those of required it lacks: a field the type
+   requires is one it keeps. */
+static char *
+keys_with(const char *keys, const char *required)
+{
+	GString *out = g_string_new(keys);
+	char **req = g_strsplit(required, "|", -1);
+
+	for (int i = 0; req[i] != NULL; i++)
+		if (*req[i] != '\0' && !text_list_has(out->str, req[i]))
+			g_string_append_printf(out, "%s%s", out->len > 0 ? "|" : "", req[i]);
+	g_strfreev(req);
+	return g_string_free(out, FALSE);
+}
+
 /* Change or add a request type from the rules file; strings are copied. */
 void
 rules_configure_type(const char *key, int form_no, const char *mailbox, const char *words,
@@ -120,12 +135,14 @@ rules_configure_type(const char *key, int form_no, const char *mailbox, const ch
 		if (strcmp(((struct type_row *)g_ptr_array_index(t, i))->key, key) == 0)
 			row = g_ptr_array_index(t, i);
 	if (row == NULL) {
-		/* a new type: known by its form code and words only */
+		/* a new type: known by its form code, or by its words in a mail that
+		   names the unit and the person asking as a form does (words alone
+		   make a question about a service, not a request) */
 		row = g_new0(struct type_row, 1);
 		row->key = kept(g_strdup(key));
 		row->mailbox = "pkt-iid";
 		row->words = "";
-		row->evidence = "";
+		row->evidence = "requesting_unit:1|contact_name:1";
 		row->keys = "";
 		row->required = "requesting_unit|contact_name|contact_phone|description";
 		row->title_vi = row->key;
@@ -140,8 +157,10 @@ rules_configure_type(const char *key, int form_no, const char *mailbox, const ch
 	if (words != NULL && *words != '\0')
 		row->words = *row->words != '\0' ? kept(g_strdup_printf("%s|%s", row->words, words))
 		                                 : kept(g_strdup(words));
-	if (required != NULL)
+	if (required != NULL) {
 		row->required = kept(g_strdup(required));
+		row->keys = kept(keys_with(row->keys, required));
+	}
 	if (sign_off >= 0)
 		row->sign_off = sign_off != 0;
 	if (title != NULL)
