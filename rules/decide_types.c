@@ -136,7 +136,7 @@ rules_configure_type(const char *key, int form_no, const char *mailbox, const ch
 			row = g_ptr_array_index(t, i);
 	if (row == NULL) {
 		/* a new type: known by its form code, or by its words in a mail that
-		   names the unit and the person asking as a form does (words alone
+		   names the unit or the person asking as a form does (words alone
 		   make a question about a service, not a request) */
 		row = g_new0(struct type_row, 1);
 		row->key = kept(g_strdup(key));

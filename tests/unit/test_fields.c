@@ -585,7 +585,7 @@ t_form_codes(void **state)
 }
 
 /* A type the rules file adds: known by its form code (form 12 written
-   "12/IID-KT"), or by its words in a mail that names the unit and the
+   "12/IID-KT"), or by its words in a mail that names the unit or the
    person asking (not by words alone); the fields it requires are kept. */
 static void
 t_new_type(void **state)
