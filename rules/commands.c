@@ -5,7 +5,6 @@
 
 #include <string.h>
 
-#include "normalise.h"
 #include "text.h"
 
 /* Reads a command's argument into c (NULL in a row: the text is kept as is). */

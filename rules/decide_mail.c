@@ -4,10 +4,8 @@
 #include "decide.h"
 #include "decide_parts.h"
 
-#include <stdlib.h>
 #include <string.h>
 
-#include "normalise.h"
 #include "text.h"
 
 /* The default mailboxes of the centre. */

@@ -4,10 +4,8 @@
 #include "decide.h"
 #include "decide_parts.h"
 
-#include <stdlib.h>
 #include <string.h>
 
-#include "normalise.h"
 #include "text.h"
 
 static void finish_mailbox(struct decision *d, JsonObject *raw, const struct message *m);
