@@ -1,34 +1,15 @@
-/* config.c - schema-driven configuration loader over libconfig; see config.h. */
+/* config.c - the schema of the top-level keys and the generic loader over
+   libconfig, config_load() and config_free(); see config.h and config_parts.h. */
 #include "config.h"
+#include "config_parts.h"
 #include "calendar.h"
 #include "paths.h"
 
-#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
 #include <gio/gio.h>
-
-#include <libconfig.h>
-
-enum ctype { C_STR, C_INT, C_BOOL, C_ENUM, C_ADDR, C_LIST, C_SECRET, C_IPLIST, C_DATES };
-
-/* One key of the schema: where it goes and what it may hold. */
-struct ckey {
-	const char *name;
-	enum ctype type;
-	size_t offset;
-	const char *def;   /* default as text; NULL: none */
-	int min, max;      /* C_INT bounds */
-	const char *allow; /* C_ENUM values, '|' between */
-	gboolean required;
-};
-
-#define TOP(f)  offsetof(struct config, f)
-#define SRV(f)  offsetof(struct server_cfg, f)
-#define MBOX(f) offsetof(struct mailbox_cfg, f)
-#define UNIT(f) offsetof(struct unit_cfg, f)
 
 /* Top-level keys.  imap, smtp and mailboxes are read by their own tables. */
 static const struct ckey top_keys[] = {
@@ -90,48 +71,8 @@ static const struct ckey top_keys[] = {
     {NULL, 0, 0, NULL, 0, 0, NULL, FALSE},
 };
 
-/* Keys of the imap and smtp groups. */
-static const struct ckey server_keys[] = {
-    {"host", C_STR, SRV(host), NULL, 0, 0, NULL, TRUE},
-    {"port", C_INT, SRV(port), NULL, 1, 65535, NULL, TRUE},
-    {"security", C_ENUM, SRV(security), "tls", 0, 0, "none|starttls|tls", FALSE},
-    {"verify", C_BOOL, SRV(verify), "true", 0, 0, NULL, FALSE},
-    {"ca_file", C_STR, SRV(ca_file), NULL, 0, 0, NULL, FALSE},
-    {"timeout", C_INT, SRV(timeout), "60", 1, 3600, NULL, FALSE},
-    {"login", C_STR, SRV(login), NULL, 0, 0, NULL, FALSE},
-    {"password", C_SECRET, SRV(password), NULL, 0, 0, NULL, FALSE},
-    {NULL, 0, 0, NULL, 0, 0, NULL, FALSE},
-};
-
-/* Keys of one entry of mailboxes. */
-static const struct ckey mailbox_keys[] = {
-    {"name", C_STR, MBOX(name), NULL, 0, 0, NULL, TRUE},
-    {"address", C_ADDR, MBOX(address), NULL, 0, 0, NULL, TRUE},
-    {"login", C_STR, MBOX(login), NULL, 0, 0, NULL, TRUE},
-    {"password", C_SECRET, MBOX(password), NULL, 0, 0, NULL, TRUE},
-    {"folder", C_STR, MBOX(folder), "INBOX", 0, 0, NULL, FALSE},
-    {NULL, 0, 0, NULL, 0, 0, NULL, FALSE},
-};
-
-/* Keys of one entry of units. */
-static const struct ckey unit_keys[] = {
-    {"name", C_STR, UNIT(name), NULL, 0, 0, NULL, TRUE},
-    {"addresses", C_LIST, UNIT(addresses), NULL, 0, 0, NULL, TRUE},
-    {NULL, 0, 0, NULL, 0, 0, NULL, FALSE},
-};
-
-/* Keys of the optional authentication group. */
-static const struct ckey auth_keys[] = {
-    {"authserv_id", C_STR, TOP(auth_id), NULL, 0, 0, NULL, TRUE},
-    {"require", C_ENUM, TOP(auth_require), "dkim", 0, 0, "dkim|dmarc|spf|none", FALSE},
-    {"trusted_relays", C_IPLIST, TOP(auth_relays), NULL, 0, 0, NULL, FALSE},
-    {NULL, 0, 0, NULL, 0, 0, NULL, FALSE},
-};
-
 /* The error text for a setting: "FILE:LINE: path: what". */
-static char *cfg_error(const char *file, const config_setting_t *s, const char *path,
-                       const char *fmt, ...) G_GNUC_PRINTF(4, 5);
-static char *
+char *
 cfg_error(const char *file, const config_setting_t *s, const char *path, const char *fmt, ...)
 {
 	va_list ap;
@@ -312,7 +253,7 @@ cfg_default(const struct ckey *k, void *base)
 
 /* Read a group against a schema: unknown keys refused, defaults applied,
    required keys checked; "password_file" may stand for a C_SECRET key. */
-static char *
+char *
 cfg_group(const char *file, const char *prefix, const struct ckey *keys, config_setting_t *group,
           void *base)
 {
@@ -374,329 +315,6 @@ cfg_group(const char *file, const char *prefix, const struct ckey *keys, config_
 	return err;
 }
 
-/* Whether host is a loopback address (127.0.0.0/8, ::1) or "localhost":
-   parsed as an address, never compared as text ("127.example.org" is not). */
-static gboolean
-is_loopback(const char *host)
-{
-	GInetAddress *a;
-	gboolean yes;
-
-	if (g_ascii_strcasecmp(host, "localhost") == 0)
-		return TRUE;
-	if ((a = g_inet_address_new_from_string(host)) == NULL)
-		return FALSE;
-	yes = g_inet_address_get_is_loopback(a);
-	g_object_unref(a);
-	return yes;
-}
-
-/* Read a server group and fill its endpoint. */
-static char *
-cfg_server(const char *file, config_t *cf, const char *name, struct server_cfg *srv)
-{
-	config_setting_t *g = config_lookup(cf, name);
-	char *err;
-
-	if (g == NULL || config_setting_type(g) != CONFIG_TYPE_GROUP)
-		return cfg_error(file, g != NULL ? g : config_root_setting(cf), name,
-		                 "is required: { host = \"…\"; port = …; security = \"tls\"; }");
-	if ((err = cfg_group(file, name, server_keys, g, srv)) != NULL)
-		return err;
-	if (strcmp(name, "imap") == 0 && srv->login != NULL)
-		return cfg_error(file, g, "imap.login", "belongs in each mailbox entry");
-	/* passwords never cross the network in clear */
-	if (strcmp(srv->security, "none") == 0 && !is_loopback(srv->host))
-		return cfg_error(file, g, name,
-		                 "security = \"none\" is only allowed for a loopback host, not %s "
-		                 "(use \"tls\" or \"starttls\")",
-		                 srv->host);
-	if (!srv->verify && strcmp(srv->security, "none") != 0 && !is_loopback(srv->host))
-		return cfg_error(file, g, name,
-		                 "verify = false is only allowed for a loopback host, not %s",
-		                 srv->host);
-	srv->ep.host = srv->host;
-	srv->ep.port = srv->port;
-	srv->ep.security = strcmp(srv->security, "tls") == 0        ? NET_TLS
-	                   : strcmp(srv->security, "starttls") == 0 ? NET_STARTTLS
-	                                                            : NET_PLAIN;
-	srv->ep.verify = srv->verify;
-	srv->ep.ca_file = srv->ca_file;
-	srv->ep.timeout = srv->timeout;
-	return NULL;
-}
-
-/* Release a mailbox entry. */
-static void
-mailbox_free(gpointer p)
-{
-	struct mailbox_cfg *m = p;
-
-	g_free(m->name);
-	g_free(m->address);
-	g_free(m->login);
-	if (m->password != NULL)
-		memset(m->password, 0, strlen(m->password));
-	g_free(m->password);
-	g_free(m->folder);
-	g_free(m);
-}
-
-/* Read the list of mailboxes. */
-static char *
-cfg_mailboxes(const char *file, config_t *cf, struct config *c)
-{
-	config_setting_t *list = config_lookup(cf, "mailboxes");
-	int n;
-
-	if (list == NULL || (config_setting_type(list) != CONFIG_TYPE_LIST &&
-	                     config_setting_type(list) != CONFIG_TYPE_ARRAY))
-		return cfg_error(file, list != NULL ? list : config_root_setting(cf), "mailboxes",
-		                 "is required: a list ( { name = …; address = …; login = …; "
-		                 "password = …; }, … )");
-	n = config_setting_length(list);
-	if (n == 0)
-		return cfg_error(file, list, "mailboxes", "lists no mailbox");
-	for (int i = 0; i < n; i++) {
-		config_setting_t *e = config_setting_get_elem(list, i);
-		struct mailbox_cfg *m = g_new0(struct mailbox_cfg, 1);
-		char *prefix = g_strdup_printf("mailboxes[%d]", i);
-		char *err;
-		g_ptr_array_add(c->mailboxes, m);
-		if (config_setting_type(e) != CONFIG_TYPE_GROUP)
-			err = cfg_error(file, e, prefix, "must be a group { … }");
-		else
-			err = cfg_group(file, prefix, mailbox_keys, e, m);
-		if (err == NULL && config_mailbox(c, m->name) != m)
-			err = cfg_error(file, e, prefix, "name \"%s\" is used twice", m->name);
-		g_free(prefix);
-		if (err != NULL)
-			return err;
-	}
-	return NULL;
-}
-
-/* Release a unit entry. */
-static void
-unit_free(gpointer p)
-{
-	struct unit_cfg *u = p;
-
-	g_free(u->name);
-	g_strfreev(u->addresses);
-	g_free(u);
-}
-
-/* Read the optional list of units and their office mailboxes. */
-static char *
-cfg_units(const char *file, config_t *cf, struct config *c)
-{
-	config_setting_t *list = config_lookup(cf, "units");
-	int n;
-
-	if (list == NULL)
-		return NULL;
-	if (config_setting_type(list) != CONFIG_TYPE_LIST)
-		return cfg_error(file, list, "units",
-		                 "must be a list ( { name = …; addresses = [ … ]; }, … )");
-	n = config_setting_length(list);
-	for (int i = 0; i < n; i++) {
-		config_setting_t *e = config_setting_get_elem(list, i);
-		struct unit_cfg *u = g_new0(struct unit_cfg, 1);
-		char *prefix = g_strdup_printf("units[%d]", i);
-		char *err;
-		g_ptr_array_add(c->units, u);
-		if (config_setting_type(e) != CONFIG_TYPE_GROUP)
-			err = cfg_error(file, e, prefix, "must be a group { … }");
-		else
-			err = cfg_group(file, prefix, unit_keys, e, u);
-		g_free(prefix);
-		if (err != NULL)
-			return err;
-	}
-	return NULL;
-}
-
-/* Read the optional authentication group (absent: From: is taken at its word). */
-static char *
-cfg_auth(const char *file, config_t *cf, struct config *c)
-{
-	config_setting_t *g = config_lookup(cf, "authentication");
-	char *err;
-
-	if (g == NULL)
-		return NULL;
-	if (config_setting_type(g) != CONFIG_TYPE_GROUP)
-		return cfg_error(file, g, "authentication",
-		                 "must be a group { authserv_id = \"…\"; require = \"dkim\"; }");
-	if ((err = cfg_group(file, "authentication", auth_keys, g, c)) != NULL)
-		return err;
-	if (strpbrk(c->auth_id, " \t;()\"") != NULL || *c->auth_id == '\0')
-		return cfg_error(
-		    file, config_setting_get_member(g, "authserv_id"), "authentication.authserv_id",
-		    "\"%s\" is not a host name as the mail server writes it", c->auth_id);
-	if (c->auth_relays == NULL)
-		c->auth_relays = g_new0(char *, 1);
-	return NULL;
-}
-
-/* Release a rule type. */
-static void
-rule_type_free(gpointer p)
-{
-	struct rule_type *t = p;
-
-	g_free(t->key);
-	g_free(t->mailbox);
-	g_strfreev(t->keywords);
-	g_strfreev(t->required);
-	g_free(t->title);
-	g_free(t);
-}
-
-/* Release a rule label. */
-static void
-rule_label_free(gpointer p)
-{
-	struct rule_label *l = p;
-
-	g_free(l->key);
-	g_free(l->label);
-	g_free(l);
-}
-
-/* The strings of a list setting; NULL with *err when it is not one. */
-static char **
-string_list(const char *file, config_setting_t *s, const char *path, char **err)
-{
-	int n = config_setting_length(s);
-	char **v;
-
-	if (config_setting_type(s) != CONFIG_TYPE_ARRAY &&
-	    config_setting_type(s) != CONFIG_TYPE_LIST) {
-		*err = cfg_error(file, s, path, "must be a list of strings [ \"…\", … ]");
-		return NULL;
-	}
-	v = g_new0(char *, n + 1);
-	for (int i = 0; i < n; i++) {
-		const char *e = config_setting_get_string_elem(s, i);
-		if (e == NULL) {
-			*err = cfg_error(file, s, path, "element %d is not a string", i + 1);
-			g_strfreev(v);
-			return NULL;
-		}
-		v[i] = g_strdup(e);
-	}
-	return v;
-}
-
-/* Read one entry of the rules file's types. */
-static char *
-rules_type(const char *file, config_setting_t *e, int i, struct config *c)
-{
-	static const char *const known[] = {"key",      "form",  "mailbox",  "keywords", "required",
-	                                    "sign_off", "title", "due_days", NULL};
-	struct rule_type *t = g_new0(struct rule_type, 1);
-	char *prefix = g_strdup_printf("types[%d]", i), *err = NULL;
-	const char *v;
-	int iv;
-
-	t->sign_off = -1;
-	t->due_days = -1;
-	t->line = config_setting_source_line(e);
-	g_ptr_array_add(c->rule_types, t);
-	for (int k = 0; k < config_setting_length(e) && err == NULL; k++) {
-		config_setting_t *s = config_setting_get_elem(e, k);
-		if (!g_strv_contains(known, config_setting_name(s)))
-			err = cfg_error(file, s, prefix, "unknown key %s", config_setting_name(s));
-	}
-	if (err == NULL && !config_setting_lookup_string(e, "key", &v))
-		err =
-		    cfg_error(file, e, prefix, "key is required (a type such as \"tech_support\")");
-	if (err == NULL)
-		t->key = g_strdup(v);
-	if (err == NULL && config_setting_lookup_int(e, "form", &iv)) {
-		if (iv < 1 || iv > 99)
-			err = cfg_error(file, e, prefix, "form must be between 1 and 99");
-		t->form = iv;
-	}
-	if (err == NULL && config_setting_lookup_string(e, "mailbox", &v)) {
-		if (*v != '\0' && config_mailbox(c, v) == NULL)
-			err = cfg_error(file, e, prefix,
-			                "mailbox \"%s\" is not one of the mailboxes", v);
-		t->mailbox = g_strdup(v);
-	}
-	if (err == NULL && config_setting_lookup_bool(e, "sign_off", &iv))
-		t->sign_off = iv;
-	if (err == NULL && config_setting_lookup_int(e, "due_days", &iv)) {
-		if (iv < 0 || iv > 365)
-			err = cfg_error(file, e, prefix, "due_days must be between 0 and 365");
-		t->due_days = iv;
-	}
-	if (err == NULL && config_setting_lookup_string(e, "title", &v))
-		t->title = g_strdup(v);
-	config_setting_t *s;
-	if (err == NULL && (s = config_setting_get_member(e, "keywords")) != NULL)
-		t->keywords = string_list(file, s, prefix, &err);
-	if (err == NULL && (s = config_setting_get_member(e, "required")) != NULL)
-		t->required = string_list(file, s, prefix, &err);
-	g_free(prefix);
-	return err;
-}
-
-/* Read the rules file named by the configuration. */
-static char *
-cfg_rules(struct config *c)
-{
-	config_t cf;
-	config_setting_t *s;
-	char *err = NULL;
-
-	config_init(&cf);
-	if (!config_read_file(&cf, c->rules)) {
-		err = config_error_type(&cf) == CONFIG_ERR_FILE_IO
-		          ? g_strdup_printf("%s: cannot read the rules file", c->rules)
-		          : g_strdup_printf("%s:%d: %s", c->rules, config_error_line(&cf),
-		                            config_error_text(&cf));
-		config_destroy(&cf);
-		return err;
-	}
-	config_setting_t *root = config_root_setting(&cf);
-	for (int i = 0; i < config_setting_length(root) && err == NULL; i++) {
-		const char *name = config_setting_name(config_setting_get_elem(root, i));
-		if (strcmp(name, "types") != 0 && strcmp(name, "labels") != 0)
-			err = cfg_error(c->rules, config_setting_get_elem(root, i), name,
-			                "unknown key");
-	}
-	if (err == NULL && (s = config_lookup(&cf, "types")) != NULL) {
-		if (config_setting_type(s) != CONFIG_TYPE_LIST)
-			err = cfg_error(c->rules, s, "types", "must be a list ( { key = …; }, … )");
-		for (int i = 0; err == NULL && i < config_setting_length(s); i++)
-			err = rules_type(c->rules, config_setting_get_elem(s, i), i, c);
-	}
-	if (err == NULL && (s = config_lookup(&cf, "labels")) != NULL) {
-		if (config_setting_type(s) != CONFIG_TYPE_GROUP)
-			err = cfg_error(c->rules, s, "labels",
-			                "must be a group { key = [ \"…\" ]; … }");
-		for (int i = 0; err == NULL && i < config_setting_length(s); i++) {
-			config_setting_t *e = config_setting_get_elem(s, i);
-			char *path = g_strdup_printf("labels.%s", config_setting_name(e));
-			char **v = string_list(c->rules, e, path, &err);
-			for (int k = 0; v != NULL && v[k] != NULL; k++) {
-				struct rule_label *l = g_new0(struct rule_label, 1);
-				l->key = g_strdup(config_setting_name(e));
-				l->label = g_strdup(v[k]);
-				l->line = config_setting_source_line(e);
-				g_ptr_array_add(c->rule_labels, l);
-			}
-			g_strfreev(v);
-			g_free(path);
-		}
-	}
-	config_destroy(&cf);
-	return err;
-}
-
 /* Whether s is a time of day "HH:MM" (24 h). */
 static gboolean
 valid_hhmm(const char *s)
@@ -715,10 +333,10 @@ config_load(const char *path, char **cause)
 	char *err = NULL;
 
 	c->path = g_strdup(path);
-	c->mailboxes = g_ptr_array_new_with_free_func(mailbox_free);
-	c->units = g_ptr_array_new_with_free_func(unit_free);
-	c->rule_types = g_ptr_array_new_with_free_func(rule_type_free);
-	c->rule_labels = g_ptr_array_new_with_free_func(rule_label_free);
+	c->mailboxes = g_ptr_array_new_with_free_func(cfg_mailbox_free);
+	c->units = g_ptr_array_new_with_free_func(cfg_unit_free);
+	c->rule_types = g_ptr_array_new_with_free_func(cfg_rule_type_free);
+	c->rule_labels = g_ptr_array_new_with_free_func(cfg_rule_label_free);
 	config_init(&cf);
 	if (!config_read_file(&cf, path)) {
 		if (config_error_type(&cf) == CONFIG_ERR_FILE_IO)
@@ -798,78 +416,6 @@ out:
 		c->mailbox_addrs[i] = m->address;
 	}
 	return c;
-}
-
-/* The mailbox of that name. */
-const struct mailbox_cfg *
-config_mailbox(const struct config *c, const char *name)
-{
-	for (guint i = 0; name != NULL && i < c->mailboxes->len; i++) {
-		struct mailbox_cfg *m = g_ptr_array_index(c->mailboxes, i);
-		if (m->name != NULL && strcmp(m->name, name) == 0)
-			return m;
-	}
-	return NULL;
-}
-
-/* The unit that addr is an office mailbox of. */
-const struct unit_cfg *
-config_unit_of(const struct config *c, const char *addr)
-{
-	for (guint i = 0; addr != NULL && i < c->units->len; i++) {
-		const struct unit_cfg *u = g_ptr_array_index(c->units, i);
-		for (int k = 0; u->addresses[k] != NULL; k++)
-			if (g_ascii_strcasecmp(u->addresses[k], addr) == 0)
-				return u;
-	}
-	return NULL;
-}
-
-/* A name without case or diacritics, for comparing. */
-static char *
-name_key(const char *s)
-{
-	char *d = g_utf8_normalize(s, -1, G_NORMALIZE_NFD);
-	GString *out = g_string_new(NULL);
-
-	for (const char *p = d; p != NULL && *p != '\0'; p = g_utf8_next_char(p)) {
-		gunichar ch = g_utf8_get_char(p);
-		if (g_unichar_ismark(ch) || g_unichar_isspace(ch))
-			continue;
-		if (ch == 0x0110 || ch == 0x0111)
-			ch = 'd';
-		g_string_append_unichar(out, g_unichar_tolower(ch));
-	}
-	g_free(d);
-	return g_string_free(out, FALSE);
-}
-
-/* The unit of that name. */
-const struct unit_cfg *
-config_unit_named(const struct config *c, const char *name)
-{
-	const struct unit_cfg *found = NULL;
-	char *want = name != NULL ? name_key(name) : NULL;
-
-	for (guint i = 0; want != NULL && found == NULL && i < c->units->len; i++) {
-		const struct unit_cfg *u = g_ptr_array_index(c->units, i);
-		char *have = name_key(u->name);
-		if (strcmp(have, want) == 0)
-			found = u;
-		g_free(have);
-	}
-	g_free(want);
-	return found;
-}
-
-/* Whether addr is a staff address. */
-gboolean
-config_is_staff(const struct config *c, const char *addr)
-{
-	for (int i = 0; addr != NULL && c->staff != NULL && c->staff[i] != NULL; i++)
-		if (g_ascii_strcasecmp(c->staff[i], addr) == 0)
-			return TRUE;
-	return FALSE;
 }
 
 /* Release the strings of a server group. */

@@ -2,10 +2,11 @@
  * config.h - phieu's configuration, read with libconfig and checked.
  *
  * config_load() reads one file and checks it against the schema tables in
- * config.c (key, type, default, bounds): unknown keys, wrong types, values
- * out of range, an unreadable password_file, certificate checks turned off
- * for a host that is not loopback — each is an error naming the file, the
- * line and the key.  On success the returned struct config owns every
+ * config.c and config_groups.c (key, type, default, bounds), and the rules
+ * file in config_rules.c: unknown keys, wrong types, values out of range,
+ * an unreadable password_file, certificate checks turned off for a host
+ * that is not loopback — each is an error naming the file, the line and
+ * the key.  On success the returned struct config owns every
  * string; config_free() releases it.  Passwords are held in memory only and
  * never printed.
  */

@@ -101,6 +101,7 @@ queue_ack(struct intake *in, gint64 id, const char *number, const struct decisio
 		from = rules_mailbox_address(&in->ropts, mailbox);
 	notify_set(v, "greeting", name, FALSE);
 	g_free(greeting);
+	notify_set(v, "type", d->type, FALSE); /* also picks the type's own template */
 	notify_set(v, "title", rules_type_title(d->type, lang), FALSE);
 	notify_set(v, "form_code", d->form_code, FALSE);
 	g_hash_table_insert(v, "fields", reply_fields_text(d->fields, d->doubtful, lang));

@@ -78,31 +78,79 @@ struct notify {
 	GHashTable *templates; /* name -> text */
 };
 
-/* Read one template of the configured language; -1 with *cause naming the file. */
+/* Read one template file under key (its name, or "name.type"); -1 with
+ *cause naming the file. */
 static int
-notify_load(struct notify *n, const char *name, char **cause)
+notify_load_file(struct notify *n, const char *key, const char *file, char **cause)
 {
-	char *file = g_strdup_printf("%s/%s.%s.txt", n->cfg->templates, name, n->cfg->language);
 	char *text = NULL;
 	GError *err = NULL;
 
 	if (!g_file_get_contents(file, &text, NULL, &err)) {
 		*cause = g_strdup_printf("template %s: %s", file, err->message);
 		g_error_free(err);
-		g_free(file);
 		return -1;
 	}
-	if (strcmp(name, "next_steps") != 0 && strcmp(name, "phrases") != 0 &&
+	if (strcmp(key, "next_steps") != 0 && strcmp(key, "phrases") != 0 &&
 	    g_ascii_strncasecmp(text, "Subject:", 8) != 0) {
 		*cause =
 		    g_strdup_printf("template %s: the first line must be \"Subject: …\"", file);
 		g_free(text);
-		g_free(file);
 		return -1;
 	}
-	g_hash_table_insert(n->templates, (gpointer)name, text);
-	g_free(file);
+	g_hash_table_insert(n->templates, g_strdup(key), text);
 	return 0;
+}
+
+/* Read one template of the configured language. */
+static int
+notify_load(struct notify *n, const char *name, char **cause)
+{
+	char *file = g_strdup_printf("%s/%s.%s.txt", n->cfg->templates, name, n->cfg->language);
+	int rc = notify_load_file(n, name, file, cause);
+
+	g_free(file);
+	return rc;
+}
+
+/* Whether name is one of the mails a request's type may have its own text of
+   (every template but the "key: text" lists). */
+static gboolean
+is_mail_template(const char *name)
+{
+	if (strcmp(name, "next_steps") == 0 || strcmp(name, "phrases") == 0)
+		return FALSE;
+	for (gsize l = 0; l < G_N_ELEMENTS(template_lists); l++)
+		if (g_strv_contains((const char *const *)template_lists[l], name))
+			return TRUE;
+	return FALSE;
+}
+
+/* Read the templates of one request type, "NAME.TYPE.LANG.txt" of the
+   configured language ("ack.vpn_access.vi.txt"), kept as "NAME.TYPE". */
+static int
+notify_load_typed(struct notify *n, char **cause)
+{
+	GDir *dir = g_dir_open(n->cfg->templates, 0, NULL);
+	const char *entry;
+	int rc = 0;
+
+	while (rc == 0 && dir != NULL && (entry = g_dir_read_name(dir)) != NULL) {
+		char **part = g_strsplit(entry, ".", -1);
+		if (g_strv_length(part) == 4 && strcmp(part[3], "txt") == 0 &&
+		    strcmp(part[2], n->cfg->language) == 0 && *part[1] != '\0' &&
+		    is_mail_template(part[0])) {
+			char *key = g_strdup_printf("%s.%s", part[0], part[1]);
+			char *file = g_build_filename(n->cfg->templates, entry, NULL);
+			rc = notify_load_file(n, key, file, cause);
+			g_free(file);
+			g_free(key);
+		}
+		g_strfreev(part);
+	}
+	if (dir != NULL)
+		g_dir_close(dir);
+	return rc;
 }
 
 /* Read the templates of the configured language. */
@@ -113,11 +161,13 @@ notify_new(const struct config *cfg, struct store *st, char **cause)
 
 	n->cfg = cfg;
 	n->st = st;
-	n->templates = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, g_free);
+	n->templates = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
 	for (gsize l = 0; l < G_N_ELEMENTS(template_lists); l++)
 		for (int i = 0; template_lists[l][i] != NULL; i++)
 			if (notify_load(n, template_lists[l][i], cause) != 0)
 				return notify_free(n);
+	if (notify_load_typed(n, cause) != 0)
+		return notify_free(n);
 	/* every phrase the checks and the daemon may use is there */
 	const char *const *const lists[] = {checks_phrase_keys, notify_phrase_keys};
 	for (gsize l = 0; l < G_N_ELEMENTS(lists); l++)
@@ -150,6 +200,21 @@ const char *
 notify_template(const struct notify *n, const char *name)
 {
 	return g_hash_table_lookup(n->templates, name);
+}
+
+/* The text of a template for a request type: the type's own, else the
+   general one. */
+const char *
+notify_template_for(const struct notify *n, const char *name, const char *type)
+{
+	const char *text = NULL;
+
+	if (type != NULL && *type != '\0') {
+		char *key = g_strdup_printf("%s.%s", name, type);
+		text = g_hash_table_lookup(n->templates, key);
+		g_free(key);
+	}
+	return text != NULL ? text : g_hash_table_lookup(n->templates, name);
 }
 
 /* A phrase of the configured language, {{value}} and {{detail}} filled;
@@ -261,7 +326,8 @@ queue_now(struct notify *n, gint64 request_id, const char *kind, const char *tmp
           const char *from, const char *const *rcpt, const struct thread_ref *thread,
           const struct reply_part *parts, gsize n_parts, char **cause)
 {
-	const char *text = g_hash_table_lookup(n->templates, tmpl);
+	const char *text =
+	    notify_template_for(n, tmpl, vars != NULL ? g_hash_table_lookup(vars, "type") : NULL);
 	char *rendered, *subject = NULL, *body = NULL, *id, *data;
 	struct reply_mail r = {0};
 	struct outgoing o = {0};

@@ -3,7 +3,9 @@
  *
  * notify_new() reads every template of the configured language at start
  * (a missing or malformed one stops phieud before anything happens, and
- * `phieud -n` reports it).  notify_vars() starts a table of template
+ * `phieud -n` reports it), and with them a request type's own versions of
+ * the mails ("ack.vpn_access.vi.txt"), used for requests of that type in
+ * place of the general ones.  notify_vars() starts a table of template
  * values with the ones every message has (prefix, number, centre…);
  * notify_request_vars() adds those of a stored request (type, title,
  * fields, unit, owner, due…).  notify_queue() renders a template, composes the message
@@ -33,6 +35,11 @@ struct notify *notify_new(const struct config *cfg, struct store *st, char **cau
 struct notify *notify_free(struct notify *n);
 /* The raw text of a template (e.g. "next_steps"), or NULL. */
 const char *notify_template(const struct notify *n, const char *name);
+/* The text of a mail template for a request type: the type's own
+   ("NAME.TYPE.LANG.txt", read at start like the others) when the templates
+   directory has one, else the general "NAME.LANG.txt"; NULL for no such
+   template.  type may be NULL. */
+const char *notify_template_for(const struct notify *n, const char *name, const char *type);
 /* A table of values with those every message has. */
 GHashTable *notify_vars(const struct notify *n, const char *number, const char *original_subject);
 /* Add a stored request's values (store_request_show's object). */

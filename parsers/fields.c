@@ -255,7 +255,8 @@ mark_doubtful(struct ctx *c, int line)
 	c->seen_people = people;
 }
 
-/* Read the form code: "05/IID-KT", "mẫu số 05/IID-KT", "01-IID-KT". */
+/* Read the form code: "05/IID-KT", "mẫu số 05/IID-KT", "01-IID-KT", "6/IID-KT",
+   "12/IID-KT" (NN of any form, 1 to 99). */
 char *
 fields_form_code(const char *text)
 {
@@ -264,11 +265,12 @@ fields_form_code(const char *text)
 	char *f = text_fold(text), *code = NULL;
 
 	if (re == NULL)
-		re = g_regex_new("(?<!\\d)0?([1-5])\\s*[/\\-]\\s*iid\\s*[-–_ ]?\\s*kt(?![a-z])", 0,
-		                 0, NULL);
+		re = g_regex_new("(?<!\\d)0?([1-9]\\d?)\\s*[/\\-]\\s*iid\\s*[-–_ ]?\\s*kt(?![a-z])",
+		                 0, 0, NULL);
 	if (g_regex_match(re, f, 0, &mi)) {
 		char *n = g_match_info_fetch(mi, 1);
-		code = g_strdup_printf("0%s/IID-KT", n);
+		/* any form number, as decide.c writes a type's: "06/IID-KT", "12/IID-KT" */
+		code = g_strdup_printf("%02d/IID-KT", atoi(n));
 		g_free(n);
 	}
 	g_match_info_free(mi);

@@ -10,8 +10,8 @@
  * (mailbox create/cancel via the Department of ICT, change via admin, the
  * rest pkt-iid) and whether the mail came to the wrong one; whether the
  * mail is automatic (never answered).  Each request type is one row of the
- * table in decide.c.  The decision owns its data; decision_free() releases
- * it.  No I/O.
+ * table in decide_types.c.  The decision owns its data; decision_free()
+ * releases it.  No I/O.
  */
 #ifndef PHIEU_DECIDE_H
 #define PHIEU_DECIDE_H
@@ -68,7 +68,9 @@ char *rules_automatic(const struct message *m);
 void rules_reset_types(void);
 /* Change a request type, or add one, from the rules file (config/): NULL or
    0 (-1 for sign_off) leaves a value as it is; words ('|' between, folded)
-   are added to the type's words; required ('|') replaces its list. */
+   are added to the type's words; required ('|') replaces its list, and the
+   type keeps those fields.  A new type is known by its form code, or by its
+   words in a mail that names the requesting unit or contact as a form does. */
 void rules_configure_type(const char *key, int form_no, const char *mailbox, const char *words,
                           const char *required, int sign_off, const char *title);
 /* Change a type's due_days (working days from receipt to the due date) from

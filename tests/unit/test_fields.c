@@ -555,6 +555,82 @@ t_nfd(void **state)
 	message_free(m);
 }
 
+/* Form codes of any number 1 to 99: "0N/IID-KT" below 10, "NN/IID-KT" above. */
+static void
+t_form_codes(void **state)
+{
+	static const struct {
+		const char *label, *input, *want;
+	} codes[] = {
+	    {"built-in", "Mẫu số 05/IID-KT", "05/IID-KT"},
+	    {"form 6", "Phiếu 06/IID-KT", "06/IID-KT"},
+	    {"no zero", "Mẫu 6-IID-KT", "06/IID-KT"},
+	    {"two digits", "Phiếu 12/IID-KT", "12/IID-KT"},
+	    {"zero before two digits", "Phiếu 012/IID-KT", "12/IID-KT"},
+	    {"file name", "phieu_99-iid-kt.pdf", "99/IID-KT"},
+	    {"zero is none", "Phiếu 00/IID-KT", NULL},
+	    {"a year is none", "Số 2026/IID-KT", NULL},
+	    {"three digits are none", "Số 105/IID-KT", NULL},
+	};
+
+	(void)state;
+	for (gsize i = 0; i < G_N_ELEMENTS(codes); i++) {
+		char *got = fields_form_code(codes[i].input);
+		if (g_strcmp0(got, codes[i].want) != 0)
+			fail_msg("%s: %s gave %s, want %s", codes[i].label, codes[i].input,
+			         got != NULL ? got : "(none)",
+			         codes[i].want != NULL ? codes[i].want : "(none)");
+		g_free(got);
+	}
+}
+
+/* A type the rules file adds: known by its form code (form 12 written
+   "12/IID-KT"), or by its words in a mail that names the unit or the
+   person asking (not by words alone); the fields it requires are kept. */
+static void
+t_new_type(void **state)
+{
+	const char *by_code = "From: a@b.vn\r\nTo: pkt-iid@danang.gov.vn\r\n"
+	                      "Subject: Phieu 12/IID-KT\r\nMessage-ID: <n1@b>\r\n\r\n"
+	                      "Don vi yeu cau: Cong ty A\r\nNguoi lien he: Le Van C\r\n"
+	                      "Dia diem: Phong 301\r\n";
+	const char *by_words = "From: a@b.vn\r\nTo: pkt-iid@danang.gov.vn\r\n"
+	                       "Subject: De nghi cap VPN\r\nMessage-ID: <n2@b>\r\n\r\n"
+	                       "Don vi yeu cau: Cong ty A\r\nNguoi lien he: Le Van C\r\n";
+	const char *question = "From: a@b.vn\r\nTo: pkt-iid@danang.gov.vn\r\n"
+	                       "Subject: Hoi ve VPN\r\nMessage-ID: <n3@b>\r\n\r\n"
+	                       "Cho em hoi VPN dung the nao a?\r\n";
+	struct reading *rd;
+	struct message *m;
+	struct decision *d;
+
+	(void)state;
+	rules_configure_type("vpn_access", 12, NULL, "vpn|truy cap tu xa", "contact_name|location",
+	                     -1, "Cấp quyền truy cập VPN");
+	d = decide_text(by_code, &rd, &m);
+	assert_string_equal(d->type, "vpn_access");
+	assert_string_equal(d->form_code, "12/IID-KT");
+	assert_string_equal(json_object_get_string_member(d->fields, "location"), "Phong 301");
+	assert_int_equal(d->missing->len, 0);
+	decision_free(d), reading_free(rd), message_free(m);
+	d = decide_text(by_words, &rd, &m);
+	assert_string_equal(d->type, "vpn_access");
+	assert_string_equal(d->form_code, "12/IID-KT");
+	assert_string_equal(d->title_vi, "Cấp quyền truy cập VPN");
+	assert_int_equal(d->missing->len, 1);
+	assert_string_equal(g_ptr_array_index(d->missing, 0), "location");
+	decision_free(d), reading_free(rd), message_free(m);
+	d = decide_text(question, &rd, &m);
+	assert_string_equal(d->type, "unknown");
+	decision_free(d), reading_free(rd), message_free(m);
+	/* form 6 is written with its zero */
+	rules_configure_type("vpn_access", 6, NULL, NULL, NULL, -1, NULL);
+	d = decide_text(by_words, &rd, &m);
+	assert_string_equal(d->form_code, "06/IID-KT");
+	decision_free(d), reading_free(rd), message_free(m);
+	rules_reset_types();
+}
+
 int
 main(void)
 {
@@ -571,6 +647,8 @@ main(void)
 	    cmocka_unit_test(t_nfd),
 	    cmocka_unit_test(t_headers),
 	    cmocka_unit_test(t_configured),
+	    cmocka_unit_test(t_form_codes),
+	    cmocka_unit_test(t_new_type),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
