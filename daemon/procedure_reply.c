@@ -72,6 +72,25 @@ reply_excerpt(const char *text)
 	return g_string_free(out, FALSE);
 }
 
+/* Whether a request acknowledged with fields missing takes this reply as
+   their lines: the acknowledgement asks the unit to reply with them, and the
+   reply gives at least one of them. */
+static gboolean
+awaits_fields(const struct req *r, const struct reading *rd)
+{
+	JsonNode *n = json_object_get_member(r->o, "missing");
+	JsonArray *miss = n != NULL && JSON_NODE_HOLDS_ARRAY(n) ? json_node_get_array(n) : NULL;
+
+	if (r->state != STATE_ACKNOWLEDGED || miss == NULL || rd == NULL)
+		return FALSE;
+	for (guint i = 0; i < json_array_get_length(miss); i++) {
+		const char *k = json_array_get_string_element(miss, i);
+		if (k != NULL && json_object_has_member(rd->fx->fields, k))
+			return TRUE;
+	}
+	return FALSE;
+}
+
 /* The unit answered while information was missing: take what it gave,
    acknowledge again, and wait on or go ahead. */
 static int
@@ -100,16 +119,18 @@ reply_info(struct procedure *p, struct req *r, gint64 mid, const struct message 
 	GString *detail = g_string_new("added:");
 	for (guint i = 0; i < added->len; i++)
 		g_string_append_printf(detail, " %s", (char *)g_ptr_array_index(added, i));
+	enum request_state was = r->state;
 	rc = store_request_set_fields(p->st, r->id, fields, missing, cause);
-	if (rc == 0 && missing->len == 0 && !approval)
+	if (rc == 0 && missing->len == 0 && !approval && was == STATE_NEEDS_INFO)
 		rc = req_move(p, r, STATE_ACKNOWLEDGED, "info_received", m->from_addr, mid,
 		              detail->str, cause);
 	else if (rc == 0)
 		rc = req_move(p, r, STATE_NONE, "info_received", m->from_addr, mid, detail->str,
 		              cause);
-	if (rc == 0 && r->state == STATE_ACKNOWLEDGED)
+	/* out of needs_info: its reminders and what it waited for end */
+	if (rc == 0 && was == STATE_NEEDS_INFO && r->state == STATE_ACKNOWLEDGED)
 		rc = store_request_set_due(p->st, r->id, 0, NULL, cause);
-	if (rc == 0 && r->state == STATE_ACKNOWLEDGED)
+	if (rc == 0 && was == STATE_NEEDS_INFO && r->state == STATE_ACKNOWLEDGED)
 		rc = store_request_set_hold(p->st, r->id, NULL, cause);
 	if (rc == 0) {
 		/* staff learn that the unit answered, on hold or not */
@@ -250,7 +271,7 @@ procedure_reply(struct procedure *p, gint64 id, gint64 mid, const struct message
 		rc = refuse_unauthenticated(p, &r, mid, from, what, auth_why, cause);
 		g_free(what);
 	} else if (!authentic && !lifecycle_final(r.state) &&
-	           (r.state == STATE_NEEDS_INFO ||
+	           (r.state == STATE_NEEDS_INFO || awaits_fields(&r, rd) ||
 	            (json_object_get_boolean_member_with_default(r.o, "emergency", FALSE) &&
 	             rd != NULL && rd->fx->labels > 2))) {
 		char *what = notify_phrase(p->nt, "unauth_information", NULL, NULL);
@@ -268,7 +289,7 @@ procedure_reply(struct procedure *p, gint64 id, gint64 mid, const struct message
 	} else if (json_object_get_boolean_member_with_default(r.o, "emergency", FALSE) &&
 	           !lifecycle_final(r.state) && rd != NULL && rd->fx->labels > 2) {
 		rc = reply_form_filed(p, &r, mid, m, rd, cause);
-	} else if (r.state == STATE_NEEDS_INFO) {
+	} else if (r.state == STATE_NEEDS_INFO || awaits_fields(&r, rd)) {
 		rc = reply_info(p, &r, mid, m, rd, cause);
 	} else {
 		char *excerpt = reply_excerpt(m->text);

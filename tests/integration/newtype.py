@@ -184,6 +184,32 @@ class ByKeyword(NewTypeCase):
         self.assertEqual(self.listed_ids("--type", TYPE), [number])
         self.expect_nothing_else()
 
+    def test_missing_given_in_reply_to_ack(self):
+        """The acknowledgement names what is missing and asks the unit to reply
+        with it: a reply holding the line fills the field at once, without a
+        #bosung first; a reply holding none of them stays correspondence."""
+        number = self.new_request(
+            vpn_request(sender=SNV, subject="Đề nghị cấp tài khoản VPN - Sở Nội vụ", place=None))
+        self.assertEqual(self.show(number)["missing"], ["location"])
+        self.expect_events(number, ("received", SNV), ("acknowledged", "phieu"))
+
+        self.unit_reply(number, SNV, "Kính gửi Trung tâm,", "",
+                        "Xin hỏi khi nào có tài khoản?", "", "Trân trọng.")
+        self.run_once()
+        shown = self.expect_state(number, "acknowledged", ("correspondence", SNV))
+        self.assertEqual(shown["missing"], ["location"], "a question fills nothing")
+        self.expect_staff(number, CORRESPONDENCE)
+
+        self.unit_reply(number, SNV, "Kính gửi Trung tâm,", "",
+                        "Địa điểm: Phòng 204, tầng 2, 24 Trần Phú", "", "Trân trọng.")
+        self.run_once()
+        shown = self.expect_state(number, "acknowledged", ("info_received", SNV))
+        self.assertEqual(shown["fields"].get("location"), "Phòng 204, tầng 2, 24 Trần Phú")
+        self.assertEqual(shown["missing"], [])
+        self.expect_unit(SNV, number, REACK, frm=PKT)
+        self.expect_staff(number, CORRESPONDENCE)
+        self.expect_nothing_else()
+
 
 class Check(NewTypeCase):
     """phieud -n reads the type's template with the others."""
