@@ -8,6 +8,7 @@
 #include "fields.h"
 #include "gazetteer.h"
 #include "legacy.h"
+#include "ocr_check.h"
 #include "ocr_parts.h"
 #include "text.h"
 
@@ -121,7 +122,8 @@ label_ahead(GPtrArray *pcs, guint i)
 /* How far a word's reading can be trusted: Tesseract's confidence, less
    for a word with tone marks or other diacritics, whose misreadings
    ("Hiên" for "Hiền", "Biến" for "Biển") are still valid Vietnamese and so
-   slip past every later check. */
+   slip past every later check; none for a number that cannot be one as
+   read. */
 static double
 word_conf(const struct piece *it)
 {
@@ -140,6 +142,9 @@ word_conf(const struct piece *it)
 			digits[nd++] = *d;
 	if (*d == '\0' && nd >= 10 && nd <= 12 && digits[0] == '0' &&
 	    (digits[1] == '2' ? nd != 11 : digits[1] >= '3' && nd != 10))
+		return 0;
+	/* a number with a letter read for a digit ("I5h00" read as 05:00) */
+	if (ocr_check_number(it->text))
 		return 0;
 	for (const char *c = it->text; *c != '\0'; c++)
 		if ((guchar)*c >= 0x80)
@@ -376,6 +381,7 @@ ocr_page_text(struct page *p, GString *out, GArray *conf)
 				GString *line = g_string_new(NULL);
 				double c = row_text(p, row, line);
 				line_tidy(line);
+				ocr_check_label_end(line);
 				ocr_line_known(line, FALSE);
 				if (ocr_line_garbled(line->str, ocr_line_unit(line, p->o)))
 					c = 0;

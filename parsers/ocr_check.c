@@ -1,0 +1,123 @@
+/* ocr_check.c - readings of a scan that cannot be trusted as read; see ocr_check.h. */
+#include "ocr_check.h"
+
+#include <string.h>
+
+#include "fields.h"
+
+/* Letters OCR reads for digits, and the digit each stands for.  The first
+   ones look like a digit anywhere; the others only beside two digits. */
+static const struct {
+	char letter;
+	gboolean anywhere;
+} digit_letters[] = {
+    {'I', TRUE}, {'l', TRUE},  {'|', TRUE},  {'!', TRUE},  {'O', TRUE},
+    {'o', TRUE}, {'S', FALSE}, {'B', FALSE}, {'G', FALSE}, {'Z', FALSE},
+};
+
+/* ink inside a box over which it is ticked (a speck is a few hundredths) */
+#define TICK_INK 0.05
+/* and over which the tick is sure (a tick drawn or printed inks a quarter
+   to a half of the inside) */
+#define TICK_SURE_INK 0.15
+/* the confidence of a tick between the two */
+#define TICK_UNSURE_CONF 30
+/* the confidence of a box read otherwise */
+#define TICK_CONF 95
+
+/* Whether c is a letter read for a digit: 2 anywhere, 1 beside digits. */
+static int
+digit_letter(char c)
+{
+	for (guint i = 0; i < G_N_ELEMENTS(digit_letters); i++)
+		if (digit_letters[i].letter == c)
+			return digit_letters[i].anywhere ? 2 : 1;
+	return 0;
+}
+
+gboolean
+ocr_check_number(const char *word)
+{
+	gsize n = strlen(word);
+	int digits = 0, sure = 0, near = 0;
+
+	while (n > 0 && strchr(".,;:)", word[n - 1]) != NULL)
+		n--;
+	for (gsize i = 0; i < n; i++) {
+		char c = word[i];
+		int l = digit_letter(c);
+		if (g_ascii_isdigit(c))
+			digits++;
+		else if (l == 2)
+			sure++;
+		else if (l == 1)
+			near++;
+		/* "15h00", "14/05/2026", "0905.123.456", "084-351" */
+		else if (c == 'h' && i > 0 && g_ascii_isdigit(word[i - 1]))
+			continue;
+		else if (strchr("./-:", c) == NULL || i == 0)
+			return FALSE;
+	}
+	return digits >= 1 && (sure > 0 || (near > 0 && digits >= 2));
+}
+
+double
+ocr_check_tick(double ink, gboolean *ticked)
+{
+	*ticked = ink > TICK_INK;
+	return *ticked && ink < TICK_SURE_INK ? TICK_UNSURE_CONF : TICK_CONF;
+}
+
+/* Whether a line's text before pos ends in a leader ("....", "…"). */
+static gboolean
+leader_before(const char *line, gsize pos)
+{
+	while (pos > 0 && line[pos - 1] == ' ')
+		pos--;
+	return pos >= 3 && (strncmp(line + pos - 3, "...", 3) == 0 ||
+	                    strncmp(line + pos - 3, "\xe2\x80\xa6", 3) == 0);
+}
+
+gboolean
+ocr_check_label_end(GString *line)
+{
+	gsize n = line->len, starts[6];
+	int nw = 0;
+
+	while (n > 0 && line->str[n - 1] == ' ')
+		n--;
+	if (n == 0 || (line->str[n - 1] != ';' && line->str[n - 1] != ':'))
+		return FALSE;
+	const char *colon = strchr(line->str, ':');
+	/* the line's own label and value come first */
+	if (colon == NULL || (gsize)(colon - line->str) + 1 >= n)
+		return FALSE;
+	gsize value = (gsize)(colon - line->str) + 1;
+	/* where its last words start, up to five, after the first colon */
+	for (gsize i = n - 1; i > value && nw < 6; i--)
+		if (line->str[i - 1] == ' ' && line->str[i] != ' ')
+			starts[nw++] = i;
+	/* the label: the longest run of two to five last words that is one
+	   (starting with a letter: a word of the value or a leader is no label's) */
+	for (int k = MIN(nw - 1, 5); k >= 2; k--) {
+		gsize start = starts[k - 1];
+		if (!g_unichar_isalpha(g_utf8_get_char(line->str + start)))
+			continue;
+		char *label = g_strndup(line->str + start, n - 1 - start);
+		char *known = strchr(label, ':') == NULL && g_utf8_strlen(label, -1) >= 6
+		                  ? fields_label_fuzzy(label)
+		                  : NULL;
+		g_free(label);
+		if (known == NULL)
+			continue;
+		g_free(known);
+		gboolean leader = leader_before(line->str, start);
+		if (leader && line->str[n - 1] == ':')
+			return FALSE;
+		line->str[n - 1] = ':';
+		if (!leader)
+			g_string_insert(line, start, ".... ");
+		return TRUE;
+	}
+	return FALSE;
+}

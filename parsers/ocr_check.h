@@ -1,0 +1,32 @@
+/*
+ * ocr_check.h - what a scan's reading can be trusted with, word by word.
+ *
+ * Tesseract is sure of some readings that are wrong: a "1" read as "I" in
+ * "I5h00" (then read as 05:00), a speck in a check box read as a tick, a
+ * label whose colon came out as a semicolon (its value then goes unread
+ * and is taken from elsewhere).  These checks find such readings from the
+ * text and the ink alone, so that ocr_lines.c lowers the confidence of the
+ * line (its fields go to "doubtful") or writes the label as it is printed.
+ * Pure functions on strings and numbers: no I/O, no Tesseract.
+ */
+#ifndef PHIEU_OCR_CHECK_H
+#define PHIEU_OCR_CHECK_H
+
+#include <glib.h>
+
+/* Whether a word is a number, time or date with a letter read for a digit
+   ("I5h00", "!1h", "O905", "30G"): letters alone, digits alone, and words
+   such as "4TB" or "B2" are not. */
+gboolean ocr_check_number(const char *word);
+/* Whether a check box is ticked, from the share of ink inside it (0..1);
+   returns how sure that reading is (0..100): low for a faint mark that may
+   be a speck or a smudge. */
+double ocr_check_tick(double ink, gboolean *ticked);
+/* A known label at the end of a line after another field's value, its
+   colon read as a semicolon or with no leader before it ("Điện thoại:
+   0988.811254 Địa chỉ email;"): written "…811254 .... Địa chỉ email:" so
+   that its value on the next line is read.  Returns whether it changed the
+   line. */
+gboolean ocr_check_label_end(GString *line);
+
+#endif
