@@ -25,6 +25,17 @@ static const struct {
 /* the confidence of a box read otherwise */
 #define TICK_CONF 95
 
+/* Words of a name compared at a time: two are too few ("Phan Công Hòa"
+   is no misreading of "CỘNG HÒA" in the national heading). */
+#define READ_WORDS 3
+
+/* Compare two characters for sorting. */
+static int
+ocr_check_unichar_cmp(const gunichar *a, const gunichar *b)
+{
+	return (*a > *b) - (*a < *b);
+}
+
 /* Whether c is a letter read for a digit: 2 anywhere, 1 beside digits. */
 static int
 digit_letter(char c)
@@ -120,4 +131,104 @@ ocr_check_label_end(GString *line)
 		return TRUE;
 	}
 	return FALSE;
+}
+
+/* A word split into its letters (lower case, without marks; "đ" is a
+   letter) and its marks, sorted: equal for two readings that differ only
+   in case and in where the tone mark sits. */
+struct word_key {
+	char *letters, *marks;
+};
+
+/* The key of a word, punctuation around it aside; letters NULL when it has
+   no letter. */
+static struct word_key
+word_key(const char *w)
+{
+	char *low = g_utf8_strdown(w, -1), *nfd = g_utf8_normalize(low, -1, G_NORMALIZE_NFD);
+	GString *letters = g_string_new(NULL);
+	GArray *marks = g_array_new(FALSE, FALSE, sizeof(gunichar));
+
+	for (const char *c = nfd != NULL ? nfd : ""; *c != '\0'; c = g_utf8_next_char(c)) {
+		gunichar u = g_utf8_get_char(c);
+		if (g_unichar_ismark(u))
+			g_array_append_val(marks, u);
+		else if (g_unichar_isalnum(u))
+			g_string_append_unichar(letters, u);
+	}
+	g_array_sort(marks, (GCompareFunc)ocr_check_unichar_cmp);
+	GString *m = g_string_new(NULL);
+	for (guint i = 0; i < marks->len; i++)
+		g_string_append_unichar(m, g_array_index(marks, gunichar, i));
+	g_array_free(marks, TRUE);
+	g_free(low);
+	g_free(nfd);
+	struct word_key k = {letters->len > 0 ? g_string_free(letters, FALSE) : NULL,
+	                     g_string_free(m, FALSE)};
+	if (k.letters == NULL)
+		g_string_free(letters, TRUE);
+	return k;
+}
+
+/* The keys of the words of a text, in order (a line's end breaks no
+   pair: a name may wrap), ending with a key whose letters are NULL. */
+static GArray *
+text_keys(const char *text)
+{
+	GArray *keys = g_array_new(TRUE, TRUE, sizeof(struct word_key));
+	char **words = g_regex_split_simple("[\\s|,;:()]+", text, 0, 0);
+
+	for (int i = 0; words[i] != NULL; i++) {
+		struct word_key k = word_key(words[i]);
+		if (k.letters != NULL)
+			g_array_append_val(keys, k);
+		else
+			g_free(k.marks);
+	}
+	g_strfreev(words);
+	return keys;
+}
+
+/* Free the keys of text_keys(). */
+static void
+text_keys_free(GArray *keys)
+{
+	for (guint i = 0; i < keys->len; i++) {
+		g_free(g_array_index(keys, struct word_key, i).letters);
+		g_free(g_array_index(keys, struct word_key, i).marks);
+	}
+	g_array_free(keys, TRUE);
+}
+
+/* Whether n keys from a and from b have the same letters, and whether
+   their marks differ (*other). */
+static gboolean
+keys_same_letters(const struct word_key *a, const struct word_key *b, int n, gboolean *other)
+{
+	*other = FALSE;
+	for (int k = 0; k < n; k++) {
+		if (strcmp(a[k].letters, b[k].letters) != 0)
+			return FALSE;
+		*other = *other || strcmp(a[k].marks, b[k].marks) != 0;
+	}
+	return TRUE;
+}
+
+gboolean
+ocr_check_read_otherwise(const char *value, const char *page)
+{
+	GArray *v = text_keys(value), *p = text_keys(page);
+	gboolean other = FALSE;
+
+	for (guint i = 0; i + READ_WORDS <= v->len && !other; i++)
+		for (guint j = 0; j + READ_WORDS <= p->len && !other; j++) {
+			gboolean differ;
+			gboolean same = keys_same_letters(&g_array_index(v, struct word_key, i),
+			                                  &g_array_index(p, struct word_key, j),
+			                                  READ_WORDS, &differ);
+			other = same && differ;
+		}
+	text_keys_free(v);
+	text_keys_free(p);
+	return other;
 }

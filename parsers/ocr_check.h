@@ -4,7 +4,8 @@
  * Tesseract is sure of some readings that are wrong: a "1" read as "I" in
  * "I5h00" (then read as 05:00), a speck in a check box read as a tick, a
  * label whose colon came out as a semicolon (its value then goes unread
- * and is taken from elsewhere).  These checks find such readings from the
+ * and is taken from elsewhere), a name read with other marks than the
+ * same name elsewhere on the page.  These checks find such readings from the
  * text and the ink alone, so that ocr_lines.c lowers the confidence of the
  * line (its fields go to "doubtful") or writes the label as it is printed.
  * Pure functions on strings and numbers: no I/O, no Tesseract.
@@ -28,5 +29,13 @@ double ocr_check_tick(double ink, gboolean *ticked);
    that its value on the next line is read.  Returns whether it changed the
    line. */
 gboolean ocr_check_label_end(GString *line);
+/* Whether three words in a row of a name or a unit's name (value) stand
+   elsewhere in the page's text with the same letters but other marks
+   ("Công nghệ Biến Xanh" in the unit's line, "Công nghệ Biển xanh" in the
+   table): Tesseract read the same name two ways, each sure, and only one
+   can be right.  Where the tone mark sits ("Thùy", "Thuỳ") and case do not
+   count; two words are too few ("Công Hòa" is a name, "CỘNG HÒA" in the
+   national heading is not its misreading). */
+gboolean ocr_check_read_otherwise(const char *value, const char *page);
 
 #endif

@@ -335,6 +335,50 @@ only_leaders(GPtrArray *row)
 	return TRUE;
 }
 
+/* The value of a line naming a person or a unit that is not a known one,
+   up to the leader after it; NULL for other lines. */
+static char *
+name_value(const char *line, const struct ocr_opts *o)
+{
+	const char *colon = strchr(line, ':');
+
+	if (colon == NULL || colon - line > 80)
+		return NULL;
+	char *label = g_strndup(line, (gsize)(colon - line));
+	gboolean name = ocr_name_label(label), unit = ocr_unit_label(label);
+	g_free(label);
+	if (unit) {
+		GString *copy = g_string_new(line);
+		unit = !ocr_line_unit(copy, o);
+		g_string_free(copy, TRUE);
+	}
+	if (!name && !unit)
+		return NULL;
+	const char *v = colon + 1;
+	v += strspn(v, " .…_");
+	gsize n = 0;
+	while (v[n] != '\0' && strncmp(v + n, "..", 2) != 0 && strncmp(v + n, "…", 3) != 0)
+		n++;
+	return g_strndup(v, n);
+}
+
+/* Lines naming a person or a unit whose name stands elsewhere on the page
+   read with other marks (ocr_check_read_otherwise()) are not to be
+   trusted: their confidence from line first on (the page's) goes to 0. */
+static void
+names_read_twice(struct page *p, const char *text, GArray *conf, guint first)
+{
+	char **lines = g_strsplit(text, "\n", -1);
+
+	for (guint i = 0; lines[i] != NULL && first + i < conf->len; i++) {
+		char *v = name_value(lines[i], p->o);
+		if (v != NULL && ocr_check_read_otherwise(v, text))
+			g_array_index(conf, double, first + i) = 0;
+		g_free(v);
+	}
+	g_strfreev(lines);
+}
+
 /* Put the page's pieces into lines of text, top to bottom, with a
    confidence per line. */
 void
@@ -342,6 +386,8 @@ ocr_page_text(struct page *p, GString *out, GArray *conf)
 {
 	GArray *it = p->items;
 	int nt = (int)p->tables->len;
+	gsize from = out->len;
+	guint first = conf->len;
 	GPtrArray **cells = g_new0(GPtrArray *, nt);
 
 	/* pieces inside a table go to its cells */
@@ -413,4 +459,5 @@ ocr_page_text(struct page *p, GString *out, GArray *conf)
 	g_free(table_done);
 	g_free(cells);
 	g_ptr_array_free(row, TRUE);
+	names_read_twice(p, out->str + from, conf, first);
 }

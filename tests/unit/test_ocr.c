@@ -510,6 +510,33 @@ t_check_label_end(void **state)
 	}
 }
 
+/* A name read with other marks elsewhere on the page is doubted. */
+static void
+t_check_read_otherwise(void **state)
+{
+	static const char page[] = "CÔNG TY CỔ PHẦN CÔNG NGHỆ CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+	                           "BIỂN XANH Độc lập - Tự do - Hạnh phúc\n"
+	                           "Cơ quan/đơn vị: Công ty Cổ phần Công nghệ Biến Xanh ....\n"
+	                           "Họ và tên: Phan Công Hòa ....\n"
+	                           "1 | Hồ Việt Tín | Công ty Cổ phần Công nghệ Biển xanh | 0790\n"
+	                           "Người lập phiếu: Nguyễn Thuỳ Quyên\n";
+	static const struct {
+		const char *label, *value;
+		gboolean want;
+	} rows[] = {
+	    {"a mark read otherwise in the table", "Công ty Cổ phần Công nghệ Biến Xanh", TRUE},
+	    {"the table's reading against the line's", "Công nghệ Biển xanh", TRUE},
+	    {"two words like the heading's", "Phan Công Hòa", FALSE},
+	    {"the tone mark placed otherwise", "Nguyễn Thùy Quyên", FALSE},
+	    {"read alike", "Hồ Việt Tín", FALSE},
+	    {"no other reading", "Sở Tư pháp thành phố", FALSE},
+	};
+
+	for (guint i = 0; i < G_N_ELEMENTS(rows); i++)
+		if (ocr_check_read_otherwise(rows[i].value, page) != rows[i].want)
+			fail_msg("%s: %s", rows[i].label, rows[i].value);
+}
+
 /* Load Tesseract once for all the tests. */
 static int
 setup(void **state)
@@ -536,12 +563,19 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(t_form_lines), cmocka_unit_test(t_table),
-	    cmocka_unit_test(t_red_stamp),  cmocka_unit_test(t_sideways),
-	    cmocka_unit_test(t_broken),     cmocka_unit_test(t_too_many_pixels),
-	    cmocka_unit_test(t_tiff_pages), cmocka_unit_test(t_gray_pages),
-	    cmocka_unit_test(t_languages),  cmocka_unit_test(t_check_number),
-	    cmocka_unit_test(t_check_tick), cmocka_unit_test(t_check_label_end),
+	    cmocka_unit_test(t_form_lines),
+	    cmocka_unit_test(t_table),
+	    cmocka_unit_test(t_red_stamp),
+	    cmocka_unit_test(t_sideways),
+	    cmocka_unit_test(t_broken),
+	    cmocka_unit_test(t_too_many_pixels),
+	    cmocka_unit_test(t_tiff_pages),
+	    cmocka_unit_test(t_gray_pages),
+	    cmocka_unit_test(t_languages),
+	    cmocka_unit_test(t_check_number),
+	    cmocka_unit_test(t_check_tick),
+	    cmocka_unit_test(t_check_label_end),
+	    cmocka_unit_test(t_check_read_otherwise),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
