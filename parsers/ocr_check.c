@@ -72,6 +72,23 @@ ocr_check_number(const char *word)
 	return digits >= 1 && (sure > 0 || (near > 0 && digits >= 2));
 }
 
+gboolean
+ocr_check_phone(const char *word)
+{
+	char digits[16];
+	gsize nd = 0;
+	const char *d = word;
+
+	for (; *d != '\0' && nd < sizeof digits - 1 && strchr("0123456789.-", *d) != NULL; d++)
+		if (g_ascii_isdigit(*d))
+			digits[nd++] = *d;
+	if (*d != '\0' || nd < 10 || nd > 11 || digits[0] != '0')
+		return FALSE;
+	if (digits[1] == '0')
+		return TRUE;
+	return digits[1] == '2' ? nd != 11 : nd != 10;
+}
+
 double
 ocr_check_tick(double ink, gboolean *ticked)
 {

@@ -19,6 +19,11 @@
    ("I5h00", "!1h", "O905", "30G"): letters alone, digits alone, and words
    such as "4TB" or "B2" are not. */
 gboolean ocr_check_number(const char *word);
+/* Whether a word is a phone number no Vietnamese number is: a mobile (03,
+   05, 07, 08, 09) has 10 digits, a landline (02) 11, and none starts 00
+   (01, 04 and 06 start tax codes too).  Twelve digits are an identity
+   card's number (CCCD), not a phone's. */
+gboolean ocr_check_phone(const char *word);
 /* Whether a check box is ticked, from the share of ink inside it (0..1);
    returns how sure that reading is (0..100): low for a faint mark that may
    be a speck or a smudge. */

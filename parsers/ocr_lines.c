@@ -132,19 +132,9 @@ word_conf(const struct piece *it)
 	/* an address of one letter before the "@" lost the rest ("1@gmail.com") */
 	if (at != NULL && at - it->text <= 1)
 		return 0;
-	/* a phone number of a length no Vietnamese number has: a mobile (03,
-	   05, 07, 08, 09) has 10 digits, a landline (02) 11 */
-	char digits[16];
-	gsize nd = 0;
-	const char *d = it->text;
-	for (; *d != '\0' && nd < sizeof digits - 1 && strchr("0123456789.-", *d) != NULL; d++)
-		if (g_ascii_isdigit(*d))
-			digits[nd++] = *d;
-	if (*d == '\0' && nd >= 10 && nd <= 12 && digits[0] == '0' &&
-	    (digits[1] == '2' ? nd != 11 : digits[1] >= '3' && nd != 10))
-		return 0;
-	/* a number with a letter read for a digit ("I5h00" read as 05:00) */
-	if (ocr_check_number(it->text))
+	/* a phone number no Vietnamese number is, or a number with a letter
+	   read for a digit ("I5h00" read as 05:00) */
+	if (ocr_check_phone(it->text) || ocr_check_number(it->text))
 		return 0;
 	for (const char *c = it->text; *c != '\0'; c++)
 		if ((guchar)*c >= 0x80)

@@ -456,6 +456,32 @@ t_check_number(void **state)
 	}
 }
 
+/* A phone number of a length or prefix no Vietnamese number has is
+   doubted; an identity card's number is no phone. */
+static void
+t_check_phone(void **state)
+{
+	static const struct {
+		const char *label, *word;
+		gboolean want;
+	} rows[] = {
+	    {"a mobile", "0905123456", FALSE},
+	    {"a mobile with dots", "0988.811254", FALSE},
+	    {"a landline", "02363888410", FALSE},
+	    {"a mobile a digit long", "09051234567", TRUE},
+	    {"a landline a digit short", "0236388841", TRUE},
+	    {"a tax code", "0401234567", FALSE},
+	    {"a prefix read from 0", "0012345678", TRUE},
+	    {"an identity card", "079066612564", FALSE},
+	    {"a short number", "0905123", FALSE},
+	    {"a word", "0905abc456", FALSE},
+	};
+
+	for (guint i = 0; i < G_N_ELEMENTS(rows); i++)
+		if (ocr_check_phone(rows[i].word) != rows[i].want)
+			fail_msg("%s: %s", rows[i].label, rows[i].word);
+}
+
 /* A faint mark in a box is a tick read with little confidence. */
 static void
 t_check_tick(void **state)
@@ -563,19 +589,13 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(t_form_lines),
-	    cmocka_unit_test(t_table),
-	    cmocka_unit_test(t_red_stamp),
-	    cmocka_unit_test(t_sideways),
-	    cmocka_unit_test(t_broken),
-	    cmocka_unit_test(t_too_many_pixels),
-	    cmocka_unit_test(t_tiff_pages),
-	    cmocka_unit_test(t_gray_pages),
-	    cmocka_unit_test(t_languages),
-	    cmocka_unit_test(t_check_number),
-	    cmocka_unit_test(t_check_tick),
-	    cmocka_unit_test(t_check_label_end),
-	    cmocka_unit_test(t_check_read_otherwise),
+	    cmocka_unit_test(t_form_lines),      cmocka_unit_test(t_table),
+	    cmocka_unit_test(t_red_stamp),       cmocka_unit_test(t_sideways),
+	    cmocka_unit_test(t_broken),          cmocka_unit_test(t_too_many_pixels),
+	    cmocka_unit_test(t_tiff_pages),      cmocka_unit_test(t_gray_pages),
+	    cmocka_unit_test(t_languages),       cmocka_unit_test(t_check_number),
+	    cmocka_unit_test(t_check_phone),     cmocka_unit_test(t_check_tick),
+	    cmocka_unit_test(t_check_label_end), cmocka_unit_test(t_check_read_otherwise),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
