@@ -5,8 +5,9 @@
 
 #include "fields.h"
 
-/* Letters OCR reads for digits, and the digit each stands for.  The first
-   ones look like a digit anywhere; the others only beside two digits. */
+/* Letters OCR reads for digits ("I" for 1, "O" for 0, "G" for 6).  The
+   first ones are taken for a digit anywhere; the others only in a word of
+   two digits or more ("30G", not "B2"). */
 static const struct {
 	char letter;
 	gboolean anywhere;
@@ -31,7 +32,7 @@ static const struct {
 
 /* Compare two characters for sorting. */
 static int
-ocr_check_unichar_cmp(const gunichar *a, const gunichar *b)
+unichar_cmp(const gunichar *a, const gunichar *b)
 {
 	return (*a > *b) - (*a < *b);
 }
@@ -46,6 +47,7 @@ digit_letter(char c)
 	return 0;
 }
 
+/* Whether a word is a number with a letter read for a digit. */
 gboolean
 ocr_check_number(const char *word)
 {
@@ -72,6 +74,7 @@ ocr_check_number(const char *word)
 	return digits >= 1 && (sure > 0 || (near > 0 && digits >= 2));
 }
 
+/* Whether a word is a phone number no Vietnamese number is. */
 gboolean
 ocr_check_phone(const char *word)
 {
@@ -89,6 +92,7 @@ ocr_check_phone(const char *word)
 	return digits[1] == '2' ? nd != 11 : nd != 10;
 }
 
+/* Whether a box is ticked from its ink, and how sure that is. */
 double
 ocr_check_tick(double ink, gboolean *ticked)
 {
@@ -106,6 +110,7 @@ leader_before(const char *line, gsize pos)
 	                    strncmp(line + pos - 3, "\xe2\x80\xa6", 3) == 0);
 }
 
+/* Write a label ending a line after a value as printed. */
 gboolean
 ocr_check_label_end(GString *line)
 {
@@ -173,7 +178,7 @@ word_key(const char *w)
 		else if (g_unichar_isalnum(u))
 			g_string_append_unichar(letters, u);
 	}
-	g_array_sort(marks, (GCompareFunc)ocr_check_unichar_cmp);
+	g_array_sort(marks, (GCompareFunc)unichar_cmp);
 	GString *m = g_string_new(NULL);
 	for (guint i = 0; i < marks->len; i++)
 		g_string_append_unichar(m, g_array_index(marks, gunichar, i));
@@ -231,6 +236,7 @@ keys_same_letters(const struct word_key *a, const struct word_key *b, int n, gbo
 	return TRUE;
 }
 
+/* Whether a name stands elsewhere on the page with other marks. */
 gboolean
 ocr_check_read_otherwise(const char *value, const char *page)
 {
