@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "fields.h"
+#include "text.h"
 
 /* Letters OCR reads for digits ("I" for 1, "O" for 0, "G" for 6).  The
    first ones are taken for a digit anywhere; the others only in a word of
@@ -153,6 +154,33 @@ ocr_check_label_end(GString *line)
 		return TRUE;
 	}
 	return FALSE;
+}
+
+/* Write the e-mail label misread before an address as "email". */
+gboolean
+ocr_check_email_label(GString *line)
+{
+	static GRegex *re;
+	GMatchInfo *mi = NULL;
+	gboolean changed = FALSE;
+
+	if (re == NULL)
+		re = g_regex_new("(?<=\\s|^)(\\S{4,6}):\\s*\\S+@", 0, 0, NULL);
+	if (g_regex_match(re, line->str, 0, &mi)) {
+		int a, b;
+		char *word = g_match_info_fetch(mi, 1), *low = g_ascii_strdown(word, -1);
+		g_match_info_fetch_pos(mi, 1, &a, &b);
+		if (strcmp(low, "email") != 0 && strcmp(low, "e-mail") != 0 &&
+		    text_distance(low, "email", 3) <= 2 && g_ascii_isalpha(*low)) {
+			g_string_erase(line, a, b - a);
+			g_string_insert(line, a, "email");
+			changed = TRUE;
+		}
+		g_free(word);
+		g_free(low);
+	}
+	g_match_info_free(mi);
+	return changed;
 }
 
 /* A word split into its letters (lower case, without marks; "đ" is a

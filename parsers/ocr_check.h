@@ -34,6 +34,11 @@ double ocr_check_tick(double ink, gboolean *ticked);
    that its value on the next line is read.  Returns whether it changed the
    line. */
 gboolean ocr_check_label_end(GString *line);
+/* The e-mail label misread a letter or two off ("Địa chỉ emaH:") before an
+   address, written "email" so that the address is read as the contact's
+   rather than taken from the sender.  Returns whether it changed the
+   line. */
+gboolean ocr_check_email_label(GString *line);
 /* Whether three words in a row of a name or a unit's name (value) stand
    elsewhere in the page's text with the same letters but other marks
    ("Công nghệ Biến Xanh" in the unit's line, "Công nghệ Biển xanh" in the

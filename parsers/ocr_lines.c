@@ -418,6 +418,7 @@ ocr_page_text(struct page *p, GString *out, GArray *conf)
 				double c = row_text(p, row, line);
 				line_tidy(line);
 				ocr_check_label_end(line);
+				ocr_check_email_label(line);
 				ocr_line_known(line, FALSE);
 				if (ocr_line_garbled(line->str, ocr_line_unit(line, p->o)))
 					c = 0;

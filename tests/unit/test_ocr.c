@@ -536,6 +536,30 @@ t_check_label_end(void **state)
 	}
 }
 
+/* The e-mail label misread before an address is written as printed. */
+static void
+t_check_email_label(void **state)
+{
+	static const struct {
+		const char *label, *line, *want;
+	} rows[] = {
+	    {"a letter misread", "4. ĐT: 0788 .... Địa chỉ emaH: triba@thanhkheit.com",
+	     "4. ĐT: 0788 .... Địa chỉ email: triba@thanhkheit.com"},
+	    {"two letters misread", "Địa chỉ ernail: a@b.vn", "Địa chỉ email: a@b.vn"},
+	    {"as printed", "Địa chỉ Email: a@b.vn", "Địa chỉ Email: a@b.vn"},
+	    {"no address after it", "Địa chỉ emaH: không có", "Địa chỉ emaH: không có"},
+	    {"another label", "Hộp thư: a@b.vn", "Hộp thư: a@b.vn"},
+	};
+
+	for (guint i = 0; i < G_N_ELEMENTS(rows); i++) {
+		GString *line = g_string_new(rows[i].line);
+		ocr_check_email_label(line);
+		if (strcmp(line->str, rows[i].want) != 0)
+			fail_msg("%s: %s", rows[i].label, line->str);
+		g_string_free(line, TRUE);
+	}
+}
+
 /* A name read with other marks elsewhere on the page is doubted. */
 static void
 t_check_read_otherwise(void **state)
@@ -589,13 +613,21 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(t_form_lines),      cmocka_unit_test(t_table),
-	    cmocka_unit_test(t_red_stamp),       cmocka_unit_test(t_sideways),
-	    cmocka_unit_test(t_broken),          cmocka_unit_test(t_too_many_pixels),
-	    cmocka_unit_test(t_tiff_pages),      cmocka_unit_test(t_gray_pages),
-	    cmocka_unit_test(t_languages),       cmocka_unit_test(t_check_number),
-	    cmocka_unit_test(t_check_phone),     cmocka_unit_test(t_check_tick),
-	    cmocka_unit_test(t_check_label_end), cmocka_unit_test(t_check_read_otherwise),
+	    cmocka_unit_test(t_form_lines),
+	    cmocka_unit_test(t_table),
+	    cmocka_unit_test(t_red_stamp),
+	    cmocka_unit_test(t_sideways),
+	    cmocka_unit_test(t_broken),
+	    cmocka_unit_test(t_too_many_pixels),
+	    cmocka_unit_test(t_tiff_pages),
+	    cmocka_unit_test(t_gray_pages),
+	    cmocka_unit_test(t_languages),
+	    cmocka_unit_test(t_check_number),
+	    cmocka_unit_test(t_check_phone),
+	    cmocka_unit_test(t_check_tick),
+	    cmocka_unit_test(t_check_label_end),
+	    cmocka_unit_test(t_check_read_otherwise),
+	    cmocka_unit_test(t_check_email_label),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
