@@ -8,6 +8,7 @@
 #include "fields.h"
 #include "gazetteer.h"
 #include "legacy.h"
+#include "ocr_check.h"
 #include "ocr_parts.h"
 #include "text.h"
 
@@ -278,9 +279,10 @@ ink(const l_uint32 *data, int wpl, int x0, int y0, int x1, int y1)
 
 /* Whether the component at x, y, w, h holds a square box: four bars, each
    black along most of its side.  *sq gets the square; *ticked whether
-   something is drawn inside it. */
+   something is drawn inside it, *conf how sure that is (ocr_check_tick()). */
 static gboolean
-box_in(struct page *p, PIX *img, int x, int y, int w, int h, int sq[4], gboolean *ticked)
+box_in(struct page *p, PIX *img, int x, int y, int w, int h, int sq[4], gboolean *ticked,
+       double *conf)
 {
 	l_uint32 *data = pixGetData(img);
 	int wpl = pixGetWpl(img), min = (int)(0.5 * p->xh);
@@ -347,8 +349,9 @@ box_in(struct page *p, PIX *img, int x, int y, int w, int h, int sq[4], gboolean
 	sq[2] = x + right;
 	sq[3] = y + bottom;
 	int m = t + 2;
-	*ticked =
-	    sw > 2 * m + 2 && ink(data, wpl, sq[0] + m, sq[1] + m, sq[2] - m, sq[3] - m) > 0.05;
+	*conf = ocr_check_tick(
+	    sw > 2 * m + 2 ? ink(data, wpl, sq[0] + m, sq[1] + m, sq[2] - m, sq[3] - m) : 0,
+	    ticked);
 	return TRUE;
 }
 
@@ -366,12 +369,13 @@ boxes_strip(struct page *p, PIX *dark, BOXA *comps)
 	for (int i = 0; i < nc; i++) {
 		int x, y, w, h, sq[4];
 		gboolean ticked;
+		double conf;
 		boxaGetBoxGeometry(cands, i, &x, &y, &w, &h);
 		if (w < 0.5 * xh || h < 0.5 * xh || w > 2.2 * xh || h > 2.2 * xh)
 			continue;
-		if (!box_in(p, dark, x, y, w, h, sq, &ticked))
+		if (!box_in(p, dark, x, y, w, h, sq, &ticked, &conf))
 			continue;
-		page_add(p, P_BOX, ticked ? "☑" : "☐", sq[0], sq[1], sq[2], sq[3], 95);
+		page_add(p, P_BOX, ticked ? "☑" : "☐", sq[0], sq[1], sq[2], sq[3], conf);
 		int whole[4] = {x, y, x + w - 1, y + h - 1};
 		g_array_append_vals(found, whole, 1);
 	}

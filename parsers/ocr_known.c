@@ -349,6 +349,13 @@ ocr_name_label(const char *label)
 	return label_in(label, name_labels, G_N_ELEMENTS(name_labels));
 }
 
+/* Whether a label names a unit. */
+gboolean
+ocr_unit_label(const char *label)
+{
+	return label_in(label, unit_labels, G_N_ELEMENTS(unit_labels));
+}
+
 /* Correct a line (or a table cell, name: TRUE in a column of names) with
    what is known: names as they are spelled, the family name a person's
    name starts with, dashes read from specks at the end or after the

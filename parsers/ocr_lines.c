@@ -8,6 +8,7 @@
 #include "fields.h"
 #include "gazetteer.h"
 #include "legacy.h"
+#include "ocr_check.h"
 #include "ocr_parts.h"
 #include "text.h"
 
@@ -121,7 +122,8 @@ label_ahead(GPtrArray *pcs, guint i)
 /* How far a word's reading can be trusted: Tesseract's confidence, less
    for a word with tone marks or other diacritics, whose misreadings
    ("Hiên" for "Hiền", "Biến" for "Biển") are still valid Vietnamese and so
-   slip past every later check. */
+   slip past every later check; none for a number that cannot be one as
+   read. */
 static double
 word_conf(const struct piece *it)
 {
@@ -130,16 +132,9 @@ word_conf(const struct piece *it)
 	/* an address of one letter before the "@" lost the rest ("1@gmail.com") */
 	if (at != NULL && at - it->text <= 1)
 		return 0;
-	/* a phone number of a length no Vietnamese number has: a mobile (03,
-	   05, 07, 08, 09) has 10 digits, a landline (02) 11 */
-	char digits[16];
-	gsize nd = 0;
-	const char *d = it->text;
-	for (; *d != '\0' && nd < sizeof digits - 1 && strchr("0123456789.-", *d) != NULL; d++)
-		if (g_ascii_isdigit(*d))
-			digits[nd++] = *d;
-	if (*d == '\0' && nd >= 10 && nd <= 12 && digits[0] == '0' &&
-	    (digits[1] == '2' ? nd != 11 : digits[1] >= '3' && nd != 10))
+	/* a phone number no Vietnamese number is, or a number with a letter
+	   read for a digit ("I5h00" read as 05:00) */
+	if (ocr_check_phone(it->text) || ocr_check_number(it->text))
 		return 0;
 	for (const char *c = it->text; *c != '\0'; c++)
 		if ((guchar)*c >= 0x80)
@@ -330,6 +325,50 @@ only_leaders(GPtrArray *row)
 	return TRUE;
 }
 
+/* The value of a line naming a person or a unit that is not a known one,
+   up to the leader after it; NULL for other lines. */
+static char *
+name_value(const char *line, const struct ocr_opts *o)
+{
+	const char *colon = strchr(line, ':');
+
+	if (colon == NULL || colon - line > 80)
+		return NULL;
+	char *label = g_strndup(line, (gsize)(colon - line));
+	gboolean name = ocr_name_label(label), unit = ocr_unit_label(label);
+	g_free(label);
+	if (unit) {
+		GString *copy = g_string_new(line);
+		unit = !ocr_line_unit(copy, o);
+		g_string_free(copy, TRUE);
+	}
+	if (!name && !unit)
+		return NULL;
+	const char *v = colon + 1;
+	v += strspn(v, " .…_");
+	gsize n = 0;
+	while (v[n] != '\0' && strncmp(v + n, "..", 2) != 0 && strncmp(v + n, "…", 3) != 0)
+		n++;
+	return g_strndup(v, n);
+}
+
+/* Lines naming a person or a unit whose name stands elsewhere on the page
+   read with other marks (ocr_check_read_otherwise()) are not to be
+   trusted: their confidence from line first on (the page's) goes to 0. */
+static void
+names_read_twice(struct page *p, const char *text, GArray *conf, guint first)
+{
+	char **lines = g_strsplit(text, "\n", -1);
+
+	for (guint i = 0; lines[i] != NULL && first + i < conf->len; i++) {
+		char *v = name_value(lines[i], p->o);
+		if (v != NULL && ocr_check_read_otherwise(v, text))
+			g_array_index(conf, double, first + i) = 0;
+		g_free(v);
+	}
+	g_strfreev(lines);
+}
+
 /* Put the page's pieces into lines of text, top to bottom, with a
    confidence per line. */
 void
@@ -337,6 +376,8 @@ ocr_page_text(struct page *p, GString *out, GArray *conf)
 {
 	GArray *it = p->items;
 	int nt = (int)p->tables->len;
+	gsize from = out->len;
+	guint first = conf->len;
 	GPtrArray **cells = g_new0(GPtrArray *, nt);
 
 	/* pieces inside a table go to its cells */
@@ -376,6 +417,8 @@ ocr_page_text(struct page *p, GString *out, GArray *conf)
 				GString *line = g_string_new(NULL);
 				double c = row_text(p, row, line);
 				line_tidy(line);
+				ocr_check_label_end(line);
+				ocr_check_email_label(line);
 				ocr_line_known(line, FALSE);
 				if (ocr_line_garbled(line->str, ocr_line_unit(line, p->o)))
 					c = 0;
@@ -407,4 +450,5 @@ ocr_page_text(struct page *p, GString *out, GArray *conf)
 	g_free(table_done);
 	g_free(cells);
 	g_ptr_array_free(row, TRUE);
+	names_read_twice(p, out->str + from, conf, first);
 }

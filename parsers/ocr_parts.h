@@ -79,6 +79,8 @@ gboolean ocr_page_read(struct page *p);
 void ocr_page_addresses(struct page *p);
 /* Whether a label names a person. */
 gboolean ocr_name_label(const char *label);
+/* Whether a label names a unit. */
+gboolean ocr_unit_label(const char *label);
 /* Correct a line (or a table cell, name: TRUE in a column of names) with
    what is known: names as they are spelled, the family name a person's
    name starts with, dashes read from specks at the end or after the

@@ -10,6 +10,7 @@
 #include <leptonica/allheaders.h>
 
 #include "ocr.h"
+#include "ocr_check.h"
 
 #define FONT  "DejaVu Sans"
 #define WIDTH 2480 /* an A4 page across at 300 dpi */
@@ -425,6 +426,167 @@ t_languages(void **state)
 	assert_null(cause);
 }
 
+/* A number with a letter read for a digit is doubted; words that are not
+   numbers, and numbers as they are, are not. */
+static void
+t_check_number(void **state)
+{
+	static const struct {
+		const char *label, *word;
+		gboolean want;
+	} rows[] = {
+	    {"a 1 read as I in a time", "I5h00", TRUE},
+	    {"a 1 read as ! in a time", "!1h", TRUE},
+	    {"an O in a phone", "O905123456", TRUE},
+	    {"an l in a date", "l4/05/2026", TRUE},
+	    {"a G for a 6 after digits", "30G", TRUE},
+	    {"a time as written", "15h00", FALSE},
+	    {"a date as written", "14/05/2026.", FALSE},
+	    {"a phone as written", "0988.811254", FALSE},
+	    {"a size", "4TB", FALSE},
+	    {"a building", "B2", FALSE},
+	    {"a word", "Hoà", FALSE},
+	    {"letters only", "lO", FALSE},
+	    {"a numbered label", "L1.", FALSE},
+	};
+
+	for (guint i = 0; i < G_N_ELEMENTS(rows); i++) {
+		if (ocr_check_number(rows[i].word) != rows[i].want)
+			fail_msg("%s: %s", rows[i].label, rows[i].word);
+	}
+}
+
+/* A phone number of a length or prefix no Vietnamese number has is
+   doubted; an identity card's number is no phone. */
+static void
+t_check_phone(void **state)
+{
+	static const struct {
+		const char *label, *word;
+		gboolean want;
+	} rows[] = {
+	    {"a mobile", "0905123456", FALSE},
+	    {"a mobile with dots", "0988.811254", FALSE},
+	    {"a landline", "02363888410", FALSE},
+	    {"a mobile a digit long", "09051234567", TRUE},
+	    {"a landline a digit short", "0236388841", TRUE},
+	    {"a tax code", "0401234567", FALSE},
+	    {"a prefix read from 0", "0012345678", TRUE},
+	    {"an identity card", "079066612564", FALSE},
+	    {"a short number", "0905123", FALSE},
+	    {"a word", "0905abc456", FALSE},
+	};
+
+	for (guint i = 0; i < G_N_ELEMENTS(rows); i++)
+		if (ocr_check_phone(rows[i].word) != rows[i].want)
+			fail_msg("%s: %s", rows[i].label, rows[i].word);
+}
+
+/* A faint mark in a box is a tick read with little confidence. */
+static void
+t_check_tick(void **state)
+{
+	static const struct {
+		const char *label;
+		double ink;
+		gboolean ticked, sure;
+	} rows[] = {
+	    {"empty", 0.0, FALSE, TRUE},
+	    {"a speck under the threshold", 0.03, FALSE, TRUE},
+	    {"a speck of a photo", 0.068, TRUE, FALSE},
+	    {"a printed tick", 0.235, TRUE, TRUE},
+	    {"a drawn tick", 0.518, TRUE, TRUE},
+	};
+
+	for (guint i = 0; i < G_N_ELEMENTS(rows); i++) {
+		gboolean ticked = !rows[i].ticked;
+		double conf = ocr_check_tick(rows[i].ink, &ticked);
+		if (ticked != rows[i].ticked || (conf >= 70) != rows[i].sure)
+			fail_msg("%s: ticked %d, confidence %.0f", rows[i].label, ticked, conf);
+	}
+}
+
+/* A label after another field's value at the end of a line is written as
+   printed: its colon, a leader before it. */
+static void
+t_check_label_end(void **state)
+{
+	static const struct {
+		const char *label, *line, *want;
+	} rows[] = {
+	    {"a semicolon for the colon", "3. Điện thoại: 0988.811254 Địa chỉ email;",
+	     "3. Điện thoại: 0988.811254 .... Địa chỉ email:"},
+	    {"no leader before it", "3. Điện thoại: 0988.811254 Địa chỉ email:",
+	     "3. Điện thoại: 0988.811254 .... Địa chỉ email:"},
+	    {"a leader already", "3. Điện thoại: 0988.811254 .... Địa chỉ email:",
+	     "3. Điện thoại: 0988.811254 .... Địa chỉ email:"},
+	    {"a leader and a semicolon", "3. Điện thoại: 0988 .... Địa chỉ email;",
+	     "3. Điện thoại: 0988 .... Địa chỉ email:"},
+	    {"a label alone", "Địa chỉ email;", "Địa chỉ email;"},
+	    {"a sentence",
+	     "Nội dung: gửi thư ra ngoài như sau:", "Nội dung: gửi thư ra ngoài như sau:"},
+	};
+
+	for (guint i = 0; i < G_N_ELEMENTS(rows); i++) {
+		GString *line = g_string_new(rows[i].line);
+		ocr_check_label_end(line);
+		if (strcmp(line->str, rows[i].want) != 0)
+			fail_msg("%s: %s", rows[i].label, line->str);
+		g_string_free(line, TRUE);
+	}
+}
+
+/* The e-mail label misread before an address is written as printed. */
+static void
+t_check_email_label(void **state)
+{
+	static const struct {
+		const char *label, *line, *want;
+	} rows[] = {
+	    {"a letter misread", "4. ĐT: 0788 .... Địa chỉ emaH: triba@thanhkheit.com",
+	     "4. ĐT: 0788 .... Địa chỉ email: triba@thanhkheit.com"},
+	    {"two letters misread", "Địa chỉ ernail: a@b.vn", "Địa chỉ email: a@b.vn"},
+	    {"as printed", "Địa chỉ Email: a@b.vn", "Địa chỉ Email: a@b.vn"},
+	    {"no address after it", "Địa chỉ emaH: không có", "Địa chỉ emaH: không có"},
+	    {"another label", "Hộp thư: a@b.vn", "Hộp thư: a@b.vn"},
+	};
+
+	for (guint i = 0; i < G_N_ELEMENTS(rows); i++) {
+		GString *line = g_string_new(rows[i].line);
+		ocr_check_email_label(line);
+		if (strcmp(line->str, rows[i].want) != 0)
+			fail_msg("%s: %s", rows[i].label, line->str);
+		g_string_free(line, TRUE);
+	}
+}
+
+/* A name read with other marks elsewhere on the page is doubted. */
+static void
+t_check_read_otherwise(void **state)
+{
+	static const char page[] = "CÔNG TY CỔ PHẦN CÔNG NGHỆ CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+	                           "BIỂN XANH Độc lập - Tự do - Hạnh phúc\n"
+	                           "Cơ quan/đơn vị: Công ty Cổ phần Công nghệ Biến Xanh ....\n"
+	                           "Họ và tên: Phan Công Hòa ....\n"
+	                           "1 | Hồ Việt Tín | Công ty Cổ phần Công nghệ Biển xanh | 0790\n"
+	                           "Người lập phiếu: Nguyễn Thuỳ Quyên\n";
+	static const struct {
+		const char *label, *value;
+		gboolean want;
+	} rows[] = {
+	    {"a mark read otherwise in the table", "Công ty Cổ phần Công nghệ Biến Xanh", TRUE},
+	    {"the table's reading against the line's", "Công nghệ Biển xanh", TRUE},
+	    {"two words like the heading's", "Phan Công Hòa", FALSE},
+	    {"the tone mark placed otherwise", "Nguyễn Thùy Quyên", FALSE},
+	    {"read alike", "Hồ Việt Tín", FALSE},
+	    {"no other reading", "Sở Tư pháp thành phố", FALSE},
+	};
+
+	for (guint i = 0; i < G_N_ELEMENTS(rows); i++)
+		if (ocr_check_read_otherwise(rows[i].value, page) != rows[i].want)
+			fail_msg("%s: %s", rows[i].label, rows[i].value);
+}
+
 /* Load Tesseract once for all the tests. */
 static int
 setup(void **state)
@@ -451,11 +613,21 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(t_form_lines), cmocka_unit_test(t_table),
-	    cmocka_unit_test(t_red_stamp),  cmocka_unit_test(t_sideways),
-	    cmocka_unit_test(t_broken),     cmocka_unit_test(t_too_many_pixels),
-	    cmocka_unit_test(t_tiff_pages), cmocka_unit_test(t_gray_pages),
+	    cmocka_unit_test(t_form_lines),
+	    cmocka_unit_test(t_table),
+	    cmocka_unit_test(t_red_stamp),
+	    cmocka_unit_test(t_sideways),
+	    cmocka_unit_test(t_broken),
+	    cmocka_unit_test(t_too_many_pixels),
+	    cmocka_unit_test(t_tiff_pages),
+	    cmocka_unit_test(t_gray_pages),
 	    cmocka_unit_test(t_languages),
+	    cmocka_unit_test(t_check_number),
+	    cmocka_unit_test(t_check_phone),
+	    cmocka_unit_test(t_check_tick),
+	    cmocka_unit_test(t_check_label_end),
+	    cmocka_unit_test(t_check_read_otherwise),
+	    cmocka_unit_test(t_check_email_label),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
