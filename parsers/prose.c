@@ -132,7 +132,8 @@ static const char *const patterns[P_COUNT] = {
                    "phong|toa|so)|trong (?:ngay|thang|tuan)|ngay \\d|luc \\d|for|from|on|is|has|"
                    "would|will|se (?:co|den))\\b|[,.;:()]|\\s(?:khong|bi|da|dang|hien|van)$",
     [P_URGENT] = "\\b(?:khan cap|rat gap|gap|hoa toc|urgent|urgently|asap|as soon as possible)\\b",
-    [P_QUESTION] = "\\b(?:cho (?:em |toi |minh )?hoi|xin hoi|thu tuc|lam the nao|nhu the nao|"
+    [P_QUESTION] = "\\b(?:cho (?:em |toi |minh )?hoi|xin hoi|"
+                   "thu tuc (?:nhu the nao|ra sao|the nao|gom|can|gi)|lam the nao|nhu the nao|"
                    "bao lau|khi nao|co duoc khong|how do|how can i|how to|what is|what are|"
                    "is it possible)\\b",
     [P_ID_BARE] = "^\\s*[:=-]?\\s*([a-z]?\\d{6,13})\\b",
