@@ -43,7 +43,8 @@
 void prose_read(const char *text, const struct fields_opts *opts, JsonObject *fields);
 /* The sentences around a typed form (three labelled lines or more): only
    the unit, the request's day and hours (when no label gave them), the
-   purpose and the mailbox action are taken from them, absent keys only. */
+   purpose, the mailbox action and the support category are taken from
+   them, absent keys only. */
 void prose_fill(const char *text, const struct fields_opts *opts, JsonObject *fields);
 
 #endif

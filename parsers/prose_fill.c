@@ -6,11 +6,12 @@
 #include "text.h"
 
 /* What the sentences around a typed form may add: who asks, the request's
-   day and hours, what for, the mailbox action.  The rest of a covering
+   day and hours, what for, the mailbox action, the kind of support the
+   problem's words name.  The rest of a covering
    mail (names, phones, the request sentence) is the form's to give. */
 static const char *const fill_keys[] = {
-    "requesting_unit", "purpose",  "mailbox_action", "_when_date",
-    "_when_from",      "_when_to", "_when_dt",
+    "requesting_unit", "purpose",    "mailbox_action", "category",
+    "_when_date",      "_when_from", "_when_to",       "_when_dt",
 };
 
 /* Keys that already give the request's day or hours, or a date the
