@@ -71,7 +71,7 @@ static const char *const patterns[P_COUNT] = {
                     "we are writing from|thay mat cho|thay mat|dai dien cho)\\s+(?:the\\s+)?"
                     "([^,.;:()]{3,120}?)\\s*(?:,|\\.|;|\\(|$|\\s(?:and|please|we|i|xin|de "
                     "nghi|kinh de nghi|would)\\b)",
-    [P_OF_UNIT] = "\\s(?:cua|thuoc|belongs to|belonging to|tru so|for)\\s+",
+    [P_OF_UNIT] = "(?<=\\s)(?:cua|thuoc|belongs to|belonging to|tru so|for)\\s+",
     [P_CONTACT] = "\\b(?:lien he|lien lac|contact|dau moi|reach|phu trach)\\b",
     [P_ADMIN] = "\\b(?:quan tri|administrator|admin|webmaster|technical contact)\\b",
     [P_LIST] = "\\b(?:hop thu|tai khoan email|tai khoan thu|thu cong vu|email cong vu|mailbox|"
@@ -100,7 +100,7 @@ static const char *const patterns[P_COUNT] = {
                   "deliver|relocate|connect)\\b))\\s+",
     [P_FOR_AFTER_HOST] = "\\s(?:for|de|nham|phuc vu cho|phuc vu)\\s+",
     [P_LOCATION] = "\\b(?:(?:tai|o|at|located at|located in)\\s+(?=(?:tang|phong|toa nha|toa|"
-                   "nha|khu|so|building|floor|room|block|level|office)\\b)|(?:on|in|at)\\s+"
+                   "nha|khu|so|tru so|building|floor|room|block|level|office)\\b)|(?:on|in|at)\\s+"
                    "(?:the\\s+)?(?=(?:\\d+(?:st|nd|rd|th)\\s+floor|room|floor|building|"
                    "meeting room)\\b)|(?:dia diem|vi tri|location|place)\\s*(?:la|is|:)\\s+)",
     [P_LOCATION_END] = "\\s(?:de|va|nhung|lien he|from|to|and|since|tu (?:ngay|sang|chieu|hom)|"

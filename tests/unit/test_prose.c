@@ -80,6 +80,11 @@ static const struct row rows[] = {
      "Ban Quan ly de nghi cap nhat ma nguon website https://dhpiza.danang.gov.vn de bo sung "
      "chuyen muc thu tuc dau tu.",
      "website_url", "https://dhpiza.danang.gov.vn"},
+    {"của twice: \"một cửa của UBND …\"",
+     "Phần mềm tại bộ phận một cửa của UBND phường Thanh Khê Tây bị lỗi.", "requesting_unit",
+     "UBND phường Thanh Khê Tây"},
+    {"place at the head office", "Nhờ cử người kiểm tra tại trụ sở phường, số 123 Hà Huy Tập.",
+     "location", "trụ sở phường, số 123 Hà Huy Tập"},
     {"thủ tục as a question", "Cho biet thu tuc nhu the nao de tao hop thu?", "mailbox_action",
      NULL},
     {"english range with pm",
