@@ -250,11 +250,42 @@ by_labels(gconstpointer a, gconstpointer b)
 	return y->fx->labels - x->fx->labels;
 }
 
+/* Keys that only one request type has: a text holding some of one row's
+   keys and none of another's is about that row's type. */
+static const char *const type_keys[] = {
+    "website_url",
+    "mailbox_action|accounts|change_detail",
+    "subdomain|approval_ref|target_ip|admin_name",
+    "visit_date|visitors|equipment",
+    "category|location|priority",
+};
+
+/* The row of type_keys a text's fields point to, or -1 (none, or several). */
+static int
+text_type(const struct source_text *st)
+{
+	int found = -1;
+
+	for (gsize t = 0; t < G_N_ELEMENTS(type_keys); t++) {
+		char **keys = g_strsplit(type_keys[t], "|", -1);
+		gboolean has = FALSE;
+		for (int k = 0; keys[k] != NULL && !has; k++)
+			has = json_object_has_member(st->fx->fields, keys[k]);
+		g_strfreev(keys);
+		if (has && found >= 0)
+			return -1;
+		if (has)
+			found = (int)t;
+	}
+	return found;
+}
+
 /* Read a text that may be a reply: its own lines, then the earlier messages
    it quotes, the one with the most labelled fields (the request) first.  A
    reply that is a whole form again (three labelled lines or more) is read
-   alone: what it left out of the old form it left out on purpose.  Returns
-   the own text. */
+   alone: what it left out of the old form it left out on purpose.  A quoted
+   message about another type of request (a new request sent as a reply in
+   an old thread) is not read.  Returns the own text. */
 static struct source_text *
 add_history(GPtrArray *texts, const char *source, const char *text, const struct message *m,
             const struct attach_opts *o, int depth)
@@ -269,6 +300,13 @@ add_history(GPtrArray *texts, const char *source, const char *text, const struct
 		    add_text(old, source, g_ptr_array_index(history, i), NULL, m, o, depth);
 		st->history = TRUE;
 		st->rank = HISTORY_RANK;
+		int t = text_type(st), mine = text_type(own);
+		if (t >= 0 && mine >= 0 && t != mine) {
+			g_ptr_array_remove_index(old, old->len - 1);
+			fields_result_free(st->fx);
+			g_free(st->document);
+			g_free(st);
+		}
 	}
 	g_ptr_array_sort(old, by_labels);
 	for (guint i = 0; i < old->len; i++)

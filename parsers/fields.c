@@ -492,6 +492,8 @@ fields_extract(const char *text, const struct fields_opts *opts)
 	if (opts->prose && !opts->ocr && r->labels < 3) {
 		prose_read(seen->str, opts, r->fields);
 		r->prose = TRUE;
+	} else if (opts->prose && !opts->ocr) {
+		prose_fill(seen->str, opts, r->fields);
 	}
 	g_string_free(seen, TRUE);
 	g_strfreev(lines);

@@ -359,9 +359,22 @@ set_when(const struct slot_ctx *x, const char *value)
 	struct norm_date d = {0, 0, 0};
 	struct norm_time from, to;
 
-	if (json_object_has_member(x->o, "_when_dt") || json_object_has_member(x->o, "_when_from"))
+	if (json_object_has_member(x->o, "_when_from"))
 		return;
 	norm_time_range(value, x->y, x->m, &d, &from, &to);
+	if (json_object_has_member(x->o, "_when_dt")) {
+		/* "Date: 15/12/2026" then "Time: 2:30 pm": the time of that day */
+		const char *day = json_object_get_string_member(x->o, "_when_dt");
+		if (d.y > 0 || from.h < 0 || day == NULL || strlen(day) != 10)
+			return;
+		fields_put(x->o, "_when_from", norm_time_str(&from));
+		if (to.h >= 0)
+			fields_put(x->o, "_when_to", norm_time_str(&to));
+		char *dt = g_strdup_printf("%sT%02d:%02d", day, from.h, from.min);
+		json_object_set_string_member(x->o, "_when_dt", dt);
+		g_free(dt);
+		return;
+	}
 	if (d.y > 0)
 		fields_put(x->o, "_when_date", norm_date_iso(&d));
 	if (from.h >= 0)

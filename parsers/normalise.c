@@ -425,7 +425,8 @@ norm_times(const char *f, struct norm_time_hit *hits, int max)
 	norm_re(&period, "^\\W{0,3}(sang|trua|chieu|toi|dem|am|pm|a\\.m\\.|p\\.m\\.)(?![a-z])");
 	g_regex_match(norm_re(&re,
 	                      "(?<![\\d.:/])(?<!\\d{4}-)(?<!\\d[/"
-	                      ".]\\d-)(\\d{1,2})\\s*(?::\\s*(\\d{2})|(?:h|g|gio)(?![a-z])"
+	                      ".]\\d-)(\\d{1,2})\\s*(?:(?::\\s*|\\.(?=\\d{2}(?!\\d|[./"
+	                      ",]\\d)))(\\d{2})|(?:h|g|gio)(?![a-z])"
 	                      "\\s*(\\d{1,2})?(?!\\d)\\s*(?:phut|p(?![a-z]))?|(?=\\s*(?:am|pm|a\\."
 	                      "m\\.|p\\.m\\.)(?![a-z])))"),
 	              f, 0, &mi);

@@ -41,5 +41,10 @@
 
 /* Add the fields the sentences of text give to fields (absent keys only). */
 void prose_read(const char *text, const struct fields_opts *opts, JsonObject *fields);
+/* The sentences around a typed form (three labelled lines or more): only
+   the unit, the request's day and hours (when no label gave them), the
+   purpose, the mailbox action and the support category are taken from
+   them, absent keys only. */
+void prose_fill(const char *text, const struct fields_opts *opts, JsonObject *fields);
 
 #endif

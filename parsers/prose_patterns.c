@@ -23,7 +23,7 @@ static const char *const patterns[P_COUNT] = {
                     "we are writing from|thay mat cho|thay mat|dai dien cho)\\s+(?:the\\s+)?"
                     "([^,.;:()]{3,120}?)\\s*(?:,|\\.|;|\\(|$|\\s(?:and|please|we|i|xin|de "
                     "nghi|kinh de nghi|would)\\b)",
-    [P_OF_UNIT] = "\\s(?:cua|thuoc|belongs to|belonging to|tru so|for)\\s+",
+    [P_OF_UNIT] = "(?<=\\s)(?:cua|thuoc|belongs to|belonging to|tru so|for)\\s+",
     [P_CONTACT] = "\\b(?:lien he|lien lac|contact|dau moi|reach|phu trach)\\b",
     [P_ADMIN] = "\\b(?:quan tri|administrator|admin|webmaster|technical contact)\\b",
     [P_LIST] = "\\b(?:hop thu|tai khoan email|tai khoan thu|thu cong vu|email cong vu|mailbox|"
@@ -52,7 +52,7 @@ static const char *const patterns[P_COUNT] = {
                   "deliver|relocate|connect)\\b))\\s+",
     [P_FOR_AFTER_HOST] = "\\s(?:for|de|nham|phuc vu cho|phuc vu)\\s+",
     [P_LOCATION] = "\\b(?:(?:tai|o|at|located at|located in)\\s+(?=(?:tang|phong|toa nha|toa|"
-                   "nha|khu|so|building|floor|room|block|level|office)\\b)|(?:on|in|at)\\s+"
+                   "nha|khu|so|tru so|building|floor|room|block|level|office)\\b)|(?:on|in|at)\\s+"
                    "(?:the\\s+)?(?=(?:\\d+(?:st|nd|rd|th)\\s+floor|room|floor|building|"
                    "meeting room)\\b)|(?:dia diem|vi tri|location|place)\\s*(?:la|is|:)\\s+)",
     [P_LOCATION_END] = "\\s(?:de|va|nhung|lien he|from|to|and|since|tu (?:ngay|sang|chieu|hom)|"
@@ -84,7 +84,8 @@ static const char *const patterns[P_COUNT] = {
                    "phong|toa|so)|trong (?:ngay|thang|tuan)|ngay \\d|luc \\d|for|from|on|is|has|"
                    "would|will|se (?:co|den))\\b|[,.;:()]|\\s(?:khong|bi|da|dang|hien|van)$",
     [P_URGENT] = "\\b(?:khan cap|rat gap|gap|hoa toc|urgent|urgently|asap|as soon as possible)\\b",
-    [P_QUESTION] = "\\b(?:cho (?:em |toi |minh )?hoi|xin hoi|thu tuc|lam the nao|nhu the nao|"
+    [P_QUESTION] = "\\b(?:cho (?:em |toi |minh )?hoi|xin hoi|"
+                   "thu tuc (?:nhu the nao|ra sao|the nao|gom|can|gi)|lam the nao|nhu the nao|"
                    "bao lau|khi nao|co duoc khong|how do|how can i|how to|what is|what are|"
                    "is it possible)\\b",
     [P_ID_BARE] = "^\\s*[:=-]?\\s*([a-z]?\\d{6,13})\\b",

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "forward.h"
 #include "normalise.h"
 #include "text.h"
 
@@ -27,8 +28,13 @@ static const struct type_row *
 classify(const struct message *m, const struct fields_result *fx, const char *mailbox,
          const char *form_code, gboolean with_form, char **why)
 {
+	/* a reply's subject and quoted history may be an old, other request's */
+	gboolean reply = forward_subject_kind(m->subject) == FWD_SUBJECT_REPLY;
+	char *own = NULL;
+	if (reply && m->text != NULL)
+		g_ptr_array_free(forward_history(m->text, &own), TRUE);
 	char *subj = text_fold(m->subject);
-	char *body = text_fold(m->text);
+	char *body = text_fold(own != NULL ? own : m->text);
 	const struct type_row *best = NULL;
 	int best_score = 0, second = 0;
 	JsonObject *raw = fx->fields;
@@ -51,7 +57,7 @@ classify(const struct message *m, const struct fields_result *fx, const char *ma
 		form_code_of(row->form_no, code, sizeof code);
 		if (form_code != NULL && strcmp(form_code, code) == 0)
 			score += 20;
-		score += 4 * decide_words_found(row->words, subj, 2);
+		score += (reply ? 2 : 4) * decide_words_found(row->words, subj, 2);
 		score += decide_words_found(row->words, body, 3);
 		char **ev = g_strsplit(row->evidence, "|", -1);
 		int evidence = 0;
@@ -85,6 +91,7 @@ classify(const struct message *m, const struct fields_result *fx, const char *ma
 	}
 	g_free(subj);
 	g_free(body);
+	g_free(own);
 	if (best_score < 4) {
 		*why = g_strdup_printf("no type scored enough (best %d)", best_score);
 		return NULL;

@@ -518,6 +518,46 @@ t_reading_reference(void **state)
 	message_free(m);
 }
 
+/* A new request sent as a reply in an old thread: the quoted old request
+   is about another type (support, not a sub-domain) and fills nothing; a
+   quoted message about the same request still fills the gaps. */
+static void
+t_reading_unrelated_history(void **state)
+{
+	static const char head[] = "From: Nguyen Thu Ha <hant@sdl.danang.gov.vn>\r\n"
+	                           "To: pkt-iid@danang.gov.vn\r\n"
+	                           "Subject: RE: Ho tro ky thuat phong hop\r\n"
+	                           "Content-Type: text/plain; charset=utf-8\r\n\r\n";
+	static const char *const bodies[] = {
+	    "So Du lich de nghi tao ten mien con mice.danang.gov.vn tro ve IP 10.52.3.18.\r\n\r\n"
+	    "-----Original Message-----\r\nFrom: Nguyen Thu Ha [mailto:hant@sdl.danang.gov.vn]\r\n"
+	    "Sent: Thursday, November 12, 2026 9:40 AM\r\nTo: pkt-iid@danang.gov.vn\r\n"
+	    "Subject: Ho tro ky thuat phong hop\r\n\r\n"
+	    "Don vi yeu cau: So Du lich\r\nDien thoai: 0236 3550 111\r\n"
+	    "Dia diem: Phong hop tang 5\r\nLoai ho tro: Mang\r\n",
+	    "Dia diem: Phong hop tang 5, ky thuat vien den luc 9h.\r\n\r\n"
+	    "Vào Th 2, 7 thg 12, 2026 lúc 09:12 Nguyen Thu Ha <hant@sdl.danang.gov.vn> đã viết:\r\n"
+	    "> Don vi yeu cau: So Du lich\r\n> Dien thoai: 0236 3550 111\r\n"
+	    "> Loai ho tro: Mang\r\n",
+	};
+	(void)state;
+	for (int i = 0; i < 2; i++) {
+		char *raw = g_strconcat(head, bodies[i], NULL);
+		struct attach_opts ao;
+		struct message *m = message_parse(raw, strlen(raw));
+		attach_opts_default(&ao);
+		struct reading *rd = attach_read(m, &ao);
+		JsonObject *f = rd->fx->fields;
+		/* the unrelated old request's phone is not the new one's; the
+		   same request's is */
+		assert_int_equal(json_object_has_member(f, "contact_phone"), i == 1);
+		assert_int_equal(json_object_has_member(f, "location"), i == 1);
+		reading_free(rd);
+		message_free(m);
+		g_free(raw);
+	}
+}
+
 int
 main(void)
 {
@@ -529,6 +569,7 @@ main(void)
 	    cmocka_unit_test(t_reading),
 	    cmocka_unit_test(t_reading_attached),
 	    cmocka_unit_test(t_reading_reference),
+	    cmocka_unit_test(t_reading_unrelated_history),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -115,6 +115,11 @@ static const struct row times[] = {
     {"pm with minutes", "1:00pm", "13:00"},
     {"24 h", "13h", "13:00"},
     {"leading zero", "09:45", "09:45"},
+    {"am", "9am", "09:00"},
+    {"pm spaced", "2:30 pm", "14:30"},
+    {"dotted", "9.00", "09:00"},
+    {"p.m. with dots", "4 p.m.", "16:00"},
+    {"dotted pm", "2.30pm", "14:30"},
     {"not a date", "14/09/2026", NULL},
 };
 
@@ -123,6 +128,10 @@ static const struct row datetimes[] = {
     {"time after date", "16.11.2026 8h45", "2026-11-16T08:45"},
     {"afternoon", "16h45 chiều thứ hai, ngày 09-02-2026", "2026-02-09T16:45"},
     {"date only", "Thu Ba, 24/03/2026", "2026-03-24"},
+    {"english, at am", "Thursday, December 17, 2026 at 9am", "2026-12-17T09:00"},
+    {"english, pm first", "2:30 pm, 15 Dec 2026", "2026-12-15T14:30"},
+    {"words, weekday between", "14 giờ 30 phút thứ Tư, ngày 16 tháng 12 năm 2026",
+     "2026-12-16T14:30"},
 };
 
 /* Datetimes with a reference of November 2026. */
@@ -250,6 +259,12 @@ t_range(void **state)
 	    {"between 9:00 and 10:30 on 1 June 2026", 2026, 6, 1, 9, 0, 10, 30},
 	    {"1:00pm to 3:30pm", 0, 0, 0, 13, 0, 15, 30},
 	    {"9h30 ngày 31/8/2026, dự kiến ra lúc 11h", 2026, 8, 31, 9, 30, 11, 0},
+	    {"9.00–11.00", 0, 0, 0, 9, 0, 11, 0},
+	    {"9am - 11.30am", 0, 0, 0, 9, 0, 11, 30},
+	    {"from 2:30 pm to 4:00 pm on 12 December 2026", 2026, 12, 12, 14, 30, 16, 0},
+	    {"12/12/2026, 9.00 - 11.00", 2026, 12, 12, 9, 0, 11, 0},
+	    {"Tue 15 Dec 2026, 10am-12pm", 2026, 12, 15, 10, 0, 12, 0},
+	    {"13h30 - 15h, 11/12/2026", 2026, 12, 11, 13, 30, 15, 0},
 	};
 	for (size_t i = 0; i < G_N_ELEMENTS(rows); i++) {
 		struct norm_date d;

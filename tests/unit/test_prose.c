@@ -76,6 +76,21 @@ static const struct row rows[] = {
     {"no problem, no category", "Đề nghị cập nhật mã nguồn website.", "category", NULL},
     {"loose phone", "Dạ, số điện thoại liên hệ của chị Hạnh là 0905 668 112 ạ.", "contact_phone",
      "0905668112"},
+    {"thủ tục as a noun is no question",
+     "Ban Quan ly de nghi cap nhat ma nguon website https://dhpiza.danang.gov.vn de bo sung "
+     "chuyen muc thu tuc dau tu.",
+     "website_url", "https://dhpiza.danang.gov.vn"},
+    {"của twice: \"một cửa của UBND …\"",
+     "Phần mềm tại bộ phận một cửa của UBND phường Thanh Khê Tây bị lỗi.", "requesting_unit",
+     "UBND phường Thanh Khê Tây"},
+    {"place at the head office", "Nhờ cử người kiểm tra tại trụ sở phường, số 123 Hà Huy Tập.",
+     "location", "trụ sở phường, số 123 Hà Huy Tập"},
+    {"thủ tục as a question", "Cho biet thu tuc nhu the nao de tao hop thu?", "mailbox_action",
+     NULL},
+    {"english range with pm",
+     "We would like to request access to the server room on 12 December 2026 from 2:30 pm to "
+     "4:00 pm.",
+     "_when_to", "16:00"},
 };
 
 /* Each row through prose_read, on an empty field set. */
@@ -137,6 +152,11 @@ t_history(void **state)
 	    {"Mới.\n\nFrom: A <a@b.vn>\nSent: Monday\nTo: b@c.vn\nSubject: X\n\nCũ.\n", "Mới.\n",
 	     "\nCũ.\n", 1},
 	    {"> a\n>> b\n", "\n\n", "a\n", 2},
+	    {"Mới.\n\nVào Th 2, 7 thg 12, 2026 lúc 09:12 A <a@b.vn> đã viết:\n> Cũ.\n",
+	     "Mới.\n\n\n\n", "Cũ.", 1},
+	    {"Mới.\n\n-----Original Message-----\nFrom: A [mailto:a@b.vn]\nSent: Thursday\n"
+	     "To: b@c.vn\nSubject: X\n\nCũ.\n",
+	     "Mới.\n", "\nCũ.\n", 1},
 	};
 
 	(void)state;
@@ -149,6 +169,40 @@ t_history(void **state)
 		g_ptr_array_free(h, TRUE);
 		g_free(own);
 	}
+}
+
+/* The sentences around a typed form fill only its gaps, and only some keys. */
+static void
+t_fill(void **state)
+{
+	static const char text[] =
+	    "On behalf of the Da Nang Department of Tourism we kindly request a new subdomain.\n"
+	    "We would like to come on 12 December 2026 from 9:00 to 11:00 to check the rack.\n"
+	    "Please contact Mr. Lee Min-ho.\n";
+	struct fields_opts o;
+	JsonObject *f = json_object_new();
+
+	(void)state;
+	fields_opts_init(&o, 2026, 12, "danang.gov.vn");
+	json_object_set_string_member(f, "contact_name", "Tran Bao Ngoc");
+	prose_fill(text, &o, f);
+	assert_string_equal(json_object_get_string_member(f, "requesting_unit"),
+	                    "Da Nang Department of Tourism");
+	assert_string_equal(json_object_get_string_member(f, "_when_from"), "09:00");
+	assert_string_equal(json_object_get_string_member(f, "purpose"), "check the rack");
+	assert_string_equal(json_object_get_string_member(f, "contact_name"), "Tran Bao Ngoc");
+	json_object_unref(f);
+
+	/* a date the labels gave (the form's own) keeps the sentences' out;
+	   a unit named as the approver is not the one asking */
+	f = json_object_new();
+	json_object_set_string_member(f, "request_date", "2026-12-01");
+	prose_fill("Theo văn bản chấp thuận của UBND thành phố, đề nghị tạo tên miền ngày "
+	           "12/12/2026.\n",
+	           &o, f);
+	assert_false(json_object_has_member(f, "_when_date"));
+	assert_false(json_object_has_member(f, "requesting_unit"));
+	json_object_unref(f);
 }
 
 /* Pathological input stays fast: a long run of names, quotes and hosts. */
@@ -180,10 +234,8 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(t_rows),
-	    cmocka_unit_test(t_people),
-	    cmocka_unit_test(t_history),
-	    cmocka_unit_test(t_bounds),
+	    cmocka_unit_test(t_rows), cmocka_unit_test(t_people), cmocka_unit_test(t_history),
+	    cmocka_unit_test(t_fill), cmocka_unit_test(t_bounds),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
