@@ -317,7 +317,7 @@ int
 intake_message(struct intake *in, const char *mailbox, uint32_t uidvalidity, uint32_t uid,
                const char *data, gsize len, gsize full, struct answer *a, char **cause)
 {
-	char *sha = NULL, *path = NULL;
+	char *sha = NULL, *path = NULL, *automatic = NULL;
 	struct stored_message sm = {0};
 	const struct message *m = a->m;
 	const struct reading *rd = a->rd;
@@ -379,9 +379,8 @@ intake_message(struct intake *in, const char *mailbox, uint32_t uidvalidity, uin
 	          in->authentic ? "authentic" : "NOT authenticated", in->auth_why);
 	/* automatic mail (phieu's own copies to a mailbox it polls, bounces,
 	   out-of-office) is never an answer in a thread */
-	char *automatic = rules_automatic(m);
+	automatic = rules_automatic(m);
 	thread = automatic == NULL ? find_thread(in, m, cause) : 0;
-	g_free(automatic);
 	if (thread < 0)
 		goto out;
 	int may = thread > 0 ? may_follow_up(in, thread, m, cause) : 0;
@@ -426,7 +425,7 @@ intake_message(struct intake *in, const char *mailbox, uint32_t uidvalidity, uin
 		}
 	}
 
-	d = rules_decide(m, rd, mailbox, &in->ropts);
+	d = rules_decide_with(m, rd, mailbox, &in->ropts, automatic);
 	if (partial && strcmp(d->type, "unknown") != 0) {
 		/* fetched in part: only its headers were read, the subject alone
 		   does not make it a request of a type; a person looks at it */
@@ -454,6 +453,7 @@ intake_message(struct intake *in, const char *mailbox, uint32_t uidvalidity, uin
 	rc = intake_new_request(in, mailbox, &sm, m, rd, d, cause);
 out:
 	decision_free(d);
+	g_free(automatic);
 	g_free(path);
 	g_free(sha);
 	return rc;

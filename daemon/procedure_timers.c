@@ -130,6 +130,9 @@ overdue_timers(struct procedure *p, gint64 now, char **cause)
 	GArray *ids = store_requests_overdue(p->st, day_iso(now, today), cause);
 	int rc = 0;
 
+	if (ids == NULL)
+		return -1;
+
 	for (guint i = 0; rc == 0 && i < ids->len; i++) {
 		struct req r;
 		if ((rc = store_begin(p->st, cause)) != 0)
@@ -369,7 +372,7 @@ procedure_timers(struct procedure *p, gint64 now)
 {
 	char *cause = NULL;
 	GArray *ids = store_requests_due(p->st, now, &cause);
-	int rc = 0;
+	int rc = ids != NULL ? 0 : -1;
 
 	for (guint i = 0; rc == 0 && i < ids->len; i++) {
 		gint64 id = g_array_index(ids, gint64, i);
@@ -399,7 +402,8 @@ procedure_timers(struct procedure *p, gint64 now)
 		log_err("procedure", "timers: %s", cause != NULL ? cause : "error");
 		g_free(cause);
 	}
-	g_array_free(ids, TRUE);
+	if (ids != NULL)
+		g_array_free(ids, TRUE);
 	/* the monthly report on the first working day (logged there on failure) */
 	if (rc == 0 && monthly_due(p->cfg, p->st, p->nt, now) < 0)
 		rc = -1;

@@ -589,6 +589,28 @@ store_column_uids(struct store *st, sqlite3_stmt *s, GArray *out, const char *wh
 }
 
 /* Step a prepared statement (NULL: its preparation failed) to its end,
+   appending its first column of each row to out (gint64: ids); -1 with
+   *cause ("database: what: …") on an error. */
+int
+store_column_ids(struct store *st, sqlite3_stmt *s, GArray *out, const char *what, char **cause)
+{
+	int rc;
+
+	if (s == NULL)
+		return -1;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		gint64 id = sqlite3_column_int64(s, 0);
+		g_array_append_val(out, id);
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE) {
+		*cause = store_error(st, what);
+		return -1;
+	}
+	return 0;
+}
+
+/* Step a prepared statement (NULL: its preparation failed) to its end,
    appending its first column of each row to out (char*); -1 with *cause
    ("database: what: …") on an error. */
 int

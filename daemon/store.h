@@ -266,7 +266,8 @@ int store_request_set_due(struct store *st, gint64 id, gint64 at, const char *ki
 int store_request_reminded(struct store *st, gint64 id, char **cause);
 /* Record (or clear, with NULL) what a request waits for in needs_info. */
 int store_request_set_hold(struct store *st, gint64 id, const char *hold, char **cause);
-/* Ids of requests whose timer is due. */
+/* Ids of requests whose timer is due (none: empty); NULL with *cause on a
+   database error. */
 GArray *store_requests_due(struct store *st, gint64 now, char **cause);
 int store_request_set_schedule(struct store *st, gint64 id, const char *at, const char *until,
                                char **cause);
@@ -275,7 +276,8 @@ int store_request_set_schedule(struct store *st, gint64 id, const char *at, cons
 int store_request_set_owner(struct store *st, gint64 id, const char *owner, char **cause);
 int store_request_set_due_date(struct store *st, gint64 id, const char *day, char **cause);
 /* Ids of open requests due on or before today ("YYYY-MM-DD") without an
-   "overdue" event in their history (reminded once). */
+   "overdue" event in their history (reminded once); NULL with *cause on a
+   database error. */
 GArray *store_requests_overdue(struct store *st, const char *today, char **cause);
 
 /* The sections of the staff's morning digest. */

@@ -71,6 +71,8 @@ int store_column_uids(struct store *st, sqlite3_stmt *s, GArray *out, const char
 /* Step a prepared statement (NULL: its preparation failed) to its end,
    appending its first column of each row to out (char*); -1 with *cause
    ("database: what: …") on an error. */
+int store_column_ids(struct store *st, sqlite3_stmt *s, GArray *out, const char *what,
+                     char **cause);
 int store_column_strings(struct store *st, sqlite3_stmt *s, GPtrArray *out, const char *what,
                          char **cause);
 /* Rows changed by the last statement, or -1 when it failed. */

@@ -20,24 +20,31 @@ store_request_list(struct store *st, char **cause)
 	return store_request_list_filtered(st, &none, cause);
 }
 
-/* The filters of a listing: a condition each, on a string of the filter. */
+/* The filters of a listing: a condition each, on a string of the filter,
+   which is bound to its one parameter unless the condition has none (a
+   filter that only needs to be set). */
 #define LF(f) offsetof(struct list_filter, f)
 static const struct {
 	gsize at;
 	const char *sql;
+	gboolean bare; /* no parameter */
 } list_filters[] = {
-    {LF(state), "state = ?"},
-    {LF(type), "type = ?"},
-    {LF(unit), "instr(phieu_plain(json_extract(fields, '$.requesting_unit')), "
-               "phieu_plain(?)) > 0"},
-    {LF(owner), "owner = lower(?)"},
+    {LF(state), "state = ?", FALSE},
+    {LF(type), "type = ?", FALSE},
+    {LF(unit),
+     "instr(phieu_plain(json_extract(fields, '$.requesting_unit')), "
+     "phieu_plain(?)) > 0",
+     FALSE},
+    {LF(owner), "owner = lower(?)", FALSE},
     /* created is UTC: the local day's bounds come as UTC stamps */
-    {LF(since), "created >= ?"},
-    {LF(until), "created < ?"},
-    {LF(overdue), "due_date < ? AND state IN ('received', 'acknowledged', 'needs_info', "
-                  "'scheduled', 'in_progress')"},
-    {LF(open), "state IN ('received', 'acknowledged', 'needs_info', 'scheduled', "
-               "'in_progress') AND ? IS NOT NULL"},
+    {LF(since), "created >= ?", FALSE},
+    {LF(until), "created < ?", FALSE},
+    {LF(overdue),
+     "due_date < ? AND state IN ('received', 'acknowledged', 'needs_info', "
+     "'scheduled', 'in_progress')",
+     FALSE},
+    {LF(open), "state IN ('received', 'acknowledged', 'needs_info', 'scheduled', 'in_progress')",
+     TRUE},
 };
 
 /* A listing's columns as JSON members (the number is "id"; the row id is left out). */
@@ -53,15 +60,17 @@ store_request_list_filtered(struct store *st, const struct list_filter *f, char 
 	                 "id, owner, due_date FROM requests");
 	const char *vals[G_N_ELEMENTS(list_filters)];
 	int n = 0;
+	gboolean where = FALSE;
 	sqlite3_stmt *s;
 
 	for (gsize i = 0; i < G_N_ELEMENTS(list_filters); i++) {
 		const char *v = *(const char *const *)((const char *)f + list_filters[i].at);
 		if (v == NULL)
 			continue;
-		g_string_append_printf(sql, " %s %s", n == 0 ? "WHERE" : "AND",
-		                       list_filters[i].sql);
-		vals[n++] = v;
+		g_string_append_printf(sql, " %s %s", where ? "AND" : "WHERE", list_filters[i].sql);
+		where = TRUE;
+		if (!list_filters[i].bare)
+			vals[n++] = v;
 	}
 	g_string_append_printf(sql, " ORDER BY id %s LIMIT ? OFFSET ?",
 	                       f->newest_first ? "DESC" : "ASC");

@@ -472,13 +472,8 @@ store_requests_due(struct store *st, gint64 now, char **cause)
 	                cause, "I", now);
 	GArray *ids = g_array_new(FALSE, FALSE, sizeof(gint64));
 
-	if (s == NULL)
-		return ids;
-	while (sqlite3_step(s) == SQLITE_ROW) {
-		gint64 id = sqlite3_column_int64(s, 0);
-		g_array_append_val(ids, id);
-	}
-	sqlite3_reset(s);
+	if (store_column_ids(st, s, ids, "timers due", cause) != 0)
+		g_clear_pointer(&ids, g_array_unref);
 	return ids;
 }
 
@@ -513,13 +508,8 @@ store_requests_overdue(struct store *st, const char *today, char **cause)
 	    cause, "s", today);
 	GArray *ids = g_array_new(FALSE, FALSE, sizeof(gint64));
 
-	if (s == NULL)
-		return ids;
-	while (sqlite3_step(s) == SQLITE_ROW) {
-		gint64 id = sqlite3_column_int64(s, 0);
-		g_array_append_val(ids, id);
-	}
-	sqlite3_reset(s);
+	if (store_column_ids(st, s, ids, "overdue requests", cause) != 0)
+		g_clear_pointer(&ids, g_array_unref);
 	return ids;
 }
 

@@ -45,12 +45,35 @@ strings_from_json(JsonObject *o, const char *key, GPtrArray *out)
 /* The names of the statuses, in enum order. */
 static const char *const status_names[] = {"read", "empty", "refused", "broken", "unsupported"};
 
+/* What was done with each attachment, as JSON. */
+JsonArray *
+reading_parts_json(const struct reading *r)
+{
+	JsonArray *parts = json_array_new();
+
+	for (guint i = 0; i < r->parts->len; i++) {
+		struct part_report *p = g_ptr_array_index(r->parts, i);
+		JsonObject *j = json_object_new();
+		if (p->filename != NULL)
+			json_object_set_string_member(j, "filename", p->filename);
+		json_object_set_string_member(j, "content_type", p->content_type);
+		if (p->reader != NULL)
+			json_object_set_string_member(j, "reader", p->reader);
+		json_object_set_string_member(j, "status", status_names[p->status]);
+		if (p->cause != NULL)
+			json_object_set_string_member(j, "cause", p->cause);
+		json_object_set_int_member(j, "fields", p->fields);
+		json_object_set_int_member(j, "size", (gint64)p->size);
+		json_array_add_object_element(parts, j);
+	}
+	return parts;
+}
+
 /* The reading as JSON. */
 JsonObject *
 reading_to_json(const struct reading *r)
 {
 	JsonObject *o = json_object_new();
-	JsonArray *parts = json_array_new();
 
 	json_object_set_object_member(o, "fields", json_object_ref(r->fx->fields));
 	json_object_set_object_member(o, "sources", json_object_ref(r->sources));
@@ -70,22 +93,7 @@ reading_to_json(const struct reading *r)
 	if (r->document_text != NULL)
 		json_object_set_string_member(o, "document_text", r->document_text);
 	json_object_set_boolean_member(o, "needs_person", r->needs_person);
-	for (guint i = 0; i < r->parts->len; i++) {
-		struct part_report *p = g_ptr_array_index(r->parts, i);
-		JsonObject *j = json_object_new();
-		if (p->filename != NULL)
-			json_object_set_string_member(j, "filename", p->filename);
-		json_object_set_string_member(j, "content_type", p->content_type);
-		if (p->reader != NULL)
-			json_object_set_string_member(j, "reader", p->reader);
-		json_object_set_string_member(j, "status", status_names[p->status]);
-		if (p->cause != NULL)
-			json_object_set_string_member(j, "cause", p->cause);
-		json_object_set_int_member(j, "fields", p->fields);
-		json_object_set_int_member(j, "size", (gint64)p->size);
-		json_array_add_object_element(parts, j);
-	}
-	json_object_set_array_member(o, "parts", parts);
+	json_object_set_array_member(o, "parts", reading_parts_json(r));
 	return o;
 }
 

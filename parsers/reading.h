@@ -50,6 +50,8 @@ struct reading {
 struct reading *reading_new(void);
 /* The reading as JSON, and back (NULL when the JSON is not a reading). */
 JsonObject *reading_to_json(const struct reading *r);
+/* What was done with each attachment: the "parts" member of that JSON. */
+JsonArray *reading_parts_json(const struct reading *r);
 struct reading *reading_from_json(JsonObject *o);
 /* Release; returns NULL. */
 struct reading *reading_free(struct reading *r);

@@ -23,10 +23,11 @@ form_code_of(int no, char *buf, gsize size)
 	g_snprintf(buf, size, "%02d/IID-KT", no);
 }
 
-/* Score every type for this message; returns the best row or NULL. */
+/* Score every type for this message; returns the best row or NULL, and
+   whether the form code made it (*by_form). */
 static const struct type_row *
 classify(const struct message *m, const struct fields_result *fx, const char *mailbox,
-         const char *form_code, gboolean with_form, char **why)
+         const char *form_code, gboolean with_form, char **why, gboolean *by_form)
 {
 	/* a reply's subject and quoted history may be an old, other request's */
 	gboolean reply = forward_subject_kind(m->subject) == FWD_SUBJECT_REPLY;
@@ -96,8 +97,9 @@ classify(const struct message *m, const struct fields_result *fx, const char *ma
 		*why = g_strdup_printf("no type scored enough (best %d)", best_score);
 		return NULL;
 	}
+	*by_form = best_score >= 20;
 	*why = g_strdup_printf("%s scored %d (next %d)%s", best->key, best_score, second,
-	                       best_score >= 20 ? ", form code" : "");
+	                       *by_form ? ", form code" : "");
 	return best;
 }
 
@@ -183,10 +185,23 @@ struct decision *
 rules_decide(const struct message *m, const struct reading *rd, const char *mailbox,
              const struct rules_opts *opts)
 {
+	char *automatic = rules_automatic(m);
+	struct decision *d = rules_decide_with(m, rd, mailbox, opts, automatic);
+
+	g_free(automatic);
+	return d;
+}
+
+/* Decide about one message whose automatic-mail verdict is reached; see decide.h. */
+struct decision *
+rules_decide_with(const struct message *m, const struct reading *rd, const char *mailbox,
+                  const struct rules_opts *opts, const char *automatic)
+{
 	struct decision *d = g_new0(struct decision, 1);
 	const struct fields_result *fx = rd->fx;
 	const struct type_row *row;
 	int required = 0, found = 0;
+	gboolean by_form = FALSE;
 
 	if (opts == NULL)
 		opts = rules_opts_default();
@@ -197,11 +212,9 @@ rules_decide(const struct message *m, const struct reading *rd, const char *mail
 	d->sources = json_object_new();
 	d->conflicts = g_ptr_array_new_with_free_func(g_free);
 	d->needs_person = rd->needs_person;
-	JsonObject *rj = reading_to_json(rd);
-	d->parts = json_array_ref(json_object_get_array_member(rj, "parts"));
-	json_object_unref(rj);
+	d->parts = reading_parts_json(rd);
 	d->password = fx->password;
-	d->automatic = rules_automatic(m);
+	d->automatic = g_strdup(automatic);
 	d->mailbox = mailbox != NULL ? decide_mailbox_name(opts, mailbox)
 	                             : decide_mailbox_from_recipients(m, opts);
 	d->form_code =
@@ -225,7 +238,7 @@ rules_decide(const struct message *m, const struct reading *rd, const char *mail
 	}
 	/* an attached document or scan is the form: the subject's words may name it */
 	gboolean with_form = json_array_get_length(d->parts) > 0;
-	row = classify(m, fx, d->mailbox, d->form_code, with_form, &d->why);
+	row = classify(m, fx, d->mailbox, d->form_code, with_form, &d->why, &by_form);
 	d->type = row != NULL ? row->key : "unknown";
 	d->title_vi = row != NULL ? row->title_vi : "Yêu cầu chưa xác định loại";
 	if (row != NULL && d->form_code == NULL) {
@@ -252,8 +265,7 @@ rules_decide(const struct message *m, const struct reading *rd, const char *mail
 				g_ptr_array_add(d->missing, g_strdup(req[i]));
 		}
 		g_strfreev(req);
-		double sure =
-		    d->form_code != NULL && strstr(d->why, "form code") != NULL ? 0.95 : 0.75;
+		double sure = d->form_code != NULL && by_form ? 0.95 : 0.75;
 		d->confidence =
 		    sure * (0.4 + 0.6 * (double)found / (double)(required ? required : 1));
 	}

@@ -62,6 +62,12 @@ struct decision {
    (then read from To/Cc). */
 struct decision *rules_decide(const struct message *m, const struct reading *rd,
                               const char *mailbox, const struct rules_opts *opts);
+/* The same with the verdict of rules_automatic(m) already reached (NULL: not
+   automatic), so that the daemon, which needs it before deciding, reaches it
+   once. */
+struct decision *rules_decide_with(const struct message *m, const struct reading *rd,
+                                   const char *mailbox, const struct rules_opts *opts,
+                                   const char *automatic);
 /* Why the message is automatic mail (bounce, out-of-office, list…), or NULL. */
 char *rules_automatic(const struct message *m);
 /* Back to the built-in request types (before a rules file is applied again). */

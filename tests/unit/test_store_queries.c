@@ -575,6 +575,37 @@ t_list_filters(void **state)
 	}
 }
 
+/* A database error while looking for due timers or overdue requests is told
+   apart from "nothing due": NULL with a cause, not an empty list. */
+static void
+t_due_error(void **state)
+{
+	struct store *st = *state;
+	char *cause = NULL;
+	sqlite3 *raw = NULL;
+
+	GArray *none = store_requests_due(st, 2000, &cause);
+	assert_non_null(none);
+	assert_int_equal(none->len, 0);
+	g_array_free(none, TRUE);
+	none = store_requests_overdue(st, "2026-12-07", &cause);
+	assert_non_null(none);
+	assert_int_equal(none->len, 0);
+	g_array_free(none, TRUE);
+	assert_null(cause);
+
+	/* another connection takes the table away under the store */
+	assert_int_equal(sqlite3_open(store_path(st), &raw), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(raw, "DROP TABLE requests", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(raw);
+	assert_null(store_requests_due(st, 2000, &cause));
+	assert_non_null(cause);
+	g_clear_pointer(&cause, g_free);
+	assert_null(store_requests_overdue(st, "2026-12-07", &cause));
+	assert_non_null(cause);
+	g_free(cause);
+}
+
 int
 main(void)
 {
@@ -582,6 +613,7 @@ main(void)
 	    cmocka_unit_test_setup_teardown(t_search, fixture_setup, fixture_teardown),
 	    cmocka_unit_test_setup_teardown(t_list_filters, fixture_setup, fixture_teardown),
 	    cmocka_unit_test_setup_teardown(t_lookups, fixture_setup, fixture_teardown),
+	    cmocka_unit_test_setup_teardown(t_due_error, fixture_setup, fixture_teardown),
 	    cmocka_unit_test(t_plans),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
