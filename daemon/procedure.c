@@ -93,6 +93,23 @@ req_vars(struct procedure *p, const struct req *r)
 	return v;
 }
 
+/* Close a request; see procedure_parts.h. */
+int
+req_close(struct procedure *p, struct req *r, const char *event, const char *actor, gint64 mid,
+          const char *detail, const char *tmpl, char **cause)
+{
+	int rc = req_move(p, r, STATE_CLOSED, event, actor, mid, detail, cause);
+
+	if (rc == 0)
+		rc = store_request_set_due(p->st, r->id, 0, NULL, cause);
+	if (rc == 0) {
+		GHashTable *v = req_vars(p, r);
+		rc = req_mail_unit(p, r, tmpl, tmpl, v, cause);
+		g_hash_table_destroy(v);
+	}
+	return rc;
+}
+
 /* Mail a template about a request to the unit, in the unit's thread. */
 int
 req_mail_unit(struct procedure *p, const struct req *r, const char *kind, const char *tmpl,

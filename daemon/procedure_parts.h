@@ -61,6 +61,10 @@ int req_mail_staff(struct procedure *p, const struct req *r, const char *kind, c
 /* Move a request to a state (STATE_NONE: it stays) with its event. */
 int req_move(struct procedure *p, struct req *r, enum request_state to, const char *event,
              const char *actor, gint64 mid, const char *detail, char **cause);
+/* Close a request: the move to closed (event by actor), its timer cleared,
+   the unit told with template tmpl. */
+int req_close(struct procedure *p, struct req *r, const char *event, const char *actor, gint64 mid,
+              const char *detail, const char *tmpl, char **cause);
 /* A date "YYYY-MM-DD" and time (or NULL) as people read them (g_free). */
 char *procedure_when_text(const struct procedure *p, const char *date, const char *time);
 /* One staff command on a request (procedure_commands.c). */

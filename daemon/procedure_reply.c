@@ -188,14 +188,7 @@ reply_form_filed(struct procedure *p, struct req *r, gint64 mid, const struct me
 	}
 	rc = store_request_set_fields(p->st, r->id, fields, none, cause);
 	if (rc == 0)
-		rc = req_move(p, r, STATE_CLOSED, "form_filed", "phieu", mid, m->from_addr, cause);
-	if (rc == 0)
-		rc = store_request_set_due(p->st, r->id, 0, NULL, cause);
-	if (rc == 0) {
-		GHashTable *v = req_vars(p, r);
-		rc = req_mail_unit(p, r, "closed", "closed", v, cause);
-		g_hash_table_destroy(v);
-	}
+		rc = req_close(p, r, "form_filed", "phieu", mid, m->from_addr, "closed", cause);
 	g_list_free(keys);
 	g_ptr_array_free(none, TRUE);
 	json_object_unref(fields);
@@ -278,14 +271,7 @@ procedure_reply(struct procedure *p, gint64 id, gint64 mid, const struct message
 		rc = refuse_unauthenticated(p, &r, mid, from, what, auth_why, cause);
 		g_free(what);
 	} else if (r.state == STATE_COMPLETED && commands_is_confirmation(m->text)) {
-		rc = req_move(p, &r, STATE_CLOSED, "confirmed", from, mid, m->subject, cause);
-		if (rc == 0)
-			rc = store_request_set_due(p->st, id, 0, NULL, cause);
-		if (rc == 0) {
-			GHashTable *v = req_vars(p, &r);
-			rc = req_mail_unit(p, &r, "closed", "closed", v, cause);
-			g_hash_table_destroy(v);
-		}
+		rc = req_close(p, &r, "confirmed", from, mid, m->subject, "closed", cause);
 	} else if (json_object_get_boolean_member_with_default(r.o, "emergency", FALSE) &&
 	           !lifecycle_final(r.state) && rd != NULL && rd->fx->labels > 2) {
 		rc = reply_form_filed(p, &r, mid, m, rd, cause);

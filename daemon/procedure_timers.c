@@ -30,16 +30,8 @@ timer_fire(struct procedure *p, struct req *r, const char *kind, gint64 now, cha
 	if (strcmp(kind, "close") == 0) {
 		if (r->state != STATE_COMPLETED)
 			return store_request_set_due(p->st, r->id, 0, NULL, cause);
-		rc = req_move(p, r, STATE_CLOSED, "autoclosed", "phieu", 0, "no confirmation",
-		              cause);
-		if (rc == 0)
-			rc = store_request_set_due(p->st, r->id, 0, NULL, cause);
-		if (rc == 0) {
-			GHashTable *v = req_vars(p, r);
-			rc = req_mail_unit(p, r, "autoclosed", "autoclosed", v, cause);
-			g_hash_table_destroy(v);
-		}
-		return rc;
+		return req_close(p, r, "autoclosed", "phieu", 0, "no confirmation", "autoclosed",
+		                 cause);
 	}
 	gboolean emergency = strcmp(kind, "emergency") == 0;
 	int limit = emergency ? EMERGENCY_REMINDERS : p->cfg->reminders;

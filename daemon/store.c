@@ -567,40 +567,24 @@ store_exists(struct store *st, sqlite3_stmt *s, const char *what, char **cause)
 }
 
 /* Step a prepared statement (NULL: its preparation failed) to its end,
-   appending its first column of each row to out (uint32_t: UIDs); -1 with
-   *cause ("database: what: …") on an error. */
+   appending its first column of each row to out as its elements are:
+   uint32_t (UIDs) or gint64 (ids); -1 with *cause ("database: what: …") on
+   an error. */
 int
-store_column_uids(struct store *st, sqlite3_stmt *s, GArray *out, const char *what, char **cause)
+store_column_ints(struct store *st, sqlite3_stmt *s, GArray *out, const char *what, char **cause)
 {
+	gboolean narrow = g_array_get_element_size(out) == sizeof(uint32_t);
 	int rc;
 
 	if (s == NULL)
 		return -1;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		uint32_t uid = (uint32_t)sqlite3_column_int64(s, 0);
-		g_array_append_val(out, uid);
-	}
-	sqlite3_reset(s);
-	if (rc != SQLITE_DONE) {
-		*cause = store_error(st, what);
-		return -1;
-	}
-	return 0;
-}
-
-/* Step a prepared statement (NULL: its preparation failed) to its end,
-   appending its first column of each row to out (gint64: ids); -1 with
-   *cause ("database: what: …") on an error. */
-int
-store_column_ids(struct store *st, sqlite3_stmt *s, GArray *out, const char *what, char **cause)
-{
-	int rc;
-
-	if (s == NULL)
-		return -1;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		gint64 id = sqlite3_column_int64(s, 0);
-		g_array_append_val(out, id);
+		gint64 v = sqlite3_column_int64(s, 0);
+		uint32_t uid = (uint32_t)v;
+		if (narrow)
+			g_array_append_val(out, uid);
+		else
+			g_array_append_val(out, v);
 	}
 	sqlite3_reset(s);
 	if (rc != SQLITE_DONE) {

@@ -129,7 +129,7 @@ store_unmarked(struct store *st, const char *mailbox, uint32_t uidvalidity, GArr
 	                "AND marked = 0 ORDER BY uid",
 	                cause, "sI", mailbox, (gint64)uidvalidity);
 
-	return store_column_uids(st, s, uids, "unmarked messages", cause);
+	return store_column_ints(st, s, uids, "unmarked messages", cause);
 }
 
 /* Record that these UIDs are marked on the server. */
@@ -254,7 +254,7 @@ store_quarantine_uids(struct store *st, const char *mailbox, uint32_t uidvalidit
 	                        "AND state = 'held' AND flagged = 0 ORDER BY uid",
 	                        cause, "sI", mailbox, (gint64)uidvalidity);
 
-	return store_column_uids(st, s, uids, "quarantine", cause);
+	return store_column_ints(st, s, uids, "quarantine", cause);
 }
 
 /* Record that held messages carry the quarantine keyword on the server. */

@@ -63,16 +63,13 @@ void store_set_str(JsonObject *o, const char *key, sqlite3_stmt *s, int col);
 /* Whether a prepared statement (NULL: its preparation failed) gives a row:
    1, 0, or -1 with *cause ("database: what: …"). */
 int store_exists(struct store *st, sqlite3_stmt *s, const char *what, char **cause);
-/* Step a prepared statement (NULL: its preparation failed) to its end,
-   appending its first column of each row to out (uint32_t: UIDs); -1 with
-   *cause ("database: what: …") on an error. */
-int store_column_uids(struct store *st, sqlite3_stmt *s, GArray *out, const char *what,
+/* Step a statement to its end, appending its first column to out as out's
+   elements are: uint32_t (UIDs) or gint64 (ids); -1 with *cause on an error. */
+int store_column_ints(struct store *st, sqlite3_stmt *s, GArray *out, const char *what,
                       char **cause);
 /* Step a prepared statement (NULL: its preparation failed) to its end,
    appending its first column of each row to out (char*); -1 with *cause
    ("database: what: …") on an error. */
-int store_column_ids(struct store *st, sqlite3_stmt *s, GArray *out, const char *what,
-                     char **cause);
 int store_column_strings(struct store *st, sqlite3_stmt *s, GPtrArray *out, const char *what,
                          char **cause);
 /* Rows changed by the last statement, or -1 when it failed. */

@@ -472,7 +472,7 @@ store_requests_due(struct store *st, gint64 now, char **cause)
 	                cause, "I", now);
 	GArray *ids = g_array_new(FALSE, FALSE, sizeof(gint64));
 
-	if (store_column_ids(st, s, ids, "timers due", cause) != 0)
+	if (store_column_ints(st, s, ids, "timers due", cause) != 0)
 		g_clear_pointer(&ids, g_array_unref);
 	return ids;
 }
@@ -508,7 +508,7 @@ store_requests_overdue(struct store *st, const char *today, char **cause)
 	    cause, "s", today);
 	GArray *ids = g_array_new(FALSE, FALSE, sizeof(gint64));
 
-	if (store_column_ids(st, s, ids, "overdue requests", cause) != 0)
+	if (store_column_ints(st, s, ids, "overdue requests", cause) != 0)
 		g_clear_pointer(&ids, g_array_unref);
 	return ids;
 }

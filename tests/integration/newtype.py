@@ -154,6 +154,18 @@ class ByFormCode(NewTypeCase):
 class ByKeyword(NewTypeCase):
     """Keywords without a form code; a required field missing, then given."""
 
+    def give_location(self, number):
+        """The unit replies with the missing line: the field is filled, the
+        request acknowledged again, staff told."""
+        self.unit_reply(number, SNV, "Kính gửi Trung tâm,", "",
+                        "Địa điểm: Phòng 204, tầng 2, 24 Trần Phú", "", "Trân trọng.")
+        self.run_once()
+        shown = self.expect_state(number, "acknowledged", ("info_received", SNV))
+        self.assertEqual(shown["fields"].get("location"), "Phòng 204, tầng 2, 24 Trần Phú")
+        self.assertEqual(shown["missing"], [])
+        self.expect_unit(SNV, number, REACK, frm=PKT)
+        self.expect_staff(number, CORRESPONDENCE)
+
     def test_vpn_access_by_keyword_missing_location(self):
         number = self.new_request(
             vpn_request(sender=SNV, subject="Đề nghị cấp tài khoản VPN - Sở Nội vụ", place=None))
@@ -173,14 +185,7 @@ class ByKeyword(NewTypeCase):
         asked = self.expect_unit(SNV, number, NEEDINFO, frm=PKT)
         self.assertIn("Địa điểm đặt máy tính dùng VPN", asked["body"])
 
-        self.unit_reply(number, SNV, "Kính gửi Trung tâm,", "",
-                        "Địa điểm: Phòng 204, tầng 2, 24 Trần Phú", "", "Trân trọng.")
-        self.run_once()
-        shown = self.expect_state(number, "acknowledged", ("info_received", SNV))
-        self.assertEqual(shown["fields"].get("location"), "Phòng 204, tầng 2, 24 Trần Phú")
-        self.assertEqual(shown["missing"], [])
-        self.expect_unit(SNV, number, REACK, frm=PKT)
-        self.expect_staff(number, CORRESPONDENCE)
+        self.give_location(number)
         self.assertEqual(self.listed_ids("--type", TYPE), [number])
         self.expect_nothing_else()
 
@@ -200,14 +205,7 @@ class ByKeyword(NewTypeCase):
         self.assertEqual(shown["missing"], ["location"], "a question fills nothing")
         self.expect_staff(number, CORRESPONDENCE)
 
-        self.unit_reply(number, SNV, "Kính gửi Trung tâm,", "",
-                        "Địa điểm: Phòng 204, tầng 2, 24 Trần Phú", "", "Trân trọng.")
-        self.run_once()
-        shown = self.expect_state(number, "acknowledged", ("info_received", SNV))
-        self.assertEqual(shown["fields"].get("location"), "Phòng 204, tầng 2, 24 Trần Phú")
-        self.assertEqual(shown["missing"], [])
-        self.expect_unit(SNV, number, REACK, frm=PKT)
-        self.expect_staff(number, CORRESPONDENCE)
+        self.give_location(number)
         self.expect_nothing_else()
 
 
