@@ -249,6 +249,20 @@ pdf_gap_confirmed(GPtrArray *lines, guint i, const struct word *w)
 	return FALSE;
 }
 
+/* Append a run of glyphs in one encoding to out, converted, and empty it. */
+static void
+flush_run(GString *out, GString *run, enum legacy_enc enc)
+{
+	if (enc != LEGACY_NONE) {
+		char *u = legacy_convert(run->str, enc);
+		g_string_append(out, u);
+		g_free(u);
+	} else {
+		g_string_append(out, run->str);
+	}
+	g_string_truncate(run, 0);
+}
+
 /* Append the glyphs of a word to a string, converting legacy font runs. */
 void
 pdf_word_text(GArray *gs, const struct line *l, const struct word *w, GString *out)
@@ -258,26 +272,12 @@ pdf_word_text(GArray *gs, const struct line *l, const struct word *w, GString *o
 
 	for (int pos = w->from; pos < w->to; pos++) {
 		const struct glyph *g = pdf_line_glyph(gs, l, pos);
-		if (g->enc != enc && run->len > 0) {
-			if (enc != LEGACY_NONE) {
-				char *u = legacy_convert(run->str, enc);
-				g_string_append(out, u);
-				g_free(u);
-			} else {
-				g_string_append(out, run->str);
-			}
-			g_string_truncate(run, 0);
-		}
+		if (g->enc != enc && run->len > 0)
+			flush_run(out, run, enc);
 		enc = g->enc;
 		g_string_append(run, g->s);
 	}
-	if (enc != LEGACY_NONE) {
-		char *u = legacy_convert(run->str, enc);
-		g_string_append(out, u);
-		g_free(u);
-	} else {
-		g_string_append(out, run->str);
-	}
+	flush_run(out, run, enc);
 	g_string_free(run, TRUE);
 }
 
