@@ -249,6 +249,7 @@ fields_table_row(struct ctx *c, const char *line)
 	}
 	fields_people_add(c, p);
 	c->section = S_LIST;
+	c->list_rows = TRUE;
 	g_strfreev(cells);
 	return TRUE;
 }

@@ -129,6 +129,10 @@ struct ctx {
 	gboolean section_filled; /* the section's heading was followed by a value */
 	int field_cols[16];      /* a table row of field labels: slot per cell, -1 none */
 	int nfield_cols;
+	gboolean list_rows; /* the open list's people were written one per row */
+	int line_no;        /* the line being read */
+	int blank_at;       /* the last blank line, or -2 */
+	int bare_date_at;   /* the line of a bare "Date:" that gave request_date, or -2 */
 };
 
 /* The longest line read as one person or as people after a list's label,

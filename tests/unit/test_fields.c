@@ -165,6 +165,15 @@ static const struct row rows[] = {
     {"labelled mobile of two", "Điện thoại: 0236 3888 410 - Mobile: 0905 123 456", "contact_phone",
      "0905123456"},
     {"identity number is no phone", "CCCD: 048095001234", "contact_phone", NULL},
+    /* a bare date, then a time: the appointment; a blank line between: not */
+    {"bare date then time", "Date: 12/12/2026\nTime: 9.00–11.00", "_when_dt", "2026-12-12T09:00"},
+    {"bare date then time is no request date", "Ngày: 12/12/2026\nThời gian: 9h00", "request_date",
+     NULL},
+    {"bare date, blank, time", "Date: 12/12/2026\n\nTime: 9:00", "request_date", "2026-12-12"},
+    /* rows of people, a blank line, then a field: the list has ended */
+    {"field after a list of rows",
+     "Visitors:\n- Mr. Park Ji-hoon, passport M12345678\n\nOrganisation: Samsung SDS Vietnam",
+     "requesting_unit", "Samsung SDS Vietnam"},
 };
 
 /* Each row through fields_extract. */
