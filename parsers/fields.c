@@ -459,6 +459,10 @@ fields_extract(const char *text, const struct fields_opts *opts)
 			c.last_key = NULL;
 			continue;
 		}
+		if (marked && c.section != S_ADMIN && fields_numbered_person(&c, rest)) {
+			c.last_key = NULL;
+			continue;
+		}
 		if (split_label(rest, &label, &value)) {
 			/* "- Ông A, CCCD: 0480…" in a list: a person, not a label */
 			gboolean row = (c.section == S_LIST || c.section == S_LIST_ITEM) &&

@@ -189,6 +189,10 @@ gboolean fields_dash_row(struct ctx *c, const char *rest);
 /* "Họ và tên: A; Chức vụ: B; …": a person as labelled pairs on one line.
    Returns FALSE when fewer than two pairs name person columns. */
 gboolean fields_pairs_row(struct ctx *c, const char *rest);
+/* "1. Full name: A - Position: B" outside any list: a numbered person, when
+   the name comes first and a pair says more than a contact's name and phone
+   would; opens the list.  FALSE for any other line. */
+gboolean fields_numbered_person(struct ctx *c, const char *rest);
 /* Whether a piece of an inline list looks like a person's name: two to six
    capitalised words, no digits, no word of an organisation's name. */
 gboolean fields_looks_like_name(const char *piece);
