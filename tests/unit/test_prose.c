@@ -148,6 +148,33 @@ t_people(void **state)
 	json_object_unref(f);
 }
 
+/* An address written before its owner: "hộp thư x@… của bà A", "the
+   mailbox x@… of Mr A". */
+static void
+t_address_before_person(void **state)
+{
+	static const char *const texts[] = {
+	    "Văn phòng đề nghị cấp lại mật khẩu hộp thư công vụ thuyhtt@danang.gov.vn của bà "
+	    "Hồ Thị Thanh Thủy do bà quên mật khẩu.",
+	    "Please reset the password of the mailbox thuyhtt@danang.gov.vn of Ms. Ho Thi Thanh "
+	    "Thuy.",
+	};
+	struct fields_opts o;
+
+	(void)state;
+	fields_opts_init(&o, 2026, 12, "danang.gov.vn");
+	for (gsize i = 0; i < G_N_ELEMENTS(texts); i++) {
+		JsonObject *f = json_object_new();
+		prose_read(texts[i], &o, f);
+		JsonArray *p = json_object_get_array_member(f, "_people");
+		assert_non_null(p);
+		assert_string_equal(
+		    json_object_get_string_member(json_array_get_object_element(p, 0), "address"),
+		    "thuyhtt@danang.gov.vn");
+		json_object_unref(f);
+	}
+}
+
 /* A reply's own text and history: top-posted, bottom-posted, Outlook. */
 static void
 t_history(void **state)
@@ -246,8 +273,12 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(t_rows), cmocka_unit_test(t_people), cmocka_unit_test(t_history),
-	    cmocka_unit_test(t_fill), cmocka_unit_test(t_bounds),
+	    cmocka_unit_test(t_rows),
+	    cmocka_unit_test(t_people),
+	    cmocka_unit_test(t_address_before_person),
+	    cmocka_unit_test(t_history),
+	    cmocka_unit_test(t_fill),
+	    cmocka_unit_test(t_bounds),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
