@@ -354,6 +354,7 @@ fields_extract(const char *text, const struct fields_opts *opts)
 	c.box_slot = -1;
 	c.blank_at = -2;
 	c.bare_date_at = -2;
+	c.name_at = -2;
 	c.people = json_array_new();
 	r->form_code = fields_form_code(text);
 

@@ -210,6 +210,23 @@ labelled_one(struct ctx *c, const char *label, const char *value, gboolean marke
 	if (c->section == S_LIST && person_label && si >= 0 && c->list_rows &&
 	    c->blank_at == c->line_no - 1)
 		c->section = S_NONE;
+	/* "Họ và tên: A" then "Địa chỉ hộp thư: a@…" with no heading: A is the
+	   account's owner, not the contact (an "Email:" names the contact's;
+	   "Hộp thư: a@…" is a list of one) */
+	if (c->section == S_NONE && person_label && !empty &&
+	    (si < 0 || fields_slots[si].kind == K_LIST) &&
+	    strcmp(fields_columns[col].key, "address") == 0 && c->name_at == c->line_no - 1 &&
+	    json_object_has_member(c->r->fields, "contact_name")) {
+		c->person = json_object_new();
+		json_object_set_string_member(
+		    c->person, "full_name",
+		    json_object_get_string_member(c->r->fields, "contact_name"));
+		json_object_remove_member(c->r->fields, "contact_name");
+		c->section = S_ITEM;
+		fields_person_put(c, c->person, col, value);
+		g_free(ln);
+		return;
+	}
 	/* a list without "Người 1:" headings: its first person label */
 	if (c->section == S_LIST && person_label && !empty) {
 		c->person = json_object_new();
@@ -235,11 +252,15 @@ labelled_one(struct ctx *c, const char *label, const char *value, gboolean marke
 			c->section = S_NONE;
 		if (fields_slots[si].kind == K_ADMIN)
 			c->section_filled = !empty;
+		gboolean had_name = json_object_has_member(c->r->fields, "contact_name");
 		gboolean had_date = json_object_has_member(c->r->fields, "request_date");
 		fields_apply_slot(c, si, value);
 		if (!had_date && json_object_has_member(c->r->fields, "request_date") &&
 		    label_is_bare_date(ln))
 			c->bare_date_at = c->line_no;
+		if (!had_name && col >= 0 && strcmp(fields_columns[col].key, "full_name") == 0 &&
+		    json_object_has_member(c->r->fields, "contact_name"))
+			c->name_at = c->line_no;
 		/* "Đơn vị yêu cầu:" alone on its line: the value is on the next;
 		   "Địa điểm: ……" is a blank the unit left empty */
 		gboolean blank = strspn(value, " \t") == strlen(value);

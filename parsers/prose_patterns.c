@@ -12,7 +12,8 @@ static const char *const patterns[P_COUNT] = {
                    "afternoon)|to whom|attn)\\b",
     [P_CLOSING] = "^(?:tran trong|xin cam on|xin chan thanh cam on|cam on|kinh thu|thanks|"
                   "thank you|many thanks|best regards|kind regards|warm regards|regards|"
-                  "sincerely|yours sincerely|yours faithfully|best|than ai|chuc)\\b",
+                  "sincerely|yours sincerely|yours faithfully|best|than ai|"
+                  "chuc(?! vu| danh))\\b",
     [P_REQUEST] = "\\b(?:de nghi|xin|nho|please|would like|request|requests|requesting|kindly|"
                   "dang ky|we need|need|can ho tro|mong)\\b",
     [P_SUBJECT_VERB] =

@@ -167,6 +167,11 @@ static const struct row rows[] = {
     {"identity number is no phone", "CCCD: 048095001234", "contact_phone", NULL},
     {"a numbered name and phone is the contact", "1. Họ và tên: Nguyễn Văn A - ĐT: 0905123456",
      "contact_name", "Nguyễn Văn A"},
+    /* a name, then a mailbox's address: the account's owner, not the contact */
+    {"name then mailbox address",
+     "Họ và tên: Trần Thị Mỹ Duyên\nĐịa chỉ hộp thư: duyenttm@danang.gov.vn", "contact_name", NULL},
+    {"name then e-mail is the contact", "Họ và tên: Trần Thị Mỹ Duyên\nEmail: duyen@gmail.com",
+     "contact_name", "Trần Thị Mỹ Duyên"},
     /* a bare date, then a time: the appointment; a blank line between: not */
     {"bare date then time", "Date: 12/12/2026\nTime: 9.00–11.00", "_when_dt", "2026-12-12T09:00"},
     {"bare date then time is no request date", "Ngày: 12/12/2026\nThời gian: 9h00", "request_date",

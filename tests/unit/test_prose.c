@@ -148,6 +148,26 @@ t_people(void **state)
 	json_object_unref(f);
 }
 
+/* Around a typed form: "Chức vụ:" is no closing "Chúc …"; the signer is
+   the contact when no label named one, and the unit under the name is the
+   one asking. */
+static void
+t_fill_signature(void **state)
+{
+	struct fields_opts o;
+	JsonObject *f = json_object_new();
+
+	(void)state;
+	fields_opts_init(&o, 2026, 12, "danang.gov.vn");
+	json_object_set_string_member(f, "contact_phone", "02363821567");
+	prose_fill("Em gửi lại thông tin hộp thư cần cấp lại mật khẩu:\nChức vụ: Chuyên viên\n"
+	           "Phòng ban: Phòng Tổng hợp\n\nTrân trọng,\nLê Văn Hưng\nSở Xây dựng\n",
+	           &o, f);
+	assert_string_equal(json_object_get_string_member(f, "contact_name"), "Lê Văn Hưng");
+	assert_string_equal(json_object_get_string_member(f, "requesting_unit"), "Sở Xây dựng");
+	json_object_unref(f);
+}
+
 /* An address written before its owner: "hộp thư x@… của bà A", "the
    mailbox x@… of Mr A". */
 static void
@@ -276,6 +296,7 @@ main(void)
 	    cmocka_unit_test(t_rows),
 	    cmocka_unit_test(t_people),
 	    cmocka_unit_test(t_address_before_person),
+	    cmocka_unit_test(t_fill_signature),
 	    cmocka_unit_test(t_history),
 	    cmocka_unit_test(t_fill),
 	    cmocka_unit_test(t_bounds),
