@@ -352,6 +352,9 @@ fields_extract(const char *text, const struct fields_opts *opts)
 	c.r = r;
 	c.pending = -1;
 	c.box_slot = -1;
+	c.blank_at = -2;
+	c.bare_date_at = -2;
+	c.name_at = -2;
 	c.people = json_array_new();
 	r->form_code = fields_form_code(text);
 
@@ -363,8 +366,10 @@ fields_extract(const char *text, const struct fields_opts *opts)
 		gboolean marked;
 		const char *rest;
 
+		c.line_no = i;
 		if (*line == '\0') {
 			g_string_append_c(seen, '\n');
+			c.blank_at = i;
 			c.pending = -1;
 			c.box_slot = -1;
 			c.nfield_cols = 0;
@@ -452,6 +457,10 @@ fields_extract(const char *text, const struct fields_opts *opts)
 		}
 		if ((c.section == S_LIST || c.section == S_LIST_ITEM) &&
 		    strchr(rest, ';') != NULL && fields_pairs_row(&c, rest)) {
+			c.last_key = NULL;
+			continue;
+		}
+		if (marked && c.section != S_ADMIN && fields_numbered_person(&c, rest)) {
 			c.last_key = NULL;
 			continue;
 		}

@@ -135,6 +135,19 @@ value_cut(const struct slot *cur, const char *value, char **tail_label, char **t
 	return cut;
 }
 
+/* Whether a normalised label is a date with nothing saying whose: "Date",
+   "Ngày" (the time on the next line makes it the appointment's). */
+static gboolean
+label_is_bare_date(const char *ln)
+{
+	static const char *const bare[] = {"date", "ngay"};
+
+	for (gsize i = 0; i < G_N_ELEMENTS(bare); i++)
+		if (strcmp(ln, bare[i]) == 0)
+			return TRUE;
+	return FALSE;
+}
+
 /* Handle one labelled line. */
 static void
 labelled_one(struct ctx *c, const char *label, const char *value, gboolean marked)
@@ -192,6 +205,28 @@ labelled_one(struct ctx *c, const char *label, const char *value, gboolean marke
 		g_free(ln);
 		return;
 	}
+	/* people written one per row, a blank line, then a label that names a
+	   field too ("Organisation: …"): the letter goes on, the list ended */
+	if (c->section == S_LIST && person_label && si >= 0 && c->list_rows &&
+	    c->blank_at == c->line_no - 1)
+		c->section = S_NONE;
+	/* "Họ và tên: A" then "Địa chỉ hộp thư: a@…" with no heading: A is the
+	   account's owner, not the contact (an "Email:" names the contact's;
+	   "Hộp thư: a@…" is a list of one) */
+	if (c->section == S_NONE && person_label && !empty &&
+	    (si < 0 || fields_slots[si].kind == K_LIST) &&
+	    strcmp(fields_columns[col].key, "address") == 0 && c->name_at == c->line_no - 1 &&
+	    json_object_has_member(c->r->fields, "contact_name")) {
+		c->person = json_object_new();
+		json_object_set_string_member(
+		    c->person, "full_name",
+		    json_object_get_string_member(c->r->fields, "contact_name"));
+		json_object_remove_member(c->r->fields, "contact_name");
+		c->section = S_ITEM;
+		fields_person_put(c, c->person, col, value);
+		g_free(ln);
+		return;
+	}
 	/* a list without "Người 1:" headings: its first person label */
 	if (c->section == S_LIST && person_label && !empty) {
 		c->person = json_object_new();
@@ -217,7 +252,15 @@ labelled_one(struct ctx *c, const char *label, const char *value, gboolean marke
 			c->section = S_NONE;
 		if (fields_slots[si].kind == K_ADMIN)
 			c->section_filled = !empty;
+		gboolean had_name = json_object_has_member(c->r->fields, "contact_name");
+		gboolean had_date = json_object_has_member(c->r->fields, "request_date");
 		fields_apply_slot(c, si, value);
+		if (!had_date && json_object_has_member(c->r->fields, "request_date") &&
+		    label_is_bare_date(ln))
+			c->bare_date_at = c->line_no;
+		if (!had_name && col >= 0 && strcmp(fields_columns[col].key, "full_name") == 0 &&
+		    json_object_has_member(c->r->fields, "contact_name"))
+			c->name_at = c->line_no;
 		/* "Đơn vị yêu cầu:" alone on its line: the value is on the next;
 		   "Địa điểm: ……" is a blank the unit left empty */
 		gboolean blank = strspn(value, " \t") == strlen(value);
@@ -485,15 +528,19 @@ fields_plain_line(struct ctx *c, const char *line, const char *rest, gboolean ma
 	}
 	if ((c->section == S_LIST || c->section == S_LIST_ITEM) && marked) {
 		fields_item_end(c);
-		if (fields_pairs_row(c, rest) || fields_dash_row(c, rest))
+		if (fields_pairs_row(c, rest) || fields_dash_row(c, rest)) {
+			c->list_rows = TRUE;
 			return;
+		}
 	}
 	/* an unnumbered row of a list: a name, then numbers or labelled values */
 	if ((c->section == S_LIST || c->section == S_LIST_ITEM) && !marked &&
 	    fields_person_row(rest)) {
 		fields_item_end(c);
-		if (fields_dash_row(c, rest))
+		if (fields_dash_row(c, rest)) {
+			c->list_rows = TRUE;
 			return;
+		}
 	}
 	/* the closing words end a list: the signature's name is no visitor */
 	if (line_is_closing(rest)) {
@@ -509,6 +556,7 @@ fields_plain_line(struct ctx *c, const char *line, const char *rest, gboolean ma
 		JsonObject *p = json_object_new();
 		fields_put(p, "full_name", fields_read_name(rest));
 		fields_people_add(c, p);
+		c->list_rows = TRUE;
 		return;
 	}
 	if (c->last_key != NULL && !marked && c->continued < 4) {

@@ -249,6 +249,7 @@ fields_table_row(struct ctx *c, const char *line)
 	}
 	fields_people_add(c, p);
 	c->section = S_LIST;
+	c->list_rows = TRUE;
 	g_strfreev(cells);
 	return TRUE;
 }
@@ -322,15 +323,26 @@ fields_dash_row(struct ctx *c, const char *rest)
 	return TRUE;
 }
 
-/* "Họ và tên: A; Chức vụ: B; …": a person as labelled pairs on one line.
-   Returns FALSE when fewer than two pairs name person columns. */
-gboolean
-fields_pairs_row(struct ctx *c, const char *rest)
+/* A person written as labelled pairs on one line, "Họ và tên: A; Chức vụ: B"
+   or "Full name: A - Position: B - Mobile: C": a piece starts at ";", or at
+   " - ", "|" or "," before a short label and its colon (a dash inside a
+   value, "Phòng Tin học - Thống kê", stays).  Counts the pairs that name
+   person columns, and tells which columns came first and whether one says
+   more than a contact would (position, department, address, identity). */
+static JsonObject *
+pairs_person(struct ctx *c, const char *rest, int *named, int *first, gboolean *more)
 {
-	char **pairs = g_strsplit_set(rest, ";", 16);
-	JsonObject *p = json_object_new();
-	int named = 0;
+	static GRegex *re;
 
+	if (re == NULL)
+		re =
+		    g_regex_new("\\s*(?:;|\\s[-–|]\\s|,)\\s*(?=[^:;,|\\-–\\d]{1,30}:)", 0, 0, NULL);
+	char **pairs = g_regex_split_full(re, rest, -1, 0, 0, 16, NULL);
+	JsonObject *p = json_object_new();
+
+	*named = 0;
+	*first = -1;
+	*more = FALSE;
 	for (int i = 0; pairs[i] != NULL; i++) {
 		char *colon = strchr(pairs[i], ':');
 		if (colon == NULL)
@@ -340,16 +352,58 @@ fields_pairs_row(struct ctx *c, const char *rest)
 		int score, col = fields_column_match(ln, &score);
 		if (col >= 0) {
 			fields_person_put(c, p, col, colon + 1);
-			named++;
+			if (*named == 0 && i == 0)
+				*first = col;
+			const char *key = fields_columns[col].key;
+			*more |= strcmp(key, "full_name") != 0 && strcmp(key, "phone") != 0;
+			(*named)++;
 		}
 		g_free(ln);
 	}
 	g_strfreev(pairs);
-	if (named < 2) {
+	return p;
+}
+
+/* "Họ và tên: A; Chức vụ: B; …": a person as labelled pairs on one line.
+   Returns FALSE when fewer than two pairs name person columns, or when a
+   line without ";" does not start with one. */
+gboolean
+fields_pairs_row(struct ctx *c, const char *rest)
+{
+	int named, first;
+	gboolean more;
+	JsonObject *p = pairs_person(c, rest, &named, &first, &more);
+
+	/* without ";" the pairs start at the line's start: "Ông A, CCCD: …,
+	   ĐT: …" is a dashed row, its name unlabelled */
+	if (named < 2 || (strchr(rest, ';') == NULL && first < 0)) {
 		json_object_unref(p);
 		return FALSE;
 	}
 	fields_people_add(c, p);
+	return TRUE;
+}
+
+/* "1. Full name: A - Position: B - Mobile: C" outside any list: a numbered
+   person, when the name comes first and a pair says more than a contact's
+   name and phone would.  Opens the list the next rows go on. */
+gboolean
+fields_numbered_person(struct ctx *c, const char *rest)
+{
+	int named, first;
+	gboolean more;
+	JsonObject *p = pairs_person(c, rest, &named, &first, &more);
+
+	if (named < 2 || !more || first < 0 ||
+	    strcmp(fields_columns[first].key, "full_name") != 0) {
+		json_object_unref(p);
+		return FALSE;
+	}
+	fields_item_end(c);
+	fields_people_add(c, p);
+	c->section = S_LIST;
+	c->ncolumns = 0;
+	c->list_rows = TRUE;
 	return TRUE;
 }
 

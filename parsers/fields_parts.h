@@ -129,6 +129,11 @@ struct ctx {
 	gboolean section_filled; /* the section's heading was followed by a value */
 	int field_cols[16];      /* a table row of field labels: slot per cell, -1 none */
 	int nfield_cols;
+	gboolean list_rows; /* the open list's people were written one per row */
+	int line_no;        /* the line being read */
+	int blank_at;       /* the last blank line, or -2 */
+	int bare_date_at;   /* the line of a bare "Date:" that gave request_date, or -2 */
+	int name_at;        /* the line whose name label gave contact_name, or -2 */
 };
 
 /* The longest line read as one person or as people after a list's label,
@@ -185,6 +190,10 @@ gboolean fields_dash_row(struct ctx *c, const char *rest);
 /* "Họ và tên: A; Chức vụ: B; …": a person as labelled pairs on one line.
    Returns FALSE when fewer than two pairs name person columns. */
 gboolean fields_pairs_row(struct ctx *c, const char *rest);
+/* "1. Full name: A - Position: B" outside any list: a numbered person, when
+   the name comes first and a pair says more than a contact's name and phone
+   would; opens the list.  FALSE for any other line. */
+gboolean fields_numbered_person(struct ctx *c, const char *rest);
 /* Whether a piece of an inline list looks like a person's name: two to six
    capitalised words, no digits, no word of an organisation's name. */
 gboolean fields_looks_like_name(const char *piece);

@@ -362,6 +362,16 @@ set_when(const struct slot_ctx *x, const char *value)
 	if (json_object_has_member(x->o, "_when_from"))
 		return;
 	norm_time_range(value, x->y, x->m, &d, &from, &to);
+	/* "Date: 12/12/2026" then "Time: 9.00–11.00": the day is the
+	   appointment's, not the request's */
+	if (!json_object_has_member(x->o, "_when_dt") && d.y == 0 && from.h >= 0 &&
+	    x->c->bare_date_at == x->c->line_no - 1 &&
+	    json_object_has_member(x->o, "request_date")) {
+		char *day = g_strdup(json_object_get_string_member(x->o, "request_date"));
+		json_object_remove_member(x->o, "request_date");
+		fields_put(x->o, "_when_date", g_strdup(day));
+		fields_put(x->o, "_when_dt", day);
+	}
 	if (json_object_has_member(x->o, "_when_dt")) {
 		/* "Date: 15/12/2026" then "Time: 2:30 pm": the time of that day */
 		const char *day = json_object_get_string_member(x->o, "_when_dt");
@@ -498,6 +508,7 @@ set_list(const struct slot_ctx *x, const char *value)
 {
 	x->c->section = S_LIST;
 	x->c->ncolumns = 0;
+	x->c->list_rows = FALSE;
 	fields_list_inline(x->c, value);
 }
 

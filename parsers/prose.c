@@ -20,7 +20,7 @@ static const char unit_heads[] =
     "board|agency|authority|bank|vnpt|viettel|fpt|cmc|mobifone|the";
 static const char unit_tails[] =
     "committee|centre|center|department|agency|company|university|hospital|board|office|"
-    "authority|bank|corporation|jsc|ltd|co|institute|school|college|police|treasury";
+    "authority|bank|corporation|jsc|ltd|co|institute|school|college|police|treasury|unit";
 
 /* Whether folded text starts with one of a '|' list's words, whole, and
    has more words after it. */
@@ -64,6 +64,9 @@ prose_is_unit(const char *f)
 	for (const char *p = f; *p != '\0'; p++)
 		words += *p == ' ';
 	if (*f == '\0' || words > 16 || strchr(f, '@') != NULL)
+		return FALSE;
+	/* "our unit", "this office": the writer's own, not a name */
+	if (words == 2 && starts_with_word(f, "our|my|your|their|this|that|a|an"))
 		return FALSE;
 	return starts_with_word(f, unit_heads) || ends_with_word(f, unit_tails);
 }

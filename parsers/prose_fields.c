@@ -65,6 +65,26 @@ person_read(const struct sent *s, const char *name, gsize fb, gsize fe, gboolean
 	return p;
 }
 
+/* "hộp thư thuyhtt@danang.gov.vn của bà Thủy", "the mailbox a@b.vn of Mr
+   A": an address just before "của"/"cho"/"of"/"for" and the person is
+   hers, when none follows her name. */
+static void
+address_before(JsonObject *p, const char *before)
+{
+	static GRegex *re;
+	GMatchInfo *mi = NULL;
+
+	if (re == NULL)
+		re = g_regex_new("(\\S+@\\S+)\\s+(?:cua|cho|thuoc|of|for|belonging to)\\s*$", 0, 0,
+		                 NULL);
+	if (!json_object_has_member(p, "address") && g_regex_match(re, before, 0, &mi)) {
+		char *a = g_match_info_fetch(mi, 1);
+		prose_put(p, "address", norm_email(a));
+		g_free(a);
+	}
+	g_match_info_free(mi);
+}
+
 /* A person found in a sentence. */
 struct person {
 	char *name;
@@ -153,6 +173,7 @@ prose_read_people(struct prose *x, const struct sent *s)
 		char *before = g_strndup(s->f + from, pp->nb - from);
 		JsonObject *p =
 		    person_read(s, pp->name, pp->ne, pp->end, prose_has(P_ID_WORD, before));
+		address_before(p, before);
 		if (pp->self || pp->contact) {
 			prose_put(x->fields, "contact_name", g_strdup(pp->name));
 			if (json_object_has_member(p, "phone"))

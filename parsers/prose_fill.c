@@ -7,10 +7,11 @@
 
 /* What the sentences around a typed form may add: who asks, the request's
    day and hours, what for, the mailbox action, the kind of support the
-   problem's words name.  The rest of a covering
-   mail (names, phones, the request sentence) is the form's to give. */
+   problem's words name, the writer's name when no label gave a contact.
+   The rest of a covering mail (phones, the request sentence) is the form's
+   to give. */
 static const char *const fill_keys[] = {
-    "requesting_unit", "purpose",    "mailbox_action", "category",
+    "requesting_unit", "purpose",    "mailbox_action", "category", "contact_name",
     "_when_date",      "_when_from", "_when_to",       "_when_dt",
 };
 
@@ -49,6 +50,18 @@ unit_asks(const char *text, const char *unit)
 	return yes;
 }
 
+/* Whether unit stands on a line of its own under the writer's name: the
+   signature says whom the writer asks for. */
+static gboolean
+unit_signs(const char *text, const char *unit)
+{
+	char *line = g_strdup_printf("\n%s\n", unit);
+	gboolean yes = strstr(text, line) != NULL;
+
+	g_free(line);
+	return yes;
+}
+
 /* Whether o has one of keys. */
 static gboolean
 has_any(JsonObject *o, const char *const *keys, gsize n)
@@ -82,7 +95,8 @@ prose_fill(const char *text, const struct fields_opts *opts, JsonObject *fields)
 		if (k[0] == '_' && timed)
 			continue;
 		if (strcmp(k, "requesting_unit") == 0 &&
-		    !unit_asks(text, json_object_get_string_member(scratch, k)))
+		    !unit_asks(text, json_object_get_string_member(scratch, k)) &&
+		    !unit_signs(text, json_object_get_string_member(scratch, k)))
 			continue;
 		json_object_set_member(fields, k,
 		                       json_node_copy(json_object_get_member(scratch, k)));

@@ -12,7 +12,8 @@ static const char *const patterns[P_COUNT] = {
                    "afternoon)|to whom|attn)\\b",
     [P_CLOSING] = "^(?:tran trong|xin cam on|xin chan thanh cam on|cam on|kinh thu|thanks|"
                   "thank you|many thanks|best regards|kind regards|warm regards|regards|"
-                  "sincerely|yours sincerely|yours faithfully|best|than ai|chuc)\\b",
+                  "sincerely|yours sincerely|yours faithfully|best|than ai|"
+                  "chuc(?! vu| danh))\\b",
     [P_REQUEST] = "\\b(?:de nghi|xin|nho|please|would like|request|requests|requesting|kindly|"
                   "dang ky|we need|need|can ho tro|mong)\\b",
     [P_SUBJECT_VERB] =
@@ -104,11 +105,16 @@ prose_init(void)
 		return;
 	for (int i = 0; i < P_COUNT; i++)
 		prose_res[i] = g_regex_new(patterns[i], G_REGEX_OPTIMIZE, 0, NULL);
-	/* a courtesy word, then two to six capitalised words */
+	/* a courtesy word, then two to six capitalised words; after "liên hệ" a
+	   title stands for the courtesy word ("liên hệ Chánh Văn phòng Nguyễn
+	   Văn Bình") */
 	prose_name_re =
 	    g_regex_new("(?<![\\p{L}\\p{M}])((?i:em|tôi|toi|mình|minh)\\s+(?i:là|la)|"
 	                "(?i:liên hệ|lien he|contact person|contact|đầu mối|dau moi)\\s+"
 	                "(?i:là|la|is)|"
+	                "(?i:liên hệ|lien he|đầu mối|dau moi)\\s+(?i:(?:phó |pho )?(?:chánh văn "
+	                "phòng|chanh van phong|trưởng phòng|truong phong|giám đốc|giam doc)|"
+	                "chuyên viên|chuyen vien|cán bộ|can bo|văn thư|van thu|kế toán|ke toan)|"
 	                "(?i:i am|i'm|my name is)|(?i:đồng chí|dong "
 	                "chi|đ/c|d/c|ông|bà|anh|chị|cô|chú|ong|ba|chi|mr|mrs|"
 	                "ms|miss|dr|madam))\\.?\\s+(\\p{Lu}[\\p{L}\\p{M}'’]*(?:\\s+\\p{Lu}"

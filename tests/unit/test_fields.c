@@ -165,6 +165,22 @@ static const struct row rows[] = {
     {"labelled mobile of two", "Điện thoại: 0236 3888 410 - Mobile: 0905 123 456", "contact_phone",
      "0905123456"},
     {"identity number is no phone", "CCCD: 048095001234", "contact_phone", NULL},
+    {"a numbered name and phone is the contact", "1. Họ và tên: Nguyễn Văn A - ĐT: 0905123456",
+     "contact_name", "Nguyễn Văn A"},
+    /* a name, then a mailbox's address: the account's owner, not the contact */
+    {"name then mailbox address",
+     "Họ và tên: Trần Thị Mỹ Duyên\nĐịa chỉ hộp thư: duyenttm@danang.gov.vn", "contact_name", NULL},
+    {"name then e-mail is the contact", "Họ và tên: Trần Thị Mỹ Duyên\nEmail: duyen@gmail.com",
+     "contact_name", "Trần Thị Mỹ Duyên"},
+    /* a bare date, then a time: the appointment; a blank line between: not */
+    {"bare date then time", "Date: 12/12/2026\nTime: 9.00–11.00", "_when_dt", "2026-12-12T09:00"},
+    {"bare date then time is no request date", "Ngày: 12/12/2026\nThời gian: 9h00", "request_date",
+     NULL},
+    {"bare date, blank, time", "Date: 12/12/2026\n\nTime: 9:00", "request_date", "2026-12-12"},
+    /* rows of people, a blank line, then a field: the list has ended */
+    {"field after a list of rows",
+     "Visitors:\n- Mr. Park Ji-hoon, passport M12345678\n\nOrganisation: Samsung SDS Vietnam",
+     "requesting_unit", "Samsung SDS Vietnam"},
 };
 
 /* Each row through fields_extract. */
@@ -264,6 +280,14 @@ t_people_forms(void **state)
 	    {"name lines, a column again is the next person",
 	     "Visitors\nName: John Smith\nPassport: C1234567\nName: Jane Roe\nID: 048095001234", 2,
 	     1, "id_no", "048095001234"},
+	    {"numbered labelled pairs, no heading",
+	     "1. Full name: Nguyen Thi Lan Anh - Position: Project assistant - Mobile: 0905 135 "
+	     "790\n"
+	     "2. Full name: Tran Duc Minh - Position: IT officer - Mobile: 0914 246 802",
+	     2, 1, "position", "IT officer"},
+	    {"a dash inside a labelled value stays",
+	     "1. Họ và tên: Lê Hoàng Phúc - Phòng: Tin học - Thống kê - ĐT: 0914778990", 1, 0,
+	     "department", "Tin học - Thống kê"},
 	    {"passport", "Visitors\nName: John Smith\nPassport: c 1234567", 1, 0, "id_no",
 	     "C1234567"},
 	    {"people inline",

@@ -27,10 +27,22 @@ static const struct row rows[] = {
      "requesting_unit", "Hai Chau District People's Committee"},
     {"unit we are from", "We are from VNPT Da Nang and would like to visit the server room.",
      "requesting_unit", "VNPT Da Nang"},
+    {"unit named by its last word, unit",
+     "The Smart City Project Management Unit would like to request two new mailboxes.",
+     "requesting_unit", "Smart City Project Management Unit"},
+    {"our unit is no name", "Our unit would like to request two new mailboxes.", "requesting_unit",
+     NULL},
     {"a bare office word is no unit", "Văn phòng gửi phiếu đề nghị.", "requesting_unit", NULL},
     {"contact after liên hệ",
      "Mọi thông tin xin liên hệ ông Trần Văn Nam, số điện thoại 0935 246 810.", "contact_name",
      "Trần Văn Nam"},
+    {"a title stands for the courtesy word",
+     "Moi chi tiet xin lien he Chanh Van phong Nguyen Van Binh, DT 0236 3 822 111.", "contact_name",
+     "Nguyen Van Binh"},
+    {"a title after liên hệ, with diacritics",
+     "Xin liên hệ Phó Trưởng phòng Lê Thị Hà để biết thêm.", "contact_name", "Lê Thị Hà"},
+    {"a title before a department is no contact",
+     "Tạo hộp thư cho bà Đặng Thu Trang, chuyên viên Phòng Ngân sách.", "contact_name", NULL},
     {"contact's phone", "Mọi thông tin xin liên hệ ông Trần Văn Nam, số điện thoại 0935 246 810.",
      "contact_phone", "0935246810"},
     {"the writer introduces themself", "Em là Nguyễn Thị Hoa ở Sở Tư pháp.", "contact_name",
@@ -136,6 +148,53 @@ t_people(void **state)
 	json_object_unref(f);
 }
 
+/* Around a typed form: "Chức vụ:" is no closing "Chúc …"; the signer is
+   the contact when no label named one, and the unit under the name is the
+   one asking. */
+static void
+t_fill_signature(void **state)
+{
+	struct fields_opts o;
+	JsonObject *f = json_object_new();
+
+	(void)state;
+	fields_opts_init(&o, 2026, 12, "danang.gov.vn");
+	json_object_set_string_member(f, "contact_phone", "02363821567");
+	prose_fill("Em gửi lại thông tin hộp thư cần cấp lại mật khẩu:\nChức vụ: Chuyên viên\n"
+	           "Phòng ban: Phòng Tổng hợp\n\nTrân trọng,\nLê Văn Hưng\nSở Xây dựng\n",
+	           &o, f);
+	assert_string_equal(json_object_get_string_member(f, "contact_name"), "Lê Văn Hưng");
+	assert_string_equal(json_object_get_string_member(f, "requesting_unit"), "Sở Xây dựng");
+	json_object_unref(f);
+}
+
+/* An address written before its owner: "hộp thư x@… của bà A", "the
+   mailbox x@… of Mr A". */
+static void
+t_address_before_person(void **state)
+{
+	static const char *const texts[] = {
+	    "Văn phòng đề nghị cấp lại mật khẩu hộp thư công vụ thuyhtt@danang.gov.vn của bà "
+	    "Hồ Thị Thanh Thủy do bà quên mật khẩu.",
+	    "Please reset the password of the mailbox thuyhtt@danang.gov.vn of Ms. Ho Thi Thanh "
+	    "Thuy.",
+	};
+	struct fields_opts o;
+
+	(void)state;
+	fields_opts_init(&o, 2026, 12, "danang.gov.vn");
+	for (gsize i = 0; i < G_N_ELEMENTS(texts); i++) {
+		JsonObject *f = json_object_new();
+		prose_read(texts[i], &o, f);
+		JsonArray *p = json_object_get_array_member(f, "_people");
+		assert_non_null(p);
+		assert_string_equal(
+		    json_object_get_string_member(json_array_get_object_element(p, 0), "address"),
+		    "thuyhtt@danang.gov.vn");
+		json_object_unref(f);
+	}
+}
+
 /* A reply's own text and history: top-posted, bottom-posted, Outlook. */
 static void
 t_history(void **state)
@@ -234,8 +293,13 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(t_rows), cmocka_unit_test(t_people), cmocka_unit_test(t_history),
-	    cmocka_unit_test(t_fill), cmocka_unit_test(t_bounds),
+	    cmocka_unit_test(t_rows),
+	    cmocka_unit_test(t_people),
+	    cmocka_unit_test(t_address_before_person),
+	    cmocka_unit_test(t_fill_signature),
+	    cmocka_unit_test(t_history),
+	    cmocka_unit_test(t_fill),
+	    cmocka_unit_test(t_bounds),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
