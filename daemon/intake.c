@@ -247,18 +247,6 @@ may_follow_up(struct intake *in, gint64 request_id, const struct message *m, cha
 	return ok;
 }
 
-/* Whether the message is a copy of one stored before. */
-static int
-is_copy(struct intake *in, const struct message *m, const char *data, gsize len, gint64 *request_id,
-        char **cause)
-{
-	char *sha = g_compute_checksum_for_data(G_CHECKSUM_SHA256, (const guchar *)data, len);
-	int seen = store_message_seen(in->st, m->message_id, sha, request_id, cause);
-
-	g_free(sha);
-	return seen;
-}
-
 /* Keep a forward of a message already received with that message's
    request, as a `forwarded` event: 1 joined, 0 not such a forward, -1 on
    a database error. */
@@ -291,11 +279,11 @@ join_forward(struct intake *in, struct stored_message *sm, const struct message 
 
 /* Whether a message's documents need reading: not a copy. */
 gboolean
-intake_needs_documents(struct intake *in, const struct message *m, const char *data, gsize len)
+intake_needs_documents(struct intake *in, const struct message *m, const char *sha256)
 {
 	char *cause = NULL;
 	gint64 request = 0;
-	gboolean needs = is_copy(in, m, data, len, &request, &cause) != 1;
+	gboolean needs = store_message_seen(in->st, m->message_id, sha256, &request, &cause) != 1;
 
 	g_free(cause);
 	return needs;
@@ -315,9 +303,10 @@ commands_in(const struct message *m)
 /* Handle one message; see intake.h. */
 int
 intake_message(struct intake *in, const char *mailbox, uint32_t uidvalidity, uint32_t uid,
-               const char *data, gsize len, gsize full, struct answer *a, char **cause)
+               const char *data, gsize len, gsize full, const char *sha256, struct answer *a,
+               char **cause)
 {
-	char *sha = NULL, *path = NULL, *automatic = NULL;
+	char *sha = g_strdup(sha256), *path = NULL, *automatic = NULL;
 	struct stored_message sm = {0};
 	const struct message *m = a->m;
 	const struct reading *rd = a->rd;

@@ -39,16 +39,18 @@ void intake_reset_rules(void);
 /* Load the templates for the configured language; NULL with *cause. */
 struct intake *intake_new(const struct config *cfg, struct store *st, char **cause);
 /* Whether a message's documents need reading: anything but a copy of a
-   message already received (a best guess: intake_message checks again). */
-gboolean intake_needs_documents(struct intake *in, const struct message *m, const char *data,
-                                gsize len);
+   message already received (a best guess: intake_message checks again);
+   sha256 is the SHA-256 (hex) of its bytes as fetched. */
+gboolean intake_needs_documents(struct intake *in, const struct message *m, const char *sha256);
 /* Handle one message of a mailbox, of which len of full bytes were fetched
    (one over max_message_size only in part, its header block read alone: the
    problem is noted), with what a reader process made of it (the daemon
-   never reads a message's bytes itself); 0 done, -1 database or spool
-   failure. */
+   never reads a message's bytes itself); sha256 is the SHA-256 (hex) of the
+   len bytes when the caller has it (NULL: computed here), so that a message
+   is hashed once; 0 done, -1 database or spool failure. */
 int intake_message(struct intake *in, const char *mailbox, uint32_t uidvalidity, uint32_t uid,
-                   const char *data, gsize len, gsize full, struct answer *a, char **cause);
+                   const char *data, gsize len, gsize full, const char *sha256, struct answer *a,
+                   char **cause);
 /* Whether the last failure was the storage's (database fault, spool write):
    then the whole batch is rolled back; any other failure is the message's. */
 gboolean intake_faulted(const struct intake *in);

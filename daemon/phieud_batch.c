@@ -112,8 +112,9 @@ item_store(struct daemon *dm, struct mbox *b, struct item *it, gboolean *held, c
 	if (it->failure == NULL) {
 		if (store_savepoint(dm->st, cause) != 0)
 			return -1;
-		ok = intake_message(dm->in, b->cfg->name, b->uidvalidity, it->uid, data, len,
-		                    it->size > len ? it->size : len, it->a, &why) == 0;
+		ok =
+		    intake_message(dm->in, b->cfg->name, b->uidvalidity, it->uid, data, len,
+		                   it->size > len ? it->size : len, item_sha(it), it->a, &why) == 0;
 		if (!ok && intake_faulted(dm->in)) {
 			*cause = why;
 			return -1;
@@ -233,7 +234,7 @@ on_answer(void *tag, struct answer *a, void *arg)
 		it->failure = g_strdup(a->failed);
 		answer_free(a);
 	} else if (a->documents && !it->partial &&
-	           intake_needs_documents(dm->in, a->m, data, len)) {
+	           intake_needs_documents(dm->in, a->m, item_sha(it))) {
 		/* its documents and scans are read in the document lane, so a long
 		   OCR never holds up other mail; the quick answer is kept meanwhile */
 		answer_free(it->a);

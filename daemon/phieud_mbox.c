@@ -39,7 +39,17 @@ item_free(gpointer p)
 		g_bytes_unref(it->raw);
 	answer_free(it->a);
 	g_free(it->failure);
+	g_free(it->sha);
 	g_free(it);
+}
+
+/* The SHA-256 of an item's bytes; see phieud_parts.h. */
+const char *
+item_sha(struct item *it)
+{
+	if (it->sha == NULL && it->raw != NULL)
+		it->sha = g_compute_checksum_for_bytes(G_CHECKSUM_SHA256, it->raw);
+	return it->sha;
 }
 
 /* Forget the UIDs found and any batch not yet stored: they stay unmarked on

@@ -40,6 +40,7 @@ struct item {
 	uint32_t uid;
 	uint32_t size;    /* RFC822.SIZE */
 	GBytes *raw;      /* NULL: the server did not return it */
+	char *sha;        /* raw's SHA-256 once item_sha() computed it, or NULL */
 	struct answer *a; /* what a reader made of it */
 	char *failure;    /* the reader crashed, overran or answered wrong: why */
 	gboolean waiting; /* its answer has not come back */
@@ -96,6 +97,8 @@ struct daemon {
 
 /* Release a batch item (a GPtrArray free function). */
 void item_free(gpointer p);
+/* The SHA-256 of an item's bytes, computed once (NULL without bytes). */
+const char *item_sha(struct item *it);
 /* Record that a mailbox was read. */
 void health_ok(struct mbox *b);
 /* Drop a mailbox's session after a failure and set when to try again; takes cause. */

@@ -112,7 +112,9 @@ int
 spool_put(struct spool *sp, const char *kind, gboolean mail, const char *data, gsize len,
           char **path, char **sha_out, char **cause)
 {
-	char *sha = g_compute_checksum_for_data(G_CHECKSUM_SHA256, (const guchar *)data, len);
+	char *sha = sha_out != NULL && *sha_out != NULL
+	                ? g_strdup(*sha_out)
+	                : g_compute_checksum_for_data(G_CHECKSUM_SHA256, (const guchar *)data, len);
 	char sub[3] = {sha[0], sha[1], '\0'};
 	char *dir = g_build_filename(sp->dir, kind, sub, NULL);
 	char *file = g_strdup_printf("%s/%s%s", dir, sha, mail ? ".eml" : "");
@@ -155,7 +157,7 @@ fail:
 out:
 	if (rc == 0 && path != NULL)
 		*path = g_strdup(file);
-	if (rc == 0 && sha_out != NULL)
+	if (rc == 0 && sha_out != NULL && *sha_out == NULL)
 		*sha_out = g_strdup(sha);
 	g_free(sha);
 	g_free(dir);

@@ -23,7 +23,8 @@ struct spool;
 /* The spool under dir (created, mode 0750); NULL with *cause. */
 struct spool *spool_open(const char *dir, char **cause);
 /* Keep data in spool/kind/xx/ under its digest (".eml" for kinds that are
-   mail); *path gets the file's path, *sha (may be NULL) its digest. */
+   mail); *path gets the file's path.  sha may be NULL; *sha is the data's
+   SHA-256 (hex) when the caller has it already, else NULL and set to it. */
 int spool_put(struct spool *sp, const char *kind, gboolean mail, const char *data, gsize len,
               char **path, char **sha, char **cause);
 /* Make the files put since the last call durable, with their directories. */

@@ -82,6 +82,7 @@ UNPACKED_LIMIT = 1 << 20             # max_unpacked_size in the bad-input test
 BOMB_SIZE = 64 << 20                 # what the zip bomb's entry inflates to
 SLOW_PAGES = 16                      # pages of the scan read while typed mail is served
 OVERRUN_PAGES = 48                   # pages of the scan that overruns read_timeout
+                                     # (max_pages raised above it in that test)
 SPEED_PAGES = 4                      # pages of the scan timed in the reader and in parse
 READ_TIMEOUT = 10                    # read_timeout there: twice the least config.c
                                      # allows, so that a loaded machine still reads
@@ -753,7 +754,9 @@ class Attachments(IntegrationCase):
     # --- 4. a reader that overruns its time ---------------------------------------------
 
     def test_reader_overrun(self):
-        self.conf = self.write_config(extra=f"workers = 1;\nread_timeout = {READ_TIMEOUT};\n")
+        # max_pages above the scan's pages: it is read (and overruns), not refused
+        self.conf = self.write_config(extra=f"workers = 1;\nread_timeout = {READ_TIMEOUT};\n"
+                                            f"max_pages = {OVERRUN_PAGES + 16};\n")
         sender = "kythuat@stnmt.danang.gov.vn"
         values = dict(unit="Sở Tài nguyên và Môi trường", name="Phan Văn Khoa",
                       phone_typed="0905 318 277", email=sender,
