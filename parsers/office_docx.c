@@ -519,13 +519,14 @@ office_docx(const guint8 *data, gsize len, const struct doc_limits *lim, struct 
 	out->source = "docx";
 	if (!zipr_open(&zr, data, len, lim, "DOCX", out))
 		return;
-	if ((name = main_part(&zr, "word/document.xml", out)) == NULL) {
+	if ((name = zipxml_main_part(&zr, "word/document.xml", out)) == NULL) {
 		zipr_close(&zr);
 		return;
 	}
 	r = zipr_xml(&zr, name, &doc, out);
 	if (r == 0)
-		doc_fail(out, DOC_BROKEN, "not a DOCX: no %s in it, it is %s", name, zip_kind(&zr));
+		doc_fail(out, DOC_BROKEN, "not a DOCX: no %s in it, it is %s", name,
+		         zipxml_kind(&zr));
 	g_free(name);
 	if (r <= 0) {
 		zipr_close(&zr);
@@ -537,7 +538,7 @@ office_docx(const guint8 *data, gsize len, const struct doc_limits *lim, struct 
 	if (r > 0)
 		docx_styles(&d, styles);
 	xmlNode *body = xml_child(xmlDocGetRootElement(doc), "body");
-	if (optional_failed(r, out)) {
+	if (zipxml_optional_failed(r, out)) {
 		/* refused: the cause is set */
 	} else if (!w_is(xmlDocGetRootElement(doc), "document") || body == NULL) {
 		doc_fail(out, DOC_BROKEN, "not a DOCX: word/document.xml has no w:document/w:body");

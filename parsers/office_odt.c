@@ -372,7 +372,7 @@ office_odt(const guint8 *data, gsize len, const struct doc_limits *lim, struct d
 	r = zipr_xml(&zr, "content.xml", &doc, out);
 	if (r == 0)
 		doc_fail(out, DOC_BROKEN, "not an ODT: no content.xml in it, it is %s",
-		         zip_kind(&zr));
+		         zipxml_kind(&zr));
 	if (r <= 0) {
 		zipr_close(&zr);
 		return;
@@ -383,7 +383,7 @@ office_odt(const guint8 *data, gsize len, const struct doc_limits *lim, struct d
 	r = zipr_xml(&zr, "styles.xml", &styles, out);
 	if (r > 0)
 		odt_decls(&o, xmlDocGetRootElement(styles));
-	if (!optional_failed(r, out)) {
+	if (!zipxml_optional_failed(r, out)) {
 		xmlNode *root = xmlDocGetRootElement(doc);
 		xmlNode *text = xml_child(xml_child(root, "body"), "text");
 		odt_decls(&o, root);

@@ -450,7 +450,7 @@ rels_by_id(xmlDoc *rels, const char *id, const char *base)
 static gboolean
 xlsx_strings(struct zipr *zr, struct xlsx *x, xmlDoc *rels, const char *base, struct doc_text *out)
 {
-	char *name = rels != NULL ? rels_target(rels, "/sharedStrings", base) : NULL;
+	char *name = rels != NULL ? zipxml_rels_target(rels, "/sharedStrings", base) : NULL;
 	xmlDoc *doc;
 	int r = zipr_xml(zr, name != NULL ? name : "xl/sharedStrings.xml", &doc, out);
 
@@ -520,14 +520,14 @@ sheet_xlsx(const guint8 *data, gsize len, const struct doc_limits *lim, struct d
 	out->source = "xlsx";
 	if (!zipr_open(&zr, data, len, lim, "XLSX", out))
 		return;
-	if ((wbname = main_part(&zr, "xl/workbook.xml", out)) == NULL) {
+	if ((wbname = zipxml_main_part(&zr, "xl/workbook.xml", out)) == NULL) {
 		zipr_close(&zr);
 		return;
 	}
 	r = zipr_xml(&zr, wbname, &wb, out);
 	if (r == 0)
 		doc_fail(out, DOC_BROKEN, "not an XLSX: no %s in it, it is %s", wbname,
-		         zip_kind(&zr));
+		         zipxml_kind(&zr));
 	if (r <= 0) {
 		g_free(wbname);
 		zipr_close(&zr);
@@ -546,13 +546,13 @@ sheet_xlsx(const guint8 *data, gsize len, const struct doc_limits *lim, struct d
 	    xml_attr(pr, "date1904") != NULL && (strcmp(xml_attr(pr, "date1904"), "1") == 0 ||
 	                                         strcmp(xml_attr(pr, "date1904"), "true") == 0);
 	r = zipr_xml(&zr, relsname, &rels, out);
-	if (!optional_failed(r, out) && xlsx_strings(&zr, &x, rels, base, out)) {
-		stname = rels != NULL ? rels_target(rels, "/styles", base) : NULL;
+	if (!zipxml_optional_failed(r, out) && xlsx_strings(&zr, &x, rels, base, out)) {
+		stname = rels != NULL ? zipxml_rels_target(rels, "/styles", base) : NULL;
 		r = zipr_xml(&zr, stname != NULL ? stname : "xl/styles.xml", &styles, out);
 		g_free(stname);
 		if (r > 0)
 			xlsx_styles(&x, styles);
-		if (!optional_failed(r, out))
+		if (!zipxml_optional_failed(r, out))
 			xlsx_sheets(&zr, &x, wb, rels, base, out);
 	}
 	if (styles != NULL)
@@ -704,7 +704,7 @@ sheet_csv(const guint8 *data, gsize len, const struct doc_limits *lim, struct do
 
 	out->source = "csv";
 	if (len > lim->max_part) {
-		char *a = size_text(len), *b = size_text(lim->max_part);
+		char *a = zipxml_size_text(len), *b = zipxml_size_text(lim->max_part);
 		doc_fail(out, DOC_REFUSED, "CSV of %s, over the limit of %s", a, b);
 		g_free(a), g_free(b);
 		return;

@@ -8,7 +8,7 @@
 
 /* A size for people ("4.0 GB"), with a plain space. */
 char *
-size_text(guint64 n)
+zipxml_size_text(guint64 n)
 {
 	char *s = g_format_size(n);
 	char *nbsp;
@@ -61,7 +61,7 @@ zipr_check(struct zipr *zr, struct doc_text *out)
 		if (!(st.valid & ZIP_STAT_SIZE))
 			continue;
 		if (st.size > lim->max_unpacked) {
-			a = size_text(st.size), b = size_text(lim->max_unpacked);
+			a = zipxml_size_text(st.size), b = zipxml_size_text(lim->max_unpacked);
 			doc_fail(out, DOC_REFUSED,
 			         "zip entry %s unpacks to %s, over the limit of %s (a zip bomb?)",
 			         name, a, b);
@@ -70,7 +70,7 @@ zipr_check(struct zipr *zr, struct doc_text *out)
 		}
 		total += st.size;
 		if (total > lim->max_unpacked) {
-			a = size_text(total), b = size_text(lim->max_unpacked);
+			a = zipxml_size_text(total), b = zipxml_size_text(lim->max_unpacked);
 			doc_fail(out, DOC_REFUSED,
 			         "zip entries unpack to %s or more in all (at entry %s), over the "
 			         "limit of %s",
@@ -80,7 +80,7 @@ zipr_check(struct zipr *zr, struct doc_text *out)
 		}
 		if (st.size > ZIP_RATIO_FLOOR && (st.valid & ZIP_STAT_COMP_SIZE) &&
 		    (st.comp_size == 0 || st.size / st.comp_size > lim->max_ratio)) {
-			a = size_text(st.size), b = size_text(st.comp_size);
+			a = zipxml_size_text(st.size), b = zipxml_size_text(st.comp_size);
 			c = g_strdup_printf("%" G_GUINT64_FORMAT,
 			                    st.comp_size ? (guint64)(st.size / st.comp_size) : 0);
 			doc_fail(out, DOC_REFUSED,
@@ -96,7 +96,7 @@ zipr_check(struct zipr *zr, struct doc_text *out)
 
 /* "a" or "an" before an abbreviation read letter by letter ("an XLSX"). */
 const char *
-article(const char *abbr)
+zipxml_article(const char *abbr)
 {
 	return strchr("AEFHILMNORSX", abbr[0]) != NULL ? "an" : "a";
 }
@@ -113,13 +113,13 @@ zipr_open(struct zipr *zr, const guint8 *data, gsize len, const struct doc_limit
 	memset(zr, 0, sizeof *zr);
 	zr->lim = lim;
 	if (len > lim->max_part) {
-		char *a = size_text(len), *b = size_text(lim->max_part);
+		char *a = zipxml_size_text(len), *b = zipxml_size_text(lim->max_part);
 		doc_fail(out, DOC_REFUSED, "%s of %s, over the limit of %s", kind, a, b);
 		g_free(a), g_free(b);
 		return FALSE;
 	}
 	if (len < 4 || memcmp(data, "PK", 2) != 0) {
-		doc_fail(out, DOC_BROKEN, "not %s %s: %s", article(kind), kind,
+		doc_fail(out, DOC_BROKEN, "not %s %s: %s", zipxml_article(kind), kind,
 		         zipr_sniff(data, len));
 		return FALSE;
 	}
@@ -132,7 +132,7 @@ zipr_open(struct zipr *zr, const guint8 *data, gsize len, const struct doc_limit
 	}
 	if (zr->zip == NULL) {
 		doc_fail(out, DOC_BROKEN, "not %s %s: the zip container is unreadable (%s)",
-		         article(kind), kind, zip_error_strerror(&err));
+		         zipxml_article(kind), kind, zip_error_strerror(&err));
 		zip_error_fini(&err);
 		return FALSE;
 	}
@@ -208,7 +208,7 @@ zipr_read(struct zipr *zr, const char *name, char **buf, gsize *len, struct doc_
 		}
 		guint64 now = (guint64)b->len + (guint64)got;
 		if ((st.valid & ZIP_STAT_SIZE) && now > st.size) {
-			x = size_text(st.size);
+			x = zipxml_size_text(st.size);
 			doc_fail(out, DOC_REFUSED,
 			         "zip entry %s unpacks to more than its declared %s (a zip bomb?)",
 			         name, x);
@@ -216,7 +216,7 @@ zipr_read(struct zipr *zr, const char *name, char **buf, gsize *len, struct doc_
 			break;
 		}
 		if (now > budget) {
-			x = size_text(now), y = size_text(lim->max_unpacked);
+			x = zipxml_size_text(now), y = zipxml_size_text(lim->max_unpacked);
 			doc_fail(out, DOC_REFUSED,
 			         "zip entry %s unpacks to %s or more, over the limit of %s in all",
 			         name, x, y);
@@ -225,7 +225,7 @@ zipr_read(struct zipr *zr, const char *name, char **buf, gsize *len, struct doc_
 		}
 		if (now > ZIP_RATIO_FLOOR && (st.valid & ZIP_STAT_COMP_SIZE) &&
 		    (st.comp_size == 0 || now / st.comp_size > lim->max_ratio)) {
-			x = size_text(now), y = size_text(st.comp_size);
+			x = zipxml_size_text(now), y = zipxml_size_text(st.comp_size);
 			doc_fail(out, DOC_REFUSED,
 			         "zip entry %s unpacks to %s or more from %s, over the ratio limit "
 			         "of %u (a zip bomb?)",
@@ -344,7 +344,7 @@ xml_node_text(const xmlNode *n, GString *to)
 
 /* The target of the package relationship of that type (suffix), or NULL. */
 char *
-rels_target(xmlDoc *rels, const char *type_suffix, const char *base)
+zipxml_rels_target(xmlDoc *rels, const char *type_suffix, const char *base)
 {
 	for (xmlNode *n = xmlDocGetRootElement(rels)->children; n != NULL; n = n->next) {
 		const char *type = xml_attr(n, "Type"), *target = xml_attr(n, "Target");
@@ -360,7 +360,7 @@ rels_target(xmlDoc *rels, const char *type_suffix, const char *base)
 
 /* Forget a failure to read an optional part, unless it was refused. */
 gboolean
-optional_failed(int r, struct doc_text *out)
+zipxml_optional_failed(int r, struct doc_text *out)
 {
 	if (r >= 0 || out->status == DOC_REFUSED)
 		return r < 0;
@@ -372,16 +372,16 @@ optional_failed(int r, struct doc_text *out)
 /* The main part of a package: from _rels/.rels, else the usual name; NULL
    when reading the relationships went over a limit. */
 char *
-main_part(struct zipr *zr, const char *usual, struct doc_text *out)
+zipxml_main_part(struct zipr *zr, const char *usual, struct doc_text *out)
 {
 	xmlDoc *rels;
 	char *name = NULL;
 	int r = zipr_xml(zr, "_rels/.rels", &rels, out);
 
-	if (optional_failed(r, out))
+	if (zipxml_optional_failed(r, out))
 		return NULL;
 	if (r > 0) {
-		name = rels_target(rels, "/officeDocument", "");
+		name = zipxml_rels_target(rels, "/officeDocument", "");
 		xmlFreeDoc(rels);
 	}
 	if (name == NULL || !zipr_has(zr, name)) {
@@ -393,7 +393,7 @@ main_part(struct zipr *zr, const char *usual, struct doc_text *out)
 
 /* What a zip without the expected part holds instead, for the cause. */
 const char *
-zip_kind(struct zipr *zr)
+zipxml_kind(struct zipr *zr)
 {
 	if (zipr_has(zr, "word/document.xml"))
 		return "a Word document (DOCX)";

@@ -29,13 +29,13 @@ struct zipr {
 };
 
 /* A size for people ("4.0 GB"), with a plain space. */
-char *size_text(guint64 n);
+char *zipxml_size_text(guint64 n);
 /* What the bytes are when they are not a zip container, for the cause. */
 const char *zipr_sniff(const guint8 *data, gsize len);
 /* Refuse an entry, or the whole container, over the limits; FALSE with out set. */
 gboolean zipr_check(struct zipr *zr, struct doc_text *out);
 /* "a" or "an" before an abbreviation read letter by letter ("an XLSX"). */
-const char *article(const char *abbr);
+const char *zipxml_article(const char *abbr);
 /* Open a container held in memory and check it; FALSE with out set. */
 gboolean zipr_open(struct zipr *zr, const guint8 *data, gsize len, const struct doc_limits *lim,
                    const char *kind, struct doc_text *out);
@@ -63,13 +63,13 @@ const char *xml_attr(const xmlNode *n, const char *local);
 /* The text of an element's own text children (entity references are not followed). */
 void xml_node_text(const xmlNode *n, GString *to);
 /* The target of the package relationship of that type (suffix), or NULL. */
-char *rels_target(xmlDoc *rels, const char *type_suffix, const char *base);
+char *zipxml_rels_target(xmlDoc *rels, const char *type_suffix, const char *base);
 /* Forget a failure to read an optional part, unless it was refused. */
-gboolean optional_failed(int r, struct doc_text *out);
+gboolean zipxml_optional_failed(int r, struct doc_text *out);
 /* The main part of a package: from _rels/.rels, else the usual name; NULL
    when reading the relationships went over a limit. */
-char *main_part(struct zipr *zr, const char *usual, struct doc_text *out);
+char *zipxml_main_part(struct zipr *zr, const char *usual, struct doc_text *out);
 /* What a zip without the expected part holds instead, for the cause. */
-const char *zip_kind(struct zipr *zr);
+const char *zipxml_kind(struct zipr *zr);
 
 #endif
