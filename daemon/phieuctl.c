@@ -83,6 +83,19 @@ print_array(JsonArray *a)
 	json_node_unref(n);
 }
 
+/* End a listing that failed (a NULL: the cause said, 1) or that is printed
+   as JSON (the array printed and released, 0). */
+static int
+listing_done(JsonArray *a, const char *cause)
+{
+	if (a == NULL) {
+		fprintf(stderr, "phieuctl: %s\n", cause);
+		return 1;
+	}
+	print_array(a);
+	return 0;
+}
+
 /* A string member or "". */
 static const char *
 str(JsonObject *o, const char *key)
@@ -288,14 +301,8 @@ cmd_quarantine(struct store *st, gboolean json)
 	char *cause = NULL;
 	JsonArray *a = store_quarantine_list(st, &cause);
 
-	if (a == NULL) {
-		fprintf(stderr, "phieuctl: %s\n", cause);
-		return 1;
-	}
-	if (json) {
-		print_array(a);
-		return 0;
-	}
+	if (a == NULL || json)
+		return listing_done(a, cause);
 	for (guint i = 0; i < json_array_get_length(a); i++) {
 		JsonObject *o = json_array_get_object_element(a, i);
 		JsonArray *h = json_object_get_array_member(o, "history");
@@ -356,14 +363,8 @@ cmd_outbox(struct store *st, gboolean json)
 	char *cause = NULL;
 	JsonArray *a = store_outbox_list(st, &cause);
 
-	if (a == NULL) {
-		fprintf(stderr, "phieuctl: %s\n", cause);
-		return 1;
-	}
-	if (json) {
-		print_array(a);
-		return 0;
-	}
+	if (a == NULL || json)
+		return listing_done(a, cause);
 	for (guint i = 0; i < json_array_get_length(a); i++) {
 		JsonObject *o = json_array_get_object_element(a, i);
 		JsonArray *to = json_object_get_array_member(o, "to");
@@ -384,14 +385,8 @@ cmd_logbook(struct store *st, gboolean json)
 	char *cause = NULL;
 	JsonArray *a = store_logbook(st, &cause);
 
-	if (a == NULL) {
-		fprintf(stderr, "phieuctl: %s\n", cause);
-		return 1;
-	}
-	if (json) {
-		print_array(a);
-		return 0;
-	}
+	if (a == NULL || json)
+		return listing_done(a, cause);
 	printf("%-12s %-11s %-16s %-5s %-32s %-28s %s\n", "NUMBER", "STATE", "FROM", "UNTIL",
 	       "UNIT", "ESCORT", "VISITORS / PURPOSE");
 	for (guint i = 0; i < json_array_get_length(a); i++) {
