@@ -315,7 +315,9 @@ prose_read_names(struct prose *x, const struct sent *s)
 }
 
 /* The date and times of the request, from the first sentence giving one
-   (a reason clause, a cited letter, phone and identity numbers aside). */
+   (a reason clause, a cited letter, phone and identity numbers aside, and
+   a sentence about another event: a meeting, a deadline, an earlier
+   request, a version). "_when_asks" says the sentence asks for it. */
 void
 prose_read_when(struct prose *x, const struct sent *s)
 {
@@ -323,7 +325,7 @@ prose_read_when(struct prose *x, const struct sent *s)
 	struct norm_date d = {0, 0, 0};
 	struct norm_time from, to;
 
-	if (x->when_done || prose_has(P_LETTER, s->f))
+	if (x->when_done || prose_has(P_LETTER, s->f) || prose_has(P_OTHER_EVENT, s->f))
 		return;
 	char *f = g_strdup(s->f);
 	if (prose_find(P_REASON, f, 0, strlen(f), 0, &b, &e))
@@ -336,6 +338,8 @@ prose_read_when(struct prose *x, const struct sent *s)
 		return;
 	}
 	x->when_done = TRUE;
+	if (prose_has(P_REQUEST, s->f))
+		json_object_set_boolean_member(x->fields, "_when_asks", TRUE);
 	if (d.y > 0)
 		prose_put(x->fields, "_when_date", norm_date_iso(&d));
 	if (from.h >= 0)

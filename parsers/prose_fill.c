@@ -92,7 +92,8 @@ prose_fill(const char *text, const struct fields_opts *opts, JsonObject *fields)
 		const char *k = fill_keys[i];
 		if (json_object_has_member(fields, k) || !json_object_has_member(scratch, k))
 			continue;
-		if (k[0] == '_' && timed)
+		/* the day and hours are the request's only where a sentence asks */
+		if (k[0] == '_' && (timed || !json_object_has_member(scratch, "_when_asks")))
 			continue;
 		if (strcmp(k, "requesting_unit") == 0 &&
 		    !unit_asks(text, json_object_get_string_member(scratch, k)) &&

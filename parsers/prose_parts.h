@@ -60,6 +60,7 @@ enum pat {
 	P_UNIT_END,
 	P_URGENT,
 	P_QUESTION,
+	P_OTHER_EVENT,
 	P_COUNT
 };
 

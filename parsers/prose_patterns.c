@@ -90,6 +90,11 @@ static const char *const patterns[P_COUNT] = {
                    "bao lau|khi nao|co duoc khong|how do|how can i|how to|what is|what are|"
                    "is it possible)\\b",
     [P_ID_BARE] = "^\\s*[:=-]?\\s*([a-z]?\\d{6,13})\\b",
+    [P_OTHER_EVENT] =
+        "\\b(?:cuoc hop|buoi hop|phien hop|hoi nghi|han chot|han nop|truoc day|"
+        "lan truoc|da (?:de nghi|yeu cau|gui|hop|thong nhat|duyet|phe duyet|kiem tra)|"
+        "meeting|deadline|due (?:on|by)|previously|earlier|last (?:time|week|month)|"
+        "visited|reviewed|approved|was held|were held|version|phien ban)\\b",
 };
 
 GRegex *prose_res[P_COUNT];

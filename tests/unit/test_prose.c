@@ -264,6 +264,43 @@ t_fill(void **state)
 	json_object_unref(f);
 }
 
+/* Around a typed form, a day and hours fill the request's only from a
+   sentence that asks for them, never from another event's. */
+static void
+t_fill_when_other(void **state)
+{
+	static const struct {
+		const char *text;
+		gboolean fills;
+	} rows[] = {
+	    {"We would like to come on 12/12/2026 from 9:00 to 11:00.\n", TRUE},
+	    {"Đề nghị Trung tâm hỗ trợ vào 8h00 ngày 10/12/2026.\n", TRUE},
+	    {"Tại cuộc họp ngày 03/12/2026 lúc 14h00, hai bên đã thống nhất phương án.\n", FALSE},
+	    {"Our annual report is due on 15/12/2026.\n", FALSE},
+	    {"The Department of Information and Communications reviewed the plan on "
+	     "02/12/2026.\n",
+	     FALSE},
+	    {"Truoc day Ban Quan ly du an da de nghi ho tro ngay 20/11/2026 tu 8h00 den "
+	     "10h00.\n",
+	     FALSE},
+	    {"Deploy version 2.3 of the portal.\n", FALSE},
+	    {"The auditors came on 01/12/2026 from 08:00 to 11:00.\n", FALSE},
+	};
+	struct fields_opts o;
+
+	(void)state;
+	fields_opts_init(&o, 2026, 12, "danang.gov.vn");
+	for (gsize i = 0; i < G_N_ELEMENTS(rows); i++) {
+		JsonObject *f = json_object_new();
+		json_object_set_string_member(f, "contact_name", "Tran Bao Ngoc");
+		prose_fill(rows[i].text, &o, f);
+		if (json_object_has_member(f, "_when_dt") != rows[i].fills)
+			fail_msg("row %zu: %s", i, rows[i].text);
+		assert_false(json_object_has_member(f, "_when_asks"));
+		json_object_unref(f);
+	}
+}
+
 /* Pathological input stays fast: a long run of names, quotes and hosts. */
 static void
 t_bounds(void **state)
@@ -299,6 +336,7 @@ main(void)
 	    cmocka_unit_test(t_fill_signature),
 	    cmocka_unit_test(t_history),
 	    cmocka_unit_test(t_fill),
+	    cmocka_unit_test(t_fill_when_other),
 	    cmocka_unit_test(t_bounds),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
