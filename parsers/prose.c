@@ -169,8 +169,31 @@ unit_after_of(const struct sent *s)
 	return u;
 }
 
+/* Folded beginnings of a signature's line that says in whose name or
+   with which office the letter is signed ("KT. GIÁM ĐỐC", "Thư ký"). */
+static const char sign_heads[] =
+    "kt|tl|tm|tuq|q|thay mat|pho chanh van phong|chanh van phong|pho giam doc|giam doc|"
+    "pho truong phong|truong phong|pho truong ban|truong ban|pho chu tich|chu tich|thu ky|"
+    "thu truong|director|deputy director|secretary|head of|manager";
+
+/* Whether a folded signature line is an authority or an office, not a
+   name: one of sign_heads, whole, before a space, a dot or the end. */
+static gboolean
+signs_as(const char *f)
+{
+	char **w = g_strsplit(sign_heads, "|", -1);
+	gboolean yes = FALSE;
+
+	for (int i = 0; w[i] != NULL && !yes; i++) {
+		gsize n = strlen(w[i]);
+		yes = strncmp(f, w[i], n) == 0 && strchr(" .", f[n]) != NULL;
+	}
+	g_strfreev(w);
+	return yes;
+}
+
 /* Whether a line of the signature is a name: two to six capitalised
-   words, no digits, no colon. */
+   words, no digits, no colon, no office ("PHÓ GIÁM ĐỐC"). */
 static gboolean
 signature_name(const char *line, const char *folded)
 {
@@ -179,7 +202,7 @@ signature_name(const char *line, const char *folded)
 	gboolean ok = TRUE;
 
 	if (strnlen(line, 61) > 60 || strpbrk(line, "0123456789:@,()") != NULL ||
-	    starts_with_word(folded, unit_heads))
+	    starts_with_word(folded, unit_heads) || signs_as(folded))
 		return FALSE;
 	w = g_strsplit(line, " ", -1);
 	for (int i = 0; w[i] != NULL && ok; i++) {
@@ -349,10 +372,13 @@ prose_read(const char *text, const struct fields_opts *opts, JsonObject *fields)
 		prose_put(fields, "requesting_unit", unit_after_of(sents->pdata[i]));
 	/* the signature: the signer, then the unit's line */
 	char *signer = NULL;
+	guint offices = 0; /* "KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC" above the name */
 	for (guint i = 0; i < signature->len; i++) {
 		const char *line = signature->pdata[i];
 		char *f = text_fold(line);
-		if (signer == NULL && i < 2 && signature_name(line, f))
+		if (signer == NULL && signs_as(f))
+			offices++;
+		if (signer == NULL && i < 2 + offices && signature_name(line, f))
 			signer = g_strdup(line);
 		else if (!json_object_has_member(fields, "requesting_unit") && prose_is_unit(f))
 			prose_put(fields, "requesting_unit", norm_text(line));

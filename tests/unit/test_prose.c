@@ -168,6 +168,39 @@ t_fill_signature(void **state)
 	json_object_unref(f);
 }
 
+/* A signature's office lines ("KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC", "Thư ký") are
+   no name: the name under them signs. */
+static void
+t_fill_signature_office(void **state)
+{
+	static const struct {
+		const char *text;
+		const char *name; /* NULL: none */
+	} rows[] = {
+	    {"Đề nghị hủy hộp thư.\n\nTrân trọng,\nTL. GIÁM ĐỐC\nCHÁNH VĂN PHÒNG\nTrần Văn Phúc\n",
+	     "Trần Văn Phúc"},
+	    {"Đề nghị cập nhật.\n\nTrân trọng,\nKT. GIÁM ĐỐC\nPHÓ GIÁM ĐỐC\nTrần Văn Phúc\n",
+	     "Trần Văn Phúc"},
+	    {"Đề nghị cập nhật.\n\nTrân trọng,\nThư Ký\nHoàng Thị Mai\n", "Hoàng Thị Mai"},
+	    {"Please update it.\n\nBest regards,\nDeputy Director\n", NULL},
+	    {"Đề nghị cập nhật.\n\nTrân trọng,\nTM. ỦY BAN NHÂN DÂN\n", NULL},
+	};
+	struct fields_opts o;
+
+	(void)state;
+	fields_opts_init(&o, 2026, 12, "danang.gov.vn");
+	for (gsize i = 0; i < G_N_ELEMENTS(rows); i++) {
+		JsonObject *f = json_object_new();
+		prose_fill(rows[i].text, &o, f);
+		const char *got = json_object_has_member(f, "contact_name")
+		                      ? json_object_get_string_member(f, "contact_name")
+		                      : NULL;
+		if (g_strcmp0(got, rows[i].name) != 0)
+			fail_msg("row %zu: got %s", i, got != NULL ? got : "(none)");
+		json_object_unref(f);
+	}
+}
+
 /* An address written before its owner: "hộp thư x@… của bà A", "the
    mailbox x@… of Mr A". */
 static void
@@ -334,6 +367,7 @@ main(void)
 	    cmocka_unit_test(t_people),
 	    cmocka_unit_test(t_address_before_person),
 	    cmocka_unit_test(t_fill_signature),
+	    cmocka_unit_test(t_fill_signature_office),
 	    cmocka_unit_test(t_history),
 	    cmocka_unit_test(t_fill),
 	    cmocka_unit_test(t_fill_when_other),
