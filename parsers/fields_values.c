@@ -352,6 +352,31 @@ set_date(const struct slot_ctx *x, const char *value)
 	fields_put(x->o, x->s->key, norm_date(value, x->y, x->m));
 }
 
+/* Folded words that make a "Time:" the time of something else: the letter
+   sent, a meeting held, a deadline ("Time: 16:30 (sent after the
+   meeting)"). */
+static const char *const other_time_words[] = {
+    "sent",    "received", "meeting",  "deadline", "da gui",
+    "gui luc", "cuoc hop", "buoi hop", "han chot",
+};
+
+/* Whether a time's value names another thing than the appointment. */
+static gboolean
+time_of_other(const char *value)
+{
+	char *f = text_fold(value);
+	gboolean yes = FALSE;
+
+	for (gsize i = 0; i < G_N_ELEMENTS(other_time_words) && !yes; i++) {
+		gsize n = strlen(other_time_words[i]);
+		for (const char *at = strstr(f, other_time_words[i]); at != NULL && !yes;
+		     at = strstr(at + 1, other_time_words[i]))
+			yes = (at == f || !g_ascii_isalnum(at[-1])) && !g_ascii_isalnum(at[n]);
+	}
+	g_free(f);
+	return yes;
+}
+
 /* A date and time whose meaning the type decides ("_when"), the first given. */
 static void
 set_when(const struct slot_ctx *x, const char *value)
@@ -365,7 +390,7 @@ set_when(const struct slot_ctx *x, const char *value)
 	/* "Date: 12/12/2026" then "Time: 9.00–11.00": the day is the
 	   appointment's, not the request's */
 	if (!json_object_has_member(x->o, "_when_dt") && d.y == 0 && from.h >= 0 &&
-	    x->c->bare_date_at == x->c->line_no - 1 &&
+	    x->c->bare_date_at == x->c->line_no - 1 && !time_of_other(value) &&
 	    json_object_has_member(x->o, "request_date")) {
 		char *day = g_strdup(json_object_get_string_member(x->o, "request_date"));
 		json_object_remove_member(x->o, "request_date");

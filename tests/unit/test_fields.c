@@ -177,6 +177,15 @@ static const struct row rows[] = {
     {"bare date then time is no request date", "Ngày: 12/12/2026\nThời gian: 9h00", "request_date",
      NULL},
     {"bare date, blank, time", "Date: 12/12/2026\n\nTime: 9:00", "request_date", "2026-12-12"},
+    /* a time of another thing (the letter sent, a meeting) leaves the date the letter's */
+    {"bare date then time sent", "Date: 04/12/2026\nTime: 16:30 (sent after the weekly meeting)",
+     "request_date", "2026-12-04"},
+    {"bare date then time sent, no appointment",
+     "Date: 04/12/2026\nTime: 16:30 (sent after the weekly meeting)", "_when_dt", NULL},
+    {"bare date then meeting time", "Ngày: 04/12/2026\nThời gian: 14h00 (sau cuộc họp giao ban)",
+     "request_date", "2026-12-04"},
+    {"bare date then time in the meeting room", "Ngày: 12/12/2026\nThời gian: 9h00 tại phòng họp",
+     "request_date", NULL},
     /* rows of people, a blank line, then a field: the list has ended */
     {"field after a list of rows",
      "Visitors:\n- Mr. Park Ji-hoon, passport M12345678\n\nOrganisation: Samsung SDS Vietnam",
