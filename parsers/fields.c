@@ -506,6 +506,7 @@ fields_extract(const char *text, const struct fields_opts *opts)
 	}
 	g_string_free(seen, TRUE);
 	g_strfreev(lines);
+	g_free(c.spare_name);
 	return r;
 }
 

@@ -148,6 +148,16 @@ label_is_bare_date(const char *ln)
 	return FALSE;
 }
 
+/* The column of a person's full name. */
+static int
+name_column(void)
+{
+	for (gsize i = 0; i < fields_n_columns; i++)
+		if (strcmp(fields_columns[i].key, "full_name") == 0)
+			return (int)i;
+	return -1;
+}
+
 /* Handle one labelled line. */
 static void
 labelled_one(struct ctx *c, const char *label, const char *value, gboolean marked)
@@ -218,10 +228,14 @@ labelled_one(struct ctx *c, const char *label, const char *value, gboolean marke
 	    strcmp(fields_columns[col].key, "address") == 0 && c->name_at == c->line_no - 1 &&
 	    json_object_has_member(c->r->fields, "contact_name")) {
 		c->person = json_object_new();
-		json_object_set_string_member(
-		    c->person, "full_name",
-		    json_object_get_string_member(c->r->fields, "contact_name"));
-		json_object_remove_member(c->r->fields, "contact_name");
+		if (c->spare_name != NULL) {
+			fields_person_put(c, c->person, name_column(), c->spare_name);
+		} else {
+			json_object_set_string_member(
+			    c->person, "full_name",
+			    json_object_get_string_member(c->r->fields, "contact_name"));
+			json_object_remove_member(c->r->fields, "contact_name");
+		}
 		c->section = S_ITEM;
 		fields_person_put(c, c->person, col, value);
 		g_free(ln);
@@ -258,9 +272,13 @@ labelled_one(struct ctx *c, const char *label, const char *value, gboolean marke
 		if (!had_date && json_object_has_member(c->r->fields, "request_date") &&
 		    label_is_bare_date(ln))
 			c->bare_date_at = c->line_no;
-		if (!had_name && col >= 0 && strcmp(fields_columns[col].key, "full_name") == 0 &&
-		    json_object_has_member(c->r->fields, "contact_name"))
+		if (col >= 0 && strcmp(fields_columns[col].key, "full_name") == 0 &&
+		    json_object_has_member(c->r->fields, "contact_name") && !(had_name && empty)) {
+			/* "Contact person: B" before: A may still own the mailbox */
 			c->name_at = c->line_no;
+			g_free(c->spare_name);
+			c->spare_name = had_name && !empty ? g_strdup(value) : NULL;
+		}
 		/* "Đơn vị yêu cầu:" alone on its line: the value is on the next;
 		   "Địa điểm: ……" is a blank the unit left empty */
 		gboolean blank = strspn(value, " \t") == strlen(value);

@@ -134,6 +134,7 @@ struct ctx {
 	int blank_at;       /* the last blank line, or -2 */
 	int bare_date_at;   /* the line of a bare "Date:" that gave request_date, or -2 */
 	int name_at;        /* the line whose name label gave contact_name, or -2 */
+	char *spare_name;   /* that line's name when a contact was named before, or NULL */
 };
 
 /* The longest line read as one person or as people after a list's label,

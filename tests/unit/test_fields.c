@@ -170,6 +170,12 @@ static const struct row rows[] = {
     /* a name, then a mailbox's address: the account's owner, not the contact */
     {"name then mailbox address",
      "Họ và tên: Trần Thị Mỹ Duyên\nĐịa chỉ hộp thư: duyenttm@danang.gov.vn", "contact_name", NULL},
+    {"contact, then a name and a mailbox: the contact stays",
+     "Contact person: Huynh Duc Thinh\nFull name: Le Thi Kim Anh\nMailbox: anhltk@danang.gov.vn",
+     "contact_name", "Huynh Duc Thinh"},
+    {"contact, an empty name, a mailbox: the contact stays",
+     "Contact person: Huynh Duc Thinh\nFull name:\nMailbox: anhltk@danang.gov.vn", "contact_name",
+     "Huynh Duc Thinh"},
     {"name then e-mail is the contact", "Họ và tên: Trần Thị Mỹ Duyên\nEmail: duyen@gmail.com",
      "contact_name", "Trần Thị Mỹ Duyên"},
     /* a bare date, then a time: the appointment; a blank line between: not */
