@@ -176,7 +176,7 @@ t_fill_signature_office(void **state)
 	static const struct {
 		const char *text;
 		const char *name; /* NULL: none */
-	} rows[] = {
+	} sig_rows[] = {
 	    {"Đề nghị hủy hộp thư.\n\nTrân trọng,\nTL. GIÁM ĐỐC\nCHÁNH VĂN PHÒNG\nTrần Văn Phúc\n",
 	     "Trần Văn Phúc"},
 	    {"Đề nghị cập nhật.\n\nTrân trọng,\nKT. GIÁM ĐỐC\nPHÓ GIÁM ĐỐC\nTrần Văn Phúc\n",
@@ -189,13 +189,13 @@ t_fill_signature_office(void **state)
 
 	(void)state;
 	fields_opts_init(&o, 2026, 12, "danang.gov.vn");
-	for (gsize i = 0; i < G_N_ELEMENTS(rows); i++) {
+	for (gsize i = 0; i < G_N_ELEMENTS(sig_rows); i++) {
 		JsonObject *f = json_object_new();
-		prose_fill(rows[i].text, &o, f);
+		prose_fill(sig_rows[i].text, &o, f);
 		const char *got = json_object_has_member(f, "contact_name")
 		                      ? json_object_get_string_member(f, "contact_name")
 		                      : NULL;
-		if (g_strcmp0(got, rows[i].name) != 0)
+		if (g_strcmp0(got, sig_rows[i].name) != 0)
 			fail_msg("row %zu: got %s", i, got != NULL ? got : "(none)");
 		json_object_unref(f);
 	}
@@ -305,7 +305,7 @@ t_fill_when_other(void **state)
 	static const struct {
 		const char *text;
 		gboolean fills;
-	} rows[] = {
+	} when_rows[] = {
 	    {"We would like to come on 12/12/2026 from 9:00 to 11:00.\n", TRUE},
 	    {"Đề nghị Trung tâm hỗ trợ vào 8h00 ngày 10/12/2026.\n", TRUE},
 	    {"Tại cuộc họp ngày 03/12/2026 lúc 14h00, hai bên đã thống nhất phương án.\n", FALSE},
@@ -323,12 +323,12 @@ t_fill_when_other(void **state)
 
 	(void)state;
 	fields_opts_init(&o, 2026, 12, "danang.gov.vn");
-	for (gsize i = 0; i < G_N_ELEMENTS(rows); i++) {
+	for (gsize i = 0; i < G_N_ELEMENTS(when_rows); i++) {
 		JsonObject *f = json_object_new();
 		json_object_set_string_member(f, "contact_name", "Tran Bao Ngoc");
-		prose_fill(rows[i].text, &o, f);
-		if (json_object_has_member(f, "_when_dt") != rows[i].fills)
-			fail_msg("row %zu: %s", i, rows[i].text);
+		prose_fill(when_rows[i].text, &o, f);
+		if (json_object_has_member(f, "_when_dt") != when_rows[i].fills)
+			fail_msg("row %zu: %s", i, when_rows[i].text);
 		assert_false(json_object_has_member(f, "_when_asks"));
 		json_object_unref(f);
 	}
