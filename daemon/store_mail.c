@@ -214,17 +214,8 @@ store_quarantine_held(struct store *st, const char *mailbox, uint32_t uidvalidit
 	                              "SELECT 1 FROM quarantine WHERE mailbox = ? AND "
 	                              "uidvalidity = ? AND uid = ? AND state = 'held'",
 	                              cause, "sII", mailbox, (gint64)uidvalidity, (gint64)uid);
-	int rc;
 
-	if (s == NULL)
-		return -1;
-	rc = sqlite3_step(s);
-	sqlite3_reset(s);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-		*cause = store_error(st, "quarantine lookup");
-		return -1;
-	}
-	return rc == SQLITE_ROW;
+	return store_exists(st, s, "quarantine lookup", cause);
 }
 
 /* A message stored after failures leaves the count (and the quarantine). */
