@@ -253,20 +253,11 @@ link_emergency(struct procedure *p, struct req *r, gint64 mid, char **cause)
 static GPtrArray *
 account_addresses(JsonObject *fields)
 {
-	GPtrArray *out = g_ptr_array_new();
-	JsonNode *n = fields != NULL ? json_object_get_member(fields, "accounts") : NULL;
+	GPtrArray *out = jsonget_each_str(fields, "accounts", "address");
 
-	if (n != NULL && JSON_NODE_HOLDS_ARRAY(n)) {
-		JsonArray *a = json_node_get_array(n);
-		for (guint i = 0; i < json_array_get_length(a); i++) {
-			JsonNode *e = json_array_get_element(a, i);
-			const char *addr = JSON_NODE_HOLDS_OBJECT(e)
-			                       ? jsonget_str(json_node_get_object(e), "address")
-			                       : NULL;
-			if (addr != NULL)
-				g_ptr_array_add(out, (gpointer)addr);
-		}
-	}
+	for (guint i = out->len; i-- > 0;) /* an account without an address has none to check */
+		if (g_ptr_array_index(out, i) == NULL)
+			g_ptr_array_remove_index(out, i);
 	g_ptr_array_add(out, NULL);
 	return out;
 }

@@ -176,22 +176,16 @@ digest_line(struct procedure *p, GString *out, JsonObject *o)
 static int
 visit_people(JsonObject *o, GString *names)
 {
-	JsonNode *n = json_object_get_member(o, "visitors");
-	int k = 0;
+	GPtrArray *each = jsonget_each_str(o, "visitors", "full_name");
+	int k = (int)each->len;
 
-	if (n != NULL && JSON_NODE_HOLDS_ARRAY(n)) {
-		JsonArray *a = json_node_get_array(n);
-		for (guint i = 0; i < json_array_get_length(a); i++) {
-			JsonNode *e = json_array_get_element(a, i);
-			const char *name = JSON_NODE_HOLDS_OBJECT(e)
-			                       ? jsonget_str(json_node_get_object(e), "full_name")
-			                       : NULL;
-			char *clean = reply_clean(name != NULL ? name : "?");
-			g_string_append_printf(names, "%s%s", names->len > 0 ? ", " : "", clean);
-			g_free(clean);
-			k++;
-		}
+	for (guint i = 0; i < each->len; i++) {
+		const char *name = g_ptr_array_index(each, i);
+		char *clean = reply_clean(name != NULL ? name : "?");
+		g_string_append_printf(names, "%s%s", names->len > 0 ? ", " : "", clean);
+		g_free(clean);
 	}
+	g_ptr_array_free(each, TRUE);
 	return k > 0 ? k : 1;
 }
 
