@@ -24,8 +24,12 @@ static const char *const when_keys[] = {
 
 /* Words around a unit that make it the one asking: before it, after it. */
 static const char *const asker_before[] = {"behalf of ", "we are from ", "thay mat ", "dai dien "};
-static const char *const asker_after[] = {" de nghi", " xin ", " would like", " request",
-                                          " kindly"};
+static const char *const asker_after[] = {" de nghi", " kinh de nghi", " tran trong de nghi",
+                                          " xin ",    " dang ky",      " co nhu cau",
+                                          " can ",    " muon ",        " nho ",
+                                          " gui ",    " would like",   " request",
+                                          " kindly",  " wishes",       " needs",
+                                          " hereby",  " is requesting"};
 
 /* Whether text names unit as the one who asks ("on behalf of the X", "X đề
    nghị"), not as someone else (the Committee whose letter approved it). */
@@ -39,6 +43,9 @@ unit_asks(const char *text, const char *unit)
 		gsize pre = (gsize)(at - f) < 16 ? (gsize)(at - f) : 16;
 		char *before = g_strndup(at - pre, pre);
 		const char *after = at + strlen(u);
+		/* "Đơn vị chúng tôi (Sở Tài chính) đăng ký …": the bracket closes */
+		while (*after == ')' || *after == '"')
+			after++;
 		for (gsize i = 0; i < G_N_ELEMENTS(asker_before) && !yes; i++)
 			yes = strstr(before, asker_before[i]) != NULL;
 		for (gsize i = 0; i < G_N_ELEMENTS(asker_after) && !yes; i++)
