@@ -226,7 +226,7 @@ const struct column fields_columns[] = {
      "email account|account name|ten dang nhap|username|user name|e mail|requested address|"
      "requested e-mail|requested email|requested mailbox|proposed address|proposed e-mail|"
      "new address|new e-mail|desired address|e-mail requested|email requested|"
-     "mailbox address|dia chi hop thu moi|hop thu moi|email moi"},
+     "mailbox address|dia chi hop thu moi|hop thu moi|email moi|dia chi thu|dia chi thu moi"},
     {"phone", K_PHONE,
      "dien thoai di dong|di dong|dien thoai|sdt|dt|phone|mobile|so dien thoai|"
      "dtdd|so di dong|mobile phone|so dien thoai di dong|dien thoai lien he|so dt|"

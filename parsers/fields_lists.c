@@ -241,9 +241,16 @@ fields_table_row(struct ctx *c, const char *line)
 	JsonObject *p;
 	if (c->ncolumns > 0) {
 		p = json_object_new();
-		for (int i = 0; i < n && i < c->ncolumns; i++)
+		for (int i = 0; i < n && i < c->ncolumns; i++) {
+			char *v;
 			if (c->columns[i] >= 0)
 				fields_person_put(c, p, c->columns[i], cells[i]);
+			/* a column whose heading is unknown ("Địa chỉ thư") that holds
+			   an address gives it */
+			else if (!json_object_has_member(p, "address") &&
+			         (v = norm_email(cells[i])) != NULL)
+				fields_put(p, "address", v);
+		}
 	} else {
 		p = person_from_cells(c, cells, n);
 	}

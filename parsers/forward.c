@@ -86,6 +86,7 @@ static const struct subject_row {
 	enum forward_subject kind;
 } subject_rows[] = {
     {"fwd", FWD_SUBJECT_FORWARD}, {"fw", FWD_SUBJECT_FORWARD}, {"chuyen tiep", FWD_SUBJECT_FORWARD},
+    {"ct", FWD_SUBJECT_FORWARD},  {"tr", FWD_SUBJECT_FORWARD}, {"wg", FWD_SUBJECT_FORWARD},
     {"re", FWD_SUBJECT_REPLY},    {"tl", FWD_SUBJECT_REPLY},   {"tra loi", FWD_SUBJECT_REPLY},
     {"aw", FWD_SUBJECT_REPLY},    {"sv", FWD_SUBJECT_REPLY},   {"phan hoi", FWD_SUBJECT_REPLY},
 };
