@@ -255,6 +255,34 @@ mark_doubtful(struct ctx *c, int line)
 	c->seen_people = people;
 }
 
+/* "Nội dung cập nhật" written out ("Cập nhật module đặt lịch khám …") is
+   the description when none was given; the form's options alone ("Mã
+   nguồn, Cơ sở dữ liệu") are not. */
+static void
+update_what_described(JsonObject *o)
+{
+	static const char *const options[] = {
+	    "ma nguon", "co so du lieu", "csdl", "source code",
+	    "database", "giao dien",     "va",   "and",
+	};
+	if (!json_object_has_member(o, "_update_what"))
+		return;
+	const char *v = json_object_get_string_member(o, "_update_what");
+	char *f = text_fold(v);
+	for (gsize i = 0; i < G_N_ELEMENTS(options); i++)
+		for (char *at = strstr(f, options[i]); at != NULL; at = strstr(f, options[i]))
+			memset(at, ' ', strlen(options[i]));
+	char **w = g_strsplit_set(f, " ,;/+&.-()", -1);
+	int words = 0;
+	for (char **p = w; *p != NULL; p++)
+		words += **p != '\0';
+	g_strfreev(w);
+	if (words >= 2 && !json_object_has_member(o, "description"))
+		json_object_set_string_member(o, "description", v);
+	json_object_remove_member(o, "_update_what");
+	g_free(f);
+}
+
 /* Read the form code: "05/IID-KT", "mẫu số 05/IID-KT", "01-IID-KT", "6/IID-KT",
    "12/IID-KT" (NN of any form, 1 to 99). */
 char *
@@ -490,6 +518,7 @@ fields_extract(const char *text, const struct fields_opts *opts)
 			    json_object_get_string_member(r->fields, "_cited_ref"));
 		json_object_remove_member(r->fields, "_cited_ref");
 	}
+	update_what_described(r->fields);
 	if (origin->len > 0)
 		mark_doubtful(&c, g_array_index(origin, int, origin->len - 1));
 	g_array_free(origin, TRUE);

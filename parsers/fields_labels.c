@@ -60,6 +60,11 @@ const struct slot fields_slots[] = {
      "ngay lap|ngay viet phieu|ngay gui phieu|request date|date of request|date|dated|ngay|"
      "ngay lam don|ngay viet|date of application|application date|submission date|"
      "date submitted|date of submission"},
+    /* the form's "Nội dung cập nhật" ticks source code or database; written
+       out, it describes the update (see fields_extract) */
+    {"_update_what", K_TEXT,
+     "noi dung cap nhat|noi dung can cap nhat|hang muc cap nhat|phan cap nhat|"
+     "what to update|update content|update scope"},
     {"description", K_TEXT,
      "noi dung|noi dung yeu cau|mo ta|ly do|mo ta yeu cau|mo ta su co|noi dung ho tro|"
      "noi dung de nghi|noi dung can ho tro|yeu cau cu the|chi tiet|chi tiet yeu cau|"
@@ -196,7 +201,7 @@ const struct slot fields_slots[] = {
     {"_password", K_PASSWORD,
      "mat khau|password|mat khau ftp|mat khau truy cap|pass|mk|mat khau hosting"},
     {NULL, K_IGNORE,
-     "can bo ky thuat thuc hien|can bo ky thuat|tai khoan ftp|tai khoan|noi dung cap nhat|"
+     "can bo ky thuat thuc hien|can bo ky thuat|tai khoan ftp|tai khoan|"
      "chuc vu|kinh gui|dear|gui|cc|subject|sent|tieu de|chu de|"
      "bieu mau|mau so|so phieu|chi phi|chi phi phat sinh|ghi chu|note|ky ten|"
      "xac nhan|user|username|login|ten dang nhap|fax|website hien tai|hosting|"

@@ -364,13 +364,50 @@ fields_line_is_label(struct ctx *c, const char *rest)
 	return yes;
 }
 
+/* A heading in capitals that begins with a field's label and says a little
+   more ("ĐỊA CHỈ TRANG WEB CẦN CẬP NHẬT", "THỜI GIAN ĐỀ NGHỊ THỰC HIỆN"):
+   the label's words (normalised), or NULL.  The label is at least two words
+   and half the heading's. */
+static char *
+heading_label(const char *rest)
+{
+	if (strnlen(rest, 200) >= 200 || strpbrk(rest, ":|\t@") != NULL)
+		return NULL;
+	for (const char *p = rest; *p != '\0'; p = g_utf8_next_char(p))
+		if (g_unichar_islower(g_utf8_get_char(p)))
+			return NULL;
+	char *ln = fields_label_norm(rest);
+	int score = 0, si = fields_slot_match(ln, &score);
+	char *out = NULL;
+	if (si >= 0 && score > 0 && score < 1000 && fields_slots[si].kind != K_IGNORE &&
+	    fields_slots[si].kind != K_LIST && fields_slots[si].kind != K_ADMIN) {
+		char *head = g_strndup(ln, (gsize)score);
+		char **hws = g_strsplit(head, " ", -1), **lws = g_strsplit(ln, " ", -1);
+		guint nh = g_strv_length(hws), nl = g_strv_length(lws);
+		if (nh >= 2 && nh * 2 >= nl && nl - nh <= 4)
+			out = head, head = NULL;
+		g_strfreev(hws);
+		g_strfreev(lws);
+		g_free(head);
+	}
+	g_free(ln);
+	return out;
+}
+
 /* Read a line that is a label alone; FALSE for any other line. */
 gboolean
 fields_label_alone(struct ctx *c, const char *rest, gboolean marked)
 {
-	if (!fields_line_is_label(c, rest))
+	char *head;
+
+	if (fields_line_is_label(c, rest)) {
+		fields_labelled_line(c, rest, "", marked);
+		return TRUE;
+	}
+	if ((head = heading_label(rest)) == NULL)
 		return FALSE;
-	fields_labelled_line(c, rest, "", marked);
+	fields_labelled_line(c, head, "", marked);
+	g_free(head);
 	return TRUE;
 }
 
