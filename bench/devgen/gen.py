@@ -370,7 +370,7 @@ LAB_VI = {
     "admin_name": ["Người quản trị", "Cán bộ quản trị kỹ thuật"],
     "admin_phone": ["ĐT người quản trị", "Điện thoại cán bộ quản trị"],
     "admin_email": ["Email người quản trị", "Thư điện tử cán bộ quản trị"],
-    "visit_date": ["Ngày vào", "Ngày vào Phòng Hệ thống", "Ngày đăng ký"],
+    "visit_date": ["Ngày vào", "Ngày vào Phòng Hệ thống", "Ngày vào làm việc"],
     "time_from": ["Giờ vào", "Từ lúc", "Thời gian vào"],
     "time_to": ["Giờ ra", "Đến lúc", "Thời gian ra"],
     "equipment": ["Thiết bị mang vào/ra", "Thiết bị mang theo", "Trang thiết bị"],
