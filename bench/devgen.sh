@@ -6,7 +6,7 @@
 #
 # Writes the set with bench/devgen/gen.py (seed 7, 30 messages in each of ten
 # styles: typed, novi, labels, values, english, prose, quoted, forward, html,
-# charset) into a temporary folder, parses every message with `phieuctl parse`
+# charset) into a temporary folder, checks it (gen.py --check), parses every message with `phieuctl parse`
 # (one per core) and prints bench/score.py's per-style table and its per-field
 # table (right, wrong, missed, extra per field key, worst recall first).
 # SEED=N and PER_STYLE=K change the set; KEEP=1 keeps the folder (its path is
@@ -32,6 +32,7 @@ SET=$DIR/set
 OUT=$DIR/out
 mkdir -p "$OUT"
 python3 "$ROOT/bench/devgen/gen.py" --seed "$SEED" --out "$SET" ${PER_STYLE:+--per-style "$PER_STYLE"} || exit 1
+python3 "$ROOT/bench/devgen/gen.py" --check "$SET" >&2 || exit 1
 
 # Parse every SET/NAME.eml into OUT/NAME.json, one phieuctl per core; a parse
 # that fails leaves no file (scored as no prediction).
