@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """score.py - score phieuctl parse outputs against expected JSON, per style and overall.
 
-    bench/score.py [--title T] [--markdown] [--json FILE] [--list-wrong] EXP_DIR:OUT_DIR[:PREFIX] ...
+    bench/score.py [--title T] [--markdown] [--json FILE] [--list-wrong] [--fields] EXP_DIR:OUT_DIR[:PREFIX] ...
 
 Each EXP_DIR holds expectations: NAME.expected.json (bench/eval/set, a sample
 corpus) or NAME.json (tests/golden).  OUT_DIR holds NAME.json, the parse result
@@ -28,6 +28,12 @@ no diacritics, the prediction's are ignored.  Keys under "optional" may be
 predicted (then they must be right) but are not required; keys listed under
 "ignore" are not scored at all.
 
+With --fields, a second table counts per field key over all messages: right,
+wrong (a different value), missed (expected, not given) and extra (given, not
+expected), precision right/(right+wrong+extra) and recall
+right/(right+wrong+missed), worst recall first; "accounts" and "visitors" count
+list entries, "accounts.mobile" and the like the sub-fields of matched entries.
+
 Exit status 0.  Python 3 standard library only.
 """
 
@@ -48,6 +54,7 @@ TONES = "\u0300\u0301\u0303\u0309\u0323"
 OLD_TONE = re.compile("(?<![qQ])([oO][aAeE][" + TONES + "]|[uU][yY][" + TONES + "])"
                       "(?![A-Za-z\u0300-\u036f\u0110\u0111])")
 COUNTERS = ("n", "type_ok", "tp", "fp", "fn", "sub_ok", "sub_tot", "nofile")
+FIELD_COUNTERS = ("right", "wrong", "missed", "extra")
 
 
 def plain(s):
@@ -135,8 +142,15 @@ def same(key, exp, got):
     return False
 
 
-def match_list(key, exp_items, got_items):
-    """Greedy set matching of list entries: (tp, fp, fn, sub-fields right, sub-fields expected)."""
+def tally(fields, key, outcome):
+    """Count one outcome (right, wrong, missed, extra) of field key into fields (when kept)."""
+    if fields is not None:
+        fields.setdefault(key, dict.fromkeys(FIELD_COUNTERS, 0))[outcome] += 1
+
+
+def match_list(key, exp_items, got_items, fields=None):
+    """Greedy set matching of list entries: (tp, fp, fn, sub-fields right, sub-fields expected);
+    the outcome of each matched entry's sub-field is counted into fields as KEY.SUB."""
     ids = LIST_KEYS[key]
     got = [g for g in (got_items or []) if isinstance(g, dict)]
     used, tp, sub_ok, sub_tot = set(), 0, 0, 0
@@ -149,16 +163,19 @@ def match_list(key, exp_items, got_items):
         tp += 1
         for k, v in e.items():
             sub_tot += 1
-            sub_ok += k in got[hit] and same(k, v, got[hit][k])
+            ok = k in got[hit] and same(k, v, got[hit][k])
+            sub_ok += ok
+            given = got[hit].get(k) not in (None, "")
+            tally(fields, f"{key}.{k}", "right" if ok else "wrong" if given else "missed")
     return tp, len(got) - len(used), len(exp_items) - tp, sub_ok, sub_tot
 
 
-def score_field(key, ef, pf, opt):
+def score_field(key, ef, pf, opt, fields=None):
     """(tp, fp, fn, sub_ok, sub_tot) of one key of one message."""
     if key in LIST_KEYS:
         ev = ef.get(key) or []
         pv = pf.get(key) if isinstance(pf.get(key), list) else ([] if key not in pf else [None])
-        tp, fp, fn, so, st = match_list(key, ev, pv)
+        tp, fp, fn, so, st = match_list(key, ev, pv, fields)
         return tp, (0 if key not in ef and key in opt else fp), fn, so, st
     got = pf.get(key)
     if key in ef:
@@ -172,8 +189,9 @@ def score_field(key, ef, pf, opt):
     return 0, 1, 0, 0, 0
 
 
-def score_one(exp, pred):
-    """Counters of one message, and the keys it got wrong (for --list-wrong)."""
+def score_one(exp, pred, fields=None):
+    """Counters of one message, and the keys it got wrong (for --list-wrong); per-key outcomes
+    are counted into fields when it is a dict (for --fields)."""
     c = dict.fromkeys(COUNTERS, 0)
     c["n"] = 1
     if pred is None:
@@ -187,7 +205,14 @@ def score_one(exp, pred):
     skip = set(exp.get("ignore") or [])
     wrong = []
     for key in sorted((set(ef) | set(pf)) - skip):
-        tp, fp, fn, so, st = score_field(key, ef, pf, opt)
+        tp, fp, fn, so, st = score_field(key, ef, pf, opt, fields)
+        if fields is not None:
+            if key in LIST_KEYS:
+                for outcome, x in (("right", tp), ("missed", fn), ("extra", fp)):
+                    for _ in range(x):
+                        tally(fields, key, outcome)
+            elif tp or fp or fn:
+                tally(fields, key, "right" if tp else "wrong" if fp and fn else "missed" if fn else "extra")
         for name, x in zip(("tp", "fp", "fn", "sub_ok", "sub_tot"), (tp, fp, fn, so, st)):
             c[name] += x
         if fp or fn or so < st:
@@ -242,13 +267,14 @@ def prf(c):
     return p, r, (2 * p * r / (p + r) if p + r else 0.0)
 
 
-def score_sets(specs):
-    """Score EXP:OUT[:PREFIX] specs: ({style: counters}, total, [(name, style, wrong keys, type ok)])."""
+def score_sets(specs, fields=None):
+    """Score EXP:OUT[:PREFIX] specs: ({style: counters}, total, [(name, style, wrong keys, type ok)]);
+    per-key outcomes are counted into fields when it is a dict."""
     by_style, total, detail = {}, {}, []
     for spec in specs:
         exp_dir, out_dir, prefix = (spec.split(":") + [""])[:3]
         for name, exp in expectations(exp_dir):
-            c, wrong = score_one(exp, load(os.path.join(out_dir, name + ".json")))
+            c, wrong = score_one(exp, load(os.path.join(out_dir, name + ".json")), fields)
             style = prefix + style_of(name, exp)
             add(by_style.setdefault(style, {}), c)
             add(total, c)
@@ -286,6 +312,29 @@ def report(title, by_style, total, markdown, out=sys.stdout):
     print("", file=out)
 
 
+def field_report(fields, markdown, out=sys.stdout):
+    """Print the per-field table: counts, precision and recall, worst recall first."""
+    head = ["field", "right", "wrong", "missed", "extra", "P", "R"]
+    rows = []
+    for key, c in fields.items():
+        given, wanted = c["right"] + c["wrong"] + c["extra"], c["right"] + c["wrong"] + c["missed"]
+        p = c["right"] / given if given else None
+        r = c["right"] / wanted if wanted else None
+        rows.append((1.0 if r is None else r, key,
+                     [key] + [str(c[k]) for k in FIELD_COUNTERS] + [pct(p), pct(r)]))
+    rows = [x[2] for x in sorted(rows, key=lambda x: (x[0], x[1]))]
+    if markdown:
+        print("| " + " | ".join(head) + " |", file=out)
+        print("|" + "|".join("---" if j == 0 else "---:" for j in range(len(head))) + "|", file=out)
+        for r in rows:
+            print("| " + " | ".join(r) + " |", file=out)
+    else:
+        w = [max(len(r[j]) for r in rows + [head]) for j in range(len(head))]
+        for r in [head] + rows:
+            print("  ".join(x.ljust(w[0]) if j == 0 else x.rjust(w[j]) for j, x in enumerate(r)), file=out)
+    print("", file=out)
+
+
 def main(argv=None):
     """Command line."""
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -294,13 +343,17 @@ def main(argv=None):
     ap.add_argument("--markdown", action="store_true")
     ap.add_argument("--json", help="also write the counters as JSON to this file")
     ap.add_argument("--list-wrong", action="store_true", help="also list each message with a wrong type or field")
+    ap.add_argument("--fields", action="store_true", help="also print right/wrong/missed/extra and P/R per field key")
     a = ap.parse_args(argv)
     sys.stdout.reconfigure(encoding="utf-8", errors="backslashreplace")
-    by_style, total, detail = score_sets(a.sets)
+    fields = {} if a.fields else None
+    by_style, total, detail = score_sets(a.sets, fields)
     if not total:
         print("no expectations found", file=sys.stderr)
         return 0
     report(a.title, by_style, total, a.markdown)
+    if fields is not None:
+        field_report(fields, a.markdown)
     if a.list_wrong:
         for name, style, wrong, type_ok in detail:
             if wrong or not type_ok:
