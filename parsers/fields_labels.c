@@ -179,6 +179,10 @@ const struct slot fields_slots[] = {
      "system administrator|webmaster|technical administrator details|admin details"},
     {"_list", K_LIST,
      "danh sach|danh sach tai khoan|danh sach hop thu|danh sach can bo|nguoi vao phong|"
+     "thong tin tai khoan|thong tin hop thu|thong tin cac tai khoan|thong tin nguoi su dung|"
+     "thong tin can bo|thong tin tai khoan thu|thong tin tai khoan email|account information|"
+     "account info|mailbox information|thong tin nguoi vao|thong tin khach|visitor information|"
+     "visitor details|thong tin nhan su|"
      "nguoi vao phong he thong|danh sach nguoi vao phong|danh sach can bo vao phong|"
      "thanh phan|accounts|visitors|account list|visitor list|thanh vien|nhan su vao phong|"
      "can bo vao phong|danh sach nguoi vao phong may|nguoi vao phong may|danh sach nguoi vao|"
