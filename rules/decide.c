@@ -103,10 +103,11 @@ classify(const struct message *m, const struct fields_result *fx, const char *ma
 	return best;
 }
 
-/* Keep only the keys the type uses, moving list rows and times into place. */
+/* Keep only the keys the type uses, moving list rows and times into place;
+   fwd_from is the writer of a forwarded message read, or NULL. */
 static void
 place_fields(struct decision *d, const struct type_row *row, JsonObject *raw,
-             const struct message *m)
+             const struct message *m, const char *fwd_from)
 {
 	GList *members = json_object_get_members(raw);
 
@@ -131,10 +132,14 @@ place_fields(struct decision *d, const struct type_row *row, JsonObject *raw,
 		row->finish(d, raw, m);
 	else
 		decide_move_member(raw, "_when_dt", d->fields, "desired_time");
-	/* where the form names no e-mail, the requester's own address is the contact */
-	if (!json_object_has_member(d->fields, "contact_email") && d->requester != NULL &&
+	/* where the form names no e-mail, the requester's own address is the
+	   contact; a forward read from someone phieu does not take as a relay
+	   still names its writer, whose address that is (answers stay with the
+	   sender) */
+	const char *writer = fwd_from != NULL ? fwd_from : d->requester;
+	if (!json_object_has_member(d->fields, "contact_email") && writer != NULL &&
 	    d->automatic == NULL)
-		json_object_set_string_member(d->fields, "contact_email", d->requester);
+		json_object_set_string_member(d->fields, "contact_email", writer);
 }
 
 /* Doubtful keys and sources under the final keys ("_people" is the list). */
@@ -246,7 +251,7 @@ rules_decide_with(const struct message *m, const struct reading *rd, const char 
 		form_code_of(row->form_no, code, sizeof code);
 		d->form_code = g_strdup(code);
 	}
-	place_fields(d, row, fx->fields, m);
+	place_fields(d, row, fx->fields, m, rd->forwarded_from);
 	place_notes(d, rd);
 	if (row != NULL && row->mailbox != NULL)
 		d->proper = row->mailbox;
