@@ -102,6 +102,24 @@ label_known(const char *label)
 	return known;
 }
 
+/* The value after a label's colon without the leaders before it ("Thời
+   gian:. . . .13/08/2027"); leaders alone stay (a blank left empty). */
+static const char *
+skip_leaders(const char *v)
+{
+	const char *p = v;
+	int n = 0;
+
+	for (;; p = g_utf8_next_char(p)) {
+		gunichar ch = g_utf8_get_char(p);
+		if (ch == '.' || ch == '_' || ch == 0x2026 || ch == 0x00B7)
+			n++;
+		else if (ch != ' ' && ch != '\t')
+			break;
+	}
+	return n >= 2 && *p != '\0' ? p : v;
+}
+
 /*
  * Split "Label: value".  The colon must follow a label of letters (not a
  * time "8:30" or "https:"), at most 80 characters.  Without a colon, a run
@@ -146,7 +164,7 @@ split_label(const char *line, char **label, char **value)
 			return FALSE;
 		}
 		*label = l;
-		*value = g_strdup(g_utf8_next_char(p));
+		*value = g_strdup(skip_leaders(g_utf8_next_char(p)));
 		return TRUE;
 	}
 	static GRegex *leader;

@@ -66,6 +66,8 @@ const struct slot fields_slots[] = {
      "noi dung cap nhat|noi dung can cap nhat|hang muc cap nhat|phan cap nhat|"
      "what to update|update content|update scope"},
     {"description", K_TEXT,
+     "noi dung can thuc hien|cong viec can thuc hien|"
+     "yeu cau cong viec|"
      "noi dung|noi dung yeu cau|mo ta|ly do|mo ta yeu cau|mo ta su co|noi dung ho tro|"
      "noi dung de nghi|noi dung can ho tro|yeu cau cu the|chi tiet|chi tiet yeu cau|"
      "description|details|request details|reason|problem|issue|yeu cau ho tro|"
@@ -128,6 +130,7 @@ const struct slot fields_slots[] = {
      "purpose of use|reason for visit|visit purpose|purpose of access|work to be performed|"
      "work content|usage|intended use"},
     {"equipment", K_TEXT,
+     "trang thiet bi|trang thiet bi mang theo|thiet bi di kem|may moc thiet bi|"
      "thiet bi|thiet bi mang vao|thiet bi mang vao/ra|thiet bi mang theo|thiet bi mang ra|"
      "equipment|devices|thiet bi vao/ra|thiet bi kem theo|thiet bi dem theo|vat tu thiet bi|"
      "thiet bi/vat tu|equipment brought|equipment to bring|equipment brought in|"
@@ -142,6 +145,8 @@ const struct slot fields_slots[] = {
      "nhom dich vu|loai yeu cau ho tro|support category|category of support|type of issue|"
      "issue type|service type|type of service"},
     {"location", K_TEXT,
+     "noi thuc hien|noi xay ra su co|vi tri xay ra su co|dia diem xay ra su co|"
+     "dia chi ho tro|dia diem can xu ly|noi can xu ly|"
      "dia diem|vi tri|location|dia diem ho tro|noi can ho tro|phong|place|"
      "dia diem thuc hien|vi tri ho tro|dia diem lam viec|noi lam viec|vi tri lap dat|"
      "phong lam viec|venue|room|office location|site location|where|support location|"
@@ -153,6 +158,8 @@ const struct slot fields_slots[] = {
      "do khan|muc do uu tien|muc do khan|priority|muc do|do uu tien|muc do khan cap|urgency|"
      "tinh chat|muc khan|urgency level|priority level|importance"},
     {"_visit", K_VISIT,
+     "khung gio|khung thoi gian|khung gio vao|khung gio lam viec|gio vao ra|gio vao/ra|"
+     "time slot|time window|"
      "thoi gian vao phong|thoi gian vao ra|thoi gian vao/ra|ngay gio vao|visit time|"
      "thoi gian lam viec|thoi gian vao phong he thong|thoi gian vao phong may chu|"
      "ngay gio vao phong|ngay gio vao ra|thoi gian vao phong may|thoi gian du kien vao|"

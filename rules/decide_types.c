@@ -351,6 +351,12 @@ finish_server_room(struct decision *d, JsonObject *raw, const struct message *m)
 		decide_move_member(raw, "_when_to", d->fields, "time_to");
 		used = TRUE;
 	}
+	/* "Nội dung cần thực hiện" of a visit is why the visitors come */
+	if (!json_object_has_member(d->fields, "purpose") &&
+	    json_object_has_member(d->fields, "description")) {
+		decide_move_member(d->fields, "description", d->fields, "purpose");
+		json_object_remove_member(d->fields, "description");
+	}
 	if (!used)
 		finish_plain(d, raw, m);
 }
