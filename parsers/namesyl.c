@@ -18,6 +18,8 @@
    missing by oversight makes a right name doubtful, never a wrong one
    right: add it here.  A row holds words of one kind, a space between. */
 static const char *const syllable_rows[] = {
+    /* titles written before a name */
+    "Ông Bà Anh Chị Cô Chú Em ThS TS KS CN BS PGS GS",
     /* family names */
     "Nguyễn Trần Lê Phạm Hoàng Huỳnh Phan Vũ Võ Đặng Bùi Đỗ Hồ Ngô Dương Lý Đinh",
     "Đoàn Trương Châu Lương Mai Cao Hà Tạ Thái Tô Lâm Phùng Vương Trịnh Đào Tôn Kiều",

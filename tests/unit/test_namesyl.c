@@ -39,6 +39,7 @@ static const struct row name_rows[] = {
     {"old tone placement", "Nguyễn Thị Thuỳ Hoà", FALSE},
     {"written without marks", "Nguyen Phuong Tram", FALSE},
     {"an initial", "Trần V. Hùng", FALSE},
+    {"titles before it", "ThS. Bà Trần Thị Hằng", FALSE},
     {"a given name's tone misread", "Nguyễn Phương Trầm", TRUE},
     {"a middle name's mark misread", "Lê Thị Cấm Hòa", TRUE},
     {"a mark lost in a marked name", "Nguyễn Thị Cam Thảo", TRUE},
