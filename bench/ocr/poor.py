@@ -19,10 +19,11 @@
     poor.py score OUT_DIR PARSED_DIR   PARSED_DIR/KIND/NNNN.json (phieuctl
                                        parse of OUT_DIR/KIND/NNNN.eml):
                                        per kind, field P/R/F1 (bench/score.py)
-                                       and the wrong values (a unit
+                                       the wrong values (a unit
                                        predicted but not expected, or not
                                        as expected) that are not listed in
-                                       "doubtful"; --list prints them
+                                       "doubtful", and the right values
+                                       that are; --list prints them
 
 Each degradation is seeded by the form's number (plus POOR_SEED, 0 unless
 set): the set is the same on every run; another POOR_SEED gives other
