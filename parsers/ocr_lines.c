@@ -8,6 +8,7 @@
 #include "fields.h"
 #include "gazetteer.h"
 #include "legacy.h"
+#include "namesyl.h"
 #include "ocr_check.h"
 #include "ocr_parts.h"
 #include "text.h"
@@ -303,6 +304,9 @@ table_text(struct page *p, struct table *t, GPtrArray *cells_pieces, GString *ou
 				g_string_printf(cell, "%d", r);
 			if (r > 0)
 				ocr_line_known(cell, c == name_col);
+			/* a name with a word that is no name's syllable ("Cấm") */
+			if (r > 0 && c == name_col && namesyl_doubtful(cell->str))
+				rc = 0;
 			g_string_append(line, cell->str);
 			g_string_free(cell, TRUE);
 		}
@@ -325,10 +329,10 @@ only_leaders(GPtrArray *row)
 	return TRUE;
 }
 
-/* The value of a line naming a person or a unit that is not a known one,
-   up to the leader after it; NULL for other lines. */
+/* The value of a line naming a person (*person TRUE) or a unit that is not
+   a known one, up to the leader after it; NULL for other lines. */
 static char *
-name_value(const char *line, const struct ocr_opts *o)
+name_value(const char *line, const struct ocr_opts *o, gboolean *person)
 {
 	const char *colon = strchr(line, ':');
 
@@ -337,6 +341,7 @@ name_value(const char *line, const struct ocr_opts *o)
 	char *label = g_strndup(line, (gsize)(colon - line));
 	gboolean name = ocr_name_label(label), unit = ocr_unit_label(label);
 	g_free(label);
+	*person = name;
 	if (unit) {
 		GString *copy = g_string_new(line);
 		unit = !ocr_line_unit(copy, o);
@@ -353,16 +358,20 @@ name_value(const char *line, const struct ocr_opts *o)
 }
 
 /* Lines naming a person or a unit whose name stands elsewhere on the page
-   read with other marks (ocr_check_read_otherwise()) are not to be
-   trusted: their confidence from line first on (the page's) goes to 0. */
+   read with other marks (ocr_check_read_otherwise()), and lines naming a
+   person with a word that is no name's syllable (namesyl_doubtful(): a tone
+   misread, "Trầm" for "Trâm"), are not to be trusted: their confidence
+   from line first on (the page's) goes to 0. */
 static void
-names_read_twice(struct page *p, const char *text, GArray *conf, guint first)
+names_misread(struct page *p, const char *text, GArray *conf, guint first)
 {
 	char **lines = g_strsplit(text, "\n", -1);
 
 	for (guint i = 0; lines[i] != NULL && first + i < conf->len; i++) {
-		char *v = name_value(lines[i], p->o);
-		if (v != NULL && ocr_check_read_otherwise(v, text))
+		gboolean person = FALSE;
+		char *v = name_value(lines[i], p->o, &person);
+		if (v != NULL &&
+		    (ocr_check_read_otherwise(v, text) || (person && namesyl_doubtful(v))))
 			g_array_index(conf, double, first + i) = 0;
 		g_free(v);
 	}
@@ -450,5 +459,5 @@ ocr_page_text(struct page *p, GString *out, GArray *conf)
 	g_free(table_done);
 	g_free(cells);
 	g_ptr_array_free(row, TRUE);
-	names_read_twice(p, out->str + from, conf, first);
+	names_misread(p, out->str + from, conf, first);
 }

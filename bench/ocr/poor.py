@@ -19,10 +19,11 @@
     poor.py score OUT_DIR PARSED_DIR   PARSED_DIR/KIND/NNNN.json (phieuctl
                                        parse of OUT_DIR/KIND/NNNN.eml):
                                        per kind, field P/R/F1 (bench/score.py)
-                                       and the wrong values (a unit
+                                       the wrong values (a unit
                                        predicted but not expected, or not
                                        as expected) that are not listed in
-                                       "doubtful"; --list prints them
+                                       "doubtful", and the right values
+                                       that are; --list prints them
 
 Each degradation is seeded by the form's number (plus POOR_SEED, 0 unless
 set): the set is the same on every run; another POOR_SEED gives other
@@ -168,21 +169,37 @@ def wrong_values(exp, pred):
     return out
 
 
+def right_values(exp, pred, wrong):
+    """Keys whose predicted value is the expected one (not in wrong)."""
+    ef = exp.get("fields") or {}
+    pf = pred.get("fields") if isinstance(pred.get("fields"), dict) else {}
+    skip = set(wrong) | set(exp.get("ignore") or [])
+    return [key for key in sorted(pf) if key in ef and key not in skip]
+
+
 def score(out, parsed, listing):
     import score as sc
 
-    print("| kind | n | type right | field P | field R | field F1 | wrong values | of them not in doubtful |")
-    print("|---|---:|---:|---:|---:|---:|---:|---:|")
+    print("| kind | n | type right | field P | field R | field F1 | wrong values"
+          " | of them not in doubtful | right values in doubtful |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
     for kind in KINDS:
         total = dict.fromkeys(sc.COUNTERS, 0)
-        wrong = silent = 0
+        wrong = silent = right_doubted = 0
         for name, exp in sc.expectations(os.path.join(out, kind)):
             pred = sc.load(os.path.join(parsed, kind, name + ".json"))
             c, _ = sc.score_one(exp, pred)
             sc.add(total, c)
             pred = pred if isinstance(pred, dict) else {}
             doubt = set(pred.get("doubtful") or [])
-            for key in wrong_values(exp, pred):
+            bad = wrong_values(exp, pred)
+            for key in right_values(exp, pred, bad):
+                if key in doubt or (key in sc.LIST_KEYS and "_people" in doubt):
+                    right_doubted += 1
+                    if listing:
+                        print("  %s/%s %s [doubtful, right]: %r" % (
+                            kind, name, key, pred["fields"][key]), file=sys.stderr)
+            for key in bad:
                 wrong += 1
                 hidden = key not in doubt and not (key in sc.LIST_KEYS and "_people" in doubt)
                 silent += hidden
@@ -192,9 +209,9 @@ def score(out, parsed, listing):
                         (pred.get("fields") or {}).get(key),
                         (exp.get("fields") or {}).get(key)), file=sys.stderr)
         p, r, f = sc.prf(total) or (None, None, None)
-        print("| %s | %d | %s | %s | %s | %s | %d | %d |" % (
+        print("| %s | %d | %s | %s | %s | %s | %d | %d | %d |" % (
             kind, total["n"], sc.pct(total["type_ok"] / max(total["n"], 1)),
-            sc.pct(p), sc.pct(r), sc.pct(f), wrong, silent))
+            sc.pct(p), sc.pct(r), sc.pct(f), wrong, silent, right_doubted))
 
 
 if __name__ == "__main__":
