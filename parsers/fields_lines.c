@@ -198,6 +198,25 @@ labelled_one(struct ctx *c, const char *label, const char *value, gboolean marke
 		g_free(ln);
 		return;
 	}
+	/* "Người thứ 1: Họ tên: A": the block opens on the person's first label */
+	const char *colon = fields_label_is_item(ln) ? strchr(value, ':') : NULL;
+	if (colon != NULL && colon - value < 60) {
+		char *inner = g_strndup(value, (gsize)(colon - value));
+		char *iln = fields_label_norm(inner);
+		int iscore = 0, icol = fields_column_match(iln, &iscore);
+		g_free(iln);
+		if (icol >= 0 && iscore >= 1000) {
+			fields_item_end(c);
+			c->person = json_object_new();
+			c->section = c->section == S_LIST ? S_LIST_ITEM : S_ITEM;
+			c->last_key = NULL;
+			fields_labelled_line(c, inner, colon + 1, FALSE);
+			g_free(inner);
+			g_free(ln);
+			return;
+		}
+		g_free(inner);
+	}
 	gboolean person_label =
 	    col >= 0 && cscore >= sscore - 2 && fields_columns[col].kind != K_IGNORE;
 	/* inside a person block, person labels fill the person; a column seen
@@ -338,6 +357,22 @@ fields_line_is_place_date(const char *line)
 	return yes;
 }
 
+/* How many words a normalised label has after its first len bytes (a
+   heading's words after the known label: "… như sau" goes on a little, a
+   sentence that starts with "Hộp thư" goes on and on). */
+static int
+words_after(const char *ln, int len)
+{
+	int n = 0;
+
+	if (len >= 1000 || len < 0 || (gsize)len > strlen(ln))
+		return 0;
+	for (const char *p = ln + len; *p != '\0'; p++)
+		if (*p != ' ' && (p == ln + len || p[-1] == ' '))
+			n++;
+	return n;
+}
+
 /* Whether a line is a label and nothing else ("Tên đơn vị", "ĐIỆN THOẠI (DI
    ĐỘNG)", "NGƯỜI QUẢN TRỊ KỸ THUẬT", "Visitors", "Người 2"): the value or
    the section follows on the next lines.  A field's label must be whole; a
@@ -358,7 +393,7 @@ fields_line_is_label(struct ctx *c, const char *rest)
 	yes = *ln != '\0' &&
 	      (fields_label_is_item(ln) || (si >= 0 && sscore >= 1000) ||
 	       (si >= 0 && (fields_slots[si].kind == K_ADMIN || fields_slots[si].kind == K_LIST) &&
-	        strpbrk(ln, "0123456789") == NULL) ||
+	        strpbrk(ln, "0123456789") == NULL && words_after(ln, sscore) <= 4) ||
 	       ((c->section == S_ITEM || c->section == S_LIST_ITEM) && col >= 0 && cscore >= 1000));
 	g_free(ln);
 	return yes;
