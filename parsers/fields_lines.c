@@ -600,6 +600,23 @@ line_is_closing(const char *rest)
 	return yes;
 }
 
+/* The administrator's name, phone or address alone on a line of the
+   administrator's block; FALSE when the line is none of them. */
+static gboolean
+admin_alone(struct ctx *c, const char *rest)
+{
+	JsonObject *o = c->r->fields;
+
+	if (!json_object_has_member(o, "admin_name") && fields_looks_like_name(rest))
+		return fields_put(o, "admin_name", fields_read_name(rest));
+	if (!json_object_has_member(o, "admin_phone") &&
+	    strspn(rest, "0123456789 .-+()") == strlen(rest))
+		return fields_put(o, "admin_phone", norm_phone(rest));
+	if (!json_object_has_member(o, "admin_email") && strchr(rest, ' ') == NULL)
+		return fields_put(o, "admin_email", norm_email(rest));
+	return FALSE;
+}
+
 /* A line with no label: continuation, list row, or a dated signature line. */
 void
 fields_plain_line(struct ctx *c, const char *line, const char *rest, gboolean marked)
@@ -636,6 +653,13 @@ fields_plain_line(struct ctx *c, const char *line, const char *rest, gboolean ma
 	if (line_is_closing(rest)) {
 		fields_item_end(c);
 		c->section = S_NONE;
+		c->last_key = NULL;
+		return;
+	}
+	/* "Người quản trị:" then the administrator's name, phone or address
+	   alone on the next lines */
+	if (c->section == S_ADMIN && !marked && admin_alone(c, rest)) {
+		c->section_filled = TRUE;
 		c->last_key = NULL;
 		return;
 	}
