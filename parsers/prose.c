@@ -138,6 +138,36 @@ sentence_unit(const struct sent *s)
 	return u;
 }
 
+/* What a request sentence says, from the colon on when one introduces it
+   ("… đang có sự cố: trang web báo lỗi 500 …", "… cần cập nhật mã nguồn:
+   nâng cấp module …"); the whole sentence otherwise. */
+static char *
+said_after_colon(const char *o)
+{
+	const char *colon = strstr(o, ": ");
+	char *after = colon != NULL ? norm_text(colon + 2) : NULL;
+
+	char *pre = colon != NULL ? g_strndup(o, (gsize)(colon - o)) : NULL;
+	char *head = pre != NULL ? text_fold(pre) : NULL;
+	g_free(pre);
+	/* "A đề nghị Trung tâm hỗ trợ gấp: …" says who asks: the whole of it */
+	gboolean asks = head != NULL && strstr(head, "de nghi") != NULL;
+	g_free(head);
+	if (after != NULL && !asks && g_utf8_strlen(after, -1) >= 12 &&
+	    strchr(after, ' ') != NULL && g_utf8_strlen(o, colon - o) >= 12) {
+		/* a sentence begins with a capital */
+		gunichar first = g_utf8_get_char(after);
+		char *rest = g_utf8_next_char(after);
+		char buf[8];
+		int n = g_unichar_to_utf8(g_unichar_toupper(first), buf);
+		char *out = g_strdup_printf("%.*s%s", n, buf, rest);
+		g_free(after);
+		return out;
+	}
+	g_free(after);
+	return norm_text(o);
+}
+
 /* A unit after "của"/"thuộc" in a sentence ("… của UBND huyện Hòa Vang
    không vào được mạng"), up to the verb or punctuation after it. */
 static char *
@@ -366,7 +396,7 @@ prose_read(const char *text, const struct fields_opts *opts, JsonObject *fields)
 		prose_read_loose(&x, s);
 		if ((prose_has(P_REQUEST, s->f) || prose_has(P_PROBLEM, s->f)) &&
 		    !prose_has(P_GREETING, s->f))
-			prose_put(fields, "_said", norm_text(s->o));
+			prose_put(fields, "_said", said_after_colon(s->o));
 	}
 	for (guint i = 0; i < sents->len && !json_object_has_member(fields, "requesting_unit"); i++)
 		prose_put(fields, "requesting_unit", unit_after_of(sents->pdata[i]));

@@ -373,6 +373,15 @@ prose_read_support(struct prose *x, const struct sent *s, gboolean problem)
 		gsize end = strlen(s->f);
 		if (prose_find(P_LOCATION_END, s->f, (gsize)e, end, 0, &qb, &qe))
 			end = (gsize)qb;
+		/* "tầng 7, 24 Trần Phú của Sở X": a numbered address is whole
+		   before its owner ("phòng Tiếp dân của UBND …" needs it) */
+		const char *of = g_strstr_len(s->f + e, (gssize)(end - (gsize)e), " cua ");
+		if (of != NULL) {
+			char *before = g_strndup(s->f + e, (gsize)(of - (s->f + e)));
+			if (strpbrk(before, "0123456789") != NULL)
+				end = (gsize)(of - s->f);
+			g_free(before);
+		}
 		char *v = prose_o_of_f(s, (gsize)e, end);
 		gsize n = v != NULL ? strlen(v) : 0;
 		while (n > 0 && (v[n - 1] == '.' || v[n - 1] == ','))

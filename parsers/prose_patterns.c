@@ -18,6 +18,7 @@ static const char *const patterns[P_COUNT] = {
                   "dang ky|we need|need|can ho tro|mong)\\b",
     [P_SUBJECT_VERB] =
         "\\s(?:kinh de nghi|tran trong de nghi|de nghi|xin|dang ky|co nhu cau|gui|cu|"
+        "dang su dung|hien dang su dung|dang quan ly|"
         "can|nho|muon|hien dang bi|hien bi|dang bi|bi|would like|wishes|"
         "kindly requests|hereby requests|requests|is requesting|needs|asks)\\b",
     [P_ON_BEHALF] = "\\b(?:on behalf of|we are from|we are with|i am writing from|"
@@ -78,12 +79,14 @@ static const char *const patterns[P_COUNT] = {
     [P_ID_WORD] = "\\b(?:cccd|cmnd|can cuoc|so dinh danh|dinh danh|id|passport|ho chieu)\\b",
     /* where a unit's name ends: folded words that are never syllables of a
        name alone ("tai" is "Tài" in "Sở Tài chính") come in pairs */
-    [P_UNIT_END] = "\\s(?:khong (?:gui|vao|truy|ket|in|hoat|nhan|duoc|the|co)|bi (?:loi|mat|hong|"
-                   "treo|chap)|da (?:bi|khong|duoc|gui|co)|dang bi|hien dang|hien bi|de nghi|"
-                   "kinh de nghi|xin (?:cap|dang|gui|de|phep)|can (?:ho tro|duoc)|nho (?:trung "
-                   "tam|anh|chi)|tu (?:ngay|sang|chieu|hom)|vao (?:ngay|luc|phong)|tai (?:tang|"
-                   "phong|toa|so)|trong (?:ngay|thang|tuan)|ngay \\d|luc \\d|for|from|on|is|has|"
-                   "would|will|se (?:co|den))\\b|[,.;:()]|\\s(?:khong|bi|da|dang|hien|van)$",
+    [P_UNIT_END] =
+        "\\s(?:khong (?:gui|vao|truy|ket|in|hoat|nhan|duoc|the|co)|bi (?:loi|mat|hong|"
+        "treo|chap)|da (?:bi|khong|duoc|gui|co)|dang bi|dang co|dang gap|dang su dung|hien dang|"
+        "hien bi|de nghi|"
+        "kinh de nghi|xin (?:cap|dang|gui|de|phep)|can (?:ho tro|duoc)|nho (?:trung "
+        "tam|anh|chi)|tu (?:ngay|sang|chieu|hom)|vao (?:ngay|luc|phong)|tai (?:tang|"
+        "phong|toa|so)|trong (?:ngay|thang|tuan)|ngay \\d|luc \\d|for|from|on|is|has|"
+        "would|will|se (?:co|den))\\b|[,.;:()]|\\s(?:khong|bi|da|dang|hien|van)$",
     [P_URGENT] = "\\b(?:khan cap|rat gap|gap|hoa toc|urgent|urgently|asap|as soon as possible)\\b",
     [P_QUESTION] = "\\b(?:cho (?:em |toi |minh )?hoi|xin hoi|"
                    "thu tuc (?:nhu the nao|ra sao|the nao|gom|can|gi)|lam the nao|nhu the nao|"
