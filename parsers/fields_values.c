@@ -345,11 +345,16 @@ set_email(const struct slot_ctx *x, const char *value)
 	fields_put(x->o, x->s->key, norm_email(value));
 }
 
-/* A date. */
+static void set_visit(const struct slot_ctx *x, const char *value);
+
+/* A date (a visit's day may carry its hours). */
 static void
 set_date(const struct slot_ctx *x, const char *value)
 {
 	fields_put(x->o, x->s->key, norm_date(value, x->y, x->m));
+	/* "Ngày vào: 09/12/2026, từ 14h đến 16h": the day's hours too */
+	if (strcmp(x->s->key, "visit_date") == 0)
+		set_visit(x, value);
 }
 
 /* Folded words that make a "Time:" the time of something else: the letter
