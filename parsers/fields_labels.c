@@ -408,6 +408,17 @@ index_match(GHashTable *h, const char *label, int *score)
 				found = GPOINTER_TO_INT(v) - 1, sc = (int)i;
 		}
 		g_free(buf);
+		/* "Đơn vị xin bổ sung thời gian mong muốn": a longer label at the
+		   end names the field better than a short one at the start */
+		for (const char *p = found >= 0 ? strchr(label, ' ') : NULL; p != NULL;
+		     p = strchr(p + 1, ' ')) {
+			v = g_hash_table_lookup(h, p + 1);
+			gsize len = n - (gsize)(p + 1 - label);
+			if (v != NULL && len > (gsize)sc + 4) {
+				found = GPOINTER_TO_INT(v) - 1, sc = (int)len;
+				break;
+			}
+		}
 	}
 	if (score != NULL)
 		*score = sc;

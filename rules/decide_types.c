@@ -357,7 +357,8 @@ finish_server_room(struct decision *d, JsonObject *raw, const struct message *m)
 		decide_move_member(d->fields, "description", d->fields, "purpose");
 		json_object_remove_member(d->fields, "description");
 	}
-	if (!used)
+	/* the visit's own day and hours are not a wish for another time */
+	if (!used && !json_object_has_member(d->fields, "visit_date"))
 		finish_plain(d, raw, m);
 }
 
