@@ -295,6 +295,24 @@ fields_opts_init(struct fields_opts *o, int year, int month, const char *domain_
 	}
 }
 
+/* Keys that say who asks and how to reach them, not what is asked. */
+static const char who_keys[] =
+    "requesting_unit|contact_name|contact_phone|contact_email|request_date|_address";
+
+/* Whether the labels gave only who asks ("Requesting unit:", "Contact:"
+   under a request written as sentences): the request is in the sentences. */
+static gboolean
+labels_only_who(JsonObject *fields)
+{
+	GList *keys = json_object_get_members(fields);
+	gboolean only = keys != NULL;
+
+	for (GList *l = keys; l != NULL && only; l = l->next)
+		only = text_list_has(who_keys, l->data);
+	g_list_free(keys);
+	return only;
+}
+
 /* Read the fields of one text; see fields.h. */
 struct fields_result *
 fields_extract(const char *text, const struct fields_opts *opts)
@@ -498,7 +516,7 @@ fields_extract(const char *text, const struct fields_opts *opts)
 	else
 		json_array_unref(c.people);
 	/* a request written as sentences: what its labels did not give */
-	if (opts->prose && !opts->ocr && r->labels < 3) {
+	if (opts->prose && !opts->ocr && (r->labels < 3 || labels_only_who(r->fields))) {
 		prose_read(seen->str, opts, r->fields);
 		r->prose = TRUE;
 	} else if (opts->prose && !opts->ocr) {

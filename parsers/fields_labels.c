@@ -192,7 +192,13 @@ const struct slot fields_slots[] = {
      "account to cancel|account to delete|mailbox to cancel|mailbox to delete|"
      "mailbox to be cancelled|account to be cancelled|"
      "hop thu|dia chi hop thu|hop thu cong vu|tai khoan email|email account|"
-     "tai khoan thu dien tu"},
+     "tai khoan thu dien tu|engineers|technicians|engineer|technician|our engineers|"
+     "our technicians|engineers visiting|visiting engineers|visiting staff|staff members|"
+     "staff list|our staff|participants|participant list|list of participants|persons|"
+     "people|names|list of engineers|list of staff|list of personnel|list of persons|"
+     "personnel list|visitor information|visitors information|visitor info|"
+     "following persons|following people|the following persons|the following people|"
+     "working team|team list|crew|members"},
     {"_password", K_PASSWORD,
      "mat khau|password|mat khau ftp|mat khau truy cap|pass|mk|mat khau hosting"},
     {NULL, K_IGNORE,

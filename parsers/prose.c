@@ -65,10 +65,53 @@ prose_is_unit(const char *f)
 		words += *p == ' ';
 	if (*f == '\0' || words > 16 || strchr(f, '@') != NULL)
 		return FALSE;
+	/* "… Co., Ltd.": the legal form's dot */
+	gsize n = strlen(f);
+	if (f[n - 1] == '.') {
+		char *bare = g_strndup(f, n - 1);
+		gboolean yes = prose_is_unit(bare);
+		g_free(bare);
+		return yes;
+	}
 	/* "our unit", "this office": the writer's own, not a name */
 	if (words == 2 && starts_with_word(f, "our|my|your|their|this|that|a|an"))
 		return FALSE;
 	return starts_with_word(f, unit_heads) || ends_with_word(f, unit_tails);
+}
+
+/* Folded abbreviations of a company's legal form ("Co., Ltd.", "JSC",
+   "Corp."), which a name may end with after a comma or a dot. */
+static const char company_forms[] = "co|ltd|jsc|corp|inc|llc|plc|pte|limited";
+
+/* Where a unit's name that stops at folded offset e really ends: past a
+   legal form written after it ("FujiNet Co" + "., Ltd."), and past the dot
+   of an abbreviated form it ends with ("Corp."). */
+static gsize
+unit_form_end(const char *f, gsize b, gsize e)
+{
+	static GRegex *more;
+	GMatchInfo *mi = NULL;
+
+	if (more == NULL)
+		more = g_regex_new(
+		    "^(?:\\.?,?\\s*(?:co|ltd|jsc|corp|inc|llc|plc|pte|limited)(?![\\w-]))+",
+		    G_REGEX_OPTIMIZE, 0, NULL);
+	if (g_regex_match(more, f + e, 0, &mi)) {
+		int mb, me;
+		g_match_info_fetch_pos(mi, 0, &mb, &me);
+		e += (gsize)me;
+	}
+	g_match_info_free(mi);
+	gsize w = e;
+	while (w > b && g_ascii_isalpha(f[w - 1]))
+		w--;
+	if (f[e] == '.' && w < e && (w == b || f[w - 1] == ' ' || f[w - 1] == ',')) {
+		char *word = g_strndup(f + w, e - w);
+		if (text_list_has(company_forms, word))
+			e++;
+		g_free(word);
+	}
+	return e;
 }
 
 /* A unit named in the folded range [b, e) of a sentence: the part after
@@ -102,7 +145,7 @@ unit_in(const struct sent *s, gsize b, gsize e)
 	if (g_regex_match(prose_res[P_UNIT_END], f + at, 0, &stop)) {
 		int qb, qe;
 		g_match_info_fetch_pos(stop, 0, &qb, &qe);
-		f[at + (gsize)qb] = '\0';
+		f[unit_form_end(f, at, at + (gsize)qb)] = '\0';
 	}
 	g_match_info_free(stop);
 	char *out = NULL;
@@ -125,7 +168,7 @@ sentence_unit(const struct sent *s)
 
 	if (g_regex_match(prose_res[P_ON_BEHALF], s->f, 0, &mi)) {
 		g_match_info_fetch_pos(mi, 1, &b, &e);
-		u = prose_o_of_f(s, (gsize)b, (gsize)e);
+		u = prose_o_of_f(s, (gsize)b, unit_form_end(s->f, (gsize)b, (gsize)e));
 	}
 	g_match_info_free(mi);
 	if (u != NULL)
@@ -157,7 +200,7 @@ unit_after_of(const struct sent *s)
 		if (g_regex_match(prose_res[P_UNIT_END], s->f + e, 0, &end)) {
 			int qb, qe;
 			g_match_info_fetch_pos(end, 0, &qb, &qe);
-			stop = (gsize)e + (gsize)qb;
+			stop = unit_form_end(s->f, (gsize)e, (gsize)e + (gsize)qb);
 		}
 		g_match_info_free(end);
 		char *f = g_strndup(s->f + e, stop - (gsize)e);
@@ -220,7 +263,8 @@ signature_name(const char *line, const char *folded)
 static gboolean
 abbreviation_before(const char *text, gsize at)
 {
-	static const char words[] = "mr|mrs|ms|dr|no|st|tp|co|ltd|jsc|tel|ph|p|q|tt|ts|ths|ks";
+	static const char words[] =
+	    "mr|mrs|ms|dr|no|st|tp|co|ltd|jsc|corp|inc|tel|ph|p|q|tt|ts|ths|ks";
 	gsize b = at;
 
 	while (b > 0 && g_ascii_isalpha(text[b - 1]) && at - b < 8)
