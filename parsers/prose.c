@@ -8,8 +8,9 @@
 #include "normalise.h"
 #include "text.h"
 
-/* Signature lines read after the closing words. */
-#define PROSE_MAX_SIGNATURE 6
+/* Signature lines read after the closing words, and the longest. */
+#define PROSE_MAX_SIGNATURE  6
+#define PROSE_SIGNATURE_LINE 100
 
 /* Folded beginnings of a unit's name, and English words that end one. */
 static const char unit_heads[] =
@@ -17,10 +18,11 @@ static const char unit_heads[] =
     "truong|chi cuc|cuc|thanh tra|dai|bao|hoi|tong cong ty|ngan hang|vien|kho bac|cong an|"
     "bo chi huy|hdnd|hoi dong|thanh uy|quan uy|huyen uy|dang uy|lien doan|tap doan|"
     "chi nhanh|khu|department|office|committee|centre|center|company|university|hospital|"
-    "board|agency|authority|bank|vnpt|viettel|fpt|cmc|mobifone|the";
+    "board|agency|authority|bank|vnpt|viettel|fpt|cmc|mobifone";
 static const char unit_tails[] =
     "committee|centre|center|department|agency|company|university|hospital|board|office|"
-    "authority|bank|corporation|jsc|ltd|co|institute|school|college|police|treasury|unit";
+    "authority|bank|corporation|jsc|ltd|co|corp|inc|llc|plc|pte|limited|gmbh|institute|school|"
+    "college|police|treasury|unit";
 
 /* Whether folded text starts with one of a '|' list's words, whole, and
    has more words after it. */
@@ -73,6 +75,9 @@ prose_is_unit(const char *f)
 		g_free(bare);
 		return yes;
 	}
+	/* "the Office of …": the article is no part of the name */
+	if (strncmp(f, "the ", 4) == 0)
+		return prose_is_unit(f + 4);
 	/* "our unit", "this office": the writer's own, not a name */
 	if (words == 2 && starts_with_word(f, "our|my|your|their|this|that|a|an"))
 		return FALSE;
@@ -338,6 +343,48 @@ settle(JsonObject *o, const char *from, const char *to)
 	}
 }
 
+/* Whether a line starts an item of a list: "1.", "2)", "a)", "-", "+",
+   "*", "•" before its text. */
+static gboolean
+list_item(const char *line)
+{
+	static GRegex *re;
+
+	if (re == NULL)
+		re = g_regex_new("^(?:\\d{1,2}[.)]|[a-z]\\)|[-+*•])\\s", G_REGEX_OPTIMIZE, 0, NULL);
+	return g_regex_match(re, line, 0, NULL);
+}
+
+/* Whether a line is a table's row: cells between two "|" or tabs or more. */
+static gboolean
+table_row(const char *line)
+{
+	int pipes = 0, tabs = 0;
+
+	for (const char *p = line; *p != '\0'; p++)
+		pipes += *p == '|', tabs += *p == '\t';
+	return pipes >= 2 || tabs >= 2;
+}
+
+/* The unit a signature's line names: the whole line, or after its last
+   comma the unit of a "Position, Company" line ("Technical Lead, Mekong
+   Digital JSC"). */
+static char *
+signature_unit(const char *line, const char *f)
+{
+	const char *comma = strrchr(f, ',');
+
+	if (comma != NULL) {
+		char *before = g_strndup(f, (gsize)(comma - f));
+		const char *after = comma + 1 + (comma[1] == ' ');
+		gboolean position = !prose_is_unit(before) && prose_is_unit(after);
+		g_free(before);
+		if (position)
+			return norm_text(line + (after - f));
+	}
+	return prose_is_unit(f) ? norm_text(line) : NULL;
+}
+
 /* Read the sentences of text; see prose.h. */
 void
 prose_read(const char *text, const struct fields_opts *opts, JsonObject *fields)
@@ -346,7 +393,7 @@ prose_read(const char *text, const struct fields_opts *opts, JsonObject *fields)
 	GPtrArray *signature = g_ptr_array_new_with_free_func(g_free);
 	char **lines = g_strsplit(text != NULL ? text : "", "\n", -1);
 	GString *para = g_string_new(NULL);
-	gboolean closed = FALSE, problem = FALSE;
+	gboolean closed = FALSE, problem = FALSE, sig_done = FALSE;
 	struct prose x = {opts, fields, NULL, NULL, NULL, NULL, FALSE, FALSE, FALSE};
 
 	prose_init();
@@ -355,8 +402,17 @@ prose_read(const char *text, const struct fields_opts *opts, JsonObject *fields)
 		char *f = text_fold(line);
 		gsize n = strlen(line);
 		if (closed) {
-			if (*line != '\0' && signature->len < PROSE_MAX_SIGNATURE)
+			/* the signature is one block of short lines: a notice after it
+			   ("…notify the sender at 0236…") is nobody's signature */
+			if (*line == '\0' && signature->len > 0)
+				sig_done = TRUE;
+			if (*line != '\0' && !sig_done && n <= PROSE_SIGNATURE_LINE &&
+			    signature->len < PROSE_MAX_SIGNATURE)
 				g_ptr_array_add(signature, g_strdup(line));
+		} else if (table_row(line)) {
+			/* a table's row is no sentence: its cells are the list's */
+			add_sentences(sents, para->str);
+			g_string_truncate(para, 0);
 		} else if (*line == '\0' || (n < 60 && prose_has(P_CLOSING, f))) {
 			add_sentences(sents, para->str);
 			g_string_truncate(para, 0);
@@ -369,8 +425,10 @@ prose_read(const char *text, const struct fields_opts *opts, JsonObject *fields)
 		} else {
 			if (para->len > 0) {
 				char last = para->str[para->len - 1];
-				/* a line wrapped by the mail program joins the next */
-				if (para->len < 60 || strchr(".:;!?", last) != NULL) {
+				/* a line wrapped by the mail program joins the next; a
+				   list's item ("1. …", "- …") starts a sentence */
+				if (para->len < 60 || strchr(".:;!?", last) != NULL ||
+				    list_item(line)) {
 					add_sentences(sents, para->str);
 					g_string_truncate(para, 0);
 				} else {
@@ -424,8 +482,8 @@ prose_read(const char *text, const struct fields_opts *opts, JsonObject *fields)
 			offices++;
 		if (signer == NULL && i < 2 + offices && signature_name(line, f))
 			signer = g_strdup(line);
-		else if (!json_object_has_member(fields, "requesting_unit") && prose_is_unit(f))
-			prose_put(fields, "requesting_unit", norm_text(line));
+		else if (!json_object_has_member(fields, "requesting_unit"))
+			prose_put(fields, "requesting_unit", signature_unit(line, f));
 		if (!json_object_has_member(fields, "_prose_phone"))
 			prose_put(fields, "_prose_phone", norm_phone_best(line));
 		g_free(f);
@@ -439,11 +497,15 @@ prose_read(const char *text, const struct fields_opts *opts, JsonObject *fields)
 			prose_put(fields, "contact_email", g_strdup(x.other_email));
 		}
 		/* the signer is one of the people listed: their phone is the contact's */
+		JsonArray *listed = x.people != NULL ? x.people
+		                    : json_object_has_member(fields, "_people")
+		                        ? json_object_get_array_member(fields, "_people")
+		                        : NULL;
 		for (guint i = 0;
-		     signer != NULL && x.people != NULL && i < json_array_get_length(x.people);
-		     i++) {
-			JsonObject *p = json_array_get_object_element(x.people, i);
-			if (strcmp(json_object_get_string_member(p, "full_name"), signer) == 0 &&
+		     signer != NULL && listed != NULL && i < json_array_get_length(listed); i++) {
+			JsonObject *p = json_array_get_object_element(listed, i);
+			if (json_object_has_member(p, "full_name") &&
+			    strcmp(json_object_get_string_member(p, "full_name"), signer) == 0 &&
 			    json_object_has_member(p, "phone"))
 				prose_put(fields, "contact_phone",
 				          g_strdup(json_object_get_string_member(p, "phone")));

@@ -15,11 +15,13 @@ static const struct {
 } categories[] = {
     {"network", "mang|internet|wifi|wi-fi|ket noi mang|mat ket noi|lan|duong truyen|network|"
                 "connection|connectivity"},
-    {"email", "hop thu|email|e-mail|thu dien tu|mail"},
+    {"email", "hop thu|email|e-mail|thu dien tu|mail|emails|e-mails|mails|outlook|webmail|"
+              "mailbox"},
     {"website", "website|trang thong tin|cong thong tin|web"},
     {"software", "phan mem|ung dung|software|application"},
     {"server", "may chu|server"},
-    {"other", "may in|may tinh|may chieu|printer|computer|projector|camera|dien thoai"},
+    {"other", "may in|may tinh|may chieu|printer|computer|projector|camera|dien thoai|"
+              "printers|scanner|photocopier"},
 };
 
 /* Mailbox actions by their verbs, the most specific first. */
@@ -32,6 +34,18 @@ static const struct {
                "disable"},
     {"create", "tao|tao moi|cap|cap moi|mo|dang ky|them|create|open|set up|new|add"},
 };
+
+/* An identity number as read after its word: a card's digits, or a
+   passport's letter and digits ("m12345678" gives "M12345678"). */
+static char *
+id_of(const char *raw)
+{
+	char *id = norm_id_no(raw);
+
+	if (id == NULL && g_ascii_isalpha(raw[0]))
+		id = g_ascii_strup(raw, -1);
+	return id;
+}
 
 /* What the words after a person's name give, up to the next person:
    identity number, phone, e-mail, position, department. */
@@ -47,7 +61,7 @@ person_read(const struct sent *s, const char *name, gsize fb, gsize fe, gboolean
 	if ((id_before && prose_find(P_ID_BARE, seg, 0, strlen(seg), 1, &b, &e)) ||
 	    prose_find(P_ID, seg, 0, strlen(seg), 1, &b, &e)) {
 		char *id = g_strndup(seg + b, (gsize)(e - b));
-		prose_put(p, "id_no", norm_id_no(id));
+		prose_put(p, "id_no", id_of(id));
 		g_free(id);
 		memset(seg + b, ' ', (gsize)(e - b));
 	}

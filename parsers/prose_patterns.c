@@ -15,15 +15,19 @@ static const char *const patterns[P_COUNT] = {
                   "sincerely|yours sincerely|yours faithfully|best|than ai|"
                   "chuc(?! vu| danh))\\b",
     [P_REQUEST] = "\\b(?:de nghi|xin|nho|please|would like|request|requests|requesting|kindly|"
-                  "dang ky|we need|need|can ho tro|mong)\\b",
+                  "dang ky|we need|need|can ho tro|mong|propose|suggest)\\b",
     [P_SUBJECT_VERB] =
         "\\s(?:kinh de nghi|tran trong de nghi|de nghi|xin|dang ky|co nhu cau|gui|cu|"
         "can|nho|muon|hien dang bi|hien bi|dang bi|bi|would like|wishes|"
-        "kindly requests|hereby requests|requests|is requesting|needs|asks)\\b",
+        "kindly requests|hereby requests|requests|is requesting|needs|asks|cannot|can't|"
+        "can not|could not|is unable|are unable|has no|have no|has lost|have lost|"
+        "is experiencing|are experiencing)\\b",
     [P_ON_BEHALF] = "\\b(?:on behalf of|we are from|we are with|i am writing from|"
-                    "we are writing from|thay mat cho|thay mat|dai dien cho)\\s+(?:the\\s+)?"
-                    "([^,.;:()]{3,120}?)\\s*(?:,|\\.|;|\\(|$|\\s(?:and|please|we|i|xin|de "
-                    "nghi|kinh de nghi|would)\\b)",
+                    "we are writing from|i am from|i work at|i work for|i am working at|"
+                    "(?:officer|specialist|staff|employee|engineer|accountant|secretary)"
+                    "\\s+(?:of|at|with)|thay mat cho|thay mat|dai dien cho)\\s+(?:the\\s+)?"
+                    "([^,.;:()]{3,120}?)\\s*(?:,|\\.|;|\\(|$|\\s(?:and\\s+(?:we|i|our|would|please|"
+                    "need|kindly|request)|please|we|i|xin|de nghi|kinh de nghi|would)\\b)",
     [P_OF_UNIT] = "(?<=\\s)(?:cua|thuoc|belongs to|belonging to|tru so|for)\\s+",
     [P_CONTACT] = "\\b(?:lien he|lien lac|contact|dau moi|reach|phu trach)\\b",
     [P_ADMIN] = "\\b(?:quan tri|administrator|admin|webmaster|technical contact)\\b",
@@ -32,7 +36,8 @@ static const char *const patterns[P_COUNT] = {
                "server room|visit|visitors|access|vao ra|the following)\\b",
     [P_MAILBOX] = "\\b(?:hop thu|tai khoan email|tai khoan thu|thu cong vu|email cong vu|"
                   "dia chi thu|mailbox|mailboxes|email account|e-mail account|mail account|"
-                  "email accounts)\\b",
+                  "email accounts|e-mail accounts|mail accounts|official email|"
+                  "official e-mail)\\b",
     [P_SUBDOMAIN_WORD] = "\\b(?:ten mien|sub-domain|subdomain|sub domain|domain)\\b",
     [P_WEBSITE_WORD] = "\\b(?:website|trang thong tin|cong thong tin|trang web|web site|site|"
                        "portal|url)\\b",
@@ -43,7 +48,8 @@ static const char *const patterns[P_COUNT] = {
              "passport|ho chieu)(?:\\s*(?:no\\.?|number|so))?\\s*[:.#]?\\s*([a-z]?\\d{6,13})\\b",
     [P_PHONE_RUN] = "(?<![\\d/])(?:\\+?84|0)[ .-]?\\d{2,3}[ .-]?\\d{3}[ .-]?\\d{3,4}(?![\\d/])",
     [P_LONG_NUMBER] = "(?<![\\d/])\\d{9,13}(?![\\d/])",
-    [P_REASON] = "\\s(?:do|vi|because|since|ly do|who|which|whose|retired|nghi huu|nghi viec|"
+    [P_REASON] = "\\s(?:(?<!to\\s)(?<!we\\s)(?<!\\bi\\s)(?<!you\\s)(?<!not\\s)(?<!can\\s)do|vi|"
+                 "because|since|ly do|who|which|whose|retired|nghi huu|nghi viec|"
                  "chuyen cong tac|da nghi)\\s",
     [P_LETTER] = "\\d+/[a-z]",
     [P_PURPOSE] = "\\b(?:de(?! nghi| xuat| cap)|nham|voi muc dich|muc dich|phuc vu cho|phuc vu|"
@@ -72,7 +78,8 @@ static const char *const patterns[P_COUNT] = {
                    "staff|manager|head|director|engineer|accountant|secretary|clerk))\\b",
     [P_DEPARTMENT] = "^\\s*(?:,\\s*)?(?:(?:of|cua|thuoc)\\s+)?(?:the\\s+)?((?:phong|ban|bo phan|"
                      "van phong|to|khoa|division|department|section|office|unit)\\b[^,;()]"
-                     "{1,80}?)\\s*(?:,|;|\\(|$)",
+                     "{1,80}?|[a-z][^,;()\\d]{1,60}?\\s(?:division|department|section|office|"
+                     "unit|team))\\s*(?:,|;|\\(|$)",
     [P_PURPOSE_END] = "\\s*(?::|;|\\(|\\.\\s|\\.$|$|,\\s*(?:theo|can cu|according to|as approved|"
                       "per|approved)\\b)",
     [P_ID_WORD] = "\\b(?:cccd|cmnd|can cuoc|so dinh danh|dinh danh|id|passport|ho chieu)\\b",
@@ -122,8 +129,8 @@ prose_init(void)
 	                "chuyên viên|chuyen vien|cán bộ|can bo|văn thư|van thu|kế toán|ke toan)|"
 	                "(?i:i am|i'm|my name is)|(?i:đồng chí|dong "
 	                "chi|đ/c|d/c|ông|bà|anh|chị|cô|chú|ong|ba|chi|mr|mrs|"
-	                "ms|miss|dr|madam))\\.?\\s+(\\p{Lu}[\\p{L}\\p{M}'’]*(?:\\s+\\p{Lu}"
-	                "[\\p{L}\\p{M}'’]*){1,5})",
+	                "ms|miss|dr|madam))\\.?\\s+(\\p{Lu}[\\p{L}\\p{M}'’]*(?:-[\\p{L}\\p{M}]+)?"
+	                "(?:\\s+\\p{Lu}[\\p{L}\\p{M}'’]*(?:-[\\p{L}\\p{M}]+)?){1,5})",
 	                G_REGEX_OPTIMIZE, 0, NULL);
 	/* a sentence ends at . ! ? before white space and a capital or digit */
 	prose_split_re =
