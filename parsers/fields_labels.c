@@ -248,7 +248,9 @@ const struct column fields_columns[] = {
      "cmnd so|can cuoc cong dan|so can cuoc cong dan|chung minh nhan dan|"
      "so chung minh nhan dan|so dinh danh ca nhan|ma dinh danh|dinh danh|id card|"
      "id card no|identity card|identity card no|national id|passport no|passport number|"
-     "id/passport|id/passport no|so ho chieu|cccd/ho chieu|cmnd/ho chieu"},
+     "id/passport|id/passport no|so ho chieu|cccd/ho chieu|cmnd/ho chieu|passport/id|"
+     "passport/id no|passport/id card|id card/passport|passport or id|id or passport|"
+     "id/passport number|passport/id number"},
     {"_ignore", K_IGNORE, "stt|tt|no|so thu tu|ghi chu|#|chu ky|ky ten"},
 };
 

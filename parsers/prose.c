@@ -139,8 +139,11 @@ unit_in(const struct sent *s, gsize b, gsize e)
 	     g_match_info_next(mi, NULL)) {
 		int mb, me;
 		g_match_info_fetch_pos(mi, 0, &mb, &me);
-		if (prose_is_unit(f + at + me))
+		/* "As the contractor of X, we …": X up to the clause's end */
+		char *cand = g_strndup(f + at + me, strcspn(f + at + me, ",;:("));
+		if (prose_is_unit(cand))
 			at += (gsize)me;
+		g_free(cand);
 	}
 	g_match_info_free(mi);
 	if (strncmp(f + at, "the ", 4) == 0)
@@ -343,6 +346,33 @@ settle(JsonObject *o, const char *from, const char *to)
 	}
 }
 
+/* Whether the lines from here to the end are a signature with no closing
+   words before it: a name's line first, then a few short lines. */
+static gboolean
+signature_block(char **lines)
+{
+	int n = 0;
+	gboolean named = FALSE, gap = FALSE;
+
+	for (int i = 0; lines[i] != NULL; i++) {
+		char *t = g_strstrip(g_strdup(lines[i]));
+		gboolean keep = TRUE;
+		if (*t != '\0') {
+			char *f = text_fold(t);
+			if (n == 0)
+				named = signature_name(t, f);
+			keep = !gap && ++n <= PROSE_MAX_SIGNATURE && strlen(t) <= 60;
+			g_free(f);
+		} else {
+			gap = n > 0;
+		}
+		g_free(t);
+		if (!keep)
+			return FALSE;
+	}
+	return named;
+}
+
 /* Whether a line starts an item of a list: "1.", "2)", "a)", "-", "+",
    "*", "•" before its text. */
 static gboolean
@@ -416,7 +446,9 @@ prose_read(const char *text, const struct fields_opts *opts, JsonObject *fields)
 		} else if (*line == '\0' || (n < 60 && prose_has(P_CLOSING, f))) {
 			add_sentences(sents, para->str);
 			g_string_truncate(para, 0);
-			closed = *line != '\0';
+			/* the last block, a name over a few short lines, signs
+			   without closing words */
+			closed = *line != '\0' || signature_block(lines + i + 1);
 		} else if (n < 120 && prose_has(P_GREETING, f) && para->len == 0 &&
 		           (line[n - 1] == ',' || line[n - 1] == ':' || n < 40)) {
 			/* "Kính gửi Trung tâm," */

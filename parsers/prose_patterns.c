@@ -22,13 +22,16 @@ static const char *const patterns[P_COUNT] = {
         "kindly requests|hereby requests|requests|is requesting|needs|asks|cannot|can't|"
         "can not|could not|is unable|are unable|has no|have no|has lost|have lost|"
         "is experiencing|are experiencing)\\b",
-    [P_ON_BEHALF] = "\\b(?:on behalf of|we are from|we are with|i am writing from|"
-                    "we are writing from|i am from|i work at|i work for|i am working at|"
-                    "(?:officer|specialist|staff|employee|engineer|accountant|secretary)"
-                    "\\s+(?:of|at|with)|thay mat cho|thay mat|dai dien cho)\\s+(?:the\\s+)?"
-                    "([^,.;:()]{3,120}?)\\s*(?:,|\\.|;|\\(|$|\\s(?:and\\s+(?:we|i|our|would|please|"
-                    "need|kindly|request)|please|we|i|xin|de nghi|kinh de nghi|would)\\b)",
-    [P_OF_UNIT] = "(?<=\\s)(?:cua|thuoc|belongs to|belonging to|tru so|for)\\s+",
+    [P_ON_BEHALF] =
+        "\\b(?:on behalf of|we are from|we are with|i am writing from|"
+        "we are writing from|i am from|i work at|i work for|i am working at|"
+        "(?:officer|specialist|staff|employee|engineer|accountant|secretary)"
+        "\\s+(?:of|at|with)|thay mat cho|thay mat|dai dien cho)\\s+(?:the\\s+)?"
+        "([^,.;:()]{3,120}?)\\s*(?:,|\\.|;|:|\\(|$|\\s(?:and\\s+(?:we|i|our|would|please|"
+        "need|kindly|request)|please|we|i|xin|de nghi|kinh de nghi|would|regarding|"
+        "concerning|about|to (?:request|ask|update|create|register))\\b)",
+    [P_OF_UNIT] = "(?<=\\s)(?:cua|thuoc|belongs to|belonging to|tru so|for|(?:contractor|vendor|"
+                  "developer|partner|consultant|supplier) (?:of|for))\\s+",
     [P_CONTACT] = "\\b(?:lien he|lien lac|contact|dau moi|reach|phu trach)\\b",
     [P_ADMIN] = "\\b(?:quan tri|administrator|admin|webmaster|technical contact)\\b",
     [P_LIST] = "\\b(?:hop thu|tai khoan email|tai khoan thu|thu cong vu|email cong vu|mailbox|"
@@ -40,7 +43,7 @@ static const char *const patterns[P_COUNT] = {
                   "official e-mail)\\b",
     [P_SUBDOMAIN_WORD] = "\\b(?:ten mien|sub-domain|subdomain|sub domain|domain)\\b",
     [P_WEBSITE_WORD] = "\\b(?:website|trang thong tin|cong thong tin|trang web|web site|site|"
-                       "portal|url)\\b",
+                       "portal|url|source code|ma nguon|homepage)\\b",
     [P_HOST] = "(?<![@\\w.-])((?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\\.){1,6}[a-z]{2,6})"
                "(?![\\w@-])",
     [P_URL] = "https?://[^\\s<>\"'()]{3,300}",

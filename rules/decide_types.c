@@ -19,7 +19,7 @@ static const struct type_row builtin_types[] = {
      "co so du lieu website|update website|website update|source code|cap nhat du lieu website|"
      "nang cap website|cap nhat website|cap nhat trang web|update the website|"
      "update our website|website source|source code update|cap nhat giao dien|"
-     "cap nhat phien ban",
+     "cap nhat phien ban|deploy|deployment|trien khai phien ban",
      "website_url:3", "website_url",
      "requesting_unit|contact_name|contact_phone|website_url|description",
      "Cập nhật mã nguồn website", finish_plain, TRUE, "Website source update", 3, "description"},
