@@ -241,6 +241,19 @@ labelled_one(struct ctx *c, const char *label, const char *value, gboolean marke
 		g_free(ln);
 		return;
 	}
+	/* "Visitor name: A" then "ID number:", "Mobile:": one person of the
+	   list, named by a label that names a listed person's name */
+	if (person_label && !empty && si >= 0 && fields_slots[si].kind == K_LIST &&
+	    cscore > sscore && col == name_column()) {
+		fields_item_end(c);
+		c->person = json_object_new();
+		c->section = S_LIST_ITEM;
+		c->ncolumns = 0;
+		c->list_rows = FALSE;
+		fields_person_put(c, c->person, col, value);
+		g_free(ln);
+		return;
+	}
 	/* a list without "Người 1:" headings: its first person label */
 	if (c->section == S_LIST && person_label && !empty) {
 		c->person = json_object_new();
