@@ -75,9 +75,12 @@ prose_is_unit(const char *f)
 		g_free(bare);
 		return yes;
 	}
-	/* "the Office of …": the article is no part of the name */
+	/* "the Office of …", "Da Nang Department of …": the article and the
+	   city's name are no part of the name */
 	if (strncmp(f, "the ", 4) == 0)
 		return prose_is_unit(f + 4);
+	if (strncmp(f, "da nang ", 8) == 0)
+		return prose_is_unit(f + 8);
 	/* "our unit", "this office": the writer's own, not a name */
 	if (words == 2 && starts_with_word(f, "our|my|your|their|this|that|a|an"))
 		return FALSE;
@@ -189,16 +192,16 @@ sentence_unit(const struct sent *s)
 	return u;
 }
 
-/* A unit after "của"/"thuộc" in a sentence ("… của UBND huyện Hòa Vang
+/* A unit after "của"/"thuộc" (or "of the", by p) in a sentence ("… của UBND huyện Hòa Vang
    không vào được mạng"), up to the verb or punctuation after it. */
 static char *
-unit_after_of(const struct sent *s)
+unit_after_of(const struct sent *s, enum pat p)
 {
 	GMatchInfo *mi = NULL;
 	char *u = NULL;
 
-	for (g_regex_match(prose_res[P_OF_UNIT], s->f, 0, &mi);
-	     g_match_info_matches(mi) && u == NULL; g_match_info_next(mi, NULL)) {
+	for (g_regex_match(prose_res[p], s->f, 0, &mi); g_match_info_matches(mi) && u == NULL;
+	     g_match_info_next(mi, NULL)) {
 		int b, e;
 		g_match_info_fetch_pos(mi, 0, &b, &e);
 		if (strncmp(s->f + e, "the ", 4) == 0)
@@ -503,7 +506,10 @@ prose_read(const char *text, const struct fields_opts *opts, JsonObject *fields)
 			prose_put(fields, "_said", norm_text(s->o));
 	}
 	for (guint i = 0; i < sents->len && !json_object_has_member(fields, "requesting_unit"); i++)
-		prose_put(fields, "requesting_unit", unit_after_of(sents->pdata[i]));
+		prose_put(fields, "requesting_unit", unit_after_of(sents->pdata[i], P_OF_UNIT));
+	/* "the phones of the Department of Foreign Affairs … are down" */
+	for (guint i = 0; i < sents->len && !json_object_has_member(fields, "requesting_unit"); i++)
+		prose_put(fields, "requesting_unit", unit_after_of(sents->pdata[i], P_OF_THE));
 	/* the signature: the signer, then the unit's line */
 	char *signer = NULL;
 	guint offices = 0; /* "KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC" above the name */

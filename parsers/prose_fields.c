@@ -21,7 +21,7 @@ static const struct {
     {"software", "phan mem|ung dung|software|application"},
     {"server", "may chu|server"},
     {"other", "may in|may tinh|may chieu|printer|computer|projector|camera|dien thoai|"
-              "printers|scanner|photocopier"},
+              "printers|scanner|photocopier|phone|phones|ip phone|ip phones|telephone"},
 };
 
 /* Mailbox actions by their verbs, the most specific first. */

@@ -32,6 +32,9 @@ static const char *const patterns[P_COUNT] = {
         "concerning|about|to (?:request|ask|update|create|register))\\b)",
     [P_OF_UNIT] = "(?<=\\s)(?:cua|thuoc|belongs to|belonging to|tru so|for|(?:contractor|vendor|"
                   "developer|partner|consultant|supplier) (?:of|for))\\s+",
+    /* "… of the Department …", not a place ("2nd floor of the Administrative Center") */
+    [P_OF_THE] = "(?<=\\s)(?<!floor\\s)(?<!room\\s)(?<!building\\s)(?<!level\\s)"
+                 "(?<!block\\s)(?<!hall\\s)(?<!wing\\s)of\\s+(?=the\\s)",
     [P_CONTACT] = "\\b(?:lien he|lien lac|contact|dau moi|reach|phu trach)\\b",
     [P_ADMIN] = "\\b(?:quan tri|administrator|admin|webmaster|technical contact)\\b",
     [P_LIST] = "\\b(?:hop thu|tai khoan email|tai khoan thu|thu cong vu|email cong vu|mailbox|"
@@ -58,7 +61,8 @@ static const char *const patterns[P_COUNT] = {
     [P_PURPOSE] = "\\b(?:de(?! nghi| xuat| cap)|nham|voi muc dich|muc dich|phuc vu cho|phuc vu|"
                   "in order to|so as to|for the purpose of|to(?=\\s(?:install|replace|check|"
                   "inspect|maintain|upgrade|repair|configure|deploy|migrate|move|add|remove|"
-                  "perform|carry out|service|fix|set up|host|run|update|test|collect|"
+                  "perform|carry out|service|fix|set up|host|run|update|test|collect|complete|"
+                  "finish|clean|survey|verify|restore|patch|swap|label|retrieve|audit|"
                   "deliver|relocate|connect)\\b))\\s+",
     [P_FOR_AFTER_HOST] = "\\s(?:for|de|nham|phuc vu cho|phuc vu)\\s+",
     [P_LOCATION] = "\\b(?:(?:tai|o|at|located at|located in)\\s+(?=(?:tang|phong|toa nha|toa|"
@@ -67,22 +71,24 @@ static const char *const patterns[P_COUNT] = {
                    "meeting room)\\b)|(?:dia diem|vi tri|location|place)\\s*(?:la|is|:)\\s+)",
     [P_LOCATION_END] = "\\s(?:de|va|nhung|lien he|from|to|and|since|tu (?:ngay|sang|chieu|hom)|"
                        "khong|bi|da (?:bi|khong|duoc)|dang|hien|"
-                       "can|nho|is|has|cannot|can't|se)\\s|,\\s*(?:so dien "
+                       "can|nho|is|has|have|are|were|had|keeps|cannot|can't|se)\\s|,\\s*(?:so dien "
                        "thoai|dien thoai|sdt|lien he|contact|phone)\\b",
     [P_PROBLEM] = "\\b(?:ho tro ky thuat|su co|bi loi|loi|bi hong|hu hong|mat ket noi|"
                   "mat mang|khong truy cap|khong vao duoc|khong ket noi|khong hoat dong|"
                   "khong in duoc|khong gui duoc|khong nhan duoc|cham|technical support|"
                   "tech support|it support|not working|cannot|can't|down|error|failure|"
                   "broken|outage|no internet|no network|no connection|khong co mang|"
-                  "not responding|khong on dinh|unstable|slow|khong nhan)\\b",
+                  "not responding|khong on dinh|unstable|slow|khong nhan|not been working|"
+                  "stopped working|does not work|do not work|doesn't work|don't work|"
+                  "keeps disconnecting|disconnected)\\b",
     [P_POSITION] = "^\\s*[,-]\\s*((?:pho |deputy )?(?:chuyen vien chinh|chuyen vien|"
                    "truong phong|pho phong|can bo|nhan vien|ke toan|van thu|giam doc|"
                    "chanh van phong|thanh tra vien|ky thuat vien|ky su|specialist|officer|"
                    "staff|manager|head|director|engineer|accountant|secretary|clerk))\\b",
     [P_DEPARTMENT] = "^\\s*(?:,\\s*)?(?:(?:of|cua|thuoc)\\s+)?(?:the\\s+)?((?:phong|ban|bo phan|"
                      "van phong|to|khoa|division|department|section|office|unit)\\b[^,;()]"
-                     "{1,80}?|[a-z][^,;()\\d]{1,60}?\\s(?:division|department|section|office|"
-                     "unit|team))\\s*(?:,|;|\\(|$)",
+                     "{1,80}?|(?!the\\s|of\\s)(?:[a-z][^,;()\\d]{1,60}?\\s)?(?:division|department|"
+                     "section|office|unit|team))\\s*(?:,|;|\\(|$)",
     [P_PURPOSE_END] = "\\s*(?::|;|\\(|\\.\\s|\\.$|$|,\\s*(?:theo|can cu|according to|as approved|"
                       "per|approved)\\b)",
     [P_ID_WORD] = "\\b(?:cccd|cmnd|can cuoc|so dinh danh|dinh danh|id|passport|ho chieu)\\b",
@@ -104,7 +110,8 @@ static const char *const patterns[P_COUNT] = {
         "\\b(?:cuoc hop|buoi hop|phien hop|hoi nghi|han chot|han nop|truoc day|"
         "lan truoc|da (?:de nghi|yeu cau|gui|hop|thong nhat|duyet|phe duyet|kiem tra)|"
         "meeting|deadline|due (?:on|by)|previously|earlier|last (?:time|week|month)|"
-        "visited|reviewed|approved|was held|were held|version|phien ban)\\b",
+        "visited|reviewed|approved|was held|were held|version|phien ban|thank you for|"
+        "thanks for|during our|our (?:last |previous )?visit on)\\b",
 };
 
 GRegex *prose_res[P_COUNT];
