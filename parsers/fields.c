@@ -505,6 +505,18 @@ fields_extract(const char *text, const struct fields_opts *opts)
 			c.last_key = NULL;
 			continue;
 		}
+		/* "1. Hoang Minh Duc - CMC TS - ID: 0480… - 0966…" under a sentence
+		   that names the people ("for the following engineers on …"): a
+		   name, then a number long enough to be an identity or a phone */
+		if (marked && c.section == S_NONE && strcspn(rest, ":") > strcspn(rest, ",-(") &&
+		    fields_person_row(rest) &&
+		    g_regex_match_simple("\\d[\\d .]{7,}\\d", rest, 0, 0) &&
+		    fields_dash_row(&c, rest)) {
+			c.section = S_LIST;
+			c.list_rows = TRUE;
+			c.last_key = NULL;
+			continue;
+		}
 		if (split_label(rest, &label, &value)) {
 			/* "- Ông A, CCCD: 0480…" in a list: a person, not a label */
 			gboolean row = (c.section == S_LIST || c.section == S_LIST_ITEM) &&

@@ -25,8 +25,8 @@ static const char *const patterns[P_COUNT] = {
     [P_ON_BEHALF] =
         "\\b(?:on behalf of|we are from|we are with|i am writing from|"
         "we are writing from|i am from|i work at|i work for|i am working at|"
-        "(?:officer|specialist|staff|employee|engineer|accountant|secretary)"
-        "\\s+(?:of|at|with)|thay mat cho|thay mat|dai dien cho)\\s+(?:the\\s+)?"
+        "(?<=,\\s)an? (?:officer|specialist|staff member|employee|engineer|accountant|"
+        "secretary)\\s+(?:of|at|with)|thay mat cho|thay mat|dai dien cho)\\s+(?:the\\s+)?"
         "([^,.;:()]{3,120}?)\\s*(?:,|\\.|;|:|\\(|$|\\s(?:and\\s+(?:we|i|our|would|please|"
         "need|kindly|request)|please|we|i|xin|de nghi|kinh de nghi|would|regarding|"
         "concerning|about|to (?:request|ask|update|create|register))\\b)",
