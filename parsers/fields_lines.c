@@ -223,9 +223,13 @@ labelled_one(struct ctx *c, const char *label, const char *value, gboolean marke
 	/* "Họ và tên: A" then "Địa chỉ hộp thư: a@…" with no heading: A is the
 	   account's owner, not the contact (an "Email:" names the contact's;
 	   "Hộp thư: a@…" is a list of one) */
+	/* in a mailbox request ("Action: create" above), "Position:" after the
+	   name says the same: an account's owner */
+	gboolean owner = col >= 0 && (strcmp(fields_columns[col].key, "address") == 0 ||
+	                              (strcmp(fields_columns[col].key, "position") == 0 &&
+	                               json_object_has_member(c->r->fields, "mailbox_action")));
 	if (c->section == S_NONE && person_label && !empty &&
-	    (si < 0 || fields_slots[si].kind == K_LIST) &&
-	    strcmp(fields_columns[col].key, "address") == 0 && c->name_at == c->line_no - 1 &&
+	    (si < 0 || fields_slots[si].kind == K_LIST) && owner && c->name_at == c->line_no - 1 &&
 	    json_object_has_member(c->r->fields, "contact_name")) {
 		c->person = json_object_new();
 		if (c->spare_name != NULL) {
