@@ -341,6 +341,47 @@ fields_opts_init(struct fields_opts *o, int year, int month, const char *domain_
 	}
 }
 
+/* The contact the sentences found (the signer) is one of the people
+   listed, the engineer who signs and comes: their phone is the contact's
+   when nothing else gave one. */
+static void
+contact_phone_from_list(JsonObject *fields)
+{
+	if (!json_object_has_member(fields, "contact_name") ||
+	    json_object_has_member(fields, "contact_phone") ||
+	    !json_object_has_member(fields, "_people"))
+		return;
+	const char *name = json_object_get_string_member(fields, "contact_name");
+	JsonArray *people = json_object_get_array_member(fields, "_people");
+	for (guint i = 0; i < json_array_get_length(people); i++) {
+		JsonObject *p = json_array_get_object_element(people, i);
+		if (json_object_has_member(p, "full_name") && json_object_has_member(p, "phone") &&
+		    strcmp(json_object_get_string_member(p, "full_name"), name) == 0) {
+			json_object_set_string_member(fields, "contact_phone",
+			                              json_object_get_string_member(p, "phone"));
+			return;
+		}
+	}
+}
+
+/* Keys that say who asks and how to reach them, not what is asked. */
+static const char who_keys[] =
+    "requesting_unit|contact_name|contact_phone|contact_email|request_date|_address";
+
+/* Whether the labels gave only who asks ("Requesting unit:", "Contact:"
+   under a request written as sentences): the request is in the sentences. */
+static gboolean
+labels_only_who(JsonObject *fields)
+{
+	GList *keys = json_object_get_members(fields);
+	gboolean only = keys != NULL;
+
+	for (GList *l = keys; l != NULL && only; l = l->next)
+		only = text_list_has(who_keys, l->data);
+	g_list_free(keys);
+	return only;
+}
+
 /* Read the fields of one text; see fields.h. */
 struct fields_result *
 fields_extract(const char *text, const struct fields_opts *opts)
@@ -510,6 +551,18 @@ fields_extract(const char *text, const struct fields_opts *opts)
 			c.last_key = NULL;
 			continue;
 		}
+		/* "1. Hoang Minh Duc - CMC TS - ID: 0480… - 0966…" under a sentence
+		   that names the people ("for the following engineers on …"): a
+		   name, then a number long enough to be an identity or a phone */
+		if (marked && c.section == S_NONE && strcspn(rest, ":") > strcspn(rest, ",-(") &&
+		    fields_person_row(rest) &&
+		    g_regex_match_simple("\\d[\\d .]{7,}\\d", rest, 0, 0) &&
+		    fields_dash_row(&c, rest)) {
+			c.section = S_LIST;
+			c.list_rows = TRUE;
+			c.last_key = NULL;
+			continue;
+		}
 		if (split_label(rest, &label, &value)) {
 			/* "- Ông A, CCCD: 0480…" in a list: a person, not a label */
 			gboolean row = (c.section == S_LIST || c.section == S_LIST_ITEM) &&
@@ -544,13 +597,18 @@ fields_extract(const char *text, const struct fields_opts *opts)
 		json_object_set_array_member(r->fields, "_people", c.people);
 	else
 		json_array_unref(c.people);
+	/* a contact named by a label is the form's: only the signer's phone is
+	   looked for in the list */
+	gboolean named = json_object_has_member(r->fields, "contact_name");
 	/* a request written as sentences: what its labels did not give */
-	if (opts->prose && !opts->ocr && r->labels < 3) {
+	if (opts->prose && !opts->ocr && (r->labels < 3 || labels_only_who(r->fields))) {
 		prose_read(seen->str, opts, r->fields);
 		r->prose = TRUE;
 	} else if (opts->prose && !opts->ocr) {
 		prose_fill(seen->str, opts, r->fields);
 	}
+	if (!named)
+		contact_phone_from_list(r->fields);
 	g_string_free(seen, TRUE);
 	g_strfreev(lines);
 	g_free(c.spare_name);

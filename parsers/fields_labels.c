@@ -208,7 +208,13 @@ const struct slot fields_slots[] = {
      "account to cancel|account to delete|mailbox to cancel|mailbox to delete|"
      "mailbox to be cancelled|account to be cancelled|"
      "hop thu|dia chi hop thu|hop thu cong vu|tai khoan email|email account|"
-     "tai khoan thu dien tu"},
+     "tai khoan thu dien tu|engineers|technicians|engineer|technician|our engineers|"
+     "our technicians|engineers visiting|visiting engineers|visiting staff|staff members|"
+     "staff list|our staff|participants|participant list|list of participants|persons|"
+     "people|names|list of engineers|list of staff|list of personnel|list of persons|"
+     "personnel list|visitor information|visitors information|visitor info|"
+     "following persons|following people|the following persons|the following people|"
+     "working team|team list|crew|members"},
     {"_password", K_PASSWORD,
      "mat khau|password|mat khau ftp|mat khau truy cap|pass|mk|mat khau hosting"},
     {NULL, K_IGNORE,
@@ -258,7 +264,9 @@ const struct column fields_columns[] = {
      "cmnd so|can cuoc cong dan|so can cuoc cong dan|chung minh nhan dan|"
      "so chung minh nhan dan|so dinh danh ca nhan|ma dinh danh|dinh danh|id card|"
      "id card no|identity card|identity card no|national id|passport no|passport number|"
-     "id/passport|id/passport no|so ho chieu|cccd/ho chieu|cmnd/ho chieu"},
+     "id/passport|id/passport no|so ho chieu|cccd/ho chieu|cmnd/ho chieu|passport/id|"
+     "passport/id no|passport/id card|id card/passport|passport or id|id or passport|"
+     "id/passport number|passport/id number"},
     {"_ignore", K_IGNORE, "stt|tt|no|so thu tu|ghi chu|#|chu ky|ky ten"},
 };
 

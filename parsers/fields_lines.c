@@ -242,9 +242,13 @@ labelled_one(struct ctx *c, const char *label, const char *value, gboolean marke
 	/* "Họ và tên: A" then "Địa chỉ hộp thư: a@…" with no heading: A is the
 	   account's owner, not the contact (an "Email:" names the contact's;
 	   "Hộp thư: a@…" is a list of one) */
+	/* in a mailbox request ("Action: create" above), "Position:" after the
+	   name says the same: an account's owner */
+	gboolean owner = col >= 0 && (strcmp(fields_columns[col].key, "address") == 0 ||
+	                              (strcmp(fields_columns[col].key, "position") == 0 &&
+	                               json_object_has_member(c->r->fields, "mailbox_action")));
 	if (c->section == S_NONE && person_label && !empty &&
-	    (si < 0 || fields_slots[si].kind == K_LIST) &&
-	    strcmp(fields_columns[col].key, "address") == 0 && c->name_at == c->line_no - 1 &&
+	    (si < 0 || fields_slots[si].kind == K_LIST) && owner && c->name_at == c->line_no - 1 &&
 	    json_object_has_member(c->r->fields, "contact_name")) {
 		c->person = json_object_new();
 		if (c->spare_name != NULL) {
@@ -256,6 +260,19 @@ labelled_one(struct ctx *c, const char *label, const char *value, gboolean marke
 			json_object_remove_member(c->r->fields, "contact_name");
 		}
 		c->section = S_ITEM;
+		fields_person_put(c, c->person, col, value);
+		g_free(ln);
+		return;
+	}
+	/* "Visitor name: A" then "ID number:", "Mobile:": one person of the
+	   list, named by a label that names a listed person's name */
+	if (person_label && !empty && si >= 0 && fields_slots[si].kind == K_LIST &&
+	    cscore > sscore && col == name_column()) {
+		fields_item_end(c);
+		c->person = json_object_new();
+		c->section = S_LIST_ITEM;
+		c->ncolumns = 0;
+		c->list_rows = FALSE;
 		fields_person_put(c, c->person, col, value);
 		g_free(ln);
 		return;

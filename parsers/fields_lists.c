@@ -419,11 +419,22 @@ fields_numbered_person(struct ctx *c, const char *rest)
 gboolean
 fields_looks_like_name(const char *piece)
 {
+	/* words no name has, and pairs of syllables that are names alone
+	   ("Công", "Tâm", "Trương", "Hằng") but an organisation together */
 	static const char org_words[] =
-	    "cong|ty|so|phong|trung|tam|ubnd|ban|chi|nhanh|company|corp|corporation|ltd|jsc|"
-	    "inc|llc|tnhh|cp|group|tap|doan|vien|truong|benh|department|office|bank|ngan|hang|"
-	    "co|branch|team|unit";
+	    "ty|so|ubnd|ban|nhanh|company|corp|corporation|ltd|jsc|inc|llc|tnhh|cp|group|tap|"
+	    "benh|department|office|bank|co|branch|team|unit";
+	static const char *const org_pairs[] = {"cong ty",      "trung tam", "chi nhanh",
+	                                        "tap doan",     "benh vien", "ngan hang",
+	                                        "truong phong", "phong ban", "vien "};
 	char *f = text_fold(piece);
+	for (gsize i = 0; i < G_N_ELEMENTS(org_pairs); i++)
+		if (text_has_word(f, org_pairs[i]) ||
+		    (org_pairs[i][strlen(org_pairs[i]) - 1] == ' ' &&
+		     g_str_has_prefix(f, org_pairs[i]))) {
+			g_free(f);
+			return FALSE;
+		}
 	char **w = g_strsplit(g_strstrip(f), " ", -1);
 	char **orig = g_strsplit(piece, " ", -1);
 	int n = (int)g_strv_length(w);

@@ -27,7 +27,8 @@ norm_times(const char *f, struct norm_time_hit *hits, int max)
 	                      ".]\\d-)(\\d{1,2})\\s*(?:(?::\\s*|\\.(?=\\d{2}(?!\\d|[./"
 	                      ",]\\d)))(\\d{2})|(?:h|g|gio)(?![a-z])"
 	                      "\\s*(\\d{1,2})?(?!\\d)\\s*(?:phut|p(?![a-z]))?|(?=\\s*(?:am|pm|a\\."
-	                      "m\\.|p\\.m\\.)(?![a-z])))"),
+	                      "m\\.|p\\.m\\.)(?![a-z]))|(?=\\s*(?:-|–|to)\\s*\\d{1,2}(?::\\d{2})?"
+	                      "\\s*(?:am|pm|a\\.m\\.|p\\.m\\.)(?![a-z])))"),
 	              f, 0, &mi);
 	for (; n < max && g_match_info_matches(mi); g_match_info_next(mi, NULL)) {
 		struct norm_time t;

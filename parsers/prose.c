@@ -8,8 +8,9 @@
 #include "normalise.h"
 #include "text.h"
 
-/* Signature lines read after the closing words. */
-#define PROSE_MAX_SIGNATURE 6
+/* Signature lines read after the closing words, and the longest. */
+#define PROSE_MAX_SIGNATURE  6
+#define PROSE_SIGNATURE_LINE 100
 
 /* Folded beginnings of a unit's name, and English words that end one. */
 static const char unit_heads[] =
@@ -17,10 +18,11 @@ static const char unit_heads[] =
     "truong|chi cuc|cuc|thanh tra|dai|bao|hoi|tong cong ty|ngan hang|vien|kho bac|cong an|"
     "bo chi huy|hdnd|hoi dong|thanh uy|quan uy|huyen uy|dang uy|lien doan|tap doan|"
     "chi nhanh|khu|department|office|committee|centre|center|company|university|hospital|"
-    "board|agency|authority|bank|vnpt|viettel|fpt|cmc|mobifone|the";
+    "board|agency|authority|bank|vnpt|viettel|fpt|cmc|mobifone";
 static const char unit_tails[] =
     "committee|centre|center|department|agency|company|university|hospital|board|office|"
-    "authority|bank|corporation|jsc|ltd|co|institute|school|college|police|treasury|unit";
+    "authority|bank|corporation|jsc|ltd|co|corp|inc|llc|plc|pte|limited|gmbh|institute|school|"
+    "college|police|treasury|unit";
 
 /* Whether folded text starts with one of a '|' list's words, whole, and
    has more words after it. */
@@ -65,10 +67,59 @@ prose_is_unit(const char *f)
 		words += *p == ' ';
 	if (*f == '\0' || words > 16 || strchr(f, '@') != NULL)
 		return FALSE;
+	/* "… Co., Ltd.": the legal form's dot */
+	gsize n = strlen(f);
+	if (f[n - 1] == '.') {
+		char *bare = g_strndup(f, n - 1);
+		gboolean yes = prose_is_unit(bare);
+		g_free(bare);
+		return yes;
+	}
+	/* "the Office of …", "Da Nang Department of …": the article and the
+	   city's name are no part of the name */
+	if (strncmp(f, "the ", 4) == 0)
+		return prose_is_unit(f + 4);
+	if (strncmp(f, "da nang ", 8) == 0)
+		return prose_is_unit(f + 8);
 	/* "our unit", "this office": the writer's own, not a name */
 	if (words == 2 && starts_with_word(f, "our|my|your|their|this|that|a|an"))
 		return FALSE;
 	return starts_with_word(f, unit_heads) || ends_with_word(f, unit_tails);
+}
+
+/* Folded abbreviations of a company's legal form ("Co., Ltd.", "JSC",
+   "Corp."), which a name may end with after a comma or a dot. */
+static const char company_forms[] = "co|ltd|jsc|corp|inc|llc|plc|pte|limited";
+
+/* Where a unit's name that stops at folded offset e really ends: past a
+   legal form written after it ("FujiNet Co" + "., Ltd."), and past the dot
+   of an abbreviated form it ends with ("Corp."). */
+static gsize
+unit_form_end(const char *f, gsize b, gsize e)
+{
+	static GRegex *more;
+	GMatchInfo *mi = NULL;
+
+	if (more == NULL)
+		more = g_regex_new(
+		    "^(?:\\.?,?\\s*(?:co|ltd|jsc|corp|inc|llc|plc|pte|limited)(?![\\w-]))+",
+		    G_REGEX_OPTIMIZE, 0, NULL);
+	if (g_regex_match(more, f + e, 0, &mi)) {
+		int mb, me;
+		g_match_info_fetch_pos(mi, 0, &mb, &me);
+		e += (gsize)me;
+	}
+	g_match_info_free(mi);
+	gsize w = e;
+	while (w > b && g_ascii_isalpha(f[w - 1]))
+		w--;
+	if (f[e] == '.' && w < e && (w == b || f[w - 1] == ' ' || f[w - 1] == ',')) {
+		char *word = g_strndup(f + w, e - w);
+		if (text_list_has(company_forms, word))
+			e++;
+		g_free(word);
+	}
+	return e;
 }
 
 /* A unit named in the folded range [b, e) of a sentence: the part after
@@ -91,8 +142,11 @@ unit_in(const struct sent *s, gsize b, gsize e)
 	     g_match_info_next(mi, NULL)) {
 		int mb, me;
 		g_match_info_fetch_pos(mi, 0, &mb, &me);
-		if (prose_is_unit(f + at + me))
+		/* "As the contractor of X, we …": X up to the clause's end */
+		char *cand = g_strndup(f + at + me, strcspn(f + at + me, ",;:("));
+		if (prose_is_unit(cand))
 			at += (gsize)me;
+		g_free(cand);
 	}
 	g_match_info_free(mi);
 	if (strncmp(f + at, "the ", 4) == 0)
@@ -102,7 +156,7 @@ unit_in(const struct sent *s, gsize b, gsize e)
 	if (g_regex_match(prose_res[P_UNIT_END], f + at, 0, &stop)) {
 		int qb, qe;
 		g_match_info_fetch_pos(stop, 0, &qb, &qe);
-		f[at + (gsize)qb] = '\0';
+		f[unit_form_end(f, at, at + (gsize)qb)] = '\0';
 	}
 	g_match_info_free(stop);
 	char *out = NULL;
@@ -125,7 +179,7 @@ sentence_unit(const struct sent *s)
 
 	if (g_regex_match(prose_res[P_ON_BEHALF], s->f, 0, &mi)) {
 		g_match_info_fetch_pos(mi, 1, &b, &e);
-		u = prose_o_of_f(s, (gsize)b, (gsize)e);
+		u = prose_o_of_f(s, (gsize)b, unit_form_end(s->f, (gsize)b, (gsize)e));
 	}
 	g_match_info_free(mi);
 	if (u != NULL)
@@ -153,8 +207,11 @@ said_after_colon(const char *o)
 	/* "A đề nghị Trung tâm hỗ trợ gấp: …" says who asks: the whole of it */
 	gboolean asks = head != NULL && strstr(head, "de nghi") != NULL;
 	g_free(head);
+	/* and the part after it is the substance: a third of the sentence at
+	   least, not a tail ("… website (https://…): new theme.") */
 	if (after != NULL && !asks && g_utf8_strlen(after, -1) >= 12 &&
-	    strchr(after, ' ') != NULL && g_utf8_strlen(o, colon - o) >= 12) {
+	    strchr(after, ' ') != NULL && g_utf8_strlen(o, colon - o) >= 12 &&
+	    3 * strlen(after) >= strlen(o)) {
 		/* a sentence begins with a capital */
 		gunichar first = g_utf8_get_char(after);
 		char *rest = g_utf8_next_char(after);
@@ -168,16 +225,16 @@ said_after_colon(const char *o)
 	return norm_text(o);
 }
 
-/* A unit after "của"/"thuộc" in a sentence ("… của UBND huyện Hòa Vang
+/* A unit after "của"/"thuộc" (or "of the", by p) in a sentence ("… của UBND huyện Hòa Vang
    không vào được mạng"), up to the verb or punctuation after it. */
 static char *
-unit_after_of(const struct sent *s)
+unit_after_of(const struct sent *s, enum pat p)
 {
 	GMatchInfo *mi = NULL;
 	char *u = NULL;
 
-	for (g_regex_match(prose_res[P_OF_UNIT], s->f, 0, &mi);
-	     g_match_info_matches(mi) && u == NULL; g_match_info_next(mi, NULL)) {
+	for (g_regex_match(prose_res[p], s->f, 0, &mi); g_match_info_matches(mi) && u == NULL;
+	     g_match_info_next(mi, NULL)) {
 		int b, e;
 		g_match_info_fetch_pos(mi, 0, &b, &e);
 		if (strncmp(s->f + e, "the ", 4) == 0)
@@ -187,7 +244,7 @@ unit_after_of(const struct sent *s)
 		if (g_regex_match(prose_res[P_UNIT_END], s->f + e, 0, &end)) {
 			int qb, qe;
 			g_match_info_fetch_pos(end, 0, &qb, &qe);
-			stop = (gsize)e + (gsize)qb;
+			stop = unit_form_end(s->f, (gsize)e, (gsize)e + (gsize)qb);
 		}
 		g_match_info_free(end);
 		char *f = g_strndup(s->f + e, stop - (gsize)e);
@@ -250,7 +307,8 @@ signature_name(const char *line, const char *folded)
 static gboolean
 abbreviation_before(const char *text, gsize at)
 {
-	static const char words[] = "mr|mrs|ms|dr|no|st|tp|co|ltd|jsc|tel|ph|p|q|tt|ts|ths|ks";
+	static const char words[] =
+	    "mr|mrs|ms|dr|no|st|tp|co|ltd|jsc|corp|inc|tel|ph|p|q|tt|ts|ths|ks";
 	gsize b = at;
 
 	while (b > 0 && g_ascii_isalpha(text[b - 1]) && at - b < 8)
@@ -324,6 +382,75 @@ settle(JsonObject *o, const char *from, const char *to)
 	}
 }
 
+/* Whether the lines from here to the end are a signature with no closing
+   words before it: a name's line first, then a few short lines. */
+static gboolean
+signature_block(char **lines)
+{
+	int n = 0;
+	gboolean named = FALSE, gap = FALSE;
+
+	for (int i = 0; lines[i] != NULL; i++) {
+		char *t = g_strstrip(g_strdup(lines[i]));
+		gboolean keep = TRUE;
+		if (*t != '\0') {
+			char *f = text_fold(t);
+			if (n == 0)
+				named = signature_name(t, f);
+			keep = !gap && ++n <= PROSE_MAX_SIGNATURE && strlen(t) <= 60;
+			g_free(f);
+		} else {
+			gap = n > 0;
+		}
+		g_free(t);
+		if (!keep)
+			return FALSE;
+	}
+	return named;
+}
+
+/* Whether a line starts an item of a list: "1.", "2)", "a)", "-", "+",
+   "*", "•" before its text. */
+static gboolean
+list_item(const char *line)
+{
+	static GRegex *re;
+
+	if (re == NULL)
+		re = g_regex_new("^(?:\\d{1,2}[.)]|[a-z]\\)|[-+*•])\\s", G_REGEX_OPTIMIZE, 0, NULL);
+	return g_regex_match(re, line, 0, NULL);
+}
+
+/* Whether a line is a table's row: cells between two "|" or tabs or more. */
+static gboolean
+table_row(const char *line)
+{
+	int pipes = 0, tabs = 0;
+
+	for (const char *p = line; *p != '\0'; p++)
+		pipes += *p == '|', tabs += *p == '\t';
+	return pipes >= 2 || tabs >= 2;
+}
+
+/* The unit a signature's line names: the whole line, or after its last
+   comma the unit of a "Position, Company" line ("Technical Lead, Mekong
+   Digital JSC"). */
+static char *
+signature_unit(const char *line, const char *f)
+{
+	const char *comma = strrchr(f, ',');
+
+	if (comma != NULL) {
+		char *before = g_strndup(f, (gsize)(comma - f));
+		const char *after = comma + 1 + (comma[1] == ' ');
+		gboolean position = !prose_is_unit(before) && prose_is_unit(after);
+		g_free(before);
+		if (position)
+			return norm_text(line + (after - f));
+	}
+	return prose_is_unit(f) ? norm_text(line) : NULL;
+}
+
 /* Read the sentences of text; see prose.h. */
 void
 prose_read(const char *text, const struct fields_opts *opts, JsonObject *fields)
@@ -332,7 +459,7 @@ prose_read(const char *text, const struct fields_opts *opts, JsonObject *fields)
 	GPtrArray *signature = g_ptr_array_new_with_free_func(g_free);
 	char **lines = g_strsplit(text != NULL ? text : "", "\n", -1);
 	GString *para = g_string_new(NULL);
-	gboolean closed = FALSE, problem = FALSE;
+	gboolean closed = FALSE, problem = FALSE, sig_done = FALSE;
 	struct prose x = {opts, fields, NULL, NULL, NULL, NULL, FALSE, FALSE, FALSE};
 
 	prose_init();
@@ -341,12 +468,23 @@ prose_read(const char *text, const struct fields_opts *opts, JsonObject *fields)
 		char *f = text_fold(line);
 		gsize n = strlen(line);
 		if (closed) {
-			if (*line != '\0' && signature->len < PROSE_MAX_SIGNATURE)
+			/* the signature is one block of short lines: a notice after it
+			   ("…notify the sender at 0236…") is nobody's signature */
+			if (*line == '\0' && signature->len > 0)
+				sig_done = TRUE;
+			if (*line != '\0' && !sig_done && n <= PROSE_SIGNATURE_LINE &&
+			    signature->len < PROSE_MAX_SIGNATURE)
 				g_ptr_array_add(signature, g_strdup(line));
+		} else if (table_row(line)) {
+			/* a table's row is no sentence: its cells are the list's */
+			add_sentences(sents, para->str);
+			g_string_truncate(para, 0);
 		} else if (*line == '\0' || (n < 60 && prose_has(P_CLOSING, f))) {
 			add_sentences(sents, para->str);
 			g_string_truncate(para, 0);
-			closed = *line != '\0';
+			/* the last block, a name over a few short lines, signs
+			   without closing words */
+			closed = *line != '\0' || signature_block(lines + i + 1);
 		} else if (n < 120 && prose_has(P_GREETING, f) && para->len == 0 &&
 		           (line[n - 1] == ',' || line[n - 1] == ':' || n < 40)) {
 			/* "Kính gửi Trung tâm," */
@@ -355,8 +493,10 @@ prose_read(const char *text, const struct fields_opts *opts, JsonObject *fields)
 		} else {
 			if (para->len > 0) {
 				char last = para->str[para->len - 1];
-				/* a line wrapped by the mail program joins the next */
-				if (para->len < 60 || strchr(".:;!?", last) != NULL) {
+				/* a line wrapped by the mail program joins the next; a
+				   list's item ("1. …", "- …") starts a sentence */
+				if (para->len < 60 || strchr(".:;!?", last) != NULL ||
+				    list_item(line)) {
 					add_sentences(sents, para->str);
 					g_string_truncate(para, 0);
 				} else {
@@ -399,7 +539,10 @@ prose_read(const char *text, const struct fields_opts *opts, JsonObject *fields)
 			prose_put(fields, "_said", said_after_colon(s->o));
 	}
 	for (guint i = 0; i < sents->len && !json_object_has_member(fields, "requesting_unit"); i++)
-		prose_put(fields, "requesting_unit", unit_after_of(sents->pdata[i]));
+		prose_put(fields, "requesting_unit", unit_after_of(sents->pdata[i], P_OF_UNIT));
+	/* "the phones of the Department of Foreign Affairs … are down" */
+	for (guint i = 0; i < sents->len && !json_object_has_member(fields, "requesting_unit"); i++)
+		prose_put(fields, "requesting_unit", unit_after_of(sents->pdata[i], P_OF_THE));
 	/* the signature: the signer, then the unit's line */
 	char *signer = NULL;
 	guint offices = 0; /* "KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC" above the name */
@@ -410,8 +553,8 @@ prose_read(const char *text, const struct fields_opts *opts, JsonObject *fields)
 			offices++;
 		if (signer == NULL && i < 2 + offices && signature_name(line, f))
 			signer = g_strdup(line);
-		else if (!json_object_has_member(fields, "requesting_unit") && prose_is_unit(f))
-			prose_put(fields, "requesting_unit", norm_text(line));
+		else if (!json_object_has_member(fields, "requesting_unit"))
+			prose_put(fields, "requesting_unit", signature_unit(line, f));
 		if (!json_object_has_member(fields, "_prose_phone"))
 			prose_put(fields, "_prose_phone", norm_phone_best(line));
 		g_free(f);
@@ -425,11 +568,15 @@ prose_read(const char *text, const struct fields_opts *opts, JsonObject *fields)
 			prose_put(fields, "contact_email", g_strdup(x.other_email));
 		}
 		/* the signer is one of the people listed: their phone is the contact's */
+		JsonArray *listed = x.people != NULL ? x.people
+		                    : json_object_has_member(fields, "_people")
+		                        ? json_object_get_array_member(fields, "_people")
+		                        : NULL;
 		for (guint i = 0;
-		     signer != NULL && x.people != NULL && i < json_array_get_length(x.people);
-		     i++) {
-			JsonObject *p = json_array_get_object_element(x.people, i);
-			if (strcmp(json_object_get_string_member(p, "full_name"), signer) == 0 &&
+		     signer != NULL && listed != NULL && i < json_array_get_length(listed); i++) {
+			JsonObject *p = json_array_get_object_element(listed, i);
+			if (json_object_has_member(p, "full_name") &&
+			    strcmp(json_object_get_string_member(p, "full_name"), signer) == 0 &&
 			    json_object_has_member(p, "phone"))
 				prose_put(fields, "contact_phone",
 				          g_strdup(json_object_get_string_member(p, "phone")));

@@ -15,11 +15,13 @@ static const struct {
 } categories[] = {
     {"network", "mang|internet|wifi|wi-fi|ket noi mang|mat ket noi|lan|duong truyen|network|"
                 "connection|connectivity"},
-    {"email", "hop thu|email|e-mail|thu dien tu|mail"},
+    {"email", "hop thu|email|e-mail|thu dien tu|mail|emails|e-mails|mails|outlook|webmail|"
+              "mailbox"},
     {"website", "website|trang thong tin|cong thong tin|web"},
     {"software", "phan mem|ung dung|software|application"},
     {"server", "may chu|server"},
-    {"other", "may in|may tinh|may chieu|printer|computer|projector|camera|dien thoai"},
+    {"other", "may in|may tinh|may chieu|printer|computer|projector|camera|dien thoai|"
+              "printers|scanner|photocopier|phone|phones|ip phone|ip phones|telephone"},
 };
 
 /* Mailbox actions by their verbs, the most specific first. */
@@ -32,6 +34,18 @@ static const struct {
                "disable"},
     {"create", "tao|tao moi|cap|cap moi|mo|dang ky|them|create|open|set up|new|add"},
 };
+
+/* An identity number as read after its word: a card's digits, or a
+   passport's letter and digits ("m12345678" gives "M12345678"). */
+static char *
+id_of(const char *raw)
+{
+	char *id = norm_id_no(raw);
+
+	if (id == NULL && g_ascii_isalpha(raw[0]))
+		id = g_ascii_strup(raw, -1);
+	return id;
+}
 
 /* What the words after a person's name give, up to the next person:
    identity number, phone, e-mail, position, department. */
@@ -47,7 +61,7 @@ person_read(const struct sent *s, const char *name, gsize fb, gsize fe, gboolean
 	if ((id_before && prose_find(P_ID_BARE, seg, 0, strlen(seg), 1, &b, &e)) ||
 	    prose_find(P_ID, seg, 0, strlen(seg), 1, &b, &e)) {
 		char *id = g_strndup(seg + b, (gsize)(e - b));
-		prose_put(p, "id_no", norm_id_no(id));
+		prose_put(p, "id_no", id_of(id));
 		g_free(id);
 		memset(seg + b, ' ', (gsize)(e - b));
 	}
@@ -227,11 +241,55 @@ prose_read_people(struct prose *x, const struct sent *s)
 	g_array_free(people, TRUE);
 }
 
+/* "my mailbox minhhl@danang.gov.vn", "the e-mail account a@danang.gov.vn":
+   an address of the city's mail system right after a mailbox word is an
+   account of the request, when no person's words gave it. */
+static void
+mailbox_addresses(struct prose *x, const struct sent *s)
+{
+	const char *suffix = x->opts->domain_suffix;
+	GMatchInfo *mi = NULL;
+
+	if (x->people == NULL || suffix == NULL)
+		return;
+	char *dom = g_regex_escape_string(suffix, -1);
+	char *pat = g_strdup_printf("\\b(?:mailbox|mailboxes|email account|e-mail account|"
+	                            "email address|account|hop thu|tai khoan(?: email)?|"
+	                            "dia chi(?: email)?)\\s+(?:is\\s+|la\\s+|:\\s*)?"
+	                            "([a-z0-9._-]+@%s)\\b",
+	                            dom);
+	GRegex *re = g_regex_new(pat, 0, 0, NULL);
+
+	for (g_regex_match(re, s->f, 0, &mi); g_match_info_matches(mi);
+	     g_match_info_next(mi, NULL)) {
+		char *a = g_match_info_fetch(mi, 1);
+		gboolean known = FALSE;
+		for (guint i = 0; i < json_array_get_length(x->people) && !known; i++) {
+			JsonObject *p = json_array_get_object_element(x->people, i);
+			known = json_object_has_member(p, "address") &&
+			        strcmp(json_object_get_string_member(p, "address"), a) == 0;
+		}
+		if (!known) {
+			JsonObject *p = json_object_new();
+			json_object_set_string_member(p, "address", a);
+			json_array_add_object_element(x->people, p);
+		}
+		g_free(a);
+	}
+	g_match_info_free(mi);
+	g_regex_unref(re);
+	g_free(pat);
+	g_free(dom);
+}
+
 /* The mailbox action of a sentence about a mailbox. */
 void
 prose_read_action(struct prose *x, const struct sent *s)
 {
 	gboolean here = prose_has(P_MAILBOX, s->f);
+
+	if (here)
+		mailbox_addresses(x, s);
 
 	if (json_object_has_member(x->fields, "mailbox_action") ||
 	    !(here || (x->mailbox && prose_has(P_REQUEST, s->f)))) {

@@ -7,12 +7,13 @@
 
 /* What the sentences around a typed form may add: who asks, the request's
    day and hours, what for, the mailbox action, the kind of support the
-   problem's words name, the writer's name when no label gave a contact.
-   The rest of a covering mail (phones, the request sentence) is the form's
-   to give. */
+   problem's words name, its urgency ("as soon as possible"), the
+   sub-domain's administrator a sentence names, the writer's name when no label gave a
+   contact. The rest of a covering mail (phones, the request sentence) is the form's to give. */
 static const char *const fill_keys[] = {
-    "requesting_unit", "purpose",    "mailbox_action", "category", "contact_name",
-    "_when_date",      "_when_from", "_when_to",       "_when_dt",
+    "requesting_unit", "purpose",     "mailbox_action", "category", "contact_name",
+    "priority",        "_when_date",  "_when_from",     "_when_to", "_when_dt",
+    "admin_name",      "admin_phone", "admin_email",
 };
 
 /* Keys that already give the request's day or hours, or a date the

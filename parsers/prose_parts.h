@@ -34,6 +34,7 @@ enum pat {
 	P_SUBJECT_VERB,
 	P_ON_BEHALF,
 	P_OF_UNIT,
+	P_OF_THE,
 	P_CONTACT,
 	P_ADMIN,
 	P_LIST,

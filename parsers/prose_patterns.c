@@ -15,17 +15,27 @@ static const char *const patterns[P_COUNT] = {
                   "sincerely|yours sincerely|yours faithfully|best|than ai|"
                   "chuc(?! vu| danh))\\b",
     [P_REQUEST] = "\\b(?:de nghi|xin|nho|please|would like|request|requests|requesting|kindly|"
-                  "dang ky|we need|need|can ho tro|mong)\\b",
+                  "dang ky|we need|need|can ho tro|mong|propose|suggest)\\b",
     [P_SUBJECT_VERB] =
         "\\s(?:kinh de nghi|tran trong de nghi|de nghi|xin|dang ky|co nhu cau|gui|cu|"
         "dang su dung|hien dang su dung|dang quan ly|"
         "can|nho|muon|hien dang bi|hien bi|dang bi|bi|would like|wishes|"
-        "kindly requests|hereby requests|requests|is requesting|needs|asks)\\b",
-    [P_ON_BEHALF] = "\\b(?:on behalf of|we are from|we are with|i am writing from|"
-                    "we are writing from|thay mat cho|thay mat|dai dien cho)\\s+(?:the\\s+)?"
-                    "([^,.;:()]{3,120}?)\\s*(?:,|\\.|;|\\(|$|\\s(?:and|please|we|i|xin|de "
-                    "nghi|kinh de nghi|would)\\b)",
-    [P_OF_UNIT] = "(?<=\\s)(?:cua|thuoc|belongs to|belonging to|tru so|for)\\s+",
+        "kindly requests|hereby requests|requests|is requesting|needs|asks|cannot|can't|"
+        "can not|could not|is unable|are unable|has no|have no|has lost|have lost|"
+        "is experiencing|are experiencing)\\b",
+    [P_ON_BEHALF] =
+        "\\b(?:on behalf of|we are from|we are with|i am writing from|"
+        "we are writing from|i am from|i work at|i work for|i am working at|"
+        "(?<=,\\s)an? (?:officer|specialist|staff member|employee|engineer|accountant|"
+        "secretary)\\s+(?:of|at|with)|thay mat cho|thay mat|dai dien cho)\\s+(?:the\\s+)?"
+        "([^,.;:()]{3,120}?)\\s*(?:,|\\.|;|:|\\(|$|\\s(?:and\\s+(?:we|i|our|would|please|"
+        "need|kindly|request)|please|we|i|xin|de nghi|kinh de nghi|would|regarding|"
+        "concerning|about|to (?:request|ask|update|create|register))\\b)",
+    [P_OF_UNIT] = "(?<=\\s)(?:cua|thuoc|belongs to|belonging to|tru so|for|(?:contractor|vendor|"
+                  "developer|partner|consultant|supplier) (?:of|for))\\s+",
+    /* "… of the Department …", not a place ("2nd floor of the Administrative Center") */
+    [P_OF_THE] = "(?<=\\s)(?<!floor\\s)(?<!room\\s)(?<!building\\s)(?<!level\\s)"
+                 "(?<!block\\s)(?<!hall\\s)(?<!wing\\s)of\\s+(?=the\\s)",
     [P_CONTACT] = "\\b(?:lien he|lien lac|contact|dau moi|reach|phu trach)\\b",
     [P_ADMIN] = "\\b(?:quan tri|administrator|admin|webmaster|technical contact)\\b",
     [P_LIST] = "\\b(?:hop thu|tai khoan email|tai khoan thu|thu cong vu|email cong vu|mailbox|"
@@ -33,10 +43,11 @@ static const char *const patterns[P_COUNT] = {
                "server room|visit|visitors|access|vao ra|the following)\\b",
     [P_MAILBOX] = "\\b(?:hop thu|tai khoan email|tai khoan thu|thu cong vu|email cong vu|"
                   "dia chi thu|mailbox|mailboxes|email account|e-mail account|mail account|"
-                  "email accounts)\\b",
+                  "email accounts|e-mail accounts|mail accounts|official email|"
+                  "official e-mail)\\b",
     [P_SUBDOMAIN_WORD] = "\\b(?:ten mien|sub-domain|subdomain|sub domain|domain)\\b",
     [P_WEBSITE_WORD] = "\\b(?:website|trang thong tin|cong thong tin|trang web|web site|site|"
-                       "portal|url)\\b",
+                       "portal|url|source code|ma nguon|homepage)\\b",
     [P_HOST] = "(?<![@\\w.-])((?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\\.){1,6}[a-z]{2,6})"
                "(?![\\w@-])",
     [P_URL] = "https?://[^\\s<>\"'()]{3,300}",
@@ -44,13 +55,15 @@ static const char *const patterns[P_COUNT] = {
              "passport|ho chieu)(?:\\s*(?:no\\.?|number|so))?\\s*[:.#]?\\s*([a-z]?\\d{6,13})\\b",
     [P_PHONE_RUN] = "(?<![\\d/])(?:\\+?84|0)[ .-]?\\d{2,3}[ .-]?\\d{3}[ .-]?\\d{3,4}(?![\\d/])",
     [P_LONG_NUMBER] = "(?<![\\d/])\\d{9,13}(?![\\d/])",
-    [P_REASON] = "\\s(?:do|vi|because|since|ly do|who|which|whose|retired|nghi huu|nghi viec|"
+    [P_REASON] = "\\s(?:(?<!to\\s)(?<!we\\s)(?<!\\bi\\s)(?<!you\\s)(?<!not\\s)(?<!can\\s)do|vi|"
+                 "because|since|ly do|who|which|whose|retired|nghi huu|nghi viec|"
                  "chuyen cong tac|da nghi)\\s",
     [P_LETTER] = "\\d+/[a-z]",
     [P_PURPOSE] = "\\b(?:de(?! nghi| xuat| cap)|nham|voi muc dich|muc dich|phuc vu cho|phuc vu|"
                   "in order to|so as to|for the purpose of|to(?=\\s(?:install|replace|check|"
                   "inspect|maintain|upgrade|repair|configure|deploy|migrate|move|add|remove|"
-                  "perform|carry out|service|fix|set up|host|run|update|test|collect|"
+                  "perform|carry out|service|fix|set up|host|run|update|test|collect|complete|"
+                  "finish|clean|survey|verify|restore|patch|swap|label|retrieve|audit|"
                   "deliver|relocate|connect)\\b))\\s+",
     [P_FOR_AFTER_HOST] = "\\s(?:for|de|nham|phuc vu cho|phuc vu)\\s+",
     [P_LOCATION] = "\\b(?:(?:tai|o|at|located at|located in)\\s+(?=(?:tang|phong|toa nha|toa|"
@@ -59,21 +72,24 @@ static const char *const patterns[P_COUNT] = {
                    "meeting room)\\b)|(?:dia diem|vi tri|location|place)\\s*(?:la|is|:)\\s+)",
     [P_LOCATION_END] = "\\s(?:de|va|nhung|lien he|from|to|and|since|tu (?:ngay|sang|chieu|hom)|"
                        "khong|bi|da (?:bi|khong|duoc)|dang|hien|"
-                       "can|nho|is|has|cannot|can't|se)\\s|,\\s*(?:so dien "
+                       "can|nho|is|has|have|are|were|had|keeps|cannot|can't|se)\\s|,\\s*(?:so dien "
                        "thoai|dien thoai|sdt|lien he|contact|phone)\\b",
     [P_PROBLEM] = "\\b(?:ho tro ky thuat|su co|bi loi|loi|bi hong|hu hong|mat ket noi|"
                   "mat mang|khong truy cap|khong vao duoc|khong ket noi|khong hoat dong|"
                   "khong in duoc|khong gui duoc|khong nhan duoc|cham|technical support|"
                   "tech support|it support|not working|cannot|can't|down|error|failure|"
                   "broken|outage|no internet|no network|no connection|khong co mang|"
-                  "not responding|khong on dinh|unstable|slow|khong nhan)\\b",
+                  "not responding|khong on dinh|unstable|slow|khong nhan|not been working|"
+                  "stopped working|does not work|do not work|doesn't work|don't work|"
+                  "keeps disconnecting|disconnected)\\b",
     [P_POSITION] = "^\\s*[,-]\\s*((?:pho |deputy )?(?:chuyen vien chinh|chuyen vien|"
                    "truong phong|pho phong|can bo|nhan vien|ke toan|van thu|giam doc|"
                    "chanh van phong|thanh tra vien|ky thuat vien|ky su|specialist|officer|"
                    "staff|manager|head|director|engineer|accountant|secretary|clerk))\\b",
     [P_DEPARTMENT] = "^\\s*(?:,\\s*)?(?:(?:of|cua|thuoc)\\s+)?(?:the\\s+)?((?:phong|ban|bo phan|"
                      "van phong|to|khoa|division|department|section|office|unit)\\b[^,;()]"
-                     "{1,80}?)\\s*(?:,|;|\\(|$)",
+                     "{1,80}?|(?!the\\s|of\\s)(?:[a-z][^,;()\\d]{1,60}?\\s)?(?:division|department|"
+                     "section|office|unit|team))\\s*(?:,|;|\\(|$)",
     [P_PURPOSE_END] = "\\s*(?::|;|\\(|\\.\\s|\\.$|$|,\\s*(?:theo|can cu|according to|as approved|"
                       "per|approved)\\b)",
     [P_ID_WORD] = "\\b(?:cccd|cmnd|can cuoc|so dinh danh|dinh danh|id|passport|ho chieu)\\b",
@@ -97,7 +113,8 @@ static const char *const patterns[P_COUNT] = {
         "\\b(?:cuoc hop|buoi hop|phien hop|hoi nghi|han chot|han nop|truoc day|"
         "lan truoc|da (?:de nghi|yeu cau|gui|hop|thong nhat|duyet|phe duyet|kiem tra)|"
         "meeting|deadline|due (?:on|by)|previously|earlier|last (?:time|week|month)|"
-        "visited|reviewed|approved|was held|were held|version|phien ban)\\b",
+        "visited|reviewed|approved|was held|were held|version|phien ban|thank you for|"
+        "thanks for|during our|our (?:last |previous )?visit on)\\b",
 };
 
 GRegex *prose_res[P_COUNT];
@@ -125,8 +142,8 @@ prose_init(void)
 	                "chuyên viên|chuyen vien|cán bộ|can bo|văn thư|van thu|kế toán|ke toan)|"
 	                "(?i:i am|i'm|my name is)|(?i:đồng chí|dong "
 	                "chi|đ/c|d/c|ông|bà|anh|chị|cô|chú|ong|ba|chi|mr|mrs|"
-	                "ms|miss|dr|madam))\\.?\\s+(\\p{Lu}[\\p{L}\\p{M}'’]*(?:\\s+\\p{Lu}"
-	                "[\\p{L}\\p{M}'’]*){1,5})",
+	                "ms|miss|dr|madam))\\.?\\s+(\\p{Lu}[\\p{L}\\p{M}'’]*(?:-[\\p{L}\\p{M}]+)?"
+	                "(?:\\s+\\p{Lu}[\\p{L}\\p{M}'’]*(?:-[\\p{L}\\p{M}]+)?){1,5})",
 	                G_REGEX_OPTIMIZE, 0, NULL);
 	/* a sentence ends at . ! ? before white space and a capital or digit */
 	prose_split_re =

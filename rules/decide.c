@@ -169,7 +169,7 @@ place_notes(struct decision *d, const struct reading *rd)
 	/* keys placed by type from a neutral reading ("Thời gian" as the visit) */
 	static const char *const placed[][2] = {
 	    {"desired_time", "_when_dt"}, {"visit_date", "_when_date"}, {"time_from", "_when_from"},
-	    {"time_to", "_when_to"},      {"location", "_address"},
+	    {"time_to", "_when_to"},      {"location", "_address"},     {"purpose", "description"},
 	};
 	for (gsize i = 0; i < G_N_ELEMENTS(placed); i++)
 		if (json_object_has_member(d->fields, placed[i][0]) &&

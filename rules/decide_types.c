@@ -19,7 +19,7 @@ static const struct type_row builtin_types[] = {
      "co so du lieu website|update website|website update|source code|cap nhat du lieu website|"
      "nang cap website|cap nhat website|cap nhat trang web|update the website|"
      "update our website|website source|source code update|cap nhat giao dien|"
-     "cap nhat phien ban",
+     "cap nhat phien ban|deploy|deployment|trien khai phien ban",
      "website_url:3", "website_url",
      "requesting_unit|contact_name|contact_phone|website_url|description",
      "Cập nhật mã nguồn website", finish_plain, TRUE, "Website source update", 3, "description"},
@@ -289,8 +289,10 @@ finish_mailbox(struct decision *d, JsonObject *raw, const struct message *m)
 	static const struct {
 		const char *words, *action;
 	} subject_actions[] = {
-	    {"cap lai mat khau|doi mat khau|reset|thay doi|doi ten|cap nhat thong tin", "change"},
-	    {"huy bo|huy hop thu|xoa|thu hoi|cancel|delete", "cancel"},
+	    {"cap lai mat khau|doi mat khau|reset|thay doi|doi ten|cap nhat thong tin|change|"
+	     "rename|password",
+	     "change"},
+	    {"huy bo|huy hop thu|xoa|thu hoi|cancel|delete|deactivate|terminate", "cancel"},
 	    {"cap moi|tao moi|tao hop thu|mo moi|dang ky moi|create|new", "create"},
 	};
 	JsonArray *accounts = people_as(raw, map);
@@ -301,6 +303,10 @@ finish_mailbox(struct decision *d, JsonObject *raw, const struct message *m)
 		json_object_set_array_member(d->fields, "accounts", accounts);
 	else
 		json_array_unref(accounts);
+	/* only a change has details of what changes */
+	if (!json_object_has_member(d->fields, "mailbox_action") &&
+	    json_object_has_member(d->fields, "change_detail"))
+		json_object_set_string_member(d->fields, "mailbox_action", "change");
 	if (!json_object_has_member(d->fields, "mailbox_action")) {
 		char *f = text_fold(m->subject);
 		for (gsize i = 0; i < G_N_ELEMENTS(subject_actions); i++)
@@ -360,6 +366,12 @@ finish_server_room(struct decision *d, JsonObject *raw, const struct message *m)
 	/* the visit's own day and hours are not a wish for another time */
 	if (!used && !json_object_has_member(d->fields, "visit_date"))
 		finish_plain(d, raw, m);
+	/* the form has a purpose and no description: "Reason: …" is the purpose */
+	if (!json_object_has_member(d->fields, "purpose") &&
+	    json_object_has_member(d->fields, "description")) {
+		decide_move_member(d->fields, "description", d->fields, "purpose");
+		json_object_remove_member(d->fields, "description");
+	}
 }
 
 /* The required keys of a type missing from fields. */
