@@ -139,6 +139,21 @@ person_from_cells(struct ctx *c, char **cells, int n)
 			continue;
 		}
 		g_string_free(d, TRUE);
+		/* "Phòng Tổ chức biên chế" after the name: the department;
+		   "chuyên viên phòng Tổ chức": the position and the department */
+		char *pos, *dept;
+		if (texts > 0 && !json_object_has_member(p, "department") &&
+		    fields_text_is_department(cell)) {
+			fields_put(p, "department", norm_text(cell));
+			continue;
+		}
+		if (texts > 0 && !json_object_has_member(p, "department") &&
+		    !json_object_has_member(p, "_text2") &&
+		    fields_split_position(cell, &pos, &dept)) {
+			fields_put(p, "_text2", pos);
+			fields_put(p, "department", dept);
+			continue;
+		}
 		/* texts in order: name, then what the type decides */
 		static const char *const text_keys[] = {"full_name", "_text2", "_text3", "_text4"};
 		while (texts < 4 && json_object_has_member(p, text_keys[texts]))
@@ -287,7 +302,13 @@ person_cells(const char *line)
 		char **commas = g_strsplit(parts[i], ",", -1);
 		GString *cell = NULL;
 		for (int k = 0; commas[k] != NULL; k++) {
-			if (cell != NULL && !piece_is_cell(commas[k])) {
+			/* "Ông A, Chuyên viên, Phòng B, 0905…": the name and a
+			   department end their cells */
+			char *was = cell != NULL ? g_strstrip(g_strdup(cell->str)) : NULL;
+			gboolean own = out->len == 0 && was != NULL && fields_looks_like_name(was);
+			g_free(was);
+			if (cell != NULL && !own && !piece_is_cell(commas[k]) &&
+			    !fields_text_is_department(commas[k])) {
 				g_string_append_printf(cell, ",%s", commas[k]);
 				continue;
 			}
@@ -412,10 +433,6 @@ fields_numbered_person(struct ctx *c, const char *rest)
 gboolean
 fields_looks_like_name(const char *piece)
 {
-	static const char org_words[] =
-	    "cong|ty|so|phong|trung|tam|ubnd|ban|chi|nhanh|company|corp|corporation|ltd|jsc|"
-	    "inc|llc|tnhh|cp|group|tap|doan|vien|truong|benh|department|office|bank|ngan|hang|"
-	    "co|branch|team|unit";
 	char *f = text_fold(piece);
 	char **w = g_strsplit(g_strstrip(f), " ", -1);
 	char **orig = g_strsplit(piece, " ", -1);
@@ -423,8 +440,10 @@ fields_looks_like_name(const char *piece)
 	gboolean yes = n >= 2 && n <= 6 && (int)g_strv_length(orig) == n;
 
 	for (int i = 0; yes && i < n; i++) {
-		yes = *w[i] != '\0' && !text_list_has(org_words, w[i]) &&
+		char *lower = g_utf8_strdown(orig[i], -1);
+		yes = *w[i] != '\0' && !fields_word_is_org(lower, w[i], i) &&
 		      strpbrk(w[i], "0123456789@") == NULL;
+		g_free(lower);
 		/* the courtesy word may be lower case ("ông Nguyễn Văn A") */
 		if (yes && i > 0)
 			yes = g_unichar_isupper(g_utf8_get_char(orig[i]));
@@ -539,4 +558,16 @@ fields_person_row(const char *rest)
 		some = some || piece_is_cell(cells[i]);
 	g_strfreev(cells);
 	return yes && some;
+}
+
+/* A person read from one line's cells, as a dashed row is (see
+   person_cells): for a line that goes on with the person above. */
+JsonObject *
+fields_person_of_line(struct ctx *c, const char *line)
+{
+	char **cells = person_cells(line);
+	JsonObject *p = person_from_cells(c, cells, (int)g_strv_length(cells));
+
+	g_strfreev(cells);
+	return p;
 }

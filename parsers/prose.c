@@ -201,8 +201,14 @@ signature_name(const char *line, const char *folded)
 	char **w;
 	gboolean ok = TRUE;
 
+	/* surnames that fold to a unit's first word: "Trương" is no "Trường" */
+	static const char *const surnames[] = {"Trương ", "TRƯƠNG ", "Phương ", "PHƯƠNG "};
+	gboolean surname = FALSE;
+
+	for (gsize i = 0; i < G_N_ELEMENTS(surnames); i++)
+		surname = surname || g_str_has_prefix(line, surnames[i]);
 	if (strnlen(line, 61) > 60 || strpbrk(line, "0123456789:@,()") != NULL ||
-	    starts_with_word(folded, unit_heads) || signs_as(folded))
+	    (!surname && starts_with_word(folded, unit_heads)) || signs_as(folded))
 		return FALSE;
 	w = g_strsplit(line, " ", -1);
 	for (int i = 0; w[i] != NULL && ok; i++) {
@@ -394,12 +400,17 @@ prose_read(const char *text, const struct fields_opts *opts, JsonObject *fields)
 			prose_put(fields, "contact_phone", g_strdup(x.other_phone));
 			prose_put(fields, "contact_email", g_strdup(x.other_email));
 		}
-		/* the signer is one of the people listed: their phone is the contact's */
+		/* the signer is one of the people listed, in sentences or in the
+		   list's rows: their phone is the contact's */
+		JsonArray *listed = x.people != NULL ? x.people
+		                    : json_object_has_member(fields, "_people")
+		                        ? json_object_get_array_member(fields, "_people")
+		                        : NULL;
 		for (guint i = 0;
-		     signer != NULL && x.people != NULL && i < json_array_get_length(x.people);
-		     i++) {
-			JsonObject *p = json_array_get_object_element(x.people, i);
-			if (strcmp(json_object_get_string_member(p, "full_name"), signer) == 0 &&
+		     signer != NULL && listed != NULL && i < json_array_get_length(listed); i++) {
+			JsonObject *p = json_array_get_object_element(listed, i);
+			if (json_object_has_member(p, "full_name") &&
+			    strcmp(json_object_get_string_member(p, "full_name"), signer) == 0 &&
 			    json_object_has_member(p, "phone"))
 				prose_put(fields, "contact_phone",
 				          g_strdup(json_object_get_string_member(p, "phone")));

@@ -10,7 +10,8 @@
 static const char *const patterns[P_COUNT] = {
     [P_GREETING] = "^(?:kinh gui|kinh thua|gui|dear|chao|xin chao|hello|hi|good (?:morning|"
                    "afternoon)|to whom|attn)\\b",
-    [P_CLOSING] = "^(?:tran trong|xin cam on|xin chan thanh cam on|cam on|kinh thu|thanks|"
+    [P_CLOSING] = "^(?:(?:em|anh|chi|toi|minh|chung toi|chung em)\\s+(?=(?:xin )?cam on))?"
+                  "(?:tran trong|xin cam on|xin chan thanh cam on|cam on|kinh thu|thanks|"
                   "thank you|many thanks|best regards|kind regards|warm regards|regards|"
                   "sincerely|yours sincerely|yours faithfully|best|than ai|"
                   "chuc(?! vu| danh))\\b",
@@ -27,10 +28,12 @@ static const char *const patterns[P_COUNT] = {
     [P_OF_UNIT] = "(?<=\\s)(?:cua|thuoc|belongs to|belonging to|tru so|for)\\s+",
     [P_CONTACT] = "\\b(?:lien he|lien lac|contact|dau moi|reach|phu trach)\\b",
     [P_ADMIN] = "\\b(?:quan tri|administrator|admin|webmaster|technical contact)\\b",
-    [P_LIST] = "\\b(?:hop thu|tai khoan email|tai khoan thu|thu cong vu|email cong vu|mailbox|"
+    [P_LIST] = "\\b(?:hop thu|hom thu(?!\\s+(?:hai|ba|tu|nam|sau|bay|[2-7]\\b))|tai khoan "
+               "email|tai khoan thu|thu cong vu|email cong vu|mailbox|"
                "mailboxes|email account|e-mail account|vao phong|phong may chu|phong he thong|"
                "server room|visit|visitors|access|vao ra|the following)\\b",
-    [P_MAILBOX] = "\\b(?:hop thu|tai khoan email|tai khoan thu|thu cong vu|email cong vu|"
+    [P_MAILBOX] = "\\b(?:hop thu|hom thu(?!\\s+(?:hai|ba|tu|nam|sau|bay|[2-7]\\b))|tai khoan "
+                  "email|tai khoan thu|thu cong vu|email cong vu|"
                   "dia chi thu|mailbox|mailboxes|email account|e-mail account|mail account|"
                   "email accounts)\\b",
     [P_SUBDOMAIN_WORD] = "\\b(?:ten mien|sub-domain|subdomain|sub domain|domain)\\b",
