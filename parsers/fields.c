@@ -303,7 +303,7 @@ next_is_row(char **lines, int i)
 	gboolean marked = FALSE;
 
 	for (int k = i + 1; lines[k] != NULL && k <= i + 2; k++) {
-		const char *s = lines[k] + strspn(lines[k], " \t");
+		const char *s = lines[k] + strspn(lines[k], " \t\r\n");
 		if (*s == '\0')
 			continue;
 		strip_marker(s, &marked);

@@ -46,7 +46,8 @@ static const char *const patterns[P_COUNT] = {
              "passport|ho chieu)(?:\\s*(?:no\\.?|number|so))?\\s*[:.#]?\\s*([a-z]?\\d{6,13})\\b",
     [P_PHONE_RUN] = "(?<![\\d/])(?:\\+?84|0)[ .-]?\\d{2,3}[ .-]?\\d{3}[ .-]?\\d{3,4}(?![\\d/])",
     [P_LONG_NUMBER] = "(?<![\\d/])\\d{9,13}(?![\\d/])",
-    [P_REASON] = "\\s(?:do|vi|because|since|ly do|who|which|whose|retired|nghi huu|nghi viec|"
+    [P_REASON] = "\\s(?:do|(?<!don )(?<!pham )vi(?! tri)|because|since|ly "
+                 "do|who|which|whose|retired|nghi huu|nghi viec|"
                  "chuyen cong tac|da nghi)\\s",
     [P_LETTER] = "\\d+/[a-z]",
     [P_PURPOSE] = "\\b(?:de(?! nghi| xuat| cap)|nham|voi muc dich|muc dich|phuc vu cho|phuc vu|"
