@@ -396,7 +396,8 @@ prose_read(const char *text, const struct fields_opts *opts, JsonObject *fields)
 		const char *name = signer != NULL ? signer : x.other_name;
 		if (name != NULL)
 			prose_put(fields, "contact_name", g_strdup(name));
-		if (signer == NULL && x.other_name != NULL) {
+		/* the person a sentence named with a phone signed the mail */
+		if (x.other_name != NULL && (signer == NULL || strcmp(signer, x.other_name) == 0)) {
 			prose_put(fields, "contact_phone", g_strdup(x.other_phone));
 			prose_put(fields, "contact_email", g_strdup(x.other_email));
 		}

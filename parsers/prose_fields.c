@@ -207,6 +207,14 @@ prose_read_people(struct prose *x, const struct sent *s)
 			json_object_unref(p);
 			contact = FALSE;
 		} else if (x->people != NULL && (list || json_object_has_member(p, "id_no"))) {
+			/* whose list: accounts in a sentence about mailboxes, else
+			   visitors to the server room (or with identity numbers) */
+			prose_put(x->fields, "_list_of",
+			          g_strdup(prose_has(P_MAILBOX, s->f) ? "accounts"
+			                   : prose_has(P_VISIT, s->f) ||
+			                           json_object_has_member(p, "id_no")
+			                       ? "visitors"
+			                       : NULL));
 			json_array_add_object_element(x->people, p);
 		} else {
 			if (x->other_name == NULL) {
@@ -369,8 +377,15 @@ prose_read_support(struct prose *x, const struct sent *s, gboolean problem)
 {
 	int b, e, qb, qe;
 
-	if (prose_find(P_LOCATION, s->f, 0, strlen(s->f), 0, &b, &e)) {
+	if (prose_find(P_LOCATION, s->f, 0, strlen(s->f), 0, &b, &e) ||
+	    (prose_has(P_PROBLEM, s->f) &&
+	     prose_find(P_LOCATION_IS, s->f, 0, strlen(s->f), 0, &b, &e))) {
 		gsize end = strlen(s->f);
+		/* "… khối B ạ.": the polite word ends no place */
+		if (end > 3 && g_str_has_suffix(s->f, " a."))
+			end -= 3;
+		else if (end > 2 && g_str_has_suffix(s->f, " a"))
+			end -= 2;
 		if (prose_find(P_LOCATION_END, s->f, (gsize)e, end, 0, &qb, &qe))
 			end = (gsize)qb;
 		char *v = prose_o_of_f(s, (gsize)e, end);

@@ -61,6 +61,8 @@ enum pat {
 	P_URGENT,
 	P_QUESTION,
 	P_OTHER_EVENT,
+	P_VISIT,
+	P_LOCATION_IS,
 	P_COUNT
 };
 

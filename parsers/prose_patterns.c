@@ -60,6 +60,12 @@ static const char *const patterns[P_COUNT] = {
                    "nha|khu|so|tru so|building|floor|room|block|level|office)\\b)|(?:on|in|at)\\s+"
                    "(?:the\\s+)?(?=(?:\\d+(?:st|nd|rd|th)\\s+floor|room|floor|building|"
                    "meeting room)\\b)|(?:dia diem|vi tri|location|place)\\s*(?:la|is|:)\\s+)",
+    /* a visit to the server room */
+    [P_VISIT] = "\\b(?:vao phong|phong may chu|phong may|phong he thong|server room|"
+                "data cent(?:er|re)|tu rack)\\b",
+    /* "phòng bị hỏng mạng là phòng 1204, tầng 12": the place, in a
+       sentence about a problem */
+    [P_LOCATION_IS] = "\\bla\\s+(?=(?:tang|phong|toa nha|toa|khu|building|floor|room)\\s+\\w)",
     [P_LOCATION_END] = "\\s(?:de|va|nhung|lien he|from|to|and|since|tu (?:ngay|sang|chieu|hom)|"
                        "khong|bi|da (?:bi|khong|duoc)|dang|hien|"
                        "can|nho|is|has|cannot|can't|se)\\s|,\\s*(?:so dien "
