@@ -300,6 +300,55 @@ settle(JsonObject *o, const char *from, const char *to)
 	}
 }
 
+/* A signature line "Name - Unit" ("Bùi Thị Loan - Văn phòng Sở Xây dựng"):
+   the two parts, or FALSE. */
+static gboolean
+name_then_unit(const char *line, char **name, char **unit)
+{
+	const char *dash = strstr(line, " - ");
+
+	if (dash == NULL)
+		dash = strstr(line, " – ");
+	if (dash == NULL || strnlen(line, 121) > 120)
+		return FALSE;
+	char *left = g_strstrip(g_strndup(line, (gsize)(dash - line)));
+	char *right = g_strstrip(g_strdup(strchr(dash + 1, ' ') + 1));
+	char *lf = text_fold(left), *rf = text_fold(right);
+	gboolean yes = signature_name(left, lf) && prose_is_unit(rf);
+
+	g_free(lf);
+	g_free(rf);
+	if (!yes) {
+		g_free(left);
+		g_free(right);
+		return FALSE;
+	}
+	*name = left;
+	*unit = right;
+	return TRUE;
+}
+
+/* The unit of the signature: the requesting unit when the sentences named
+   none, or only the start of it ("Văn phòng Sở" for "Văn phòng Sở Xây
+   dựng"); a unit a label gave (had_unit) stays. */
+static void
+sign_unit(JsonObject *fields, gboolean had_unit, const char *line)
+{
+	char *v = norm_text(line);
+
+	if (v != NULL && !had_unit && json_object_has_member(fields, "requesting_unit")) {
+		char *was = text_fold(json_object_get_string_member(fields, "requesting_unit"));
+		char *now = text_fold(v);
+		gsize n = strlen(was);
+		if (strlen(now) > n + 1 && strncmp(now, was, n) == 0 && now[n] == ' ' &&
+		    g_ascii_isalnum(now[n + 1]))
+			json_object_remove_member(fields, "requesting_unit");
+		g_free(was);
+		g_free(now);
+	}
+	prose_put(fields, "requesting_unit", v);
+}
+
 /* Read the sentences of text; see prose.h. */
 void
 prose_read(const char *text, const struct fields_opts *opts, JsonObject *fields)
@@ -310,6 +359,7 @@ prose_read(const char *text, const struct fields_opts *opts, JsonObject *fields)
 	GString *para = g_string_new(NULL);
 	gboolean closed = FALSE, problem = FALSE;
 	struct prose x = {opts, fields, NULL, NULL, NULL, NULL, FALSE, FALSE, FALSE};
+	gboolean had_unit = json_object_has_member(fields, "requesting_unit");
 
 	prose_init();
 	for (int i = 0; lines[i] != NULL && sents->len < PROSE_MAX_SENTENCES; i++) {
@@ -384,10 +434,16 @@ prose_read(const char *text, const struct fields_opts *opts, JsonObject *fields)
 		char *f = text_fold(line);
 		if (signer == NULL && signs_as(f))
 			offices++;
+		char *name = NULL, *unit = NULL;
 		if (signer == NULL && i < 2 + offices && signature_name(line, f))
 			signer = g_strdup(line);
-		else if (!json_object_has_member(fields, "requesting_unit") && prose_is_unit(f))
-			prose_put(fields, "requesting_unit", norm_text(line));
+		else if (signer == NULL && i < 2 + offices && name_then_unit(line, &name, &unit)) {
+			/* "Bùi Thị Loan - Văn phòng Sở Xây dựng" */
+			signer = name;
+			sign_unit(fields, had_unit, unit);
+		} else if (prose_is_unit(f))
+			sign_unit(fields, had_unit, line);
+		g_free(unit);
 		if (!json_object_has_member(fields, "_prose_phone"))
 			prose_put(fields, "_prose_phone", norm_phone_best(line));
 		g_free(f);
