@@ -358,7 +358,7 @@ prose_read(const char *text, const struct fields_opts *opts, JsonObject *fields)
 	char **lines = g_strsplit(text != NULL ? text : "", "\n", -1);
 	GString *para = g_string_new(NULL);
 	gboolean closed = FALSE, problem = FALSE;
-	struct prose x = {opts, fields, NULL, NULL, NULL, NULL, FALSE, FALSE, FALSE};
+	struct prose x = {opts, fields, NULL, NULL, NULL, NULL, FALSE, FALSE, FALSE, NULL};
 	gboolean had_unit = json_object_has_member(fields, "requesting_unit");
 
 	prose_init();
@@ -415,6 +415,7 @@ prose_read(const char *text, const struct fields_opts *opts, JsonObject *fields)
 		if (prose_has(P_QUESTION, s->f))
 			continue;
 		prose_read_action(&x, s);
+		prose_read_own_mailbox(&x, s);
 		prose_read_names(&x, s);
 		prose_read_when(&x, s);
 		prose_read_purpose(&x, s);
@@ -483,6 +484,8 @@ prose_read(const char *text, const struct fields_opts *opts, JsonObject *fields)
 	g_free(x.other_name);
 	g_free(x.other_phone);
 	g_free(x.other_email);
+	if (x.self != NULL)
+		json_object_unref(x.self);
 	g_ptr_array_free(signature, TRUE);
 	g_ptr_array_free(sents, TRUE);
 }

@@ -41,6 +41,8 @@ person_read(const struct sent *s, const char *name, gsize fb, gsize fe, gboolean
 	JsonObject *p = json_object_new();
 	char *seg = g_strndup(s->f + fb, fe - fb);
 	int b, e;
+	gsize lead = strspn(seg, " ");
+	char *close = seg[lead] == '(' ? strchr(seg + lead, ')') : NULL;
 
 	json_object_set_string_member(p, "full_name", name);
 	/* "CCCD của anh Trương Quốc Việt: 048092001122" */
@@ -53,6 +55,10 @@ person_read(const struct sent *s, const char *name, gsize fb, gsize fe, gboolean
 	}
 	prose_put(p, "phone", norm_phone_best(seg));
 	prose_put(p, "address", norm_email(seg));
+	/* "ông A (a@danang.gov.vn), chuyên viên …": the remark read, the
+	   position follows it */
+	if (close != NULL)
+		memset(seg + lead, ' ', (gsize)(close + 1 - (seg + lead)));
 	if (prose_find(P_POSITION, seg, 0, strlen(seg), 1, &b, &e)) {
 		prose_put(p, "position",
 		          prose_capital(prose_o_of_f(s, fb + (gsize)b, fb + (gsize)e)));
@@ -174,6 +180,8 @@ prose_read_people(struct prose *x, const struct sent *s)
 		JsonObject *p =
 		    person_read(s, pp->name, pp->ne, pp->end, prose_has(P_ID_WORD, before));
 		address_before(p, before);
+		if (pp->self && x->self == NULL)
+			x->self = json_object_ref(p);
 		if (pp->self || pp->contact) {
 			prose_put(x->fields, "contact_name", g_strdup(pp->name));
 			if (json_object_has_member(p, "phone"))
@@ -410,6 +418,41 @@ prose_read_support(struct prose *x, const struct sent *s, gboolean problem)
 			return;
 		}
 	}
+}
+
+/* "Em quên mật khẩu hòm thư dtngan@danang.gov.vn, nhờ anh chị cấp lại":
+   a sentence about a mailbox with an action and an address, naming nobody,
+   after the writer said who they are ("Em là Đỗ Thị Ngân, chuyên viên …"):
+   the account is the writer's own. */
+void
+prose_read_own_mailbox(struct prose *x, const struct sent *s)
+{
+	if (x->self == NULL || x->people == NULL || !prose_has(P_MAILBOX, s->f) ||
+	    !json_object_has_member(x->fields, "mailbox_action"))
+		return;
+	GArray *people = people_in(s);
+	guint named = people->len;
+	for (guint i = 0; i < people->len; i++)
+		g_free(g_array_index(people, struct person, i).name);
+	g_array_free(people, TRUE);
+	char *address = named == 0 ? norm_email(s->f) : NULL;
+	for (guint i = 0; address != NULL && i < json_array_get_length(x->people); i++) {
+		JsonObject *p = json_array_get_object_element(x->people, i);
+		if (json_object_has_member(p, "address") &&
+		    strcmp(json_object_get_string_member(p, "address"), address) == 0)
+			g_clear_pointer(&address, g_free);
+	}
+	if (address == NULL)
+		return;
+	JsonObject *a = json_object_new();
+	static const char *const keys[] = {"full_name", "position", "department"};
+	for (gsize k = 0; k < G_N_ELEMENTS(keys); k++)
+		if (json_object_has_member(x->self, keys[k]))
+			json_object_set_string_member(
+			    a, keys[k], json_object_get_string_member(x->self, keys[k]));
+	json_object_set_string_member(a, "address", address);
+	g_free(address);
+	json_array_add_object_element(x->people, a);
 }
 
 /* A phone or e-mail written outside any person's words: the contact's

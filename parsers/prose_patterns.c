@@ -82,7 +82,8 @@ static const char *const patterns[P_COUNT] = {
                    "staff|manager|head|director|engineer|accountant|secretary|clerk))\\b",
     [P_DEPARTMENT] = "^\\s*(?:,\\s*)?(?:(?:of|cua|thuoc)\\s+)?(?:the\\s+)?((?:phong|ban|bo phan|"
                      "van phong|to|khoa|division|department|section|office|unit)\\b[^,;()]"
-                     "{1,80}?)\\s*(?:,|;|\\(|$)",
+                     "{1,80}?)\\s*(?:,|;|\\(|\\.?$|\\s(?:cua|thuoc)\\s+(?:so|ubnd|uy ban|"
+                     "trung tam|cong ty|quan|huyen)\\b)",
     [P_PURPOSE_END] = "\\s*(?::|;|\\(|\\.\\s|\\.$|$|,\\s*(?:theo|can cu|according to|as approved|"
                       "per|approved)\\b)",
     [P_ID_WORD] = "\\b(?:cccd|cmnd|can cuoc|so dinh danh|dinh danh|id|passport|ho chieu)\\b",
