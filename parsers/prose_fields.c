@@ -341,9 +341,22 @@ prose_read_when(struct prose *x, const struct sent *s)
 	struct norm_date d = {0, 0, 0};
 	struct norm_time from, to;
 
-	if (x->when_done || prose_has(P_LETTER, s->f) || prose_has(P_OTHER_EVENT, s->f))
+	if (x->when_done || prose_has(P_LETTER, s->f))
 		return;
 	char *f = g_strdup(s->f);
+	/* "Theo kết luận cuộc họp ngày 01/12, Sở … đăng ký … ngày 22/12": the
+	   clause about another event says nothing of this request's day */
+	if (prose_has(P_OTHER_EVENT, f)) {
+		char **clauses = g_strsplit_set(f, ",;", -1);
+		gsize at = 0;
+		for (int k = 0; clauses[k] != NULL; k++) {
+			gsize n = strlen(clauses[k]);
+			if (prose_has(P_OTHER_EVENT, clauses[k]))
+				memset(f + at, ' ', n);
+			at += n + 1;
+		}
+		g_strfreev(clauses);
+	}
 	if (prose_find(P_REASON, f, 0, strlen(f), 0, &b, &e))
 		f[b] = '\0';
 	prose_blank_all(P_PHONE_RUN, f);
