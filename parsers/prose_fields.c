@@ -407,8 +407,19 @@ prose_read_support(struct prose *x, const struct sent *s, gboolean problem)
 			end -= 3;
 		else if (end > 2 && g_str_has_suffix(s->f, " a"))
 			end -= 2;
-		if (prose_find(P_LOCATION_END, s->f, (gsize)e, end, 0, &qb, &qe))
+		/* "và" before a capital goes on with a name ("tòa nhà Sở Giáo dục
+		   và Đào tạo"); before other words it ends the place */
+		gsize from = (gsize)e;
+		while (prose_find(P_LOCATION_END, s->f, from, end, 0, &qb, &qe)) {
+			gboolean and = qe - qb == 4 && strncmp(s->f + qb, " va ", 4) == 0;
+			const char *next = g_utf8_offset_to_pointer(s->o, qe);
+			if (and&&g_unichar_isupper(g_utf8_get_char(next))) {
+				from = (gsize)qe;
+				continue;
+			}
 			end = (gsize)qb;
+			break;
+		}
 		char *v = prose_o_of_f(s, (gsize)e, end);
 		gsize n = v != NULL ? strlen(v) : 0;
 		while (n > 0 && (v[n - 1] == '.' || v[n - 1] == ','))

@@ -72,7 +72,8 @@ static const char *const patterns[P_COUNT] = {
                        "thoai|dien thoai|sdt|lien he|contact|phone)\\b",
     [P_PROBLEM] = "\\b(?:ho tro ky thuat|su co|bi loi|loi|bi hong|hu hong|mat ket noi|"
                   "mat mang|khong truy cap|khong vao duoc|khong ket noi|khong hoat dong|"
-                  "khong in duoc|khong gui duoc|khong nhan duoc|cham|technical support|"
+                  "khong in duoc|khong gui duoc|khong nhan duoc|khong mo duoc|khong dang nhap duoc|"
+                  "khong su dung duoc|cham|technical support|"
                   "tech support|it support|not working|cannot|can't|down|error|failure|"
                   "broken|outage|no internet|no network|no connection|khong co mang|"
                   "not responding|khong on dinh|unstable|slow|khong nhan)\\b",
