@@ -425,8 +425,6 @@ prose_read(const char *text, const struct fields_opts *opts, JsonObject *fields)
 		    !prose_has(P_GREETING, s->f))
 			prose_put(fields, "_said", norm_text(s->o));
 	}
-	for (guint i = 0; i < sents->len && !json_object_has_member(fields, "requesting_unit"); i++)
-		prose_put(fields, "requesting_unit", unit_after_of(sents->pdata[i]));
 	/* the signature: the signer, then the unit's line */
 	char *signer = NULL;
 	guint offices = 0; /* "KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC" above the name */
@@ -449,6 +447,10 @@ prose_read(const char *text, const struct fields_opts *opts, JsonObject *fields)
 			prose_put(fields, "_prose_phone", norm_phone_best(line));
 		g_free(f);
 	}
+	/* "máy in của phòng Trồng trọt": a unit after "của", when neither the
+	   request's subject nor the signature named one */
+	for (guint i = 0; i < sents->len && !json_object_has_member(fields, "requesting_unit"); i++)
+		prose_put(fields, "requesting_unit", unit_after_of(sents->pdata[i]));
 	if (!json_object_has_member(fields, "contact_name")) {
 		const char *name = signer != NULL ? signer : x.other_name;
 		if (name != NULL)

@@ -86,7 +86,7 @@ static const char *const patterns[P_COUNT] = {
                      "{1,80}?)\\s*(?:,|;|\\(|\\.?$|\\s(?:cua|thuoc)\\s+(?:so|ubnd|uy ban|"
                      "trung tam|cong ty|quan|huyen)\\b)",
     [P_PURPOSE_END] = "\\s*(?::|;|\\(|\\.\\s|\\.$|$|,\\s*(?:theo|can cu|according to|as approved|"
-                      "per|approved)\\b)",
+                      "per|approved|gom|bao gom|cu the|danh sach|nhu sau)\\b)",
     [P_ID_WORD] = "\\b(?:cccd|cmnd|can cuoc|so dinh danh|dinh danh|id|passport|ho chieu)\\b",
     /* where a unit's name ends: folded words that are never syllables of a
        name alone ("tai" is "Tài" in "Sở Tài chính") come in pairs */
