@@ -349,6 +349,29 @@ sign_unit(JsonObject *fields, gboolean had_unit, const char *line)
 	prose_put(fields, "requesting_unit", v);
 }
 
+/* Whether line i (stripped) starts a signature that no closing words
+   announced: a name alone after a finished sentence, with at most three
+   short lines after it up to the end ("Nguyễn Thị Hương", "ĐT: 0905…"). */
+static gboolean
+signature_tail(char **lines, int i, const GString *para)
+{
+	char *f = text_fold(lines[i]);
+	gboolean name = signature_name(lines[i], f);
+	int after = 0;
+
+	g_free(f);
+	if (!name || (para->len > 0 && strchr(".!", para->str[para->len - 1]) == NULL))
+		return FALSE;
+	for (int k = i + 1; lines[k] != NULL; k++) {
+		gsize n = strlen(g_strstrip(lines[k]));
+		if (n == 0)
+			continue;
+		if (n > 80 || ++after > 3)
+			return FALSE;
+	}
+	return TRUE;
+}
+
 /* Read the sentences of text; see prose.h. */
 void
 prose_read(const char *text, const struct fields_opts *opts, JsonObject *fields)
@@ -366,6 +389,12 @@ prose_read(const char *text, const struct fields_opts *opts, JsonObject *fields)
 		char *line = g_strstrip(lines[i]);
 		char *f = text_fold(line);
 		gsize n = strlen(line);
+		if (!closed && signature_tail(lines, i, para)) {
+			/* no closing words: the name under the last sentence */
+			add_sentences(sents, para->str);
+			g_string_truncate(para, 0);
+			closed = TRUE;
+		}
 		if (closed) {
 			if (*line != '\0' && signature->len < PROSE_MAX_SIGNATURE)
 				g_ptr_array_add(signature, g_strdup(line));
