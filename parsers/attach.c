@@ -260,15 +260,23 @@ static const char *const type_keys[] = {
     "category|location|priority",
 };
 
+/* The kind of list each row of type_keys has ("_list_of" of fields.h). */
+static const char *const type_lists[G_N_ELEMENTS(type_keys)] = {NULL, "accounts", NULL, "visitors",
+                                                                NULL};
+
 /* The row of type_keys a text's fields point to, or -1 (none, or several). */
 static int
 text_type(const struct source_text *st)
 {
 	int found = -1;
+	JsonObject *o = st->fx->fields;
+	const char *list_of = json_object_has_member(o, "_list_of")
+	                          ? json_object_get_string_member(o, "_list_of")
+	                          : "";
 
 	for (gsize t = 0; t < G_N_ELEMENTS(type_keys); t++) {
 		char **keys = g_strsplit(type_keys[t], "|", -1);
-		gboolean has = FALSE;
+		gboolean has = type_lists[t] != NULL && strcmp(type_lists[t], list_of) == 0;
 		for (int k = 0; keys[k] != NULL && !has; k++)
 			has = json_object_has_member(st->fx->fields, keys[k]);
 		g_strfreev(keys);

@@ -382,6 +382,33 @@ labels_only_who(JsonObject *fields)
 	return only;
 }
 
+/* Whether the next line with text after line i begins with a list marker
+   or is a table row: the rows of a list a sentence announced. */
+static gboolean
+next_is_row(char **lines, int i)
+{
+	gboolean marked = FALSE;
+
+	for (int k = i + 1; lines[k] != NULL && k <= i + 2; k++) {
+		const char *s = lines[k] + strspn(lines[k], " \t\r\n");
+		if (*s == '\0')
+			continue;
+		strip_marker(s, &marked);
+		return marked || strchr(s, '|') != NULL || strchr(s, '\t') != NULL;
+	}
+	return FALSE;
+}
+
+/* A line read as one person's row of a list: the sentences (prose.h) do
+   not read it again, its numbers are that person's, not the contact's. */
+static void
+forget_row(struct ctx *c, GString *seen, gsize mark, int line)
+{
+	c->row_at = line;
+	g_string_truncate(seen, mark);
+	g_string_append_c(seen, '\n');
+}
+
 /* Read the fields of one text; see fields.h. */
 struct fields_result *
 fields_extract(const char *text, const struct fields_opts *opts)
@@ -442,12 +469,20 @@ fields_extract(const char *text, const struct fields_opts *opts)
 	c.blank_at = -2;
 	c.bare_date_at = -2;
 	c.name_at = -2;
+	c.row_at = -2;
 	c.people = json_array_new();
 	r->form_code = fields_form_code(text);
 
+	/* where the line before began in seen, and the people before it */
+	gsize row_mark = G_MAXSIZE;
+	guint row_people = 0;
 	for (int i = 0; lines[i] != NULL; i++) {
 		if (i > 0)
 			mark_doubtful(&c, g_array_index(origin, int, i - 1));
+		if (row_mark != G_MAXSIZE && c.list_rows && c.person == NULL &&
+		    json_array_get_length(c.people) > row_people)
+			forget_row(&c, seen, row_mark, i - 1);
+		row_mark = G_MAXSIZE;
 		char *line = g_strstrip(lines[i]);
 		char *folded, *label = NULL, *value = NULL;
 		gboolean marked;
@@ -507,10 +542,20 @@ fields_extract(const char *text, const struct fields_opts *opts)
 		}
 		header_lines = 0;
 		g_free(folded);
+		row_mark = seen->len;
+		row_people = json_array_get_length(c.people);
 		g_string_append(seen, line);
 		g_string_append_c(seen, '\n');
 
 		rest = strip_marker(line, &marked);
+		/* "CCCD: 0480…, SĐT: 0905…" under the name of the row above */
+		if (!marked && c.row_at == i - 1 &&
+		    (c.section == S_LIST || c.section == S_LIST_ITEM) &&
+		    fields_row_continues(&c, rest)) {
+			forget_row(&c, seen, row_mark, i);
+			row_mark = G_MAXSIZE;
+			continue;
+		}
 		gboolean box = fields_line_starts_box(rest);
 		if (c.pending >= 0) {
 			/* the value of a label alone on the line above, unless this
@@ -563,6 +608,8 @@ fields_extract(const char *text, const struct fields_opts *opts)
 			c.last_key = NULL;
 			continue;
 		}
+		if (next_is_row(lines, i) && fields_list_intro(&c, rest))
+			continue;
 		if (split_label(rest, &label, &value)) {
 			/* "- Ông A, CCCD: 0480…" in a list: a person, not a label */
 			gboolean row = (c.section == S_LIST || c.section == S_LIST_ITEM) &&
@@ -580,6 +627,9 @@ fields_extract(const char *text, const struct fields_opts *opts)
 			continue;
 		fields_plain_line(&c, line, rest, marked);
 	}
+	if (row_mark != G_MAXSIZE && c.list_rows && c.person == NULL &&
+	    json_array_get_length(c.people) > row_people)
+		forget_row(&c, seen, row_mark, c.line_no);
 	fields_item_end(&c);
 	/* a letter cited in a sentence is the approval when no label gave one */
 	if (json_object_has_member(r->fields, "_cited_ref")) {

@@ -208,6 +208,8 @@ const struct slot fields_slots[] = {
      "account to cancel|account to delete|mailbox to cancel|mailbox to delete|"
      "mailbox to be cancelled|account to be cancelled|"
      "hop thu|dia chi hop thu|hop thu cong vu|tai khoan email|email account|"
+     "hom thu|dia chi hom thu|hom thu cong vu|danh sach hom thu|hom thu can tao|hom thu can huy|"
+     "hom thu de nghi cap|hom thu de nghi huy|hom thu can thay doi|"
      "tai khoan thu dien tu|engineers|technicians|engineer|technician|our engineers|"
      "our technicians|engineers visiting|visiting engineers|visiting staff|staff members|"
      "staff list|our staff|participants|participant list|list of participants|persons|"
@@ -240,7 +242,8 @@ const struct column fields_columns[] = {
      "phong/ban/don vi|noi cong tac|phong ban cong tac|bo phan cong tac|don vi truc thuoc|"
      "division|section"},
     {"address", K_EMAIL,
-     "dia chi hop thu|hop thu|email|e-mail|thu dien tu|dia chi email|"
+     "dia chi hop thu|hop thu|email|e-mail|thu dien tu|dia chi email|dia chi hom thu|hom thu|"
+     "ten hom thu|hom thu de nghi|"
      "dia chi thu dien tu|tai khoan|ten truy cap|account|mailbox|"
      "email address|ten hop thu|tai khoan email|dia chi mail|email de nghi|"
      "dia chi email de nghi|hop thu de nghi|ten hop thu de nghi|"
@@ -282,7 +285,7 @@ const struct option fields_options[] = {
      "cap moi|tao moi|mo moi|dang ky moi|them moi|tao|cap|create|new|"
      "open|add"},
     {"category", "network", "he thong mang|mang lan|mang|network|lan|internet|wifi|duong truyen"},
-    {"category", "email", "thu dien tu|email|e-mail|mail|hop thu"},
+    {"category", "email", "thu dien tu|email|e-mail|mail|hop thu|hom thu"},
     {"category", "website", "website|trang thong tin|web|cong thong tin"},
     {"category", "software", "phan mem|software|ung dung|application"},
     {"category", "server", "may chu|server|hosting"},

@@ -305,6 +305,8 @@ labelled_one(struct ctx *c, const char *label, const char *value, gboolean marke
 		gboolean had_name = json_object_has_member(c->r->fields, "contact_name");
 		gboolean had_date = json_object_has_member(c->r->fields, "request_date");
 		fields_apply_slot(c, si, value);
+		if (fields_slots[si].kind == K_LIST)
+			fields_list_heading(c, ln);
 		if (!had_date && json_object_has_member(c->r->fields, "request_date") &&
 		    label_is_bare_date(ln))
 			c->bare_date_at = c->line_no;
@@ -607,10 +609,12 @@ line_is_closing(const char *rest)
 	if (strnlen(rest, 61) > 60)
 		return FALSE;
 	if (re == NULL)
-		re = g_regex_new("^(?:tran trong|xin cam on|xin chan thanh cam on|cam on|kinh thu|"
-		                 "thanks|thank you|many thanks|best regards|kind regards|"
-		                 "warm regards|regards|sincerely|yours sincerely|best)\\b",
-		                 0, 0, NULL);
+		re = g_regex_new(
+		    "^(?:(?:em|anh|chi|toi|minh|chung toi|chung em)\\s+(?=(?:xin )?cam on))?"
+		    "(?:tran trong|xin cam on|xin chan thanh cam on|cam on|kinh thu|"
+		    "thanks|thank you|many thanks|best regards|kind regards|"
+		    "warm regards|regards|sincerely|yours sincerely|best)\\b",
+		    0, 0, NULL);
 	f = text_fold(rest);
 	yes = g_regex_match(re, f, 0, NULL);
 	g_free(f);

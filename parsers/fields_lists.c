@@ -139,6 +139,21 @@ person_from_cells(struct ctx *c, char **cells, int n)
 			continue;
 		}
 		g_string_free(d, TRUE);
+		/* "Phòng Tổ chức biên chế" after the name: the department;
+		   "chuyên viên phòng Tổ chức": the position and the department */
+		char *pos, *dept;
+		if (texts > 0 && !json_object_has_member(p, "department") &&
+		    fields_text_is_department(cell)) {
+			fields_put(p, "department", norm_text(cell));
+			continue;
+		}
+		if (texts > 0 && !json_object_has_member(p, "department") &&
+		    !json_object_has_member(p, "_text2") &&
+		    fields_split_position(cell, &pos, &dept)) {
+			fields_put(p, "_text2", pos);
+			fields_put(p, "department", dept);
+			continue;
+		}
 		/* texts in order: name, then what the type decides */
 		static const char *const text_keys[] = {"full_name", "_text2", "_text3", "_text4"};
 		while (texts < 4 && json_object_has_member(p, text_keys[texts]))
@@ -289,12 +304,25 @@ person_cells(const char *line)
 		dash = g_regex_new("\\s+[-–—]\\s+|\\s*;\\s*", 0, 0, NULL);
 	}
 	char *flat = g_regex_replace(paren, line, -1, 0, ", \\1", 0, NULL);
-	char **parts = g_regex_split(dash, flat != NULL ? flat : line, 0);
+	const char *src = flat != NULL ? flat : line;
+	/* a row written with commas keeps its dashes inside values ("chuyên
+	   viên Phòng Tin học - Thống kê, số di động …") */
+	int commas_in = 0;
+	for (const char *q = src; *q != '\0'; q++)
+		commas_in += *q == ',';
+	char **parts = commas_in >= 2 ? g_regex_split_simple("\\s*;\\s*", src, 0, 0)
+	                              : g_regex_split(dash, src, 0);
 	for (int i = 0; parts[i] != NULL; i++) {
 		char **commas = g_strsplit(parts[i], ",", -1);
 		GString *cell = NULL;
 		for (int k = 0; commas[k] != NULL; k++) {
-			if (cell != NULL && !piece_is_cell(commas[k])) {
+			/* "Ông A, Chuyên viên, Phòng B, 0905…": the name and a
+			   department end their cells */
+			char *was = cell != NULL ? g_strstrip(g_strdup(cell->str)) : NULL;
+			gboolean own = out->len == 0 && was != NULL && fields_looks_like_name(was);
+			g_free(was);
+			if (cell != NULL && !own && !piece_is_cell(commas[k]) &&
+			    !fields_text_is_department(commas[k])) {
 				g_string_append_printf(cell, ",%s", commas[k]);
 				continue;
 			}
@@ -419,11 +447,8 @@ fields_numbered_person(struct ctx *c, const char *rest)
 gboolean
 fields_looks_like_name(const char *piece)
 {
-	/* words no name has, and pairs of syllables that are names alone
-	   ("Công", "Tâm", "Trương", "Hằng") but an organisation together */
-	static const char org_words[] =
-	    "ty|so|ubnd|ban|nhanh|company|corp|corporation|ltd|jsc|inc|llc|tnhh|cp|group|tap|"
-	    "benh|department|office|bank|co|branch|team|unit";
+	/* pairs of syllables that are names alone ("Công", "Tâm", "Trương",
+	   "Hằng") but an organisation together */
 	static const char *const org_pairs[] = {"cong ty",      "trung tam", "chi nhanh",
 	                                        "tap doan",     "benh vien", "ngan hang",
 	                                        "truong phong", "phong ban", "vien "};
@@ -441,8 +466,10 @@ fields_looks_like_name(const char *piece)
 	gboolean yes = n >= 2 && n <= 6 && (int)g_strv_length(orig) == n;
 
 	for (int i = 0; yes && i < n; i++) {
-		yes = *w[i] != '\0' && !text_list_has(org_words, w[i]) &&
+		char *lower = g_utf8_strdown(orig[i], -1);
+		yes = *w[i] != '\0' && !fields_word_is_org(lower, w[i], i) &&
 		      strpbrk(w[i], "0123456789@") == NULL;
+		g_free(lower);
 		/* the courtesy word may be lower case ("ông Nguyễn Văn A") */
 		if (yes && i > 0)
 			yes = g_unichar_isupper(g_utf8_get_char(orig[i]));
@@ -557,4 +584,16 @@ fields_person_row(const char *rest)
 		some = some || piece_is_cell(cells[i]);
 	g_strfreev(cells);
 	return yes && some;
+}
+
+/* A person read from one line's cells, as a dashed row is (see
+   person_cells): for a line that goes on with the person above. */
+JsonObject *
+fields_person_of_line(struct ctx *c, const char *line)
+{
+	char **cells = person_cells(line);
+	JsonObject *p = person_from_cells(c, cells, (int)g_strv_length(cells));
+
+	g_strfreev(cells);
+	return p;
 }

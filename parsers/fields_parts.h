@@ -14,6 +14,10 @@
  *                    dashed rows, labelled pairs, names after a list's label
  *   fields_values.c  values by their kind: the normalisers (choices, yes/no,
  *                    accounts, IDs, names) and the table of setters
+ *   fields_heads.c   what a list's heading says (accounts or visitors, the
+ *                    mailbox action), sentences that open a list, a
+ *                    person's details on the line under the name, the
+ *                    words that head an organisation or a department
  */
 #ifndef PHIEU_FIELDS_PARTS_H
 #define PHIEU_FIELDS_PARTS_H
@@ -135,6 +139,7 @@ struct ctx {
 	int bare_date_at;   /* the line of a bare "Date:" that gave request_date, or -2 */
 	int name_at;        /* the line whose name label gave contact_name, or -2 */
 	char *spare_name;   /* that line's name when a contact was named before, or NULL */
+	int row_at;         /* the last line read as one person's row of a list, or -2 */
 };
 
 /* The longest line read as one person or as people after a list's label,
@@ -210,6 +215,29 @@ void fields_item_end(struct ctx *c);
 /* Whether an unnumbered line is one person of a list: a name first, then
    at least one number, address or labelled value. */
 gboolean fields_person_row(const char *rest);
+
+/* A person read from one line's cells, as a dashed row is: for a line
+   that goes on with the person above. */
+JsonObject *fields_person_of_line(struct ctx *c, const char *line);
+
+/* fields_heads.c */
+/* A list's heading, folded ("danh sach tai khoan can tao"): which list it
+   is ("_list_of": accounts or visitors) and the mailbox action it names. */
+void fields_list_heading(struct ctx *c, const char *folded);
+/* A sentence ending with a colon that announces a list ("… gửi danh sách
+   tài khoản cần tạo như sau:"): opens the list.  FALSE for other lines. */
+gboolean fields_list_intro(struct ctx *c, const char *rest);
+/* A cell that says a position, then a department ("chuyên viên phòng
+   Quản lý đất đai"): both, capitalised; FALSE when it is not so. */
+gboolean fields_split_position(const char *cell, char **position, char **department);
+/* Whether a cell of a person names a department ("Phòng Tổ chức"). */
+gboolean fields_text_is_department(const char *text);
+/* Whether the i-th word of a piece (lower case as written, and folded)
+   is one no person's name has there ("Công", "Sở" first; "Ltd"). */
+gboolean fields_word_is_org(const char *lower, const char *folded, int i);
+/* A line under a person's row that goes on with that person ("CCCD: 0480…,
+   SĐT: 0905…" under "1) Ông Lê Văn Tâm"); FALSE for other lines. */
+gboolean fields_row_continues(struct ctx *c, const char *rest);
 
 /* fields_lines.c */
 /* Handle one labelled line, and a second field written after its value. */

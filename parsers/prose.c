@@ -288,8 +288,14 @@ signature_name(const char *line, const char *folded)
 	char **w;
 	gboolean ok = TRUE;
 
+	/* surnames that fold to a unit's first word: "Trương" is no "Trường" */
+	static const char *const surnames[] = {"Trương ", "TRƯƠNG ", "Phương ", "PHƯƠNG "};
+	gboolean surname = FALSE;
+
+	for (gsize i = 0; i < G_N_ELEMENTS(surnames); i++)
+		surname = surname || g_str_has_prefix(line, surnames[i]);
 	if (strnlen(line, 61) > 60 || strpbrk(line, "0123456789:@,()") != NULL ||
-	    starts_with_word(folded, unit_heads) || signs_as(folded))
+	    (!surname && starts_with_word(folded, unit_heads)) || signs_as(folded))
 		return FALSE;
 	w = g_strsplit(line, " ", -1);
 	for (int i = 0; w[i] != NULL && ok; i++) {
@@ -451,6 +457,96 @@ signature_unit(const char *line, const char *f)
 	return prose_is_unit(f) ? norm_text(line) : NULL;
 }
 
+/* A signature line "Name - Unit" ("Bùi Thị Loan - Văn phòng Sở Xây dựng"):
+   the two parts, or FALSE. */
+static gboolean
+name_then_unit(const char *line, char **name, char **unit)
+{
+	const char *dash = strstr(line, " - ");
+
+	if (dash == NULL)
+		dash = strstr(line, " – ");
+	if (dash == NULL || strnlen(line, 121) > 120)
+		return FALSE;
+	char *left = g_strstrip(g_strndup(line, (gsize)(dash - line)));
+	char *right = g_strstrip(g_strdup(strchr(dash + 1, ' ') + 1));
+	char *lf = text_fold(left), *rf = text_fold(right);
+	gboolean yes = signature_name(left, lf) && prose_is_unit(rf);
+
+	g_free(lf);
+	g_free(rf);
+	if (!yes) {
+		g_free(left);
+		g_free(right);
+		return FALSE;
+	}
+	*name = left;
+	*unit = right;
+	return TRUE;
+}
+
+/* The unit of the signature: the requesting unit when the sentences named
+   none, or only the start of it ("Văn phòng Sở" for "Văn phòng Sở Xây
+   dựng"); a unit a label gave (had_unit) stays. */
+static void
+sign_unit(JsonObject *fields, gboolean had_unit, const char *line)
+{
+	char *v = norm_text(line);
+
+	if (v != NULL && !had_unit && json_object_has_member(fields, "requesting_unit")) {
+		char *was = text_fold(json_object_get_string_member(fields, "requesting_unit"));
+		char *now = text_fold(v);
+		gsize n = strlen(was);
+		if (strlen(now) > n + 1 && strncmp(now, was, n) == 0 && now[n] == ' ' &&
+		    g_ascii_isalnum(now[n + 1]))
+			json_object_remove_member(fields, "requesting_unit");
+		g_free(was);
+		g_free(now);
+	}
+	prose_put(fields, "requesting_unit", v);
+}
+
+/* Whether line i (stripped) starts a signature that no closing words
+   announced: a name alone after a finished sentence, with at most three
+   short lines after it up to the end ("Nguyễn Thị Hương", "ĐT: 0905…"). */
+static gboolean
+signature_tail(char **lines, int i, const GString *para)
+{
+	char *f = text_fold(lines[i]);
+	gboolean name = signature_name(lines[i], f);
+	int after = 0;
+
+	g_free(f);
+	if (!name || (para->len > 0 && strchr(".!", para->str[para->len - 1]) == NULL))
+		return FALSE;
+	for (int k = i + 1; lines[k] != NULL; k++) {
+		gsize n = strlen(g_strstrip(lines[k]));
+		if (n == 0)
+			continue;
+		if (n > 80 || ++after > 3)
+			return FALSE;
+	}
+	return TRUE;
+}
+
+/* Whether a unit's name is a company's (a contractor), not a public
+   body's. */
+static gboolean
+unit_is_company(const char *unit)
+{
+	static const char words[] = "tnhh|co|ltd|jsc|corp|company|technology|solution|solutions|"
+	                            "software|inc|llc|group";
+	char *f = text_fold(unit);
+	char **w = g_strsplit_set(f, " .,()&", -1);
+	gboolean yes = strstr(f, "cong ty") != NULL || strstr(f, "tap doan") != NULL;
+
+	for (char **p = w; !yes && *p != NULL; p++)
+		yes = **p != '\0' && text_list_has(words, *p);
+	g_strfreev(w);
+	g_free(f);
+	return yes;
+}
+
 /* Read the sentences of text; see prose.h. */
 void
 prose_read(const char *text, const struct fields_opts *opts, JsonObject *fields)
@@ -460,13 +556,20 @@ prose_read(const char *text, const struct fields_opts *opts, JsonObject *fields)
 	char **lines = g_strsplit(text != NULL ? text : "", "\n", -1);
 	GString *para = g_string_new(NULL);
 	gboolean closed = FALSE, problem = FALSE, sig_done = FALSE;
-	struct prose x = {opts, fields, NULL, NULL, NULL, NULL, FALSE, FALSE, FALSE};
+	struct prose x = {opts, fields, NULL, NULL, NULL, NULL, FALSE, FALSE, FALSE, NULL};
+	gboolean had_unit = json_object_has_member(fields, "requesting_unit");
 
 	prose_init();
 	for (int i = 0; lines[i] != NULL && sents->len < PROSE_MAX_SENTENCES; i++) {
 		char *line = g_strstrip(lines[i]);
 		char *f = text_fold(line);
 		gsize n = strlen(line);
+		if (!closed && signature_tail(lines, i, para)) {
+			/* no closing words: the name under the last sentence */
+			add_sentences(sents, para->str);
+			g_string_truncate(para, 0);
+			closed = TRUE;
+		}
 		if (closed) {
 			/* the signature is one block of short lines: a notice after it
 			   ("…notify the sender at 0236…") is nobody's signature */
@@ -529,6 +632,7 @@ prose_read(const char *text, const struct fields_opts *opts, JsonObject *fields)
 		if (prose_has(P_QUESTION, s->f))
 			continue;
 		prose_read_action(&x, s);
+		prose_read_own_mailbox(&x, s);
 		prose_read_names(&x, s);
 		prose_read_when(&x, s);
 		prose_read_purpose(&x, s);
@@ -538,11 +642,11 @@ prose_read(const char *text, const struct fields_opts *opts, JsonObject *fields)
 		    !prose_has(P_GREETING, s->f))
 			prose_put(fields, "_said", said_after_colon(s->o));
 	}
-	for (guint i = 0; i < sents->len && !json_object_has_member(fields, "requesting_unit"); i++)
-		prose_put(fields, "requesting_unit", unit_after_of(sents->pdata[i], P_OF_UNIT));
-	/* "the phones of the Department of Foreign Affairs … are down" */
+	/* "the phones of the Department of Foreign Affairs … are down": a
+	   contractor's signature names the contractor, not the unit */
 	for (guint i = 0; i < sents->len && !json_object_has_member(fields, "requesting_unit"); i++)
 		prose_put(fields, "requesting_unit", unit_after_of(sents->pdata[i], P_OF_THE));
+	gboolean unit_of_text = json_object_has_member(fields, "requesting_unit");
 	/* the signature: the signer, then the unit's line */
 	char *signer = NULL;
 	guint offices = 0; /* "KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC" above the name */
@@ -551,23 +655,44 @@ prose_read(const char *text, const struct fields_opts *opts, JsonObject *fields)
 		char *f = text_fold(line);
 		if (signer == NULL && signs_as(f))
 			offices++;
+		char *name = NULL, *unit = NULL;
 		if (signer == NULL && i < 2 + offices && signature_name(line, f))
 			signer = g_strdup(line);
-		else if (!json_object_has_member(fields, "requesting_unit"))
-			prose_put(fields, "requesting_unit", signature_unit(line, f));
+		else if (signer == NULL && i < 2 + offices && name_then_unit(line, &name, &unit)) {
+			/* "Bùi Thị Loan - Văn phòng Sở Xây dựng" */
+			signer = name;
+			sign_unit(fields, had_unit, unit);
+		} else if ((unit = signature_unit(line, f)) != NULL)
+			/* a unit's line, or "Technical Lead, Mekong Digital JSC" */
+			sign_unit(fields, had_unit, unit);
+		g_free(unit);
 		if (!json_object_has_member(fields, "_prose_phone"))
 			prose_put(fields, "_prose_phone", norm_phone_best(line));
 		g_free(f);
 	}
+	/* "máy in của phòng Trồng trọt": a unit after "của", when neither the
+	   request's subject nor the signature named one; a contractor's
+	   signature gives way to the public body a sentence works for ("to
+	   install … for the Department of Finance") */
+	char *of_unit = NULL;
+	for (guint i = 0; i < sents->len && of_unit == NULL; i++)
+		of_unit = unit_after_of(sents->pdata[i], P_OF_UNIT);
+	if (of_unit != NULL && !unit_of_text && json_object_has_member(fields, "requesting_unit") &&
+	    unit_is_company(json_object_get_string_member(fields, "requesting_unit")) &&
+	    !unit_is_company(of_unit))
+		json_object_remove_member(fields, "requesting_unit");
+	prose_put(fields, "requesting_unit", of_unit);
 	if (!json_object_has_member(fields, "contact_name")) {
 		const char *name = signer != NULL ? signer : x.other_name;
 		if (name != NULL)
 			prose_put(fields, "contact_name", g_strdup(name));
-		if (signer == NULL && x.other_name != NULL) {
+		/* the person a sentence named with a phone signed the mail */
+		if (x.other_name != NULL && (signer == NULL || strcmp(signer, x.other_name) == 0)) {
 			prose_put(fields, "contact_phone", g_strdup(x.other_phone));
 			prose_put(fields, "contact_email", g_strdup(x.other_email));
 		}
-		/* the signer is one of the people listed: their phone is the contact's */
+		/* the signer is one of the people listed, in sentences or in the
+		   list's rows: their phone is the contact's */
 		JsonArray *listed = x.people != NULL ? x.people
 		                    : json_object_has_member(fields, "_people")
 		                        ? json_object_get_array_member(fields, "_people")
@@ -592,6 +717,8 @@ prose_read(const char *text, const struct fields_opts *opts, JsonObject *fields)
 	g_free(x.other_name);
 	g_free(x.other_phone);
 	g_free(x.other_email);
+	if (x.self != NULL)
+		json_object_unref(x.self);
 	g_ptr_array_free(signature, TRUE);
 	g_ptr_array_free(sents, TRUE);
 }

@@ -55,6 +55,8 @@ person_read(const struct sent *s, const char *name, gsize fb, gsize fe, gboolean
 	JsonObject *p = json_object_new();
 	char *seg = g_strndup(s->f + fb, fe - fb);
 	int b, e;
+	gsize lead = strspn(seg, " ");
+	char *close = seg[lead] == '(' ? strchr(seg + lead, ')') : NULL;
 
 	json_object_set_string_member(p, "full_name", name);
 	/* "CCCD của anh Trương Quốc Việt: 048092001122" */
@@ -67,6 +69,10 @@ person_read(const struct sent *s, const char *name, gsize fb, gsize fe, gboolean
 	}
 	prose_put(p, "phone", norm_phone_best(seg));
 	prose_put(p, "address", norm_email(seg));
+	/* "ông A (a@danang.gov.vn), chuyên viên …": the remark read, the
+	   position follows it */
+	if (close != NULL)
+		memset(seg + lead, ' ', (gsize)(close + 1 - (seg + lead)));
 	if (prose_find(P_POSITION, seg, 0, strlen(seg), 1, &b, &e)) {
 		prose_put(p, "position",
 		          prose_capital(prose_o_of_f(s, fb + (gsize)b, fb + (gsize)e)));
@@ -188,6 +194,8 @@ prose_read_people(struct prose *x, const struct sent *s)
 		JsonObject *p =
 		    person_read(s, pp->name, pp->ne, pp->end, prose_has(P_ID_WORD, before));
 		address_before(p, before);
+		if (pp->self && x->self == NULL)
+			x->self = json_object_ref(p);
 		if (pp->self || pp->contact) {
 			prose_put(x->fields, "contact_name", g_strdup(pp->name));
 			if (json_object_has_member(p, "phone"))
@@ -221,6 +229,14 @@ prose_read_people(struct prose *x, const struct sent *s)
 			json_object_unref(p);
 			contact = FALSE;
 		} else if (x->people != NULL && (list || json_object_has_member(p, "id_no"))) {
+			/* whose list: accounts in a sentence about mailboxes, else
+			   visitors to the server room (or with identity numbers) */
+			prose_put(x->fields, "_list_of",
+			          g_strdup(prose_has(P_MAILBOX, s->f) ? "accounts"
+			                   : prose_has(P_VISIT, s->f) ||
+			                           json_object_has_member(p, "id_no")
+			                       ? "visitors"
+			                       : NULL));
 			json_array_add_object_element(x->people, p);
 		} else {
 			if (x->other_name == NULL) {
@@ -383,9 +399,22 @@ prose_read_when(struct prose *x, const struct sent *s)
 	struct norm_date d = {0, 0, 0};
 	struct norm_time from, to;
 
-	if (x->when_done || prose_has(P_LETTER, s->f) || prose_has(P_OTHER_EVENT, s->f))
+	if (x->when_done || prose_has(P_LETTER, s->f))
 		return;
 	char *f = g_strdup(s->f);
+	/* "Theo kết luận cuộc họp ngày 01/12, Sở … đăng ký … ngày 22/12": the
+	   clause about another event says nothing of this request's day */
+	if (prose_has(P_OTHER_EVENT, f)) {
+		char **clauses = g_strsplit_set(f, ",;", -1);
+		gsize at = 0;
+		for (int k = 0; clauses[k] != NULL; k++) {
+			gsize n = strlen(clauses[k]);
+			if (prose_has(P_OTHER_EVENT, clauses[k]))
+				memset(f + at, ' ', n);
+			at += n + 1;
+		}
+		g_strfreev(clauses);
+	}
 	if (prose_find(P_REASON, f, 0, strlen(f), 0, &b, &e))
 		f[b] = '\0';
 	prose_blank_all(P_PHONE_RUN, f);
@@ -427,10 +456,28 @@ prose_read_support(struct prose *x, const struct sent *s, gboolean problem)
 {
 	int b, e, qb, qe;
 
-	if (prose_find(P_LOCATION, s->f, 0, strlen(s->f), 0, &b, &e)) {
+	if (prose_find(P_LOCATION, s->f, 0, strlen(s->f), 0, &b, &e) ||
+	    (prose_has(P_PROBLEM, s->f) &&
+	     prose_find(P_LOCATION_IS, s->f, 0, strlen(s->f), 0, &b, &e))) {
 		gsize end = strlen(s->f);
-		if (prose_find(P_LOCATION_END, s->f, (gsize)e, end, 0, &qb, &qe))
+		/* "… khối B ạ.": the polite word ends no place */
+		if (end > 3 && g_str_has_suffix(s->f, " a."))
+			end -= 3;
+		else if (end > 2 && g_str_has_suffix(s->f, " a"))
+			end -= 2;
+		/* "và" before a capital goes on with a name ("tòa nhà Sở Giáo dục
+		   và Đào tạo"); before other words it ends the place */
+		gsize from = (gsize)e;
+		while (prose_find(P_LOCATION_END, s->f, from, end, 0, &qb, &qe)) {
+			gboolean and = qe - qb == 4 && strncmp(s->f + qb, " va ", 4) == 0;
+			const char *next = g_utf8_offset_to_pointer(s->o, qe);
+			if (and&&g_unichar_isupper(g_utf8_get_char(next))) {
+				from = (gsize)qe;
+				continue;
+			}
 			end = (gsize)qb;
+			break;
+		}
 		/* "tầng 7, 24 Trần Phú của Sở X": a numbered address is whole
 		   before its owner ("phòng Tiếp dân của UBND …" needs it) */
 		const char *of = g_strstr_len(s->f + e, (gssize)(end - (gsize)e), " cua ");
@@ -462,6 +509,41 @@ prose_read_support(struct prose *x, const struct sent *s, gboolean problem)
 			return;
 		}
 	}
+}
+
+/* "Em quên mật khẩu hòm thư dtngan@danang.gov.vn, nhờ anh chị cấp lại":
+   a sentence about a mailbox with an action and an address, naming nobody,
+   after the writer said who they are ("Em là Đỗ Thị Ngân, chuyên viên …"):
+   the account is the writer's own. */
+void
+prose_read_own_mailbox(struct prose *x, const struct sent *s)
+{
+	if (x->self == NULL || x->people == NULL || !prose_has(P_MAILBOX, s->f) ||
+	    !json_object_has_member(x->fields, "mailbox_action"))
+		return;
+	GArray *people = people_in(s);
+	guint named = people->len;
+	for (guint i = 0; i < people->len; i++)
+		g_free(g_array_index(people, struct person, i).name);
+	g_array_free(people, TRUE);
+	char *address = named == 0 ? norm_email(s->f) : NULL;
+	for (guint i = 0; address != NULL && i < json_array_get_length(x->people); i++) {
+		JsonObject *p = json_array_get_object_element(x->people, i);
+		if (json_object_has_member(p, "address") &&
+		    strcmp(json_object_get_string_member(p, "address"), address) == 0)
+			g_clear_pointer(&address, g_free);
+	}
+	if (address == NULL)
+		return;
+	JsonObject *a = json_object_new();
+	static const char *const keys[] = {"full_name", "position", "department"};
+	for (gsize k = 0; k < G_N_ELEMENTS(keys); k++)
+		if (json_object_has_member(x->self, keys[k]))
+			json_object_set_string_member(
+			    a, keys[k], json_object_get_string_member(x->self, keys[k]));
+	json_object_set_string_member(a, "address", address);
+	g_free(address);
+	json_array_add_object_element(x->people, a);
 }
 
 /* A phone or e-mail written outside any person's words: the contact's

@@ -62,6 +62,8 @@ enum pat {
 	P_URGENT,
 	P_QUESTION,
 	P_OTHER_EVENT,
+	P_VISIT,
+	P_LOCATION_IS,
 	P_COUNT
 };
 
@@ -74,6 +76,7 @@ struct prose {
 	gboolean when_done;
 	gboolean list_open; /* a sentence about a list ended with ':' */
 	gboolean mailbox;   /* a sentence so far spoke of a mailbox */
+	JsonObject *self;   /* the writer, as they said who they are, or NULL */
 };
 
 /* prose_patterns.c */
@@ -119,6 +122,9 @@ void prose_read_when(struct prose *x, const struct sent *s);
 void prose_read_purpose(struct prose *x, const struct sent *s);
 /* The place of support ("tại tầng 3, tòa nhà …") and its category. */
 void prose_read_support(struct prose *x, const struct sent *s, gboolean problem);
+/* A mailbox sentence naming nobody, after the writer said who they are:
+   the account is the writer's own. */
+void prose_read_own_mailbox(struct prose *x, const struct sent *s);
 /* A phone or e-mail written outside any person's words: the contact's
    when nobody else gives one. */
 void prose_read_loose(struct prose *x, const struct sent *s);

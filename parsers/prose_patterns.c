@@ -10,7 +10,8 @@
 static const char *const patterns[P_COUNT] = {
     [P_GREETING] = "^(?:kinh gui|kinh thua|gui|dear|chao|xin chao|hello|hi|good (?:morning|"
                    "afternoon)|to whom|attn)\\b",
-    [P_CLOSING] = "^(?:tran trong|xin cam on|xin chan thanh cam on|cam on|kinh thu|thanks|"
+    [P_CLOSING] = "^(?:(?:em|anh|chi|toi|minh|chung toi|chung em)\\s+(?=(?:xin )?cam on))?"
+                  "(?:tran trong|xin cam on|xin chan thanh cam on|cam on|kinh thu|thanks|"
                   "thank you|many thanks|best regards|kind regards|warm regards|regards|"
                   "sincerely|yours sincerely|yours faithfully|best|than ai|"
                   "chuc(?! vu| danh))\\b",
@@ -38,10 +39,12 @@ static const char *const patterns[P_COUNT] = {
                  "(?<!block\\s)(?<!hall\\s)(?<!wing\\s)of\\s+(?=the\\s)",
     [P_CONTACT] = "\\b(?:lien he|lien lac|contact|dau moi|reach|phu trach)\\b",
     [P_ADMIN] = "\\b(?:quan tri|administrator|admin|webmaster|technical contact)\\b",
-    [P_LIST] = "\\b(?:hop thu|tai khoan email|tai khoan thu|thu cong vu|email cong vu|mailbox|"
+    [P_LIST] = "\\b(?:hop thu|hom thu(?!\\s+(?:hai|ba|tu|nam|sau|bay|[2-7]\\b))|tai khoan "
+               "email|tai khoan thu|thu cong vu|email cong vu|mailbox|"
                "mailboxes|email account|e-mail account|vao phong|phong may chu|phong he thong|"
                "server room|visit|visitors|access|vao ra|the following)\\b",
-    [P_MAILBOX] = "\\b(?:hop thu|tai khoan email|tai khoan thu|thu cong vu|email cong vu|"
+    [P_MAILBOX] = "\\b(?:hop thu|hom thu(?!\\s+(?:hai|ba|tu|nam|sau|bay|[2-7]\\b))|tai khoan "
+                  "email|tai khoan thu|thu cong vu|email cong vu|"
                   "dia chi thu|mailbox|mailboxes|email account|e-mail account|mail account|"
                   "email accounts|e-mail accounts|mail accounts|official email|"
                   "official e-mail)\\b",
@@ -55,7 +58,8 @@ static const char *const patterns[P_COUNT] = {
              "passport|ho chieu)(?:\\s*(?:no\\.?|number|so))?\\s*[:.#]?\\s*([a-z]?\\d{6,13})\\b",
     [P_PHONE_RUN] = "(?<![\\d/])(?:\\+?84|0)[ .-]?\\d{2,3}[ .-]?\\d{3}[ .-]?\\d{3,4}(?![\\d/])",
     [P_LONG_NUMBER] = "(?<![\\d/])\\d{9,13}(?![\\d/])",
-    [P_REASON] = "\\s(?:(?<!to\\s)(?<!we\\s)(?<!\\bi\\s)(?<!you\\s)(?<!not\\s)(?<!can\\s)do|vi|"
+    [P_REASON] = "\\s(?:(?<!to\\s)(?<!we\\s)(?<!\\bi\\s)(?<!you\\s)(?<!not\\s)(?<!can\\s)do|"
+                 "(?<!don )(?<!pham )vi(?! tri)|"
                  "because|since|ly do|who|which|whose|retired|nghi huu|nghi viec|"
                  "chuyen cong tac|da nghi)\\s",
     [P_LETTER] = "\\d+/[a-z]",
@@ -70,13 +74,20 @@ static const char *const patterns[P_COUNT] = {
                    "nha|khu|so|tru so|building|floor|room|block|level|office)\\b)|(?:on|in|at)\\s+"
                    "(?:the\\s+)?(?=(?:\\d+(?:st|nd|rd|th)\\s+floor|room|floor|building|"
                    "meeting room)\\b)|(?:dia diem|vi tri|location|place)\\s*(?:la|is|:)\\s+)",
+    /* a visit to the server room */
+    [P_VISIT] = "\\b(?:vao phong|phong may chu|phong may|phong he thong|server room|"
+                "data cent(?:er|re)|tu rack)\\b",
+    /* "phòng bị hỏng mạng là phòng 1204, tầng 12": the place, in a
+       sentence about a problem */
+    [P_LOCATION_IS] = "\\bla\\s+(?=(?:tang|phong|toa nha|toa|khu|building|floor|room)\\s+\\w)",
     [P_LOCATION_END] = "\\s(?:de|va|nhung|lien he|from|to|and|since|tu (?:ngay|sang|chieu|hom)|"
                        "khong|bi|da (?:bi|khong|duoc)|dang|hien|"
                        "can|nho|is|has|have|are|were|had|keeps|cannot|can't|se)\\s|,\\s*(?:so dien "
                        "thoai|dien thoai|sdt|lien he|contact|phone)\\b",
     [P_PROBLEM] = "\\b(?:ho tro ky thuat|su co|bi loi|loi|bi hong|hu hong|mat ket noi|"
                   "mat mang|khong truy cap|khong vao duoc|khong ket noi|khong hoat dong|"
-                  "khong in duoc|khong gui duoc|khong nhan duoc|cham|technical support|"
+                  "khong in duoc|khong gui duoc|khong nhan duoc|khong mo duoc|khong dang nhap duoc|"
+                  "khong su dung duoc|cham|technical support|"
                   "tech support|it support|not working|cannot|can't|down|error|failure|"
                   "broken|outage|no internet|no network|no connection|khong co mang|"
                   "not responding|khong on dinh|unstable|slow|khong nhan|not been working|"
@@ -89,9 +100,10 @@ static const char *const patterns[P_COUNT] = {
     [P_DEPARTMENT] = "^\\s*(?:,\\s*)?(?:(?:of|cua|thuoc)\\s+)?(?:the\\s+)?((?:phong|ban|bo phan|"
                      "van phong|to|khoa|division|department|section|office|unit)\\b[^,;()]"
                      "{1,80}?|(?!the\\s|of\\s)(?:[a-z][^,;()\\d]{1,60}?\\s)?(?:division|department|"
-                     "section|office|unit|team))\\s*(?:,|;|\\(|$)",
+                     "section|office|unit|team))\\s*(?:,|;|\\(|\\.?$|\\s(?:cua|thuoc)\\s+(?:so|"
+                     "ubnd|uy ban|trung tam|cong ty|quan|huyen)\\b)",
     [P_PURPOSE_END] = "\\s*(?::|;|\\(|\\.\\s|\\.$|$|,\\s*(?:theo|can cu|according to|as approved|"
-                      "per|approved)\\b)",
+                      "per|approved|gom|bao gom|cu the|danh sach|nhu sau)\\b)",
     [P_ID_WORD] = "\\b(?:cccd|cmnd|can cuoc|so dinh danh|dinh danh|id|passport|ho chieu)\\b",
     /* where a unit's name ends: folded words that are never syllables of a
        name alone ("tai" is "Tài" in "Sở Tài chính") come in pairs */

@@ -44,11 +44,17 @@ classify(const struct message *m, const struct fields_result *fx, const char *ma
 	                        : NULL;
 	int with_address = 0, with_id = 0;
 
+	/* a list under a heading that says whose ("Danh sách tài khoản cần tạo") */
+	const char *list_of = json_object_has_member(raw, "_list_of")
+	                          ? json_object_get_string_member(raw, "_list_of")
+	                          : "";
 	for (guint i = 0; people != NULL && i < json_array_get_length(people); i++) {
 		JsonObject *p = json_array_get_object_element(people, i);
-		with_address += json_object_has_member(p, "address");
-		with_id +=
-		    json_object_has_member(p, "id_no") || json_object_has_member(p, "organization");
+		with_address +=
+		    json_object_has_member(p, "address") || strcmp(list_of, "accounts") == 0;
+		with_id += json_object_has_member(p, "id_no") ||
+		           json_object_has_member(p, "organization") ||
+		           strcmp(list_of, "visitors") == 0;
 	}
 	for (guint t = 0; t < decide_types()->len; t++) {
 		const struct type_row *row = g_ptr_array_index(decide_types(), t);

@@ -28,7 +28,8 @@ static const struct type_row builtin_types[] = {
      "cap moi tai khoan|cap lai mat khau|mailbox|email account|reset password|"
      "tai khoan thu dien tu|dia chi thu dien tu cong vu|tao hop thu|cap hop thu|huy hop thu|"
      "hop thu cong vu|mailboxes|official mailbox|email accounts|mail account|password reset|"
-     "reset the password|forgotten password|forgot password|quen mat khau|doi mat khau",
+     "reset the password|forgotten password|forgot password|quen mat khau|doi mat khau|"
+     "hom thu cong vu|cap hom thu|tao hom thu|huy hom thu|hom thu dien tu|dia chi hom thu",
      "accounts:3|mailbox_action:1|change_detail:2", "mailbox_action|accounts|change_detail",
      "requesting_unit|contact_name|contact_phone|mailbox_action|accounts",
      "Cấp mới/thay đổi/hủy bỏ hộp thư điện tử", finish_mailbox, FALSE,
@@ -292,8 +293,11 @@ finish_mailbox(struct decision *d, JsonObject *raw, const struct message *m)
 	    {"cap lai mat khau|doi mat khau|reset|thay doi|doi ten|cap nhat thong tin|change|"
 	     "rename|password",
 	     "change"},
-	    {"huy bo|huy hop thu|xoa|thu hoi|cancel|delete|deactivate|terminate", "cancel"},
-	    {"cap moi|tao moi|tao hop thu|mo moi|dang ky moi|create|new", "create"},
+	    {"huy bo|huy hop thu|huy hom thu|xoa|thu hoi|cancel|delete|deactivate|terminate",
+	     "cancel"},
+	    {"cap moi|tao moi|tao hop thu|tao hom thu|cap hom thu|cap hop thu|mo moi|dang ky "
+	     "moi|create|new",
+	     "create"},
 	};
 	JsonArray *accounts = people_as(raw, map);
 	const char *action;
