@@ -377,7 +377,7 @@ labels_only_who(JsonObject *fields)
 	gboolean only = keys != NULL;
 
 	for (GList *l = keys; l != NULL && only; l = l->next)
-		only = text_list_has(who_keys, l->data);
+		only = text_list_has(who_keys, l->data) || strcmp(l->data, "_cited_ref") == 0;
 	g_list_free(keys);
 	return only;
 }
@@ -631,6 +631,8 @@ fields_extract(const char *text, const struct fields_opts *opts)
 	    json_array_get_length(c.people) > row_people)
 		forget_row(&c, seen, row_mark, c.line_no);
 	fields_item_end(&c);
+	/* (a letter cited in a sentence is no label) */
+	gboolean only_who = labels_only_who(r->fields);
 	/* a letter cited in a sentence is the approval when no label gave one */
 	if (json_object_has_member(r->fields, "_cited_ref")) {
 		if (!json_object_has_member(r->fields, "approval_ref"))
@@ -651,7 +653,7 @@ fields_extract(const char *text, const struct fields_opts *opts)
 	   looked for in the list */
 	gboolean named = json_object_has_member(r->fields, "contact_name");
 	/* a request written as sentences: what its labels did not give */
-	if (opts->prose && !opts->ocr && (r->labels < 3 || labels_only_who(r->fields))) {
+	if (opts->prose && !opts->ocr && (r->labels < 3 || only_who)) {
 		prose_read(seen->str, opts, r->fields);
 		r->prose = TRUE;
 	} else if (opts->prose && !opts->ocr) {

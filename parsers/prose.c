@@ -22,7 +22,7 @@ static const char unit_heads[] =
 static const char unit_tails[] =
     "committee|centre|center|department|agency|company|university|hospital|board|office|"
     "authority|bank|corporation|jsc|ltd|co|corp|inc|llc|plc|pte|limited|gmbh|institute|school|"
-    "college|police|treasury|unit";
+    "college|police|treasury|unit|k.k|kk|ag";
 
 /* Whether folded text starts with one of a '|' list's words, whole, and
    has more words after it. */
@@ -89,7 +89,7 @@ prose_is_unit(const char *f)
 
 /* Folded abbreviations of a company's legal form ("Co., Ltd.", "JSC",
    "Corp."), which a name may end with after a comma or a dot. */
-static const char company_forms[] = "co|ltd|jsc|corp|inc|llc|plc|pte|limited";
+static const char company_forms[] = "co|ltd|jsc|corp|inc|llc|plc|pte|limited|gmbh|ag|kk|bv";
 
 /* Where a unit's name that stops at folded offset e really ends: past a
    legal form written after it ("FujiNet Co" + "., Ltd."), and past the dot
@@ -102,7 +102,7 @@ unit_form_end(const char *f, gsize b, gsize e)
 
 	if (more == NULL)
 		more = g_regex_new(
-		    "^(?:\\.?,?\\s*(?:co|ltd|jsc|corp|inc|llc|plc|pte|limited)(?![\\w-]))+",
+		    "^(?:\\.?,?\\s*(?:co|ltd|jsc|corp|inc|llc|plc|pte|limited|gmbh|ag)(?![\\w-]))+",
 		    G_REGEX_OPTIMIZE, 0, NULL);
 	if (g_regex_match(more, f + e, 0, &mi)) {
 		int mb, me;
@@ -113,6 +113,13 @@ unit_form_end(const char *f, gsize b, gsize e)
 	gsize w = e;
 	while (w > b && g_ascii_isalpha(f[w - 1]))
 		w--;
+	/* "K.K.", "S.A.": letters and dots, one by one */
+	if (w + 1 == e && (w == b || f[w - 1] == ' ')) {
+		while (f[e] == '.' && g_ascii_isalpha(f[e + 1]) && f[e + 2] == '.')
+			e += 2;
+		if (f[e] == '.' && e > w + 1)
+			return e + 1;
+	}
 	if (f[e] == '.' && w < e && (w == b || f[w - 1] == ' ' || f[w - 1] == ',')) {
 		char *word = g_strndup(f + w, e - w);
 		if (text_list_has(company_forms, word))
@@ -149,6 +156,12 @@ unit_in(const struct sent *s, gsize b, gsize e)
 		g_free(cand);
 	}
 	g_match_info_free(mi);
+	/* "We are X and need …": the writer says who they are */
+	static const char *const we_are[] = {"we are ", "i am ", "chung toi la ", "toi la ",
+	                                     "don vi chung toi la "};
+	for (gsize i = 0; i < G_N_ELEMENTS(we_are); i++)
+		if (strncmp(f + at, we_are[i], strlen(we_are[i])) == 0)
+			at += strlen(we_are[i]);
 	if (strncmp(f + at, "the ", 4) == 0)
 		at += 4;
 	/* "… của Sở Tài chính không gửi được": the unit ends at its verb */

@@ -142,13 +142,16 @@ prose_init(void)
 		return;
 	for (int i = 0; i < P_COUNT; i++)
 		prose_res[i] = g_regex_new(patterns[i], G_REGEX_OPTIMIZE, 0, NULL);
-	/* a courtesy word, then two to six capitalised words; after "liên hệ" a
+	/* a courtesy word (or "the administrator is"), then two to six
+	   capitalised words; after "liên hệ" a
 	   title stands for the courtesy word ("liên hệ Chánh Văn phòng Nguyễn
 	   Văn Bình") */
 	prose_name_re =
 	    g_regex_new("(?<![\\p{L}\\p{M}])((?i:em|tôi|toi|mình|minh)\\s+(?i:là|la)|"
 	                "(?i:liên hệ|lien he|contact person|contact|đầu mối|dau moi)\\s+"
 	                "(?i:là|la|is)|"
+	                "(?i:administrator|admin|webmaster|technical contact|quản trị|quan tri)\\s+"
+	                "(?i:is|will be|là|la)|"
 	                "(?i:liên hệ|lien he|đầu mối|dau moi)\\s+(?i:(?:phó |pho )?(?:chánh văn "
 	                "phòng|chanh van phong|trưởng phòng|truong phong|giám đốc|giam doc)|"
 	                "chuyên viên|chuyen vien|cán bộ|can bo|văn thư|van thu|kế toán|ke toan)|"
