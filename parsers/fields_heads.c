@@ -65,10 +65,14 @@ fields_list_intro(struct ctx *c, const char *rest)
 
 	/* "… cho các cán bộ sau:", "… cho 02 cán bộ như sau:", "… cho cán bộ:" */
 	if (tail == NULL)
-		tail = g_regex_new("\\b(?:can bo|cong chuc|vien chuc|nguoi|nhan su|nhan vien|"
-		                   "thanh vien|ca nhan|tai khoan|hop thu|hom thu)(?:\\s+\\w+){0,2}?"
-		                   "(?:\\s+(?:sau|nhu sau|sau day|duoi day|gom|bao gom|cu the))?$",
-		                   0, 0, NULL);
+		tail =
+		    g_regex_new("\\b(?:can bo|cong chuc|vien chuc|nguoi|nhan su|nhan vien|"
+		                "thanh vien|ca nhan|tai khoan|hop thu|hom thu|mailbox|mailboxes|"
+		                "account|accounts|staff|staff members|employees|users|persons|"
+		                "people|engineers|technicians|visitors)(?:\\s+\\w+){0,2}?"
+		                "(?:\\s+(?:sau|nhu sau|sau day|duoi day|gom|bao gom|cu the|below|"
+		                "as follows|listed below))?$",
+		                0, 0, NULL);
 	int score = 0;
 
 	if (n == 0 || n > 400 || rest[n - 1] != ':' || c->section == S_ADMIN)

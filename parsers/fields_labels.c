@@ -86,6 +86,7 @@ const struct slot fields_slots[] = {
      "ngay mong muon|thoi diem|thoi gian cap nhat|thoi gian tao|proposed time|proposed date|"
      "desired date|preferred date|requested date|expected time|expected date|"
      "scheduled time|date and time|date/time|time requested|target date|schedule|"
+     "proposed schedule|preferred schedule|requested schedule|preferred date and time|"
      "appointment|preferred date and time|desired date and time"},
     {"website_url", K_URL,
      "dia chi website|website|ten mien website|dia chi trang thong tin dien tu|"
@@ -120,7 +121,8 @@ const struct slot fields_slots[] = {
      "ip may chu|dia chi ip|tro ve dia chi ip|ip|target ip|server ip|ip address|"
      "dia chi ip may chu|tro ve ip|ip dich|dia chi ip tro ve|ip tro ve|tro den ip|ip server|"
      "ip hosting|ip may chu hosting|host ip|ip of the server|ip of server|points to|"
-     "point to|ban ghi a|a record|target server ip|server ip address|ip of target server|"
+     "point to|point to ip|points to ip|pointing to|pointing to ip|ban ghi a|a record|target "
+     "server ip|server ip address|ip of target server|"
      "target server|target ip address|hosting ip|destination ip"},
     {"purpose", K_TEXT,
      "muc dich|muc dich su dung|noi dung cong viec|cong viec|muc dich vao phong|"
