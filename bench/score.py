@@ -300,6 +300,11 @@ def report(title, by_style, total, markdown, out=sys.stdout):
     rows = [row(s, by_style[s]) for s in sorted(by_style)] + [row("**all**" if markdown else "ALL", total)]
     if title:
         print(f"{'### ' if markdown else ''}{title}\n", file=out)
+    print_table(head, rows, markdown, out)
+
+
+def print_table(head, rows, markdown, out):
+    """Print rows under head, as markdown or as aligned text, then a blank line."""
     if markdown:
         print("| " + " | ".join(head) + " |", file=out)
         print("|" + "|".join("---" if j == 0 else "---:" for j in range(len(head))) + "|", file=out)
@@ -323,16 +328,7 @@ def field_report(fields, markdown, out=sys.stdout):
         rows.append((1.0 if r is None else r, key,
                      [key] + [str(c[k]) for k in FIELD_COUNTERS] + [pct(p), pct(r)]))
     rows = [x[2] for x in sorted(rows, key=lambda x: (x[0], x[1]))]
-    if markdown:
-        print("| " + " | ".join(head) + " |", file=out)
-        print("|" + "|".join("---" if j == 0 else "---:" for j in range(len(head))) + "|", file=out)
-        for r in rows:
-            print("| " + " | ".join(r) + " |", file=out)
-    else:
-        w = [max(len(r[j]) for r in rows + [head]) for j in range(len(head))]
-        for r in [head] + rows:
-            print("  ".join(x.ljust(w[0]) if j == 0 else x.rjust(w[j]) for j, x in enumerate(r)), file=out)
-    print("", file=out)
+    print_table(head, rows, markdown, out)
 
 
 def main(argv=None):
