@@ -199,18 +199,6 @@ fields_row_continues(struct ctx *c, const char *rest)
 	return TRUE;
 }
 
-/* A copy of text with its first letter in upper case. */
-static char *
-capital(const char *text)
-{
-	gunichar first = g_utf8_get_char(text);
-	const char *after = g_utf8_next_char(text);
-	char buf[8];
-
-	buf[g_unichar_to_utf8(g_unichar_toupper(first), buf)] = '\0';
-	return g_strconcat(buf, after, NULL);
-}
-
 /*
  * A cell that says a position and then a department: "chuyên viên phòng
  * Quản lý đất đai" gives "Chuyên viên" and "Phòng Quản lý đất đai".  The
@@ -234,8 +222,8 @@ fields_split_position(const char *cell, char **position, char **department)
 		g_free(tail);
 		if (unit) {
 			char *pos = g_strndup(cell, (gsize)(comma - cell));
-			*position = capital(pos);
-			*department = capital(comma + 2);
+			*position = text_capital(pos);
+			*department = text_capital(comma + 2);
 			g_free(pos);
 			return TRUE;
 		}
@@ -263,8 +251,8 @@ fields_split_position(const char *cell, char **position, char **department)
 	for (gsize i = 0; i < at && *p != '\0'; i++)
 		p = g_utf8_next_char(p);
 	char *pos = g_strstrip(g_strndup(cell, (gsize)(p - cell)));
-	*position = capital(pos);
-	*department = capital(p);
+	*position = text_capital(pos);
+	*department = text_capital(p);
 	g_free(pos);
 	return TRUE;
 }

@@ -226,13 +226,7 @@ said_after_colon(const char *o)
 	    strchr(after, ' ') != NULL && g_utf8_strlen(o, colon - o) >= 12 &&
 	    3 * strlen(after) >= strlen(o)) {
 		/* a sentence begins with a capital */
-		gunichar first = g_utf8_get_char(after);
-		char *rest = g_utf8_next_char(after);
-		char buf[8];
-		int n = g_unichar_to_utf8(g_unichar_toupper(first), buf);
-		char *out = g_strdup_printf("%.*s%s", n, buf, rest);
-		g_free(after);
-		return out;
+		return prose_capital(after);
 	}
 	g_free(after);
 	return norm_text(o);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "normalise.h"
+#include "text.h"
 
 static const char *const patterns[P_COUNT] = {
     [P_GREETING] = "^(?:kinh gui|kinh thua|gui|dear|chao|xin chao|hello|hi|good (?:morning|"
@@ -245,10 +246,7 @@ prose_capital(char *v)
 {
 	if (v == NULL)
 		return NULL;
-	gunichar c = g_utf8_get_char(v);
-	char buf[8];
-	int n = g_unichar_to_utf8(g_unichar_toupper(c), buf);
-	char *out = g_strdup_printf("%.*s%s", n, buf, g_utf8_next_char(v));
+	char *out = text_capital(v);
 	g_free(v);
 	return out;
 }

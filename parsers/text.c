@@ -587,3 +587,13 @@ text_decode_header(const char *raw)
 	g_free(result);
 	return squeezed;
 }
+
+/* A copy of s with its first letter in upper case. */
+char *
+text_capital(const char *s)
+{
+	char first[8];
+
+	first[g_unichar_to_utf8(g_unichar_toupper(g_utf8_get_char(s)), first)] = '\0';
+	return g_strconcat(first, g_utf8_next_char(s), NULL);
+}

@@ -33,6 +33,8 @@ gunichar text_fold_char(gunichar c);
 char *text_from_html(const char *html, gsize len);
 /* Undo RFC 3676 format=flowed soft line breaks (delsp as given). */
 char *text_unflow(const char *s, gboolean delsp);
+/* A copy of s with its first letter in upper case. */
+char *text_capital(const char *s);
 /* Collapse runs of white space to one space and trim both ends. */
 char *text_squeeze(const char *s);
 /* Remove CR, turn NBSP and other Unicode spaces into plain spaces. */
