@@ -3,17 +3,13 @@
 
 #include <string.h>
 
+#include "forward_parts.h"
 #include "text.h"
 
-/* Forwards inside forwards followed at most this deep. */
-#define FORWARD_MAX_LEVELS 8
 /* Lines a header block may have (a long Cc wrapped over several). */
 #define FORWARD_MAX_HEADER 24
 /* Longer lines are never a marker or an attribution: not folded nor matched. */
 #define FORWARD_MAX_MARK 512
-
-/* What a marker line announces. */
-enum mark { M_NONE, M_FORWARD, M_AMBIGUOUS, M_RULE, M_END };
 
 /* Marker lines, matched against the folded, unquoted, trimmed line. */
 static const struct mark_row {
@@ -41,9 +37,6 @@ static const char *const history_patterns[] = {
     "^(?:on|vao|le|am)\\s.{4,300}\\s(?:wrote|da viet|a ecrit|schrieb)\\s*:?$",
     "^.{2,300}\\s(?:wrote|da viet)\\s*:$",
 };
-
-/* The role of a line in a forwarded message's header block. */
-enum role { H_FROM, H_DATE, H_TO, H_CC, H_SUBJECT, H_OTHER, H_ROLES };
 
 /* Header labels as the clients write them, folded. */
 static const struct header_row {
@@ -91,14 +84,6 @@ static const struct subject_row {
     {"aw", FWD_SUBJECT_REPLY},    {"sv", FWD_SUBJECT_REPLY},   {"phan hoi", FWD_SUBJECT_REPLY},
 };
 
-/* A header block: where it is and what it says. */
-struct block {
-	guint start, end; /* lines [start, end) */
-	guint roles;      /* 1 << role for each role seen */
-	int count;
-	const char *from, *subject; /* values, pointing into the lines */
-};
-
 /* Where a forwarded message sits in a level's lines. */
 struct cut {
 	guint start;      /* first line of the marker or header block */
@@ -108,13 +93,25 @@ struct cut {
 	const char *shape;
 };
 
+/* Labels a header block run onto its marker line is cut at (Yahoo's plain
+   text: "----- Forwarded Message ----- From: A <a@b>To: …Sent: …Subject: …").
+   The first two open the block; a subject label ends the cutting. */
+static const struct squashed_row {
+	const char *label;
+	gboolean subject;
+} squashed_rows[] = {
+    {"From:", FALSE},   {"Từ:", FALSE},     {"To:", FALSE},    {"Cc:", FALSE},
+    {"Sent:", FALSE},   {"Date:", FALSE},   {"Tới:", FALSE},   {"Đến:", FALSE},
+    {"Đã gửi:", FALSE}, {"Subject:", TRUE}, {"Chủ đề:", TRUE},
+};
+
 /* Compiled patterns, once per process. */
 static GRegex *mark_res[G_N_ELEMENTS(mark_rows)];
 static GRegex *history_res[G_N_ELEMENTS(history_patterns)];
 static GRegex *address_re;
 
 /* Compile the tables' patterns. */
-static void
+void
 forward_init(void)
 {
 	static gsize done;
@@ -132,8 +129,8 @@ forward_init(void)
 }
 
 /* Whether a line is quoted ("> x", ">> x", up to three spaces before). */
-static gboolean
-quoted(const char *s)
+gboolean
+forward_quoted(const char *s)
 {
 	const char *p = s;
 
@@ -143,8 +140,8 @@ quoted(const char *s)
 }
 
 /* A line with one level of quoting taken off. */
-static char *
-unquote(const char *s)
+char *
+forward_unquote(const char *s)
 {
 	const char *p = s;
 
@@ -159,8 +156,8 @@ unquote(const char *s)
 }
 
 /* Whether a line holds only white space. */
-static gboolean
-blank(const char *s)
+gboolean
+forward_blank(const char *s)
 {
 	for (; *s != '\0'; s++)
 		if (!g_ascii_isspace(*s))
@@ -178,8 +175,8 @@ fold_line(const char *s)
 }
 
 /* The marker a line is, and its shape. */
-static enum mark
-mark_of(const char *line, const char **shape)
+enum mark
+forward_mark_of(const char *line, const char **shape)
 {
 	enum mark m = M_NONE;
 
@@ -199,8 +196,8 @@ mark_of(const char *line, const char **shape)
 
 /* Whether a line (with the next, for "On … <a@b>" / "wrote:" wrapped in two)
    opens a reply's quoted history. */
-static gboolean
-opens_history(const char *line, const char *next)
+gboolean
+forward_opens_history(const char *line, const char *next)
 {
 	gboolean yes = FALSE;
 
@@ -253,20 +250,23 @@ header_line(const char *line, enum role *role, const char **value)
 
 /* The header block starting at line i (at most skip blank lines before it);
    FALSE when there is none. */
-static gboolean
-block_at(char **lines, guint n, guint i, guint skip, struct block *b)
+gboolean
+forward_block_at(char **lines, guint n, guint i, guint skip, struct block *b)
 {
 	enum role role;
 	const char *value;
 
+	enum role last = H_OTHER;
+
 	memset(b, 0, sizeof *b);
-	while (skip > 0 && i < n && blank(lines[i]))
+	while (skip > 0 && i < n && forward_blank(lines[i]))
 		i++, skip--;
 	b->start = b->end = i;
 	for (guint j = i; j < n && j - i < FORWARD_MAX_HEADER; j++) {
 		if (header_line(lines[j], &role, &value)) {
 			if (role != H_OTHER && (b->roles & (1u << role)) != 0)
 				break; /* headers do not repeat: the body has begun */
+			last = role;
 			b->roles |= 1u << role;
 			b->count++;
 			if (role == H_FROM)
@@ -279,10 +279,13 @@ block_at(char **lines, guint n, guint i, guint skip, struct block *b)
 		/* a long To: or Cc: wrapped onto the next line, more headers after it */
 		enum role next_role;
 		const char *next_value;
-		if (b->count > 0 && !blank(lines[j]) && j + 1 < n &&
+		if (b->count > 0 && !forward_blank(lines[j]) && j + 1 < n &&
 		    header_line(lines[j + 1], &next_role, &next_value) &&
-		    (b->roles & (1u << next_role)) == 0)
+		    (b->roles & (1u << next_role)) == 0) {
+			if (last == H_FROM && b->from_more == NULL)
+				b->from_more = lines[j]; /* "From: Name" over "<a@b>" */
 			continue;
+		}
 		break;
 	}
 	return b->count > 0;
@@ -290,14 +293,14 @@ block_at(char **lines, guint n, guint i, guint skip, struct block *b)
 
 /* Whether a block is an Outlook-style block without a marker: From first,
    a Subject, a date or the recipients. */
-static gboolean
-block_is_bare(char **lines, const struct block *b)
+gboolean
+forward_block_is_bare(char **lines, const struct block *b)
 {
 	enum role role;
 	const char *value;
 
 	return b->count >= 3 && header_line(lines[b->start], &role, &value) && role == H_FROM &&
-	       !blank(value) && (b->roles & (1u << H_SUBJECT)) != 0 &&
+	       !forward_blank(value) && (b->roles & (1u << H_SUBJECT)) != 0 &&
 	       (b->roles & ((1u << H_DATE) | (1u << H_TO))) != 0;
 }
 
@@ -384,28 +387,33 @@ cut_fill(struct cut *c, char **lines, guint n, guint body_from, const struct blo
 
 	if (b->count > 0) {
 		i = b->end;
-		if (b->from != NULL)
+		if (b->from != NULL && b->from_more != NULL && strchr(b->from, '@') == NULL) {
+			char *both = g_strconcat(b->from, " ", b->from_more, NULL);
+			sender_parse(both, &c->from, &c->from_name);
+			g_free(both);
+		} else if (b->from != NULL) {
 			sender_parse(b->from, &c->from, &c->from_name);
+		}
 		if (b->subject != NULL)
 			c->subject = g_strdup(b->subject);
 	}
-	while (i < n && blank(lines[i]))
+	while (i < n && forward_blank(lines[i]))
 		i++;
 	for (guint j = i; j < n; j++)
-		if (mark_of(lines[j], NULL) == M_END) {
+		if (forward_mark_of(lines[j], NULL) == M_END) {
 			end = j;
 			break;
 		}
 	for (guint j = i; j < end; j++)
-		if (!blank(lines[j])) {
+		if (!forward_blank(lines[j])) {
 			any = TRUE;
-			all_quoted = all_quoted && quoted(lines[j]);
+			all_quoted = all_quoted && forward_quoted(lines[j]);
 		}
 	/* a forwarded body quoted under its headers (mutt, some webmails) */
 	c->inner = g_ptr_array_new_with_free_func(g_free);
 	for (guint j = i; j < end; j++)
 		g_ptr_array_add(c->inner,
-		                any && all_quoted ? unquote(lines[j]) : g_strdup(lines[j]));
+		                any && all_quoted ? forward_unquote(lines[j]) : g_strdup(lines[j]));
 	c->shape = shape;
 	c->resume = end < n ? end + 1 : n;
 }
@@ -418,29 +426,29 @@ forward_at(char **lines, guint n, guint i, char **above, guint upto, const char 
            const struct fields_opts *opts, struct cut *c)
 {
 	const char *shape = NULL;
-	enum mark m = mark_of(lines[i], &shape);
+	enum mark m = forward_mark_of(lines[i], &shape);
 	struct block b;
 
-	if (opens_history(lines[i], i + 1 < n ? lines[i + 1] : NULL))
+	if (forward_opens_history(lines[i], i + 1 < n ? lines[i + 1] : NULL))
 		return -1;
 	switch (m) {
 	case M_FORWARD:
-		block_at(lines, n, i + 1, 3, &b);
+		forward_block_at(lines, n, i + 1, 3, &b);
 		cut_fill(c, lines, n, i + 1, &b, shape);
 		c->start = i;
 		return 1;
 	case M_AMBIGUOUS:
 		/* "-----Original Message-----" over no sender: history */
-		if (!block_at(lines, n, i + 1, 2, &b) || (b.roles & (1u << H_FROM)) == 0 ||
+		if (!forward_block_at(lines, n, i + 1, 2, &b) || (b.roles & (1u << H_FROM)) == 0 ||
 		    b.count < 2)
 			return -1;
 		break;
 	case M_RULE:
-		if (!block_at(lines, n, i + 1, 1, &b) || !block_is_bare(lines, &b))
+		if (!forward_block_at(lines, n, i + 1, 1, &b) || !forward_block_is_bare(lines, &b))
 			return 0;
 		break;
 	default:
-		if (!block_at(lines, n, i, 0, &b) || !block_is_bare(lines, &b))
+		if (!forward_block_at(lines, n, i, 0, &b) || !forward_block_is_bare(lines, &b))
 			return 0;
 		shape = "outlook";
 		break;
@@ -460,9 +468,9 @@ region_end(char **lines, guint n, guint i)
 	guint end = i;
 
 	for (guint j = i; j < n; j++) {
-		if (quoted(lines[j]))
+		if (forward_quoted(lines[j]))
 			end = j + 1;
-		else if (!blank(lines[j]))
+		else if (!forward_blank(lines[j]))
 			break;
 	}
 	return end;
@@ -479,10 +487,10 @@ quoted_forward(char **lines, guint i, guint end, const char *subject,
 	int r = 0;
 
 	for (guint j = i; j < end; j++)
-		g_ptr_array_add(un, unquote(lines[j]));
-	while (first < un->len && blank(g_ptr_array_index(un, first)))
+		g_ptr_array_add(un, forward_unquote(lines[j]));
+	while (first < un->len && forward_blank(g_ptr_array_index(un, first)))
 		first++;
-	if (first < un->len && !quoted(g_ptr_array_index(un, first)))
+	if (first < un->len && !forward_quoted(g_ptr_array_index(un, first)))
 		r = forward_at((char **)un->pdata, un->len, first, lines, i, subject, opts, c);
 	g_ptr_array_free(un, TRUE);
 	if (r <= 0)
@@ -500,7 +508,7 @@ find_forward(GPtrArray *level, const char *subject, const struct fields_opts *op
 	guint n = level->len;
 
 	for (guint i = 0; i < n; i++) {
-		if (!quoted(lines[i])) {
+		if (!forward_quoted(lines[i])) {
 			int r = forward_at(lines, n, i, lines, i, subject, opts, c);
 			if (r != 0)
 				return r > 0;
@@ -528,6 +536,61 @@ join_lines(GPtrArray *lines, guint from, guint to)
 	return g_string_free(s, FALSE);
 }
 
+/* The next squashed label in s after its first byte (one not glued to a
+   letter before it), or NULL; row gets its table row. */
+static const char *
+squashed_next(const char *s, const struct squashed_row **row)
+{
+	const char *best = NULL;
+
+	for (gsize i = 0; i < G_N_ELEMENTS(squashed_rows); i++)
+		for (const char *p = strstr(s + 1, squashed_rows[i].label); p != NULL;
+		     p = strstr(p + 1, squashed_rows[i].label))
+			if (!g_ascii_isalpha(p[-1])) {
+				if (best == NULL || p < best)
+					best = p, *row = &squashed_rows[i];
+				break;
+			}
+	return best;
+}
+
+/* Add a line to lines (which takes it), cut into the marker and one line per
+   header when it is a forward marker with its header block run onto it. */
+static void
+add_unsquashed(GPtrArray *lines, char *line)
+{
+	const char *from = strstr(line, "From:"), *tu = strstr(line, "Từ:");
+	const struct squashed_row *row = NULL;
+
+	if (from == NULL || (tu != NULL && tu < from))
+		from = tu;
+	if (from == NULL || strnlen(line, FORWARD_MAX_MARK + 1) > FORWARD_MAX_MARK) {
+		g_ptr_array_add(lines, line);
+		return;
+	}
+	char *marker = g_strndup(line, (gsize)(from - line));
+	if (forward_blank(marker) || forward_mark_of(marker, NULL) != M_FORWARD) {
+		g_free(marker);
+		g_ptr_array_add(lines, line);
+		return;
+	}
+	g_ptr_array_add(lines, marker);
+	for (const char *p = from;;) {
+		const char *next = squashed_next(p, &row);
+		if (next == NULL) {
+			g_ptr_array_add(lines, g_strdup(p));
+			break;
+		}
+		g_ptr_array_add(lines, g_strndup(p, (gsize)(next - p)));
+		p = next;
+		if (row->subject) {
+			g_ptr_array_add(lines, g_strdup(p));
+			break;
+		}
+	}
+	g_free(line);
+}
+
 /* Cut a text into levels; see forward.h. */
 GPtrArray *
 forward_split(const char *text, const char *subject, const struct fields_opts *opts)
@@ -540,7 +603,7 @@ forward_split(const char *text, const char *subject, const struct fields_opts *o
 
 	forward_init();
 	for (int i = 0; split[i] != NULL; i++)
-		g_ptr_array_add(cur, split[i]);
+		add_unsquashed(cur, split[i]);
 	g_free(split); /* the strings now belong to cur */
 	l->subject = g_strdup(subject);
 	l->shape = "note";
@@ -578,115 +641,6 @@ forward_split(const char *text, const char *subject, const struct fields_opts *o
 		cur = c.inner;
 	}
 	return levels;
-}
-
-/* Whether line i opens unquoted history: "-----Original Message-----" or a
-   line of underscores over a header block, or a bare Outlook block; *body
-   is where the earlier message's text begins. */
-static gboolean
-history_block_at(char **lines, guint n, guint i, guint *body)
-{
-	struct block b;
-	enum mark m = mark_of(lines[i], NULL);
-
-	if (m == M_AMBIGUOUS || m == M_RULE) {
-		if (block_at(lines, n, i + 1, 2, &b) && (b.roles & (1u << H_FROM)) != 0 &&
-		    b.count >= 2) {
-			*body = b.end;
-			return TRUE;
-		}
-		if (m == M_AMBIGUOUS) {
-			*body = i + 1;
-			return TRUE;
-		}
-		return FALSE;
-	}
-	if (block_at(lines, n, i, 0, &b) && block_is_bare(lines, &b)) {
-		*body = b.end;
-		return TRUE;
-	}
-	return FALSE;
-}
-
-/* Add one line to a text being built (lines joined by newlines). */
-static void
-add_line(GString *s, gboolean *first, const char *line)
-{
-	if (!*first)
-		g_string_append_c(s, '\n');
-	*first = FALSE;
-	g_string_append(s, line);
-}
-
-/* Cut lines [0, n) into the own text and the history; depth bounds the
-   recursion into quotes of quotes. */
-static void
-history_cut(char **lines, guint n, GString *own, GPtrArray *history, int depth)
-{
-	GPtrArray *quote = g_ptr_array_new_with_free_func(g_free);
-	guint rest = n;
-	gboolean first = TRUE;
-
-	for (guint i = 0; i < n; i++) {
-		guint body;
-		if (quoted(lines[i])) {
-			g_ptr_array_add(quote, unquote(lines[i]));
-			add_line(own, &first, "");
-			continue;
-		}
-		if (opens_history(lines[i], i + 1 < n ? lines[i + 1] : NULL)) {
-			/* "On … wrote:": the quote under it is history; text after
-			   the quote (bottom-posted, interleaved) is the reply's own */
-			guint j = i + 1;
-			if (j < n && !quoted(lines[j]) && !blank(lines[j]) &&
-			    strnlen(lines[j], 40) < 40 && strchr(lines[j], ':') != NULL)
-				j++; /* "wrote:" wrapped onto the next line */
-			while (j < n && blank(lines[j]))
-				j++;
-			if (j < n && quoted(lines[j])) {
-				i = j - 1;
-				add_line(own, &first, "");
-				continue;
-			}
-			rest = j;
-			break;
-		}
-		if (history_block_at(lines, n, i, &body)) {
-			rest = body;
-			break;
-		}
-		add_line(own, &first, lines[i]);
-	}
-	if (depth < FORWARD_MAX_LEVELS && quote->len > 0) {
-		GString *q = g_string_new(NULL);
-		gsize at = history->len;
-		g_ptr_array_add(history, NULL);
-		history_cut((char **)quote->pdata, quote->len, q, history, depth + 1);
-		history->pdata[at] = g_string_free(q, FALSE);
-	}
-	if (depth < FORWARD_MAX_LEVELS && rest < n) {
-		GString *h = g_string_new(NULL);
-		gsize at = history->len;
-		g_ptr_array_add(history, NULL);
-		history_cut(lines + rest, n - rest, h, history, depth + 1);
-		history->pdata[at] = g_string_free(h, FALSE);
-	}
-	g_ptr_array_free(quote, TRUE);
-}
-
-/* A reply's own text and its history; see forward.h. */
-GPtrArray *
-forward_history(const char *text, char **own)
-{
-	GPtrArray *history = g_ptr_array_new_with_free_func(g_free);
-	char **lines = g_strsplit(text != NULL ? text : "", "\n", -1);
-	GString *o = g_string_new(NULL);
-
-	forward_init();
-	history_cut(lines, g_strv_length(lines), o, history, 0);
-	g_strfreev(lines);
-	*own = g_string_free(o, FALSE);
-	return history;
 }
 
 /* What the subject's first prefix says, after any "[tag]" before it. */

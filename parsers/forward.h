@@ -15,13 +15,15 @@
  *   Outlook         "-----Original Message-----", or a bare block From:,
  *                   Sent: or Date:, To:, Cc:, Subject: (after a line of
  *                   underscores, or the divRplyFwdMsg div in HTML); senders
- *                   as "Name <a@b>", "Name [mailto:a@b]", or a name alone
+ *                   as "Name <a@b>", "Name [mailto:a@b]", or a name alone,
+ *                   a From: wrapped over two lines ("Name" over "<a@b>")
  *   Outlook, vi     the same with Từ:, Đã gửi:, Đến:/Tới:, Chủ đề:, and
  *                   "-----Thư gốc-----"
  *   Thunderbird     "-------- Forwarded Message --------", then Subject:,
  *                   Date:, From:, To:, CC: with a tab after the colon
  *   Zimbra, Yahoo   "----- Forwarded Message -----", then From:, To:,
- *                   Sent:, Subject:
+ *                   Sent:, Subject: (Yahoo's plain text runs them all onto
+ *                   the marker's line: cut there at the labels)
  *   Apple Mail      "Begin forwarded message:", then From:, Subject:,
  *                   Date:, To:, the whole block usually quoted with "> "
  *   mutt            "----- Forwarded message from A <a@b> -----" up to
