@@ -142,16 +142,20 @@ static const char *const note_withheld[] = {
 /* The state of one reading. */
 struct read_ctx {
 	struct reading *rd;
-	GPtrArray *texts; /* struct source_text* */
-	int sender_depth; /* how deep the forward rd->forwarded_from came from, 0 none */
+	GPtrArray *texts;  /* struct source_text* */
+	int sender_depth;  /* how deep the forward rd->forwarded_from came from, 0 none */
+	int unnamed_depth; /* how deep the deepest forward without a sender address, 0 none */
 };
 
 /* Keep the sender (and the Message-ID and subject, when known) of a
    forwarded message found depth levels down when it is the deepest so far:
-   the innermost sender is the requester. */
+   the innermost sender is the requester.  A sender without an address is
+   only counted: no contact address comes from above it. */
 static void
 keep_sender(struct read_ctx *x, const char *addr, int depth, const char *id, const char *subject)
 {
+	if (addr == NULL)
+		x->unnamed_depth = MAX(x->unnamed_depth, depth);
 	if (addr == NULL || depth <= x->sender_depth)
 		return;
 	g_free(x->rd->forwarded_from);
@@ -691,10 +695,11 @@ attach_read(const struct message *m, const struct attach_opts *o)
 	struct reading *rd = reading_new();
 	GPtrArray *texts = g_ptr_array_new();
 	struct attach_opts local = *o;
-	struct read_ctx x = {rd, texts, 0};
+	struct read_ctx x = {rd, texts, 0, 0};
 
 	local.ocr.sender = m->from_addr;
 	read_message(&x, m, &local, 0, 0);
+	rd->forwarded_unnamed = x.unnamed_depth > x.sender_depth;
 	demote_covers(texts);
 	merge(rd, texts);
 	GString *docs = g_string_new(NULL);

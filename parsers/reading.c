@@ -90,6 +90,8 @@ reading_to_json(const struct reading *r)
 		json_object_set_string_member(o, "forwarded_id", r->forwarded_id);
 	if (r->forwarded_subject != NULL)
 		json_object_set_string_member(o, "forwarded_subject", r->forwarded_subject);
+	if (r->forwarded_unnamed)
+		json_object_set_boolean_member(o, "forwarded_unnamed", TRUE);
 	if (r->document_text != NULL)
 		json_object_set_string_member(o, "document_text", r->document_text);
 	json_object_set_boolean_member(o, "needs_person", r->needs_person);
@@ -126,6 +128,8 @@ reading_from_json(JsonObject *o)
 	r->forwarded_from = g_strdup(jsonget_str(o, "forwarded_from"));
 	r->forwarded_id = g_strdup(jsonget_str(o, "forwarded_id"));
 	r->forwarded_subject = g_strdup(jsonget_str(o, "forwarded_subject"));
+	r->forwarded_unnamed =
+	    json_object_get_boolean_member_with_default(o, "forwarded_unnamed", FALSE);
 	r->document_text = g_strdup(jsonget_str(o, "document_text"));
 	r->needs_person = json_object_get_boolean_member_with_default(o, "needs_person", FALSE);
 	JsonArray *parts =

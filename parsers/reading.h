@@ -30,17 +30,19 @@ struct part_report {
 };
 
 struct reading {
-	struct fields_result *fx; /* merged; fx->doubtful holds doubtful and conflicting keys */
-	JsonObject *sources;      /* key -> "body", "docx", … */
-	const char *source;       /* the one source of all fields, or "mixed" */
-	GPtrArray *parts;         /* struct part_report* */
-	GPtrArray *conflicts;     /* char*: "contact_phone: docx 0905… / body 0914…" */
-	char *forwarded_from;     /* sender of the innermost forwarded message, or NULL */
-	char *forwarded_id;       /* its Message-ID (an attached message), or NULL */
-	char *forwarded_subject;  /* its subject, or NULL */
-	gboolean needs_person;    /* a part that may hold the form could not be read */
-	char *document_text;      /* the text of the documents and scans read, for search
-	                             (at most READING_DOCUMENT_TEXT_MAX bytes), or NULL */
+	struct fields_result *fx;   /* merged; fx->doubtful holds doubtful and conflicting keys */
+	JsonObject *sources;        /* key -> "body", "docx", … */
+	const char *source;         /* the one source of all fields, or "mixed" */
+	GPtrArray *parts;           /* struct part_report* */
+	GPtrArray *conflicts;       /* char*: "contact_phone: docx 0905… / body 0914…" */
+	char *forwarded_from;       /* sender of the innermost forwarded message, or NULL */
+	char *forwarded_id;         /* its Message-ID (an attached message), or NULL */
+	char *forwarded_subject;    /* its subject, or NULL */
+	gboolean forwarded_unnamed; /* a forwarded message deeper than forwarded_from's
+	                               names its writer without an address */
+	gboolean needs_person;      /* a part that may hold the form could not be read */
+	char *document_text;        /* the text of the documents and scans read, for search
+	                               (at most READING_DOCUMENT_TEXT_MAX bytes), or NULL */
 };
 
 /* The most text of a message's documents a reading keeps. */

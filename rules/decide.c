@@ -110,10 +110,10 @@ classify(const struct message *m, const struct fields_result *fx, const char *ma
 }
 
 /* Keep only the keys the type uses, moving list rows and times into place;
-   fwd_from is the writer of a forwarded message read, or NULL. */
+   rd names the writer of a forwarded message read, if any. */
 static void
 place_fields(struct decision *d, const struct type_row *row, JsonObject *raw,
-             const struct message *m, const char *fwd_from)
+             const struct message *m, const struct reading *rd)
 {
 	GList *members = json_object_get_members(raw);
 
@@ -141,8 +141,11 @@ place_fields(struct decision *d, const struct type_row *row, JsonObject *raw,
 	/* where the form names no e-mail, the requester's own address is the
 	   contact; a forward read from someone phieu does not take as a relay
 	   still names its writer, whose address that is (answers stay with the
-	   sender) */
-	const char *writer = fwd_from != NULL ? fwd_from : d->requester;
+	   sender); a forwarded message whose writer is named without an address
+	   names no contact address: the forwarder's is not the unit's */
+	const char *writer = rd->forwarded_unnamed        ? NULL
+	                     : rd->forwarded_from != NULL ? rd->forwarded_from
+	                                                  : d->requester;
 	if (!json_object_has_member(d->fields, "contact_email") && writer != NULL &&
 	    d->automatic == NULL)
 		json_object_set_string_member(d->fields, "contact_email", writer);
@@ -257,7 +260,7 @@ rules_decide_with(const struct message *m, const struct reading *rd, const char 
 		form_code_of(row->form_no, code, sizeof code);
 		d->form_code = g_strdup(code);
 	}
-	place_fields(d, row, fx->fields, m, rd->forwarded_from);
+	place_fields(d, row, fx->fields, m, rd);
 	place_notes(d, rd);
 	if (row != NULL && row->mailbox != NULL)
 		d->proper = row->mailbox;
