@@ -345,16 +345,57 @@ level_free(gpointer p)
 	g_free(l);
 }
 
+/* Keys a signature gives: a note whose fields are only these is a
+   forwarder's note and its signature, not a request. */
+static const char *const signature_keys[] = {
+    "requesting_unit",
+    "contact_name",
+    "contact_phone",
+    "contact_email",
+};
+
+/* The fields lines [from, to) give, "_" keys aside; *other gets how many of
+   them a signature does not give. */
+static guint
+fields_count(char **lines, guint from, guint to, const struct fields_opts *opts, guint *other)
+{
+	GString *s = g_string_new(NULL);
+	guint found = 0;
+
+	*other = 0;
+	for (guint i = from; i < to; i++) {
+		g_string_append(s, lines[i]);
+		g_string_append_c(s, '\n');
+	}
+	struct fields_result *fx = fields_extract(s->str, opts);
+	GList *keys = json_object_get_members(fx->fields);
+	for (GList *k = keys; k != NULL; k = k->next) {
+		const char *key = k->data;
+		gboolean sig = FALSE;
+		if (key[0] == '_')
+			continue;
+		found++;
+		for (gsize i = 0; i < G_N_ELEMENTS(signature_keys); i++)
+			sig = sig || strcmp(signature_keys[i], key) == 0;
+		*other += !sig;
+	}
+	g_list_free(keys);
+	fields_result_free(fx);
+	g_string_free(s, TRUE);
+	return found;
+}
+
 /* Whether a block without a "Forwarded" marker is a forward: by the
-   subject, else by how few fields the text above it (lines [0, upto) of
-   above) gives. */
+   subject, else by the text above it (lines [0, upto) of above): fewer
+   than three fields (a note), or only a signature's over a message below
+   (lines [from, n)) that gives two or more a signature does not. */
 static gboolean
-ambiguous_is_forward(char **above, guint upto, const char *subject, const struct fields_opts *opts)
+ambiguous_is_forward(char **above, guint upto, char **lines, guint from, guint n,
+                     const char *subject, const struct fields_opts *opts)
 {
 	enum forward_subject kind = forward_subject_kind(subject);
 	struct fields_opts local;
-	GString *s = g_string_new(NULL);
-	guint found = 0;
+	guint other, below_other;
 
 	if (kind != FWD_SUBJECT_NONE)
 		return kind == FWD_SUBJECT_FORWARD;
@@ -362,18 +403,13 @@ ambiguous_is_forward(char **above, guint upto, const char *subject, const struct
 		fields_opts_init(&local, 0, 0, "danang.gov.vn");
 		opts = &local;
 	}
-	for (guint i = 0; i < upto; i++) {
-		g_string_append(s, above[i]);
-		g_string_append_c(s, '\n');
-	}
-	struct fields_result *fx = fields_extract(s->str, opts);
-	GList *keys = json_object_get_members(fx->fields);
-	for (GList *k = keys; k != NULL; k = k->next)
-		found += ((const char *)k->data)[0] != '_';
-	g_list_free(keys);
-	fields_result_free(fx);
-	g_string_free(s, TRUE);
-	return found < 3;
+	guint found = fields_count(above, 0, upto, opts, &other);
+	if (found < 3)
+		return TRUE;
+	if (other > 0)
+		return FALSE;
+	fields_count(lines, from, n, opts, &below_other);
+	return below_other >= 2;
 }
 
 /* Fill a cut from the header block b (or none) over the lines: the forwarded
@@ -453,7 +489,7 @@ forward_at(char **lines, guint n, guint i, char **above, guint upto, const char 
 		shape = "outlook";
 		break;
 	}
-	if (!ambiguous_is_forward(above, upto, subject, opts))
+	if (!ambiguous_is_forward(above, upto, lines, b.end, n, subject, opts))
 		return -1;
 	cut_fill(c, lines, n, b.end, &b, shape);
 	c->start = i;

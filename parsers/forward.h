@@ -38,10 +38,12 @@
  * forward when the subject says so (Fwd:, FW:, TV:, Chuyển tiếp:), history
  * when the subject is a reply's (Re:, TL:, Trả lời:, AW:), and otherwise a
  * forward only when the text above it gives fewer than three fields (a
- * note, not a request).  History ("On … wrote:", a reply's header block)
- * ends the search: a forward quoted inside a reply's history is not the
- * message's own.  Signatures ("-- ") do not end it: they end only the text
- * of their own level, which fields_extract() stops reading there.
+ * note, not a request), or only a signature's fields (unit, name, phone,
+ * e-mail) over a message giving two others or more.  History ("On …
+ * wrote:", a reply's header block) ends the search: a forward quoted inside
+ * a reply's history is not the message's own.  Signatures ("-- ") do not
+ * end it: they end only the text of their own level, which fields_extract()
+ * stops reading there.
  *
  * The levels own their strings; forward_levels_free() releases them.  Never
  * fails: a text with no forward is one level.  No I/O.

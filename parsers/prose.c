@@ -447,19 +447,20 @@ table_row(const char *line)
 
 /* The unit a signature's line names: the whole line, or after its last
    comma the unit of a "Position, Company" line ("Technical Lead, Mekong
-   Digital JSC"). */
+   Digital JSC").  f is the line folded, shorter than the line where letters
+   carried marks: the line is cut at its own last comma. */
 static char *
 signature_unit(const char *line, const char *f)
 {
-	const char *comma = strrchr(f, ',');
+	const char *comma = strrchr(f, ','), *own = strrchr(line, ',');
 
-	if (comma != NULL) {
+	if (comma != NULL && own != NULL) {
 		char *before = g_strndup(f, (gsize)(comma - f));
 		const char *after = comma + 1 + (comma[1] == ' ');
 		gboolean position = !prose_is_unit(before) && prose_is_unit(after);
 		g_free(before);
 		if (position)
-			return norm_text(line + (after - f));
+			return norm_text(own + 1 + (own[1] == ' '));
 	}
 	return prose_is_unit(f) ? norm_text(line) : NULL;
 }
