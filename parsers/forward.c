@@ -10,6 +10,8 @@
 #define FORWARD_MAX_HEADER 24
 /* Longer lines are never a marker or an attribution: not folded nor matched. */
 #define FORWARD_MAX_MARK 512
+/* Lines a list of recipients may be wrapped over. */
+#define FORWARD_MAX_WRAP 6
 
 /* Marker lines, matched against the folded, unquoted, trimmed line. */
 static const struct mark_row {
@@ -248,15 +250,34 @@ header_line(const char *line, enum role *role, const char **value)
 	return TRUE;
 }
 
+/* How many lines from line j continue the header before them (a long
+   value wrapped), more headers after them: one for any header, up to
+   FORWARD_MAX_WRAP for a list of recipients (last: the header's role);
+   0 when the body begins at j. */
+static guint
+wrapped_lines(char **lines, guint n, guint j, guint roles, enum role last)
+{
+	guint most = last == H_TO || last == H_CC ? FORWARD_MAX_WRAP : 1;
+	enum role role;
+	const char *value;
+
+	for (guint k = 0; k < most && j + k < n; k++) {
+		if (forward_blank(lines[j + k]) || header_line(lines[j + k], &role, &value))
+			return 0;
+		if (j + k + 1 < n && header_line(lines[j + k + 1], &role, &value) &&
+		    (roles & (1u << role)) == 0)
+			return k + 1;
+	}
+	return 0;
+}
+
 /* The header block starting at line i (at most skip blank lines before it);
    FALSE when there is none. */
 gboolean
 forward_block_at(char **lines, guint n, guint i, guint skip, struct block *b)
 {
-	enum role role;
+	enum role role, last = H_OTHER;
 	const char *value;
-
-	enum role last = H_OTHER;
 
 	memset(b, 0, sizeof *b);
 	while (skip > 0 && i < n && forward_blank(lines[i]))
@@ -276,17 +297,12 @@ forward_block_at(char **lines, guint n, guint i, guint skip, struct block *b)
 			b->end = j + 1;
 			continue;
 		}
-		/* a long To: or Cc: wrapped onto the next line, more headers after it */
-		enum role next_role;
-		const char *next_value;
-		if (b->count > 0 && !forward_blank(lines[j]) && j + 1 < n &&
-		    header_line(lines[j + 1], &next_role, &next_value) &&
-		    (b->roles & (1u << next_role)) == 0) {
-			if (last == H_FROM && b->from_more == NULL)
-				b->from_more = lines[j]; /* "From: Name" over "<a@b>" */
-			continue;
-		}
-		break;
+		guint wrapped = b->count > 0 ? wrapped_lines(lines, n, j, b->roles, last) : 0;
+		if (wrapped == 0)
+			break;
+		if (last == H_FROM && wrapped == 1 && b->from_more == NULL)
+			b->from_more = lines[j]; /* "From: Name" over "<a@b>" */
+		j += wrapped - 1;
 	}
 	return b->count > 0;
 }

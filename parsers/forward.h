@@ -16,7 +16,8 @@
  *                   Sent: or Date:, To:, Cc:, Subject: (after a line of
  *                   underscores, or the divRplyFwdMsg div in HTML); senders
  *                   as "Name <a@b>", "Name [mailto:a@b]", or a name alone,
- *                   a From: wrapped over two lines ("Name" over "<a@b>")
+ *                   a From: wrapped over two lines ("Name" over "<a@b>"),
+ *                   a To: or Cc: over up to six
  *   Outlook, vi     the same with Từ:, Đã gửi:, Đến:/Tới:, Chủ đề:, and
  *                   "-----Thư gốc-----"
  *   Thunderbird     "-------- Forwarded Message --------", then Subject:,
