@@ -442,7 +442,9 @@ fields_found(const struct source_text *st)
    body is cut into levels at the forwards typed into it (forward.h): every
    level but the innermost is a forwarder's note.  The body is a note too
    when the message forwards an attached message (the subject says so, or
-   the attached message gives more fields than the body). */
+   the attached message gives more fields than the body); a message
+   attached inside that one counts as well (forwarded as an attachment
+   twice). */
 static void
 read_message(struct read_ctx *x, const struct message *m, const struct attach_opts *o, int depth,
              int fwd)
@@ -477,7 +479,7 @@ read_message(struct read_ctx *x, const struct message *m, const struct attach_op
 		read_part(x, m, g_ptr_array_index(m->parts, i), &local, depth, fwd + inline_levels);
 	for (guint i = before; i < x->texts->len; i++) {
 		struct source_text *st = g_ptr_array_index(x->texts, i);
-		if (st->msg_depth == depth + 1 && !st->note)
+		if (st->msg_depth > depth && !st->note)
 			attached = MAX(attached, fields_found(st) + 1);
 	}
 	if (attached > 0 && !own->note &&
