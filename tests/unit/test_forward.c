@@ -260,6 +260,47 @@ static const struct row rows[] = {
      "note"},
     {"no forward at all", NULL, "Đơn vị yêu cầu: Sở Tư pháp\n-- \nĐT: 0905999888\n", 1, NULL,
      "Đơn vị yêu cầu: Sở Tư pháp", "note"},
+    {"outlook, From: wrapped over two lines, To: over three", "FW: Đề nghị",
+     "Chuyển IID.\n\n"
+     "From: Văn phòng Sở Tư pháp\n"
+     "<vp@stp.danang.gov.vn>\n"
+     "Sent: Monday, December 7, 2026 9:15 AM\n"
+     "To: cntt@danang.gov.vn; Nguyễn Văn An <an@danang.gov.vn>; Trần Thị\n"
+     "Bình <binh@danang.gov.vn>; Lê Văn Cường\n"
+     "<cuong@danang.gov.vn>\n"
+     "Subject: Đề nghị\n\n"
+     "Đơn vị yêu cầu: Sở Tư pháp\n",
+     2, "vp@stp.danang.gov.vn", "Đơn vị yêu cầu: Sở Tư pháp", "outlook"},
+    {"yahoo plain text, the block run onto the marker line", "Fwd: Đề nghị",
+     "Chuyển IID\n\n"
+     "   ----- Forwarded Message ----- From: Văn phòng <vp@stp.danang.gov.vn>To: "
+     "cntt@danang.gov.vn <cntt@danang.gov.vn>Sent: Monday, December 7, 2026, 09:15:03 "
+     "AM GMT+7Subject: Đề nghị\n"
+     " Đơn vị yêu cầu: Sở Tư pháp\n",
+     2, "vp@stp.danang.gov.vn", "Đơn vị yêu cầu: Sở Tư pháp", "zimbra"},
+    {"no forward subject, a note that is only a signature", "Đề nghị hỗ trợ",
+     "Kính chuyển IID.\n\nTrần Văn Nam\nSở Thông tin và Truyền thông\n"
+     "Điện thoại: 0236 3822 111\nEmail: namtv@danang.gov.vn\n\n"
+     "-----Original Message-----\n"
+     "From: Văn phòng [mailto:vp@stp.danang.gov.vn]\n"
+     "Sent: Monday, December 7, 2026 9:15 AM\n"
+     "To: cntt@danang.gov.vn\n"
+     "Subject: Đề nghị hỗ trợ\n\n"
+     "Đơn vị yêu cầu: Sở Tư pháp\nĐịa điểm: Phòng 501\nLoại hỗ trợ: Mạng\n"
+     "Nội dung: Mất mạng tầng 5\n",
+     2, "vp@stp.danang.gov.vn", "Đơn vị yêu cầu: Sở Tư pháp", "outlook"},
+    {"no subject prefix, a reply's signature over the centre's message: history",
+     "Bổ sung thông tin",
+     "Dạ em gửi lại.\n\nNgười liên hệ: Đỗ Thị Hạnh\nĐơn vị: Sở Tài chính\n"
+     "ĐT: 0236 3821 774\n"
+     "Email: hanhdt@danang.gov.vn\n\n"
+     "-----Original Message-----\n"
+     "From: IID [mailto:pkt-iid@danang.gov.vn]\n"
+     "Sent: Friday, December 4, 2026 3:20 PM\n"
+     "To: hanhdt@danang.gov.vn\n"
+     "Subject: Đề nghị bổ sung thông tin\n\n"
+     "Đề nghị đơn vị bổ sung số điện thoại.\n",
+     1, NULL, "Dạ em gửi lại.", "note"},
 };
 
 /* The first line of a text with something on it. */
