@@ -89,6 +89,12 @@ static const char *const org_rows[] = {
     "Sách chơi Trang trí toán Giám sát Thẩm Đấu giá chứng Luật sư Môi Sạch Đẹp Sống",
     "Khỏe Khoẻ Chăm sóc Sức khỏe khoẻ Răng Hàm Mắt Nhi Sản Tim Ung bướu Phục hồi",
     "Tâm thần Lao Phổi Da liễu Đa Khoa khoa Đông Tai Mũi Họng Nha Phòng khám",
+    "lạnh hưu trí lãm Triển điêu khắc lữ sữa bia rượu bánh kẹo phê uống cơm phở bún",
+    "mì ăn giấy bì kính sơn xi măng gạch cát sỏi nhôm cuốn điều hòa thang ống bán",
+    "vi mạch tự nhiệt lò hơi gas xăng dầu nhiên pin sạc ắc xe đạp khách taxi buýt",
+    "tàu thuyền ca nô bến bãi đỗ golf nghỉ biệt thự căn cư thuê kho đầu mối tạp",
+    "tiện hiệu thuốc nha mỹ tóc giày dép túi xách sức quý hồ linh kiện phụ tiệc",
+    "cưới tươi cảnh giống trồng phân bón thực vật thú chăn nuôi đông chợ",
     /* small words and common ones */
     "và của các cho với về tại trên dưới trong ngoài số thứ có không mới cũ lớn nhỏ",
     "đơn vị dụng sử Bổ chuyên phận bộ Quỹ Trưởng Phó cán việc làm kê Cổng Hỏi Đáp",
@@ -114,16 +120,17 @@ static const char *const org_rows[] = {
     "Hệ Kỷ Vạn Ngàn Cửa Phố Chợ Khang Hoàn Vũ Trụ Hành Tinh Ngôi Cánh Diều Chim",
     "Hạc Phượng Lân Nhân Nghĩa Lễ Tín Sóng Gió Mây Mưa Nắng Tia Chớp Trai Lam Hồng",
     "Cửu Tiên Hải Vân Khê Nước Chàm Cù Lao Ngọc Xanh Đất Mới Mai Sáng Hoa Quê Làng",
-    "Bông Cát Đá Sen Vàng Bình Minh Ánh Dương Thuận Phong Lộc Phúc Thọ Tài Kim",
+    "Bông Cát Đá Sen Vàng Bình Minh Ánh Dương Thuận Phong Lộc Phúc Thọ Tài Kim Xuyên",
 };
 
 /* Words known in organisations' names only beside the words after them:
-   "Câu" of "Câu lạc bộ", "phổ" of "phổ thông" and "biến" of "Phổ biến"
+   "Câu" of "Câu lạc bộ", "phổ" of "phổ thông" and "biến" of "chế biến"
    are more often "Cầu", "phố" and "Biển" misread. */
 static const char *const org_phrases[] = {
     "Câu lạc bộ",
     "Phổ biến",
     "phổ thông",
+    "chế biến",
 };
 
 /* The key a word is looked up by: lower case, letters without marks ("đ"
