@@ -12,9 +12,11 @@
  * (fields_label_fuzzy()), well-known values mangled ("danang.øov.vn"),
  * units' names a letter or two off (gazetteer.h and o->units).  Every line
  * carries Tesseract's confidence, lowered for words with diacritics, for
- * names and units that cannot be Vietnamese as read and for people's names
- * with a syllable no name is made of (namesyl.h), so that fields read
- * from doubtful lines are marked doubtful.  Tesseract loads its language
+ * names and units that cannot be Vietnamese as read, for people's names
+ * with a syllable no name is made of, for units and companies no list holds
+ * with a word read into a rarer one (namesyl.h), and for specks read as
+ * stops (ocr_check.h), so that fields read from doubtful lines are marked
+ * doubtful.  Tesseract loads its language
  * data once per process (ocr_init); calling ocr_* before that initialises
  * it.  No I/O besides reading the language data.
  */

@@ -283,3 +283,26 @@ ocr_check_read_otherwise(const char *value, const char *page)
 	text_keys_free(p);
 	return other;
 }
+
+/* Whether a word is a word and a number joined by a full stop. */
+gboolean
+ocr_check_glued_stop(const char *word)
+{
+	static GRegex *re;
+
+	if (re == NULL)
+		re = g_regex_new("^\\pL[\\pL\\pM]{2,}\\.\\d+[,;:]?$", G_REGEX_OPTIMIZE, 0, NULL);
+	return g_regex_match(re, word, 0, NULL);
+}
+
+/* Whether a name holds a full stop after a word in small letters amid it. */
+gboolean
+ocr_check_stop_amid(const char *name)
+{
+	static GRegex *re;
+
+	if (re == NULL)
+		re = g_regex_new("(?<![\\pL\\pM])\\p{Ll}[\\pL\\pM]{2,}\\.\\s*\\pL",
+		                 G_REGEX_OPTIMIZE, 0, NULL);
+	return g_regex_match(re, name, 0, NULL);
+}

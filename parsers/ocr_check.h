@@ -48,4 +48,15 @@ gboolean ocr_check_email_label(GString *line);
    national heading is not its misreading). */
 gboolean ocr_check_read_otherwise(const char *value, const char *page);
 
+/* Whether a word is a word of three letters or more and a number joined by
+   a full stop ("Phòng.1203", "tầng.5"): a speck read as a stop where a
+   space was.  Abbreviations ("P.1203", "No.5"), versions ("v1.2") and
+   words with more dots are not. */
+gboolean ocr_check_glued_stop(const char *word);
+/* Whether a unit's or a company's name holds a full stop after a word in
+   small letters of three letters or more, with more of the name after it
+   ("Phần mềm. Trường Sa"): a speck read as a stop.  Abbreviations
+   ("TP. Đà Nẵng", "tp. Huế", "Co., Ltd") are not. */
+gboolean ocr_check_stop_amid(const char *name);
+
 #endif

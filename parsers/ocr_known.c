@@ -139,6 +139,14 @@ static const char *const unit_labels[] = {
     "ten don vi yeu cau",
     "don vi de nghi",
     "don vi cong tac",
+    "cong ty",
+    "ten cong ty",
+    "doanh nghiep",
+    "ten doanh nghiep",
+    "to chuc",
+    "ten to chuc",
+    "don vi/cong ty",
+    "co quan/cong ty",
 };
 
 /* A word's letters without diacritics but with đ, lower case, and its

@@ -133,9 +133,11 @@ word_conf(const struct piece *it)
 	/* an address of one letter before the "@" lost the rest ("1@gmail.com") */
 	if (at != NULL && at - it->text <= 1)
 		return 0;
-	/* a phone number no Vietnamese number is, or a number with a letter
-	   read for a digit ("I5h00" read as 05:00) */
-	if (ocr_check_phone(it->text) || ocr_check_number(it->text))
+	/* a phone number no Vietnamese number is, a number with a letter
+	   read for a digit ("I5h00" read as 05:00), or a speck read as a stop
+	   between a word and a number ("Phòng.1203") */
+	if (ocr_check_phone(it->text) || ocr_check_number(it->text) ||
+	    ocr_check_glued_stop(it->text))
 		return 0;
 	for (const char *c = it->text; *c != '\0'; c++)
 		if ((guchar)*c >= 0x80)
@@ -250,7 +252,7 @@ table_text(struct page *p, struct table *t, GPtrArray *cells_pieces, GString *ou
 {
 	int nr = (int)t->rows->len - 1, nc = (int)t->cols->len - 1;
 
-	int name_col = -1;
+	int name_col = -1, org_col = -1;
 	gboolean numbered = FALSE;
 
 	for (int r = 0; r < nr; r++) {
@@ -296,6 +298,9 @@ table_text(struct page *p, struct table *t, GPtrArray *cells_pieces, GString *ou
 			/* the column of names, by its header */
 			if (r == 0 && name_col < 0 && ocr_name_label(cell->str))
 				name_col = c;
+			/* and that of units or companies */
+			if (r == 0 && org_col < 0 && ocr_unit_label(cell->str))
+				org_col = c;
 			/* a row's number lost in the first column would shift the
 			   cells (an empty first cell is dropped): it is the row's */
 			if (r == 0 && c == 0)
@@ -306,6 +311,12 @@ table_text(struct page *p, struct table *t, GPtrArray *cells_pieces, GString *ou
 				ocr_line_known(cell, c == name_col);
 			/* a name with a word that is no name's syllable ("Cấm") */
 			if (r > 0 && c == name_col && namesyl_doubtful(cell->str))
+				rc = 0;
+			/* a company's with a word misread into a rarer one ("Câu
+			   Rông"); a known unit's was repaired by the gazetteer */
+			if (r > 0 && c == org_col &&
+			    !gazetteer_match(cell->str, p->o != NULL ? p->o->units : NULL, NULL) &&
+			    (namesyl_org_doubtful(cell->str) || ocr_check_stop_amid(cell->str)))
 				rc = 0;
 			g_string_append(line, cell->str);
 			g_string_free(cell, TRUE);
@@ -358,10 +369,13 @@ name_value(const char *line, const struct ocr_opts *o, gboolean *person)
 }
 
 /* Lines naming a person or a unit whose name stands elsewhere on the page
-   read with other marks (ocr_check_read_otherwise()), and lines naming a
+   read with other marks (ocr_check_read_otherwise()), lines naming a
    person with a word that is no name's syllable (namesyl_doubtful(): a tone
-   misread, "Trầm" for "Trâm"), are not to be trusted: their confidence
-   from line first on (the page's) goes to 0. */
+   misread, "Trầm" for "Trâm"), and lines naming a unit no list holds with
+   a word read into a rarer one (namesyl_org_doubtful(): "Câu Rông" for
+   "Cầu Rồng") or a speck read as a stop amid it (ocr_check_stop_amid()),
+   are not to be trusted: their confidence from line first on
+   (the page's) goes to 0. */
 static void
 names_misread(struct page *p, const char *text, GArray *conf, guint first)
 {
@@ -371,7 +385,8 @@ names_misread(struct page *p, const char *text, GArray *conf, guint first)
 		gboolean person = FALSE;
 		char *v = name_value(lines[i], p->o, &person);
 		if (v != NULL &&
-		    (ocr_check_read_otherwise(v, text) || (person && namesyl_doubtful(v))))
+		    (ocr_check_read_otherwise(v, text) || (person && namesyl_doubtful(v)) ||
+		     (!person && (namesyl_org_doubtful(v) || ocr_check_stop_amid(v)))))
 			g_array_index(conf, double, first + i) = 0;
 		g_free(v);
 	}

@@ -6,7 +6,8 @@ OUT_DIR/scan_jpeg_mailbox_create.eml (a poor scan: noisy.py, 200 dpi JPEG
 q60, turned, specks), OUT_DIR/scan_pdf_subdomain.eml (a PDF holding only
 a scanned page) and OUT_DIR/scan_photo_website.eml (a phone photo:
 poor.py's, 160 dpi, 1.4 degrees, light falling off across the page, specks,
-JPEG).  The expected results (NAME.json) are written by hand from
+JPEG), OUT_DIR/scan_png_company_tones.eml (a clean PNG of a company's form
+whose name reads as OCR misreads it).  The expected results (NAME.json) are written by hand from
 the forms below, not by this program.  Needs python3-pil and
 fonts-liberation; the output is the same on every run.
 """
@@ -100,6 +101,40 @@ WEBSITE = [
 ]
 
 
+# a company's support request whose name holds words that are Vietnamese but
+# no company's ("Câu Rông" is how OCR reads "Cầu Rồng"): drawn as read, so
+# that the golden case sees the doubt the reading gets whatever Tesseract does
+COMPANY_SUPPORT = [
+    ("header", ["CÔNG TY TNHH", "*THIẾT KẾ WEB"], NATION),
+    ("right", "Biểu mẫu số 05/IID-KT"),
+    ("title", "PHIẾU ĐĂNG KÝ HỖ TRỢ KỸ THUẬT"),
+    ("center", "Kính gửi: Trung tâm Phát triển Hạ tầng CNTT Đà Nẵng"),
+    ("field", "1. Tên cơ quan, đơn vị", "Công ty TNHH Thiết kế Web Câu Rông"),
+    ("field", "2. Họ tên người liên hệ", "Phan Minh Khoa"),
+    ("pair", "3. Điện thoại", "0912 345 678", "Địa chỉ email", "khoapm@gmail.com"),
+    ("field", "4. Địa điểm", "Phòng 502, tầng 5, Công viên Phần mềm, 02 Quang Trung"),
+    ("boxes", "5. Lĩnh vực hỗ trợ", [("Mạng", True), ("Thư điện tử", False), ("Website", False),
+                                     ("Phần mềm", False), ("Máy chủ", False), ("Khác", False)]),
+    ("boxes", "6. Độ khẩn", [("Khẩn cấp", False), ("Bình thường", True)]),
+    ("field", "7. Nội dung yêu cầu", "Mạng nội bộ của văn phòng mất kết nối từ sáng nay."),
+    ("date", "Đà Nẵng, ngày 20 tháng 11 năm 2026"),
+    ("sign", "CÁN BỘ KỸ THUẬT IID", "KHÁCH HÀNG"),
+]
+
+
+def company_scan(out):
+    """scan_png_company_tones.eml: COMPANY_SUPPORT, a clean 200 dpi PNG."""
+    buf = io.BytesIO()
+    form.render(COMPANY_SUPPORT, 200).save(buf, "PNG", dpi=(200, 200), optimize=True)
+    eml = mail("scan_png_company_tones", ("Phan Minh Khoa", "khoapm@gmail.com"),
+               "pkt-iid@danang.gov.vn", "Phiếu đăng ký hỗ trợ kỹ thuật",
+               "Fri, 20 Nov 2026 09:12:40 +0700",
+               "Kính gửi Trung tâm,\n\nCông ty gửi phiếu đăng ký hỗ trợ (bản scan đính kèm)."
+               "\n\nTrân trọng.\n", "scan_phieu.png", "image/png", buf.getvalue())
+    with open(os.path.join(out, "scan_png_company_tones.eml"), "wb") as f:
+        f.write(eml)
+
+
 def mail(name, sender, to, subject, date, body, filename, ctype, data):
     m = EmailMessage(policy=email.policy.SMTP)
     m["From"] = Address(sender[0], addr_spec=sender[1])
@@ -166,6 +201,8 @@ def main(out):
                "application/pdf", buf.getvalue())
     with open(os.path.join(out, "scan_pdf_subdomain.eml"), "wb") as f:
         f.write(eml)
+
+    company_scan(out)
 
 
 if __name__ == "__main__":

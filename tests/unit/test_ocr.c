@@ -456,6 +456,55 @@ t_check_number(void **state)
 	}
 }
 
+/* A word and a number joined by a stop are doubted; abbreviations and
+   versions are not. */
+static void
+t_check_glued_stop(void **state)
+{
+	static const struct {
+		const char *label, *word;
+		gboolean want;
+	} rows[] = {
+	    {"a room", "Phòng.1203", TRUE},
+	    {"a floor, a comma after", "tầng.5,", TRUE},
+	    {"an abbreviation", "P.1203", FALSE},
+	    {"an abbreviation of two letters", "No.5", FALSE},
+	    {"a version", "v1.2", FALSE},
+	    {"a phone", "0988.811254", FALSE},
+	    {"a domain", "tenmien.danang.gov.vn", FALSE},
+	    {"a word", "Phòng", FALSE},
+	};
+
+	(void)state;
+	for (guint i = 0; i < G_N_ELEMENTS(rows); i++)
+		if (ocr_check_glued_stop(rows[i].word) != rows[i].want)
+			fail_msg("%s: %s", rows[i].label, rows[i].word);
+}
+
+/* A stop amid a unit's or a company's name is doubted; abbreviations and
+   stops at the end are not. */
+static void
+t_check_stop_amid(void **state)
+{
+	static const struct {
+		const char *label, *name;
+		gboolean want;
+	} rows[] = {
+	    {"a speck after a word", "Công ty Cổ phần Phần mềm. Trường Sa", TRUE},
+	    {"a speck, no space", "Trung tâm Y tế quận.Thanh Khê", TRUE},
+	    {"a city abbreviated", "UBND TP. Đà Nẵng", FALSE},
+	    {"small letters abbreviated", "Bệnh viện Đa khoa tp. Huế", FALSE},
+	    {"a company's English form", "Sao Mai Co., Ltd", FALSE},
+	    {"a stop at the end", "Sở Tư pháp.", FALSE},
+	    {"no stop", "Công ty TNHH Thiết kế Web Cầu Rồng", FALSE},
+	};
+
+	(void)state;
+	for (guint i = 0; i < G_N_ELEMENTS(rows); i++)
+		if (ocr_check_stop_amid(rows[i].name) != rows[i].want)
+			fail_msg("%s: %s", rows[i].label, rows[i].name);
+}
+
 /* A phone number of a length or prefix no Vietnamese number has is
    doubted; an identity card's number is no phone. */
 static void
@@ -628,6 +677,8 @@ main(void)
 	    cmocka_unit_test(t_check_label_end),
 	    cmocka_unit_test(t_check_read_otherwise),
 	    cmocka_unit_test(t_check_email_label),
+	    cmocka_unit_test(t_check_glued_stop),
+	    cmocka_unit_test(t_check_stop_amid),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
