@@ -31,7 +31,7 @@ static const struct {
     {"change", "cap lai mat khau|doi mat khau|dat lai mat khau|reset mat khau|khoi phuc mat khau|"
                "doi ten|thay doi|reset|change|rename"},
     {"cancel", "huy|huy bo|xoa|thu hoi|khoa|dong|ngung|cancel|delete|remove|close|deactivate|"
-               "disable"},
+               "disable|cancellation|deactivation|removal|closure|deletion"},
     {"create", "tao|tao moi|cap|cap moi|mo|dang ky|them|create|open|set up|new|add"},
 };
 
