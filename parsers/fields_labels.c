@@ -262,7 +262,8 @@ const struct column fields_columns[] = {
     {"phone", K_PHONE,
      "dien thoai di dong|di dong|dien thoai|sdt|dt|phone|mobile|so dien thoai|"
      "dtdd|so di dong|mobile phone|so dien thoai di dong|dien thoai lien he|so dt|"
-     "dt lien he|dd|tel|telephone|contact number|mobile number|phone number|cell|cell phone"},
+     "dt lien he|dd|tel|telephone|contact number|mobile number|phone number|cell|cell phone|mob|"
+     "mob no|whatsapp|hp|h/p|tel/mob"},
     {"organization", K_TEXT,
      "don vi|co quan|organization|organisation|cong ty|co quan/don vi|"
      "don vi cong tac|company|don vi/cong ty|ten cong ty|ten don vi|company name|employer|"

@@ -36,13 +36,14 @@ static const struct {
 };
 
 /* An identity number as read after its word: a card's digits, or a
-   passport's letter and digits ("m12345678" gives "M12345678"). */
+   passport's letters and digits ("m12345678" gives "M12345678", "19ab12345"
+   "19AB12345"). */
 static char *
 id_of(const char *raw)
 {
 	char *id = norm_id_no(raw);
 
-	if (id == NULL && g_ascii_isalpha(raw[0]))
+	if (id == NULL && strpbrk(raw, "abcdefghijklmnopqrstuvwxyz") != NULL)
 		id = g_ascii_strup(raw, -1);
 	return id;
 }

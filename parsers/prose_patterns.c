@@ -55,8 +55,10 @@ static const char *const patterns[P_COUNT] = {
     [P_HOST] = "(?<![@\\w.-])((?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\\.){1,6}[a-z]{2,6})"
                "(?![\\w@-])",
     [P_URL] = "https?://[^\\s<>\"'()]{3,300}",
-    [P_ID] = "\\b(?:cccd|cmnd|can cuoc(?: cong dan)?|so dinh danh|dinh danh|id card|id|"
-             "passport|ho chieu)(?:\\s*(?:no\\.?|number|so))?\\s*[:.#]?\\s*([a-z]?\\d{6,13})\\b",
+    [P_ID] =
+        "\\b(?:cccd|cmnd|can cuoc(?: cong dan)?|so dinh danh|dinh danh|id card|id|"
+        "passport|ho chieu)(?:\\s*(?:no\\.?|number|so))?\\s*[:.#]?\\s*([a-z]{0,2}\\d{6,13}[a-z]?|"
+        "(?=[a-z\\d]*[a-z])(?=(?:[a-z]*\\d){6})[a-z\\d]{8,10})\\b",
     [P_PHONE_RUN] = "(?<![\\d/])(?:\\+?84|0)[ .-]?\\d{2,3}[ .-]?\\d{3}[ .-]?\\d{3,4}(?![\\d/])",
     [P_LONG_NUMBER] = "(?<![\\d/])\\d{9,13}(?![\\d/])",
     [P_REASON] = "\\s(?:(?<!to\\s)(?<!we\\s)(?<!\\bi\\s)(?<!you\\s)(?<!not\\s)(?<!can\\s)do|"
