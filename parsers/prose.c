@@ -445,21 +445,52 @@ table_row(const char *line)
 	return pipes >= 2 || tabs >= 2;
 }
 
-/* The unit a signature's line names: the whole line, or after its last
-   comma the unit of a "Position, Company" line ("Technical Lead, Mekong
-   Digital JSC"). */
+/* The original text of a line from the folded offset fb to fe, squeezed. */
+static char *
+line_part(const char *line, const char *f, gsize fb, gsize fe)
+{
+	const char *b = g_utf8_offset_to_pointer(line, g_utf8_pointer_to_offset(f, f + fb));
+	const char *e = g_utf8_offset_to_pointer(line, g_utf8_pointer_to_offset(f, f + fe));
+	char *raw = g_strndup(b, (gsize)(e - b));
+	char *v = norm_text(raw);
+
+	g_free(raw);
+	return v;
+}
+
+/* The unit a signature's line names: the whole line; the part after the
+   position of a "Position, Company" line ("Technical Lead, Mekong Digital
+   JSC", "Field Engineer, NTT Vietnam Co., Ltd."); the cell that names one
+   in a line of cells ("Project Leader | LG CNS Vietnam", "Bright Pixel Pty
+   Ltd | 22 Queen St, Melbourne"). */
 static char *
 signature_unit(const char *line, const char *f)
 {
-	const char *comma = strrchr(f, ',');
-
-	if (comma != NULL) {
+	if (strchr(f, '|') != NULL) {
+		gsize at = 0, len = strlen(f);
+		while (at < len) {
+			gsize end = at + strcspn(f + at, "|");
+			char *cell = g_strstrip(g_strndup(f + at, end - at));
+			gboolean unit = prose_is_unit(cell);
+			g_free(cell);
+			if (unit) {
+				while (f[at] == ' ')
+					at++;
+				while (end > at && f[end - 1] == ' ')
+					end--;
+				return line_part(line, f, at, end);
+			}
+			at = end + 1;
+		}
+		return NULL;
+	}
+	for (const char *comma = strchr(f, ','); comma != NULL; comma = strchr(comma + 1, ',')) {
 		char *before = g_strndup(f, (gsize)(comma - f));
 		const char *after = comma + 1 + (comma[1] == ' ');
 		gboolean position = !prose_is_unit(before) && prose_is_unit(after);
 		g_free(before);
 		if (position)
-			return norm_text(line + (after - f));
+			return line_part(line, f, (gsize)(after - f), strlen(f));
 	}
 	return prose_is_unit(f) ? norm_text(line) : NULL;
 }
