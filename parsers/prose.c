@@ -145,14 +145,16 @@ unit_in(const struct sent *s, gsize b, gsize e)
 	char *comma = strrchr(f, ',');
 	if (comma != NULL && prose_is_unit(comma + 1 + (comma[1] == ' ')))
 		at = (gsize)(comma + 1 + (comma[1] == ' ') - f);
-	for (g_regex_match(prose_res[P_OF_UNIT], f + at, 0, &mi); g_match_info_matches(mi);
+	/* the last such unit: "the vendor of the software used by X" is X */
+	gsize base = at;
+	for (g_regex_match(prose_res[P_OF_UNIT], f + base, 0, &mi); g_match_info_matches(mi);
 	     g_match_info_next(mi, NULL)) {
 		int mb, me;
 		g_match_info_fetch_pos(mi, 0, &mb, &me);
 		/* "As the contractor of X, we …": X up to the clause's end */
-		char *cand = g_strndup(f + at + me, strcspn(f + at + me, ",;:("));
+		char *cand = g_strndup(f + base + me, strcspn(f + base + me, ",;:("));
 		if (prose_is_unit(cand))
-			at += (gsize)me;
+			at = base + (gsize)me;
 		g_free(cand);
 	}
 	g_match_info_free(mi);
@@ -254,6 +256,22 @@ unit_after_of(const struct sent *s, enum pat p)
 			stop = unit_form_end(s->f, (gsize)e, (gsize)e + (gsize)qb);
 		}
 		g_match_info_free(end);
+		/* "of the software used by X": X, the last unit named in it */
+		GMatchInfo *in = NULL;
+		char *inner = g_strndup(s->f + e, stop - (gsize)e);
+		gsize at = (gsize)e;
+		for (g_regex_match(prose_res[P_OF_UNIT], inner, 0, &in); g_match_info_matches(in);
+		     g_match_info_next(in, NULL)) {
+			int ib, ie;
+			g_match_info_fetch_pos(in, 0, &ib, &ie);
+			if (prose_is_unit(inner + ie))
+				at = (gsize)e + (gsize)ie;
+		}
+		g_match_info_free(in);
+		g_free(inner);
+		if (strncmp(s->f + at, "the ", 4) == 0)
+			at += 4;
+		e = (int)at;
 		char *f = g_strndup(s->f + e, stop - (gsize)e);
 		if (prose_is_unit(f))
 			u = prose_o_of_f(s, (gsize)e, stop);

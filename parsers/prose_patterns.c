@@ -34,7 +34,10 @@ static const char *const patterns[P_COUNT] = {
         "need|kindly|request)|please|we|i|xin|de nghi|kinh de nghi|would|regarding|"
         "concerning|about|to (?:request|ask|update|create|register))\\b)",
     [P_OF_UNIT] = "(?<=\\s)(?:cua|thuoc|belongs to|belonging to|tru so|for|(?:contractor|vendor|"
-                  "developer|partner|consultant|supplier) (?:of|for))\\s+",
+                  "developer|partner|consultant|supplier) (?:of|for)|(?:website|web "
+                  "site|portal|site|homepage|"
+                  "server|servers|rack|software|system) (?:of|we host for|we run for|we built for|"
+                  "we maintain for|hosted for|built for)|(?:used|owned|operated|managed) by)\\s+",
     /* "… of the Department …", not a place ("2nd floor of the Administrative Center") */
     [P_OF_THE] = "(?<=\\s)(?<!floor\\s)(?<!room\\s)(?<!building\\s)(?<!level\\s)"
                  "(?<!block\\s)(?<!hall\\s)(?<!wing\\s)of\\s+(?=the\\s)",
