@@ -49,7 +49,7 @@ const struct slot fields_slots[] = {
      "so dien thoai lien he|so dien thoai lien lac|dien thoai lien lac|so dt lien he|"
      "dt lien lac|phone no|tel no|telephone number|telephone no|mobile number|"
      "mobile no|cell|cell phone|cellphone|hand phone|handphone|hp|contact number|mob|mob no|"
-     "whatsapp|whatsapp no|ph|ph no|tel/mob|tel/mob no|"
+     "whatsapp|whatsapp no|ph|ph no|tel/mob|tel/mob no|h/p|"
      "contact no|phone/mobile|tel/mobile|zalo"},
     {"contact_email", K_EMAIL,
      "email|e-mail|thu dien tu|dia chi email|dia chi e-mail|dia chi thu dien tu|mail|"
@@ -263,7 +263,7 @@ const struct column fields_columns[] = {
      "dien thoai di dong|di dong|dien thoai|sdt|dt|phone|mobile|so dien thoai|"
      "dtdd|so di dong|mobile phone|so dien thoai di dong|dien thoai lien he|so dt|"
      "dt lien he|dd|tel|telephone|contact number|mobile number|phone number|cell|cell phone|mob|"
-     "mob no|whatsapp|hp|h/p|tel/mob"},
+     "mob no|whatsapp|tel/mob"},
     {"organization", K_TEXT,
      "don vi|co quan|organization|organisation|cong ty|co quan/don vi|"
      "don vi cong tac|company|don vi/cong ty|ten cong ty|ten don vi|company name|employer|"

@@ -25,10 +25,10 @@ static const char *const when_keys[] = {
 
 /* Words around a unit that make it the one asking: before it, after it. */
 static const char *const asker_before[] = {
-    "behalf of ",     "we are from ", "thay mat ",  "dai dien ",      "website of ",
-    "portal of ",     "site of ",     "host for ",  "hosted for ",    "contractor for ",
-    "contractor of ", "vendor for ",  "vendor of ", "customer, ",     "client, ",
-    "maintain for ",  "built for ",   "run for ",   "consultant for "};
+    "behalf of ",     "we are from ", "thay mat ",  "dai dien ",       "website of ",
+    "portal of ",     "site of ",     "host for ",  "hosted for ",     "contractor for ",
+    "contractor of ", "vendor for ",  "vendor of ", "customer, ",      "client, ",
+    "maintain for ",  "built for ",   "run for ",   "consultant for ", "used by "};
 static const char *const asker_after[] = {" de nghi", " kinh de nghi", " tran trong de nghi",
                                           " xin ",    " dang ky",      " co nhu cau",
                                           " can ",    " muon ",        " nho ",

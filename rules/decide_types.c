@@ -57,7 +57,8 @@ static const struct type_row builtin_types[] = {
      "ho tro ky thuat|technical support|tech support|it support|su co|dang ky ho tro|"
      "yeu cau ho tro|khac phuc|mat ket noi|mat mang|bi loi|khong truy cap|not working|"
      "ho tro kiem tra|technical assistance|support request|support needed|"
-     "is down|not reachable|does not respond|assist us|keeps rebooting",
+     "is down|not reachable|does not respond|assist us|keeps rebooting|help with|assist|"
+     "assistance|reinstall|re-install",
      "category:3|location:1|priority:1", "category|location|priority|emergency",
      "requesting_unit|contact_name|contact_phone|location|description",
      "Hỗ trợ kỹ thuật trong tòa nhà", finish_plain, TRUE, "Technical support in the buildings", 2,
