@@ -48,7 +48,8 @@ const struct slot fields_slots[] = {
      "contact phone|dien thoai co dinh|hotline|dd|d/d|dt/dd|dien thoai/di dong|"
      "so dien thoai lien he|so dien thoai lien lac|dien thoai lien lac|so dt lien he|"
      "dt lien lac|phone no|tel no|telephone number|telephone no|mobile number|"
-     "mobile no|cell|cell phone|cellphone|hand phone|handphone|hp|contact number|"
+     "mobile no|cell|cell phone|cellphone|hand phone|handphone|hp|contact number|mob|mob no|"
+     "whatsapp|whatsapp no|ph|ph no|tel/mob|tel/mob no|h/p|"
      "contact no|phone/mobile|tel/mobile|zalo"},
     {"contact_email", K_EMAIL,
      "email|e-mail|thu dien tu|dia chi email|dia chi e-mail|dia chi thu dien tu|mail|"
@@ -76,7 +77,8 @@ const struct slot fields_slots[] = {
      "tinh trang su co|description of work|work description|description of the problem|"
      "problem description|issue description|request description|description of request|"
      "summary|scope of work|work to be done|nature of request|nature of problem|symptoms|"
-     "fault description|details of request|request"},
+     "fault description|details of request|request|nature of work|nature of the work|"
+     "work details|job description"},
     {"_when", K_WHEN,
      "thoi gian|thoi gian de nghi|thoi gian de nghi thuc hien|thoi gian thuc hien|"
      "thoi gian mong muon|thoi diem thuc hien|ngay thuc hien|ngay gio thuc hien|"
@@ -87,14 +89,16 @@ const struct slot fields_slots[] = {
      "desired date|preferred date|requested date|expected time|expected date|"
      "scheduled time|date and time|date/time|time requested|target date|schedule|"
      "proposed schedule|preferred schedule|requested schedule|preferred date and time|"
-     "appointment|preferred date and time|desired date and time"},
+     "appointment|preferred date and time|desired date and time|timings|timing|eta|"
+     "preferred slot|proposed slot|requested slot"},
     {"website_url", K_URL,
      "dia chi website|website|ten mien website|dia chi trang thong tin dien tu|"
      "trang thong tin dien tu|url|website url|dia chi trang web|ten website|trang web|"
      "cong thong tin dien tu|dia chi cong thong tin|web site|site|ten mien trang web|"
      "dia chi web|dia chi trang|ten mien cua website|website address|web address|"
      "site address|site url|address of website|url of website|homepage|portal|"
-     "website/portal|web url"},
+     "website/portal|web url|target url|target site|target website|production url|"
+     "production site|live site|site concerned|website concerned"},
     {"mailbox_action", K_CHOICE,
      "hinh thuc|de nghi|loai yeu cau|loai de nghi|hinh thuc yeu cau|action|request type|"
      "yeu cau|noi dung de nghi cap|loai|hinh thuc de nghi|thao tac|yeu cau thuc hien|"
@@ -130,7 +134,7 @@ const struct slot fields_slots[] = {
      "muc dich tao ten mien|muc dich su dung ten mien|muc dich vao phong may|"
      "muc dich vao phong he thong|ly do vao phong|noi dung cong viec thuc hien|"
      "purpose of use|reason for visit|visit purpose|purpose of access|work to be performed|"
-     "work content|usage|intended use"},
+     "work content|usage|intended use|use|intended purpose|reason for access"},
     {"equipment", K_TEXT,
      "trang thiet bi|trang thiet bi mang theo|thiet bi di kem|may moc thiet bi|"
      "thiet bi|thiet bi mang vao|thiet bi mang vao/ra|thiet bi mang theo|thiet bi mang ra|"
@@ -166,7 +170,8 @@ const struct slot fields_slots[] = {
      "thoi gian lam viec|thoi gian vao phong he thong|thoi gian vao phong may chu|"
      "ngay gio vao phong|ngay gio vao ra|thoi gian vao phong may|thoi gian du kien vao|"
      "thoi gian lam viec tai phong|date and time of visit|visit date and time|"
-     "time of visit|access time|access date and time|visit schedule"},
+     "time of visit|access time|access date and time|visit schedule|visit window|"
+     "access window|visiting time|visiting hours|visit slot"},
     {"visit_date", K_DATE,
      "ngay vao|ngay vao phong|visit date|ngay lam viec|ngay vao phong may|ngay du kien vao|"
      "ngay vao phong he thong|date of visit|visit day|access date|entry date|"
@@ -257,7 +262,8 @@ const struct column fields_columns[] = {
     {"phone", K_PHONE,
      "dien thoai di dong|di dong|dien thoai|sdt|dt|phone|mobile|so dien thoai|"
      "dtdd|so di dong|mobile phone|so dien thoai di dong|dien thoai lien he|so dt|"
-     "dt lien he|dd|tel|telephone|contact number|mobile number|phone number|cell|cell phone"},
+     "dt lien he|dd|tel|telephone|contact number|mobile number|phone number|cell|cell phone|mob|"
+     "mob no|whatsapp|tel/mob"},
     {"organization", K_TEXT,
      "don vi|co quan|organization|organisation|cong ty|co quan/don vi|"
      "don vi cong tac|company|don vi/cong ty|ten cong ty|ten don vi|company name|employer|"

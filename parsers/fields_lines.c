@@ -361,7 +361,9 @@ fields_labelled_line(struct ctx *c, const char *label, const char *value, gboole
 	g_free(tail_value);
 }
 
-/* Whether a line is the form's "Đà Nẵng, ngày 02 tháng 09 năm 2026". */
+/* Whether a line is the form's "Đà Nẵng, ngày 02 tháng 09 năm 2026", or an
+   English letter's whole dateline ("Da Nang, December 7th, 2026", "Da
+   Nang, 7 December 2026"). */
 gboolean
 fields_line_is_place_date(const char *line)
 {
@@ -370,7 +372,12 @@ fields_line_is_place_date(const char *line)
 	gboolean yes;
 
 	if (re == NULL)
-		re = g_regex_new("^\\s*[\\w .]{2,30},\\s*ngay\\s*\\d", 0, 0, NULL);
+		re = g_regex_new(
+		    "^\\s*[\\w .]{2,30},\\s*(?:ngay\\s*\\d|(?:(?:\\d{1,2}(?:st|nd|rd|th)?\\s+"
+		    "(?:of\\s+)?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*|"
+		    "(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\\.?\\s+"
+		    "\\d{1,2}(?:st|nd|rd|th)?),?\\s+\\d{4}\\s*$))",
+		    0, 0, NULL);
 	yes = g_regex_match(re, f, 0, NULL);
 	g_free(f);
 	return yes;

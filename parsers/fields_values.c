@@ -79,8 +79,13 @@ fields_read_id(const char *value)
 	if (id != NULL)
 		return id;
 	if (passport == NULL)
-		passport = g_regex_new("(?<![\\w])([a-z]{1,2}\\s?\\d{6,8})(?![\\w])",
-		                       G_REGEX_CASELESS, 0, NULL);
+		/* "C1234567", "K1234567Z", and the mixed passports of other
+		   countries ("C01X00T47", "19AB12345"): letters and six digits at
+		   least */
+		passport =
+		    g_regex_new("(?<![\\w])([a-z]{1,2}\\s?\\d{6,8}[a-z]?|"
+		                "(?=[a-z\\d]*[a-z])(?=(?:[a-z]*\\d){6})[a-z\\d]{8,10})(?![\\w])",
+		                G_REGEX_CASELESS, 0, NULL);
 	if (g_regex_match(passport, value, 0, &mi)) {
 		char *m = g_match_info_fetch(mi, 1), *up = g_ascii_strup(m, -1);
 		GString *t = g_string_new(NULL);

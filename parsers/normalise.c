@@ -294,8 +294,9 @@ static const struct {
     {DP_VI, "(?<![\\d.])(\\d{1,2})\\s*thang\\W{0,3}(\\d{1,2})\\W{0,3}(?:nam\\W{0,3})?(\\d{4})"},
     {DP_DMY,
      "(?<![\\d.])(\\d{1,2})\\s*[/.\\-]\\s*(\\d{1,2})\\s*[/.\\-]\\s*(\\d{4}|\\d{2})(?![\\d])"},
-    /* "1 Jun 2026", "1st of June, 2026" */
-    {DP_EN_DMY, "(?<!\\d)(\\d{1,2})" NORM_ORDINAL "\\s+(?:of\\s+)?" NORM_MONTHS ",?\\s+(\\d{4})"},
+    /* "1 Jun 2026", "1st of June, 2026", "5-Dec-2026" */
+    {DP_EN_DMY, "(?<!\\d)(\\d{1,2})" NORM_ORDINAL "(?:\\s+(?:of\\s+)?|\\s*[-/]\\s*)" NORM_MONTHS
+                "(?:,?\\s+|\\s*[-/]\\s*)(\\d{4})"},
     /* "June 1, 2026", "Jun 1st 2026" */
     {DP_EN_MDY, NORM_MONTHS "\\s+(\\d{1,2})" NORM_ORDINAL ",?\\s+(\\d{4})"},
     {DP_VI_NOYEAR, "ngay\\W{0,3}(\\d{1,2})\\W{0,3}thang\\W{0,3}(\\d{1,2})(?!\\d)"},

@@ -145,14 +145,16 @@ unit_in(const struct sent *s, gsize b, gsize e)
 	char *comma = strrchr(f, ',');
 	if (comma != NULL && prose_is_unit(comma + 1 + (comma[1] == ' ')))
 		at = (gsize)(comma + 1 + (comma[1] == ' ') - f);
-	for (g_regex_match(prose_res[P_OF_UNIT], f + at, 0, &mi); g_match_info_matches(mi);
+	/* the last such unit: "the vendor of the software used by X" is X */
+	gsize base = at;
+	for (g_regex_match(prose_res[P_OF_UNIT], f + base, 0, &mi); g_match_info_matches(mi);
 	     g_match_info_next(mi, NULL)) {
 		int mb, me;
 		g_match_info_fetch_pos(mi, 0, &mb, &me);
 		/* "As the contractor of X, we …": X up to the clause's end */
-		char *cand = g_strndup(f + at + me, strcspn(f + at + me, ",;:("));
+		char *cand = g_strndup(f + base + me, strcspn(f + base + me, ",;:("));
 		if (prose_is_unit(cand))
-			at += (gsize)me;
+			at = base + (gsize)me;
 		g_free(cand);
 	}
 	g_match_info_free(mi);
@@ -254,6 +256,22 @@ unit_after_of(const struct sent *s, enum pat p)
 			stop = unit_form_end(s->f, (gsize)e, (gsize)e + (gsize)qb);
 		}
 		g_match_info_free(end);
+		/* "of the software used by X": X, the last unit named in it */
+		GMatchInfo *in = NULL;
+		char *inner = g_strndup(s->f + e, stop - (gsize)e);
+		gsize at = (gsize)e;
+		for (g_regex_match(prose_res[P_OF_UNIT], inner, 0, &in); g_match_info_matches(in);
+		     g_match_info_next(in, NULL)) {
+			int ib, ie;
+			g_match_info_fetch_pos(in, 0, &ib, &ie);
+			if (prose_is_unit(inner + ie))
+				at = (gsize)e + (gsize)ie;
+		}
+		g_match_info_free(in);
+		g_free(inner);
+		if (strncmp(s->f + at, "the ", 4) == 0)
+			at += 4;
+		e = (int)at;
 		char *f = g_strndup(s->f + e, stop - (gsize)e);
 		if (prose_is_unit(f))
 			u = prose_o_of_f(s, (gsize)e, stop);
@@ -445,22 +463,52 @@ table_row(const char *line)
 	return pipes >= 2 || tabs >= 2;
 }
 
-/* The unit a signature's line names: the whole line, or after its last
-   comma the unit of a "Position, Company" line ("Technical Lead, Mekong
-   Digital JSC").  f is the line folded, shorter than the line where letters
-   carried marks: the line is cut at its own last comma. */
+/* The original text of a line from the folded offset fb to fe, squeezed. */
+static char *
+line_part(const char *line, const char *f, gsize fb, gsize fe)
+{
+	const char *b = g_utf8_offset_to_pointer(line, g_utf8_pointer_to_offset(f, f + fb));
+	const char *e = g_utf8_offset_to_pointer(line, g_utf8_pointer_to_offset(f, f + fe));
+	char *raw = g_strndup(b, (gsize)(e - b));
+	char *v = norm_text(raw);
+
+	g_free(raw);
+	return v;
+}
+
+/* The unit a signature's line names: the whole line; the part after the
+   position of a "Position, Company" line ("Technical Lead, Mekong Digital
+   JSC", "Field Engineer, NTT Vietnam Co., Ltd."); the cell that names one
+   in a line of cells ("Project Leader | LG CNS Vietnam", "Bright Pixel Pty
+   Ltd | 22 Queen St, Melbourne"). */
 static char *
 signature_unit(const char *line, const char *f)
 {
-	const char *comma = strrchr(f, ','), *own = strrchr(line, ',');
-
-	if (comma != NULL && own != NULL) {
+	if (strchr(f, '|') != NULL) {
+		gsize at = 0, len = strlen(f);
+		while (at < len) {
+			gsize end = at + strcspn(f + at, "|");
+			char *cell = g_strstrip(g_strndup(f + at, end - at));
+			gboolean unit = prose_is_unit(cell);
+			g_free(cell);
+			if (unit) {
+				while (f[at] == ' ')
+					at++;
+				while (end > at && f[end - 1] == ' ')
+					end--;
+				return line_part(line, f, at, end);
+			}
+			at = end + 1;
+		}
+		return NULL;
+	}
+	for (const char *comma = strchr(f, ','); comma != NULL; comma = strchr(comma + 1, ',')) {
 		char *before = g_strndup(f, (gsize)(comma - f));
 		const char *after = comma + 1 + (comma[1] == ' ');
 		gboolean position = !prose_is_unit(before) && prose_is_unit(after);
 		g_free(before);
 		if (position)
-			return norm_text(own + 1 + (own[1] == ' '));
+			return line_part(line, f, (gsize)(after - f), strlen(f));
 	}
 	return prose_is_unit(f) ? norm_text(line) : NULL;
 }

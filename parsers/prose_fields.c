@@ -31,18 +31,19 @@ static const struct {
     {"change", "cap lai mat khau|doi mat khau|dat lai mat khau|reset mat khau|khoi phuc mat khau|"
                "doi ten|thay doi|reset|change|rename"},
     {"cancel", "huy|huy bo|xoa|thu hoi|khoa|dong|ngung|cancel|delete|remove|close|deactivate|"
-               "disable"},
+               "disable|cancellation|deactivation|removal|closure|deletion"},
     {"create", "tao|tao moi|cap|cap moi|mo|dang ky|them|create|open|set up|new|add"},
 };
 
 /* An identity number as read after its word: a card's digits, or a
-   passport's letter and digits ("m12345678" gives "M12345678"). */
+   passport's letters and digits ("m12345678" gives "M12345678", "19ab12345"
+   "19AB12345"). */
 static char *
 id_of(const char *raw)
 {
 	char *id = norm_id_no(raw);
 
-	if (id == NULL && g_ascii_isalpha(raw[0]))
+	if (id == NULL && strpbrk(raw, "abcdefghijklmnopqrstuvwxyz") != NULL)
 		id = g_ascii_strup(raw, -1);
 	return id;
 }

@@ -24,7 +24,11 @@ static const char *const when_keys[] = {
 };
 
 /* Words around a unit that make it the one asking: before it, after it. */
-static const char *const asker_before[] = {"behalf of ", "we are from ", "thay mat ", "dai dien "};
+static const char *const asker_before[] = {
+    "behalf of ",     "we are from ", "thay mat ",  "dai dien ",       "website of ",
+    "portal of ",     "site of ",     "host for ",  "hosted for ",     "contractor for ",
+    "contractor of ", "vendor for ",  "vendor of ", "customer, ",      "client, ",
+    "maintain for ",  "built for ",   "run for ",   "consultant for ", "used by "};
 static const char *const asker_after[] = {" de nghi", " kinh de nghi", " tran trong de nghi",
                                           " xin ",    " dang ky",      " co nhu cau",
                                           " can ",    " muon ",        " nho ",
@@ -58,15 +62,24 @@ unit_asks(const char *text, const char *unit)
 	return yes;
 }
 
-/* Whether unit stands on a line of its own under the writer's name: the
-   signature says whom the writer asks for. */
+/* Whether unit stands on a line of its own under the writer's name, or
+   after the position on it ("Field Engineer, NTT Vietnam Co., Ltd.",
+   "Project Leader | LG CNS Vietnam"): the signature says whom the writer
+   asks for. */
 static gboolean
 unit_signs(const char *text, const char *unit)
 {
-	char *line = g_strdup_printf("\n%s\n", unit);
-	gboolean yes = strstr(text, line) != NULL;
+	gsize n = strlen(unit);
+	gboolean yes = FALSE;
 
-	g_free(line);
+	for (const char *at = strstr(text, unit); at != NULL && !yes; at = strstr(at + 1, unit)) {
+		gsize off = (gsize)(at - text);
+		gboolean starts = off > 0 && (text[off - 1] == '\n' ||
+		                              (off > 1 && text[off - 1] == ' ' &&
+		                               (text[off - 2] == ',' || text[off - 2] == '|')));
+		const char *after = at + n;
+		yes = starts && (*after == '\n' || *after == '\0' || strncmp(after, " |", 2) == 0);
+	}
 	return yes;
 }
 

@@ -34,7 +34,10 @@ static const char *const patterns[P_COUNT] = {
         "need|kindly|request)|please|we|i|xin|de nghi|kinh de nghi|would|regarding|"
         "concerning|about|to (?:request|ask|update|create|register))\\b)",
     [P_OF_UNIT] = "(?<=\\s)(?:cua|thuoc|belongs to|belonging to|tru so|for|(?:contractor|vendor|"
-                  "developer|partner|consultant|supplier) (?:of|for))\\s+",
+                  "developer|partner|consultant|supplier) (?:of|for)|(?:website|web "
+                  "site|portal|site|homepage|"
+                  "server|servers|rack|software|system) (?:of|we host for|we run for|we built for|"
+                  "we maintain for|hosted for|built for)|(?:used|owned|operated|managed) by)\\s+",
     /* "… of the Department …", not a place ("2nd floor of the Administrative Center") */
     [P_OF_THE] = "(?<=\\s)(?<!floor\\s)(?<!room\\s)(?<!building\\s)(?<!level\\s)"
                  "(?<!block\\s)(?<!hall\\s)(?<!wing\\s)of\\s+(?=the\\s)",
@@ -55,8 +58,10 @@ static const char *const patterns[P_COUNT] = {
     [P_HOST] = "(?<![@\\w.-])((?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\\.){1,6}[a-z]{2,6})"
                "(?![\\w@-])",
     [P_URL] = "https?://[^\\s<>\"'()]{3,300}",
-    [P_ID] = "\\b(?:cccd|cmnd|can cuoc(?: cong dan)?|so dinh danh|dinh danh|id card|id|"
-             "passport|ho chieu)(?:\\s*(?:no\\.?|number|so))?\\s*[:.#]?\\s*([a-z]?\\d{6,13})\\b",
+    [P_ID] =
+        "\\b(?:cccd|cmnd|can cuoc(?: cong dan)?|so dinh danh|dinh danh|id card|id|"
+        "passport|ho chieu)(?:\\s*(?:no\\.?|number|so))?\\s*[:.#]?\\s*([a-z]{0,2}\\d{6,13}[a-z]?|"
+        "(?=[a-z\\d]*[a-z])(?=(?:[a-z]*\\d){6})[a-z\\d]{8,10})\\b",
     [P_PHONE_RUN] = "(?<![\\d/])(?:\\+?84|0)[ .-]?\\d{2,3}[ .-]?\\d{3}[ .-]?\\d{3,4}(?![\\d/])",
     [P_LONG_NUMBER] = "(?<![\\d/])\\d{9,13}(?![\\d/])",
     [P_REASON] = "\\s(?:(?<!to\\s)(?<!we\\s)(?<!\\bi\\s)(?<!you\\s)(?<!not\\s)(?<!can\\s)do|"

@@ -19,7 +19,10 @@ static const struct type_row builtin_types[] = {
      "co so du lieu website|update website|website update|source code|cap nhat du lieu website|"
      "nang cap website|cap nhat website|cap nhat trang web|update the website|"
      "update our website|website source|source code update|cap nhat giao dien|"
-     "cap nhat phien ban|deploy|deployment|trien khai phien ban",
+     "cap nhat phien ban|deploy|deployment|trien khai phien ban|code update|"
+     "update the database|database of the website|website database|code push|"
+     "push a code update|update of the website|update of source code|"
+     "update of the source code|release",
      "website_url:3", "website_url",
      "requesting_unit|contact_name|contact_phone|website_url|description",
      "Cập nhật mã nguồn website", finish_plain, TRUE, "Website source update", 3, "description"},
@@ -53,7 +56,9 @@ static const struct type_row builtin_types[] = {
     {"tech_support", 5, "pkt-iid",
      "ho tro ky thuat|technical support|tech support|it support|su co|dang ky ho tro|"
      "yeu cau ho tro|khac phuc|mat ket noi|mat mang|bi loi|khong truy cap|not working|"
-     "ho tro kiem tra",
+     "ho tro kiem tra|technical assistance|support request|support needed|"
+     "is down|not reachable|does not respond|assist us|keeps rebooting|help with|assist|"
+     "assistance|reinstall|re-install",
      "category:3|location:1|priority:1", "category|location|priority|emergency",
      "requesting_unit|contact_name|contact_phone|location|description",
      "Hỗ trợ kỹ thuật trong tòa nhà", finish_plain, TRUE, "Technical support in the buildings", 2,
@@ -291,9 +296,10 @@ finish_mailbox(struct decision *d, JsonObject *raw, const struct message *m)
 		const char *words, *action;
 	} subject_actions[] = {
 	    {"cap lai mat khau|doi mat khau|reset|thay doi|doi ten|cap nhat thong tin|change|"
-	     "rename|password",
+	     "rename|password|username|user name|display name",
 	     "change"},
-	    {"huy bo|huy hop thu|huy hom thu|xoa|thu hoi|cancel|delete|deactivate|terminate",
+	    {"huy bo|huy hop thu|huy hom thu|xoa|thu hoi|cancel|delete|deactivate|terminate|"
+	     "cancellation|deactivation|removal|closure|deletion",
 	     "cancel"},
 	    {"cap moi|tao moi|tao hop thu|tao hom thu|cap hom thu|cap hop thu|mo moi|dang ky "
 	     "moi|create|new",

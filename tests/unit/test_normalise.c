@@ -94,6 +94,8 @@ static const struct row dates[] = {
     {"english month first, long", "June 1, 2026", "2026-06-01"},
     {"ordinal", "1st June 2026", "2026-06-01"},
     {"ordinal of", "Monday, 1st of June, 2026", "2026-06-01"},
+    {"english hyphens", "5-Dec-2026", "2026-12-05"},
+    {"english slashes", "05/Dec/2026 14:00", "2026-12-05"},
     {"english without a year", "1 December", "2026-12-01"},
     {"english month first without a year", "Dec 1st", "2026-12-01"},
     {"máy is no May", "máy 2 hỏng", NULL},
