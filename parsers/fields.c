@@ -205,11 +205,11 @@ line_starts_quote(const char *folded)
 {
 	static GRegex *re;
 	if (re == NULL)
-		re =
-		    g_regex_new("^(on\\s.{4,200}\\swrote:?\\s*$|vao\\s.{4,200}\\sda\\s+viet:?\\s*$|"
-		                "-{2,}\\s*original message\\s*-{2,}|-{2,}\\s*thu goc\\s*-{2,}|"
-		                "-{2,}\\s*tin nhan goc\\s*-{2,}|le\\s.{4,200}\\sa\\s+ecrit)",
-		                0, 0, NULL);
+		re = g_regex_new(
+		    "^(on\\s.{4,200}\\swrote:?\\s*$|vao\\s.{4,200}\\s(?:da\\s+)?viet:?\\s*$|"
+		    "-{2,}\\s*original message\\s*-{2,}|-{2,}\\s*thu goc\\s*-{2,}|"
+		    "-{2,}\\s*tin nhan goc\\s*-{2,}|le\\s.{4,200}\\sa\\s+ecrit)",
+		    0, 0, NULL);
 	return g_regex_match(re, folded, 0, NULL);
 }
 

@@ -255,7 +255,15 @@ unit_after_of(const struct sent *s, enum pat p)
 		}
 		g_match_info_free(end);
 		char *f = g_strndup(s->f + e, stop - (gsize)e);
-		if (prose_is_unit(f))
+		/* "công văn 3344/UBND-KT của UBND TP": the unit that wrote a cited
+		   letter approved the request, it does not make it */
+		gsize pre = (gsize)b < 48 ? (gsize)b : 48;
+		char *before = g_strndup(s->f + b - pre, pre);
+		gboolean cited = prose_has(P_LETTER, before) ||
+		                 strstr(before, "cong van") != NULL ||
+		                 strstr(before, "van ban") != NULL;
+		g_free(before);
+		if (!cited && prose_is_unit(f))
 			u = prose_o_of_f(s, (gsize)e, stop);
 		g_free(f);
 	}

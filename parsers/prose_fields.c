@@ -399,7 +399,7 @@ prose_read_when(struct prose *x, const struct sent *s)
 	struct norm_date d = {0, 0, 0};
 	struct norm_time from, to;
 
-	if (x->when_done || prose_has(P_LETTER, s->f))
+	if (x->when_done || prose_has(P_LETTER, s->f) || prose_has(P_LETTER_DATE, s->f))
 		return;
 	char *f = g_strdup(s->f);
 	/* "Theo kết luận cuộc họp ngày 01/12, Sở … đăng ký … ngày 22/12": the

@@ -111,7 +111,8 @@ static const char *const patterns[P_COUNT] = {
     [P_UNIT_END] =
         "\\s(?:khong (?:gui|vao|truy|ket|in|hoat|nhan|duoc|the|co)|bi (?:loi|mat|hong|"
         "treo|chap)|da (?:bi|khong|duoc|gui|co)|dang bi|dang co|dang gap|dang su dung|hien dang|"
-        "hien bi|de nghi|"
+        "hien bi|de nghi|thuong xuyen|vua (?:tiep|moi|duoc|co|chuyen|bo sung|tuyen)|"
+        "thuoc (?:so|ubnd|uy ban|bo|thanh pho|tinh|quan|huyen)|dong y|chap thuan|"
         "kinh de nghi|xin (?:cap|dang|gui|de|phep)|can (?:ho tro|duoc)|nho (?:trung "
         "tam|anh|chi)|tu (?:ngay|sang|chieu|hom)|vao (?:ngay|luc|phong)|tai (?:tang|"
         "phong|toa|so)|trong (?:ngay|thang|tuan)|ngay \\d|luc \\d|for|from|on|is|has|"
@@ -128,6 +129,10 @@ static const char *const patterns[P_COUNT] = {
         "meeting|deadline|due (?:on|by)|previously|earlier|last (?:time|week|month)|"
         "visited|reviewed|approved|was held|were held|version|phien ban|thank you for|"
         "thanks for|during our|our (?:last |previous )?visit on)\\b",
+    /* "Đà Nẵng, ngày 08 tháng 12 năm 2026" over a letter: the day it was
+       written, not the day it asks for */
+    [P_LETTER_DATE] = "^[a-z][a-z ]{1,30},?\\s*ngay\\s+\\d{1,2}\\s+thang\\s+\\d{1,2}\\s+"
+                      "nam\\s+\\d{4}\\s*\\.?$",
 };
 
 GRegex *prose_res[P_COUNT];
