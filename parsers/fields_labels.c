@@ -253,7 +253,11 @@ const struct column fields_columns[] = {
      "email account|account name|ten dang nhap|username|user name|e mail|requested address|"
      "requested e-mail|requested email|requested mailbox|proposed address|proposed e-mail|"
      "new address|new e-mail|desired address|e-mail requested|email requested|"
-     "mailbox address|dia chi hop thu moi|hop thu moi|email moi|dia chi thu|dia chi thu moi"},
+     "mailbox address|dia chi hop thu moi|hop thu moi|email moi|dia chi thu|dia chi thu moi|"
+     "tai khoan can xu ly|hop thu can xu ly|tai khoan can doi|hop thu can doi|"
+     "tai khoan can thay doi|hop thu can thay doi|tai khoan can huy|hop thu can huy|"
+     "tai khoan can cap lai mat khau|hop thu can cap lai mat khau|tai khoan can reset|"
+     "hop thu can reset|dia chi hop thu can huy|dia chi hop thu can doi"},
     {"phone", K_PHONE,
      "dien thoai di dong|di dong|dien thoai|sdt|dt|phone|mobile|so dien thoai|"
      "dtdd|so di dong|mobile phone|so dien thoai di dong|dien thoai lien he|so dt|"
