@@ -30,7 +30,8 @@ static const struct {
 } actions[] = {
     {"change", "cap lai mat khau|doi mat khau|dat lai mat khau|reset mat khau|khoi phuc mat khau|"
                "doi ten|thay doi|reset|change|rename"},
-    {"cancel", "huy|huy bo|xoa|thu hoi|khoa|dong|ngung|cancel|delete|remove|close|deactivate|"
+    {"cancel", "huy|huy bo|xoa|thu hoi|khoa|dong hop thu|dong tai "
+               "khoan|ngung|cancel|delete|remove|close|deactivate|"
                "disable"},
     {"create", "tao|tao moi|cap|cap moi|mo|dang ky|them|create|open|set up|new|add"},
 };
