@@ -19,6 +19,8 @@ static const char unit_heads[] =
     "bo chi huy|hdnd|hoi dong|thanh uy|quan uy|huyen uy|dang uy|lien doan|tap doan|"
     "chi nhanh|khu|department|office|committee|centre|center|company|university|hospital|"
     "board|agency|authority|bank|vnpt|viettel|fpt|cmc|mobifone";
+/* Folded heads that alone name no unit ("Văn phòng Sở", "Phòng Ban"). */
+static const char bare_heads[] = "so|ban|phong|don vi|co quan|trung tam|uy ban|ubnd|cong ty|cuc";
 static const char unit_tails[] =
     "committee|centre|center|department|agency|company|university|hospital|board|office|"
     "authority|bank|corporation|jsc|ltd|co|corp|inc|llc|plc|pte|limited|gmbh|institute|school|"
@@ -83,6 +85,14 @@ prose_is_unit(const char *f)
 		return prose_is_unit(f + 8);
 	/* "our unit", "this office": the writer's own, not a name */
 	if (words == 2 && starts_with_word(f, "our|my|your|their|this|that|a|an"))
+		return FALSE;
+	/* "Văn phòng Sở gửi bổ sung …": a head before a bare head names no
+	   unit, it points at one the reader knows */
+	const char *space = strchr(f, ' ');
+	if (space != NULL && starts_with_word(f, unit_heads) &&
+	    text_list_has(bare_heads, space + 1))
+		return FALSE;
+	if (strncmp(f, "van phong ", 10) == 0 && text_list_has(bare_heads, f + 10))
 		return FALSE;
 	return starts_with_word(f, unit_heads) || ends_with_word(f, unit_tails);
 }
