@@ -66,7 +66,7 @@ const struct slot fields_slots[] = {
      "noi dung cap nhat|noi dung can cap nhat|hang muc cap nhat|phan cap nhat|"
      "what to update|update content|update scope"},
     {"description", K_TEXT,
-     "noi dung can thuc hien|cong viec can thuc hien|"
+     "noi dung can thuc hien|cong viec can thuc hien|yeu cau cap nhat|noi dung yeu cau cap nhat|"
      "yeu cau cong viec|"
      "noi dung|noi dung yeu cau|mo ta|ly do|mo ta yeu cau|mo ta su co|noi dung ho tro|"
      "noi dung de nghi|noi dung can ho tro|yeu cau cu the|chi tiet|chi tiet yeu cau|"

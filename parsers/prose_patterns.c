@@ -81,12 +81,14 @@ static const char *const patterns[P_COUNT] = {
     /* "phòng bị hỏng mạng là phòng 1204, tầng 12": the place, in a
        sentence about a problem */
     [P_LOCATION_IS] = "\\bla\\s+(?=(?:tang|phong|toa nha|toa|khu|building|floor|room)\\s+\\w)",
-    [P_LOCATION_END] = "\\s(?:de|va|nhung|lien he|from|to|and|since|tu (?:ngay|sang|chieu|hom)|"
-                       "khong|bi|da (?:bi|khong|duoc)|dang|hien|"
-                       "can|nho|is|has|have|are|were|had|keeps|cannot|can't|se)\\s|,\\s*(?:so dien "
-                       "thoai|dien thoai|sdt|lien he|contact|phone)\\b",
+    [P_LOCATION_END] =
+        "\\s(?:de|va|nhung|lien he|from|to|and|since|tu (?:ngay|sang|chieu|hom)|"
+        "khong|bi|da (?:bi|khong|duoc)|dang|hien|mat (?:het|mang|ket noi|internet|wifi|song)|"
+        "can|nho|is|has|have|are|were|had|keeps|cannot|can't|se)\\s|,\\s*(?:so dien "
+        "thoai|dien thoai|sdt|lien he|contact|phone)\\b",
     [P_PROBLEM] = "\\b(?:ho tro ky thuat|su co|bi loi|loi|bi hong|hu hong|mat ket noi|"
-                  "mat mang|khong truy cap|khong vao duoc|khong ket noi|khong hoat dong|"
+                  "mat mang|mat internet|mat wifi|mat song|mat het|rot mang|khong truy cap|khong "
+                  "vao duoc|khong ket noi|khong hoat dong|"
                   "khong in duoc|khong gui duoc|khong nhan duoc|khong mo duoc|khong dang nhap duoc|"
                   "khong su dung duoc|cham|technical support|"
                   "tech support|it support|not working|cannot|can't|down|error|failure|"
