@@ -161,7 +161,7 @@ const struct slot fields_slots[] = {
      "do khan|muc do uu tien|muc do khan|priority|muc do|do uu tien|muc do khan cap|urgency|"
      "tinh chat|muc khan|urgency level|priority level|importance"},
     {"_visit", K_VISIT,
-     "khung gio|khung thoi gian|khung gio vao|khung gio lam viec|gio vao ra|gio vao/ra|"
+     "khung gio|khung thoi gian|gio|khung gio vao|khung gio lam viec|gio vao ra|gio vao/ra|"
      "time slot|time window|"
      "thoi gian vao phong|thoi gian vao ra|thoi gian vao/ra|ngay gio vao|visit time|"
      "thoi gian lam viec|thoi gian vao phong he thong|thoi gian vao phong may chu|"
