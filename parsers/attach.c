@@ -538,6 +538,22 @@ note_may_give(const struct source_text *st, const char *key)
 	return TRUE;
 }
 
+/* The keys of the request's day and hours: one answer gives them together. */
+static const char *const when_group[] = {
+    "visit_date", "time_from", "time_to",  "desired_time", "_when_date",
+    "_when_from", "_when_to",  "_when_dt", "_visit",
+};
+
+/* Whether key is one of the day and hours. */
+static gboolean
+when_key(const char *key)
+{
+	for (gsize i = 0; i < G_N_ELEMENTS(when_group); i++)
+		if (strcmp(key, when_group[i]) == 0)
+			return TRUE;
+	return FALSE;
+}
+
 /* Fill the gaps from a forwarder's note (never its contact) or from a
    reply's quoted history: never a conflict; its list of people only when no
    other text has one. */
@@ -545,10 +561,16 @@ static void
 merge_note(struct reading *rd, const struct source_text *st, gboolean no_people)
 {
 	GList *members = json_object_get_members(st->fx->fields);
+	/* "đổi lịch sang ngày 22/12, 14h00–16h00" above the quoted request
+	   replaces its old day and hours, none of which may come back */
+	gboolean timed = FALSE;
 
+	for (gsize i = 0; i < G_N_ELEMENTS(when_group); i++)
+		timed = timed || json_object_has_member(rd->fx->fields, when_group[i]);
 	for (GList *l = members; l != NULL; l = l->next) {
 		const char *key = l->data;
 		if (!note_may_give(st, key) || json_object_has_member(rd->fx->fields, key) ||
+		    (st->history && timed && when_key(key)) ||
 		    (strcmp(key, "_people") == 0 && !no_people))
 			continue;
 		json_object_set_member(rd->fx->fields, key,

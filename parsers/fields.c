@@ -124,7 +124,8 @@ skip_leaders(const char *v)
  * Split "Label: value".  The colon must follow a label of letters (not a
  * time "8:30" or "https:"), at most 80 characters.  Without a colon, a run
  * of leader dots ends the label ("Đơn vị…………Sở X"); leaders of other
- * characters ("Họ tên ------ A", "SĐT ~~~~ 0905…", "Email · · · a@b") only
+ * characters ("Họ tên ------ A", "SĐT ~~~~ 0905…", "Người đăng ký ___ A",
+ * "Email · · · a@b") only
  * after a known label, as they also underline headings.  Returns FALSE when
  * the line has no label.
  */
@@ -182,9 +183,10 @@ split_label(const char *line, char **label, char **value)
 	g_match_info_free(mi);
 	static GRegex *other;
 	if (other == NULL)
-		other = g_regex_new("^(\\S.{1,79}?)\\s*(?:(?:[-~·=*─—–]\\s?){3,}|(?:…\\s+){2,}…?|"
-		                    "(?:\\.\\s?){4,})\\s*(.*)$",
-		                    0, 0, NULL);
+		other =
+		    g_regex_new("^(\\S.{1,79}?)\\s*(?:(?:[-~·=*─—–]\\s?){3,}|_{3,}|(?:…\\s+){2,}…?|"
+		                "(?:\\.\\s?){4,})\\s*(.*)$",
+		                0, 0, NULL);
 	if (g_regex_match(other, line, 0, &mi)) {
 		char *l = g_match_info_fetch(mi, 1);
 		if (label_known(l)) {
@@ -205,11 +207,11 @@ line_starts_quote(const char *folded)
 {
 	static GRegex *re;
 	if (re == NULL)
-		re =
-		    g_regex_new("^(on\\s.{4,200}\\swrote:?\\s*$|vao\\s.{4,200}\\sda\\s+viet:?\\s*$|"
-		                "-{2,}\\s*original message\\s*-{2,}|-{2,}\\s*thu goc\\s*-{2,}|"
-		                "-{2,}\\s*tin nhan goc\\s*-{2,}|le\\s.{4,200}\\sa\\s+ecrit)",
-		                0, 0, NULL);
+		re = g_regex_new(
+		    "^(on\\s.{4,200}\\swrote:?\\s*$|vao\\s.{4,200}\\s(?:da\\s+)?viet:?\\s*$|"
+		    "-{2,}\\s*original message\\s*-{2,}|-{2,}\\s*thu goc\\s*-{2,}|"
+		    "-{2,}\\s*tin nhan goc\\s*-{2,}|le\\s.{4,200}\\sa\\s+ecrit)",
+		    0, 0, NULL);
 	return g_regex_match(re, folded, 0, NULL);
 }
 

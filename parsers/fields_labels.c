@@ -23,7 +23,8 @@ const struct slot fields_slots[] = {
      "co quan chu quan|ten to chuc|to chuc|khach hang|ten khach hang|requesting unit|unit|"
      "organization|organisation|agency|office|company|ten co quan/don vi|ten doanh nghiep|"
      "co quan yeu cau|don vi/co quan|ten don vi/co quan|ten don vi/to chuc|don vi gui|"
-     "don vi de xuat|co quan de nghi|co quan dang ky|ten cong ty|"
+     "don vi de xuat|co quan de nghi|co quan dang ky|ten cong ty|co quan/don vi de nghi|"
+     "co quan/don vi yeu cau|co quan/don vi dang ky|"
      "so/ban/nganh|name of organization|organization name|organisation name|unit name|"
      "name of unit|agency name|company name|name of company|requesting organization|"
      "requesting organisation|requesting agency|requesting department|customer|"
@@ -67,7 +68,7 @@ const struct slot fields_slots[] = {
      "noi dung cap nhat|noi dung can cap nhat|hang muc cap nhat|phan cap nhat|"
      "what to update|update content|update scope"},
     {"description", K_TEXT,
-     "noi dung can thuc hien|cong viec can thuc hien|"
+     "noi dung can thuc hien|cong viec can thuc hien|yeu cau cap nhat|noi dung yeu cau cap nhat|"
      "yeu cau cong viec|"
      "noi dung|noi dung yeu cau|mo ta|ly do|mo ta yeu cau|mo ta su co|noi dung ho tro|"
      "noi dung de nghi|noi dung can ho tro|yeu cau cu the|chi tiet|chi tiet yeu cau|"
@@ -164,7 +165,7 @@ const struct slot fields_slots[] = {
      "do khan|muc do uu tien|muc do khan|priority|muc do|do uu tien|muc do khan cap|urgency|"
      "tinh chat|muc khan|urgency level|priority level|importance"},
     {"_visit", K_VISIT,
-     "khung gio|khung thoi gian|khung gio vao|khung gio lam viec|gio vao ra|gio vao/ra|"
+     "khung gio|khung thoi gian|gio|khung gio vao|khung gio lam viec|gio vao ra|gio vao/ra|"
      "time slot|time window|"
      "thoi gian vao phong|thoi gian vao ra|thoi gian vao/ra|ngay gio vao|visit time|"
      "thoi gian lam viec|thoi gian vao phong he thong|thoi gian vao phong may chu|"
@@ -258,7 +259,11 @@ const struct column fields_columns[] = {
      "email account|account name|ten dang nhap|username|user name|e mail|requested address|"
      "requested e-mail|requested email|requested mailbox|proposed address|proposed e-mail|"
      "new address|new e-mail|desired address|e-mail requested|email requested|"
-     "mailbox address|dia chi hop thu moi|hop thu moi|email moi|dia chi thu|dia chi thu moi"},
+     "mailbox address|dia chi hop thu moi|hop thu moi|email moi|dia chi thu|dia chi thu moi|"
+     "tai khoan can xu ly|hop thu can xu ly|tai khoan can doi|hop thu can doi|"
+     "tai khoan can thay doi|hop thu can thay doi|tai khoan can huy|hop thu can huy|"
+     "tai khoan can cap lai mat khau|hop thu can cap lai mat khau|tai khoan can reset|"
+     "hop thu can reset|dia chi hop thu can huy|dia chi hop thu can doi"},
     {"phone", K_PHONE,
      "dien thoai di dong|di dong|dien thoai|sdt|dt|phone|mobile|so dien thoai|"
      "dtdd|so di dong|mobile phone|so dien thoai di dong|dien thoai lien he|so dt|"

@@ -287,6 +287,54 @@ fields_ticked_text(const char *value, gboolean *boxes)
 	return g_string_free(out, out->len == 0);
 }
 
+/* Keys of a place or an aim, which end at a word of speech, not with it. */
+static const char place_keys[] = "location|purpose";
+
+/* Folded words of speech that close a spoken answer ("… tầng 1 nhé anh",
+   "… phòng họp số 2 ạ"), longest first. */
+static const char *const particles[] = {
+    " nhe anh", " nha anh", " nhe chi", " nha chi", " nhe em", " giup em", " nhe", " nha",
+};
+
+/* Drop the words of speech at the end of text, in place. */
+static void
+drop_particles(char *text)
+{
+	gboolean again = TRUE;
+
+	while (again) {
+		char *f = text_fold(text);
+		gsize n = strlen(f);
+		again = FALSE;
+		while (n > 0 && strchr(".!", f[n - 1]) != NULL)
+			f[--n] = '\0';
+		for (gsize i = 0; i < G_N_ELEMENTS(particles) && !again; i++) {
+			gsize k = strlen(particles[i]);
+			if (n > k + 8 && strcmp(f + n - k, particles[i]) == 0) {
+				/* the same number of words off the original */
+				int words = 0;
+				for (const char *p = particles[i]; *p != '\0'; p++)
+					words += *p == ' ';
+				char *end = text + strlen(text);
+				while (words > 0 && end > text) {
+					end--;
+					if (*end == ' ')
+						words--;
+				}
+				*end = '\0';
+				g_strchomp(text);
+				again = TRUE;
+			}
+		}
+		g_free(f);
+		/* "ạ", never "A" ("Tầng 3, khối A") */
+		if (g_str_has_suffix(text, " ạ") || g_str_has_suffix(text, " ạ.")) {
+			*strrchr(text, ' ') = '\0';
+			again = TRUE;
+		}
+	}
+}
+
 /* Set a free-text field: check boxes give the ticked fields_options, never the
    boxes; a name gives the name, and the number or address beside it go to
    their own fields. */
@@ -316,7 +364,10 @@ apply_text(struct ctx *c, int si, const char *value)
 		fields_put(o, s->key, name_head(value));
 		return;
 	}
-	if (fields_put(o, s->key, norm_text(value)))
+	char *text = norm_text(value);
+	if (text != NULL && text_list_has(place_keys, s->key))
+		drop_particles(text);
+	if (fields_put(o, s->key, text))
 		c->last_key = s->key, c->continued = 0;
 }
 

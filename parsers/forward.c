@@ -36,7 +36,7 @@ static const struct mark_row {
 
 /* Lines that open a reply's quoted history: the search for a forward ends. */
 static const char *const history_patterns[] = {
-    "^(?:on|vao|le|am)\\s.{4,300}\\s(?:wrote|da viet|a ecrit|schrieb)\\s*:?$",
+    "^(?:on|vao|le|am)\\s.{4,300}\\s(?:wrote|(?:da )?viet|a ecrit|schrieb)\\s*:?$",
     "^.{2,300}\\s(?:wrote|da viet)\\s*:$",
 };
 

@@ -19,6 +19,8 @@ static const char unit_heads[] =
     "bo chi huy|hdnd|hoi dong|thanh uy|quan uy|huyen uy|dang uy|lien doan|tap doan|"
     "chi nhanh|khu|department|office|committee|centre|center|company|university|hospital|"
     "board|agency|authority|bank|vnpt|viettel|fpt|cmc|mobifone";
+/* Folded heads that alone name no unit ("Văn phòng Sở", "Phòng Ban"). */
+static const char bare_heads[] = "so|ban|phong|don vi|co quan|trung tam|uy ban|ubnd|cong ty|cuc";
 static const char unit_tails[] =
     "committee|centre|center|department|agency|company|university|hospital|board|office|"
     "authority|bank|corporation|jsc|ltd|co|corp|inc|llc|plc|pte|limited|gmbh|institute|school|"
@@ -83,6 +85,14 @@ prose_is_unit(const char *f)
 		return prose_is_unit(f + 8);
 	/* "our unit", "this office": the writer's own, not a name */
 	if (words == 2 && starts_with_word(f, "our|my|your|their|this|that|a|an"))
+		return FALSE;
+	/* "Văn phòng Sở gửi bổ sung …": a head before a bare head names no
+	   unit, it points at one the reader knows */
+	const char *space = strchr(f, ' ');
+	if (space != NULL && starts_with_word(f, unit_heads) &&
+	    text_list_has(bare_heads, space + 1))
+		return FALSE;
+	if (strncmp(f, "van phong ", 10) == 0 && text_list_has(bare_heads, f + 10))
 		return FALSE;
 	return starts_with_word(f, unit_heads) || ends_with_word(f, unit_tails);
 }
@@ -273,7 +283,15 @@ unit_after_of(const struct sent *s, enum pat p)
 			at += 4;
 		e = (int)at;
 		char *f = g_strndup(s->f + e, stop - (gsize)e);
-		if (prose_is_unit(f))
+		/* "công văn 3344/UBND-KT của UBND TP": the unit that wrote a cited
+		   letter approved the request, it does not make it */
+		gsize pre = (gsize)b < 48 ? (gsize)b : 48;
+		char *before = g_strndup(s->f + b - pre, pre);
+		gboolean cited = prose_has(P_LETTER, before) ||
+		                 strstr(before, "cong van") != NULL ||
+		                 strstr(before, "van ban") != NULL;
+		g_free(before);
+		if (!cited && prose_is_unit(f))
 			u = prose_o_of_f(s, (gsize)e, stop);
 		g_free(f);
 	}

@@ -30,8 +30,9 @@ static const struct {
 } actions[] = {
     {"change", "cap lai mat khau|doi mat khau|dat lai mat khau|reset mat khau|khoi phuc mat khau|"
                "doi ten|thay doi|reset|change|rename"},
-    {"cancel", "huy|huy bo|xoa|thu hoi|khoa|dong|ngung|cancel|delete|remove|close|deactivate|"
-               "disable|cancellation|deactivation|removal|closure|deletion"},
+    {"cancel",
+     "huy|huy bo|xoa|thu hoi|khoa|dong hop thu|dong tai khoan|ngung|cancel|delete|"
+     "remove|close|deactivate|disable|cancellation|deactivation|removal|closure|deletion"},
     {"create", "tao|tao moi|cap|cap moi|mo|dang ky|them|create|open|set up|new|add"},
 };
 
@@ -400,7 +401,7 @@ prose_read_when(struct prose *x, const struct sent *s)
 	struct norm_date d = {0, 0, 0};
 	struct norm_time from, to;
 
-	if (x->when_done || prose_has(P_LETTER, s->f))
+	if (x->when_done || prose_has(P_LETTER, s->f) || prose_has(P_LETTER_DATE, s->f))
 		return;
 	char *f = g_strdup(s->f);
 	/* "Theo kết luận cuộc họp ngày 01/12, Sở … đăng ký … ngày 22/12": the

@@ -64,6 +64,7 @@ enum pat {
 	P_OTHER_EVENT,
 	P_VISIT,
 	P_LOCATION_IS,
+	P_LETTER_DATE,
 	P_COUNT
 };
 

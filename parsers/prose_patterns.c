@@ -86,12 +86,14 @@ static const char *const patterns[P_COUNT] = {
     /* "phòng bị hỏng mạng là phòng 1204, tầng 12": the place, in a
        sentence about a problem */
     [P_LOCATION_IS] = "\\bla\\s+(?=(?:tang|phong|toa nha|toa|khu|building|floor|room)\\s+\\w)",
-    [P_LOCATION_END] = "\\s(?:de|va|nhung|lien he|from|to|and|since|tu (?:ngay|sang|chieu|hom)|"
-                       "khong|bi|da (?:bi|khong|duoc)|dang|hien|"
-                       "can|nho|is|has|have|are|were|had|keeps|cannot|can't|se)\\s|,\\s*(?:so dien "
-                       "thoai|dien thoai|sdt|lien he|contact|phone)\\b",
+    [P_LOCATION_END] =
+        "\\s(?:de|va|nhung|lien he|from|to|and|since|tu (?:ngay|sang|chieu|hom)|"
+        "khong|bi|da (?:bi|khong|duoc)|dang|hien|mat (?:het|mang|ket noi|internet|wifi|song)|"
+        "can|nho|is|has|have|are|were|had|keeps|cannot|can't|se)\\s|,\\s*(?:so dien "
+        "thoai|dien thoai|sdt|lien he|contact|phone)\\b",
     [P_PROBLEM] = "\\b(?:ho tro ky thuat|su co|bi loi|loi|bi hong|hu hong|mat ket noi|"
-                  "mat mang|khong truy cap|khong vao duoc|khong ket noi|khong hoat dong|"
+                  "mat mang|mat internet|mat wifi|mat song|mat het|rot mang|khong truy cap|khong "
+                  "vao duoc|khong ket noi|khong hoat dong|"
                   "khong in duoc|khong gui duoc|khong nhan duoc|khong mo duoc|khong dang nhap duoc|"
                   "khong su dung duoc|cham|technical support|"
                   "tech support|it support|not working|cannot|can't|down|error|failure|"
@@ -116,7 +118,8 @@ static const char *const patterns[P_COUNT] = {
     [P_UNIT_END] =
         "\\s(?:khong (?:gui|vao|truy|ket|in|hoat|nhan|duoc|the|co)|bi (?:loi|mat|hong|"
         "treo|chap)|da (?:bi|khong|duoc|gui|co)|dang bi|dang co|dang gap|dang su dung|hien dang|"
-        "hien bi|de nghi|"
+        "hien bi|de nghi|thuong xuyen|vua (?:tiep|moi|duoc|co|chuyen|bo sung|tuyen)|"
+        "thuoc (?:so|ubnd|uy ban|bo|thanh pho|tinh|quan|huyen)|dong y|chap thuan|"
         "kinh de nghi|xin (?:cap|dang|gui|de|phep)|can (?:ho tro|duoc)|nho (?:trung "
         "tam|anh|chi)|tu (?:ngay|sang|chieu|hom)|vao (?:ngay|luc|phong)|tai (?:tang|"
         "phong|toa|so)|trong (?:ngay|thang|tuan)|ngay \\d|luc \\d|for|from|on|is|has|"
@@ -133,6 +136,10 @@ static const char *const patterns[P_COUNT] = {
         "meeting|deadline|due (?:on|by)|previously|earlier|last (?:time|week|month)|"
         "visited|reviewed|approved|was held|were held|version|phien ban|thank you for|"
         "thanks for|during our|our (?:last |previous )?visit on)\\b",
+    /* "Đà Nẵng, ngày 08 tháng 12 năm 2026" over a letter: the day it was
+       written, not the day it asks for */
+    [P_LETTER_DATE] = "^[a-z][a-z ]{1,30},?\\s*ngay\\s+\\d{1,2}\\s+thang\\s+\\d{1,2}\\s+"
+                      "nam\\s+\\d{4}\\s*\\.?$",
 };
 
 GRegex *prose_res[P_COUNT];

@@ -82,8 +82,9 @@ static gboolean
 is_attribution(const char *folded)
 {
 	static GRegex *re;
-	return g_regex_match(commands_re(&re, "^(on|vao|le|am)\\s.{3,300}\\s(wrote|da viet|a ecrit|"
-	                                      "schrieb)\\s*:?\\s*$"),
+	return g_regex_match(commands_re(&re,
+	                                 "^(on|vao|le|am)\\s.{3,300}\\s(wrote|(?:da )?viet|a ecrit|"
+	                                 "schrieb)\\s*:?\\s*$"),
 	                     folded, 0, NULL);
 }
 

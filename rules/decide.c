@@ -16,6 +16,13 @@ static const char common_keys[] =
     "requesting_unit|contact_name|contact_phone|contact_email|request_date|description|"
     "desired_time";
 
+/* What a mail to the mail administrators asks when it asks them to act on
+   a mailbox (a question about webmail asks nothing of the kind). */
+static const char admin_asks[] =
+    "cap lai mat khau|doi mat khau|dat lai mat khau|reset mat khau|quen mat khau|"
+    "doi ten dang nhap|doi ten truy cap|reset password|password reset|forgot password|"
+    "forgotten password|reset the password";
+
 /* A form's code from its number: 2 -> "02/IID-KT", 12 -> "12/IID-KT". */
 static void
 form_code_of(int no, char *buf, gsize size)
@@ -83,7 +90,14 @@ classify(const struct message *m, const struct fields_result *fx, const char *ma
 		g_strfreev(ev);
 		/* words alone make a question about a service, not a request:
 		   without the form's code, some field of the form must be there */
-		if (score < 20 && evidence == 0 && !with_form)
+		/* the mail administrators handle mailboxes only: there, the
+		   words of a mailbox request are enough */
+		gboolean admins = row->mailbox == NULL && mailbox != NULL &&
+		                  strcmp(mailbox, "admin") == 0 &&
+		                  decide_words_found(admin_asks, subj, 1) +
+		                          decide_words_found(admin_asks, body, 1) >
+		                      0;
+		if (score < 20 && evidence == 0 && !with_form && !admins)
 			continue;
 		score += evidence;
 		if (row->mailbox == NULL && mailbox != NULL &&

@@ -32,7 +32,8 @@ static const struct type_row builtin_types[] = {
      "tai khoan thu dien tu|dia chi thu dien tu cong vu|tao hop thu|cap hop thu|huy hop thu|"
      "hop thu cong vu|mailboxes|official mailbox|email accounts|mail account|password reset|"
      "reset the password|forgotten password|forgot password|quen mat khau|doi mat khau|"
-     "hom thu cong vu|cap hom thu|tao hom thu|huy hom thu|hom thu dien tu|dia chi hom thu",
+     "hom thu cong vu|cap hom thu|tao hom thu|huy hom thu|hom thu dien tu|dia chi hom thu|"
+     "doi ten dang nhap|doi ten truy cap|dat lai mat khau|reset mat khau",
      "accounts:3|mailbox_action:1|change_detail:2", "mailbox_action|accounts|change_detail",
      "requesting_unit|contact_name|contact_phone|mailbox_action|accounts",
      "Cấp mới/thay đổi/hủy bỏ hộp thư điện tử", finish_mailbox, FALSE,
@@ -330,6 +331,13 @@ finish_mailbox(struct decision *d, JsonObject *raw, const struct message *m)
 	action = json_object_has_member(d->fields, "mailbox_action")
 	             ? json_object_get_string_member(d->fields, "mailbox_action")
 	             : NULL;
+	/* "Nội dung đề nghị: cấp lại mật khẩu …" of a change says what changes */
+	if (action != NULL && strcmp(action, "change") == 0 &&
+	    !json_object_has_member(d->fields, "change_detail") &&
+	    json_object_has_member(d->fields, "description")) {
+		decide_move_member(d->fields, "description", d->fields, "change_detail");
+		json_object_remove_member(d->fields, "description");
+	}
 	if (action != NULL && strcmp(action, "change") == 0)
 		d->proper = "admin";
 	else if (action != NULL)
