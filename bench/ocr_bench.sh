@@ -42,7 +42,7 @@ done
 CORPUS=$(cd "$CORPUS" && pwd)
 BUILD=$ROOT/build
 PHIEUCTL=$BUILD/daemon/phieuctl
-for f in "$BUILD/parsers/libparsers.a" "$BUILD/rules/librules.a" "$PHIEUCTL"; do
+for f in "$BUILD/parsers/libparsers.a" "$BUILD/parsers/libparsers_core.a" "$BUILD/rules/librules.a" "$PHIEUCTL"; do
 	[ -e "$f" ] || { echo "ocr_bench: $f missing: ninja -C build first" >&2; exit 1; }
 done
 command -v tesseract >/dev/null || { echo "ocr_bench: no tesseract command" >&2; exit 1; }
@@ -64,7 +64,8 @@ trap cleanup EXIT
 # shellcheck disable=SC2046
 cc -O2 -D_GNU_SOURCE -I"$ROOT/parsers" -I"$ROOT/rules" -I"$ROOT/lib" \
 	-o "$DIR/measure" "$ROOT/bench/ocr/measure.c" \
-	"$BUILD/rules/librules.a" "$BUILD/parsers/libparsers.a" "$BUILD/libcommon.a" \
+	"$BUILD/rules/librules.a" "$BUILD/parsers/libparsers.a" "$BUILD/parsers/libparsers_core.a" \
+	"$BUILD/libcommon.a" \
 	$(pkg-config --cflags --libs glib-2.0 gmime-3.0 json-glib-1.0 libxml-2.0 libzip \
 		poppler-glib cairo tesseract lept) -lm
 
