@@ -312,7 +312,8 @@ static struct aliases column_aliases[G_N_ELEMENTS(fields_columns)];
 static struct aliases option_words[G_N_ELEMENTS(fields_options)];
 
 /* Normalise a label for matching: folded, no parentheses, no punctuation
-   except '/' and '-', single spaces. */
+   except '/' and '-' (none at either end: "-Họ và tên", a speck or bullet),
+   single spaces. */
 char *
 fields_label_norm(const char *label)
 {
@@ -344,6 +345,7 @@ fields_label_norm(const char *label)
 	}
 	while (out->len > 0 && (out->str[out->len - 1] == ' ' || out->str[out->len - 1] == '-'))
 		g_string_truncate(out, out->len - 1);
+	g_string_erase(out, 0, (gssize)strspn(out->str, "- "));
 	g_free(f);
 	return g_string_free(out, FALSE);
 }

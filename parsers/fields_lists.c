@@ -8,21 +8,40 @@
 #include "normalise.h"
 #include "text.h"
 
+/* A scanned cell of digits under a phone or ID column that gives no value
+   (read is NULL: "9814.336983") was misread: the list is doubtful. */
+static void
+cell_misread(struct ctx *c, const char *cell, const char *read)
+{
+	int digits = 0;
+
+	for (const char *s = cell; *s != '\0'; s++)
+		digits += g_ascii_isdigit(*s) != 0;
+	if (read == NULL && digits >= 6 && c->opts->line_conf != NULL &&
+	    !g_ptr_array_find_with_equal_func(c->r->doubtful, "_people", g_str_equal, NULL))
+		g_ptr_array_add(c->r->doubtful, g_strdup("_people"));
+}
+
 /* Store one cell of a person under its column. */
 void
 fields_person_put(struct ctx *c, JsonObject *p, int col, const char *value)
 {
 	const char *key = fields_columns[col].key;
+	char *v;
 
 	switch (fields_columns[col].kind) {
 	case K_PHONE:
-		fields_put(p, key, norm_phone_best(value));
+		v = norm_phone_best(value);
+		cell_misread(c, value, v);
+		fields_put(p, key, v);
 		break;
 	case K_EMAIL:
 		fields_put(p, key, fields_read_account(value, c->opts->domain_suffix));
 		break;
 	case K_ID:
-		fields_put(p, key, fields_read_id(value));
+		v = fields_read_id(value);
+		cell_misread(c, value, v);
+		fields_put(p, key, v);
 		break;
 	case K_IGNORE:
 		break;

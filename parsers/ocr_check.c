@@ -306,3 +306,69 @@ ocr_check_stop_amid(const char *name)
 		                 G_REGEX_OPTIMIZE, 0, NULL);
 	return g_regex_match(re, name, 0, NULL);
 }
+
+/* Short labels as OCR misreads them (folded), and what they are: too
+   short for fields_label_fuzzy() to guess. */
+static const char *const label_misreads[][2] = {
+    {"di", "ĐT"}, {"dl", "ĐT"}, {"d1", "ĐT"}, {"sdi", "SĐT"}, {"st", "SĐT"},
+};
+
+/* Tidy the numbering OCR mangles at the start of a form's line: "5:", "9.:"
+   and "6G." for "5.", "9." and "6.", "4.SĐT" for "4. SĐT", a speck before
+   "2." or a bullet (":- Danh sách"). */
+void
+ocr_check_line_start(GString *line)
+{
+	static GRegex *re;
+
+	if (re == NULL)
+		re = g_regex_new(
+		    "^(?:[-'`.,:;_~\"]\\s?)?(\\d{1,2})(?:[A-Za-z]?\\.[:;]?|[:;])\\s*(?=\\pL)", 0, 0,
+		    NULL);
+	char *fixed = g_regex_replace(re, line->str, -1, 0, "\\1. ", 0, NULL);
+	if (fixed != NULL)
+		g_string_assign(line, fixed);
+	g_free(fixed);
+	/* specks before the bullet or the first word: "_- IP", ".-Đà Nẵng" */
+	static GRegex *junk;
+	if (junk == NULL)
+		junk = g_regex_new("^[_~`'\".,:;¬]+\\s*(?=[-–•]\\s)|^[_~`'\".,¬\\-–—]+(?=\\pL)", 0,
+		                   0, NULL);
+	fixed = g_regex_replace(junk, line->str, -1, 0, "", 0, NULL);
+	if (fixed != NULL)
+		g_string_assign(line, fixed);
+	g_free(fixed);
+	/* "5, Thời gian:" when a known label follows the comma */
+	static GRegex *comma;
+	GMatchInfo *mi = NULL;
+	if (comma == NULL)
+		comma = g_regex_new("^(\\d{1,2}), ([^:]{2,40}):", 0, 0, NULL);
+	if (g_regex_match(comma, line->str, 0, &mi)) {
+		char *label = g_match_info_fetch(mi, 2), *near = fields_label_fuzzy(label);
+		char *num = g_match_info_fetch(mi, 1);
+		if (near != NULL)
+			line->str[strlen(num)] = '.';
+		g_free(label);
+		g_free(near);
+		g_free(num);
+	}
+	g_match_info_free(mi);
+	/* short labels fields.c cannot guess: "ĐI:" */
+	static GRegex *shortl;
+	if (shortl == NULL)
+		shortl = g_regex_new("^((?:[-–•]|\\d{1,2}\\.)\\s*)?(\\S{1,3}):", 0, 0, NULL);
+	if (g_regex_match(shortl, line->str, 0, &mi)) {
+		int a, b;
+		char *label = g_match_info_fetch(mi, 2), *f = text_fold(label);
+		g_match_info_fetch_pos(mi, 2, &a, &b);
+		for (guint i = 0; i < G_N_ELEMENTS(label_misreads); i++)
+			if (strcmp(f, label_misreads[i][0]) == 0) {
+				g_string_erase(line, a, b - a);
+				g_string_insert(line, a, label_misreads[i][1]);
+				break;
+			}
+		g_free(label);
+		g_free(f);
+	}
+	g_match_info_free(mi);
+}

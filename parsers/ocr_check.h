@@ -59,4 +59,10 @@ gboolean ocr_check_glued_stop(const char *word);
    ("TP. Đà Nẵng", "tp. Huế", "Co., Ltd") are not. */
 gboolean ocr_check_stop_amid(const char *name);
 
+/* Tidy the start of a form's line as OCR mangles it: numbering "5:", "9.:",
+   "6G." made "5.", "9.", "6.", "4.SĐT" spaced, specks before a number or a
+   bullet (":- Danh sách") dropped, a short label read as another ("ĐI:")
+   written as printed.  Edits line in place. */
+void ocr_check_line_start(GString *line);
+
 #endif

@@ -165,7 +165,8 @@ place_fields(struct decision *d, const struct type_row *row, JsonObject *raw,
 		json_object_set_string_member(d->fields, "contact_email", writer);
 }
 
-/* Doubtful keys and sources under the final keys ("_people" is the list). */
+/* Doubtful keys and sources under the final keys ("_people" is the list);
+   a value filed under a key a doubtful value chose is doubtful too. */
 static void
 place_notes(struct decision *d, const struct reading *rd)
 {
@@ -181,6 +182,20 @@ place_notes(struct decision *d, const struct reading *rd)
 		    !g_ptr_array_find_with_equal_func(d->doubtful, key, g_str_equal, NULL))
 			g_ptr_array_add(d->doubtful, g_strdup(key));
 	}
+	/* a value filed under a key that a doubtful value chose (a
+	   description made the change's detail by a misread "change") */
+	static const char *const derived[][3] = {
+	    {"change_detail", "description", "mailbox_action"},
+	};
+	for (gsize i = 0; i < G_N_ELEMENTS(derived); i++)
+		if (json_object_has_member(d->fields, derived[i][0]) &&
+		    !json_object_has_member(rd->fx->fields, derived[i][0]) &&
+		    json_object_has_member(rd->fx->fields, derived[i][1]) &&
+		    g_ptr_array_find_with_equal_func(d->doubtful, derived[i][2], g_str_equal,
+		                                     NULL) &&
+		    !g_ptr_array_find_with_equal_func(d->doubtful, derived[i][0], g_str_equal,
+		                                      NULL))
+			g_ptr_array_add(d->doubtful, g_strdup(derived[i][0]));
 	for (GList *l = keys; l != NULL; l = l->next) {
 		const char *k = l->data;
 		const char *key = strcmp(k, "_people") == 0 ? list : k;

@@ -623,6 +623,78 @@ t_form_codes(void **state)
 	}
 }
 
+/* A scanned table: a header cell with a speck ("-Họ và tên") still names
+   its column; a cell of digits under the phone column that is no phone
+   ("9814.336983") makes the list doubtful, on a scan only. */
+static void
+t_scanned_cells(void **state)
+{
+	static const char *const text[] = {
+	    "STT | -Họ và tên | Đơn vị | Số CMND/CCCD | Điện thoại -\n"
+	    "1 | Lê Thị Yến | Công ty Phần mềm Trường Sa | 209936779 | 9814.336983\n",
+	    "STT | -Họ và tên | Đơn vị | Số CMND/CCCD | Điện thoại -\n"
+	    "1 | Lê Thị Yến | Công ty Phần mềm Trường Sa | 209936779 | 0814.336983\n",
+	};
+	const gboolean doubt[] = {TRUE, FALSE};
+	GArray *conf = g_array_new(FALSE, FALSE, sizeof(double));
+	struct fields_opts scan = opts;
+
+	(void)state;
+	for (int i = 0; i < 2; i++)
+		g_array_append_val(conf, (double){95.0});
+	scan.line_conf = conf;
+	scan.doubt_below = 60.0;
+	for (gsize i = 0; i < G_N_ELEMENTS(text); i++) {
+		struct fields_result *r = fields_extract(text[i], &scan);
+		JsonArray *people = json_object_get_array_member(r->fields, "_people");
+		assert_non_null(people);
+		JsonObject *p = json_array_get_object_element(people, 0);
+		assert_string_equal(json_object_get_string_member(p, "full_name"), "Lê Thị Yến");
+		if (g_ptr_array_find_with_equal_func(r->doubtful, "_people", g_str_equal, NULL) !=
+		    doubt[i])
+			fail_msg("row %zu: _people doubtful should be %d", i, doubt[i]);
+		fields_result_free(r);
+		/* typed by a person, the same cell is no misreading */
+		r = fields_extract(text[i], &opts);
+		assert_false(
+		    g_ptr_array_find_with_equal_func(r->doubtful, "_people", g_str_equal, NULL));
+		fields_result_free(r);
+	}
+	g_array_free(conf, TRUE);
+}
+
+/* A description filed as a change's detail because the action read
+   "change" is doubtful when that action is (a scan's misread tick). */
+static void
+t_derived_doubt(void **state)
+{
+	const char *raw = "From: Van phong <vp@stp.danang.gov.vn>\r\n"
+	                  "To: admin@danang.gov.vn\r\nSubject: Phieu hop thu\r\n"
+	                  "Message-ID: <t9@stp>\r\n"
+	                  "Content-Type: text/plain; charset=utf-8\r\n\r\n"
+	                  "Mẫu 02/IID-KT\r\nĐơn vị yêu cầu: Sở Tư pháp\r\n"
+	                  "Người liên hệ: Nguyễn Thị Lan\r\nĐiện thoại: 0905123456\r\n"
+	                  "Hình thức: [ ] Cấp mới [x] Thay đổi [ ] Hủy bỏ\r\n"
+	                  "Nội dung đề nghị: Phục vụ trao đổi văn bản điện tử\r\n";
+	struct attach_opts ao;
+
+	(void)state;
+	attach_opts_default(&ao);
+	for (int doubt = 0; doubt < 2; doubt++) {
+		struct message *m = message_parse(raw, strlen(raw));
+		struct reading *rd = attach_read(m, &ao);
+		if (doubt)
+			g_ptr_array_add(rd->fx->doubtful, g_strdup("mailbox_action"));
+		struct decision *d = rules_decide(m, rd, NULL, NULL);
+		assert_string_equal(json_object_get_string_member(d->fields, "change_detail"),
+		                    "Phục vụ trao đổi văn bản điện tử");
+		assert_int_equal(g_ptr_array_find_with_equal_func(d->doubtful, "change_detail",
+		                                                  g_str_equal, NULL),
+		                 doubt);
+		decision_free(d), reading_free(rd), message_free(m);
+	}
+}
+
 /* A type the rules file adds: known by its form code (form 12 written
    "12/IID-KT"), or by its words in a mail that names the unit or the
    person asking (not by words alone); the fields it requires are kept. */
@@ -688,6 +760,8 @@ main(void)
 	    cmocka_unit_test(t_configured),
 	    cmocka_unit_test(t_form_codes),
 	    cmocka_unit_test(t_new_type),
+	    cmocka_unit_test(t_scanned_cells),
+	    cmocka_unit_test(t_derived_doubt),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

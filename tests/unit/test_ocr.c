@@ -505,6 +505,35 @@ t_check_stop_amid(void **state)
 			fail_msg("%s: %s", rows[i].label, rows[i].name);
 }
 
+/* The start of a form's line as OCR mangles it is written as printed:
+   numbering with a speck or a colon, a speck before a bullet. */
+static void
+t_check_line_start(void **state)
+{
+	static const struct {
+		const char *label, *line, *want;
+	} rows[] = {
+	    {"a colon for a stop", "5: Thời gian: 9h", "5. Thời gian: 9h"},
+	    {"a stop and a colon", "9.:Thông tin người quản trị:", "9. Thông tin người quản trị:"},
+	    {"a letter glued", "6G. Lý do: bảo trì", "6. Lý do: bảo trì"},
+	    {"no space", "4.SĐT: 0905123456", "4. SĐT: 0905123456"},
+	    {"a speck before the number", "'2. Địa chỉ: 24 Trần Phú", "2. Địa chỉ: 24 Trần Phú"},
+	    {"a colon before a bullet", ":- Danh sách hộp thư:", "- Danh sách hộp thư:"},
+	    {"a short label misread", "ĐI: 0905123456", "ĐT: 0905123456"},
+	    {"a time is no number", "9:30 họp giao ban", "9:30 họp giao ban"},
+	    {"a line as printed", "- Họ và tên: Lê Văn Hùng", "- Họ và tên: Lê Văn Hùng"},
+	};
+
+	(void)state;
+	for (guint i = 0; i < G_N_ELEMENTS(rows); i++) {
+		GString *line = g_string_new(rows[i].line);
+		ocr_check_line_start(line);
+		if (strcmp(line->str, rows[i].want) != 0)
+			fail_msg("%s: '%s' gave '%s'", rows[i].label, rows[i].line, line->str);
+		g_string_free(line, TRUE);
+	}
+}
+
 /* A phone number of a length or prefix no Vietnamese number has is
    doubted; an identity card's number is no phone. */
 static void
@@ -679,6 +708,7 @@ main(void)
 	    cmocka_unit_test(t_check_email_label),
 	    cmocka_unit_test(t_check_glued_stop),
 	    cmocka_unit_test(t_check_stop_amid),
+	    cmocka_unit_test(t_check_line_start),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
