@@ -649,10 +649,15 @@ admin_alone(struct ctx *c, const char *rest)
 void
 fields_plain_line(struct ctx *c, const char *line, const char *rest, gboolean marked)
 {
-	/* "Đà Nẵng, ngày 02 tháng 09 năm 2026" */
+	/* "Đà Nẵng, ngày 02 tháng 09 năm 2026": the letter's end, no list
+	   goes on past it (the signer's name under it is no account) */
 	if (fields_line_is_place_date(line)) {
 		fields_put(c->r->fields, "request_date",
 		           norm_date(line, c->opts->ref_year, c->opts->ref_month));
+		if (c->section == S_LIST || c->section == S_LIST_ITEM) {
+			fields_item_end(c);
+			c->section = S_NONE;
+		}
 		c->last_key = NULL;
 		return;
 	}
