@@ -90,26 +90,33 @@ cell_labelled(const char *cell, const char **value)
 			return col;
 		}
 	}
-	char **w = g_strsplit(cell, " ", 7);
+	char **w = g_strsplit(cell, " ", 8);
 	int nw = (int)g_strv_length(w);
-	for (int k = MIN(nw - 1, 5); k >= 1 && col < 0; k--) {
-		GString *lab = g_string_new(NULL);
-		for (int i = 0; i < k; i++)
-			g_string_append_printf(lab, "%s%s", i ? " " : "", w[i]);
-		char *ln = fields_label_norm(lab->str);
-		int cl = fields_column_match(ln, &score);
-		const char *rest = cell + lab->len;
-		while (*rest == ' ')
-			rest++;
-		if (cl >= 0 && score >= 1000 &&
-		    ((fields_columns[cl].kind == K_EMAIL && strchr(rest, '@') != NULL) ||
-		     ((fields_columns[cl].kind == K_ID || fields_columns[cl].kind == K_PHONE) &&
-		      strpbrk(rest, "0123456789") != NULL))) {
-			col = cl;
-			*value = rest;
+	/* skip 1: a country before an identity's label ("US passport 5839…") */
+	for (int skip = 0; skip <= 1 && col < 0; skip++) {
+		gsize at = 0;
+		for (int i = 0; i < skip && i < nw; i++)
+			at += strlen(w[i]) + 1;
+		for (int k = MIN(nw - 1 - skip, 5); k >= 1 && col < 0; k--) {
+			GString *lab = g_string_new(NULL);
+			for (int i = skip; i < skip + k; i++)
+				g_string_append_printf(lab, "%s%s", i > skip ? " " : "", w[i]);
+			char *ln = fields_label_norm(lab->str);
+			int cl = fields_column_match(ln, &score);
+			const char *rest = cell + at + lab->len;
+			while (*rest == ' ')
+				rest++;
+			enum kind kind = cl >= 0 ? fields_columns[cl].kind : K_TEXT;
+			if (cl >= 0 && score >= 1000 && (skip == 0 || kind == K_ID) &&
+			    ((kind == K_EMAIL && strchr(rest, '@') != NULL) ||
+			     ((kind == K_ID || kind == K_PHONE) &&
+			      strpbrk(rest, "0123456789") != NULL))) {
+				col = cl;
+				*value = rest;
+			}
+			g_free(ln);
+			g_string_free(lab, TRUE);
 		}
-		g_free(ln);
-		g_string_free(lab, TRUE);
 	}
 	g_strfreev(w);
 	return col;
@@ -379,8 +386,8 @@ fields_dash_row(struct ctx *c, const char *rest)
 
 /* A person written as labelled pairs on one line, "Họ và tên: A; Chức vụ: B"
    or "Full name: A - Position: B - Mobile: C": a piece starts at ";", or at
-   " - ", "|" or "," before a short label and its colon (a dash inside a
-   value, "Phòng Tin học - Thống kê", stays).  Counts the pairs that name
+   " - ", "|" or "," before a short label and its colon ("Requested
+   e-mail:"; a dash inside a value, "Phòng Tin học - Thống kê", stays).  Counts the pairs that name
    person columns, and tells which columns came first and whether one says
    more than a contact would (position, department, address, identity). */
 static JsonObject *
@@ -389,8 +396,9 @@ pairs_person(struct ctx *c, const char *rest, int *named, int *first, gboolean *
 	static GRegex *re;
 
 	if (re == NULL)
-		re =
-		    g_regex_new("\\s*(?:;|\\s[-–|]\\s|,)\\s*(?=[^:;,|\\-–\\d]{1,30}:)", 0, 0, NULL);
+		re = g_regex_new(
+		    "\\s*(?:;|\\s[-–|]\\s|,)\\s*(?=(?:[^:;,|\\-–\\d]|(?<=\\pL)-(?=\\pL)){1,30}:)",
+		    0, 0, NULL);
 	char **pairs = g_regex_split_full(re, rest, -1, 0, 0, 16, NULL);
 	JsonObject *p = json_object_new();
 
@@ -574,10 +582,22 @@ fields_label_is_item(const char *ln)
 	return g_regex_match(re, ln, 0, NULL);
 }
 
-/* End the person block being filled. */
+/* End the person block being filled.  A block of a phone alone after the
+   list's people ("Personnel: A (…), B (…)" then "Cell: 0901…") is the
+   contact's phone when the mail gives none. */
 void
 fields_item_end(struct ctx *c)
 {
+	JsonObject *o = c->r->fields;
+
+	if (c->person != NULL && json_object_get_size(c->person) == 1 &&
+	    json_object_has_member(c->person, "phone") && json_array_get_length(c->people) > 0 &&
+	    !json_object_has_member(o, "contact_phone")) {
+		json_object_set_string_member(o, "contact_phone",
+		                              json_object_get_string_member(c->person, "phone"));
+		json_object_unref(c->person);
+		c->person = NULL;
+	}
 	if (c->person != NULL) {
 		fields_people_add(c, c->person);
 		c->person = NULL;
