@@ -107,6 +107,27 @@ address_before(JsonObject *p, const char *before)
 	g_match_info_free(mi);
 }
 
+/* "a@danang.gov.vn (bà A, …)": the person named in brackets right after an
+   address owns it; puts the address in p when so. */
+static gboolean
+owner_in_brackets(JsonObject *p, const char *before)
+{
+	static GRegex *re;
+	GMatchInfo *mi = NULL;
+	gboolean yes;
+
+	if (re == NULL)
+		re = g_regex_new("(\\S+@[^\\s(]+)\\s*\\(\\s*(?:\\pL+\\s+)?$", 0, 0, NULL);
+	yes = g_regex_match(re, before, 0, &mi);
+	if (yes && !json_object_has_member(p, "address")) {
+		char *a = g_match_info_fetch(mi, 1);
+		prose_put(p, "address", norm_email(a));
+		g_free(a);
+	}
+	g_match_info_free(mi);
+	return yes;
+}
+
 /* A person found in a sentence. */
 struct person {
 	char *name;
@@ -198,7 +219,14 @@ prose_read_people(struct prose *x, const struct sent *s)
 		address_before(p, before);
 		if (pp->self && x->self == NULL)
 			x->self = json_object_ref(p);
-		if (pp->self || pp->contact) {
+		if (x->people != NULL && !pp->self && !pp->contact && !contact &&
+		    (prose_has(P_MAILBOX, s->f) || text_has_word(s->f, "tai khoan") ||
+		     text_has_word(s->f, "account")) &&
+		    owner_in_brackets(p, before)) {
+			/* "tài khoản cần hủy: a@… (bà A, chuyên viên)": the account's owner */
+			prose_put(x->fields, "_list_of", g_strdup("accounts"));
+			json_array_add_object_element(x->people, p);
+		} else if (pp->self || pp->contact) {
 			prose_put(x->fields, "contact_name", g_strdup(pp->name));
 			if (json_object_has_member(p, "phone"))
 				prose_put(x->fields, "contact_phone",
