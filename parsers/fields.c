@@ -24,6 +24,14 @@ fields_put(JsonObject *o, const char *key, char *value)
 	return TRUE;
 }
 
+/* List key in the result's doubtful keys, once. */
+void
+fields_doubt(struct ctx *c, const char *key)
+{
+	if (!g_ptr_array_find_with_equal_func(c->r->doubtful, key, g_str_equal, NULL))
+		g_ptr_array_add(c->r->doubtful, g_strdup(key));
+}
+
 /* Append more text to a text field, after sep (leaders alone add nothing). */
 void
 fields_put_append_sep(JsonObject *o, const char *key, const char *more, const char *sep)
@@ -262,14 +270,11 @@ mark_doubtful(struct ctx *c, int line)
 			/* members come in insertion order: the new ones are last */
 			GList *l = g_list_nth(members, c->seen_keys);
 			for (; l != NULL; l = l->next)
-				if (!g_ptr_array_find_with_equal_func(c->r->doubtful, l->data,
-				                                      g_str_equal, NULL))
-					g_ptr_array_add(c->r->doubtful, g_strdup(l->data));
+				fields_doubt(c, l->data);
 			g_list_free(members);
 		}
-		if ((people > c->seen_people || c->person != NULL) &&
-		    !g_ptr_array_find_with_equal_func(c->r->doubtful, "_people", g_str_equal, NULL))
-			g_ptr_array_add(c->r->doubtful, g_strdup("_people"));
+		if (people > c->seen_people || c->person != NULL)
+			fields_doubt(c, "_people");
 	}
 	c->seen_keys = keys;
 	c->seen_people = people;

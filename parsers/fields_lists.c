@@ -17,9 +17,8 @@ cell_misread(struct ctx *c, const char *cell, const char *read)
 
 	for (const char *s = cell; *s != '\0'; s++)
 		digits += g_ascii_isdigit(*s) != 0;
-	if (read == NULL && digits >= 6 && c->opts->line_conf != NULL &&
-	    !g_ptr_array_find_with_equal_func(c->r->doubtful, "_people", g_str_equal, NULL))
-		g_ptr_array_add(c->r->doubtful, g_strdup("_people"));
+	if (read == NULL && digits >= 6 && c->opts->line_conf != NULL)
+		fields_doubt(c, "_people");
 }
 
 /* Store one cell of a person under its column. */
@@ -387,9 +386,10 @@ fields_dash_row(struct ctx *c, const char *rest)
 /* A person written as labelled pairs on one line, "Họ và tên: A; Chức vụ: B"
    or "Full name: A - Position: B - Mobile: C": a piece starts at ";", or at
    " - ", "|" or "," before a short label and its colon ("Requested
-   e-mail:"; a dash inside a value, "Phòng Tin học - Thống kê", stays).  Counts the pairs that name
-   person columns, and tells which columns came first and whether one says
-   more than a contact would (position, department, address, identity). */
+   e-mail:"; a dash inside a value, "Phòng Tin học - Thống kê", stays).
+   Counts the pairs that name person columns, and tells which columns came
+   first and whether one says more than a contact would (position,
+   department, address, identity). */
 static JsonObject *
 pairs_person(struct ctx *c, const char *rest, int *named, int *first, gboolean *more)
 {

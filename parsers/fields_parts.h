@@ -152,6 +152,8 @@ struct ctx {
 /* fields.c */
 /* Set a string field unless it is already set. */
 gboolean fields_put(JsonObject *o, const char *key, char *value);
+/* List key in the result's doubtful keys, once. */
+void fields_doubt(struct ctx *c, const char *key);
 /* Append more text to a text field, after sep (leaders alone add nothing). */
 void fields_put_append_sep(JsonObject *o, const char *key, const char *more, const char *sep);
 /* Append a continuation line to a text field. */

@@ -87,38 +87,27 @@ person_read(const struct sent *s, const char *name, gsize fb, gsize fe, gboolean
 	return p;
 }
 
-/* "hộp thư thuyhtt@danang.gov.vn của bà Thủy", "the mailbox a@b.vn of Mr
-   A": an address just before "của"/"cho"/"of"/"for" and the person is
-   hers, when none follows her name. */
-static void
-address_before(JsonObject *p, const char *before)
-{
-	static GRegex *re;
-	GMatchInfo *mi = NULL;
+/* How an address just before a person's name is that person's. */
+enum owns {
+	OWNS_OF,       /* "hộp thư thuyhtt@… của bà Thủy", "the mailbox a@b.vn of Mr A" */
+	OWNS_BRACKETS, /* "a@danang.gov.vn (bà A, …)": named in brackets after it */
+};
 
-	if (re == NULL)
-		re = g_regex_new("(\\S+@\\S+)\\s+(?:cua|cho|thuoc|of|for|belonging to)\\s*$", 0, 0,
-		                 NULL);
-	if (!json_object_has_member(p, "address") && g_regex_match(re, before, 0, &mi)) {
-		char *a = g_match_info_fetch(mi, 1);
-		prose_put(p, "address", norm_email(a));
-		g_free(a);
-	}
-	g_match_info_free(mi);
-}
-
-/* "a@danang.gov.vn (bà A, …)": the person named in brackets right after an
-   address owns it; puts the address in p when so. */
+/* Whether before ends with an address that the person named next owns, in
+   the way how says; the address goes into p when it has none. */
 static gboolean
-owner_in_brackets(JsonObject *p, const char *before)
+address_before(JsonObject *p, const char *before, enum owns how)
 {
-	static GRegex *re;
+	static const char *const patterns[] = {
+	    [OWNS_OF] = "(\\S+@\\S+)\\s+(?:cua|cho|thuoc|of|for|belonging to)\\s*$",
+	    [OWNS_BRACKETS] = "(\\S+@[^\\s(]+)\\s*\\(\\s*(?:\\pL+\\s+)?$",
+	};
+	static GRegex *re[G_N_ELEMENTS(patterns)];
 	GMatchInfo *mi = NULL;
-	gboolean yes;
 
-	if (re == NULL)
-		re = g_regex_new("(\\S+@[^\\s(]+)\\s*\\(\\s*(?:\\pL+\\s+)?$", 0, 0, NULL);
-	yes = g_regex_match(re, before, 0, &mi);
+	if (re[how] == NULL)
+		re[how] = g_regex_new(patterns[how], 0, 0, NULL);
+	gboolean yes = g_regex_match(re[how], before, 0, &mi);
 	if (yes && !json_object_has_member(p, "address")) {
 		char *a = g_match_info_fetch(mi, 1);
 		prose_put(p, "address", norm_email(a));
@@ -216,13 +205,13 @@ prose_read_people(struct prose *x, const struct sent *s)
 		char *before = g_strndup(s->f + from, pp->nb - from);
 		JsonObject *p =
 		    person_read(s, pp->name, pp->ne, pp->end, prose_has(P_ID_WORD, before));
-		address_before(p, before);
+		address_before(p, before, OWNS_OF);
 		if (pp->self && x->self == NULL)
 			x->self = json_object_ref(p);
 		if (x->people != NULL && !pp->self && !pp->contact && !contact &&
 		    (prose_has(P_MAILBOX, s->f) || text_has_word(s->f, "tai khoan") ||
 		     text_has_word(s->f, "account")) &&
-		    owner_in_brackets(p, before)) {
+		    address_before(p, before, OWNS_BRACKETS)) {
 			/* "tài khoản cần hủy: a@… (bà A, chuyên viên)": the account's owner */
 			prose_put(x->fields, "_list_of", g_strdup("accounts"));
 			json_array_add_object_element(x->people, p);

@@ -63,6 +63,11 @@ classify(const struct message *m, const struct fields_result *fx, const char *ma
 		           json_object_has_member(p, "organization") ||
 		           strcmp(list_of, "visitors") == 0;
 	}
+	/* the mail administrators handle mailboxes only: there, the words of
+	   a mailbox request are enough */
+	gboolean asks_admins =
+	    mailbox != NULL && strcmp(mailbox, "admin") == 0 &&
+	    decide_words_found(admin_asks, subj, 1) + decide_words_found(admin_asks, body, 1) > 0;
 	for (guint t = 0; t < decide_types()->len; t++) {
 		const struct type_row *row = g_ptr_array_index(decide_types(), t);
 		int score = 0;
@@ -89,15 +94,10 @@ classify(const struct message *m, const struct fields_result *fx, const char *ma
 		}
 		g_strfreev(ev);
 		/* words alone make a question about a service, not a request:
-		   without the form's code, some field of the form must be there */
-		/* the mail administrators handle mailboxes only: there, the
-		   words of a mailbox request are enough */
-		gboolean admins = row->mailbox == NULL && mailbox != NULL &&
-		                  strcmp(mailbox, "admin") == 0 &&
-		                  decide_words_found(admin_asks, subj, 1) +
-		                          decide_words_found(admin_asks, body, 1) >
-		                      0;
-		if (score < 20 && evidence == 0 && !with_form && !admins)
+		   without the form's code, some field of the form must be there
+		   (at the mail administrators', a mailbox request's words do) */
+		if (score < 20 && evidence == 0 && !with_form &&
+		    !(row->mailbox == NULL && asks_admins))
 			continue;
 		score += evidence;
 		if (row->mailbox == NULL && mailbox != NULL &&
