@@ -481,19 +481,6 @@ table_row(const char *line)
 	return pipes >= 2 || tabs >= 2;
 }
 
-/* The original text of a line from the folded offset fb to fe, squeezed. */
-static char *
-line_part(const char *line, const char *f, gsize fb, gsize fe)
-{
-	const char *b = g_utf8_offset_to_pointer(line, g_utf8_pointer_to_offset(f, f + fb));
-	const char *e = g_utf8_offset_to_pointer(line, g_utf8_pointer_to_offset(f, f + fe));
-	char *raw = g_strndup(b, (gsize)(e - b));
-	char *v = norm_text(raw);
-
-	g_free(raw);
-	return v;
-}
-
 /* The unit a signature's line names: the whole line; the part after the
    position of a "Position, Company" line ("Technical Lead, Mekong Digital
    JSC", "Field Engineer, NTT Vietnam Co., Ltd."); the cell that names one
@@ -502,6 +489,9 @@ line_part(const char *line, const char *f, gsize fb, gsize fe)
 static char *
 signature_unit(const char *line, const char *f)
 {
+	/* the line as a sentence, to map folded offsets back to its text */
+	const struct sent ls = {(char *)line, (char *)f};
+
 	if (strchr(f, '|') != NULL) {
 		gsize at = 0, len = strlen(f);
 		while (at < len) {
@@ -514,7 +504,7 @@ signature_unit(const char *line, const char *f)
 					at++;
 				while (end > at && f[end - 1] == ' ')
 					end--;
-				return line_part(line, f, at, end);
+				return prose_o_of_f(&ls, at, end);
 			}
 			at = end + 1;
 		}
@@ -526,7 +516,7 @@ signature_unit(const char *line, const char *f)
 		gboolean position = !prose_is_unit(before) && prose_is_unit(after);
 		g_free(before);
 		if (position)
-			return line_part(line, f, (gsize)(after - f), strlen(f));
+			return prose_o_of_f(&ls, (gsize)(after - f), strlen(f));
 	}
 	return prose_is_unit(f) ? norm_text(line) : NULL;
 }
